@@ -1,0 +1,7 @@
+package dev.quench.api;
+
+/** How a step ended. */
+public enum StepStatus {
+    SUCCEEDED,
+    FAILED
+}
