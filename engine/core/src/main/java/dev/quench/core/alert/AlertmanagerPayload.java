@@ -1,0 +1,142 @@
+package dev.quench.core.alert;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.quench.core.util.Json;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Parses a Prometheus Alertmanager webhook body (payload version 4) into alerts. Nothing is
+ * accepted partially: one bad alert rejects the whole body, so the sender sees the error.
+ * Thread-safe (stateless).
+ */
+public final class AlertmanagerPayload {
+
+    /** The source name recorded with alerts from this webhook. */
+    public static final String SOURCE = "alertmanager";
+
+    /** Alertmanager's zero time, sent as endsAt of a firing alert. */
+    private static final Instant ZERO_TIME = Instant.parse("0001-01-01T00:00:00Z");
+
+    private AlertmanagerPayload() {
+    }
+
+    /** The alerts of one webhook body and the group fields that came with them. */
+    public record Notification(String groupKey, String receiver, int truncatedAlerts, List<Alert> alerts) {
+    }
+
+    /**
+     * Parses {@code body}.
+     *
+     * @throws PayloadException saying what is wrong and where ({@code alerts[1].labels.instance})
+     */
+    public static Notification parse(byte[] body) throws PayloadException {
+        JsonNode root;
+        try {
+            root = Json.json().readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new PayloadException("body is not valid JSON: " + e.getOriginalMessage()
+                    + " at line " + e.getLocation().getLineNr() + " column " + e.getLocation().getColumnNr(), e);
+        } catch (IOException e) {
+            throw new PayloadException("body cannot be read: " + e.getMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new PayloadException("body is not an Alertmanager webhook payload: expected a JSON object");
+        }
+        JsonNode version = root.get("version");
+        if (version == null || !"4".equals(version.asText())) {
+            throw new PayloadException("unsupported Alertmanager payload version " + (version == null ? "(missing)" : version)
+                    + ": Quench reads version \"4\" (Alertmanager 0.x webhook_config)");
+        }
+        JsonNode alerts = root.get("alerts");
+        if (alerts == null || !alerts.isArray()) {
+            throw new PayloadException("field 'alerts' is missing or not a list: not an Alertmanager webhook payload");
+        }
+        List<Alert> parsed = new ArrayList<>(alerts.size());
+        for (int index = 0; index < alerts.size(); index++) {
+            parsed.add(parseAlert(alerts.get(index), "alerts[" + index + "]"));
+        }
+        return new Notification(root.path("groupKey").asText(""), root.path("receiver").asText(""),
+                root.path("truncatedAlerts").asInt(0), parsed);
+    }
+
+    private static Alert parseAlert(JsonNode node, String where) throws PayloadException {
+        if (!node.isObject()) {
+            throw new PayloadException(where + " is not an object");
+        }
+        String statusText = node.path("status").asText(null);
+        AlertStatus status = AlertStatus.parse(statusText).orElseThrow(() -> new PayloadException(
+                where + ".status must be \"firing\" or \"resolved\", was " + node.get("status")));
+        Map<String, String> labels = stringMap(node.get("labels"), where + ".labels", true);
+        if (!labels.containsKey("alertname")) {
+            throw new PayloadException(where + ".labels has no 'alertname'");
+        }
+        Map<String, String> annotations = stringMap(node.get("annotations"), where + ".annotations", false);
+        String fingerprint = node.hasNonNull("fingerprint") && !node.get("fingerprint").asText().isEmpty()
+                ? node.get("fingerprint").asText() : fingerprintOf(labels);
+        return new Alert(SOURCE, fingerprint, status, labels, annotations,
+                time(node.get("startsAt"), where + ".startsAt"),
+                time(node.get("endsAt"), where + ".endsAt"),
+                node.path("generatorURL").asText(""));
+    }
+
+    private static Map<String, String> stringMap(JsonNode node, String where, boolean required) throws PayloadException {
+        if (node == null || node.isNull()) {
+            if (required) {
+                throw new PayloadException(where + " is missing");
+            }
+            return Map.of();
+        }
+        if (!node.isObject()) {
+            throw new PayloadException(where + " must be an object of strings");
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> entry : node.properties()) {
+            if (!entry.getValue().isValueNode() || entry.getValue().isNull()) {
+                throw new PayloadException(where + "." + entry.getKey() + " must be a string");
+            }
+            values.put(entry.getKey(), entry.getValue().asText());
+        }
+        return values;
+    }
+
+    private static Instant time(JsonNode node, String where) throws PayloadException {
+        if (node == null || node.isNull() || node.asText().isEmpty()) {
+            return null;
+        }
+        try {
+            Instant instant = OffsetDateTime.parse(node.asText()).toInstant();
+            return instant.equals(ZERO_TIME) || instant.isBefore(Instant.EPOCH) ? null : instant;
+        } catch (DateTimeParseException e) {
+            throw new PayloadException(where + " is not an RFC 3339 time: " + node, e);
+        }
+    }
+
+    /** A stable fingerprint from the labels, for senders that do not send one. */
+    static String fingerprintOf(Map<String, String> labels) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            new TreeMap<>(labels).forEach((name, value) -> {
+                digest.update(name.getBytes(StandardCharsets.UTF_8));
+                digest.update((byte) 0);
+                digest.update(value.getBytes(StandardCharsets.UTF_8));
+                digest.update((byte) 0);
+            });
+            return HexFormat.of().formatHex(digest.digest(), 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+        }
+    }
+}

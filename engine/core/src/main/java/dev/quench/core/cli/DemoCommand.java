@@ -1,0 +1,31 @@
+package dev.quench.core.cli;
+
+import dev.quench.core.demo.Demo;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code quench demo}: the whole loop, self-contained. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Show the whole loop on this machine: no root, no other host. Exit 0 when it worked.")
+final class DemoCommand implements Callable<Integer> {
+
+    @Option(names = "--runbooks", paramLabel = "DIR",
+            description = "runbooks to use (default: the bundled library, QUENCH_HOME/runbooks or ./runbooks)")
+    Path runbooks;
+
+    @Override
+    public Integer call() throws Exception {
+        return new Demo(runbooks != null ? runbooks : bundledRunbooks(), System.out).run();
+    }
+
+    static Path bundledRunbooks() {
+        String home = System.getProperty("quench.home");
+        if (home != null && Files.isDirectory(Path.of(home, "runbooks"))) {
+            return Path.of(home, "runbooks");
+        }
+        return Path.of("runbooks");
+    }
+}

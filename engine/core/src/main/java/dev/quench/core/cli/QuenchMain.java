@@ -1,0 +1,31 @@
+package dev.quench.core.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code quench} command. Exit codes: 0 ok, 1 the checked thing is wrong (invalid runbook,
+ * failed run), 2 usage error.
+ */
+@Command(name = "quench", mixinStandardHelpOptions = true, versionProvider = QuenchVersion.class,
+        description = "Toil-reduction runbook engine: alerts in, remediation out, toil saved on record.",
+        subcommands = {ServeCommand.class, DemoCommand.class, ValidateCommand.class, RunsCommand.class,
+                ToilCommand.class, CommandLine.HelpCommand.class})
+public final class QuenchMain {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns its exit code (used by tests and the demo). */
+    public static int run(String... args) {
+        CommandLine commandLine = new CommandLine(new QuenchMain());
+        commandLine.setExecutionExceptionHandler((error, line, parseResult) -> {
+            line.getErr().println("quench: " + line.getColorScheme().errorText(
+                    error.getMessage() == null ? error.toString() : error.getMessage()));
+            // A bad option value is a usage error (2); anything else means the checked thing failed (1).
+            return error instanceof IllegalArgumentException ? CommandLine.ExitCode.USAGE : 1;
+        });
+        return commandLine.execute(args);
+    }
+}

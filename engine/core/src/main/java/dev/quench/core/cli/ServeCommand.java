@@ -1,0 +1,66 @@
+package dev.quench.core.cli;
+
+import dev.quench.core.config.ConfigLoader;
+import dev.quench.core.config.QuenchConfig;
+import dev.quench.core.engine.Engine;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code quench serve}: webhooks, API and runs until stopped. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Run the engine: webhooks, API, runbook execution. Stops cleanly on Ctrl-C / SIGTERM.")
+final class ServeCommand implements Callable<Integer> {
+
+    @Option(names = "--config", paramLabel = "FILE", description = "quench.yaml; flags below override it")
+    Path config;
+
+    @Option(names = "--runbooks", paramLabel = "DIR", description = "runbooks directory (default: ./runbooks)")
+    Path runbooks;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "data directory for the embedded store (default: ./data)")
+    Path data;
+
+    @Option(names = "--port", paramLabel = "N", description = "HTTP port (default: " + QuenchConfig.DEFAULT_PORT + ")")
+    Integer port;
+
+    @Option(names = "--inventory", paramLabel = "FILE", description = "inventory of SSH hosts")
+    Path inventory;
+
+    @Override
+    public Integer call() throws Exception {
+        QuenchConfig settings = ConfigLoader.load(config, data == null ? Path.of("data") : data);
+        if (runbooks != null) {
+            settings = settings.withRunbooks(runbooks);
+        }
+        if (port != null) {
+            settings = settings.withPort(port);
+        }
+        if (inventory != null) {
+            settings = settings.withInventory(inventory);
+        }
+        Engine engine = Engine.start(settings);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            engine.close();
+            stopped.countDown();
+        }, "quench-shutdown"));
+        System.out.printf("Quench is serving on http://%s:%d%n", displayHost(settings.host()), engine.port());
+        System.out.printf("  runbooks: %s (%d loaded, %d with problems)%n", settings.runbooks().toAbsolutePath(),
+                engine.runbooks().runbooks().size(), engine.runbooks().problems().size());
+        engine.runbooks().problems().forEach(problem -> System.out.println("    " + problem));
+        System.out.printf("  store:    %s%n", settings.storeUrl());
+        System.out.printf("  API token: %s (send it as 'Authorization: Bearer <token>')%n",
+                settings.apiTokenFile().toAbsolutePath());
+        System.out.printf("  Alertmanager webhook: POST http://%s:%d/hooks/alertmanager%n",
+                displayHost(settings.host()), engine.port());
+        stopped.await();
+        return 0;
+    }
+
+    private static String displayHost(String host) {
+        return "0.0.0.0".equals(host) ? "localhost" : host;
+    }
+}

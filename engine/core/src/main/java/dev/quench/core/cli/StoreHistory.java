@@ -1,0 +1,43 @@
+package dev.quench.core.cli;
+
+import dev.quench.core.config.QuenchConfig;
+import dev.quench.core.ledger.ToilGrouping;
+import dev.quench.core.ledger.ToilLedger;
+import dev.quench.core.ledger.ToilReport;
+import dev.quench.core.store.RunRecord;
+import dev.quench.core.store.RunStatus;
+import dev.quench.core.store.Store;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** History read straight from the embedded store of a data directory. */
+final class StoreHistory implements History {
+
+    private final Store store;
+
+    StoreHistory(QuenchConfig config) {
+        this.store = Store.open(config.storeUrl(), config.storeUser(), config.storePassword());
+    }
+
+    @Override
+    public List<RunRecord> runs(RunStatus status, String runbook, int limit) {
+        return store.runs().list(status, runbook, limit);
+    }
+
+    @Override
+    public Optional<RunRecord> run(String id) {
+        return store.runs().find(id);
+    }
+
+    @Override
+    public ToilReport toil(Duration since, ToilGrouping by) {
+        return new ToilLedger(store, ToilLedger.DEFAULT_MINUTES_PER_MANUAL_ALERT).report(Instant.now().minus(since), by);
+    }
+
+    @Override
+    public void close() {
+        store.close();
+    }
+}

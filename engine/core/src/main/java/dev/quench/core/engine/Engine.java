@@ -1,0 +1,134 @@
+package dev.quench.core.engine;
+
+import dev.quench.api.Inventory;
+import dev.quench.core.config.InventoryFile;
+import dev.quench.core.config.QuenchConfig;
+import dev.quench.core.exec.RunExecutor;
+import dev.quench.core.ledger.ToilLedger;
+import dev.quench.core.plugin.EnginePluginEnvironment;
+import dev.quench.core.plugin.PluginRegistry;
+import dev.quench.core.server.ApiServer;
+import dev.quench.core.server.ApiToken;
+import dev.quench.core.store.Store;
+import io.vertx.core.Vertx;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running Quench: store, plugins, runbooks, executor and HTTP server, wired from a
+ * {@link QuenchConfig}. {@link #close()} stops it in reverse order. Thread-safe.
+ */
+public final class Engine implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+
+    private final QuenchConfig config;
+    private final Store store;
+    private final RunbookRegistry runbooks;
+    private final RunDispatcher dispatcher;
+    private final ToilLedger ledger;
+    private final ApiToken apiToken;
+    private final ApiServer server;
+    private final Deque<AutoCloseable> closeables;
+
+    private Engine(QuenchConfig config, Store store, RunbookRegistry runbooks, RunDispatcher dispatcher,
+                   ToilLedger ledger, ApiToken apiToken, ApiServer server, Deque<AutoCloseable> closeables) {
+        this.config = config;
+        this.store = store;
+        this.runbooks = runbooks;
+        this.dispatcher = dispatcher;
+        this.ledger = ledger;
+        this.apiToken = apiToken;
+        this.server = server;
+        this.closeables = closeables;
+    }
+
+    /**
+     * Starts an engine. Broken runbooks are reported, not fatal; a broken store, config or plugin
+     * set is: the exception says what to fix.
+     */
+    public static Engine start(QuenchConfig config) throws Exception {
+        Deque<AutoCloseable> closeables = new ArrayDeque<>();
+        Clock clock = Clock.systemUTC();
+        try {
+            Files.createDirectories(config.dataDirectory());
+            ApiToken apiToken = ApiToken.loadOrCreate(config.apiTokenFile());
+            Store store = Store.open(config.storeUrl(), config.storeUser(), config.storePassword());
+            closeables.push(store);
+            Vertx vertx = Vertx.vertx();
+            closeables.push(() -> vertx.close().toCompletionStage().toCompletableFuture().get());
+            Inventory inventory = config.inventoryIfSet().<Inventory>map(InventoryFile::load).orElse(Inventory.empty());
+            PluginRegistry plugins = PluginRegistry.discover(config.pluginsDirectoryIfSet().orElse(null));
+            closeables.push(plugins);
+            plugins.start(new EnginePluginEnvironment(config.sections(), inventory, Map.of(Vertx.class, vertx),
+                    config.dataDirectory()));
+            RunbookRegistry runbooks = new RunbookRegistry(config.runbooks(), plugins);
+            runbooks.reload();
+            RunExecutor executor = new RunExecutor(plugins, store.runs(), config.outputLimitBytes(), System.getenv(), clock);
+            closeables.push(executor);
+            RunDispatcher dispatcher = new RunDispatcher(store, runbooks, executor, config::paramsFor,
+                    config.maxConcurrentRuns(), clock);
+            closeables.push(dispatcher);
+            ToilLedger ledger = new ToilLedger(store, ToilLedger.DEFAULT_MINUTES_PER_MANUAL_ALERT);
+            dispatcher.recover();
+            ApiServer server = ApiServer.start(vertx, config, apiToken, store, runbooks, dispatcher, ledger, clock);
+            closeables.push(server);
+            LOG.info("Quench listening on http://{}:{} (plugins: {})", config.host(), server.port(), plugins.types());
+            return new Engine(config, store, runbooks, dispatcher, ledger, apiToken, server, closeables);
+        } catch (Exception | Error e) {
+            closeAll(closeables);
+            throw e;
+        }
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public QuenchConfig config() {
+        return config;
+    }
+
+    public Store store() {
+        return store;
+    }
+
+    public RunbookRegistry runbooks() {
+        return runbooks;
+    }
+
+    public RunDispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    public ToilLedger ledger() {
+        return ledger;
+    }
+
+    public ApiToken apiToken() {
+        return apiToken;
+    }
+
+    @Override
+    public void close() {
+        closeAll(closeables);
+    }
+
+    private static void closeAll(Deque<AutoCloseable> closeables) {
+        while (!closeables.isEmpty()) {
+            AutoCloseable closeable = closeables.pop();
+            try {
+                closeable.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                LOG.warn("stopping {} failed", closeable, e);
+            }
+        }
+    }
+}

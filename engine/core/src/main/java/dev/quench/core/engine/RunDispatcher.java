@@ -1,0 +1,218 @@
+package dev.quench.core.engine;
+
+import dev.quench.core.alert.Alert;
+import dev.quench.core.exec.RunExecutor;
+import dev.quench.core.runbook.Runbook;
+import dev.quench.core.store.RunRecord;
+import dev.quench.core.store.RunStatus;
+import dev.quench.core.store.Store;
+import dev.quench.core.store.StoredAlert;
+import dev.quench.core.store.TriggerType;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns recorded alerts into runs and runs them. Alerts are matched one at a time on a single
+ * dispatcher thread (matching is cheap, and one thread means an alert is never processed twice);
+ * runs then execute concurrently, at most {@code maxConcurrentRuns} at once. Thread-safe.
+ */
+public final class RunDispatcher implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunDispatcher.class);
+
+    private final Store store;
+    private final RunbookRegistry runbooks;
+    private final RunExecutor executor;
+    private final Function<String, Map<String, String>> siteParams;
+    private final Clock clock;
+    private final ExecutorService dispatcher = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("quench-dispatcher").daemon(true).factory());
+    private final ExecutorService runThreads = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("quench-run-", 0).factory());
+    private final Semaphore runSlots;
+    private final AtomicInteger active = new AtomicInteger();
+
+    public RunDispatcher(Store store, RunbookRegistry runbooks, RunExecutor executor,
+                         Function<String, Map<String, String>> siteParams, int maxConcurrentRuns, Clock clock) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.runbooks = Objects.requireNonNull(runbooks, "runbooks");
+        this.executor = Objects.requireNonNull(executor, "executor");
+        this.siteParams = Objects.requireNonNull(siteParams, "siteParams");
+        this.runSlots = new Semaphore(maxConcurrentRuns);
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** Called once new alerts are durably recorded: matches them and starts their runs. */
+    public void alertsRecorded(List<Long> alertIds) {
+        if (alertIds.isEmpty()) {
+            return;
+        }
+        active.incrementAndGet();
+        dispatcher.execute(() -> {
+            try {
+                for (Long id : alertIds) {
+                    store.alerts().find(id).filter(alert -> !alert.processed()).ifPresent(this::process);
+                }
+            } finally {
+                active.decrementAndGet();
+            }
+        });
+    }
+
+    /**
+     * Picks up what a previous engine left: alerts recorded but never matched, runs queued but
+     * never started, runs that were running when it stopped (recorded as failed: a half-done
+     * remediation is not repeated blindly).
+     */
+    public void recover() {
+        for (String runId : store.runs().idsWithStatus(RunStatus.RUNNING)) {
+            store.runs().finish(runId, RunStatus.FAILED,
+                    "the engine stopped while this run was running; it was not repeated — check the target", 0,
+                    clock.instant());
+            LOG.warn("run {} was running when the engine stopped; recorded as failed", runId);
+        }
+        for (String runId : store.runs().idsWithStatus(RunStatus.QUEUED)) {
+            store.runs().find(runId).ifPresent(this::submit);
+        }
+        List<Long> pending = new ArrayList<>();
+        for (StoredAlert alert : store.alerts().unprocessed(10_000)) {
+            pending.add(alert.id());
+        }
+        if (!pending.isEmpty()) {
+            LOG.info("{} alert(s) were recorded but not processed before the last stop; processing them now", pending.size());
+            alertsRecorded(pending);
+        }
+    }
+
+    private void process(StoredAlert stored) {
+        Alert alert = stored.alert();
+        List<Runbook> matched = runbooks.matching(alert);
+        List<RunRecord> created = new ArrayList<>();
+        store.jdbi().useTransaction(handle -> {
+            for (Runbook runbook : matched) {
+                RunRecord run = newRun(runbook, TriggerType.ALERT, describe(alert), stored.id(),
+                        Map.of(), false);
+                store.runs().insertQueued(handle, run);
+                created.add(run);
+            }
+            store.alerts().markProcessed(handle, stored.id(), matched.size());
+        });
+        if (matched.isEmpty()) {
+            LOG.info("alert {} ({}) matched no runbook: counted as manual toil", describe(alert), alert.status().wireName());
+        }
+        created.forEach(this::submit);
+    }
+
+    /**
+     * Starts {@code runbook} now, by hand.
+     *
+     * @param params  values for the runbook's params (site values from the config fill the rest)
+     * @param alert   an alert to run against, or null
+     * @param who     who asked, recorded with the run
+     */
+    public RunRecord startManual(Runbook runbook, Map<String, String> params, Alert alert, boolean dryRun, String who) {
+        RunRecord run = newRun(runbook, TriggerType.MANUAL, "by " + who, null, params, dryRun);
+        store.runs().insertQueued(run);
+        submitWithAlert(run, runbook, alert);
+        return run;
+    }
+
+    private RunRecord newRun(Runbook runbook, TriggerType trigger, String detail, Long alertId,
+                             Map<String, String> params, boolean dryRun) {
+        Map<String, String> values = new java.util.LinkedHashMap<>(siteParams.apply(runbook.name()));
+        values.putAll(params);
+        Map<String, Object> resolved;
+        String problem = null;
+        try {
+            resolved = runbook.resolveParams(values);
+        } catch (IllegalArgumentException e) {
+            resolved = Map.copyOf(values);
+            problem = e.getMessage();
+        }
+        RunRecord run = new RunRecord(UUID.randomUUID().toString(), runbook.name(), runbook.owner(), trigger, detail,
+                alertId, RunStatus.QUEUED, dryRun, resolved, runbook.manualMinutes(), 0, problem, clock.instant(),
+                null, null, List.of());
+        return run;
+    }
+
+    private void submit(RunRecord run) {
+        Alert alert = run.alertId() == null ? null
+                : store.alerts().find(run.alertId()).map(StoredAlert::alert).orElse(null);
+        Runbook runbook = runbooks.find(run.runbook()).orElse(null);
+        if (runbook == null) {
+            store.runs().finish(run.id(), RunStatus.FAILED, "runbook '" + run.runbook()
+                    + "' is no longer loaded; the run was not started", 0, clock.instant());
+            return;
+        }
+        submitWithAlert(run, runbook, alert);
+    }
+
+    private void submitWithAlert(RunRecord run, Runbook runbook, Alert alert) {
+        if (!run.message().isEmpty()) {
+            // The params did not resolve: record why instead of running half-configured.
+            store.runs().finish(run.id(), RunStatus.FAILED, "invalid params: " + run.message(), 0, clock.instant());
+            return;
+        }
+        active.incrementAndGet();
+        runThreads.execute(() -> {
+            try {
+                runSlots.acquire();
+                try {
+                    executor.execute(run, runbook, alert);
+                } finally {
+                    runSlots.release();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                LOG.error("run {} failed in the engine", run.id(), e);
+            } finally {
+                active.decrementAndGet();
+            }
+        });
+    }
+
+    /** True when no alert is being matched and no run is executing. */
+    public boolean idle() {
+        return active.get() == 0;
+    }
+
+    /** Waits until {@link #idle()} or the deadline; returns whether it became idle. */
+    public boolean awaitIdle(Instant deadline) throws InterruptedException {
+        while (!idle()) {
+            if (Instant.now().isAfter(deadline)) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return true;
+    }
+
+    static String describe(Alert alert) {
+        String instance = alert.labels().get("instance");
+        return alert.name() + (instance == null ? "" : " " + instance) + " [" + alert.fingerprint() + "]";
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        dispatcher.shutdown();
+        dispatcher.awaitTermination(10, TimeUnit.SECONDS);
+        runThreads.shutdown();
+        if (!runThreads.awaitTermination(30, TimeUnit.SECONDS)) {
+            runThreads.shutdownNow();
+        }
+    }
+}

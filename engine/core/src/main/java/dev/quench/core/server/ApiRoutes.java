@@ -1,0 +1,177 @@
+package dev.quench.core.server;
+
+import dev.quench.core.engine.RunDispatcher;
+import dev.quench.core.engine.RunbookRegistry;
+import dev.quench.core.ledger.ToilGrouping;
+import dev.quench.core.ledger.ToilLedger;
+import dev.quench.core.runbook.Runbook;
+import dev.quench.core.store.RunStatus;
+import dev.quench.core.store.Store;
+import dev.quench.core.util.Durations;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code /api/v1/...}: run history, manual runs, runbooks, alerts and the toil ledger. */
+final class ApiRoutes {
+
+    private static final int MAX_LIMIT = 1000;
+
+    private final Vertx vertx;
+    private final Store store;
+    private final RunbookRegistry runbooks;
+    private final RunDispatcher dispatcher;
+    private final ToilLedger ledger;
+    private final Clock clock;
+
+    ApiRoutes(Vertx vertx, Store store, RunbookRegistry runbooks, RunDispatcher dispatcher, ToilLedger ledger,
+              Clock clock) {
+        this.vertx = vertx;
+        this.store = store;
+        this.runbooks = runbooks;
+        this.dispatcher = dispatcher;
+        this.ledger = ledger;
+        this.clock = clock;
+    }
+
+    void mount(Router router, SourceAuth auth) {
+        router.route("/api/v1/*").handler(auth::checkApi);
+        router.get("/api/v1/runs").handler(this::listRuns);
+        router.get("/api/v1/runs/:id").handler(this::getRun);
+        router.post("/api/v1/runs").handler(this::startRun);
+        router.get("/api/v1/runbooks").handler(this::listRunbooks);
+        router.get("/api/v1/toil").handler(this::toil);
+        router.get("/api/v1/alerts").handler(this::alerts);
+    }
+
+    private void listRuns(RoutingContext context) {
+        RunStatus status;
+        int limit;
+        try {
+            String statusText = context.queryParams().get("status");
+            status = statusText == null ? null : RunStatus.parse(statusText);
+            limit = limit(context, 100);
+        } catch (IllegalArgumentException e) {
+            HttpErrors.send(context, 400, "invalid query", e.getMessage());
+            return;
+        }
+        String runbook = context.queryParams().get("runbook");
+        blocking(context, () -> Map.of("runs", store.runs().list(status, runbook, limit)));
+    }
+
+    private void getRun(RoutingContext context) {
+        String id = context.pathParam("id");
+        vertx.executeBlocking(() -> store.runs().find(id), false).onComplete(result -> {
+            if (result.failed()) {
+                HttpErrors.send(context, 500, "cannot read the run", result.cause().getMessage());
+            } else if (result.result().isEmpty()) {
+                HttpErrors.send(context, 404, "no such run", "no run has id " + id);
+            } else {
+                JsonResponses.send(context, 200, result.result().get());
+            }
+        });
+    }
+
+    private void startRun(RoutingContext context) {
+        JsonObject request;
+        try {
+            request = context.body().asJsonObject();
+        } catch (DecodeException | ClassCastException e) {
+            HttpErrors.send(context, 400, "body is not a JSON object", e.getMessage());
+            return;
+        }
+        if (request == null || request.getString("runbook") == null) {
+            HttpErrors.send(context, 400, "missing field 'runbook'", "send {\"runbook\": NAME, \"params\": {...}}");
+            return;
+        }
+        String name = request.getString("runbook");
+        Runbook runbook = runbooks.find(name).orElse(null);
+        if (runbook == null) {
+            HttpErrors.send(context, 404, "no such runbook", "no loaded runbook is called '" + name
+                    + "'; GET /api/v1/runbooks lists them");
+            return;
+        }
+        Map<String, String> params = new LinkedHashMap<>();
+        JsonObject given = request.getJsonObject("params", new JsonObject());
+        given.forEach(entry -> params.put(entry.getKey(), String.valueOf(entry.getValue())));
+        boolean dryRun = request.getBoolean("dryRun", false);
+        if (dryRun) {
+            HttpErrors.send(context, 422, "dry runs are not available through the API yet",
+                    "use 'quench run NAME --dry-run'");
+            return;
+        }
+        blocking(context, 202, () -> dispatcher.startManual(runbook, params, null, false, "api"));
+    }
+
+    private void listRunbooks(RoutingContext context) {
+        List<Map<String, Object>> loaded = runbooks.runbooks().stream().map(RunbookViews::summary).toList();
+        List<String> problems = runbooks.problems().stream().map(Object::toString).toList();
+        JsonResponses.send(context, 200, Map.of("runbooks", loaded, "problems", problems,
+                "directory", runbooks.directory().toAbsolutePath().toString()));
+    }
+
+    private void toil(RoutingContext context) {
+        Instant since;
+        ToilGrouping by;
+        try {
+            since = clock.instant().minus(Durations.parse(context.queryParams().contains("since")
+                    ? context.queryParams().get("since") : "30d"));
+            by = ToilGrouping.parse(context.queryParams().contains("by") ? context.queryParams().get("by") : "runbook");
+        } catch (IllegalArgumentException e) {
+            HttpErrors.send(context, 400, "invalid query", e.getMessage());
+            return;
+        }
+        blocking(context, () -> ledger.report(since, by));
+    }
+
+    private void alerts(RoutingContext context) {
+        String matchedText = context.queryParams().get("matched");
+        Boolean matched = matchedText == null ? null : Boolean.parseBoolean(matchedText);
+        int limit;
+        try {
+            limit = limit(context, 100);
+        } catch (IllegalArgumentException e) {
+            HttpErrors.send(context, 400, "invalid query", e.getMessage());
+            return;
+        }
+        blocking(context, () -> Map.of("alerts", store.alerts().list(matched, Instant.EPOCH, limit)));
+    }
+
+    private static int limit(RoutingContext context, int fallback) {
+        String text = context.queryParams().get("limit");
+        if (text == null) {
+            return fallback;
+        }
+        try {
+            int limit = Integer.parseInt(text);
+            if (limit < 1 || limit > MAX_LIMIT) {
+                throw new IllegalArgumentException("limit must be 1-" + MAX_LIMIT + ", was " + text);
+            }
+            return limit;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("limit must be a number, was '" + text + "'", e);
+        }
+    }
+
+    private void blocking(RoutingContext context, Callable<Object> work) {
+        blocking(context, 200, work);
+    }
+
+    private void blocking(RoutingContext context, int status, Callable<Object> work) {
+        vertx.executeBlocking(work, false).onComplete(result -> {
+            if (result.failed()) {
+                HttpErrors.send(context, 500, "request failed", result.cause().getMessage());
+            } else {
+                JsonResponses.send(context, status, result.result());
+            }
+        });
+    }
+}

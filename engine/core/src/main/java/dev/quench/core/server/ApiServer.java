@@ -1,0 +1,65 @@
+package dev.quench.core.server;
+
+import dev.quench.core.config.QuenchConfig;
+import dev.quench.core.engine.RunDispatcher;
+import dev.quench.core.engine.RunbookRegistry;
+import dev.quench.core.ledger.ToilLedger;
+import dev.quench.core.store.Store;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** The HTTP side of the engine: webhooks, API and health, on one Vert.x server. */
+public final class ApiServer implements AutoCloseable {
+
+    /** Bodies larger than this are refused with 413 (a 10,000-alert storm is about 10 MB). */
+    static final long BODY_LIMIT_BYTES = 32L * 1024 * 1024;
+
+    private final HttpServer server;
+
+    private ApiServer(HttpServer server) {
+        this.server = server;
+    }
+
+    /** Starts listening; returns once the port is bound. */
+    public static ApiServer start(Vertx vertx, QuenchConfig config, ApiToken apiToken, Store store,
+                                  RunbookRegistry runbooks, RunDispatcher dispatcher, ToilLedger ledger, Clock clock)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Router router = Router.router(vertx);
+        router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
+        SourceAuth auth = new SourceAuth(config, apiToken, List.of("alertmanager"));
+        new WebhookRoutes(vertx, store, dispatcher, clock).mount(router, auth);
+        new ApiRoutes(vertx, store, runbooks, dispatcher, ledger, clock).mount(router, auth);
+        router.get("/health/live").handler(context -> context.json(new JsonObject().put("status", "up")));
+        router.get("/health/ready").handler(context -> context.json(new JsonObject().put("status", "ready")
+                .put("runbooks", runbooks.runbooks().size())
+                .put("runbookProblems", runbooks.problems().size())));
+        router.route().last().handler(context -> HttpErrors.send(context, 404, "not found",
+                context.request().method() + " " + context.request().path() + " is not an endpoint of Quench"));
+        router.errorHandler(413, context -> HttpErrors.send(context, 413, "body too large",
+                "the limit is " + BODY_LIMIT_BYTES + " bytes"));
+        router.errorHandler(500, context -> HttpErrors.send(context, 500, "internal error",
+                context.failure() == null ? "" : context.failure().getMessage()));
+        HttpServer server = vertx.createHttpServer()
+                .requestHandler(router)
+                .listen(config.port(), config.host())
+                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        return new ApiServer(server);
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+}

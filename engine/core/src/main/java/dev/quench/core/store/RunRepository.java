@@ -1,0 +1,222 @@
+package dev.quench.core.store;
+
+import static dev.quench.core.store.AlertRepository.instant;
+import static dev.quench.core.store.AlertRepository.timestamp;
+import static dev.quench.core.store.AlertRepository.toJson;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.quench.core.util.Json;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.statement.StatementContext;
+
+/** Runs and their steps. Thread-safe. */
+public final class RunRepository {
+
+    private static final TypeReference<Map<String, Object>> OBJECT_MAP = new TypeReference<>() {
+    };
+
+    private final Jdbi jdbi;
+
+    RunRepository(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    /** Records a new queued run inside {@code handle}'s transaction. */
+    public void insertQueued(Handle handle, RunRecord run) {
+        handle.createUpdate("""
+                        insert into run (id, runbook, owner, trigger_type, trigger_detail, alert_id, status, dry_run,
+                                         params, manual_minutes, created_at)
+                        values (:id, :runbook, :owner, :triggerType, :triggerDetail, :alertId, :status, :dryRun,
+                                :params, :manualMinutes, :createdAt)""")
+                .bind("id", run.id())
+                .bind("runbook", run.runbook())
+                .bind("owner", run.owner())
+                .bind("triggerType", run.triggerType().wireName())
+                .bind("triggerDetail", run.triggerDetail())
+                .bind("alertId", run.alertId())
+                .bind("status", RunStatus.QUEUED.wireName())
+                .bind("dryRun", run.dryRun())
+                .bind("params", toJson(run.params()))
+                .bind("manualMinutes", run.manualMinutes())
+                .bind("createdAt", timestamp(run.createdAt()))
+                .execute();
+    }
+
+    /** Records a new queued run in its own transaction. */
+    public void insertQueued(RunRecord run) {
+        jdbi.useTransaction(handle -> insertQueued(handle, run));
+    }
+
+    public void markRunning(String runId, Instant startedAt) {
+        jdbi.useHandle(handle -> handle.createUpdate(
+                        "update run set status = :status, started_at = :startedAt where id = :id")
+                .bind("id", runId)
+                .bind("status", RunStatus.RUNNING.wireName())
+                .bind("startedAt", timestamp(startedAt))
+                .execute());
+    }
+
+    /** Records how a run ended and the toil it saved. */
+    public void finish(String runId, RunStatus status, String message, int toilSavedMinutes, Instant finishedAt) {
+        jdbi.useHandle(handle -> handle.createUpdate("""
+                        update run set status = :status, message = :message, toil_saved_minutes = :saved,
+                                       finished_at = :finishedAt
+                        where id = :id""")
+                .bind("id", runId)
+                .bind("status", status.wireName())
+                .bind("message", message)
+                .bind("saved", toilSavedMinutes)
+                .bind("finishedAt", timestamp(finishedAt))
+                .execute());
+    }
+
+    /** Records that a step started, with its rendered inputs. */
+    public void startStep(String runId, StepRecord step) {
+        jdbi.useHandle(handle -> handle.createUpdate("""
+                        insert into run_step (run_id, seq, step_id, uses, status, rendered, stdout, stderr, message,
+                                              started_at)
+                        values (:runId, :seq, :stepId, :uses, 'running', :rendered, '', '', '', :startedAt)""")
+                .bind("runId", runId)
+                .bind("seq", step.seq())
+                .bind("stepId", step.stepId())
+                .bind("uses", step.uses())
+                .bind("rendered", toJson(step.rendered()))
+                .bind("startedAt", timestamp(step.startedAt()))
+                .execute());
+    }
+
+    /** Records how a step ended. */
+    public void finishStep(String runId, StepRecord step) {
+        jdbi.useHandle(handle -> handle.createUpdate("""
+                        update run_step set status = :status, rendered = :rendered, exit_code = :exitCode,
+                                            stdout = :stdout, stderr = :stderr, message = :message,
+                                            finished_at = :finishedAt
+                        where run_id = :runId and seq = :seq""")
+                .bind("runId", runId)
+                .bind("seq", step.seq())
+                .bind("status", step.status())
+                .bind("rendered", toJson(step.rendered()))
+                .bind("exitCode", step.exitCode())
+                .bind("stdout", step.stdout())
+                .bind("stderr", step.stderr())
+                .bind("message", step.message())
+                .bind("finishedAt", timestamp(step.finishedAt()))
+                .execute());
+    }
+
+    /** A run with its steps. */
+    public Optional<RunRecord> find(String runId) {
+        return jdbi.withHandle(handle -> handle.createQuery("select * from run where id = :id")
+                .bind("id", runId)
+                .map(RunRepository::mapRun)
+                .findOne()
+                .map(run -> run.withSteps(handle.createQuery("select * from run_step where run_id = :id order by seq")
+                        .bind("id", runId)
+                        .map(RunRepository::mapStep)
+                        .list())));
+    }
+
+    /** Runs newest first, optionally filtered; without their steps. */
+    public List<RunRecord> list(RunStatus status, String runbook, int limit) {
+        StringBuilder sql = new StringBuilder("select * from run where 1 = 1");
+        if (status != null) {
+            sql.append(" and status = :status");
+        }
+        if (runbook != null) {
+            sql.append(" and runbook = :runbook");
+        }
+        sql.append(" order by created_at desc, id desc limit :limit");
+        return jdbi.withHandle(handle -> {
+            Query query = handle.createQuery(sql.toString()).bind("limit", limit);
+            if (status != null) {
+                query.bind("status", status.wireName());
+            }
+            if (runbook != null) {
+                query.bind("runbook", runbook);
+            }
+            return query.map(RunRepository::mapRun).list();
+        });
+    }
+
+    /** Ids of runs in {@code status}, oldest first. */
+    public List<String> idsWithStatus(RunStatus status) {
+        return jdbi.withHandle(handle -> handle.createQuery(
+                        "select id from run where status = :status order by created_at, id")
+                .bind("status", status.wireName())
+                .mapTo(String.class)
+                .list());
+    }
+
+    /** Finished, non-dry runs since {@code since}, for the toil ledger. */
+    public List<RunRecord> finishedSince(Instant since) {
+        return jdbi.withHandle(handle -> handle.createQuery("""
+                        select * from run
+                        where finished_at >= :since and dry_run = false
+                        order by finished_at""")
+                .bind("since", timestamp(since))
+                .map(RunRepository::mapRun)
+                .list());
+    }
+
+    /** How many runs the store holds for {@code alertId}. */
+    public int countForAlert(long alertId) {
+        return jdbi.withHandle(handle -> handle.createQuery("select count(*) from run where alert_id = :id")
+                .bind("id", alertId).mapTo(Integer.class).one());
+    }
+
+    private static RunRecord mapRun(ResultSet row, StatementContext context) throws SQLException {
+        long alertIdValue = row.getLong("alert_id");
+        Long alertId = row.wasNull() ? null : alertIdValue;
+        return new RunRecord(
+                row.getString("id"),
+                row.getString("runbook"),
+                row.getString("owner"),
+                TriggerType.parse(row.getString("trigger_type")),
+                row.getString("trigger_detail"),
+                alertId,
+                RunStatus.parse(row.getString("status")),
+                row.getBoolean("dry_run"),
+                fromJson(row.getString("params")),
+                row.getInt("manual_minutes"),
+                row.getInt("toil_saved_minutes"),
+                row.getString("message"),
+                instant(row.getTimestamp("created_at")),
+                instant(row.getTimestamp("started_at")),
+                instant(row.getTimestamp("finished_at")),
+                List.of());
+    }
+
+    private static StepRecord mapStep(ResultSet row, StatementContext context) throws SQLException {
+        int exitCode = row.getInt("exit_code");
+        Integer exit = row.wasNull() ? null : exitCode;
+        return new StepRecord(
+                row.getInt("seq"),
+                row.getString("step_id"),
+                row.getString("uses"),
+                row.getString("status"),
+                fromJson(row.getString("rendered")),
+                exit,
+                row.getString("stdout"),
+                row.getString("stderr"),
+                row.getString("message"),
+                instant(row.getTimestamp("started_at")),
+                instant(row.getTimestamp("finished_at")));
+    }
+
+    private static Map<String, Object> fromJson(String json) {
+        try {
+            return json == null ? Map.of() : Json.json().readValue(json, OBJECT_MAP);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored JSON is not valid: " + json, e);
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package dev.quench.core.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.quench.core.config.QuenchConfig;
+import dev.quench.core.engine.Engine;
+import dev.quench.core.store.RunRecord;
+import dev.quench.core.util.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/** A real engine on a free loopback port, with a client that talks to it like a sender would. */
+public final class EngineHarness implements AutoCloseable {
+
+    private final Engine engine;
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private EngineHarness(Engine engine) {
+        this.engine = engine;
+    }
+
+    /** A config for tests: store and data under {@code dataDirectory}, loopback, free port. */
+    public static QuenchConfig config(Path dataDirectory, Path runbooks) {
+        return QuenchConfig.defaults(dataDirectory).withHost("127.0.0.1").withPort(0).withRunbooks(runbooks);
+    }
+
+    public static EngineHarness start(QuenchConfig config) throws Exception {
+        return new EngineHarness(Engine.start(config));
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    public URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + engine.port() + path);
+    }
+
+    public HttpResponse<String> post(String path, byte[] body, String token) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Posts with the engine's API token. */
+    public HttpResponse<String> post(String path, byte[] body) throws IOException, InterruptedException {
+        return post(path, body, engine.apiToken().value());
+    }
+
+    public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return client.send(HttpRequest.newBuilder(uri(path))
+                .header("Authorization", "Bearer " + engine.apiToken().value()).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    public JsonNode getJson(String path) throws IOException, InterruptedException {
+        HttpResponse<String> response = get(path);
+        if (response.statusCode() != 200) {
+            throw new AssertionError("GET " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return Json.json().readTree(response.body());
+    }
+
+    /** Waits until the engine has nothing in flight, then returns every run, newest first. */
+    public List<RunRecord> awaitRuns(Duration timeout) throws InterruptedException {
+        if (!engine.dispatcher().awaitIdle(Instant.now().plus(timeout))) {
+            throw new AssertionError("runs still in flight after " + timeout);
+        }
+        return engine.store().runs().list(null, null, 1000);
+    }
+
+    public RunRecord run(String id) {
+        return engine.store().runs().find(id).orElseThrow(() -> new AssertionError("no run " + id));
+    }
+
+    /** A file from src/test/resources. */
+    public static byte[] resource(String name) {
+        try (InputStream in = EngineHarness.class.getResourceAsStream("/" + name)) {
+            if (in == null) {
+                throw new AssertionError("test resource " + name + " is missing");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        engine.close();
+    }
+}
