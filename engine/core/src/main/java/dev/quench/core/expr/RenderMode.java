@@ -1,0 +1,15 @@
+package dev.quench.core.expr;
+
+/** How a template inserts the values of its expressions. */
+public enum RenderMode {
+    /**
+     * As they are. A template that is exactly one {@code ${{ }}} keeps the value's type (number,
+     * map, list); otherwise values are joined as text and null becomes the empty string.
+     */
+    PLAIN,
+    /**
+     * Into a shell command: every value becomes one shell word ({@link ShellQuoting}), unless the
+     * expression is wrapped in {@code raw(...)}. The result is always a string.
+     */
+    SHELL
+}

@@ -1,0 +1,96 @@
+package dev.quench.core.expr;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.quench.api.StepResult;
+import java.util.AbstractMap;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A step result as expressions see it: {@code steps.<id>.stdout}, {@code stderr},
+ * {@code exitCode}, {@code status} ({@code succeeded} / {@code failed}), {@code outputs},
+ * {@code message} and {@code json}, the standard output parsed as JSON, or null when it is not.
+ * The JSON is parsed on first use only (most expressions never read it) and then kept.
+ * Read-only and thread-safe.
+ */
+final class StepResultView extends AbstractMap<String, Object> {
+
+    // Step output comes from remote hosts: cap what parsing it may cost.
+    private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNestingDepth(64).maxStringLength(1 << 20).build())
+                    .build())
+            .build();
+
+    private static final Object NOT_JSON = new Object();
+
+    private final StepResult result;
+    private volatile Object json;
+
+    StepResultView(StepResult result) {
+        this.result = Objects.requireNonNull(result, "result");
+    }
+
+    @Override
+    public Object get(Object key) {
+        if (!(key instanceof String name)) {
+            return null;
+        }
+        return switch (name) {
+            case "stdout" -> result.stdout();
+            case "stderr" -> result.stderr();
+            case "exitCode" -> result.exitCode();
+            case "status" -> result.status().name().toLowerCase(Locale.ROOT);
+            case "outputs" -> result.outputs();
+            case "message" -> result.message();
+            case "json" -> json();
+            default -> null;
+        };
+    }
+
+    @Override
+    public boolean containsKey(Object key) {
+        return key instanceof String name && ExpressionLanguage.STEP_FIELDS.contains(name);
+    }
+
+    @Override
+    public Set<Entry<String, Object>> entrySet() {
+        Map<String, Object> all = new LinkedHashMap<>();
+        for (String field : List.of("stdout", "stderr", "exitCode", "status", "outputs", "message", "json")) {
+            all.put(field, get(field));
+        }
+        return Collections.unmodifiableMap(all).entrySet();
+    }
+
+    private Object json() {
+        Object parsed = json;
+        if (parsed == null) {
+            parsed = parse(result.stdout());
+            json = parsed;
+        }
+        return parsed == NOT_JSON ? null : parsed;
+    }
+
+    private static Object parse(String stdout) {
+        String trimmed = stdout.strip();
+        if (trimmed.isEmpty()) {
+            return NOT_JSON;
+        }
+        try {
+            Object value = JSON.readValue(trimmed, Object.class);
+            return value == null ? NOT_JSON : ReadOnly.copy(value);
+        } catch (JsonProcessingException ignored) {
+            // Not JSON is a normal answer here: steps.x.json is then null, as documented.
+            return NOT_JSON;
+        }
+    }
+}

@@ -1,0 +1,199 @@
+package dev.quench.core.expr;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.apache.commons.jexl3.JexlScript;
+
+/**
+ * A string with zero or more {@code ${{ expression }}} segments, compiled once when the runbook
+ * loads and rendered many times. Compiling checks the syntax and every reference (see
+ * {@link Declarations}); rendering only evaluates. Immutable and thread-safe.
+ *
+ * <p>For shell commands the template also knows, for each expression, whether the text around it
+ * has opened a quote: {@code echo '${{ x }}'} would put our single-quoted word inside the author's
+ * quotes and undo the quoting, so such a template is refused ({@link #shellQuotingProblem()}).
+ */
+public final class Template {
+
+    private static final String OPEN = "${{";
+    private static final String CLOSE = "}}";
+
+    private sealed interface Segment permits Literal, Expression {
+    }
+
+    private record Literal(String text) implements Segment {
+    }
+
+    /** One ${{ }}: its text as written between the braces, where it starts, and its shell quote context. */
+    private record Expression(String text, int offset, JexlScript script, ShellQuoteContext quoteContext)
+            implements Segment {
+    }
+
+    private final String source;
+    private final List<Segment> segments;
+
+    private Template(String source, List<Segment> segments) {
+        this.source = source;
+        this.segments = List.copyOf(segments);
+    }
+
+    /** Compiles {@code text}, checking only variables and functions (not params or steps). */
+    public static Template compile(String text) {
+        return compile(text, Declarations.unchecked());
+    }
+
+    /**
+     * Compiles {@code text}.
+     *
+     * @throws TemplateSyntaxException with the 0-based offset in {@code text} of the problem
+     */
+    public static Template compile(String text, Declarations declarations) {
+        Objects.requireNonNull(text, "text");
+        Objects.requireNonNull(declarations, "declarations");
+        List<Segment> segments = new ArrayList<>();
+        ShellQuoteContext.Tracker quoting = new ShellQuoteContext.Tracker();
+        int position = 0;
+        while (position < text.length()) {
+            int open = text.indexOf(OPEN, position);
+            if (open < 0) {
+                addLiteral(segments, quoting, text.substring(position));
+                break;
+            }
+            addLiteral(segments, quoting, text.substring(position, open));
+            int start = open + OPEN.length();
+            int close = findClose(text, start);
+            if (close < 0) {
+                throw new TemplateSyntaxException("unclosed ${{: end the expression with }}", open);
+            }
+            String expression = text.substring(start, close);
+            JexlScript script;
+            try {
+                script = ExpressionLanguage.compile(expression, declarations);
+            } catch (TemplateSyntaxException e) {
+                throw new TemplateSyntaxException(e.getMessage(), start + e.offset(), e.getCause());
+            }
+            segments.add(new Expression(expression, start, script, quoting.current()));
+            position = close + CLOSE.length();
+        }
+        return new Template(text, segments);
+    }
+
+    private static void addLiteral(List<Segment> segments, ShellQuoteContext.Tracker quoting, String text) {
+        if (!text.isEmpty()) {
+            segments.add(new Literal(text));
+            quoting.feed(text);
+        }
+    }
+
+    /** The index of the }} that closes an expression starting at {@code start}, skipping strings and map literals. */
+    private static int findClose(String text, int start) {
+        int depth = 0;
+        int position = start;
+        while (position < text.length()) {
+            char c = text.charAt(position);
+            if (c == '\'' || c == '"' || c == '`') {
+                position = ExpressionTokens.endOfString(text, position);
+                continue;
+            }
+            if (c == '{') {
+                depth++;
+            } else if (c == '}') {
+                if (depth == 0 && text.startsWith(CLOSE, position)) {
+                    return position;
+                }
+                depth = Math.max(0, depth - 1);
+            }
+            position++;
+        }
+        return -1;
+    }
+
+    /** The text as written in the runbook. */
+    public String source() {
+        return source;
+    }
+
+    /** Whether the text has no {@code ${{ }}} at all. */
+    public boolean isLiteral() {
+        return segments.stream().noneMatch(Expression.class::isInstance);
+    }
+
+    /** Whether the text is exactly one {@code ${{ }}}, whose value keeps its type in {@link RenderMode#PLAIN}. */
+    public boolean isSingleExpression() {
+        return segments.size() == 1 && segments.getFirst() instanceof Expression;
+    }
+
+    /** The expressions, as written between the braces and trimmed. */
+    public List<String> expressions() {
+        return segments.stream().filter(Expression.class::isInstance)
+                .map(segment -> ((Expression) segment).text().strip()).toList();
+    }
+
+    /**
+     * Why this template cannot be a shell command, if it cannot: an expression inside quotes that
+     * the surrounding text opened. The offset points at the expression.
+     */
+    public Optional<TemplateSyntaxException> shellQuotingProblem() {
+        for (Segment segment : segments) {
+            if (segment instanceof Expression expression && expression.quoteContext() != ShellQuoteContext.UNQUOTED) {
+                return Optional.of(new TemplateSyntaxException("${{ " + expression.text().strip() + " }} is "
+                        + expression.quoteContext().description() + " in a shell command: remove the quotes (or backslash) around it; Quench "
+                        + "quotes every inserted value as one word itself (raw(...) inserts it unquoted)",
+                        expression.offset() - OPEN.length()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Renders the template.
+     *
+     * @return in {@link RenderMode#PLAIN}, the value itself for a single expression, else a string;
+     *         in {@link RenderMode#SHELL}, always a string
+     * @throws ExpressionException when an expression fails, naming it
+     */
+    public Object render(ExpressionScope scope, RenderMode mode) {
+        Objects.requireNonNull(scope, "scope");
+        Objects.requireNonNull(mode, "mode");
+        if (mode == RenderMode.PLAIN && isSingleExpression()) {
+            Object value = evaluate((Expression) segments.getFirst(), scope);
+            return value instanceof RawText raw ? raw.text() : value;
+        }
+        StringBuilder text = new StringBuilder();
+        for (Segment segment : segments) {
+            switch (segment) {
+                case Literal literal -> text.append(literal.text());
+                case Expression expression -> text.append(insert(expression, scope, mode));
+            }
+        }
+        return text.toString();
+    }
+
+    private static String insert(Expression expression, ExpressionScope scope, RenderMode mode) {
+        Object value = evaluate(expression, scope);
+        if (mode == RenderMode.PLAIN) {
+            return TextValues.toText(value);
+        }
+        if (value instanceof RawText raw) {
+            return raw.text();
+        }
+        if (expression.quoteContext() != ShellQuoteContext.UNQUOTED) {
+            // The loader refuses these; a template compiled elsewhere must not slip through either.
+            throw new ExpressionException(expression.text().strip(), "inserted "
+                    + expression.quoteContext().description() + " in a shell command, where quoting cannot protect it",
+                    null);
+        }
+        return ShellQuoting.quote(TextValues.toText(value));
+    }
+
+    private static Object evaluate(Expression expression, ExpressionScope scope) {
+        return ExpressionLanguage.evaluate(expression.text().strip(), expression.script(), scope.context());
+    }
+
+    @Override
+    public String toString() {
+        return source;
+    }
+}

@@ -1,0 +1,87 @@
+package dev.quench.core.runbook;
+
+import dev.quench.core.expr.DidYouMean;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A runbook, loaded and checked: what it is, which alerts start it, its params and its steps.
+ * Immutable and thread-safe.
+ *
+ * @param name          unique name, {@code [a-z0-9-]+}
+ * @param description   what it does, may be empty
+ * @param owner         the team that owns it, for the toil ledger; may be empty
+ * @param manualMinutes what handling its alert by hand costs an engineer ({@code toil.manualMinutes})
+ * @param alertTrigger  which alerts start it, if any (it may be scheduled or manual only)
+ * @param params        declared params, in the order written
+ * @param steps         the steps, in order
+ * @param deferred      fields the format defines but this version does not run yet
+ *                      ({@code guards}, {@code approval}, {@code onFailure}, {@code triggers.schedule}),
+ *                      as plain YAML values keyed by their path
+ * @param source        the file it came from
+ */
+public record Runbook(String name, String description, String owner, int manualMinutes,
+                      Optional<AlertTrigger> alertTrigger, List<ParamSpec> params, List<StepSpec> steps,
+                      Map<String, Object> deferred, Path source) {
+
+    public Runbook {
+        Objects.requireNonNull(name, "name");
+        description = description == null ? "" : description;
+        owner = owner == null ? "" : owner;
+        if (manualMinutes < 0) {
+            throw new IllegalArgumentException("manualMinutes must be >= 0, was " + manualMinutes);
+        }
+        Objects.requireNonNull(alertTrigger, "alertTrigger");
+        params = List.copyOf(Objects.requireNonNull(params, "params"));
+        steps = List.copyOf(Objects.requireNonNull(steps, "steps"));
+        deferred = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(deferred, "deferred")));
+        Objects.requireNonNull(source, "source");
+    }
+
+    /** The param called {@code paramName}, if declared. */
+    public Optional<ParamSpec> param(String paramName) {
+        return params.stream().filter(param -> param.name().equals(paramName)).findFirst();
+    }
+
+    /** The step with {@code stepId}, if any. */
+    public Optional<StepSpec> step(String stepId) {
+        return steps.stream().filter(step -> step.id().equals(stepId)).findFirst();
+    }
+
+    /**
+     * The params of one run: each declared param's override, else its default. Overrides are text
+     * (from the command line or API); use {@code toInt(params.x)} where a number is needed.
+     *
+     * @return every declared param, in declared order; a param with neither is null
+     * @throws IllegalArgumentException for an override of an undeclared param, or a required param
+     *                                  without one, naming the param and the runbook
+     */
+    public Map<String, Object> resolveParams(Map<String, String> overrides) {
+        Objects.requireNonNull(overrides, "overrides");
+        List<String> declared = params.stream().map(ParamSpec::name).toList();
+        for (String key : overrides.keySet().stream().sorted().toList()) {
+            if (!declared.contains(key)) {
+                throw new IllegalArgumentException("runbook '" + name + "' has no param '" + key + "'"
+                        + DidYouMean.hint(key, declared) + " ("
+                        + (declared.isEmpty() ? "it declares no params" : "declared: " + String.join(", ", declared)) + ")");
+            }
+        }
+        Map<String, Object> resolved = new LinkedHashMap<>();
+        for (ParamSpec param : params) {
+            if (overrides.containsKey(param.name())) {
+                resolved.put(param.name(), overrides.get(param.name()));
+            } else if (param.required()) {
+                throw new IllegalArgumentException("runbook '" + name + "' needs param '" + param.name()
+                        + "': set it, e.g. --param " + param.name() + "=...");
+            } else {
+                resolved.put(param.name(), param.defaultValue().orElse(null));
+            }
+        }
+        return Collections.unmodifiableMap(resolved);
+    }
+}

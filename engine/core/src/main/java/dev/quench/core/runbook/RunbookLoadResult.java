@@ -1,0 +1,24 @@
+package dev.quench.core.runbook;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What loading runbooks produced: the runbooks of the files without problems, and the problems of
+ * the others. A file with any problem contributes no runbook.
+ *
+ * @param runbooks the loaded runbooks, in file name order
+ * @param problems every problem found, by file, then line and column
+ */
+public record RunbookLoadResult(List<Runbook> runbooks, List<RunbookProblem> problems) {
+
+    public RunbookLoadResult {
+        runbooks = List.copyOf(Objects.requireNonNull(runbooks, "runbooks"));
+        problems = List.copyOf(Objects.requireNonNull(problems, "problems"));
+    }
+
+    /** Whether every file loaded. */
+    public boolean ok() {
+        return problems.isEmpty();
+    }
+}

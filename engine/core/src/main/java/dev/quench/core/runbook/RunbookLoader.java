@@ -1,0 +1,130 @@
+package dev.quench.core.runbook;
+
+import dev.quench.core.plugin.StepCatalog;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Loads YAML runbooks from a directory or a file, checking everything that can be checked before
+ * a run: structure, names, matchers, step types and their fields, expressions and what they refer
+ * to. A file with any problem yields its problems and no runbook, so a half-understood runbook
+ * never runs; the other files still load. Thread-safe.
+ */
+public final class RunbookLoader {
+
+    /** Files larger than this are refused before parsing. */
+    public static final long MAX_FILE_BYTES = 1 << 20;
+
+    private final RunbookParser parser;
+    private final YamlReader reader = new YamlReader();
+
+    public RunbookLoader(StepCatalog catalog) {
+        this.parser = new RunbookParser(Objects.requireNonNull(catalog, "catalog"));
+    }
+
+    /**
+     * Loads every {@code *.yaml} and {@code *.yml} file directly in a directory (not in
+     * subdirectories, in file name order), or the one file given.
+     *
+     * @throws UncheckedIOException when {@code directoryOrFile} does not exist or cannot be listed
+     */
+    public RunbookLoadResult load(Path directoryOrFile) {
+        Objects.requireNonNull(directoryOrFile, "directoryOrFile");
+        if (!Files.exists(directoryOrFile)) {
+            throw new UncheckedIOException(new IOException("runbooks path does not exist: " + directoryOrFile));
+        }
+        List<Path> files;
+        if (Files.isDirectory(directoryOrFile)) {
+            try (Stream<Path> listing = Files.list(directoryOrFile)) {
+                files = listing.filter(Files::isRegularFile)
+                        .filter(path -> path.getFileName().toString().endsWith(".yaml")
+                                || path.getFileName().toString().endsWith(".yml"))
+                        .sorted()
+                        .toList();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot list runbooks in " + directoryOrFile + ": " + e.getMessage(), e);
+            }
+        } else {
+            files = List.of(directoryOrFile);
+        }
+        List<Runbook> runbooks = new ArrayList<>();
+        List<RunbookProblem> problems = new ArrayList<>();
+        Map<String, RunbookParser.Parsed> byName = new HashMap<>();
+        for (Path file : files) {
+            FileResult one = loadFile(file);
+            problems.addAll(one.problems());
+            one.parsed().ifPresent(parsed -> {
+                RunbookParser.Parsed first = byName.putIfAbsent(parsed.runbook().name(), parsed);
+                if (first == null) {
+                    runbooks.add(parsed.runbook());
+                } else {
+                    problems.add(RunbookProblem.at(parsed.namePosition(), "duplicate runbook name '"
+                            + parsed.runbook().name() + "': " + first.namePosition() + " already uses it; runbook names "
+                            + "must be unique"));
+                }
+            });
+        }
+        return new RunbookLoadResult(runbooks, problems);
+    }
+
+    /** Checks and loads runbook YAML that did not come from disk (an API upload); {@code file} names it in problems. */
+    public RunbookLoadResult loadSource(Path file, String content) {
+        FileResult result = parseSource(file, content);
+        return new RunbookLoadResult(result.parsed().map(RunbookParser.Parsed::runbook).stream().toList(),
+                result.problems());
+    }
+
+    /** One file's outcome: a runbook (only when there are no problems) or its problems. */
+    private record FileResult(Optional<RunbookParser.Parsed> parsed, List<RunbookProblem> problems) {
+    }
+
+    private FileResult parseSource(Path file, String content) {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(content, "content");
+        ProblemList problems = new ProblemList(file);
+        Optional<RunbookParser.Parsed> parsed = Optional.empty();
+        try {
+            parsed = parser.parse(reader.read(file, content), problems);
+        } catch (YamlSyntaxException e) {
+            problems.add(e.position(), e.getMessage());
+        }
+        return new FileResult(problems.isEmpty() ? parsed : Optional.empty(), problems.sorted());
+    }
+
+    private FileResult loadFile(Path file) {
+        try {
+            if (Files.size(file) > MAX_FILE_BYTES) {
+                return fileProblem(file, "file is larger than " + MAX_FILE_BYTES / 1024 + " KiB: split it into "
+                        + "several runbooks");
+            }
+            byte[] bytes = Files.readAllBytes(file);
+            String content = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+            return parseSource(file, content);
+        } catch (CharacterCodingException e) {
+            return fileProblem(file, "file is not valid UTF-8: save it as UTF-8");
+        } catch (IOException e) {
+            return fileProblem(file, "cannot read the file: " + e.getMessage());
+        }
+    }
+
+    private static FileResult fileProblem(Path file, String message) {
+        return new FileResult(Optional.empty(), List.of(new RunbookProblem(file, 1, 1, message)));
+    }
+}

@@ -1,0 +1,256 @@
+package dev.quench.core.runbook;
+
+import dev.quench.core.expr.DidYouMean;
+import dev.quench.core.match.LabelMatcher;
+import dev.quench.core.match.LabelMatcherParser;
+import dev.quench.core.match.MatcherSyntaxException;
+import dev.quench.core.plugin.StepCatalog;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Turns the YAML of one runbook file into a {@link Runbook}, or into problems. Fields the format
+ * defines but this version does not run yet are kept as plain values in {@link Runbook#deferred()}.
+ * Thread-safe.
+ */
+final class RunbookParser {
+
+    static final Set<String> TOP_LEVEL = new LinkedHashSet<>(List.of("name", "description", "owner", "toil",
+            "triggers", "params", "guards", "approval", "steps", "onFailure"));
+    private static final List<String> DEFERRED_TOP_LEVEL = List.of("guards", "approval", "onFailure");
+    private static final Set<String> TOIL_FIELDS = Set.of("manualMinutes");
+    private static final Set<String> TRIGGER_FIELDS = new LinkedHashSet<>(List.of("alert", "schedule"));
+    private static final Set<String> ALERT_FIELDS = new LinkedHashSet<>(List.of("matchers", "status"));
+    private static final Set<String> PARAM_FIELDS = new LinkedHashSet<>(List.of("default", "required", "description"));
+    private static final Pattern NAME = Pattern.compile("[a-z0-9-]+");
+
+    private final StepParser stepParser;
+
+    RunbookParser(StepCatalog catalog) {
+        this.stepParser = new StepParser(Objects.requireNonNull(catalog, "catalog"));
+    }
+
+    /** A parsed runbook and where its name is written, to point at duplicates across files. */
+    record Parsed(Runbook runbook, SourcePosition namePosition) {
+    }
+
+    /** The runbook, or empty when {@code problems} got at least one problem. */
+    Optional<Parsed> parse(YamlNode root, ProblemList problems) {
+        if (!(root instanceof YamlNode.Mapping mapping)) {
+            problems.add(root.position(), "a runbook must be a YAML mapping with name:, steps: and so on, found "
+                    + root.describe());
+            return Optional.empty();
+        }
+        problems.checkKeys(mapping, TOP_LEVEL, "");
+        String name = parseName(mapping, problems);
+        String description = problems.optionalText(mapping, "description", "description").orElse("");
+        String owner = problems.optionalText(mapping, "owner", "owner").orElse("");
+        int manualMinutes = parseToil(mapping, problems);
+        Map<String, Object> deferred = new LinkedHashMap<>();
+        Optional<AlertTrigger> trigger = parseTriggers(mapping, deferred, problems);
+        List<ParamSpec> params = parseParams(mapping, problems);
+        List<StepSpec> steps = parseSteps(mapping, params, problems);
+        for (String field : DEFERRED_TOP_LEVEL) {
+            YamlNode.Entry entry = mapping.entries().get(field);
+            if (entry != null) {
+                deferred.put(field, entry.value().toPlain());
+            }
+        }
+        if (!problems.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Parsed(new Runbook(name, description, owner, manualMinutes, trigger, params, steps,
+                deferred, problems.file()), mapping.entries().get("name").value().position()));
+    }
+
+    private static String parseName(YamlNode.Mapping mapping, ProblemList problems) {
+        Optional<String> name = problems.optionalText(mapping, "name", "name");
+        if (name.isEmpty()) {
+            if (!mapping.entries().containsKey("name") || mapping.entries().get("name").value() instanceof YamlNode.Scalar) {
+                SourcePosition position = mapping.entries().containsKey("name")
+                        ? mapping.entries().get("name").keyPosition() : mapping.position();
+                problems.add(position, "missing name: every runbook needs a unique one, like name: disk-full-log-cleanup");
+            }
+            return "";
+        }
+        if (!NAME.matcher(name.get()).matches()) {
+            problems.add(mapping.entries().get("name").value().position(), "invalid name '" + name.get()
+                    + "': use lower-case letters, digits and -, like disk-full-log-cleanup");
+        }
+        return name.get();
+    }
+
+    private static int parseToil(YamlNode.Mapping mapping, ProblemList problems) {
+        YamlNode.Entry toil = mapping.entries().get("toil");
+        if (toil == null) {
+            return 0;
+        }
+        Optional<YamlNode.Mapping> fields = problems.mapping(toil.value(), "toil", "manualMinutes: 20");
+        if (fields.isEmpty()) {
+            return 0;
+        }
+        problems.checkKeys(fields.get(), TOIL_FIELDS, " in toil");
+        YamlNode.Entry minutes = fields.get().entries().get("manualMinutes");
+        if (minutes == null) {
+            return 0;
+        }
+        if (minutes.value() instanceof YamlNode.Scalar scalar
+                && (scalar.value() instanceof Integer || scalar.value() instanceof Long || scalar.value() instanceof BigInteger)
+                && ((Number) scalar.value()).longValue() >= 0 && ((Number) scalar.value()).longValue() <= Integer.MAX_VALUE) {
+            return ((Number) scalar.value()).intValue();
+        }
+        problems.add(minutes.value().position(), "toil.manualMinutes must be a whole number of minutes, 0 or more; found "
+                + minutes.value().describe());
+        return 0;
+    }
+
+    private static Optional<AlertTrigger> parseTriggers(YamlNode.Mapping mapping, Map<String, Object> deferred,
+                                                        ProblemList problems) {
+        YamlNode.Entry triggers = mapping.entries().get("triggers");
+        if (triggers == null) {
+            return Optional.empty();
+        }
+        Optional<YamlNode.Mapping> fields = problems.mapping(triggers.value(), "triggers", "alert: and/or schedule:");
+        if (fields.isEmpty()) {
+            return Optional.empty();
+        }
+        problems.checkKeys(fields.get(), TRIGGER_FIELDS, " in triggers");
+        YamlNode.Entry schedule = fields.get().entries().get("schedule");
+        if (schedule != null) {
+            deferred.put("triggers.schedule", schedule.value().toPlain());
+        }
+        YamlNode.Entry alert = fields.get().entries().get("alert");
+        if (alert == null) {
+            return Optional.empty();
+        }
+        return problems.mapping(alert.value(), "triggers.alert", "matchers: and status:")
+                .flatMap(alertFields -> parseAlertTrigger(alert, alertFields, problems));
+    }
+
+    private static Optional<AlertTrigger> parseAlertTrigger(YamlNode.Entry alert, YamlNode.Mapping fields,
+                                                            ProblemList problems) {
+        problems.checkKeys(fields, ALERT_FIELDS, " in triggers.alert");
+        TriggerStatus status = TriggerStatus.FIRING;
+        Optional<String> statusText = problems.optionalText(fields, "status", "triggers.alert.status");
+        if (statusText.isPresent()) {
+            Optional<TriggerStatus> parsed = TriggerStatus.parse(statusText.get());
+            if (parsed.isEmpty()) {
+                List<String> names = List.of("firing", "resolved", "any");
+                String hint = DidYouMean.hint(statusText.get(), names);
+                problems.add(fields.entries().get("status").value().position(), "unknown status '" + statusText.get()
+                        + "'" + hint + " (firing, resolved or any)");
+            } else {
+                status = parsed.get();
+            }
+        }
+        YamlNode.Entry matchers = fields.entries().get("matchers");
+        List<LabelMatcher> parsed = new ArrayList<>();
+        if (matchers != null && matchers.value() instanceof YamlNode.Sequence sequence) {
+            for (YamlNode item : sequence.items()) {
+                parseMatcher(item, problems).ifPresent(parsed::add);
+            }
+        } else if (matchers != null && !(matchers.value() instanceof YamlNode.Scalar scalar && scalar.value() == null)) {
+            problems.add(matchers.value().position(), "triggers.alert.matchers must be a list like "
+                    + "['alertname=\"DiskSpaceLow\"'], found " + matchers.value().describe());
+            return Optional.empty();
+        }
+        if (parsed.isEmpty()) {
+            if (matchers == null || !(matchers.value() instanceof YamlNode.Sequence sequence) || sequence.items().isEmpty()) {
+                problems.add(matchers == null ? alert.keyPosition() : matchers.keyPosition(), "triggers.alert needs at "
+                        + "least one matcher, like matchers: ['alertname=\"DiskSpaceLow\"'] (without one it would start on "
+                        + "every alert)");
+            }
+            return Optional.empty();
+        }
+        return Optional.of(new AlertTrigger(parsed, status));
+    }
+
+    private static Optional<LabelMatcher> parseMatcher(YamlNode item, ProblemList problems) {
+        if (!(item instanceof YamlNode.Scalar scalar) || !scalar.isText()) {
+            problems.add(item.position(), "a matcher must be text like 'alertname=\"DiskSpaceLow\"', found "
+                    + item.describe());
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(LabelMatcherParser.parse((String) scalar.value()));
+        } catch (MatcherSyntaxException e) {
+            problems.add(scalar.positionAt(e.column()), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private static List<ParamSpec> parseParams(YamlNode.Mapping mapping, ProblemList problems) {
+        YamlNode.Entry params = mapping.entries().get("params");
+        if (params == null) {
+            return List.of();
+        }
+        Optional<YamlNode.Mapping> fields = problems.mapping(params.value(), "params", "logDir: {default: /var/log/app}");
+        List<ParamSpec> specs = new ArrayList<>();
+        for (YamlNode.Entry param : fields.map(m -> m.entries().values()).orElse(List.of())) {
+            if (!StepParser.IDENTIFIER.matcher(param.key()).matches()) {
+                problems.add(param.keyPosition(), "invalid param name '" + param.key() + "': use letters, digits and _, "
+                        + "starting with a letter, so that expressions can read it as params.<name>");
+                continue;
+            }
+            // "logDir: /var/log/app" is short for "logDir: {default: /var/log/app}".
+            if (param.value() instanceof YamlNode.Scalar scalar) {
+                specs.add(new ParamSpec(param.key(), Optional.ofNullable(scalar.value()), false, ""));
+                continue;
+            }
+            if (!(param.value() instanceof YamlNode.Mapping spec)) {
+                problems.add(param.value().position(), "param '" + param.key() + "' must be a default value or a mapping "
+                        + "with default:, required: and description:, found " + param.value().describe());
+                continue;
+            }
+            problems.checkKeys(spec, PARAM_FIELDS, " in param '" + param.key() + "'");
+            YamlNode.Entry defaultValue = spec.entries().get("default");
+            if (defaultValue != null && !(defaultValue.value() instanceof YamlNode.Scalar)) {
+                problems.add(defaultValue.value().position(), "the default of param '" + param.key()
+                        + "' must be a single value (text, number or boolean), found " + defaultValue.value().describe());
+                continue;
+            }
+            boolean required = false;
+            YamlNode.Entry requiredEntry = spec.entries().get("required");
+            if (requiredEntry != null) {
+                if (requiredEntry.value() instanceof YamlNode.Scalar scalar && scalar.value() instanceof Boolean flag) {
+                    required = flag;
+                } else {
+                    problems.add(requiredEntry.value().position(), "required must be true or false, found "
+                            + requiredEntry.value().describe());
+                }
+            }
+            Object value = defaultValue == null ? null : ((YamlNode.Scalar) defaultValue.value()).value();
+            if (required && value != null) {
+                problems.add(requiredEntry.keyPosition(), "param '" + param.key() + "' is required and has a default: "
+                        + "drop one of them");
+            }
+            String description = problems.optionalText(spec, "description", "the description of a param").orElse("");
+            specs.add(new ParamSpec(param.key(), Optional.ofNullable(value), required, description));
+        }
+        return specs;
+    }
+
+    private List<StepSpec> parseSteps(YamlNode.Mapping mapping, List<ParamSpec> params, ProblemList problems) {
+        YamlNode.Entry steps = mapping.entries().get("steps");
+        if (steps == null) {
+            problems.add(mapping.position(), "missing steps: a runbook needs at least one step");
+            return List.of();
+        }
+        if (!(steps.value() instanceof YamlNode.Sequence sequence) || sequence.items().isEmpty()) {
+            problems.add(steps.value() instanceof YamlNode.Scalar ? steps.keyPosition() : steps.value().position(),
+                    "steps must be a list with at least one step (- id: ..., uses: ...), found " + steps.value().describe());
+            return List.of();
+        }
+        Set<String> paramNames = new LinkedHashSet<>();
+        params.forEach(param -> paramNames.add(param.name()));
+        return stepParser.parse(sequence, paramNames, problems);
+    }
+}
