@@ -112,13 +112,14 @@ public final class RunExecutor implements AutoCloseable {
         } catch (RuntimeException e) {
             return recordFailure(run, step, seq, Map.of(), started, "cannot render inputs: " + e.getMessage());
         }
-        StepRecord running = new StepRecord(seq, step.id(), step.uses(), "running", rendered, null, "", "", "",
+        Map<String, Object> recorded = SecretRedaction.redact(rendered);
+        StepRecord running = new StepRecord(seq, step.id(), step.uses(), "running", recorded, null, "", "", "",
                 started, null);
         runs.startStep(run.id(), running);
         RecordingOutput output = new RecordingOutput(outputLimit);
         StepResult result = invoke(plugin, rendered, run, runbook, step, output, resources, started);
         StepRecord finished = new StepRecord(seq, step.id(), step.uses(),
-                result.succeeded() ? "succeeded" : "failed", rendered, result.exitCode(),
+                result.succeeded() ? "succeeded" : "failed", recorded, result.exitCode(),
                 CappedText.cap(result.stdout().isEmpty() ? output.stdoutText() : result.stdout(), outputLimit),
                 CappedText.cap(result.stderr().isEmpty() ? output.stderrText() : result.stderr(), outputLimit),
                 result.message(), started, clock.instant());

@@ -110,7 +110,7 @@ class AlertToSshRemediationTest {
 
         RunRecord first = runs.stream().filter(run -> run.triggerDetail().contains("web-7")).findFirst().orElseThrow();
         RunRecord recorded = harness.run(first.id());
-        assertThat(recorded.steps()).extracting(StepRecord::stepId).containsExactly("usage-before", "clean", "verify");
+        assertThat(recorded.steps()).extracting(StepRecord::stepId).containsExactly("usage_before", "clean", "verify");
         StepRecord clean = recorded.steps().get(1);
         assertThat(clean.status()).isEqualTo("succeeded");
         assertThat(clean.exitCode()).isZero();

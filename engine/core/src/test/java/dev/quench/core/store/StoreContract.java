@@ -1,0 +1,73 @@
+package dev.quench.core.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quench.core.alert.Alert;
+import dev.quench.core.alert.AlertStatus;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** What every store backend must do the same way; one subclass per database. */
+abstract class StoreContract {
+
+    /** A store on an empty schema. */
+    abstract Store store();
+
+    private static Alert alert(String fingerprint, AlertStatus status, Instant startsAt) {
+        return new Alert("alertmanager", fingerprint, status, Map.of("alertname", "DiskSpaceLow", "instance", "web-7:9100"),
+                Map.of("summary", "full"), startsAt, null, "");
+    }
+
+    @Test
+    void recordingTheSameAlertTwiceStoresItOnce() {
+        Instant start = Instant.parse("2026-11-20T02:58:14.117Z");
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        List<Long> first = store().alerts().record(List.of(alert("a1", AlertStatus.FIRING, start),
+                alert("b2", AlertStatus.FIRING, start)), now);
+        List<Long> again = store().alerts().record(List.of(alert("a1", AlertStatus.FIRING, start)), now);
+        List<Long> resolved = store().alerts().record(List.of(alert("a1", AlertStatus.RESOLVED, start)), now);
+
+        assertThat(first).hasSize(2);
+        assertThat(again).isEmpty();
+        assertThat(resolved).hasSize(1);
+        StoredAlert stored = store().alerts().find(first.get(0)).orElseThrow();
+        assertThat(stored.alert().labels()).containsEntry("instance", "web-7:9100");
+        assertThat(stored.alert().startsAt()).isEqualTo(start);
+        assertThat(stored.receivedAt()).isEqualTo(now);
+        assertThat(store().alerts().unprocessed(10)).hasSize(3);
+    }
+
+    @Test
+    void aRunIsRecordedWithItsStepsAndOutcome() {
+        String id = UUID.randomUUID().toString();
+        Instant created = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        store().runs().insertQueued(new RunRecord(id, "disk-full-log-cleanup", "storage-team", TriggerType.MANUAL,
+                "by test", null, RunStatus.QUEUED, false, Map.of("logDir", "/var/log/app"), 20, 0, "", created,
+                null, null, List.of()));
+        store().runs().markRunning(id, created);
+        StepRecord step = new StepRecord(1, "clean", "ssh.exec", "running", Map.of("command", "find '/var/log/app'"),
+                null, "", "", "", created, null);
+        store().runs().startStep(id, step);
+        store().runs().finishStep(id, new StepRecord(1, "clean", "ssh.exec", "succeeded", step.rendered(), 0,
+                "deleted 3 files", "", "", created, created.plusMillis(120)));
+        store().runs().finish(id, RunStatus.SUCCEEDED, "", 20, created.plusMillis(150));
+
+        RunRecord run = store().runs().find(id).orElseThrow();
+        assertThat(run.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(run.params()).containsEntry("logDir", "/var/log/app");
+        assertThat(run.toilSavedMinutes()).isEqualTo(20);
+        assertThat(run.steps()).singleElement().satisfies(recorded -> {
+            assertThat(recorded.exitCode()).isZero();
+            assertThat(recorded.stdout()).isEqualTo("deleted 3 files");
+            assertThat(recorded.durationMillis()).isEqualTo(120);
+        });
+        assertThat(store().runs().list(RunStatus.SUCCEEDED, "disk-full-log-cleanup", 10)).extracting(RunRecord::id)
+                .containsExactly(id);
+        assertThat(store().runs().list(RunStatus.FAILED, null, 10)).isEmpty();
+        assertThat(store().runs().finishedSince(created.minusSeconds(1))).hasSize(1);
+    }
+}
