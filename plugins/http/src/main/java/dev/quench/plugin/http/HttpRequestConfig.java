@@ -1,0 +1,182 @@
+package dev.quench.plugin.http;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The {@code with:} block of an {@code http.request} step. Immutable; the compact constructor
+ * rejects what cannot work with a message for the runbook author.
+ *
+ * @param method          HTTP method, GET when absent
+ * @param url             absolute http or https URL, required
+ * @param headers         request headers
+ * @param query           query parameters added to the URL (encoded by Quench)
+ * @param json            any JSON value, sent as {@code application/json}
+ * @param body            a text body; not together with {@code json}
+ * @param bearerToken     sent as {@code Authorization: Bearer ...}; never logged
+ * @param basicAuth       sent as {@code Authorization: Basic ...}; the password is never logged
+ * @param expectStatus    status codes that count as success; any 2xx when absent
+ * @param timeout         time limit of the request; the step's own timeout applies as well
+ * @param followRedirects whether to follow redirects, true when absent
+ */
+public record HttpRequestConfig(String method, String url, Map<String, String> headers,
+                                Map<String, String> query, Object json, String body, String bearerToken,
+                                BasicAuth basicAuth, List<Integer> expectStatus, Duration timeout,
+                                Boolean followRedirects) {
+
+    private static final Set<String> METHODS =
+            Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
+
+    public HttpRequestConfig {
+        method = method == null || method.isBlank() ? "GET" : method.trim().toUpperCase(Locale.ROOT);
+        if (!METHODS.contains(method)) {
+            throw new IllegalArgumentException("http.request: method '" + method
+                    + "' is not supported: use one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
+        }
+        url = checkUrl(url);
+        headers = copyOf("headers", headers);
+        query = copyOf("query", query);
+        json = JsonValues.immutableCopy(json);
+        if (json != null && body != null) {
+            throw new IllegalArgumentException(
+                    "http.request: set either json (sent as application/json) or body (sent as text), not both");
+        }
+        if (bearerToken != null && bearerToken.isBlank()) {
+            throw new IllegalArgumentException("http.request: bearerToken is empty: check the secret it comes from");
+        }
+        if (bearerToken != null && basicAuth != null) {
+            throw new IllegalArgumentException("http.request: set either bearerToken or basicAuth, not both");
+        }
+        if ((bearerToken != null || basicAuth != null) && hasHeader(headers, "Authorization")) {
+            throw new IllegalArgumentException("http.request: the Authorization header is set twice: remove it from"
+                    + " headers, or remove " + (bearerToken != null ? "bearerToken" : "basicAuth"));
+        }
+        expectStatus = expectStatus == null ? List.of() : List.copyOf(expectStatus);
+        for (Integer status : expectStatus) {
+            if (status < 100 || status > 599) {
+                throw new IllegalArgumentException("http.request: expectStatus " + status
+                        + " is not an HTTP status code: use codes from 100 to 599, like [200, 204]");
+            }
+        }
+        if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
+            throw new IllegalArgumentException("http.request: timeout must be positive, like 10s");
+        }
+        followRedirects = followRedirects == null || followRedirects;
+    }
+
+    /** The status codes that count as success, in words: {@code 2xx} or {@code 200, 204}. */
+    public String expectedStatusText() {
+        if (expectStatus.isEmpty()) {
+            return "2xx";
+        }
+        return String.join(", ", expectStatus.stream().map(String::valueOf).toList());
+    }
+
+    /** True when {@code status} counts as success. */
+    public boolean isExpected(int status) {
+        return expectStatus.isEmpty() ? status >= 200 && status < 300 : expectStatus.contains(status);
+    }
+
+    /** Redacts the secrets, as this record may end up in a log line. */
+    @Override
+    public String toString() {
+        return "HttpRequestConfig[method=" + method + ", url=" + Redaction.url(url)
+                + ", headers=" + Redaction.values(headers) + ", query=" + Redaction.values(query)
+                + ", json=" + (json != null) + ", body=" + (body != null)
+                + ", bearerToken=" + (bearerToken == null ? "null" : Redaction.REDACTED)
+                + ", basicAuth=" + basicAuth + ", expectStatus=" + expectStatus + ", timeout=" + timeout
+                + ", followRedirects=" + followRedirects + "]";
+    }
+
+    private static String checkUrl(String url) {
+        if (url == null || url.isBlank()) {
+            throw new IllegalArgumentException(
+                    "http.request: url is required: the address to call, like https://api.example.com/v1/cache/flush");
+        }
+        URI uri;
+        try {
+            uri = new URI(url.trim());
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("http.request: url '" + Redaction.url(url) + "' is not a valid URL: "
+                    + e.getReason() + " (percent-encode characters such as spaces, or pass parameters in query:)", e);
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw new IllegalArgumentException("http.request: url '" + Redaction.url(url)
+                    + "' must start with http:// or https://");
+        }
+        if (uri.getHost() == null || uri.getHost().isBlank()) {
+            throw new IllegalArgumentException("http.request: url '" + Redaction.url(url) + "' has no host name");
+        }
+        if (uri.getRawUserInfo() != null) {
+            // Credentials in a URL end up in logs and run history; basicAuth is redacted everywhere.
+            throw new IllegalArgumentException("http.request: url must not contain a user or password:"
+                    + " use basicAuth: {user: ..., password: ...} instead");
+        }
+        return url.trim();
+    }
+
+    private static Map<String, String> copyOf(String field, Map<String, String> values) {
+        if (values == null) {
+            return Map.of();
+        }
+        Map<String, String> copy = new LinkedHashMap<>();
+        values.forEach((name, value) -> {
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException("http.request: " + field + " has an empty name");
+            }
+            if (value == null) {
+                throw new IllegalArgumentException("http.request: " + field + "." + name
+                        + " has no value: remove it, or give it one (\"\" for empty)");
+            }
+            if (field.equals("headers") && (containsLineBreak(name) || containsLineBreak(value))) {
+                // A line break would let a value smuggle in extra headers.
+                throw new IllegalArgumentException("http.request: headers." + name.strip()
+                        + " contains a line break, which HTTP headers cannot carry");
+            }
+            copy.put(name, value);
+        });
+        return Collections.unmodifiableMap(copy);
+    }
+
+    private static boolean containsLineBreak(String text) {
+        return text.indexOf('\r') >= 0 || text.indexOf('\n') >= 0;
+    }
+
+    static boolean hasHeader(Map<String, String> headers, String name) {
+        return headers.keySet().stream().anyMatch(name::equalsIgnoreCase);
+    }
+
+    /**
+     * User and password for HTTP basic authentication.
+     *
+     * @param user     the user name
+     * @param password the password; never logged
+     */
+    public record BasicAuth(String user, String password) {
+
+        public BasicAuth {
+            if (user == null || user.isEmpty()) {
+                throw new IllegalArgumentException("http.request: basicAuth.user is required");
+            }
+            if (user.indexOf(':') >= 0) {
+                throw new IllegalArgumentException("http.request: basicAuth.user cannot contain ':' (HTTP basic auth"
+                        + " separates user and password with it)");
+            }
+            password = password == null ? "" : password;
+        }
+
+        /** Redacts the password. */
+        @Override
+        public String toString() {
+            return "BasicAuth[user=" + user + ", password=" + Redaction.REDACTED + "]";
+        }
+    }
+}

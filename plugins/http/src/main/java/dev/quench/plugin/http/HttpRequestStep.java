@@ -1,0 +1,202 @@
+package dev.quench.plugin.http;
+
+import dev.quench.api.PluginEnvironment;
+import dev.quench.api.StepContext;
+import dev.quench.api.StepFailedException;
+import dev.quench.api.StepPlugin;
+import dev.quench.api.StepResult;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.Json;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.ext.web.codec.BodyCodec;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The {@code http.request} step: calls an HTTP API (flush a cache, page someone, ask a service for
+ * its state) with Vert.x's web client on the engine's shared event loop. The step's exit code is
+ * the HTTP status; its stdout is the (capped) response body. Thread-safe once started.
+ */
+public final class HttpRequestStep implements StepPlugin<HttpRequestConfig> {
+
+    /** Vert.x's own request timeout normally reports first; this margin keeps its clearer message. */
+    private static final Duration WAIT_MARGIN = Duration.ofMillis(250);
+
+    private volatile WebClient client;
+    private volatile HttpSettings settings = HttpSettings.defaults();
+
+    @Override
+    public String type() {
+        return "http.request";
+    }
+
+    @Override
+    public Class<HttpRequestConfig> configType() {
+        return HttpRequestConfig.class;
+    }
+
+    @Override
+    public void start(PluginEnvironment environment) {
+        Vertx vertx = environment.service(Vertx.class).orElseThrow(() -> new IllegalStateException(
+                "http.request needs the engine's shared Vert.x instance (PluginEnvironment.service(Vertx.class)),"
+                        + " but the engine offered none; the plugin does not start an event loop of its own."
+                        + " This is a bug in the engine or in the embedding code: register the Vertx service."));
+        HttpSettings configured = environment.settings("http", HttpSettings.class).orElseGet(HttpSettings::defaults);
+        WebClientOptions options = new WebClientOptions()
+                .setUserAgent(configured.userAgent())
+                .setConnectTimeout(Math.toIntExact(configured.connectTimeout().toMillis()));
+        settings = configured;
+        client = WebClient.create(vertx, options);
+    }
+
+    @Override
+    public StepResult execute(StepContext context, HttpRequestConfig config) throws StepFailedException {
+        WebClient webClient = client;
+        if (webClient == null) {
+            throw new IllegalStateException("http.request was not started: the engine must call start() first");
+        }
+        String target = config.method() + " " + Redaction.url(config.url());
+        context.output().info(RequestDescription.of(config));
+        if (context.dryRun()) {
+            context.output().info("dry run: request not sent");
+            return StepResult.succeeded("");
+        }
+
+        if (context.cancellation().isCancelled()) {
+            throw new StepFailedException(target + ": not sent (" + reasonOr(context, "cancelled") + ")");
+        }
+        Duration limit = timeLimit(context, config);
+        if (limit.isZero() || limit.isNegative()) {
+            throw new StepFailedException(target + ": not sent, the step's time limit of " + context.timeout()
+                    + " ran out before the request could start; raise the step's timeout");
+        }
+        URI uri = URI.create(config.url());
+        String host = uri.getHost();
+        int port = uri.getPort() > 0 ? uri.getPort() : uri.getScheme().equalsIgnoreCase("https") ? 443 : 80;
+
+        CappedBody body = new CappedBody(settings.maxResponseBytes());
+        HttpRequest<Void> request = prepare(webClient, config, limit).as(BodyCodec.pipe(body));
+        Instant sentAt = Instant.now();
+        Future<HttpResponse<Void>> sending = send(request, config);
+        HttpResponse<Void> response = await(context, target, host, port, limit, sending, body);
+
+        long millis = Duration.between(sentAt, Instant.now()).toMillis();
+        context.output().info("answered " + response.statusCode() + " " + response.statusMessage() + " in "
+                + millis + " ms, " + body.totalBytes() + " bytes"
+                + (response.getHeader("content-type") == null ? "" : " of " + response.getHeader("content-type")));
+        StepResult result = ResponseReader.read(target, config, response, body, context.output());
+        if (!result.stdout().isEmpty()) {
+            context.output().stdout(result.stdout());
+        }
+        return result;
+    }
+
+    @Override
+    public void close() {
+        WebClient webClient = client;
+        client = null;
+        if (webClient != null) {
+            webClient.close();
+        }
+    }
+
+    /** The request's own timeout, cut to what is left of the step's time. */
+    private Duration timeLimit(StepContext context, HttpRequestConfig config) {
+        Duration requested = config.timeout() != null ? config.timeout() : settings.requestTimeout();
+        Duration left = Duration.between(Instant.now(), context.deadline());
+        return requested.compareTo(left) < 0 ? requested : left;
+    }
+
+    private HttpRequest<Buffer> prepare(WebClient webClient, HttpRequestConfig config, Duration limit) {
+        long limitMillis = Math.max(1, limit.toMillis());
+        HttpRequest<Buffer> request = webClient.requestAbs(HttpMethod.valueOf(config.method()), config.url())
+                .timeout(limitMillis)
+                .connectTimeout(Math.min(limitMillis, settings.connectTimeout().toMillis()))
+                .followRedirects(config.followRedirects());
+        config.query().forEach(request::addQueryParam);
+        config.headers().forEach(request::putHeader);
+        if (config.bearerToken() != null) {
+            request.putHeader("Authorization", "Bearer " + config.bearerToken());
+        }
+        if (config.basicAuth() != null) {
+            String pair = config.basicAuth().user() + ":" + config.basicAuth().password();
+            request.putHeader("Authorization",
+                    "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
+        }
+        return request;
+    }
+
+    private static Future<HttpResponse<Void>> send(HttpRequest<Void> request, HttpRequestConfig config) {
+        boolean typed = HttpRequestConfig.hasHeader(config.headers(), "Content-Type");
+        if (config.json() != null) {
+            if (!typed) {
+                request.putHeader("Content-Type", "application/json");
+            }
+            return request.sendBuffer(Json.encodeToBuffer(config.json()));
+        }
+        if (config.body() != null) {
+            if (!typed) {
+                request.putHeader("Content-Type", "text/plain; charset=UTF-8");
+            }
+            return request.sendBuffer(Buffer.buffer(config.body(), "UTF-8"));
+        }
+        return request.send();
+    }
+
+    /**
+     * Blocks the step's (virtual) thread until the answer, the time limit or a cancellation. On
+     * cancellation it stops reading the body; Vert.x's request timeout, never longer than the step's
+     * time, releases the connection if the server never answers.
+     */
+    private static HttpResponse<Void> await(StepContext context, String target, String host, int port,
+                                            Duration limit, Future<HttpResponse<Void>> sending, CappedBody body)
+            throws StepFailedException {
+        CompletableFuture<HttpResponse<Void>> response = sending.toCompletionStage().toCompletableFuture();
+        CompletableFuture<Void> stopped = new CompletableFuture<>();
+        context.cancellation().onCancel(() -> {
+            body.abort();
+            stopped.complete(null);
+        });
+        try {
+            CompletableFuture.anyOf(response, stopped)
+                    .get(limit.plus(WAIT_MARGIN).toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            body.abort();
+            throw new StepFailedException(target + " failed: " + ConnectionFailures.timedOut(host + ":" + port, limit));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            body.abort();
+            throw new StepFailedException(target + ": stopped waiting for the answer ("
+                    + reasonOr(context, "interrupted") + "); the server may still act on the request", e);
+        } catch (ExecutionException e) {
+            Throwable failure = e.getCause();
+            String explanation = ConnectionFailures.explain(failure, host, port, limit);
+            throw ConnectionFailures.isTimeout(failure)
+                    ? new StepFailedException(target + " failed: " + explanation)
+                    : new StepFailedException(target + " failed: " + explanation, failure);
+        }
+        if (!response.isDone()) {
+            throw new StepFailedException(target + ": stopped waiting for the answer ("
+                    + reasonOr(context, "cancelled") + "); the server may still act on the request");
+        }
+        return response.join();
+    }
+
+    private static String reasonOr(StepContext context, String fallback) {
+        String reason = context.cancellation().reason();
+        return reason == null || reason.isBlank() ? fallback : reason;
+    }
+}
