@@ -1,0 +1,138 @@
+package dev.quench.plugin.ssh;
+
+import com.jcraft.jsch.JSch;
+import com.jcraft.jsch.JSchException;
+import com.jcraft.jsch.Session;
+import dev.quench.api.StepContext;
+import dev.quench.api.StepFailedException;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * The SSH session to one target that all steps of a run share (it lives in the run's resources and
+ * is closed when the run ends). Connects on first use and again if the server dropped the session.
+ * JSch multiplexes channels over a session, so steps may use it concurrently. Thread-safe.
+ */
+final class SshConnection implements AutoCloseable {
+
+    /** Keepalives notice a dead peer during long quiet commands: 3 missed × 15 s and the session ends. */
+    private static final int SERVER_ALIVE_INTERVAL_MILLIS = 15_000;
+    private static final int SERVER_ALIVE_COUNT_MAX = 3;
+
+    private final SshTarget target;
+    private final Path knownHosts;
+    private final Optional<Path> pinnedHosts;
+    private final Consumer<SshConnection> onClose;
+    /** A lock rather than synchronized: connecting blocks on I/O, which would pin a virtual thread's carrier. */
+    private final ReentrantLock connectLock = new ReentrantLock();
+    private volatile Session session;
+    private volatile boolean closed;
+
+    SshConnection(SshTarget target, Path knownHosts, Optional<Path> pinnedHosts, Consumer<SshConnection> onClose) {
+        this.target = target;
+        this.knownHosts = knownHosts;
+        this.pinnedHosts = pinnedHosts;
+        this.onClose = onClose;
+    }
+
+    /** A connected, authenticated session; connects within the connect timeout and the step's deadline. */
+    Session session(StepContext context) throws StepFailedException {
+        connectLock.lock();
+        try {
+            if (closed) {
+                throw new StepFailedException(target.display() + ": the run's SSH connection is already closed "
+                        + "(the run ended)");
+            }
+            Session current = session;
+            if (current != null && current.isConnected()) {
+                return current;
+            }
+            if (current != null) {
+                context.output().info("SSH connection to " + target.display() + " was lost; reconnecting");
+            }
+            session = connect(context);
+            return session;
+        } finally {
+            connectLock.unlock();
+        }
+    }
+
+    private Session connect(StepContext context) throws StepFailedException {
+        Duration untilDeadline = Duration.between(Instant.now(), context.deadline());
+        Duration timeout = untilDeadline.compareTo(target.connectTimeout()) < 0 ? untilDeadline : target.connectTimeout();
+        if (timeout.toMillis() <= 0) {
+            throw new StepFailedException(target.display() + ": no time left to connect: the step's timeout of "
+                    + Durations.describe(context.timeout()) + " ran out");
+        }
+        JSch jsch = new JSch();
+        SshIdentities.load(jsch, target);
+        HostKeyVerifier verifier = new HostKeyVerifier(knownHosts, pinnedHosts);
+        Session created;
+        try {
+            created = jsch.getSession(target.user(), target.address(), target.port());
+        } catch (JSchException e) {
+            throw new StepFailedException(target.display() + ": invalid SSH target: " + e.getMessage(), e);
+        }
+        created.setHostKeyRepository(verifier);
+        // Host keys are always verified; "yes" makes JSch refuse anything our verifier does not accept.
+        created.setConfig("StrictHostKeyChecking", "yes");
+        created.setConfig("PreferredAuthentications", "publickey");
+        created.setDaemonThread(true);
+
+        context.output().info("connecting to " + target.display() + " as " + target.user());
+        // Cancelling while connecting aborts the handshake; once connected, the session belongs to the run.
+        AtomicBoolean connecting = new AtomicBoolean(true);
+        context.cancellation().onCancel(() -> {
+            if (connecting.get()) {
+                created.disconnect();
+            }
+        });
+        try {
+            created.connect((int) Math.max(1, timeout.toMillis()));
+            created.setServerAliveInterval(SERVER_ALIVE_INTERVAL_MILLIS);
+            created.setServerAliveCountMax(SERVER_ALIVE_COUNT_MAX);
+        } catch (JSchException e) {
+            created.disconnect();
+            if (context.cancellation().isCancelled()) {
+                throw new StepFailedException(target.display() + ": connecting was abandoned: "
+                        + context.cancellation().reason(), e);
+            }
+            throw SshErrors.connectFailed(target, e, verifier, timeout);
+        } finally {
+            connecting.set(false);
+        }
+        if (closed) {
+            created.disconnect();
+            throw new StepFailedException(target.display() + ": the run ended while connecting");
+        }
+        byte[] hostKey = Base64.getDecoder().decode(created.getHostKey().getKey());
+        String verifiedBy = verifier.pinnedFingerprint().isPresent()
+                ? "pinned on first use into " + pinnedHosts.orElseThrow() + " (hostKeyPolicy: tofu)"
+                : "verified";
+        context.output().info("connected to " + target.display() + "; host key " + HostKeys.keyType(hostKey) + " "
+                + HostKeys.fingerprint(hostKey) + " " + verifiedBy);
+        return created;
+    }
+
+    SshTarget target() {
+        return target;
+    }
+
+    /** Disconnects; idempotent. A step still using the session sees its channel close. */
+    @Override
+    public void close() {
+        closed = true;
+        Session current = session;
+        if (current != null) {
+            current.disconnect();
+        }
+        onClose.accept(this);
+    }
+}

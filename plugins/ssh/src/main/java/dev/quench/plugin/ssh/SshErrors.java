@@ -1,0 +1,112 @@
+package dev.quench.plugin.ssh;
+
+import com.jcraft.jsch.JSchException;
+import dev.quench.api.StepFailedException;
+
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Turns connection failures into messages for the on-call engineer: what failed, on which host
+ * ({@code name (address:port)}), and what to do. The original exception stays attached as cause.
+ */
+final class SshErrors {
+
+    private SshErrors() {
+    }
+
+    /** Explains a failed connect or login. */
+    static StepFailedException connectFailed(SshTarget target, JSchException failure, HostKeyVerifier verifier,
+                                              Duration connectTimeout) {
+        String where = target.display() + ": ";
+        Optional<HostKeyRejection> rejection = verifier.rejection();
+        if (rejection.isPresent()) {
+            return new StepFailedException(where + hostKeyMessage(target, rejection.get()), failure);
+        }
+        if (verifier.readFailure().isPresent()) {
+            var readFailure = verifier.readFailure().get();
+            StepFailedException error = new StepFailedException(where + "cannot read the known_hosts file "
+                    + verifier.getKnownHostsRepositoryID() + " (" + readFailure + "), so the host key cannot be "
+                    + "verified; Quench did not log in. Check the file's permissions for the user Quench runs as.",
+                    failure);
+            error.addSuppressed(readFailure);
+            return error;
+        }
+        String message = failure.getMessage() == null ? "" : failure.getMessage();
+        if (hasCause(failure, UnknownHostException.class)) {
+            return new StepFailedException(where + "unknown host name '" + target.address()
+                    + "' (DNS lookup failed). Check the host in the step or its address in the inventory.", failure);
+        }
+        if (hasCause(failure, ConnectException.class)) {
+            return new StepFailedException(where + "connection refused: nothing accepts SSH connections on port "
+                    + target.port() + ". Is sshd running on the host, and is the port right?", failure);
+        }
+        if (hasCause(failure, NoRouteToHostException.class)) {
+            return new StepFailedException(where + "no route to host: the network cannot reach "
+                    + target.address() + ". Is the host up, and is the address right?", failure);
+        }
+        if (hasCause(failure, SocketTimeoutException.class) || message.startsWith("timeout")) {
+            return new StepFailedException(where + "connect timed out after " + Durations.describe(connectTimeout)
+                    + " (connectTimeout, or what was left of the step's timeout); the host did not answer. Is it up, and does a "
+                    + "firewall drop SSH traffic?", failure);
+        }
+        if (message.startsWith("Auth fail") || message.startsWith("Auth cancel")) {
+            return new StepFailedException(where + "authentication failed for user '" + target.user()
+                    + "' with key " + describeKeys(target) + ". Check that its public key is in ~"
+                    + target.user() + "/.ssh/authorized_keys on the host, or set user/identity in the step, "
+                    + "the inventory or the ssh: settings.", failure);
+        }
+        if (message.contains("closed by foreign host")) {
+            return new StepFailedException(where + "the server closed the connection before the SSH handshake "
+                    + "(sshd refusing connections, MaxStartups reached, or not an SSH server on port "
+                    + target.port() + ")", failure);
+        }
+        return new StepFailedException(where + "cannot connect: " + message, failure);
+    }
+
+    private static String hostKeyMessage(SshTarget target, HostKeyRejection rejection) {
+        String key = rejection.keyType() + " key " + rejection.fingerprint();
+        String portOption = target.port() == SshTarget.DEFAULT_PORT ? "" : "-p " + target.port() + " ";
+        return switch (rejection.status()) {
+            case UNKNOWN -> "unknown host key: " + rejection.hostName() + " is not in " + rejection.file()
+                    + " and Quench never accepts unknown host keys. The server offered " + key + ". "
+                    + "Check that fingerprint with the host's owner (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub "
+                    + "on the host), then add the key: ssh-keyscan " + portOption + "-t " + rejection.keyType()
+                    + " " + target.address() + " >> " + rejection.file()
+                    + " (or set ssh.hostKeyPolicy: tofu to pin keys on first use). The command was not run.";
+            case CHANGED -> "HOST KEY CHANGED! The server offered " + key + ", but " + rejection.file()
+                    + lineSuffix(rejection) + " holds a different " + rejection.keyType() + " key for "
+                    + rejection.hostName() + ". Someone may be intercepting the connection (man-in-the-middle), "
+                    + "or the host was reinstalled. Quench refused to connect and did not run the command. "
+                    + "Verify the new key with the host's owner before replacing that line.";
+            case REVOKED -> "the server offered " + key + ", which " + rejection.file() + lineSuffix(rejection)
+                    + " marks as @revoked: a revoked key may be stolen. Quench refused to connect and did not "
+                    + "run the command.";
+            case MATCH -> throw new IllegalStateException("a matching key is never a rejection");
+        };
+    }
+
+    private static String lineSuffix(HostKeyRejection rejection) {
+        return rejection.lineNumber().map(line -> " line " + line).orElse("");
+    }
+
+    /** The key files offered, with where they came from. */
+    static String describeKeys(SshTarget target) {
+        String files = target.identities().stream().map(Path::toString).reduce((a, b) -> a + ", " + b).orElse("(none)");
+        return files + " (" + target.identitySource() + ")";
+    }
+
+    private static boolean hasCause(Throwable failure, Class<? extends Throwable> type) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

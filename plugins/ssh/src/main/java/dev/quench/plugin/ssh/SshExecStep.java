@@ -1,0 +1,83 @@
+package dev.quench.plugin.ssh;
+
+import dev.quench.api.Inventory;
+import dev.quench.api.PluginEnvironment;
+import dev.quench.api.StepContext;
+import dev.quench.api.StepPlugin;
+import dev.quench.api.StepResult;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The {@code ssh.exec} step: runs a shell command on a host over SSH and returns its exit code and
+ * output. Host keys are always verified (known_hosts, or pinned on first use with
+ * {@code hostKeyPolicy: tofu}); the steps of one run share one SSH session per host and user.
+ * Thread-safe.
+ */
+public final class SshExecStep implements StepPlugin<SshExecConfig> {
+
+    /** Where pinned host keys live, under the plugin's data directory. */
+    static final String PINNED_HOSTS_FILE = "ssh/pinned_known_hosts";
+
+    private final Set<SshConnection> openConnections = ConcurrentHashMap.newKeySet();
+    private volatile SshSettings settings;
+    private volatile Inventory inventory;
+    private volatile Optional<Path> pinnedHosts = Optional.empty();
+
+    @Override
+    public String type() {
+        return "ssh.exec";
+    }
+
+    @Override
+    public Class<SshExecConfig> configType() {
+        return SshExecConfig.class;
+    }
+
+    @Override
+    public void start(PluginEnvironment environment) {
+        SshSettings loaded = environment.settings("ssh", SshSettings.class).orElseGet(SshSettings::defaults);
+        inventory = environment.inventory();
+        pinnedHosts = loaded.policy() == SshSettings.HostKeyPolicy.TOFU
+                ? Optional.of(environment.dataDirectory().resolve(PINNED_HOSTS_FILE))
+                : Optional.empty();
+        settings = loaded;
+    }
+
+    @Override
+    public StepResult execute(StepContext context, SshExecConfig config) throws Exception {
+        SshSettings currentSettings = settings;
+        if (currentSettings == null) {
+            throw new IllegalStateException("ssh.exec used before start(PluginEnvironment)");
+        }
+        SshTarget target = SshTarget.resolve(config, inventory, currentSettings);
+        String command = config.remoteCommand();
+        if (context.dryRun()) {
+            // A dry run must change nothing, and connecting is already visible to the host: plan only.
+            context.output().info("dry run: would run on " + target.display() + " as " + target.user() + ": " + command);
+            return StepResult.succeeded("");
+        }
+        SshConnection connection = context.resources().computeIfAbsent(target.connectionKey(), SshConnection.class,
+                () -> open(target, currentSettings));
+        return RemoteCommand.run(connection.session(context), target, command, context);
+    }
+
+    private SshConnection open(SshTarget target, SshSettings currentSettings) {
+        SshConnection connection = new SshConnection(target, currentSettings.knownHostsFile(), pinnedHosts,
+                openConnections::remove);
+        openConnections.add(connection);
+        return connection;
+    }
+
+    /** Closes the sessions of runs that are still going; the engine stops. */
+    @Override
+    public void close() {
+        for (SshConnection connection : List.copyOf(openConnections)) {
+            connection.close();
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package dev.quench.plugin.ssh;
+
+import com.jcraft.jsch.JSch;
+import com.jcraft.jsch.JSchException;
+import com.jcraft.jsch.KeyPair;
+import dev.quench.api.StepFailedException;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Loads a target's private keys into a JSch instance, checking each file first so that a missing,
+ * unreadable, unparseable or passphrase-protected key gets its own message instead of JSch's
+ * generic "Auth fail" after a round trip to the server.
+ */
+final class SshIdentities {
+
+    private SshIdentities() {
+    }
+
+    static void load(JSch jsch, SshTarget target) throws StepFailedException {
+        String where = target.display() + ": ";
+        if (target.identities().isEmpty()) {
+            throw new StepFailedException(where + "no private key to log in with: none of "
+                    + target.identitySource() + " exists. Set identity in the step, in the inventory, "
+                    + "or ssh.identity in quench.yaml.");
+        }
+        for (Path key : target.identities()) {
+            if (!Files.exists(key)) {
+                throw new StepFailedException(where + "private key file " + key + " does not exist (from "
+                        + target.identitySource() + "). Check the path.");
+            }
+            if (!Files.isRegularFile(key) || !Files.isReadable(key)) {
+                throw new StepFailedException(where + "cannot read private key file " + key + " (from "
+                        + target.identitySource() + ") as user '" + System.getProperty("user.name")
+                        + "'. Check its owner and permissions.");
+            }
+            KeyPair keyPair;
+            try {
+                keyPair = KeyPair.load(jsch, key.toString());
+            } catch (JSchException e) {
+                throw new StepFailedException(where + "private key file " + key + " is not a private key Quench "
+                        + "can read (" + e.getMessage() + "). Use an OpenSSH or PEM private key "
+                        + "(ssh-keygen -t ed25519).", e);
+            }
+            try {
+                if (keyPair.isEncrypted()) {
+                    throw new StepFailedException(where + "private key file " + key + " is protected by a "
+                            + "passphrase, and Quench has no way to enter one. Use a key without passphrase "
+                            + "that only the Quench user can read (chmod 600), e.g. ssh-keygen -t ed25519 -N ''.");
+                }
+            } finally {
+                keyPair.dispose();
+            }
+            try {
+                jsch.addIdentity(key.toString());
+            } catch (JSchException e) {
+                throw new StepFailedException(where + "cannot load private key file " + key + ": " + e.getMessage(), e);
+            }
+        }
+    }
+}

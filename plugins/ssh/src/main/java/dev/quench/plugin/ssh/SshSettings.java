@@ -1,0 +1,79 @@
+package dev.quench.plugin.ssh;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * The {@code ssh:} section of {@code quench.yaml}. Every part is optional.
+ *
+ * @param knownHosts     the known_hosts file host keys are checked against; default {@code ~/.ssh/known_hosts}
+ * @param hostKeyPolicy  {@code strict} (default: only keys already in known_hosts) or {@code tofu}
+ *                       (trust on first use: pin an unknown host's key into a file Quench owns, refuse
+ *                       a changed key afterwards). There is deliberately no accept-all.
+ * @param identity       default private key file; default the first of ~/.ssh/id_ed25519, id_ecdsa, id_rsa that exists
+ * @param user           default login user; default the user Quench runs as
+ * @param port           default SSH port; default 22
+ * @param connectTimeout how long connecting may take; default 10s
+ */
+public record SshSettings(String knownHosts, String hostKeyPolicy, String identity, String user,
+                          Integer port, Duration connectTimeout) {
+
+    /** Default connect timeout: long enough for a slow handshake, short enough to page about. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    public SshSettings {
+        knownHosts = knownHosts == null || knownHosts.isBlank() ? "~/.ssh/known_hosts" : knownHosts.strip();
+        hostKeyPolicy = HostKeyPolicy.parse(hostKeyPolicy).configName();
+        identity = identity == null || identity.isBlank() ? null : identity.strip();
+        user = user == null || user.isBlank() ? null : user.strip();
+        if (port != null && (port < 1 || port > 65535)) {
+            throw new IllegalArgumentException("ssh.port must be between 1 and 65535, got " + port);
+        }
+        if (connectTimeout == null) {
+            connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        } else if (connectTimeout.isNegative() || connectTimeout.isZero()) {
+            throw new IllegalArgumentException("ssh.connectTimeout must be positive, got " + connectTimeout);
+        }
+    }
+
+    /** Settings used when quench.yaml has no {@code ssh:} section. */
+    public static SshSettings defaults() {
+        return new SshSettings(null, null, null, null, null, null);
+    }
+
+    /** The known_hosts file, {@code ~} expanded. */
+    public Path knownHostsFile() {
+        return HomePaths.expand(knownHosts);
+    }
+
+    /** The host key policy as a type. */
+    public HostKeyPolicy policy() {
+        return HostKeyPolicy.parse(hostKeyPolicy);
+    }
+
+    /** How unknown host keys are treated. Both policies refuse a changed key. */
+    public enum HostKeyPolicy {
+        /** Only keys already in known_hosts (or pinned earlier) are accepted. */
+        STRICT,
+        /** An unknown host's key is pinned on first use into a file Quench owns. */
+        TOFU;
+
+        String configName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        static HostKeyPolicy parse(String value) {
+            if (value == null || value.isBlank()) {
+                return STRICT;
+            }
+            return switch (value.strip().toLowerCase(Locale.ROOT)) {
+                case "strict" -> STRICT;
+                case "tofu" -> TOFU;
+                default -> throw new IllegalArgumentException("ssh.hostKeyPolicy must be 'strict' or 'tofu', got '"
+                        + value + "'. Quench has no accept-all policy: add the host's key to known_hosts "
+                        + "(ssh-keyscan) or use tofu to pin keys on first use");
+            };
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package dev.quench.plugin.ssh;
+
+import dev.quench.api.Inventory;
+import dev.quench.api.InventoryHost;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Where and as whom one step connects, after applying the precedence step → inventory host →
+ * {@code ssh:} settings → defaults. Immutable.
+ *
+ * @param name           the host as the runbook names it ({@code web-7})
+ * @param address        what Quench connects to (the inventory address, else the name itself)
+ * @param port           SSH port
+ * @param user           login user
+ * @param identities     private key files to offer, in order
+ * @param identitySource where the identities came from, for error messages ("the step's identity")
+ * @param connectTimeout how long connecting may take
+ */
+record SshTarget(String name, String address, int port, String user, List<Path> identities,
+                 String identitySource, Duration connectTimeout) {
+
+    static final int DEFAULT_PORT = 22;
+
+    /** OpenSSH's own order of default keys; DSA is gone from modern OpenSSH. */
+    static final List<String> DEFAULT_IDENTITIES = List.of("id_ed25519", "id_ecdsa", "id_rsa");
+
+    SshTarget {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(user, "user");
+        identities = List.copyOf(identities);
+        Objects.requireNonNull(identitySource, "identitySource");
+        Objects.requireNonNull(connectTimeout, "connectTimeout");
+    }
+
+    /** Resolves a step's target. Never fails: missing key files are reported when connecting. */
+    static SshTarget resolve(SshExecConfig config, Inventory inventory, SshSettings settings) {
+        Optional<InventoryHost> host = inventory.find(config.host());
+        String address = host.map(InventoryHost::address).orElse(config.host());
+        int port = firstNonNull(config.port(), host.flatMap(InventoryHost::portIfSet).orElse(null),
+                settings.port(), DEFAULT_PORT);
+        String user = firstNonNull(config.user(), host.flatMap(InventoryHost::userIfSet).orElse(null),
+                settings.user(), System.getProperty("user.name"));
+        Duration connectTimeout = config.connectTimeout() != null ? config.connectTimeout() : settings.connectTimeout();
+
+        List<Path> identities;
+        String identitySource;
+        if (config.identity() != null) {
+            identities = List.of(HomePaths.expand(config.identity()));
+            identitySource = "the step's identity";
+        } else if (host.flatMap(InventoryHost::identityIfSet).isPresent()) {
+            identities = List.of(HomePaths.expand(host.get().identity()));
+            identitySource = "the inventory's identity for " + host.get().name();
+        } else if (settings.identity() != null) {
+            identities = List.of(HomePaths.expand(settings.identity()));
+            identitySource = "ssh.identity in quench.yaml";
+        } else {
+            Path sshDirectory = HomePaths.home().resolve(".ssh");
+            identities = DEFAULT_IDENTITIES.stream().map(sshDirectory::resolve).filter(Files::exists).toList();
+            identitySource = "the default keys (" + sshDirectory + "/" + String.join(", ", DEFAULT_IDENTITIES) + ")";
+        }
+        return new SshTarget(config.host(), address, port, user, identities, identitySource, connectTimeout);
+    }
+
+    /** {@code web-7 (10.0.0.7:22)}: how every message names the host. */
+    String display() {
+        return name + " (" + hostAndPort() + ")";
+    }
+
+    /** {@code 10.0.0.7:22}, or {@code [::1]:22} for an IPv6 address. */
+    String hostAndPort() {
+        return (address.contains(":") ? "[" + address + "]" : address) + ":" + port;
+    }
+
+    /** The host as known_hosts names it: the address, or {@code [address]:port} when the port is not 22. */
+    String knownHostsName() {
+        return port == DEFAULT_PORT ? address : "[" + address + "]:" + port;
+    }
+
+    /** Key of the shared connection in the run's resources: same endpoint, user and keys share one session. */
+    String connectionKey() {
+        return "ssh.exec:" + user + "@" + hostAndPort() + " " + identities;
+    }
+
+    @SafeVarargs
+    private static <T> T firstNonNull(T... values) {
+        for (T value : values) {
+            if (value != null) {
+                return value;
+            }
+        }
+        throw new IllegalStateException("no default value");
+    }
+}

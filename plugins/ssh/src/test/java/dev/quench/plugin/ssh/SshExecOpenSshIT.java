@@ -1,0 +1,208 @@
+package dev.quench.plugin.ssh;
+
+import dev.quench.api.StepFailedException;
+import dev.quench.api.StepResult;
+import dev.quench.api.StepStatus;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** {@code ssh.exec} against Debian's real OpenSSH server, started by the test. */
+class SshExecOpenSshIT {
+
+    @TempDir
+    static Path serverDirectory;
+    private static OpenSshServer server;
+
+    @TempDir
+    Path directory;
+    private Path knownHosts;
+    private TestRunResources resources;
+    private SshExecStep step;
+
+    @BeforeAll
+    static void startSshd() throws Exception {
+        Assumptions.assumeTrue(OpenSshServer.available(), "install openssh-server to run this test");
+        server = OpenSshServer.start(serverDirectory);
+    }
+
+    @AfterAll
+    static void stopSshd() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        knownHosts = Files.writeString(directory.resolve("known_hosts"), server.knownHostsLine() + "\n");
+        resources = new TestRunResources();
+        step = new SshExecStep();
+        step.start(new TestPluginEnvironment(new SshSettings(knownHosts.toString(), null,
+                server.clientKey.toString(), null, server.port(), null), List.of(), directory.resolve("data")));
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        resources.close();
+        step.close();
+    }
+
+    private StepResult run(String command) throws Exception {
+        return step.execute(TestStepContext.of(resources), SshExecConfig.of("127.0.0.1", command));
+    }
+
+    private String display() {
+        return "127.0.0.1 (127.0.0.1:" + server.port() + ")";
+    }
+
+    @Test
+    void runsCommandsWithOutputAndExitCodes() throws Exception {
+        StepResult ok = run("echo hello; echo warning >&2");
+        StepResult failed = run("printf 'it'\\''s %s\\n' \"$((6 * 7))\"; exit 7");
+
+        assertThat(ok.status()).isEqualTo(StepStatus.SUCCEEDED);
+        assertThat(ok.stdout()).isEqualTo("hello\n");
+        assertThat(ok.stderr()).isEqualTo("warning\n");
+        assertThat(failed.status()).isEqualTo(StepStatus.FAILED);
+        assertThat(failed.exitCode()).isEqualTo(7);
+        assertThat(failed.stdout()).isEqualTo("it's 42\n");
+        assertThat(failed.message()).isEqualTo(display() + ": command exited with code 7");
+    }
+
+    @Test
+    void stepsOfOneRunLogInOnce() throws Exception {
+        long before = server.acceptedLogins();
+
+        for (int index = 0; index < 5; index++) {
+            assertThat(run("echo " + index).stdout()).isEqualTo(index + "\n");
+        }
+
+        assertThat(server.acceptedLogins() - before).isEqualTo(1);
+    }
+
+    @Test
+    void unknownHostKeyFingerprintIsTheOneSshKeygenPrints() throws Exception {
+        Files.writeString(knownHosts, "");
+        String expected = OpenSshServer.run("/usr/bin/ssh-keygen", "-l", "-E", "sha256", "-f", server.hostKey + ".pub")
+                .split(" ")[1];
+
+        assertThatThrownBy(() -> run("true"))
+                .isInstanceOf(StepFailedException.class)
+                .hasMessageStartingWith(display() + ": unknown host key")
+                .hasMessageContaining("ssh-ed25519 key " + expected);
+    }
+
+    @Test
+    void changedHostKeyIsRefused() throws Exception {
+        Path otherKey = OpenSshServer.keygen(directory.resolve("other_host_key"));
+        String[] other = Files.readString(Path.of(otherKey + ".pub")).split(" ");
+        Files.writeString(knownHosts, "[127.0.0.1]:" + server.port() + " " + other[0] + " " + other[1] + "\n");
+
+        assertThatThrownBy(() -> run("true"))
+                .isInstanceOf(StepFailedException.class)
+                .hasMessageStartingWith(display() + ": HOST KEY CHANGED!")
+                .hasMessageContaining(knownHosts + " line 1");
+    }
+
+    @Test
+    void knownHostsHashedBySshKeygenIsAccepted() throws Exception {
+        OpenSshServer.run("/usr/bin/ssh-keygen", "-H", "-f", knownHosts.toString());
+        assertThat(Files.readString(knownHosts)).startsWith("|1|");
+
+        assertThat(run("echo hashed").stdout()).isEqualTo("hashed\n");
+    }
+
+    @Test
+    void timedOutCommandIsStoppedOnTheServerToo() throws Exception {
+        Optional<String> user = OpenSshServer.unprivilegedLoginUser();
+        Assumptions.assumeTrue(user.isPresent(), "needs to run as root on a machine with an account besides root "
+                + "that has a login shell: OpenSSH only signals commands of unprivileged logins");
+        // A unique duration identifies our processes; the `; echo` keeps the shell from exec-ing sleep,
+        // so the shell and its child must both go (OpenSSH signals the whole process group).
+        String sleep = uniqueSleep();
+        // The unprivileged user must be able to reach authorized_keys inside this test's directory.
+        Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxr-xr-x"));
+        try (OpenSshServer pamServer = OpenSshServer.start(Files.createDirectory(directory.resolve("pam-sshd")), true)) {
+            Files.writeString(knownHosts, pamServer.knownHostsLine() + "\n");
+            assertStoppedOnTimeout(pamServer, user.get(), sleep);
+        }
+    }
+
+    private void assertStoppedOnTimeout(OpenSshServer pamServer, String user, String sleep) throws Exception {
+        TestStepContext context = TestStepContext.withTimeout(resources, Duration.ofSeconds(1));
+        SshExecConfig config = new SshExecConfig("127.0.0.1", pamServer.port(), user, pamServer.clientKey.toString(),
+                sleep + "; echo never", null, null);
+        long start = System.nanoTime();
+
+        StepResult result = step.execute(context, config);
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2200));
+        assertThat(result.status()).isEqualTo(StepStatus.FAILED);
+        assertThat(result.stdout()).isEmpty();
+        assertThat(result.message()).isEqualTo("127.0.0.1 (127.0.0.1:" + pamServer.port() + "): timed out after 1s; "
+                + "the remote command was stopped with TERM");
+        assertThat(processIdsRunning(sleep)).isEmpty();
+        // The session survives a stopped command: the run's next step uses it.
+        assertThat(step.execute(TestStepContext.of(resources), new SshExecConfig("127.0.0.1", pamServer.port(), user,
+                pamServer.clientKey.toString(), "echo next", null, null)).stdout()).isEqualTo("next\n");
+    }
+
+    @Test
+    void timedOutCommandOfARootLoginIsReportedAsPossiblyStillRunning() throws Exception {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "logs in as root");
+        String sleep = uniqueSleep();
+        TestStepContext context = TestStepContext.withTimeout(resources, Duration.ofSeconds(1));
+        long start = System.nanoTime();
+
+        StepResult result = step.execute(context, new SshExecConfig("127.0.0.1", null, "root", null, sleep, null, null));
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2200));
+        assertThat(result.message()).startsWith(display() + ": timed out after 1s; the server refused the TERM "
+                + "signal request").contains("log in as an unprivileged user and use sudo: true");
+        // What the message warns about is true: clean up the command this test left behind, by pid.
+        List<Long> leftovers = processIdsRunning(sleep);
+        assertThat(leftovers).isNotEmpty();
+        leftovers.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy));
+    }
+
+    private static String uniqueSleep() {
+        return "sleep 60." + ThreadLocalRandom.current().nextInt(100_000, 999_999);
+    }
+
+    /** Ids of local processes whose command line contains {@code marker} (sshd runs them on this machine). */
+    private static List<Long> processIdsRunning(String marker) throws IOException {
+        try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
+            return processes.filter(path -> path.getFileName().toString().chars().allMatch(Character::isDigit))
+                    .filter(path -> commandLine(path).contains(marker))
+                    .map(path -> Long.parseLong(path.getFileName().toString()))
+                    .toList();
+        }
+    }
+
+    private static String commandLine(Path process) {
+        try {
+            return new String(Files.readAllBytes(process.resolve("cmdline")), StandardCharsets.UTF_8).replace('\0', ' ');
+        } catch (IOException ignored) {
+            return ""; // the process ended while we looked
+        }
+    }
+}
