@@ -1,5 +1,6 @@
 package dev.quench.core.demo;
 
+import dev.quench.testkit.LoopbackSshServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quench.core.cli.RunPrinter;

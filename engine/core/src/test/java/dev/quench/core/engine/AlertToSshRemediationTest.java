@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quench.core.config.QuenchConfig;
-import dev.quench.core.demo.LoopbackSshServer;
+import dev.quench.testkit.LoopbackSshServer;
 import dev.quench.core.ledger.ToilGrouping;
 import dev.quench.core.ledger.ToilReport;
 import dev.quench.core.store.RunRecord;

@@ -1,5 +1,7 @@
 package dev.quench.plugin.http;
 
+import dev.quench.testkit.StepTestContext;
+import dev.quench.testkit.TestPluginEnvironment;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
@@ -63,7 +65,7 @@ class HttpRequestStepTest {
     void startStep() {
         server.resetAll();
         step = new HttpRequestStep();
-        step.start(new TestPluginEnvironment(Map.of(Vertx.class, vertx), Map.of()));
+        step.start(TestPluginEnvironment.builder().service(Vertx.class, vertx).build());
     }
 
     @AfterEach
@@ -130,7 +132,7 @@ class HttpRequestStepTest {
     void bearerTokenIsSentButNeverShown() throws Exception {
         server.stubFor(get("/secure").withHeader("Authorization", equalTo("Bearer s3cr3t-t0ken"))
                 .willReturn(aResponse().withStatus(200).withBody("ok")));
-        TestStepContext context = TestStepContext.withTimeout(STEP_TIMEOUT);
+        StepTestContext context = StepTestContext.builder().stepId("call").timeout(STEP_TIMEOUT).build();
         HttpRequestConfig config = new HttpRequestConfig("GET", url("/secure"), Map.of("X-Api-Key", "k3y"), null,
                 null, null, "s3cr3t-t0ken", null, null, null, null);
 
@@ -146,7 +148,7 @@ class HttpRequestStepTest {
     @Test
     void basicAuthIsSentButThePasswordIsNeverShown() throws Exception {
         server.stubFor(get("/admin").willReturn(aResponse().withStatus(200)));
-        TestStepContext context = TestStepContext.withTimeout(STEP_TIMEOUT);
+        StepTestContext context = StepTestContext.builder().stepId("call").timeout(STEP_TIMEOUT).build();
         HttpRequestConfig config = new HttpRequestConfig("GET", url("/admin"), null, null, null, null, null,
                 new HttpRequestConfig.BasicAuth("ops", "hunter2"), null, null, null);
 
@@ -180,7 +182,7 @@ class HttpRequestStepTest {
     void invalidJsonWithJsonContentTypeSucceedsAndSaysSo() throws Exception {
         server.stubFor(get("/broken").willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json").withBody("{\"id\": 7,")));
-        TestStepContext context = TestStepContext.withTimeout(STEP_TIMEOUT);
+        StepTestContext context = StepTestContext.builder().stepId("call").timeout(STEP_TIMEOUT).build();
 
         StepResult result = step.execute(context, config("GET", url("/broken"), null, null, null, null, null, null, null, null));
 
@@ -279,7 +281,7 @@ class HttpRequestStepTest {
         server.stubFor(get("/slow").willReturn(aResponse().withStatus(200).withFixedDelay(5_000)));
         long started = System.nanoTime();
 
-        assertThatThrownBy(() -> step.execute(TestStepContext.withTimeout(Duration.ofMillis(800)),
+        assertThatThrownBy(() -> step.execute(StepTestContext.builder().timeout(Duration.ofMillis(800)).build(),
                 config("GET", url("/slow"), null, null, null, null, null, null, Duration.ofSeconds(30), null)))
                 .isInstanceOf(StepFailedException.class);
 
@@ -289,7 +291,7 @@ class HttpRequestStepTest {
     @Test
     void cancellationStopsWaiting() throws Exception {
         server.stubFor(get("/slow").willReturn(aResponse().withStatus(200).withFixedDelay(5_000)));
-        TestStepContext context = TestStepContext.withTimeout(STEP_TIMEOUT);
+        StepTestContext context = StepTestContext.builder().stepId("call").timeout(STEP_TIMEOUT).build();
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
         try {
             scheduler.schedule(() -> context.cancellation().cancel("run cancelled by alice"), 300, TimeUnit.MILLISECONDS);
@@ -343,7 +345,7 @@ class HttpRequestStepTest {
 
     @Test
     void dryRunSendsNothing() throws Exception {
-        StepResult result = step.execute(new TestStepContext(STEP_TIMEOUT, true),
+        StepResult result = step.execute(StepTestContext.builder().stepId("call").timeout(STEP_TIMEOUT).dryRun().build(),
                 config("DELETE", url("/everything"), null, null, null, null, null, null, null, null));
 
         assertThat(result.succeeded()).isTrue();
@@ -354,7 +356,7 @@ class HttpRequestStepTest {
     void startWithoutTheSharedVertxFailsClearly() {
         HttpRequestStep unstarted = new HttpRequestStep();
 
-        assertThatThrownBy(() -> unstarted.start(new TestPluginEnvironment(Map.of(), Map.of())))
+        assertThatThrownBy(() -> unstarted.start(TestPluginEnvironment.builder().build()))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("needs the engine's shared Vert.x instance");
     }
@@ -363,10 +365,10 @@ class HttpRequestStepTest {
     void settingsFromQuenchYamlApply() throws Exception {
         server.stubFor(get("/ua").willReturn(aResponse().withStatus(200)));
         HttpRequestStep configured = new HttpRequestStep();
-        configured.start(new TestPluginEnvironment(Map.of(Vertx.class, vertx),
-                Map.of("http", new HttpSettings(Duration.ofSeconds(2), Duration.ofSeconds(5), 4096, "Quench-test/1"))));
+        configured.start(TestPluginEnvironment.builder().service(Vertx.class, vertx)
+                .settings("http", new HttpSettings(Duration.ofSeconds(2), Duration.ofSeconds(5), 4096, "Quench-test/1")).build());
         try {
-            configured.execute(TestStepContext.withTimeout(STEP_TIMEOUT),
+            configured.execute(StepTestContext.builder().stepId("call").timeout(STEP_TIMEOUT).build(),
                     config("GET", url("/ua"), null, null, null, null, null, null, null, null));
         } finally {
             configured.close();
@@ -417,7 +419,7 @@ class HttpRequestStepTest {
     }
 
     private StepResult execute(HttpRequestConfig config) throws Exception {
-        return step.execute(TestStepContext.withTimeout(STEP_TIMEOUT), config);
+        return step.execute(StepTestContext.builder().stepId("call").timeout(STEP_TIMEOUT).build(), config);
     }
 
     private static HttpRequestConfig config(String method, String url, Map<String, String> headers,

@@ -1,5 +1,8 @@
 package dev.quench.plugin.ssh;
 
+import dev.quench.testkit.StepTestContext;
+import dev.quench.testkit.TestPluginEnvironment;
+import dev.quench.testkit.TestRunResources;
 import dev.quench.api.StepFailedException;
 import dev.quench.api.StepResult;
 import dev.quench.api.StepStatus;
@@ -56,8 +59,8 @@ class SshExecOpenSshIT {
         knownHosts = Files.writeString(directory.resolve("known_hosts"), server.knownHostsLine() + "\n");
         resources = new TestRunResources();
         step = new SshExecStep();
-        step.start(new TestPluginEnvironment(new SshSettings(knownHosts.toString(), null,
-                server.clientKey.toString(), null, server.port(), null), List.of(), directory.resolve("data")));
+        step.start(TestPluginEnvironment.builder().settings("ssh", new SshSettings(knownHosts.toString(), null,
+                server.clientKey.toString(), null, server.port(), null)).dataDirectory(directory.resolve("data")).build());
     }
 
     @AfterEach
@@ -67,7 +70,7 @@ class SshExecOpenSshIT {
     }
 
     private StepResult run(String command) throws Exception {
-        return step.execute(TestStepContext.of(resources), SshExecConfig.of("127.0.0.1", command));
+        return step.execute(StepTestContext.of(resources), SshExecConfig.of("127.0.0.1", command));
     }
 
     private String display() {
@@ -148,7 +151,7 @@ class SshExecOpenSshIT {
     }
 
     private void assertStoppedOnTimeout(OpenSshServer pamServer, String user, String sleep) throws Exception {
-        TestStepContext context = TestStepContext.withTimeout(resources, Duration.ofSeconds(1));
+        StepTestContext context = StepTestContext.builder().resources(resources).timeout(Duration.ofSeconds(1)).build();
         SshExecConfig config = new SshExecConfig("127.0.0.1", pamServer.port(), user, pamServer.clientKey.toString(),
                 sleep + "; echo never", null, null);
         long start = System.nanoTime();
@@ -162,7 +165,7 @@ class SshExecOpenSshIT {
                 + "the remote command was stopped with TERM");
         assertThat(processIdsRunning(sleep)).isEmpty();
         // The session survives a stopped command: the run's next step uses it.
-        assertThat(step.execute(TestStepContext.of(resources), new SshExecConfig("127.0.0.1", pamServer.port(), user,
+        assertThat(step.execute(StepTestContext.of(resources), new SshExecConfig("127.0.0.1", pamServer.port(), user,
                 pamServer.clientKey.toString(), "echo next", null, null)).stdout()).isEqualTo("next\n");
     }
 
@@ -170,7 +173,7 @@ class SshExecOpenSshIT {
     void timedOutCommandOfARootLoginIsReportedAsPossiblyStillRunning() throws Exception {
         Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "logs in as root");
         String sleep = uniqueSleep();
-        TestStepContext context = TestStepContext.withTimeout(resources, Duration.ofSeconds(1));
+        StepTestContext context = StepTestContext.builder().resources(resources).timeout(Duration.ofSeconds(1)).build();
         long start = System.nanoTime();
 
         StepResult result = step.execute(context, new SshExecConfig("127.0.0.1", null, "root", null, sleep, null, null));

@@ -1,5 +1,10 @@
 package dev.quench.plugin.ssh;
 
+import dev.quench.testkit.LoopbackSshServer;
+import dev.quench.testkit.StepTestContext;
+import dev.quench.testkit.TestKeys;
+import dev.quench.testkit.TestPluginEnvironment;
+import dev.quench.testkit.TestRunResources;
 import dev.quench.api.InventoryHost;
 import dev.quench.api.StepFailedException;
 import dev.quench.api.StepPlugin;
@@ -31,7 +36,7 @@ class SshExecStepTest {
 
     private static KeyPair hostKey;
     private static KeyPair clientKey;
-    private static MinaSshServer server;
+    private static LoopbackSshServer server;
 
     @TempDir
     Path directory;
@@ -44,7 +49,7 @@ class SshExecStepTest {
     static void startServer() throws Exception {
         hostKey = TestKeys.ecdsa();
         clientKey = TestKeys.ecdsa();
-        server = MinaSshServer.start(hostKey, clientKey.getPublic(), 0);
+        server = LoopbackSshServer.start(hostKey, clientKey.getPublic(), 0);
     }
 
     @AfterAll
@@ -70,7 +75,7 @@ class SshExecStepTest {
         SshExecStep plugin = new SshExecStep();
         List<InventoryHost> inventory = List.of(
                 new InventoryHost("web-7", "127.0.0.1", server.port(), "deploy", null, Map.of("role", "web")));
-        plugin.start(new TestPluginEnvironment(settings, inventory, directory.resolve("data")));
+        plugin.start(TestPluginEnvironment.builder().settings("ssh", settings).hosts(inventory).dataDirectory(directory.resolve("data")).build());
         return plugin;
     }
 
@@ -79,7 +84,7 @@ class SshExecStepTest {
     }
 
     private StepResult run(SshExecConfig config) throws Exception {
-        return step.execute(TestStepContext.of(resources), config);
+        return step.execute(StepTestContext.of(resources), config);
     }
 
     private String display() {
@@ -96,7 +101,7 @@ class SshExecStepTest {
 
     @Test
     void runsCommandAndReturnsOutputAndExitCode() throws Exception {
-        TestStepContext context = TestStepContext.of(resources);
+        StepTestContext context = StepTestContext.of(resources);
 
         StepResult result = step.execute(context, onServer("echo hello; echo warning >&2"));
 
@@ -104,8 +109,8 @@ class SshExecStepTest {
         assertThat(result.exitCode()).isZero();
         assertThat(result.stdout()).isEqualTo("hello\n");
         assertThat(result.stderr()).isEqualTo("warning\n");
-        assertThat(context.output.allStdout()).isEqualTo("hello\n");
-        assertThat(context.output.allInfo()).contains("connected to " + display()).contains("SHA256:");
+        assertThat(context.output().allStdout()).isEqualTo("hello\n");
+        assertThat(context.output().allInfo()).contains("connected to " + display()).contains("SHA256:");
     }
 
     @Test
@@ -125,7 +130,7 @@ class SshExecStepTest {
         StepResult result = run(onServer(command));
 
         assertThat(result.stdout()).isEqualTo("a  b|c\"d|it's|$HOME|x|");
-        assertThat(server.commands).last().isEqualTo(command);
+        assertThat(server.commands()).last().isEqualTo(command);
     }
 
     @Test
@@ -134,7 +139,7 @@ class SshExecStepTest {
 
         run(new SshExecConfig("127.0.0.1", server.port(), null, null, command, true, null));
 
-        String sent = server.commands.getLast();
+        String sent = server.commands().getLast();
         assertThat(sent).isEqualTo("sudo -n -- sh -c 'echo \"it'\\''s\" | tr a-z A-Z > /dev/null; echo '\\''$done'\\'''");
         // What sudo would run, `sh -c <one word>`, prints exactly what the unwrapped command prints.
         String unwrapped = sent.substring("sudo -n -- ".length());
@@ -150,31 +155,31 @@ class SshExecStepTest {
 
     @Test
     void inventoryNameResolvesToTheInventoryAddressPortAndUser() throws Exception {
-        TestStepContext context = TestStepContext.of(resources);
+        StepTestContext context = StepTestContext.of(resources);
 
         StepResult result = step.execute(context, SshExecConfig.of("web-7", "echo via inventory; exit 4"));
 
         assertThat(result.stdout()).isEqualTo("via inventory\n");
         assertThat(result.message()).isEqualTo("web-7 (127.0.0.1:" + server.port() + "): command exited with code 4");
-        assertThat(context.output.allInfo()).contains("as deploy");
+        assertThat(context.output().allInfo()).contains("as deploy");
     }
 
     @Test
     void fiveStepsOfOneRunShareOneSshConnection() throws Exception {
-        int before = server.sessionsCreated.get();
+        int before = server.sessionsOpened();
 
         for (int index = 0; index < 5; index++) {
             assertThat(run(onServer("echo step " + index)).stdout()).isEqualTo("step " + index + "\n");
         }
 
-        assertThat(server.sessionsCreated.get() - before).isEqualTo(1);
+        assertThat(server.sessionsOpened() - before).isEqualTo(1);
         resources.close();
         awaitOpenSessions(0);
     }
 
     @Test
     void largeOutputIsStreamedInFullButCappedInTheResult() throws Exception {
-        TestStepContext context = TestStepContext.of(resources);
+        StepTestContext context = StepTestContext.of(resources);
 
         StepResult result = step.execute(context, onServer("head -c 200000 /dev/zero | tr '\\0' x"));
 
@@ -182,12 +187,12 @@ class SshExecStepTest {
         assertThat(result.stdout()).startsWith("xxxx")
                 .endsWith("x…[truncated " + (200_000 - RemoteCommand.OUTPUT_CAP_BYTES) + " bytes]")
                 .hasSize(RemoteCommand.OUTPUT_CAP_BYTES + "…[truncated 134464 bytes]".length());
-        assertThat(context.output.allStdout()).hasSize(200_000);
+        assertThat(context.output().allStdout()).hasSize(200_000);
     }
 
     @Test
     void hangingCommandIsStoppedAtTheDeadlineAndTheRunClosesCleanly() throws Exception {
-        TestStepContext context = TestStepContext.withTimeout(resources, Duration.ofSeconds(1));
+        StepTestContext context = StepTestContext.builder().resources(resources).timeout(Duration.ofSeconds(1)).build();
         long start = System.nanoTime();
 
         StepResult result = step.execute(context, onServer("sleep 30"));
@@ -206,14 +211,14 @@ class SshExecStepTest {
 
     @Test
     void cancellingTheRunStopsTheCommandPromptly() throws Exception {
-        TestStepContext context = TestStepContext.of(resources);
+        StepTestContext context = StepTestContext.of(resources);
         long[] cancelledAt = new long[1];
         Thread.ofVirtual().start(() -> {
-            while (!context.output.allStdout().contains("started")) {
+            while (!context.output().allStdout().contains("started")) {
                 sleepQuietly(10);
             }
             cancelledAt[0] = System.nanoTime();
-            context.cancellation.cancel("run cancelled by alice");
+            context.cancellation().cancel("run cancelled by alice");
         });
 
         StepResult result = step.execute(context, onServer("echo started; sleep 30"));
@@ -238,13 +243,13 @@ class SshExecStepTest {
                         + knownHosts)
                 .hasCauseInstanceOf(com.jcraft.jsch.JSchException.class);
         assertThat(marker).doesNotExist();
-        assertThat(server.commands).noneMatch(command -> command.contains(marker.toString()));
+        assertThat(server.commands()).noneMatch(command -> command.contains(marker.toString()));
     }
 
     @Test
     void changedHostKeyIsRefusedLoudlyNamingTheKnownHostsLine() throws Exception {
         KeyPair impostor = TestKeys.ecdsa();
-        try (MinaSshServer other = MinaSshServer.start(impostor, clientKey.getPublic(), 0)) {
+        try (LoopbackSshServer other = LoopbackSshServer.start(impostor, clientKey.getPublic(), 0)) {
             // known_hosts holds the real key for the port the impostor now answers on.
             String realKeyForOtherPort = server.knownHostsLine().replace("]:" + server.port() + " ", "]:" + other.port() + " ");
             Files.writeString(knownHosts, "# fleet keys\n" + realKeyForOtherPort + "\n");
@@ -255,7 +260,7 @@ class SshExecStepTest {
                     .hasMessageContaining("man-in-the-middle")
                     .hasMessageContaining(knownHosts + " line 2")
                     .hasMessageContaining(HostKeys.fingerprint(other.hostKeyBlob()));
-            assertThat(other.commands).isEmpty();
+            assertThat(other.commands()).isEmpty();
         }
     }
 
@@ -274,29 +279,29 @@ class SshExecStepTest {
         int port;
         SshExecStep tofu = started(new SshSettings(knownHosts.toString(), "tofu", identity.toString(), null, null, null));
         Path pinned = directory.resolve("data").resolve(SshExecStep.PINNED_HOSTS_FILE);
-        try (MinaSshServer first = MinaSshServer.start(firstKey, clientKey.getPublic(), 0)) {
+        try (LoopbackSshServer first = LoopbackSshServer.start(firstKey, clientKey.getPublic(), 0)) {
             port = first.port();
-            TestStepContext context = TestStepContext.of(resources);
+            StepTestContext context = StepTestContext.of(resources);
             assertThat(tofu.execute(context, new SshExecConfig("127.0.0.1", port, null, null, "echo first", null, null))
                     .stdout()).isEqualTo("first\n");
-            assertThat(context.output.allInfo()).contains("pinned on first use into " + pinned);
+            assertThat(context.output().allInfo()).contains("pinned on first use into " + pinned);
             assertThat(Files.readString(pinned)).startsWith(first.knownHostsLine() + " ");
             resources.close();
             // Pinned keys are trusted on later connections.
             try (TestRunResources again = new TestRunResources()) {
-                assertThat(tofu.execute(TestStepContext.of(again),
+                assertThat(tofu.execute(StepTestContext.of(again),
                         new SshExecConfig("127.0.0.1", port, null, null, "echo again", null, null)).stdout())
                         .isEqualTo("again\n");
             }
         }
-        try (MinaSshServer replaced = MinaSshServer.start(TestKeys.ecdsa(), clientKey.getPublic(), port);
+        try (LoopbackSshServer replaced = LoopbackSshServer.start(TestKeys.ecdsa(), clientKey.getPublic(), port);
              TestRunResources later = new TestRunResources()) {
-            assertThatThrownBy(() -> tofu.execute(TestStepContext.of(later),
+            assertThatThrownBy(() -> tofu.execute(StepTestContext.of(later),
                     new SshExecConfig("127.0.0.1", port, null, null, "echo replaced", null, null)))
                     .isInstanceOf(StepFailedException.class)
                     .hasMessageContaining("HOST KEY CHANGED!")
                     .hasMessageContaining(pinned + " line 1");
-            assertThat(replaced.commands).isEmpty();
+            assertThat(replaced.commands()).isEmpty();
         } finally {
             tofu.close();
         }
@@ -359,15 +364,15 @@ class SshExecStepTest {
 
     @Test
     void dryRunPlansWithoutConnecting() throws Exception {
-        int before = server.sessionsCreated.get();
-        TestStepContext context = TestStepContext.dryRun(resources);
+        int before = server.sessionsOpened();
+        StepTestContext context = StepTestContext.builder().resources(resources).dryRun().build();
 
         StepResult result = step.execute(context, new SshExecConfig("web-7", null, null, null, "rm -rf /tmp/x", true, null));
 
         assertThat(result.succeeded()).isTrue();
-        assertThat(context.output.allInfo()).isEqualTo("dry run: would run on web-7 (127.0.0.1:" + server.port()
+        assertThat(context.output().allInfo()).isEqualTo("dry run: would run on web-7 (127.0.0.1:" + server.port()
                 + ") as deploy: sudo -n -- sh -c 'rm -rf /tmp/x'");
-        assertThat(server.sessionsCreated.get()).isEqualTo(before);
+        assertThat(server.sessionsOpened()).isEqualTo(before);
     }
 
     @Test
@@ -404,10 +409,10 @@ class SshExecStepTest {
 
     private static void awaitOpenSessions(int expected) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (server.sessionsOpen.get() != expected && System.nanoTime() < end) {
+        while (server.sessionsOpen() != expected && System.nanoTime() < end) {
             Thread.sleep(20);
         }
-        assertThat(server.sessionsOpen.get()).as("open SSH sessions on the server").isEqualTo(expected);
+        assertThat(server.sessionsOpen()).as("open SSH sessions on the server").isEqualTo(expected);
     }
 
     private static void sleepQuietly(long millis) {

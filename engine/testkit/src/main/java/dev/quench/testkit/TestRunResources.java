@@ -1,4 +1,4 @@
-package dev.quench.plugin.ssh;
+package dev.quench.testkit;
 
 import dev.quench.api.RunResources;
 
@@ -9,8 +9,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** The engine's per-run resources, reduced to what the contract promises: one per key, closed in reverse. */
-final class TestRunResources implements RunResources, AutoCloseable {
+/**
+ * The engine's per-run resources reduced to what {@link RunResources} promises: one instance per key, a
+ * failed creation not cached, everything closed in reverse order by {@link #close()} (the end of the run).
+ * Thread-safe.
+ */
+public final class TestRunResources implements RunResources, AutoCloseable {
 
     private final Map<String, AutoCloseable> resources = new LinkedHashMap<>();
 
@@ -26,10 +30,12 @@ final class TestRunResources implements RunResources, AutoCloseable {
         return created;
     }
 
-    synchronized int size() {
+    /** How many resources the run holds now. */
+    public synchronized int size() {
         return resources.size();
     }
 
+    /** Ends the run: closes every resource, newest first. */
     @Override
     public synchronized void close() {
         List<AutoCloseable> reversed = new ArrayList<>(resources.values());

@@ -1,4 +1,4 @@
-package dev.quench.plugin.ssh;
+package dev.quench.testkit;
 
 import org.apache.sshd.server.Environment;
 import org.apache.sshd.server.ExitCallback;
@@ -55,9 +55,9 @@ final class LocalShellCommand implements Command {
             signalled = true;
             stopAll();
         });
-        Thread.ofPlatform().daemon().start(() -> pump(in, process.getOutputStream()));
-        Thread errPump = Thread.ofPlatform().daemon().start(() -> pump(process.getErrorStream(), err));
-        Thread.ofPlatform().daemon().start(() -> {
+        Thread.ofVirtual().start(() -> pump(in, process.getOutputStream()));
+        Thread errPump = Thread.ofVirtual().start(() -> pump(process.getErrorStream(), err));
+        Thread.ofVirtual().start(() -> {
             pump(process.getInputStream(), out);
             try {
                 errPump.join();

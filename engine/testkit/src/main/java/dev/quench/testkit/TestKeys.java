@@ -1,4 +1,4 @@
-package dev.quench.plugin.ssh;
+package dev.quench.testkit;
 
 import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyEncryptionContext;
 import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
@@ -12,24 +12,24 @@ import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
 
 /** Key pairs for tests: ECDSA P-256, which both MINA and JSch handle with the JDK alone. */
-final class TestKeys {
+public final class TestKeys {
 
     private TestKeys() {
     }
 
-    static KeyPair ecdsa() throws GeneralSecurityException {
+    public static KeyPair ecdsa() throws GeneralSecurityException {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
         generator.initialize(new ECGenParameterSpec("secp256r1"));
         return generator.generateKeyPair();
     }
 
     /** Writes {@code keyPair} as an OpenSSH private key file (what ssh-keygen writes), unencrypted. */
-    static Path writeOpenSsh(KeyPair keyPair, Path file) throws Exception {
+    public static Path writeOpenSsh(KeyPair keyPair, Path file) throws Exception {
         return write(keyPair, file, null);
     }
 
     /** Writes {@code keyPair} as an OpenSSH private key file protected by {@code passphrase}. */
-    static Path writeOpenSshEncrypted(KeyPair keyPair, Path file, String passphrase) throws Exception {
+    public static Path writeOpenSshEncrypted(KeyPair keyPair, Path file, String passphrase) throws Exception {
         OpenSSHKeyEncryptionContext encryption = new OpenSSHKeyEncryptionContext();
         encryption.setPassword(passphrase);
         encryption.setCipherName("AES");

@@ -1,12 +1,16 @@
-package dev.quench.plugin.ssh;
+package dev.quench.testkit;
 
 import dev.quench.api.Cancellation;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A cancellation the test fires by hand (or on a timer, like the engine's step timeout). */
-final class TestCancellation implements Cancellation {
+/**
+ * A cancellation a test fires by hand with {@link #cancel}, or that {@link StepTestContext} fires when
+ * the step's time runs out, with the reason the engine gives. Fires once; thread-safe.
+ */
+public final class ManualCancellation implements Cancellation {
 
     private final List<Runnable> actions = new CopyOnWriteArrayList<>();
     private volatile String reason = "";
@@ -23,13 +27,16 @@ final class TestCancellation implements Cancellation {
 
     @Override
     public void onCancel(Runnable action) {
+        Objects.requireNonNull(action, "action");
         actions.add(action);
         if (isCancelled()) {
             action.run();
         }
     }
 
-    void cancel(String why) {
+    /** Cancels with {@code why} ("run cancelled by alice") and runs the registered actions; later calls do nothing. */
+    public void cancel(String why) {
+        Objects.requireNonNull(why, "why");
         synchronized (this) {
             if (isCancelled()) {
                 return;
