@@ -3,30 +3,70 @@ package dev.quench.plugin.ssh;
 import dev.quench.api.ShellCommand;
 
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * The {@code with:} block of an {@code ssh.exec} step. Unset optional parts fall back to the
  * inventory host, then to the {@code ssh:} settings, then to defaults (see {@link SshTarget}).
  *
- * @param host           an inventory name ({@code web-7}) or an address; required
+ * <p>A step runs on one host ({@code host}) or fans out over a fleet ({@code hosts} or {@code selector},
+ * see {@link FleetRollout}); exactly one of the three is given.
+ *
+ * @param host           an inventory name ({@code web-7}) or an address
  * @param port           SSH port, or null
  * @param user           login user, or null
  * @param identity       private key file, or null
  * @param command        the command the remote login shell runs; required
  * @param sudo           run the command through {@code sudo -n -- sh -c '...'}; null means false
  * @param connectTimeout how long connecting (TCP, key exchange, login) may take, or null
+ * @param hosts          fan out: inventory names or addresses, in rollout order
+ * @param selector       fan out: the inventory hosts whose labels match ({@code role=web,env!=staging})
+ * @param concurrency    fan out: how many targets run at once; null means {@value #DEFAULT_CONCURRENCY}
+ * @param maxErrors      fan out: failures tolerated before no new target starts, a count ({@code 3}) or a
+ *                       percentage of the targets ({@code 10%}); null means 0, stop at the first failure
+ * @param canary         fan out: how many first targets run alone before the rest; null means none
  */
 public record SshExecConfig(String host, Integer port, String user, String identity,
-                            @ShellCommand String command, Boolean sudo, Duration connectTimeout) {
+                            @ShellCommand String command, Boolean sudo, Duration connectTimeout,
+                            List<String> hosts, String selector, Integer concurrency, String maxErrors,
+                            Integer canary) {
+
+    /** Targets at once when a fan-out step does not say. */
+    public static final int DEFAULT_CONCURRENCY = 10;
 
     public SshExecConfig {
-        if (host == null || host.isBlank()) {
-            throw new IllegalArgumentException("host is required: an inventory name or an address");
+        host = host == null || host.isBlank() ? null : host.strip();
+        selector = selector == null || selector.isBlank() ? null : selector.strip();
+        hosts = hosts == null ? null : checkedHosts(hosts);
+        int given = (host != null ? 1 : 0) + (hosts != null ? 1 : 0) + (selector != null ? 1 : 0);
+        if (given != 1) {
+            throw new IllegalArgumentException(given == 0
+                    ? "host is required: an inventory name or an address (or hosts: a list, or selector: role=web)"
+                    : "give only one of host, hosts and selector");
         }
         if (command == null || command.isBlank()) {
             throw new IllegalArgumentException("command is required: the shell command to run on the host");
         }
-        host = host.strip();
+        if (selector != null) {
+            HostSelector.parse(selector);
+        }
+        if (concurrency != null && concurrency < 1) {
+            throw new IllegalArgumentException("concurrency must be at least 1, got " + concurrency);
+        }
+        if (maxErrors != null) {
+            maxErrors = maxErrors.strip();
+            ErrorBudget.parse(maxErrors);
+        }
+        if (canary != null && canary < 0) {
+            throw new IllegalArgumentException("canary must be 0 or more targets, got " + canary);
+        }
+        if (host != null && (concurrency != null || maxErrors != null || canary != null)) {
+            throw new IllegalArgumentException("concurrency, maxErrors and canary apply to a fleet: use hosts or "
+                    + "selector instead of host");
+        }
         if (port != null && (port < 1 || port > 65535)) {
             throw new IllegalArgumentException("port must be between 1 and 65535, got " + port);
         }
@@ -41,9 +81,60 @@ public record SshExecConfig(String host, Integer port, String user, String ident
         }
     }
 
+    /** A single-host step. */
+    public SshExecConfig(String host, Integer port, String user, String identity, String command, Boolean sudo,
+                         Duration connectTimeout) {
+        this(host, port, user, identity, command, sudo, connectTimeout, null, null, null, null, null);
+    }
+
     /** A step with only the required parts, the rest taken from the inventory and settings. */
     public static SshExecConfig of(String host, String command) {
         return new SshExecConfig(host, null, null, null, command, null, null);
+    }
+
+    /** True when the step runs on a fleet ({@code hosts} or {@code selector}) rather than on one host. */
+    public boolean fansOut() {
+        return host == null;
+    }
+
+    /** The parsed {@code selector}, when the step has one. */
+    public Optional<HostSelector> hostSelector() {
+        return Optional.ofNullable(selector).map(HostSelector::parse);
+    }
+
+    /** The parsed {@code maxErrors}; 0 when unset. */
+    public ErrorBudget errorBudget() {
+        return maxErrors == null ? ErrorBudget.count(0) : ErrorBudget.parse(maxErrors);
+    }
+
+    public int concurrencyOrDefault() {
+        return concurrency == null ? DEFAULT_CONCURRENCY : concurrency;
+    }
+
+    public int canaryOrNone() {
+        return canary == null ? 0 : canary;
+    }
+
+    /** This step aimed at one of its fleet's hosts. */
+    SshExecConfig forHost(String target) {
+        return new SshExecConfig(target, port, user, identity, command, sudo, connectTimeout);
+    }
+
+    private static List<String> checkedHosts(List<String> hosts) {
+        if (hosts.isEmpty()) {
+            throw new IllegalArgumentException("hosts is empty: list at least one inventory name or address");
+        }
+        Set<String> seen = new HashSet<>();
+        for (int index = 0; index < hosts.size(); index++) {
+            String entry = hosts.get(index);
+            if (entry == null || entry.isBlank()) {
+                throw new IllegalArgumentException("hosts[" + index + "] is empty");
+            }
+            if (!seen.add(entry.strip())) {
+                throw new IllegalArgumentException("hosts lists " + entry.strip() + " twice: each target runs once");
+            }
+        }
+        return hosts.stream().map(String::strip).toList();
     }
 
     /** True when the command must run through sudo. */

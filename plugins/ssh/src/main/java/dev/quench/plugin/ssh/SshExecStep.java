@@ -3,6 +3,7 @@ package dev.quench.plugin.ssh;
 import dev.quench.api.Inventory;
 import dev.quench.api.PluginEnvironment;
 import dev.quench.api.StepContext;
+import dev.quench.api.StepFailedException;
 import dev.quench.api.StepPlugin;
 import dev.quench.api.StepResult;
 
@@ -16,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * The {@code ssh.exec} step: runs a shell command on a host over SSH and returns its exit code and
  * output. Host keys are always verified (known_hosts, or pinned on first use with
  * {@code hostKeyPolicy: tofu}); the steps of one run share one SSH session per host and user.
+ * With {@code hosts:} or {@code selector:} one step fans out over a fleet ({@link SshFanOut}).
  * Thread-safe.
  */
 public final class SshExecStep implements StepPlugin<SshExecConfig> {
@@ -54,6 +56,10 @@ public final class SshExecStep implements StepPlugin<SshExecConfig> {
         if (currentSettings == null) {
             throw new IllegalStateException("ssh.exec used before start(PluginEnvironment)");
         }
+        if (config.fansOut()) {
+            return SshFanOut.run(context, config, inventory, currentSettings,
+                    (target, targetContext) -> runOn(target, config.remoteCommand(), targetContext, currentSettings));
+        }
         SshTarget target = SshTarget.resolve(config, inventory, currentSettings);
         String command = config.remoteCommand();
         if (context.dryRun()) {
@@ -61,8 +67,21 @@ public final class SshExecStep implements StepPlugin<SshExecConfig> {
             context.output().info("dry run: would run on " + target.display() + " as " + target.user() + ": " + command);
             return StepResult.succeeded("");
         }
-        SshConnection connection = context.resources().computeIfAbsent(target.connectionKey(), SshConnection.class,
-                () -> open(target, currentSettings));
+        return runOn(target, command, context, currentSettings);
+    }
+
+    /** Runs {@code command} on one target over the run's shared connection to it. */
+    private StepResult runOn(SshTarget target, String command, StepContext context, SshSettings currentSettings)
+            throws StepFailedException {
+        SshConnection connection;
+        try {
+            connection = context.resources().computeIfAbsent(target.connectionKey(), SshConnection.class,
+                    () -> open(target, currentSettings));
+        } catch (StepFailedException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new StepFailedException(target.display() + ": could not set up the SSH connection: " + e, e);
+        }
         return RemoteCommand.run(connection.session(context), target, command, context);
     }
 

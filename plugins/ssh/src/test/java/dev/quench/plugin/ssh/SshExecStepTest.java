@@ -379,7 +379,7 @@ class SshExecStepTest {
     void configRejectsMissingHostAndCommandInWordsForTheRunbookAuthor() {
         assertThatThrownBy(() -> SshExecConfig.of(" ", "uptime"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("host is required: an inventory name or an address");
+                .hasMessage("host is required: an inventory name or an address (or hosts: a list, or selector: role=web)");
         assertThatThrownBy(() -> SshExecConfig.of("web-7", null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("command is required: the shell command to run on the host");
