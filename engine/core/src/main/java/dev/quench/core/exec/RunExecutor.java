@@ -19,9 +19,12 @@ import dev.quench.core.util.Durations;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,8 +35,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Executes the steps of one run in order, off the event loop: renders each step's inputs,
- * runs its plugin under the step's timeout, records every step, and stops at the first failure.
+ * Executes the steps of one run in order, off the event loop: checks each step's {@code when},
+ * renders its inputs, runs its plugin under the step's timeout and retry policy, computes its
+ * outputs, records every step (skipped ones too), and stops at the first failure that
+ * {@code continueOnError} does not allow; then runs {@code onFailure} and {@code finally} steps.
  * Thread-safe: runs execute concurrently, each on its own virtual thread.
  */
 public final class RunExecutor implements AutoCloseable {
@@ -61,46 +66,89 @@ public final class RunExecutor implements AutoCloseable {
     }
 
     /**
-     * Runs {@code run} (already recorded as queued) to the end and records the outcome.
+     * Runs {@code run} (already recorded as queued) to the end and records the outcome: the steps in
+     * order until one fails (unless it may: {@code continueOnError}), then the {@code onFailure}
+     * steps if one did, then the {@code finally} steps in every case.
      *
      * @return the final status
      */
     public RunStatus execute(RunRecord run, Runbook runbook, Alert alert) {
         Instant started = clock.instant();
         runs.markRunning(run.id(), started);
-        Map<String, StepResult> results = new LinkedHashMap<>();
-        Map<String, Object> runInfo = Map.of("id", run.id(), "runbook", runbook.name(),
-                "trigger", run.triggerType().wireName(), "dryRun", run.dryRun());
+        RunState state = new RunState(run, runbook.name(), alert, environment);
         RunStatus status = RunStatus.SUCCEEDED;
-        String message = "";
+        List<String> messages = new ArrayList<>();
         try (RunScopedResources resources = new RunScopedResources(run.id())) {
-            int seq = 0;
-            for (StepSpec step : runbook.steps()) {
-                seq++;
-                ExpressionScope scope = ExpressionScope.of(alert, run.params(), Map.copyOf(results), runInfo, environment);
-                StepOutcome outcome = executeStep(run, runbook, step, seq, scope, resources);
-                results.put(step.id(), outcome.result());
-                if (!outcome.result().succeeded()) {
-                    status = RunStatus.FAILED;
-                    message = "step '" + step.id() + "' (" + step.uses() + ") failed: " + outcome.result().message()
-                            + (seq < runbook.steps().size() ? "; later steps were not run" : "");
-                    break;
-                }
+            Optional<StepFailure> failure = runSection(state, runbook, runbook.steps(), resources);
+            if (failure.isPresent()) {
+                status = RunStatus.FAILED;
+                messages.add(failure.get().describe("later steps were not run"));
+                state.noteFailure(failure.get().step().id(), failure.get().result().message());
+                runSection(state, runbook, runbook.onFailure(), resources)
+                        .ifPresent(escalation -> messages.add("onFailure " + escalation.describe("the onFailure steps "
+                                + "after it were not run")));
+            }
+            Optional<StepFailure> cleanup = runSection(state, runbook, runbook.finallySteps(), resources);
+            if (cleanup.isPresent()) {
+                status = RunStatus.FAILED;
+                messages.add("finally " + cleanup.get().describe("the finally steps after it were not run"));
             }
         } catch (RuntimeException e) {
             LOG.error("run {} of {} stopped by an engine error", run.id(), runbook.name(), e);
             status = RunStatus.FAILED;
-            message = "engine error: " + e.getMessage();
+            messages.add("engine error: " + e.getMessage());
         }
+        messages.addAll(state.tolerated());
+        String message = String.join("; ", messages);
         int saved = status == RunStatus.SUCCEEDED && !run.dryRun() ? runbook.manualMinutes() : 0;
         runs.finish(run.id(), status, message, saved, clock.instant());
         LOG.info("run {} of {} {}{}", run.id(), runbook.name(), status.wireName(), message.isEmpty() ? "" : ": " + message);
         return status;
     }
 
-    private StepOutcome executeStep(RunRecord run, Runbook runbook, StepSpec step, int seq, ExpressionScope scope,
-                                    RunScopedResources resources) {
+    /** A step that failed and stopped its section; {@code more} says whether steps were left after it. */
+    private record StepFailure(StepSpec step, StepResult result, boolean more) {
+
+        String describe(String skippedRest) {
+            return "step '" + step.id() + "' (" + step.uses() + ") failed: " + result.message()
+                    + (more ? "; " + skippedRest : "");
+        }
+    }
+
+    /** Runs one list of steps until a step fails without continueOnError; returns that failure. */
+    private Optional<StepFailure> runSection(RunState state, Runbook runbook, List<StepSpec> steps,
+                                             RunScopedResources resources) {
+        for (int index = 0; index < steps.size(); index++) {
+            StepSpec step = steps.get(index);
+            StepResult result = executeStep(state, runbook, step, resources);
+            state.record(step.id(), result);
+            if (result.status() != StepStatus.FAILED) {
+                continue;
+            }
+            if (step.continueOnError()) {
+                state.tolerate("step '" + step.id() + "' failed and the run went on (continueOnError): " + result.message());
+                continue;
+            }
+            return Optional.of(new StepFailure(step, result, index < steps.size() - 1));
+        }
+        return Optional.empty();
+    }
+
+    private StepResult executeStep(RunState state, Runbook runbook, StepSpec step, RunScopedResources resources) {
+        RunRecord run = state.run();
+        int seq = state.nextSeq();
         Instant started = clock.instant();
+        ExpressionScope scope = state.scope();
+        if (step.when().isPresent()) {
+            Optional<StepResult> skipped = StepCondition.check(step, scope);
+            if (skipped.isPresent()) {
+                StepRecord record = new StepRecord(seq, step.id(), step.uses(), statusName(skipped.get()), Map.of(),
+                        null, "", "", skipped.get().message(), started, clock.instant());
+                runs.startStep(run.id(), record);
+                runs.finishStep(run.id(), record);
+                return skipped.get();
+            }
+        }
         StepPlugin<?> plugin = plugins.plugin(step.uses()).orElse(null);
         if (plugin == null) {
             return recordFailure(run, step, seq, Map.of(), started, "step type '" + step.uses()
@@ -113,18 +161,32 @@ public final class RunExecutor implements AutoCloseable {
             return recordFailure(run, step, seq, Map.of(), started, "cannot render inputs: " + e.getMessage());
         }
         Map<String, Object> recorded = SecretRedaction.redact(rendered);
-        StepRecord running = new StepRecord(seq, step.id(), step.uses(), "running", recorded, null, "", "", "",
-                started, null);
-        runs.startStep(run.id(), running);
+        runs.startStep(run.id(), new StepRecord(seq, step.id(), step.uses(), "running", recorded, null, "", "", "",
+                started, null));
+        StepRetry.Outcome outcome = StepRetry.run(step.retry(),
+                () -> attempt(plugin, rendered, run, runbook, step, resources),
+                failed -> scope.withStep(step.id(), failed), Thread::sleep);
+        StepResult result = StepOutputs.add(step, outcome.result(), scope);
+        String message = result == outcome.result() ? StepRetry.describe(outcome, step.retry().attempts())
+                : result.message();
+        runs.finishStep(run.id(), new StepRecord(seq, step.id(), step.uses(), statusName(result), recorded,
+                result.exitCode(), CappedText.cap(result.stdout(), outputLimit), CappedText.cap(result.stderr(), outputLimit),
+                message, started, clock.instant()));
+        return result.succeeded() ? result : result.withMessage(message);
+    }
+
+    private static String statusName(StepResult result) {
+        return result.status().name().toLowerCase(Locale.ROOT);
+    }
+
+    /** One attempt with fresh output capture; output streamed live stands in for output the plugin did not return. */
+    private StepResult attempt(StepPlugin<?> plugin, Map<String, Object> rendered, RunRecord run, Runbook runbook,
+                               StepSpec step, RunScopedResources resources) {
         RecordingOutput output = new RecordingOutput(outputLimit);
-        StepResult result = invoke(plugin, rendered, run, runbook, step, output, resources, started);
-        StepRecord finished = new StepRecord(seq, step.id(), step.uses(),
-                result.succeeded() ? "succeeded" : "failed", recorded, result.exitCode(),
-                CappedText.cap(result.stdout().isEmpty() ? output.stdoutText() : result.stdout(), outputLimit),
-                CappedText.cap(result.stderr().isEmpty() ? output.stderrText() : result.stderr(), outputLimit),
-                result.message(), started, clock.instant());
-        runs.finishStep(run.id(), finished);
-        return new StepOutcome(result);
+        StepResult result = invoke(plugin, rendered, run, runbook, step, output, resources, clock.instant());
+        return new StepResult(result.status(), result.exitCode(),
+                result.stdout().isEmpty() ? output.stdoutText() : result.stdout(),
+                result.stderr().isEmpty() ? output.stderrText() : result.stderr(), result.outputs(), result.message());
     }
 
     private <C extends Record> StepResult invoke(StepPlugin<C> plugin, Map<String, Object> rendered, RunRecord run,
@@ -175,20 +237,17 @@ public final class RunExecutor implements AutoCloseable {
         }
     }
 
-    private StepOutcome recordFailure(RunRecord run, StepSpec step, int seq, Map<String, Object> rendered,
-                                      Instant started, String message) {
+    private StepResult recordFailure(RunRecord run, StepSpec step, int seq, Map<String, Object> rendered,
+                                     Instant started, String message) {
         StepRecord record = new StepRecord(seq, step.id(), step.uses(), "failed", rendered, null, "", "", message,
                 started, clock.instant());
         runs.startStep(run.id(), record);
         runs.finishStep(run.id(), record);
-        return new StepOutcome(StepResult.failed(message));
+        return StepResult.failed(message);
     }
 
     @Override
     public void close() {
         stepThreads.shutdownNow();
-    }
-
-    private record StepOutcome(StepResult result) {
     }
 }

@@ -21,13 +21,16 @@ import java.util.Optional;
  * @param params        declared params, in the order written
  * @param steps         the steps, in order
  * @param deferred      fields the format defines but this version does not run yet
- *                      ({@code guards}, {@code approval}, {@code onFailure}, {@code triggers.schedule}),
+ *                      ({@code guards}, {@code approval}, {@code triggers.schedule}),
  *                      as plain YAML values keyed by their path
  * @param source        the file it came from
+ * @param onFailure     steps run after a step failed and stopped the run (escalation, paging)
+ * @param finallySteps  steps run at the end of every run, whatever happened ({@code finally:})
  */
 public record Runbook(String name, String description, String owner, int manualMinutes,
                       Optional<AlertTrigger> alertTrigger, List<ParamSpec> params, List<StepSpec> steps,
-                      Map<String, Object> deferred, Path source) {
+                      Map<String, Object> deferred, Path source, List<StepSpec> onFailure,
+                      List<StepSpec> finallySteps) {
 
     public Runbook {
         Objects.requireNonNull(name, "name");
@@ -41,6 +44,16 @@ public record Runbook(String name, String description, String owner, int manualM
         steps = List.copyOf(Objects.requireNonNull(steps, "steps"));
         deferred = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(deferred, "deferred")));
         Objects.requireNonNull(source, "source");
+        onFailure = List.copyOf(Objects.requireNonNull(onFailure, "onFailure"));
+        finallySteps = List.copyOf(Objects.requireNonNull(finallySteps, "finallySteps"));
+    }
+
+    /** A runbook with no onFailure or finally steps. */
+    public Runbook(String name, String description, String owner, int manualMinutes,
+                   Optional<AlertTrigger> alertTrigger, List<ParamSpec> params, List<StepSpec> steps,
+                   Map<String, Object> deferred, Path source) {
+        this(name, description, owner, manualMinutes, alertTrigger, params, steps, deferred, source, List.of(),
+                List.of());
     }
 
     /** The param called {@code paramName}, if declared. */
@@ -48,9 +61,10 @@ public record Runbook(String name, String description, String owner, int manualM
         return params.stream().filter(param -> param.name().equals(paramName)).findFirst();
     }
 
-    /** The step with {@code stepId}, if any. */
+    /** The step with {@code stepId}, in any section (steps, onFailure, finally), if any. */
     public Optional<StepSpec> step(String stepId) {
-        return steps.stream().filter(step -> step.id().equals(stepId)).findFirst();
+        return java.util.stream.Stream.of(steps, onFailure, finallySteps).flatMap(List::stream)
+                .filter(step -> step.id().equals(stepId)).findFirst();
     }
 
     /**

@@ -24,8 +24,8 @@ import java.util.regex.Pattern;
 final class RunbookParser {
 
     static final Set<String> TOP_LEVEL = new LinkedHashSet<>(List.of("name", "description", "owner", "toil",
-            "triggers", "params", "guards", "approval", "steps", "onFailure"));
-    private static final List<String> DEFERRED_TOP_LEVEL = List.of("guards", "approval", "onFailure");
+            "triggers", "params", "guards", "approval", "steps", "onFailure", "finally"));
+    private static final List<String> DEFERRED_TOP_LEVEL = List.of("guards", "approval");
     private static final Set<String> TOIL_FIELDS = Set.of("manualMinutes");
     private static final Set<String> TRIGGER_FIELDS = new LinkedHashSet<>(List.of("alert", "schedule"));
     private static final Set<String> ALERT_FIELDS = new LinkedHashSet<>(List.of("matchers", "status"));
@@ -57,7 +57,7 @@ final class RunbookParser {
         Map<String, Object> deferred = new LinkedHashMap<>();
         Optional<AlertTrigger> trigger = parseTriggers(mapping, deferred, problems);
         List<ParamSpec> params = parseParams(mapping, problems);
-        List<StepSpec> steps = parseSteps(mapping, params, problems);
+        StepParser.Sections steps = parseSteps(mapping, params, problems);
         for (String field : DEFERRED_TOP_LEVEL) {
             YamlNode.Entry entry = mapping.entries().get(field);
             if (entry != null) {
@@ -67,8 +67,9 @@ final class RunbookParser {
         if (!problems.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new Parsed(new Runbook(name, description, owner, manualMinutes, trigger, params, steps,
-                deferred, problems.file()), mapping.entries().get("name").value().position()));
+        return Optional.of(new Parsed(new Runbook(name, description, owner, manualMinutes, trigger, params,
+                steps.steps(), deferred, problems.file(), steps.onFailure(), steps.finallySteps()),
+                mapping.entries().get("name").value().position()));
     }
 
     private static String parseName(YamlNode.Mapping mapping, ProblemList problems) {
@@ -238,19 +239,37 @@ final class RunbookParser {
         return specs;
     }
 
-    private List<StepSpec> parseSteps(YamlNode.Mapping mapping, List<ParamSpec> params, ProblemList problems) {
+    private StepParser.Sections parseSteps(YamlNode.Mapping mapping, List<ParamSpec> params, ProblemList problems) {
         YamlNode.Entry steps = mapping.entries().get("steps");
+        YamlNode.Sequence sequence = null;
         if (steps == null) {
             problems.add(mapping.position(), "missing steps: a runbook needs at least one step");
-            return List.of();
-        }
-        if (!(steps.value() instanceof YamlNode.Sequence sequence) || sequence.items().isEmpty()) {
+        } else if (!(steps.value() instanceof YamlNode.Sequence list) || list.items().isEmpty()) {
             problems.add(steps.value() instanceof YamlNode.Scalar ? steps.keyPosition() : steps.value().position(),
                     "steps must be a list with at least one step (- id: ..., uses: ...), found " + steps.value().describe());
-            return List.of();
+        } else {
+            sequence = list;
+        }
+        Optional<YamlNode.Sequence> onFailure = optionalSteps(mapping, "onFailure", problems);
+        Optional<YamlNode.Sequence> finallySteps = optionalSteps(mapping, "finally", problems);
+        if (sequence == null) {
+            return new StepParser.Sections(List.of(), List.of(), List.of());
         }
         Set<String> paramNames = new LinkedHashSet<>();
         params.forEach(param -> paramNames.add(param.name()));
-        return stepParser.parse(sequence, paramNames, problems);
+        return stepParser.parse(sequence, onFailure, finallySteps, paramNames, problems);
+    }
+
+    private static Optional<YamlNode.Sequence> optionalSteps(YamlNode.Mapping mapping, String key, ProblemList problems) {
+        YamlNode.Entry entry = mapping.entries().get(key);
+        if (entry == null || (entry.value() instanceof YamlNode.Scalar scalar && scalar.value() == null)) {
+            return Optional.empty();
+        }
+        if (entry.value() instanceof YamlNode.Sequence sequence) {
+            return Optional.of(sequence);
+        }
+        problems.add(entry.value().position(), key + " must be a list of steps (- id: ..., uses: ...), found "
+                + entry.value().describe());
+        return Optional.empty();
     }
 }

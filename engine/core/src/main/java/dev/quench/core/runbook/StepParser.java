@@ -28,8 +28,9 @@ import java.util.stream.Stream;
  */
 final class StepParser {
 
-    static final Set<String> STEP_FIELDS = new LinkedHashSet<>(List.of("id", "uses", "with", "timeout", "retry"));
-    private static final Set<String> DEFERRED_FIELDS = Set.of("retry");
+    static final Set<String> STEP_FIELDS = new LinkedHashSet<>(List.of("id", "uses", "with", "when", "timeout",
+            "retry", "continueOnError", "outputs"));
+    private static final Set<String> DEFERRED_FIELDS = Set.of();
     /** Step ids are read as steps.<id> in expressions, so they must be identifiers (no '-'). */
     static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
@@ -39,33 +40,83 @@ final class StepParser {
         this.catalog = catalog;
     }
 
-    List<StepSpec> parse(YamlNode.Sequence sequence, Set<String> params, ProblemList problems) {
-        List<YamlNode.Mapping> mappings = new ArrayList<>();
-        for (YamlNode item : sequence.items()) {
-            problems.mapping(item, "a step", "id:, uses:, with:").ifPresent(mappings::add);
+    /** The steps of each section of a runbook, in order. */
+    record Sections(List<StepSpec> steps, List<StepSpec> onFailure, List<StepSpec> finallySteps) {
+    }
+
+    /** The section a step is written in; steps of the later sections may omit their id. */
+    private enum Section {
+        STEPS("steps"), ON_FAILURE("onFailure"), FINALLY("finally");
+
+        private final String key;
+
+        Section(String key) {
+            this.key = key;
         }
+    }
+
+    private record Written(Section section, int number, YamlNode.Mapping mapping) {
+    }
+
+    /**
+     * Parses the three step lists. Ids are unique across all of them, and each step may refer to
+     * every step written before it, in any section.
+     */
+    Sections parse(YamlNode.Sequence steps, Optional<YamlNode.Sequence> onFailure, Optional<YamlNode.Sequence> finallySteps,
+                   Set<String> params, ProblemList problems) {
+        List<Written> written = new ArrayList<>();
+        collect(Section.STEPS, steps, written, problems);
+        onFailure.ifPresent(sequence -> collect(Section.ON_FAILURE, sequence, written, problems));
+        finallySteps.ifPresent(sequence -> collect(Section.FINALLY, sequence, written, problems));
         Map<String, SourcePosition> ids = new LinkedHashMap<>();
         List<String> idOf = new ArrayList<>();
-        for (int index = 0; index < mappings.size(); index++) {
-            idOf.add(readId(mappings.get(index), index + 1, ids, problems).orElse(null));
+        for (Written step : written) {
+            idOf.add(readId(step, ids, problems).orElse(null));
         }
-        List<StepSpec> steps = new ArrayList<>();
+        Map<Section, List<StepSpec>> parsed = new LinkedHashMap<>();
+        for (Section section : Section.values()) {
+            parsed.put(section, new ArrayList<>());
+        }
         List<String> earlier = new ArrayList<>();
-        for (int index = 0; index < mappings.size(); index++) {
-            YamlNode.Mapping mapping = mappings.get(index);
+        for (int index = 0; index < written.size(); index++) {
+            Written step = written.get(index);
             String id = idOf.get(index);
             Declarations declarations = Declarations.of(params, earlier, ids.keySet());
-            parseStep(mapping, id, displayId(mapping), declarations, problems).ifPresent(steps::add);
+            List<String> withOwn = new ArrayList<>(earlier);
+            if (id != null) {
+                withOwn.add(id);
+            }
+            Declarations ownResult = Declarations.of(params, withOwn, ids.keySet());
+            parseStep(step.mapping(), id, id != null ? id : displayId(step.mapping()), declarations, ownResult, problems)
+                    .ifPresent(parsed.get(step.section())::add);
             if (id != null) {
                 earlier.add(id);
             }
         }
-        return steps;
+        return new Sections(parsed.get(Section.STEPS), parsed.get(Section.ON_FAILURE), parsed.get(Section.FINALLY));
     }
 
-    private Optional<String> readId(YamlNode.Mapping mapping, int number, Map<String, SourcePosition> ids,
-                                    ProblemList problems) {
+    private static void collect(Section section, YamlNode.Sequence sequence, List<Written> written, ProblemList problems) {
+        int number = 0;
+        for (YamlNode item : sequence.items()) {
+            number++;
+            int position = number;
+            problems.mapping(item, "a step", "id:, uses:, with:")
+                    .ifPresent(mapping -> written.add(new Written(section, position, mapping)));
+        }
+    }
+
+    private Optional<String> readId(Written step, Map<String, SourcePosition> ids, ProblemList problems) {
+        YamlNode.Mapping mapping = step.mapping();
+        int number = step.number();
         Optional<String> id = problems.optionalText(mapping, "id", "a step id");
+        if (id.isEmpty() && !mapping.entries().containsKey("id") && step.section() != Section.STEPS) {
+            // onFailure and finally steps are rarely read by later steps: onFailure_1 serves as a name.
+            String generated = step.section().key + "_" + number;
+            if (ids.putIfAbsent(generated, mapping.position()) == null) {
+                return Optional.of(generated);
+            }
+        }
         if (id.isEmpty()) {
             if (!mapping.entries().containsKey("id")) {
                 problems.add(mapping.position(), "step " + number + " has no id: give every step one, like id: clean "
@@ -96,7 +147,7 @@ final class StepParser {
     }
 
     private Optional<StepSpec> parseStep(YamlNode.Mapping mapping, String id, String displayId,
-                                         Declarations declarations, ProblemList problems) {
+                                         Declarations declarations, Declarations ownResult, ProblemList problems) {
         String label = displayId == null ? "" : " in step '" + displayId + "'";
         problems.checkKeys(mapping, STEP_FIELDS, label);
         Optional<String> uses = problems.optionalText(mapping, "uses", "uses");
@@ -116,6 +167,13 @@ final class StepParser {
         ValueTemplate.MapValue with = parseWith(mapping.entries().get("with"), displayId, uses.orElse("?"), configType,
                 declarations, problems);
         Duration timeout = parseTimeout(mapping.entries().get("timeout"), problems);
+        String where = displayId == null ? "" : " of step '" + displayId + "'";
+        Optional<Condition> when = StepOptionsParser.condition(mapping.entries().get("when"), "when" + where,
+                declarations, problems);
+        RetryPolicy retry = StepOptionsParser.retry(mapping.entries().get("retry"), ownResult, problems);
+        boolean continueOnError = StepOptionsParser.flag(mapping.entries().get("continueOnError"),
+                "continueOnError" + where, problems);
+        Map<String, Template> outputs = StepOptionsParser.outputs(mapping.entries().get("outputs"), ownResult, problems);
         Map<String, Object> deferred = new LinkedHashMap<>();
         for (String field : DEFERRED_FIELDS) {
             YamlNode.Entry entry = mapping.entries().get(field);
@@ -126,7 +184,8 @@ final class StepParser {
         if (id == null || uses.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new StepSpec(id, uses.get(), with, timeout, mapping.position(), deferred));
+        return Optional.of(new StepSpec(id, uses.get(), with, timeout, mapping.position(), deferred, when, retry,
+                continueOnError, outputs));
     }
 
     private ValueTemplate.MapValue parseWith(YamlNode.Entry entry, String id, String uses,

@@ -1,25 +1,33 @@
 package dev.quench.core.runbook;
 
+import dev.quench.core.expr.Template;
 import dev.quench.core.expr.ValueTemplate;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One step of a runbook, checked and compiled.
  *
- * @param id       unique in the runbook; later steps read it as {@code steps.<id>}
- * @param uses     the step type ({@code ssh.exec}, {@code http.request}, ...)
- * @param with     the step's configuration, with compiled {@code ${{ }}} templates
- * @param timeout  how long the step may run (default {@link #DEFAULT_TIMEOUT})
- * @param position where the step starts in its file
- * @param deferred fields the format defines but this version does not run yet ({@code retry}),
- *                 as plain YAML values by name
+ * @param id              unique in the runbook; later steps read it as {@code steps.<id>}
+ * @param uses            the step type ({@code ssh.exec}, {@code http.request}, ...)
+ * @param with            the step's configuration, with compiled {@code ${{ }}} templates
+ * @param timeout         how long one attempt of the step may run (default {@link #DEFAULT_TIMEOUT})
+ * @param position        where the step starts in its file
+ * @param deferred        fields the format defines but this version does not run yet, as plain
+ *                        YAML values by name
+ * @param when            run the step only when this holds; empty means always
+ * @param retry           how a failed step is tried again
+ * @param continueOnError whether the run goes on (and may succeed) when this step fails
+ * @param outputs         named values computed from the step's own result once it succeeded,
+ *                        read later as {@code steps.<id>.outputs.<name>}
  */
 public record StepSpec(String id, String uses, ValueTemplate.MapValue with, Duration timeout, SourcePosition position,
-                       Map<String, Object> deferred) {
+                       Map<String, Object> deferred, Optional<Condition> when, RetryPolicy retry,
+                       boolean continueOnError, Map<String, Template> outputs) {
 
     /** The timeout of a step that does not set one. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
@@ -31,5 +39,14 @@ public record StepSpec(String id, String uses, ValueTemplate.MapValue with, Dura
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(position, "position");
         deferred = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(deferred, "deferred")));
+        Objects.requireNonNull(when, "when");
+        Objects.requireNonNull(retry, "retry");
+        outputs = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(outputs, "outputs")));
+    }
+
+    /** A step that always runs once and stops the run when it fails. */
+    public StepSpec(String id, String uses, ValueTemplate.MapValue with, Duration timeout, SourcePosition position,
+                    Map<String, Object> deferred) {
+        this(id, uses, with, timeout, position, deferred, Optional.empty(), RetryPolicy.NONE, false, Map.of());
     }
 }

@@ -35,6 +35,11 @@ public final class ShellExecStep implements StepPlugin<ShellExecConfig> {
 
     @Override
     public StepResult execute(StepContext context, ShellExecConfig config) throws Exception {
+        if (context.dryRun()) {
+            // A dry run changes nothing: the rendered command is the plan.
+            context.output().info("dry run: would run locally: " + config.command());
+            return StepResult.succeeded("");
+        }
         ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-c", config.command());
         if (config.directory() != null) {
             Path directory = Path.of(config.directory());

@@ -47,9 +47,12 @@ class RunbookLoaderTest {
         StepSpec clean = runbook.steps().getFirst();
         assertThat(clean.timeout()).isEqualTo(Duration.ofSeconds(60));
         assertThat(clean.position()).isEqualTo(new SourcePosition(VALID.resolve("disk-full-log-cleanup.yaml"), 21, 5));
-        assertThat(clean.deferred()).containsEntry("retry", Map.of("attempts", 2, "delay", "5s"));
+        assertThat(clean.retry()).isEqualTo(new RetryPolicy(2, Duration.ofSeconds(5), 1, java.util.Optional.empty()));
+        assertThat(clean.deferred()).isEmpty();
         assertThat(runbook.steps().get(1).timeout()).isEqualTo(StepSpec.DEFAULT_TIMEOUT);
-        assertThat(runbook.deferred()).containsOnlyKeys("triggers.schedule", "guards", "approval", "onFailure");
+        assertThat(runbook.deferred()).containsOnlyKeys("triggers.schedule", "guards", "approval");
+        assertThat(runbook.onFailure()).extracting(StepSpec::id, StepSpec::uses)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("onFailure_1", "http.request"));
         assertThat(runbook.deferred().get("approval")).isEqualTo("none");
     }
 

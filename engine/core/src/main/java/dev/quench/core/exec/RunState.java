@@ -1,0 +1,66 @@
+package dev.quench.core.exec;
+
+import dev.quench.api.StepResult;
+import dev.quench.core.alert.Alert;
+import dev.quench.core.expr.ExpressionScope;
+import dev.quench.core.store.RunRecord;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one run has gathered so far: step results by id, the next step number, facts for
+ * {@code run.*}, and failures that {@code continueOnError} let pass. Confined to the run's thread.
+ */
+final class RunState {
+
+    private final RunRecord run;
+    private final Alert alert;
+    private final Map<String, String> environment;
+    private final Map<String, StepResult> results = new LinkedHashMap<>();
+    private final Map<String, Object> runInfo = new LinkedHashMap<>();
+    private final List<String> tolerated = new ArrayList<>();
+    private int seq;
+
+    RunState(RunRecord run, String runbookName, Alert alert, Map<String, String> environment) {
+        this.run = run;
+        this.alert = alert;
+        this.environment = environment;
+        runInfo.put("id", run.id());
+        runInfo.put("runbook", runbookName);
+        runInfo.put("trigger", run.triggerType().wireName());
+        runInfo.put("dryRun", run.dryRun());
+    }
+
+    RunRecord run() {
+        return run;
+    }
+
+    int nextSeq() {
+        return ++seq;
+    }
+
+    /** The scope the next step renders in. */
+    ExpressionScope scope() {
+        return ExpressionScope.of(alert, run.params(), Map.copyOf(results), Map.copyOf(runInfo), environment);
+    }
+
+    void record(String stepId, StepResult result) {
+        results.put(stepId, result);
+    }
+
+    /** Makes the failure readable to onFailure and finally steps as run.failedStep and run.error. */
+    void noteFailure(String stepId, String error) {
+        runInfo.put("failedStep", stepId);
+        runInfo.put("error", error);
+    }
+
+    void tolerate(String note) {
+        tolerated.add(note);
+    }
+
+    List<String> tolerated() {
+        return List.copyOf(tolerated);
+    }
+}
