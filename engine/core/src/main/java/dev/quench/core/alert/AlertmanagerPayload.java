@@ -43,6 +43,23 @@ public final class AlertmanagerPayload {
      * @throws PayloadException saying what is wrong and where ({@code alerts[1].labels.instance})
      */
     public static Notification parse(byte[] body) throws PayloadException {
+        JsonNode root = readObject(body, "an Alertmanager webhook payload");
+        JsonNode version = root.get("version");
+        if (version == null || !"4".equals(version.asText())) {
+            throw new PayloadException("unsupported Alertmanager payload version " + (version == null ? "(missing)" : version)
+                    + ": Quench reads version \"4\" (Alertmanager 0.x webhook_config)");
+        }
+        JsonNode alerts = root.get("alerts");
+        if (alerts == null || !alerts.isArray()) {
+            throw new PayloadException("field 'alerts' is missing or not a list: not an Alertmanager webhook payload");
+        }
+        List<Alert> parsed = parseAlerts(alerts, SOURCE);
+        return new Notification(root.path("groupKey").asText(""), root.path("receiver").asText(""),
+                root.path("truncatedAlerts").asInt(0), parsed);
+    }
+
+    /** Reads {@code body} as one JSON object, or says why it is not one. */
+    static JsonNode readObject(byte[] body, String what) throws PayloadException {
         JsonNode root;
         try {
             root = Json.json().readTree(body);
@@ -53,26 +70,21 @@ public final class AlertmanagerPayload {
             throw new PayloadException("body cannot be read: " + e.getMessage(), e);
         }
         if (root == null || !root.isObject()) {
-            throw new PayloadException("body is not an Alertmanager webhook payload: expected a JSON object");
+            throw new PayloadException("body is not " + what + ": expected a JSON object");
         }
-        JsonNode version = root.get("version");
-        if (version == null || !"4".equals(version.asText())) {
-            throw new PayloadException("unsupported Alertmanager payload version " + (version == null ? "(missing)" : version)
-                    + ": Quench reads version \"4\" (Alertmanager 0.x webhook_config)");
-        }
-        JsonNode alerts = root.get("alerts");
-        if (alerts == null || !alerts.isArray()) {
-            throw new PayloadException("field 'alerts' is missing or not a list: not an Alertmanager webhook payload");
-        }
-        List<Alert> parsed = new ArrayList<>(alerts.size());
-        for (int index = 0; index < alerts.size(); index++) {
-            parsed.add(parseAlert(alerts.get(index), "alerts[" + index + "]"));
-        }
-        return new Notification(root.path("groupKey").asText(""), root.path("receiver").asText(""),
-                root.path("truncatedAlerts").asInt(0), parsed);
+        return root;
     }
 
-    private static Alert parseAlert(JsonNode node, String where) throws PayloadException {
+    /** The {@code alerts} list shared by Alertmanager and Grafana, for {@code source}. */
+    static List<Alert> parseAlerts(JsonNode alerts, String source) throws PayloadException {
+        List<Alert> parsed = new ArrayList<>(alerts.size());
+        for (int index = 0; index < alerts.size(); index++) {
+            parsed.add(parseAlert(alerts.get(index), "alerts[" + index + "]", source));
+        }
+        return parsed;
+    }
+
+    private static Alert parseAlert(JsonNode node, String where, String source) throws PayloadException {
         if (!node.isObject()) {
             throw new PayloadException(where + " is not an object");
         }
@@ -86,13 +98,13 @@ public final class AlertmanagerPayload {
         Map<String, String> annotations = stringMap(node.get("annotations"), where + ".annotations", false);
         String fingerprint = node.hasNonNull("fingerprint") && !node.get("fingerprint").asText().isEmpty()
                 ? node.get("fingerprint").asText() : fingerprintOf(labels);
-        return new Alert(SOURCE, fingerprint, status, labels, annotations,
+        return new Alert(source, fingerprint, status, labels, annotations,
                 time(node.get("startsAt"), where + ".startsAt"),
                 time(node.get("endsAt"), where + ".endsAt"),
                 node.path("generatorURL").asText(""));
     }
 
-    private static Map<String, String> stringMap(JsonNode node, String where, boolean required) throws PayloadException {
+    static Map<String, String> stringMap(JsonNode node, String where, boolean required) throws PayloadException {
         if (node == null || node.isNull()) {
             if (required) {
                 throw new PayloadException(where + " is missing");
@@ -112,7 +124,7 @@ public final class AlertmanagerPayload {
         return values;
     }
 
-    private static Instant time(JsonNode node, String where) throws PayloadException {
+    static Instant time(JsonNode node, String where) throws PayloadException {
         if (node == null || node.isNull() || node.asText().isEmpty()) {
             return null;
         }

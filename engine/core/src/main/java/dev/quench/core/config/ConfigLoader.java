@@ -57,13 +57,8 @@ public final class ConfigLoader {
         JsonNode server = root.path("server");
         JsonNode store = root.path("store");
         JsonNode executor = root.path("executor");
-        Map<String, SourceSettings> sources = new LinkedHashMap<>();
-        root.path("sources").properties().forEach(entry -> {
-            JsonNode auth = entry.getValue().path("auth");
-            Path tokenFile = auth.hasNonNull("bearerTokenFile")
-                    ? path(auth.get("bearerTokenFile"), baseDirectory, null) : null;
-            sources.put(entry.getKey(), new SourceSettings(tokenFile, auth.path("open").asBoolean(false)));
-        });
+        Map<String, SourceSettings> sources = SourceSettingsReader.read(root.path("sources"),
+                node -> path(node, baseDirectory, null), file);
         Map<String, Map<String, String>> params = new LinkedHashMap<>();
         root.path("params").properties().forEach(entry -> {
             Map<String, String> values = new LinkedHashMap<>();

@@ -44,6 +44,8 @@ public final class RunDispatcher implements AutoCloseable {
             Thread.ofVirtual().name("quench-run-", 0).factory());
     private final Semaphore runSlots;
     private final AtomicInteger active = new AtomicInteger();
+    /** Alerts handed to {@link #alertsRecorded} and not yet matched: the intake's backpressure reads it. */
+    private final java.util.concurrent.atomic.AtomicLong pendingAlerts = new java.util.concurrent.atomic.AtomicLong();
 
     public RunDispatcher(Store store, RunbookRegistry runbooks, RunExecutor executor,
                          Function<String, Map<String, String>> siteParams, int maxConcurrentRuns, Clock clock) {
@@ -61,15 +63,25 @@ public final class RunDispatcher implements AutoCloseable {
             return;
         }
         active.incrementAndGet();
+        pendingAlerts.addAndGet(alertIds.size());
         dispatcher.execute(() -> {
             try {
                 for (Long id : alertIds) {
-                    store.alerts().find(id).filter(alert -> !alert.processed()).ifPresent(this::process);
+                    try {
+                        store.alerts().find(id).filter(alert -> !alert.processed()).ifPresent(this::process);
+                    } finally {
+                        pendingAlerts.decrementAndGet();
+                    }
                 }
             } finally {
                 active.decrementAndGet();
             }
         });
+    }
+
+    /** Alerts recorded but not yet matched against the runbooks. */
+    public long pendingAlerts() {
+        return pendingAlerts.get();
     }
 
     /**
@@ -101,8 +113,20 @@ public final class RunDispatcher implements AutoCloseable {
         Alert alert = stored.alert();
         List<Runbook> matched = runbooks.matching(alert);
         List<RunRecord> created = new ArrayList<>();
+        List<String> cancelled = new ArrayList<>();
+        List<String> alreadyActive = new ArrayList<>();
         store.jdbi().useTransaction(handle -> {
+            if (alert.status() == dev.quench.core.alert.AlertStatus.RESOLVED) {
+                cancelled.addAll(AlertLifecycle.cancelQueuedRuns(handle, alert, clock.instant()));
+            }
             for (Runbook runbook : matched) {
+                if (alert.status() == dev.quench.core.alert.AlertStatus.FIRING) {
+                    java.util.Optional<String> activeRun = AlertLifecycle.activeRun(handle, runbook.name(), alert);
+                    if (activeRun.isPresent()) {
+                        alreadyActive.add(runbook.name() + " (run " + activeRun.get() + ")");
+                        continue;
+                    }
+                }
                 RunRecord run = newRun(runbook, TriggerType.ALERT, describe(alert), stored.id(),
                         Map.of(), false);
                 store.runs().insertQueued(handle, run);
@@ -110,6 +134,13 @@ public final class RunDispatcher implements AutoCloseable {
             }
             store.alerts().markProcessed(handle, stored.id(), matched.size());
         });
+        if (!cancelled.isEmpty()) {
+            LOG.info("alert {} resolved: cancelled its queued run(s) {}", describe(alert), cancelled);
+        }
+        if (!alreadyActive.isEmpty()) {
+            LOG.info("alert {} fired again while {} still queued or running: no second run started",
+                    describe(alert), alreadyActive);
+        }
         if (matched.isEmpty()) {
             LOG.info("alert {} ({}) matched no runbook: counted as manual toil", describe(alert), alert.status().wireName());
         }
@@ -171,6 +202,9 @@ public final class RunDispatcher implements AutoCloseable {
             try {
                 runSlots.acquire();
                 try {
+                    if (cancelledWhileQueued(run)) {
+                        return;
+                    }
                     executor.execute(run, runbook, alert);
                 } finally {
                     runSlots.release();
@@ -183,6 +217,11 @@ public final class RunDispatcher implements AutoCloseable {
                 active.decrementAndGet();
             }
         });
+    }
+
+    /** Whether {@code run} left the queue while waiting for a slot (a resolved alert cancelled it). */
+    private boolean cancelledWhileQueued(RunRecord run) {
+        return store.runs().find(run.id()).map(current -> current.status() != RunStatus.QUEUED).orElse(true);
     }
 
     /** True when no alert is being matched and no run is executing. */

@@ -6,6 +6,7 @@ import dev.quench.core.ledger.ToilGrouping;
 import dev.quench.core.ledger.ToilLedger;
 import dev.quench.core.runbook.Runbook;
 import dev.quench.core.store.RunStatus;
+import dev.quench.core.store.AlertQuery;
 import dev.quench.core.store.Store;
 import dev.quench.core.util.Durations;
 import io.vertx.core.Vertx;
@@ -133,16 +134,14 @@ final class ApiRoutes {
     }
 
     private void alerts(RoutingContext context) {
-        String matchedText = context.queryParams().get("matched");
-        Boolean matched = matchedText == null ? null : Boolean.parseBoolean(matchedText);
-        int limit;
+        AlertQuery query;
         try {
-            limit = limit(context, 100);
+            query = AlertQueries.parse(context.queryParams(), limit(context, 100), clock.instant());
         } catch (IllegalArgumentException e) {
             HttpErrors.send(context, 400, "invalid query", e.getMessage());
             return;
         }
-        blocking(context, () -> Map.of("alerts", store.alerts().list(matched, Instant.EPOCH, limit)));
+        blocking(context, () -> Map.of("alerts", store.alerts().list(query)));
     }
 
     private static int limit(RoutingContext context, int fallback) {

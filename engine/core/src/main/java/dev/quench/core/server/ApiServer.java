@@ -34,8 +34,8 @@ public final class ApiServer implements AutoCloseable {
             throws InterruptedException, ExecutionException, TimeoutException {
         Router router = Router.router(vertx);
         router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
-        SourceAuth auth = new SourceAuth(config, apiToken, List.of("alertmanager"));
-        new WebhookRoutes(vertx, store, dispatcher, clock).mount(router, auth);
+        SourceAuth auth = new SourceAuth(config, apiToken, List.of("alertmanager", "grafana", "pagerduty"));
+        new WebhookRoutes(vertx, store, dispatcher, clock, config).mount(router, auth);
         new ApiRoutes(vertx, store, runbooks, dispatcher, ledger, clock).mount(router, auth);
         router.get("/health/live").handler(context -> context.json(new JsonObject().put("status", "up")));
         router.get("/health/ready").handler(context -> context.json(new JsonObject().put("status", "ready")

@@ -2,18 +2,23 @@ package dev.quench.core.server;
 
 import dev.quench.core.config.QuenchConfig;
 import dev.quench.core.config.SourceSettings;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.HashMap;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Authenticates webhook senders: each source's own bearer token when configured, the API token
- * otherwise, nothing when the source is configured {@code open: true}. A refusal is 401 with no
- * side effect.
+ * Authenticates webhook senders: each source's own bearer token, basic auth or HMAC signature
+ * when configured (any one configured method suffices), the API token otherwise, nothing when the
+ * source is configured {@code open: true}. Secrets are read once at start; comparisons are
+ * constant-time. A refusal is 401 with no side effect. Thread-safe.
  */
 final class SourceAuth {
 
@@ -21,24 +26,28 @@ final class SourceAuth {
 
     private final QuenchConfig config;
     private final ApiToken apiToken;
-    private final Map<String, ApiToken> sourceTokens = new HashMap<>();
+    private final Map<String, SourceCredentials> credentials = new ConcurrentHashMap<>();
 
     SourceAuth(QuenchConfig config, ApiToken apiToken, Iterable<String> sources) {
+        this(config, apiToken, sources, System.getenv());
+    }
+
+    SourceAuth(QuenchConfig config, ApiToken apiToken, Iterable<String> sources, Map<String, String> environment) {
         this.config = config;
         this.apiToken = apiToken;
-        for (String source : sources) {
+        List<String> names = new ArrayList<>();
+        sources.forEach(names::add);
+        names.addAll(config.sources().keySet());
+        for (String source : names) {
+            if (credentials.containsKey(source)) {
+                continue;
+            }
             SourceSettings settings = config.source(source);
             if (settings.open()) {
-                LOG.warn("webhook source '{}' is configured open: anyone who can reach this port can post alerts", source);
+                LOG.warn("webhook source '{}' is configured open: anyone who can reach this port can post alerts; "
+                        + "configure sources.{}.auth (bearerTokenFile, basic or hmac) to close it", source, source);
             }
-            settings.bearerTokenFileIfSet().ifPresent(file -> {
-                try {
-                    sourceTokens.put(source, ApiToken.load(file));
-                } catch (IOException e) {
-                    throw new UncheckedIOException("sources." + source + ".auth.bearerTokenFile " + file
-                            + " cannot be read: " + e.getMessage(), e);
-                }
-            });
+            credentials.put(source, SourceCredentials.load(source, settings, environment));
         }
     }
 
@@ -48,12 +57,23 @@ final class SourceAuth {
             context.next();
             return;
         }
-        ApiToken expected = sourceTokens.getOrDefault(source, apiToken);
-        if (expected.acceptsHeader(context.request().getHeader("Authorization"))) {
+        SourceCredentials own = credentials.get(source);
+        if (own == null || !own.any()) {
+            if (apiToken.acceptsHeader(context.request().getHeader("Authorization"))) {
+                context.next();
+            } else {
+                HttpErrors.send(context, 401, "unauthorized",
+                        "send 'Authorization: Bearer <token>' with the API token (or configure sources." + source
+                                + ".auth)");
+            }
+            return;
+        }
+        Buffer body = context.body().buffer();
+        byte[] bytes = body == null ? new byte[0] : body.getBytes();
+        if (own.accepts(context.request().headers(), bytes, System.currentTimeMillis())) {
             context.next();
         } else {
-            HttpErrors.send(context, 401, "unauthorized",
-                    "send 'Authorization: Bearer <token>' with the token of source '" + source + "'");
+            HttpErrors.send(context, 401, "unauthorized", own.describe());
         }
     }
 
@@ -63,5 +83,17 @@ final class SourceAuth {
         } else {
             HttpErrors.send(context, 401, "unauthorized", "send 'Authorization: Bearer <API token>'");
         }
+    }
+
+    /** Constant-time equality of two strings as UTF-8 bytes. */
+    static boolean sameText(String expected, String offered) {
+        if (offered == null) {
+            return false;
+        }
+        return MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), offered.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String basicHeader(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 }

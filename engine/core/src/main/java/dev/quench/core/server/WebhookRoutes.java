@@ -1,75 +1,230 @@
 package dev.quench.core.server;
 
 import dev.quench.core.alert.AlertmanagerPayload;
+import dev.quench.core.alert.Delivery;
+import dev.quench.core.alert.GenericPayload;
+import dev.quench.core.alert.GrafanaPayload;
+import dev.quench.core.alert.PagerDutyPayload;
 import dev.quench.core.alert.PayloadException;
+import dev.quench.core.config.GenericMapping;
+import dev.quench.core.config.QuenchConfig;
 import dev.quench.core.engine.RunDispatcher;
+import dev.quench.core.store.RecordedDelivery;
 import dev.quench.core.store.Store;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /hooks/...}: receives alerts. A 2xx answer means the alerts are durably stored; a
- * store failure answers 503 so the sender retries; a bad body answers 400 and stores nothing.
+ * {@code POST /hooks/...}: receives alerts from Alertmanager, Grafana, PagerDuty and configured
+ * generic sources. A 2xx answer means the alerts are durably stored; a full intake or a store
+ * failure answers 503 so the sender retries; a bad body answers 4xx and stores nothing.
  */
 final class WebhookRoutes {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookRoutes.class);
+    private static final Set<String> BUILT_IN = Set.of(AlertmanagerPayload.SOURCE, GrafanaPayload.SOURCE,
+            PagerDutyPayload.SOURCE);
+
+    /** Parses one source's body. */
+    @FunctionalInterface
+    private interface SourceParser {
+        Delivery parse(RoutingContext context, byte[] body) throws PayloadException;
+    }
 
     private final Vertx vertx;
     private final Store store;
     private final RunDispatcher dispatcher;
     private final Clock clock;
+    private final QuenchConfig config;
+    private final IngestSettings settings;
+    private final IntakeGate gate;
+    private final IngestCounters counters = new IngestCounters();
 
-    WebhookRoutes(Vertx vertx, Store store, RunDispatcher dispatcher, Clock clock) {
+    WebhookRoutes(Vertx vertx, Store store, RunDispatcher dispatcher, Clock clock, QuenchConfig config) {
         this.vertx = vertx;
         this.store = store;
         this.dispatcher = dispatcher;
         this.clock = clock;
+        this.config = config;
+        this.settings = IngestSettings.from(config.sections().get("ingest"));
+        this.gate = new IntakeGate(settings.maxPendingAlerts(), dispatcher::pendingAlerts);
     }
 
     void mount(Router router, SourceAuth auth) {
-        router.post("/hooks/alertmanager")
-                .handler(context -> auth.check(context, AlertmanagerPayload.SOURCE))
-                .handler(this::alertmanager);
+        mount(router, auth, "/hooks/alertmanager", AlertmanagerPayload.SOURCE, (context, body) -> {
+            AlertmanagerPayload.Notification notification = AlertmanagerPayload.parse(body);
+            return new Delivery(notification.alerts(), null, notification.truncatedAlerts(), "");
+        });
+        mount(router, auth, "/hooks/grafana", GrafanaPayload.SOURCE, (context, body) -> GrafanaPayload.parse(body));
+        mount(router, auth, "/hooks/pagerduty", PagerDutyPayload.SOURCE, (context, body) ->
+                PagerDutyPayload.parse(body, context.request().getHeader("X-Webhook-Id")));
+        router.post("/hooks/generic/:source")
+                .handler(context -> {
+                    String source = context.pathParam("source");
+                    if (BUILT_IN.contains(source) || mapping(source).isEmpty()) {
+                        HttpErrors.send(context, 404, "unknown source",
+                                "no generic source '" + source + "' is configured: add sources." + source
+                                        + ".mapping to quench.yaml (see docs/sources.md)");
+                        return;
+                    }
+                    auth.check(context, source);
+                })
+                .handler(context -> {
+                    String source = context.pathParam("source");
+                    GenericMapping mapping = mapping(source).orElseThrow();
+                    receive(context, source, body -> GenericPayload.parse(body, source, mapping));
+                });
+        router.get("/api/v1/ingest").handler(auth::checkApi).handler(context -> context.json(counters.toJson()
+                .put("pendingAlerts", dispatcher.pendingAlerts())
+                .put("maxPendingAlerts", gate.maxPendingAlerts())));
     }
 
-    private void alertmanager(RoutingContext context) {
-        byte[] body = context.body().buffer() == null ? new byte[0] : context.body().buffer().getBytes();
-        AlertmanagerPayload.Notification notification;
-        try {
-            notification = AlertmanagerPayload.parse(body);
-        } catch (PayloadException e) {
-            HttpErrors.send(context, 400, "invalid Alertmanager payload", e.getMessage());
+    private Optional<GenericMapping> mapping(String source) {
+        return config.sources().containsKey(source) ? config.source(source).mappingIfSet() : Optional.empty();
+    }
+
+    private void mount(Router router, SourceAuth auth, String path, String source, SourceParser parser) {
+        router.post(path)
+                .handler(context -> auth.check(context, source))
+                .handler(context -> receive(context, source, body -> parser.parse(context, body)));
+    }
+
+    @FunctionalInterface
+    private interface BodyParser {
+        Delivery parse(byte[] body) throws PayloadException;
+    }
+
+    private void receive(RoutingContext context, String source, BodyParser parser) {
+        String contentType = context.request().getHeader("Content-Type");
+        if (contentType != null && !jsonContentType(contentType)) {
+            counters.rejected.increment();
+            HttpErrors.send(context, 415, "unsupported content type",
+                    "'" + contentType + "': send the alerts as application/json (UTF-8)");
             return;
         }
-        if (notification.truncatedAlerts() > 0) {
-            LOG.warn("Alertmanager group {} truncated {} alert(s): raise max_alerts in its webhook_config to see them",
-                    notification.groupKey(), notification.truncatedAlerts());
+        Buffer buffer = context.body().buffer();
+        byte[] body = buffer == null ? new byte[0] : buffer.getBytes();
+        Delivery delivery;
+        try {
+            requireUtf8(body);
+            delivery = parser.parse(body);
+            settings.limits().check(delivery.alerts());
+        } catch (PayloadException e) {
+            counters.rejected.increment();
+            HttpErrors.send(context, 400, "invalid " + describe(source) + " payload", e.getMessage());
+            return;
         }
-        vertx.executeBlocking(() -> store.alerts().record(notification.alerts(), clock.instant()), false)
-                .onSuccess(created -> {
-                    dispatcher.alertsRecorded(created);
-                    context.response().setStatusCode(202).putHeader("content-type", "application/json")
-                            .end(new JsonObject()
-                                    .put("received", notification.alerts().size())
-                                    .put("new", created.size())
-                                    .put("duplicates", notification.alerts().size() - created.size())
-                                    .encode());
-                })
-                .onFailure(error -> {
-                    LOG.error("cannot record {} alert(s) from Alertmanager", notification.alerts().size(), error);
-                    HttpErrors.send(context, 503, "alerts not recorded; retry",
-                            "the store failed: " + error.getMessage());
+        if (delivery.truncatedAlerts() > 0) {
+            counters.truncated.add(delivery.truncatedAlerts());
+            LOG.warn("{} left out {} alert(s) of this group (truncatedAlerts): Quench never saw them; raise max_alerts "
+                    + "in its webhook_config (0 = unlimited)", describe(source), delivery.truncatedAlerts());
+        }
+        int count = delivery.alerts().size();
+        if (count == 0 && delivery.deliveryIdIfSent().isEmpty()) {
+            answer(context, delivery, new RecordedDelivery(List.of(), false));
+            return;
+        }
+        if (!gate.tryAcquire(count)) {
+            counters.refused.increment();
+            context.response().putHeader("Retry-After", Integer.toString(settings.retryAfterSeconds()));
+            HttpErrors.send(context, 503, "intake full; retry",
+                    "Quench holds " + gate.maxPendingAlerts() + " unprocessed alerts at most (ingest.maxPendingAlerts); "
+                            + "nothing of this delivery was recorded — retry after " + settings.retryAfterSeconds() + " s");
+            return;
+        }
+        vertx.executeBlocking(() -> store.alerts().recordDelivery(source, delivery.deliveryId(), delivery.alerts(),
+                        clock.instant()), false)
+                .onComplete(result -> {
+                    try {
+                        if (result.succeeded()) {
+                            dispatcher.alertsRecorded(result.result().created());
+                        }
+                    } finally {
+                        gate.release(count);
+                    }
+                    if (result.succeeded()) {
+                        answer(context, delivery, result.result());
+                    } else {
+                        LOG.error("cannot record {} alert(s) from {}", count, describe(source), result.cause());
+                        context.response().putHeader("Retry-After", Integer.toString(settings.retryAfterSeconds()));
+                        HttpErrors.send(context, 503, "alerts not recorded; retry",
+                                "the store failed: " + result.cause().getMessage());
+                    }
                 });
     }
 
+    private void answer(RoutingContext context, Delivery delivery, RecordedDelivery recorded) {
+        int received = delivery.alerts().size();
+        counters.accepted.add(received);
+        counters.duplicates.add(received - recorded.created().size());
+        JsonObject answer = new JsonObject()
+                .put("received", received)
+                .put("new", recorded.created().size())
+                .put("duplicates", received - recorded.created().size());
+        if (recorded.replay()) {
+            counters.replays.increment();
+            answer.put("replay", true);
+        }
+        if (delivery.truncatedAlerts() > 0) {
+            answer.put("truncatedAlerts", delivery.truncatedAlerts());
+        }
+        if (!delivery.note().isEmpty()) {
+            answer.put("note", delivery.note());
+        }
+        context.response().setStatusCode(202).putHeader("content-type", "application/json").end(answer.encode());
+    }
+
+    static boolean jsonContentType(String header) {
+        String[] parts = header.toLowerCase(Locale.ROOT).split(";");
+        String type = parts[0].strip();
+        if (!type.equals("application/json") && !(type.startsWith("application/") && type.endsWith("+json"))) {
+            return false;
+        }
+        for (int index = 1; index < parts.length; index++) {
+            String parameter = parts[index].strip();
+            if (parameter.startsWith("charset=")
+                    && !parameter.substring("charset=".length()).replace("\"", "").strip().equals("utf-8")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void requireUtf8(byte[] body) throws PayloadException {
+        try {
+            StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body));
+        } catch (CharacterCodingException e) {
+            throw new PayloadException("body is not valid UTF-8 (" + e.getMessage() + "): send JSON encoded as UTF-8", e);
+        }
+    }
+
+    private static String describe(String source) {
+        return switch (source) {
+            case AlertmanagerPayload.SOURCE -> "Alertmanager";
+            case GrafanaPayload.SOURCE -> "Grafana";
+            case PagerDutyPayload.SOURCE -> "PagerDuty";
+            default -> "'" + source + "'";
+        };
+    }
+
     static List<String> paths() {
-        return List.of("/hooks/alertmanager");
+        return List.of("/hooks/alertmanager", "/hooks/grafana", "/hooks/pagerduty", "/hooks/generic/{source}");
     }
 }

@@ -61,6 +61,37 @@ public final class AlertRepository {
         });
     }
 
+    /**
+     * Records one delivery in one transaction: the sender's delivery id (when it sends one) and its
+     * alerts. A delivery id seen before is a replay and records nothing. When this returns, the
+     * delivery is durably stored.
+     */
+    public RecordedDelivery recordDelivery(String source, String deliveryId, List<Alert> alerts, Instant receivedAt) {
+        if (deliveryId == null) {
+            return new RecordedDelivery(record(alerts, receivedAt), false);
+        }
+        return jdbi.inTransaction(handle -> {
+            boolean seen = handle.createQuery(
+                            "select count(*) from webhook_delivery where source = :source and delivery_id = :id")
+                    .bind("source", source).bind("id", deliveryId).mapTo(Integer.class).one() > 0;
+            if (seen) {
+                return new RecordedDelivery(List.of(), true);
+            }
+            handle.createUpdate("insert into webhook_delivery (source, delivery_id, received_at) values (:source, :id, :at)")
+                    .bind("source", source).bind("id", deliveryId).bind("at", timestamp(receivedAt)).execute();
+            List<Long> created = new ArrayList<>();
+            for (Alert alert : alerts) {
+                String key = dedupeKey(alert);
+                boolean known = handle.createQuery("select count(*) from alert where dedupe_key = :key")
+                        .bind("key", key).mapTo(Integer.class).one() > 0;
+                if (!known) {
+                    created.add(insert(handle, alert, key, receivedAt));
+                }
+            }
+            return new RecordedDelivery(created, false);
+        });
+    }
+
     private static long insert(Handle handle, Alert alert, String key, Instant receivedAt) {
         return handle.createUpdate("""
                         insert into alert (source, fingerprint, status, alertname, labels, annotations,
@@ -117,6 +148,33 @@ public final class AlertRepository {
                 .bind("limit", limit)
                 .map(AlertRepository::map)
                 .list());
+    }
+
+    /** Received alerts matching {@code query}, newest first. */
+    public List<StoredAlert> list(AlertQuery query) {
+        StringBuilder where = new StringBuilder("where received_at >= :since");
+        if (query.status() != null) {
+            where.append(" and status = :status");
+        }
+        if (query.source() != null) {
+            where.append(" and source = :source");
+        }
+        if (query.matched() != null) {
+            where.append(query.matched() ? " and processed = true and matched_runbooks > 0"
+                    : " and processed = true and matched_runbooks = 0");
+        }
+        return jdbi.withHandle(handle -> {
+            var statement = handle.createQuery("select * from alert " + where + " order by id desc limit :limit")
+                    .bind("since", timestamp(query.since()))
+                    .bind("limit", query.limit());
+            if (query.status() != null) {
+                statement.bind("status", query.status().wireName());
+            }
+            if (query.source() != null) {
+                statement.bind("source", query.source());
+            }
+            return statement.map(AlertRepository::map).list();
+        });
     }
 
     private static StoredAlert map(ResultSet row, StatementContext context) throws SQLException {

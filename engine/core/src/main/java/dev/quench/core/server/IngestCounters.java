@@ -1,0 +1,25 @@
+package dev.quench.core.server;
+
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Running totals of the webhook intake since start, for {@code GET /api/v1/ingest}. Thread-safe. */
+final class IngestCounters {
+
+    final LongAdder accepted = new LongAdder();
+    final LongAdder duplicates = new LongAdder();
+    final LongAdder replays = new LongAdder();
+    final LongAdder rejected = new LongAdder();
+    final LongAdder refused = new LongAdder();
+    final LongAdder truncated = new LongAdder();
+
+    JsonObject toJson() {
+        return new JsonObject()
+                .put("acceptedAlerts", accepted.sum())
+                .put("duplicateAlerts", duplicates.sum())
+                .put("replayedDeliveries", replays.sum())
+                .put("rejectedDeliveries", rejected.sum())
+                .put("refusedWhileFull", refused.sum())
+                .put("truncatedAlerts", truncated.sum());
+    }
+}

@@ -1,0 +1,36 @@
+package dev.quench.core.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.quench.core.alert.AlertLimits;
+import dev.quench.core.config.ConfigException;
+
+/**
+ * The {@code ingest:} section of {@code quench.yaml}: how much the intake holds before answering
+ * 503 and the per-alert size limits. Immutable.
+ *
+ * @param maxPendingAlerts  alerts being stored or waiting to be matched before new deliveries get 503
+ * @param retryAfterSeconds the {@code Retry-After} sent with a 503
+ * @param limits            per-alert label limits
+ */
+record IngestSettings(long maxPendingAlerts, int retryAfterSeconds, AlertLimits limits) {
+
+    static final IngestSettings DEFAULT = new IngestSettings(100_000, 5, AlertLimits.DEFAULT);
+
+    static IngestSettings from(JsonNode node) {
+        if (node == null || node.isMissingNode() || node.isNull()) {
+            return DEFAULT;
+        }
+        AlertLimits defaults = AlertLimits.DEFAULT;
+        IngestSettings settings = new IngestSettings(
+                node.path("maxPendingAlerts").asLong(DEFAULT.maxPendingAlerts()),
+                node.path("retryAfterSeconds").asInt(DEFAULT.retryAfterSeconds()),
+                new AlertLimits(node.path("maxLabels").asInt(defaults.maxLabels()),
+                        node.path("maxNameLength").asInt(defaults.maxNameLength()),
+                        node.path("maxLabelValueLength").asInt(defaults.maxLabelValueLength()),
+                        node.path("maxAnnotationValueLength").asInt(defaults.maxAnnotationValueLength())));
+        if (settings.maxPendingAlerts() < 1 || settings.retryAfterSeconds() < 1 || settings.limits().maxLabels() < 1) {
+            throw new ConfigException("ingest: maxPendingAlerts, retryAfterSeconds and maxLabels must be at least 1");
+        }
+        return settings;
+    }
+}

@@ -1,0 +1,100 @@
+package dev.quench.core.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.quench.core.config.ConfigLoader;
+import dev.quench.core.testing.EngineHarness;
+import dev.quench.core.util.Json;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * A real engine started from a real {@code quench.yaml} (so sources and ingest settings go through
+ * the config loader), with a client that sends whatever headers a sender would.
+ */
+final class IngestEngine implements AutoCloseable {
+
+    static final String RUNBOOK_DISK = """
+            name: echo-disk
+            owner: test-team
+            toil: {manualMinutes: 5}
+            triggers:
+              alert:
+                matchers: ['alertname="DiskSpaceLow"']
+            steps:
+              - id: say
+                uses: shell.exec
+                with:
+                  command: echo ${{ alert.labels.instance }}
+            """;
+
+    final EngineHarness harness;
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private IngestEngine(EngineHarness harness) {
+        this.harness = harness;
+    }
+
+    /** Starts an engine whose config is {@code yaml} plus data, runbooks and a loopback port. */
+    static IngestEngine start(Path temp, String yaml, Map<String, String> runbooks) throws Exception {
+        Path runbookDirectory = Files.createDirectories(temp.resolve("runbooks"));
+        for (Map.Entry<String, String> runbook : runbooks.entrySet()) {
+            Files.writeString(runbookDirectory.resolve(runbook.getKey() + ".yaml"), runbook.getValue());
+        }
+        Path config = temp.resolve("quench.yaml");
+        Files.writeString(config, """
+                data: data
+                runbooks: runbooks
+                server: {host: 127.0.0.1, port: 0}
+                """ + yaml);
+        return new IngestEngine(EngineHarness.start(ConfigLoader.load(config, temp.resolve("data"))));
+    }
+
+    HttpResponse<String> post(String path, byte[] body, String... headers) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(harness.uri(path))
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        boolean hasType = false;
+        for (int index = 0; index < headers.length; index += 2) {
+            request.header(headers[index], headers[index + 1]);
+            hasType |= headers[index].equalsIgnoreCase("Content-Type");
+        }
+        if (!hasType) {
+            request.header("Content-Type", "application/json");
+        }
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> post(String path, String body, String... headers) throws IOException, InterruptedException {
+        return post(path, body.getBytes(StandardCharsets.UTF_8), headers);
+    }
+
+    /** Posts with the engine's API token as bearer. */
+    HttpResponse<String> postWithToken(String path, byte[] body, String... headers)
+            throws IOException, InterruptedException {
+        String[] all = new String[headers.length + 2];
+        all[0] = "Authorization";
+        all[1] = "Bearer " + harness.engine().apiToken().value();
+        System.arraycopy(headers, 0, all, 2, headers.length);
+        return post(path, body, all);
+    }
+
+    JsonNode alerts(String query) throws IOException, InterruptedException {
+        return harness.getJson("/api/v1/alerts" + query).path("alerts");
+    }
+
+    static JsonNode json(HttpResponse<String> response) throws IOException {
+        return Json.json().readTree(response.body());
+    }
+
+    @Override
+    public void close() {
+        harness.close();
+    }
+}
