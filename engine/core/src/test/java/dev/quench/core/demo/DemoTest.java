@@ -1,0 +1,29 @@
+package dev.quench.core.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** {@code quench demo} works on this machine with the shipped runbooks and says so. */
+class DemoTest {
+
+    @Test
+    void theDemoRemediatesTheAlertAndExitsZero() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        int exit = new Demo(Path.of("../../runbooks"), new PrintStream(out, true, StandardCharsets.UTF_8)).run();
+
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertThat(exit).as(printed).isZero();
+        assertThat(printed)
+                .contains("202 {\"received\":1,\"new\":0,\"duplicates\":1}")
+                .contains("command: find ")
+                .contains("5 of 5 old rotated logs deleted on web-7")
+                .containsPattern("HighLatency\\s+3\\s+90\\s+<- automate next")
+                .contains("demo OK");
+    }
+}
