@@ -223,10 +223,10 @@ public final class WaitStep implements StepPlugin<WaitConfig> {
 
         /** False when the wait was cut short. */
         boolean sleepUntil(Instant until) {
-            long millis = Duration.between(Instant.now(), until).toMillis();
+            long nanos = Duration.between(Instant.now(), until).toNanos();
             try {
-                return millis <= 0 ? !context.cancellation().isCancelled()
-                        : !cancelled.await(millis, TimeUnit.MILLISECONDS);
+                return nanos <= 0 ? !context.cancellation().isCancelled()
+                        : !cancelled.await(nanos, TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;
