@@ -182,17 +182,26 @@ public final class HttpRequestStep implements StepPlugin<HttpRequestConfig> {
             throw new StepFailedException(target + ": stopped waiting for the answer ("
                     + reasonOr(context, "interrupted") + "); the server may still act on the request", e);
         } catch (ExecutionException e) {
-            Throwable failure = e.getCause();
-            String explanation = ConnectionFailures.explain(failure, host, port, limit);
-            throw ConnectionFailures.isTimeout(failure)
-                    ? new StepFailedException(target + " failed: " + explanation)
-                    : new StepFailedException(target + " failed: " + explanation, failure);
+            throw failed(target, host, port, limit, e.getCause());
+        }
+        if (response.isCompletedExceptionally()) {
+            // The step's deadline fires the cancellation and Vert.x's timeout at the same moment: report the
+            // request's own failure, not an unexplained CompletionException.
+            throw failed(target, host, port, limit, response.exceptionNow());
         }
         if (!response.isDone()) {
             throw new StepFailedException(target + ": stopped waiting for the answer ("
                     + reasonOr(context, "cancelled") + "); the server may still act on the request");
         }
         return response.join();
+    }
+
+    private static StepFailedException failed(String target, String host, int port, Duration limit,
+                                              Throwable failure) {
+        String explanation = ConnectionFailures.explain(failure, host, port, limit);
+        return ConnectionFailures.isTimeout(failure)
+                ? new StepFailedException(target + " failed: " + explanation)
+                : new StepFailedException(target + " failed: " + explanation, failure);
     }
 
     private static String reasonOr(StepContext context, String fallback) {

@@ -1,0 +1,25 @@
+package dev.quench.example;
+
+/**
+ * The {@code with:} block of an {@code example.greet} step. The engine maps the runbook's YAML onto this
+ * record and rejects unknown fields; the compact constructor rejects bad values with a message for the
+ * runbook author, shown with the file, line and column.
+ *
+ * @param name  who to greet; required
+ * @param times how many lines to print, 1 to 10; null means 1
+ */
+public record GreetConfig(String name, Integer times) {
+
+    public GreetConfig {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("name is required: who to greet");
+        }
+        if (times != null && (times < 1 || times > 10)) {
+            throw new IllegalArgumentException("times must be between 1 and 10, got " + times);
+        }
+    }
+
+    int timesOrOnce() {
+        return times == null ? 1 : times;
+    }
+}

@@ -1,0 +1,206 @@
+package dev.quench.plugin.notify;
+
+import dev.quench.api.PluginEnvironment;
+import dev.quench.api.StepContext;
+import dev.quench.api.StepFailedException;
+import dev.quench.api.StepPlugin;
+import dev.quench.api.StepResult;
+import dev.quench.api.StepStatus;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The {@code notify} step, so that a runbook can escalate: posts {@code {"text": ...}} to a Slack-compatible
+ * incoming webhook, or sends a PagerDuty Events v2 {@code trigger} or {@code resolve} with the routing key
+ * read from a file or an environment variable (never from the runbook, never logged). A 429, a 5xx or a
+ * refused connection is retried twice (after 1 s, then 2 s) within the step's deadline: a lost page is worse
+ * than a late one. Thread-safe.
+ */
+public final class NotifyStep implements StepPlugin<NotifyConfig> {
+
+    static final List<Duration> RETRY_DELAYS = List.of(Duration.ofSeconds(1), Duration.ofSeconds(2));
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    private static final int ANSWER_CHARS = 300;
+
+    private final Function<String, String> environment;
+    private volatile HttpClient client;
+
+    public NotifyStep() {
+        this(System::getenv);
+    }
+
+    /** For tests: environment variables from {@code environment} instead of the process's. */
+    NotifyStep(Function<String, String> environment) {
+        this.environment = environment;
+    }
+
+    @Override
+    public String type() {
+        return "notify";
+    }
+
+    @Override
+    public Class<NotifyConfig> configType() {
+        return NotifyConfig.class;
+    }
+
+    @Override
+    public void start(PluginEnvironment pluginEnvironment) {
+        client = HttpClient.newBuilder().connectTimeout(REQUEST_TIMEOUT).build();
+    }
+
+    @Override
+    public StepResult execute(StepContext context, NotifyConfig config) throws StepFailedException {
+        return config.slack() != null ? slack(context, config) : pagerDuty(context, config);
+    }
+
+    private StepResult slack(StepContext context, NotifyConfig config) throws StepFailedException {
+        URI webhook = URI.create(config.slack());
+        // The webhook's path is its secret: messages name the host only.
+        String where = "Slack webhook " + webhook.getScheme() + "://" + webhook.getAuthority() + "/…";
+        if (context.dryRun()) {
+            context.output().info("dry run: would post to " + where + ": " + config.text());
+            return StepResult.succeeded("");
+        }
+        Answer answer = post(context, webhook, JsonText.object(Map.of("text", config.text())), where);
+        if (answer.status() / 100 != 2) {
+            throw new StepFailedException(where + " answered HTTP " + answer.status() + ": " + answer.body()
+                    + ". The message was not posted; check that the webhook URL is current (revoked webhooks answer"
+                    + " 404 or 410).");
+        }
+        context.output().info("posted to " + where);
+        return StepResult.succeeded("posted to " + where + "\n");
+    }
+
+    private StepResult pagerDuty(StepContext context, NotifyConfig config) throws StepFailedException {
+        String where = "PagerDuty Events v2 (" + config.eventsUrlOrDefault() + ")";
+        String routingKey = routingKey(config);
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("routing_key", routingKey);
+        event.put("event_action", config.pagerduty());
+        if (config.dedupKey() != null && !config.dedupKey().isBlank()) {
+            event.put("dedup_key", config.dedupKey());
+        }
+        if (config.pagerduty().equals("trigger")) {
+            event.put("payload", Map.of("summary", config.summary(), "source", config.sourceOrDefault(),
+                    "severity", config.severityOrDefault()));
+            event.put("client", "Quench");
+        }
+        String action = config.pagerduty() + (config.summary() == null ? "" : " \"" + config.summary() + "\"")
+                + (config.dedupKey() == null ? "" : " (dedup key " + config.dedupKey() + ")");
+        if (context.dryRun()) {
+            context.output().info("dry run: would send " + action + " to " + where);
+            return StepResult.succeeded("");
+        }
+        Answer answer = post(context, URI.create(config.eventsUrlOrDefault()), JsonText.object(event), where);
+        if (answer.status() != 202 && answer.status() / 100 != 2) {
+            String hint = answer.status() == 400 ? "PagerDuty rejected the event: check the routing key (an Events "
+                    + "v2 integration key) and the fields" : "the event was not accepted";
+            throw new StepFailedException(where + " answered HTTP " + answer.status() + " to " + action + ": "
+                    + answer.body() + ". " + hint + ".");
+        }
+        String dedupKey = JsonText.stringField(answer.body(), "dedup_key").orElse(config.dedupKey() == null ? ""
+                : config.dedupKey());
+        String sent = "sent " + action + " to " + where + "; dedup key " + dedupKey;
+        context.output().info(sent);
+        return new StepResult(StepStatus.SUCCEEDED, null, sent + "\n", "", Map.of("dedupKey", dedupKey), "");
+    }
+
+    private String routingKey(NotifyConfig config) throws StepFailedException {
+        if (config.routingKeyFile() != null && !config.routingKeyFile().isBlank()) {
+            Path file = Path.of(config.routingKeyFile().strip());
+            try {
+                String key = Files.readString(file).strip();
+                if (!key.isEmpty()) {
+                    return key;
+                }
+                throw new StepFailedException("routingKeyFile " + file + " is empty: put the PagerDuty Events v2 "
+                        + "integration key in it. Nobody was paged.");
+            } catch (IOException e) {
+                throw new StepFailedException("routingKeyFile " + file + " cannot be read (" + e
+                        + "): it must be readable by the user Quench runs as. Nobody was paged.", e);
+            }
+        }
+        String name = config.routingKeyEnv().strip();
+        String key = environment.apply(name);
+        if (key == null || key.isBlank()) {
+            throw new StepFailedException("environment variable " + name + " (routingKeyEnv) is not set for Quench: "
+                    + "set it in the service's environment (systemd: Environment= or EnvironmentFile=). "
+                    + "Nobody was paged.");
+        }
+        return key.strip();
+    }
+
+    private Answer post(StepContext context, URI uri, String json, String where) throws StepFailedException {
+        HttpClient current = client;
+        if (current == null) {
+            throw new IllegalStateException("notify used before start(PluginEnvironment)");
+        }
+        for (int attempt = 0; ; attempt++) {
+            Duration left = Duration.between(Instant.now(), context.deadline());
+            HttpRequest request = HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+                    .timeout(left.compareTo(REQUEST_TIMEOUT) < 0 && !left.isNegative() && !left.isZero() ? left
+                            : REQUEST_TIMEOUT)
+                    .POST(HttpRequest.BodyPublishers.ofString(json)).build();
+            String failure;
+            try {
+                HttpResponse<String> response = current.send(request, HttpResponse.BodyHandlers.ofString());
+                String body = response.body().length() > ANSWER_CHARS
+                        ? response.body().substring(0, ANSWER_CHARS) + "…" : response.body();
+                if (response.statusCode() != 429 && response.statusCode() / 100 != 5) {
+                    return new Answer(response.statusCode(), body);
+                }
+                failure = "HTTP " + response.statusCode() + ": " + body;
+                if (attempt == RETRY_DELAYS.size()) {
+                    return new Answer(response.statusCode(), body);
+                }
+            } catch (IOException e) {
+                failure = e.toString();
+                if (attempt == RETRY_DELAYS.size()) {
+                    throw new StepFailedException("could not reach " + where + " after " + (attempt + 1)
+                            + " attempts (" + failure + "). Nobody was notified; check the network path to it.", e);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StepFailedException("stopped before " + where + " answered: " + context.cancellation()
+                        .reason(), e);
+            }
+            Duration delay = RETRY_DELAYS.get(attempt);
+            if (Instant.now().plus(delay).isAfter(context.deadline()) || context.cancellation().isCancelled()) {
+                throw new StepFailedException(where + " failed (" + failure + ") and the step has no time left to "
+                        + "retry. Nobody was notified.");
+            }
+            context.output().info(where + " failed (" + failure + "); retrying in " + delay.toSeconds() + "s");
+            try {
+                Thread.sleep(delay);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StepFailedException("stopped while retrying " + where + ": "
+                        + context.cancellation().reason(), e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        HttpClient current = client;
+        if (current != null) {
+            current.close();
+        }
+    }
+
+    private record Answer(int status, String body) {
+    }
+}
