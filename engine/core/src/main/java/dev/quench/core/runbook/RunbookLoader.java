@@ -35,9 +35,16 @@ public final class RunbookLoader {
         this.parser = new RunbookParser(Objects.requireNonNull(catalog, "catalog"));
     }
 
+    /** Whether a file in a runbooks directory holds a runbook (not a runbook test). */
+    public static boolean isRunbookFile(String fileName) {
+        return (fileName.endsWith(".yaml") || fileName.endsWith(".yml"))
+                && !fileName.endsWith(".test.yaml") && !fileName.endsWith(".test.yml");
+    }
+
     /**
      * Loads every {@code *.yaml} and {@code *.yml} file directly in a directory (not in
-     * subdirectories, in file name order), or the one file given.
+     * subdirectories, in file name order), or the one file given. Runbook tests
+     * ({@code *.test.yaml}, {@code *.test.yml}) beside the runbooks are not runbooks and are skipped.
      *
      * @throws UncheckedIOException when {@code directoryOrFile} does not exist or cannot be listed
      */
@@ -50,8 +57,7 @@ public final class RunbookLoader {
         if (Files.isDirectory(directoryOrFile)) {
             try (Stream<Path> listing = Files.list(directoryOrFile)) {
                 files = listing.filter(Files::isRegularFile)
-                        .filter(path -> path.getFileName().toString().endsWith(".yaml")
-                                || path.getFileName().toString().endsWith(".yml"))
+                        .filter(path -> isRunbookFile(path.getFileName().toString()))
                         .sorted()
                         .toList();
             } catch (IOException e) {

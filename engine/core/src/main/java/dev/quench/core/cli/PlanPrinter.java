@@ -1,0 +1,78 @@
+package dev.quench.core.cli;
+
+import dev.quench.core.alert.Alert;
+import dev.quench.core.runbook.Runbook;
+import dev.quench.core.runbook.StepSpec;
+import dev.quench.core.store.RunRecord;
+import dev.quench.core.store.StepRecord;
+import dev.quench.core.util.Durations;
+import dev.quench.core.util.Json;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** Prints the plan of a dry run: every step with its rendered inputs, or why it would be skipped. */
+final class PlanPrinter {
+
+    private PlanPrinter() {
+    }
+
+    static void print(Runbook runbook, Alert alert, RunRecord run, PrintStream out) {
+        out.printf("plan for %s (dry run: nothing was run or changed)%n", runbook.name());
+        out.printf("  source: %s%n", runbook.source());
+        if (alert != null) {
+            out.printf("  alert:  %s %s %s%n", alert.status().wireName(), alert.name(), alert.labels());
+        }
+        out.printf("  params: %s%n", run.params().entrySet().stream()
+                .map(entry -> entry.getKey() + "=" + entry.getValue()).collect(Collectors.joining(", ")));
+        for (StepRecord step : run.steps()) {
+            StepSpec spec = runbook.step(step.stepId()).orElse(null);
+            String section = spec == null || runbook.steps().contains(spec) ? "" : sectionOf(runbook, spec) + " ";
+            out.printf("  %d. %s%s (%s)%s%n", step.seq(), section, step.stepId(), step.uses(), details(spec, step));
+            step.rendered().forEach((name, value) -> out.printf("       %s: %s%n", name, text(value)));
+            if (!step.message().isEmpty()) {
+                out.printf("       %s %s%n", "skipped".equals(step.status()) ? "->" : "!", step.message());
+            }
+        }
+        List<StepSpec> onFailure = runbook.onFailure();
+        if (!onFailure.isEmpty() && run.steps().stream().noneMatch(step -> onFailure.stream()
+                .anyMatch(spec -> spec.id().equals(step.stepId())))) {
+            out.printf("  if a step fails: %s%n", onFailure.stream().map(spec -> spec.id() + " (" + spec.uses() + ")")
+                    .collect(Collectors.joining(", ")));
+        }
+        out.printf("result: %s%s%n", run.status().wireName(), run.message().isEmpty() ? "" : ": " + run.message());
+    }
+
+    private static String sectionOf(Runbook runbook, StepSpec spec) {
+        return runbook.onFailure().contains(spec) ? "onFailure" : "finally";
+    }
+
+    private static String details(StepSpec spec, StepRecord step) {
+        if ("skipped".equals(step.status())) {
+            return ": would be skipped";
+        }
+        if (spec == null) {
+            return "";
+        }
+        StringBuilder text = new StringBuilder(", timeout ").append(Durations.format(spec.timeout()));
+        if (spec.retry().attempts() > 1) {
+            text.append(", up to ").append(spec.retry().attempts()).append(" attempts");
+        }
+        if (spec.continueOnError()) {
+            text.append(", continues on error");
+        }
+        return text.toString();
+    }
+
+    private static String text(Object value) {
+        if (value instanceof Map<?, ?> || value instanceof List<?>) {
+            try {
+                return Json.json().writeValueAsString(value);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                return String.valueOf(value);
+            }
+        }
+        return String.valueOf(value);
+    }
+}

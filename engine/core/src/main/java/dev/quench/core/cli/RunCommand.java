@@ -1,0 +1,125 @@
+package dev.quench.core.cli;
+
+import dev.quench.core.alert.Alert;
+import dev.quench.core.config.ConfigLoader;
+import dev.quench.core.config.QuenchConfig;
+import dev.quench.core.expr.DidYouMean;
+import dev.quench.core.local.LocalPlugins;
+import dev.quench.core.local.LocalRuns;
+import dev.quench.core.local.SampleAlerts;
+import dev.quench.core.runbook.Runbook;
+import dev.quench.core.runbook.RunbookLoadResult;
+import dev.quench.core.runbook.RunbookLoader;
+import dev.quench.core.store.RunRecord;
+import dev.quench.core.store.RunStatus;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code quench run NAME}: runs one runbook now, in this process, or with {@code --dry-run} prints
+ * its plan (every step with its rendered inputs, which steps a {@code when} skips) and changes nothing.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run one runbook now, in this process. With --dry-run, print the plan and change nothing. "
+                + "Exit 0 succeeded, 1 failed, 2 usage error.")
+final class RunCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "NAME", description = "the runbook's name")
+    String name;
+
+    @Option(names = "--runbooks", paramLabel = "DIR", description = "runbooks directory (default: ./runbooks)")
+    Path runbooks;
+
+    @Option(names = "--alert", paramLabel = "FILE", description = "a sample alert: an Alertmanager webhook body, or "
+            + "one alert in YAML/JSON (labels:, annotations:, status:)")
+    Path alertFile;
+
+    @Option(names = "--param", paramLabel = "K=V", description = "a param value (repeatable)")
+    Map<String, String> params = new LinkedHashMap<>();
+
+    @Option(names = "--dry-run", description = "print the plan; run and change nothing")
+    boolean dryRun;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "quench.yaml (ssh settings, inventory, site params)")
+    Path config;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "data directory of the embedded store that records "
+            + "the run (default: ./data; a dry run records nothing)")
+    Path data;
+
+    @Option(names = "--inventory", paramLabel = "FILE", description = "inventory of SSH hosts")
+    Path inventory;
+
+    @Override
+    public Integer call() {
+        QuenchConfig settings = ConfigLoader.load(config, data == null ? Path.of("data") : data);
+        if (runbooks != null) {
+            settings = settings.withRunbooks(runbooks);
+        }
+        if (inventory != null) {
+            settings = settings.withInventory(inventory);
+        }
+        if (!Files.exists(settings.runbooks())) {
+            throw new IllegalArgumentException("runbooks directory " + settings.runbooks() + " does not exist: "
+                    + "pass --runbooks DIR");
+        }
+        try (LocalPlugins plugins = LocalPlugins.start(settings)) {
+            RunbookLoadResult loaded = new RunbookLoader(plugins.registry()).load(settings.runbooks());
+            Runbook runbook = find(loaded, settings.runbooks());
+            Alert alert = alertFile == null ? null : pickAlert(runbook, SampleAlerts.read(alertFile));
+            Map<String, String> values = new LinkedHashMap<>(settings.paramsFor(runbook.name()));
+            values.putAll(params);
+            String storeUrl = dryRun ? LocalRuns.memoryStoreUrl() : settings.storeUrl();
+            try (LocalRuns runs = LocalRuns.open(storeUrl, settings.storeUser(), settings.storePassword(),
+                    plugins.registry(), System.getenv(), settings.outputLimitBytes())) {
+                if (!dryRun) {
+                    Files.createDirectories(settings.dataDirectory());
+                }
+                RunRecord run = runs.run(runbook, values, alert, dryRun, System.getProperty("user.name", "cli"));
+                if (dryRun) {
+                    PlanPrinter.print(runbook, alert, run, System.out);
+                } else {
+                    RunPrinter.detail(run, System.out);
+                }
+                return run.status() == RunStatus.SUCCEEDED ? 0 : 1;
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private Runbook find(RunbookLoadResult loaded, Path directory) {
+        Optional<Runbook> runbook = loaded.runbooks().stream().filter(candidate -> candidate.name().equals(name))
+                .findFirst();
+        if (runbook.isPresent()) {
+            return runbook.get();
+        }
+        loaded.problems().forEach(problem -> System.err.println(problem));
+        List<String> names = loaded.runbooks().stream().map(Runbook::name).toList();
+        throw new IllegalArgumentException("no runbook named '" + name + "' in " + directory
+                + DidYouMean.hint(name, names) + (loaded.problems().isEmpty() ? ""
+                : " (" + loaded.problems().size() + " problem(s) above may hide it: quench validate " + directory + ")"));
+    }
+
+    /** The first alert the runbook's trigger accepts, else the first one (a manual run may use any alert). */
+    private Alert pickAlert(Runbook runbook, List<Alert> alerts) {
+        if (alerts.isEmpty()) {
+            throw new IllegalArgumentException(alertFile + " holds no alert");
+        }
+        return alerts.stream()
+                .filter(alert -> runbook.alertTrigger().map(trigger -> trigger.matches(alert)).orElse(false))
+                .findFirst().orElseGet(() -> {
+                    System.err.println("note: no alert in " + alertFile + " matches the triggers of " + runbook.name()
+                            + "; running against the first one anyway");
+                    return alerts.getFirst();
+                });
+    }
+}

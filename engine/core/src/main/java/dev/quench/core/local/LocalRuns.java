@@ -1,0 +1,72 @@
+package dev.quench.core.local;
+
+import dev.quench.core.alert.Alert;
+import dev.quench.core.exec.RunExecutor;
+import dev.quench.core.plugin.PluginRegistry;
+import dev.quench.core.runbook.Runbook;
+import dev.quench.core.store.RunRecord;
+import dev.quench.core.store.RunStatus;
+import dev.quench.core.store.Store;
+import dev.quench.core.store.TriggerType;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * Runs runbooks in this process, one at a time and to the end, through the same executor as the
+ * engine, without a server: for {@code quench run} and {@code quench test}. Not thread-safe.
+ */
+public final class LocalRuns implements AutoCloseable {
+
+    private final Store store;
+    private final RunExecutor executor;
+    private final Clock clock;
+
+    private LocalRuns(Store store, RunExecutor executor, Clock clock) {
+        this.store = store;
+        this.executor = executor;
+        this.clock = clock;
+    }
+
+    /**
+     * Opens the store at {@code storeUrl} (migrating it) and an executor over {@code plugins},
+     * which must already be started.
+     */
+    public static LocalRuns open(String storeUrl, String user, String password, PluginRegistry plugins,
+                                 Map<String, String> environment, int outputLimit) {
+        Objects.requireNonNull(plugins, "plugins");
+        Store store = Store.open(storeUrl, user, password);
+        Clock clock = Clock.systemUTC();
+        return new LocalRuns(store, new RunExecutor(plugins, store.runs(), outputLimit, environment, clock), clock);
+    }
+
+    /** A store that lives only in memory, for runs that must leave nothing behind (dry runs, tests). */
+    public static String memoryStoreUrl() {
+        return "jdbc:h2:mem:quench-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+    }
+
+    /**
+     * Runs {@code runbook} now and waits for it.
+     *
+     * @param alert the alert to run against, or null
+     * @return the finished run with its steps
+     * @throws IllegalArgumentException when the params do not fit the runbook, saying which
+     */
+    public RunRecord run(Runbook runbook, Map<String, String> params, Alert alert, boolean dryRun, String who) {
+        Map<String, Object> resolved = runbook.resolveParams(params);
+        RunRecord run = new RunRecord(UUID.randomUUID().toString(), runbook.name(), runbook.owner(), TriggerType.MANUAL,
+                "by " + who, null, RunStatus.QUEUED, dryRun, resolved, runbook.manualMinutes(), 0, null,
+                clock.instant(), null, null, List.of());
+        store.runs().insertQueued(run);
+        executor.execute(run, runbook, alert);
+        return store.runs().find(run.id()).orElseThrow();
+    }
+
+    @Override
+    public void close() {
+        executor.close();
+        store.close();
+    }
+}
