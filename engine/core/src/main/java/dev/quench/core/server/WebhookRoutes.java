@@ -108,14 +108,18 @@ final class WebhookRoutes {
         Delivery parse(byte[] body) throws PayloadException;
     }
 
-    private void receive(RoutingContext context, String source, BodyParser parser) {
+    /** Answers 415 unless the request says JSON (or says nothing); runs before the body is read. */
+    static void requireJson(RoutingContext context) {
         String contentType = context.request().getHeader("Content-Type");
         if (contentType != null && !jsonContentType(contentType)) {
-            counters.rejected.increment();
             HttpErrors.send(context, 415, "unsupported content type",
                     "'" + contentType + "': send the alerts as application/json (UTF-8)");
             return;
         }
+        context.next();
+    }
+
+    private void receive(RoutingContext context, String source, BodyParser parser) {
         Buffer buffer = context.body().buffer();
         byte[] body = buffer == null ? new byte[0] : buffer.getBytes();
         Delivery delivery;
