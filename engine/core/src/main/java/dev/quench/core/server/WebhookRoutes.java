@@ -131,6 +131,13 @@ final class WebhookRoutes {
             counters.rejected.increment();
             HttpErrors.send(context, 400, "invalid " + describe(source) + " payload", e.getMessage());
             return;
+        } catch (RuntimeException e) {
+            // A body the parser did not foresee: a 5xx would make the sender retry it for ever.
+            LOG.warn("{} payload could not be read; answered 400", describe(source), e);
+            counters.rejected.increment();
+            HttpErrors.send(context, 400, "invalid " + describe(source) + " payload",
+                    "the body could not be read: " + e);
+            return;
         }
         if (delivery.truncatedAlerts() > 0) {
             counters.truncated.add(delivery.truncatedAlerts());
