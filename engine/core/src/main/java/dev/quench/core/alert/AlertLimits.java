@@ -21,6 +21,8 @@ public record AlertLimits(int maxLabels, int maxNameLength, int maxLabelValueLen
     /** Store column widths: longer values could not be recorded. */
     static final int MAX_FINGERPRINT_LENGTH = 256;
     static final int MAX_ALERTNAME_LENGTH = 512;
+    /** Times the store can hold on H2 and PostgreSQL alike. */
+    static final java.time.Instant LATEST_TIME = java.time.Instant.parse("9999-12-31T23:59:59Z");
 
     /**
      * Checks every alert.
@@ -40,13 +42,32 @@ public record AlertLimits(int maxLabels, int maxNameLength, int maxLabelValueLen
             if (alert.name().length() > MAX_ALERTNAME_LENGTH) {
                 throw new PayloadException(where + ".labels.alertname is longer than " + MAX_ALERTNAME_LENGTH + " characters");
             }
+            checkTime(alert.startsAt(), where + ".startsAt");
+            checkTime(alert.endsAt(), where + ".endsAt");
+            checkText(alert.fingerprint(), where + ".fingerprint");
+            checkText(alert.generatorUrl(), where + ".generatorURL");
             checkMap(alert.labels(), where + ".labels", maxLabelValueLength);
             checkMap(alert.annotations(), where + ".annotations", maxAnnotationValueLength);
         }
     }
 
+    private static void checkTime(java.time.Instant time, String where) throws PayloadException {
+        if (time != null && (time.isAfter(LATEST_TIME) || time.isBefore(java.time.Instant.EPOCH))) {
+            throw new PayloadException(where + " " + time + " is outside 1970-01-01 to 9999-12-31");
+        }
+    }
+
+    /** PostgreSQL text cannot hold NUL; refusing it everywhere keeps both stores alike. */
+    private static void checkText(String text, String where) throws PayloadException {
+        if (text.indexOf((char) 0) >= 0) {
+            throw new PayloadException(where + " contains a NUL character (\\u0000)");
+        }
+    }
+
     private void checkMap(Map<String, String> values, String where, int maxValueLength) throws PayloadException {
         for (Map.Entry<String, String> entry : values.entrySet()) {
+            checkText(entry.getKey(), where);
+            checkText(entry.getValue(), where + "." + entry.getKey());
             if (entry.getKey().length() > maxNameLength) {
                 throw new PayloadException(where + " has a name longer than " + maxNameLength + " characters: '"
                         + entry.getKey().substring(0, 40) + "...'");

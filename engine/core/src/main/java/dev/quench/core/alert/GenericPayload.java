@@ -100,8 +100,15 @@ public final class GenericPayload {
             return null;
         }
         if (node.isNumber()) {
+            if (!node.canConvertToLong()) {
+                throw new PayloadException(where + " is not a usable epoch time: " + node);
+            }
             long value = node.asLong();
-            return value > 100_000_000_000L ? Instant.ofEpochMilli(value) : Instant.ofEpochSecond(value);
+            try {
+                return value > 100_000_000_000L ? Instant.ofEpochMilli(value) : Instant.ofEpochSecond(value);
+            } catch (java.time.DateTimeException e) {
+                throw new PayloadException(where + " is not a usable epoch time: " + node, e);
+            }
         }
         try {
             return OffsetDateTime.parse(node.asText()).toInstant();

@@ -33,6 +33,8 @@ public final class ApiServer implements AutoCloseable {
                                   RunbookRegistry runbooks, RunDispatcher dispatcher, ToilLedger ledger, Clock clock)
             throws InterruptedException, ExecutionException, TimeoutException {
         Router router = Router.router(vertx);
+        // Before the body handler: it would decode a form body itself and answer a bare 400.
+        router.post("/hooks/*").handler(WebhookRoutes::requireJson);
         router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
         SourceAuth auth = new SourceAuth(config, apiToken, List.of("alertmanager", "grafana", "pagerduty"));
         new WebhookRoutes(vertx, store, dispatcher, clock, config).mount(router, auth);

@@ -108,14 +108,18 @@ final class WebhookRoutes {
         Delivery parse(byte[] body) throws PayloadException;
     }
 
-    private void receive(RoutingContext context, String source, BodyParser parser) {
+    /** Answers 415 unless the request says JSON (or says nothing); runs before the body is read. */
+    static void requireJson(RoutingContext context) {
         String contentType = context.request().getHeader("Content-Type");
         if (contentType != null && !jsonContentType(contentType)) {
-            counters.rejected.increment();
             HttpErrors.send(context, 415, "unsupported content type",
                     "'" + contentType + "': send the alerts as application/json (UTF-8)");
             return;
         }
+        context.next();
+    }
+
+    private void receive(RoutingContext context, String source, BodyParser parser) {
         Buffer buffer = context.body().buffer();
         byte[] body = buffer == null ? new byte[0] : buffer.getBytes();
         Delivery delivery;
@@ -126,6 +130,13 @@ final class WebhookRoutes {
         } catch (PayloadException e) {
             counters.rejected.increment();
             HttpErrors.send(context, 400, "invalid " + describe(source) + " payload", e.getMessage());
+            return;
+        } catch (RuntimeException e) {
+            // A body the parser did not foresee: a 5xx would make the sender retry it for ever.
+            LOG.warn("{} payload could not be read; answered 400", describe(source), e);
+            counters.rejected.increment();
+            HttpErrors.send(context, 400, "invalid " + describe(source) + " payload",
+                    "the body could not be read: " + e);
             return;
         }
         if (delivery.truncatedAlerts() > 0) {
