@@ -2,6 +2,7 @@ package dev.quench.core.cli;
 
 import dev.quench.core.ledger.ToilGrouping;
 import dev.quench.core.ledger.ToilReport;
+import dev.quench.core.schedule.ScheduleView;
 import dev.quench.core.store.RunRecord;
 import dev.quench.core.store.RunStatus;
 import java.time.Duration;
@@ -16,6 +17,8 @@ interface History extends AutoCloseable {
     Optional<RunRecord> run(String id) throws Exception;
 
     ToilReport toil(Duration since, ToilGrouping by) throws Exception;
+
+    List<ScheduleView> schedules() throws Exception;
 
     @Override
     default void close() {

@@ -9,8 +9,9 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "quench", mixinStandardHelpOptions = true, versionProvider = QuenchVersion.class,
         description = "Toil-reduction runbook engine: alerts in, remediation out, toil saved on record.",
-        subcommands = {ServeCommand.class, DemoCommand.class, ValidateCommand.class, RunCommand.class, TestCommand.class, RunsCommand.class,
-                ToilCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, DemoCommand.class, ValidateCommand.class, RunCommand.class,
+                TestCommand.class, RunsCommand.class, ToilCommand.class, SchedulesCommand.class,
+                CommandLine.HelpCommand.class})
 public final class QuenchMain {
 
     public static void main(String[] args) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.quench.core.ledger.ToilGrouping;
 import dev.quench.core.ledger.ToilReport;
+import dev.quench.core.schedule.ScheduleView;
 import dev.quench.core.store.RunRecord;
 import dev.quench.core.store.RunStatus;
 import dev.quench.core.util.Durations;
@@ -61,6 +62,15 @@ final class ServerHistory implements History {
     public ToilReport toil(Duration since, ToilGrouping by) throws Exception {
         return reader.treeToValue(get("/api/v1/toil?since=" + Durations.format(since) + "&by=" + by.wireName())
                 .orElseThrow(), ToilReport.class);
+    }
+
+    @Override
+    public List<ScheduleView> schedules() throws Exception {
+        List<ScheduleView> schedules = new ArrayList<>();
+        for (JsonNode schedule : get("/api/v1/schedules").orElseThrow().path("schedules")) {
+            schedules.add(reader.treeToValue(schedule, ScheduleView.class));
+        }
+        return schedules;
     }
 
     private Optional<JsonNode> get(String path) throws IOException, InterruptedException {

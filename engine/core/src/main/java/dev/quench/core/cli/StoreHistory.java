@@ -4,6 +4,7 @@ import dev.quench.core.config.QuenchConfig;
 import dev.quench.core.ledger.ToilGrouping;
 import dev.quench.core.ledger.ToilLedger;
 import dev.quench.core.ledger.ToilReport;
+import dev.quench.core.schedule.ScheduleView;
 import dev.quench.core.store.RunRecord;
 import dev.quench.core.store.RunStatus;
 import dev.quench.core.store.Store;
@@ -34,6 +35,11 @@ final class StoreHistory implements History {
     @Override
     public ToilReport toil(Duration since, ToilGrouping by) {
         return new ToilLedger(store, ToilLedger.DEFAULT_MINUTES_PER_MANUAL_ALERT).report(Instant.now().minus(since), by);
+    }
+
+    @Override
+    public List<ScheduleView> schedules() {
+        return ScheduleView.list(store);
     }
 
     @Override

@@ -7,6 +7,8 @@ import dev.quench.core.exec.RunExecutor;
 import dev.quench.core.ledger.ToilLedger;
 import dev.quench.core.plugin.EnginePluginEnvironment;
 import dev.quench.core.plugin.PluginRegistry;
+import dev.quench.core.schedule.RunbookScheduler;
+import dev.quench.core.schedule.ScheduleSettings;
 import dev.quench.core.server.ApiServer;
 import dev.quench.core.server.ApiToken;
 import dev.quench.core.store.Store;
@@ -35,9 +37,11 @@ public final class Engine implements AutoCloseable {
     private final ApiToken apiToken;
     private final ApiServer server;
     private final Deque<AutoCloseable> closeables;
+    private final RunbookScheduler schedules;
 
     private Engine(QuenchConfig config, Store store, RunbookRegistry runbooks, RunDispatcher dispatcher,
-                   ToilLedger ledger, ApiToken apiToken, ApiServer server, Deque<AutoCloseable> closeables) {
+                   ToilLedger ledger, ApiToken apiToken, ApiServer server, Deque<AutoCloseable> closeables,
+                   RunbookScheduler schedules) {
         this.config = config;
         this.store = store;
         this.runbooks = runbooks;
@@ -46,6 +50,7 @@ public final class Engine implements AutoCloseable {
         this.apiToken = apiToken;
         this.server = server;
         this.closeables = closeables;
+        this.schedules = schedules;
     }
 
     /**
@@ -76,10 +81,16 @@ public final class Engine implements AutoCloseable {
             closeables.push(dispatcher);
             ToilLedger ledger = new ToilLedger(store, ToilLedger.DEFAULT_MINUTES_PER_MANUAL_ALERT);
             dispatcher.recover();
-            ApiServer server = ApiServer.start(vertx, config, apiToken, store, runbooks, dispatcher, ledger, clock);
+            RunbookScheduler schedules = RunbookScheduler.open(store, runbooks, dispatcher,
+                    ScheduleSettings.from(config.sections().get("schedule")), clock);
+            closeables.push(schedules);
+            schedules.sync();
+            schedules.start();
+            ApiServer server = ApiServer.start(vertx, config, apiToken, store, runbooks, dispatcher, ledger, clock,
+                    schedules);
             closeables.push(server);
             LOG.info("Quench listening on http://{}:{} (plugins: {})", config.host(), server.port(), plugins.types());
-            return new Engine(config, store, runbooks, dispatcher, ledger, apiToken, server, closeables);
+            return new Engine(config, store, runbooks, dispatcher, ledger, apiToken, server, closeables, schedules);
         } catch (Exception | Error e) {
             closeAll(closeables);
             throw e;
@@ -112,6 +123,11 @@ public final class Engine implements AutoCloseable {
 
     public ApiToken apiToken() {
         return apiToken;
+    }
+
+    /** The runbook schedules; call {@link RunbookScheduler#sync()} after reloading the runbooks. */
+    public RunbookScheduler schedules() {
+        return schedules;
     }
 
     @Override

