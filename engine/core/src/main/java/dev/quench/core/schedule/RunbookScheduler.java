@@ -61,6 +61,7 @@ public final class RunbookScheduler implements AutoCloseable {
     /** Stored as SCHED_NAME: every engine on the same database must use the same one. */
     static final String SCHEDULER_NAME = "quench";
     static final String GROUP = "runbooks";
+    private static final int LAUNCH_THREADS = 4;
 
     private final Scheduler quartz;
     private final RunbookRegistry runbooks;
@@ -73,8 +74,9 @@ public final class RunbookScheduler implements AutoCloseable {
     private final Map<String, Object> overlapLocks = new ConcurrentHashMap<>();
     // Fires are handed off at once so Quartz's few threads keep acquiring triggers: with 1,000
     // schedules in the same second, doing the database work on them made the last fire seconds late.
-    private final ExecutorService launchThreads = Executors.newThreadPerTaskExecutor(
-            Thread.ofVirtual().name("quench-schedule-fire-", 0).factory());
+    // A few threads only: each fire takes pool connections, and Quartz needs some to keep firing.
+    private final ExecutorService launchThreads = Executors.newFixedThreadPool(LAUNCH_THREADS,
+            Thread.ofPlatform().name("quench-schedule-fire-", 0).daemon(true).factory());
 
     private RunbookScheduler(Scheduler quartz, Store store, RunbookRegistry runbooks, RunDispatcher dispatcher,
                              Clock clock) {
@@ -156,10 +158,12 @@ public final class RunbookScheduler implements AutoCloseable {
      */
     public synchronized SyncReport sync() throws SchedulerException {
         Map<String, ScheduleSpec> wanted = new LinkedHashMap<>();
+        Map<String, Runbook> byName = new HashMap<>();
         for (Runbook runbook : runbooks.runbooks()) {
             Object raw = runbook.deferred().get("triggers.schedule");
             if (raw != null) {
                 ScheduleSpecParser.parse(raw).spec().ifPresent(spec -> wanted.put(runbook.name(), spec));
+                byName.put(runbook.name(), runbook);
             }
         }
         Map<String, StoredTrigger> stored = StoredTrigger.list(store, SCHEDULER_NAME, GROUP);
@@ -173,7 +177,7 @@ public final class RunbookScheduler implements AutoCloseable {
         int unchanged = 0;
         for (Map.Entry<String, ScheduleSpec> entry : wanted.entrySet()) {
             String name = entry.getKey();
-            Runbook runbook = runbooks.find(name).orElseThrow();
+            Runbook runbook = byName.get(name);
             String fingerprint = fingerprint(entry.getValue());
             StoredTrigger existing = stored.get(name);
             if (existing != null && fingerprint.equals(existing.description())) {
