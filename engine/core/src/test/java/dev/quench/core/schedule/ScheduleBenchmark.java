@@ -20,9 +20,7 @@ import java.util.Map;
  * The schedule benchmark quoted in README: 10,000 scheduled runbooks, of which 1,000 fire in the
  * same second. Prints engine start-up time (load, sync into the job store, start), heap used after
  * start, and the lateness (scheduled fire time to run queued) p50/p99/max of the 1,000 fires.
- * Run: {@code ./mvnw -q -pl engine/core -am test-compile exec:java} is not wired; use
- * {@code java -cp "$(cat cp.txt):engine/core/target/classes:engine/core/target/test-classes" \
- * dev.quench.core.schedule.ScheduleBenchmark [schedules] [firing]} (see docs/schedules.md).
+ * How to run it: docs/schedules.md#benchmark. Arguments: schedules, firing together, lead seconds.
  * Bounded: it stops after the fires or after two minutes.
  */
 public final class ScheduleBenchmark {
