@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.TimeZone;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -60,6 +61,7 @@ public final class RunbookScheduler implements AutoCloseable {
     /** Stored as SCHED_NAME: every engine on the same database must use the same one. */
     static final String SCHEDULER_NAME = "quench";
     static final String GROUP = "runbooks";
+    private static final int LAUNCH_THREADS = 4;
 
     private final Scheduler quartz;
     private final RunbookRegistry runbooks;
@@ -70,6 +72,11 @@ public final class RunbookScheduler implements AutoCloseable {
     private final ScheduledExecutorService jitterTimer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("quench-schedule-jitter").daemon(true).factory());
     private final Map<String, Object> overlapLocks = new ConcurrentHashMap<>();
+    // Fires are handed off at once so Quartz's few threads keep acquiring triggers: with 1,000
+    // schedules in the same second, doing the database work on them made the last fire seconds late.
+    // A few threads only: each fire takes pool connections, and Quartz needs some to keep firing.
+    private final ExecutorService launchThreads = Executors.newFixedThreadPool(LAUNCH_THREADS,
+            Thread.ofPlatform().name("quench-schedule-fire-", 0).daemon(true).factory());
 
     private RunbookScheduler(Scheduler quartz, Store store, RunbookRegistry runbooks, RunDispatcher dispatcher,
                              Clock clock) {
@@ -101,6 +108,11 @@ public final class RunbookScheduler implements AutoCloseable {
         properties.setProperty("org.quartz.threadPool.threadCount", Integer.toString(settings.threads()));
         properties.setProperty("org.quartz.threadPool.makeThreadsDaemons", "true");
         properties.setProperty("org.quartz.threadPool.threadNamePrefix", "quench-schedule");
+        // Acquire and fire triggers due together in one job store transaction, not one by one.
+        properties.setProperty("org.quartz.scheduler.batchTriggerAcquisitionMaxCount",
+                Integer.toString(settings.threads()));
+        // ... and pick up triggers due within the next second early, so a burst is fired on time.
+        properties.setProperty("org.quartz.scheduler.batchTriggerAcquisitionFireAheadTimeWindow", "1000");
         properties.setProperty("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
         properties.setProperty("org.quartz.jobStore.dataSource", dataSourceName);
         properties.setProperty("org.quartz.jobStore.driverDelegateClass", delegateFor(store));
@@ -146,10 +158,12 @@ public final class RunbookScheduler implements AutoCloseable {
      */
     public synchronized SyncReport sync() throws SchedulerException {
         Map<String, ScheduleSpec> wanted = new LinkedHashMap<>();
+        Map<String, Runbook> byName = new HashMap<>();
         for (Runbook runbook : runbooks.runbooks()) {
             Object raw = runbook.deferred().get("triggers.schedule");
             if (raw != null) {
                 ScheduleSpecParser.parse(raw).spec().ifPresent(spec -> wanted.put(runbook.name(), spec));
+                byName.put(runbook.name(), runbook);
             }
         }
         Map<String, StoredTrigger> stored = StoredTrigger.list(store, SCHEDULER_NAME, GROUP);
@@ -163,7 +177,7 @@ public final class RunbookScheduler implements AutoCloseable {
         int unchanged = 0;
         for (Map.Entry<String, ScheduleSpec> entry : wanted.entrySet()) {
             String name = entry.getKey();
-            Runbook runbook = runbooks.find(name).orElseThrow();
+            Runbook runbook = byName.get(name);
             String fingerprint = fingerprint(entry.getValue());
             StoredTrigger existing = stored.get(name);
             if (existing != null && fingerprint.equals(existing.description())) {
@@ -246,22 +260,32 @@ public final class RunbookScheduler implements AutoCloseable {
                 : ScheduleSpecParser.parse(runbook.deferred().getOrDefault("triggers.schedule", Map.of())).spec()
                         .orElse(null);
         if (spec == null) {
-            fires.record(runbookName, ScheduleFires.Outcome.SKIPPED, scheduledAt, firedAt, null,
+            fires.record(runbookName, ScheduleFires.Outcome.SKIPPED, scheduledAt, firedAt, firedAt, null,
                     "runbook '" + runbookName + "' is not loaded (its file has problems: see 'quench validate'); "
                             + "the fire was skipped and the last good schedule kept");
             LOG.warn("schedule of {} fired but the runbook is not loaded; skipped", runbookName);
             return;
         }
         if (spec.jitter().isZero()) {
-            launch(runbook, spec, scheduledAt, firedAt, Duration.ZERO);
+            launchThreads.execute(() -> launch(runbook, spec, scheduledAt, firedAt, Duration.ZERO));
             return;
         }
         long jitterMillis = ThreadLocalRandom.current().nextLong(spec.jitter().toMillis() + 1);
-        jitterTimer.schedule(() -> launch(runbook, spec, scheduledAt, firedAt, Duration.ofMillis(jitterMillis)),
+        jitterTimer.schedule(() -> launchThreads.execute(
+                        () -> launch(runbook, spec, scheduledAt, firedAt, Duration.ofMillis(jitterMillis))),
                 jitterMillis, TimeUnit.MILLISECONDS);
     }
 
     private void launch(Runbook runbook, ScheduleSpec spec, Instant scheduledAt, Instant firedAt, Duration jitter) {
+        try {
+            launchNow(runbook, spec, scheduledAt, firedAt, jitter);
+        } catch (RuntimeException e) {
+            LOG.error("schedule of {} fired at {} but its run could not be recorded", runbook.name(), firedAt, e);
+        }
+    }
+
+    private void launchNow(Runbook runbook, ScheduleSpec spec, Instant scheduledAt, Instant firedAt,
+                           Duration jitter) {
         Instant startedAt = clock.instant();
         long lateMillis = Math.max(0, startedAt.toEpochMilli() - scheduledAt.toEpochMilli());
         String detail = "schedule " + spec.describe() + ", scheduled " + scheduledAt + ", fired " + firedAt
@@ -276,14 +300,14 @@ public final class RunbookScheduler implements AutoCloseable {
                             + active.get().status().wireName() + " and allowOverlap is false; set "
                             + "triggers.schedule.allowOverlap: true to run fires side by side";
                     RunRecord skipped = dispatcher.recordSkippedSchedule(runbook, detail, reason);
-                    fires.record(runbook.name(), ScheduleFires.Outcome.SKIPPED, scheduledAt, startedAt, skipped.id(),
-                            reason);
+                    fires.record(runbook.name(), ScheduleFires.Outcome.SKIPPED, scheduledAt, firedAt, startedAt,
+                            skipped.id(), reason);
                     LOG.warn("schedule of {}: {}", runbook.name(), reason);
                     return;
                 }
             }
             RunRecord run = dispatcher.startScheduled(runbook, detail);
-            fires.record(runbook.name(), ScheduleFires.Outcome.RAN, scheduledAt, startedAt, run.id(), "");
+            fires.record(runbook.name(), ScheduleFires.Outcome.RAN, scheduledAt, firedAt, startedAt, run.id(), "");
         }
     }
 
@@ -293,7 +317,8 @@ public final class RunbookScheduler implements AutoCloseable {
         String message = "missed the fire at " + scheduledAt + " (the engine was stopped or busy); "
                 + (skip ? "skipped it (misfire: skip), waiting for the next fire"
                         : "running once now (misfire: runOnce)");
-        fires.record(runbookName, ScheduleFires.Outcome.MISFIRED, scheduledAt, clock.instant(), null, message);
+        Instant now = clock.instant();
+        fires.record(runbookName, ScheduleFires.Outcome.MISFIRED, scheduledAt, now, now, null, message);
         LOG.warn("schedule of {} {}", runbookName, message);
     }
 
@@ -314,5 +339,13 @@ public final class RunbookScheduler implements AutoCloseable {
             LOG.warn("a jittered schedule fire had not started when the engine stopped; it was dropped: {}", pending);
         }
         quartz.shutdown(true);
+        launchThreads.shutdown();
+        try {
+            if (!launchThreads.awaitTermination(30, TimeUnit.SECONDS)) {
+                LOG.warn("schedule fires were still being recorded 30 s after the stop began; abandoning them");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

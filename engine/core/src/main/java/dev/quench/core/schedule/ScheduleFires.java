@@ -41,8 +41,14 @@ public final class ScheduleFires {
         this.jdbi = Objects.requireNonNull(store, "store").jdbi();
     }
 
-    public void record(String runbook, Outcome outcome, Instant scheduledAt, Instant firedAt, String runId,
-                       String message) {
+    /**
+     * Records one fire.
+     *
+     * @param firedAt   when Quartz fired it
+     * @param decidedAt when Quench queued its run (or decided to skip it): lateness is measured to here
+     */
+    public void record(String runbook, Outcome outcome, Instant scheduledAt, Instant firedAt, Instant decidedAt,
+                       String runId, String message) {
         jdbi.useHandle(handle -> handle.createUpdate("""
                         insert into schedule_fire (runbook, outcome, scheduled_at, fired_at, lateness_ms, run_id, message)
                         values (:runbook, :outcome, :scheduledAt, :firedAt, :lateness, :runId, :message)""")
@@ -50,7 +56,7 @@ public final class ScheduleFires {
                 .bind("outcome", outcome.wireName())
                 .bind("scheduledAt", Timestamp.from(scheduledAt))
                 .bind("firedAt", Timestamp.from(firedAt))
-                .bind("lateness", Math.max(0, firedAt.toEpochMilli() - scheduledAt.toEpochMilli()))
+                .bind("lateness", Math.max(0, decidedAt.toEpochMilli() - scheduledAt.toEpochMilli()))
                 .bind("runId", runId)
                 .bind("message", message)
                 .execute());
@@ -77,12 +83,15 @@ public final class ScheduleFires {
         return counts;
     }
 
-    /** Lateness in milliseconds of the fires that ran, oldest first, for the benchmark. */
-    public List<Long> latenessOfRunsSince(Instant since) {
+    /** For the benchmark: of each fire that ran since {@code since}, Quartz's lateness and Quench's, in ms. */
+    public List<long[]> latenessOfRunsSince(Instant since) {
         return jdbi.withHandle(handle -> handle.createQuery("""
-                        select lateness_ms from schedule_fire where outcome = 'ran' and fired_at >= :since order by id""")
+                        select scheduled_at, fired_at, lateness_ms from schedule_fire
+                        where outcome = 'ran' and scheduled_at >= :since order by id""")
                 .bind("since", Timestamp.from(since))
-                .mapTo(Long.class)
+                .map((row, context) -> new long[] {
+                        row.getTimestamp("fired_at").getTime() - row.getTimestamp("scheduled_at").getTime(),
+                        row.getLong("lateness_ms")})
                 .list());
     }
 }

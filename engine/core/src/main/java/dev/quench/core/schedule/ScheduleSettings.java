@@ -7,12 +7,13 @@ import java.time.Duration;
 /**
  * The config's optional {@code schedule:} section.
  *
- * @param threads          Quartz worker threads (a fire only queues a run, so a few suffice); default 4
+ * @param threads          Quartz worker threads (a fire only queues a run, so these only hand fires off, so they are cheap); also
+ *                         how many triggers are acquired in one job store transaction; default 20
  * @param misfireThreshold how late a fire may be before it counts as a misfire; default 60s
  */
 public record ScheduleSettings(int threads, Duration misfireThreshold) {
 
-    public static final ScheduleSettings DEFAULTS = new ScheduleSettings(4, Duration.ofSeconds(60));
+    public static final ScheduleSettings DEFAULTS = new ScheduleSettings(20, Duration.ofSeconds(60));
 
     public ScheduleSettings {
         if (threads < 1) {

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -150,11 +149,5 @@ public final class ScheduleSpecParser {
         }
         problems.add(new Problem(name, name + " must be true or false, found " + value));
         return false;
-    }
-
-    /** Convenience for callers that hold a valid runbook: the spec or empty. */
-    public static Optional<ScheduleSpec> specOf(Object raw) {
-        Objects.requireNonNull(raw, "raw");
-        return parse(raw).spec();
     }
 }

@@ -60,19 +60,12 @@ class PostgresSchedulesIT {
     @Test
     void theJobStoreLivesInPostgresAndAScheduleFiresAndSurvivesARestart() throws Exception {
         Path runbooks = Files.createDirectories(temp.resolve("runbooks"));
-        Instant fireAt = ScheduledRunsTest.secondsAhead(Duration.ofSeconds(3));
-        Files.writeString(runbooks.resolve("backup-check.yaml"), """
-                name: backup-check
-                triggers:
-                  schedule: {cron: "%s"}
-                steps:
-                  - id: verify
-                    uses: shell.exec
-                    with:
-                      command: echo backups ok
-                """.formatted(ScheduledRunsTest.dailyCronAt(fireAt)));
-
+        ScheduledRunsTest.writeRunbook(runbooks, "backup-check", "{cron: \"0 0 3 * * ?\"}", "echo backups ok");
+        Instant fireAt;
         try (EngineHarness harness = EngineHarness.start(config(runbooks))) {
+            fireAt = ScheduledRunsTest.secondsAhead(Duration.ofSeconds(2));
+            ScheduledRunsTest.rescheduleAt(harness, runbooks, "backup-check",
+                    "{cron: \"" + ScheduledRunsTest.dailyCronAt(fireAt) + "\"}", "echo backups ok");
             await().atMost(Duration.ofSeconds(30)).until(() -> harness.engine().store().runs()
                     .list(RunStatus.SUCCEEDED, "backup-check", 10).stream()
                     .anyMatch(run -> run.triggerType() == TriggerType.SCHEDULE));
