@@ -5,7 +5,6 @@ import dev.quench.core.runbook.Runbook;
 import dev.quench.core.runbook.StepSpec;
 import dev.quench.core.store.RunRecord;
 import dev.quench.core.store.StepRecord;
-import dev.quench.core.util.Durations;
 import dev.quench.core.util.Json;
 import java.io.PrintStream;
 import java.util.List;
@@ -29,7 +28,7 @@ final class PlanPrinter {
         for (StepRecord step : run.steps()) {
             StepSpec spec = runbook.step(step.stepId()).orElse(null);
             String section = spec == null || runbook.steps().contains(spec) ? "" : sectionOf(runbook, spec) + " ";
-            out.printf("  %d. %s%s (%s)%s%n", step.seq(), section, step.stepId(), step.uses(), details(spec, step));
+            out.printf("  %d. %s%s (%s)%s%n", step.seq(), section, step.stepId(), step.uses(), details(step));
             step.rendered().forEach((name, value) -> out.printf("       %s: %s%n", name, text(value)));
             if (!step.message().isEmpty()) {
                 out.printf("       %s %s%n", "skipped".equals(step.status()) ? "->" : "!", step.message());
@@ -48,21 +47,8 @@ final class PlanPrinter {
         return runbook.onFailure().contains(spec) ? "onFailure" : "finally";
     }
 
-    private static String details(StepSpec spec, StepRecord step) {
-        if ("skipped".equals(step.status())) {
-            return ": would be skipped";
-        }
-        if (spec == null) {
-            return "";
-        }
-        StringBuilder text = new StringBuilder(", timeout ").append(Durations.format(spec.timeout()));
-        if (spec.retry().attempts() > 1) {
-            text.append(", up to ").append(spec.retry().attempts()).append(" attempts");
-        }
-        if (spec.continueOnError()) {
-            text.append(", continues on error");
-        }
-        return text.toString();
+    private static String details(StepRecord step) {
+        return "skipped".equals(step.status()) ? ": would be skipped" : "";
     }
 
     private static String text(Object value) {

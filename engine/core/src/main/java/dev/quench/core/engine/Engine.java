@@ -74,6 +74,7 @@ public final class Engine implements AutoCloseable {
                     config.dataDirectory()));
             RunbookRegistry runbooks = new RunbookRegistry(config.runbooks(), plugins);
             runbooks.reload();
+            closeables.push(RunbookWatcher.start(runbooks, RunbookWatcher.DEFAULT_INTERVAL));
             RunExecutor executor = new RunExecutor(plugins, store.runs(), config.outputLimitBytes(), System.getenv(), clock);
             closeables.push(executor);
             RunDispatcher dispatcher = new RunDispatcher(store, runbooks, executor, config::paramsFor,

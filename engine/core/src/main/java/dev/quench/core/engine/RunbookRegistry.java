@@ -8,16 +8,23 @@ import dev.quench.core.runbook.RunbookLoadResult;
 import dev.quench.core.runbook.RunbookLoader;
 import dev.quench.core.runbook.RunbookProblem;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The runbooks the engine runs now, with the problems of the files that did not load. A reload
- * swaps the whole set at once. Thread-safe.
+ * swaps the whole set at once. When a file that loaded before is now broken, its last good
+ * runbook stays in service and {@link #kept()} says so, so a bad edit never silently switches a
+ * remediation off. Thread-safe.
  */
 public final class RunbookRegistry {
 
@@ -26,22 +33,55 @@ public final class RunbookRegistry {
     private final Path directory;
     private final RunbookLoader loader;
     private final AtomicReference<Loaded> current = new AtomicReference<>(new Loaded(List.of(), List.of(),
-            new RunbookMatcher(List.of())));
+            new RunbookMatcher(List.of()), List.of()));
 
     public RunbookRegistry(Path directory, StepCatalog catalog) {
         this.directory = Objects.requireNonNull(directory, "directory");
         this.loader = new RunbookLoader(catalog);
     }
 
-    /** Loads the directory again and swaps in the result; broken files are reported, not loaded. */
-    public RunbookLoadResult reload() {
+    /**
+     * A runbook still in service from an earlier load because its file is now broken.
+     *
+     * @param runbook the last good version
+     * @param reason  why the file's current content did not load (its first problem)
+     */
+    public record KeptRunbook(Runbook runbook, String reason) {
+    }
+
+    /**
+     * Loads the directory again and swaps in the result; broken files are reported, not loaded,
+     * except that a broken file's last good runbook is kept (see {@link #kept()}).
+     */
+    public synchronized RunbookLoadResult reload() {
         RunbookLoadResult result = loader.load(directory);
-        current.set(new Loaded(result.runbooks(), result.problems(), new RunbookMatcher(result.runbooks())));
+        Loaded previous = current.get();
+        List<Runbook> runbooks = new ArrayList<>(result.runbooks());
+        List<KeptRunbook> kept = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        runbooks.forEach(runbook -> names.add(runbook.name()));
+        Map<Path, RunbookProblem> brokenFiles = new LinkedHashMap<>();
+        result.problems().forEach(problem -> brokenFiles.putIfAbsent(problem.file(), problem));
+        for (Runbook old : previous.runbooks()) {
+            RunbookProblem problem = brokenFiles.get(old.source());
+            if (problem != null && java.nio.file.Files.exists(old.source()) && names.add(old.name())) {
+                runbooks.add(old);
+                kept.add(new KeptRunbook(old, problem.toString()));
+                LOG.warn("{} is broken; keeping its last good version of runbook '{}' in service: {}", old.source(),
+                        old.name(), problem);
+            }
+        }
+        current.set(new Loaded(runbooks, result.problems(), new RunbookMatcher(runbooks), kept));
         LOG.info("loaded {} runbook(s) from {}", result.runbooks().size(), directory.toAbsolutePath());
         for (RunbookProblem problem : result.problems()) {
             LOG.warn("runbook not loaded: {}", problem);
         }
         return result;
+    }
+
+    /** Runbooks kept in service from an earlier load because their file is broken now. */
+    public List<KeptRunbook> kept() {
+        return current.get().kept();
     }
 
     public Path directory() {
@@ -64,6 +104,7 @@ public final class RunbookRegistry {
         return current.get().matcher().matching(alert);
     }
 
-    private record Loaded(List<Runbook> runbooks, List<RunbookProblem> problems, RunbookMatcher matcher) {
+    private record Loaded(List<Runbook> runbooks, List<RunbookProblem> problems, RunbookMatcher matcher,
+                          List<KeptRunbook> kept) {
     }
 }

@@ -79,7 +79,13 @@ public final class RunExecutor implements AutoCloseable {
         RunStatus status = RunStatus.SUCCEEDED;
         List<String> messages = new ArrayList<>();
         try (RunScopedResources resources = new RunScopedResources(run.id())) {
-            Optional<StepFailure> failure = runSection(state, runbook, runbook.steps(), resources);
+            Optional<StepFailure> failure = runbook.body().isPresent()
+                    ? RunbookBodies.run(runbook.body().get(), state,
+                            step -> executeStep(state, runbook, step, resources), messages)
+                    : runSection(state, runbook, runbook.steps(), resources);
+            if (failure.isEmpty() && !messages.isEmpty()) {
+                status = RunStatus.FAILED;
+            }
             if (failure.isPresent()) {
                 status = RunStatus.FAILED;
                 messages.add(failure.get().describe("later steps were not run"));
@@ -107,7 +113,7 @@ public final class RunExecutor implements AutoCloseable {
     }
 
     /** A step that failed and stopped its section; {@code more} says whether steps were left after it. */
-    private record StepFailure(StepSpec step, StepResult result, boolean more) {
+    record StepFailure(StepSpec step, StepResult result, boolean more) {
 
         String describe(String skippedRest) {
             return "step '" + step.id() + "' (" + step.uses() + ") failed: " + result.message()

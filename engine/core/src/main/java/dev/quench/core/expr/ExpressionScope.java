@@ -71,6 +71,11 @@ public final class ExpressionScope {
         return new ExpressionScope(Collections.unmodifiableMap(variables));
     }
 
+    /** One top-level variable ({@code alert}, {@code params}, {@code steps}, {@code run}, {@code env}), read-only. */
+    public Object variable(String name) {
+        return variables.get(name);
+    }
+
     JexlContext context() {
         return new ReadOnlyContext(variables);
     }

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
 /** How an expression's value reads as text when it is joined into a string. */
-final class TextValues {
+public final class TextValues {
 
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
@@ -13,7 +13,7 @@ final class TextValues {
     }
 
     /** Null is empty, maps and lists are JSON (not Java's {a=1}), raw text is its text. */
-    static String toText(Object value) {
+    public static String toText(Object value) {
         if (value == null) {
             return "";
         }

@@ -26,11 +26,13 @@ import java.util.Optional;
  * @param source        the file it came from
  * @param onFailure     steps run after a step failed and stopped the run (escalation, paging)
  * @param finallySteps  steps run at the end of every run, whatever happened ({@code finally:})
+ * @param body          for a runbook written as code: the body that calls its steps (then
+ *                      {@code steps} is empty)
  */
 public record Runbook(String name, String description, String owner, int manualMinutes,
                       Optional<AlertTrigger> alertTrigger, List<ParamSpec> params, List<StepSpec> steps,
                       Map<String, Object> deferred, Path source, List<StepSpec> onFailure,
-                      List<StepSpec> finallySteps) {
+                      List<StepSpec> finallySteps, Optional<RunbookBody> body) {
 
     public Runbook {
         Objects.requireNonNull(name, "name");
@@ -46,6 +48,15 @@ public record Runbook(String name, String description, String owner, int manualM
         Objects.requireNonNull(source, "source");
         onFailure = List.copyOf(Objects.requireNonNull(onFailure, "onFailure"));
         finallySteps = List.copyOf(Objects.requireNonNull(finallySteps, "finallySteps"));
+        Objects.requireNonNull(body, "body");
+    }
+
+    /** A runbook of YAML steps. */
+    public Runbook(String name, String description, String owner, int manualMinutes,
+                   Optional<AlertTrigger> alertTrigger, List<ParamSpec> params, List<StepSpec> steps,
+                   Map<String, Object> deferred, Path source, List<StepSpec> onFailure, List<StepSpec> finallySteps) {
+        this(name, description, owner, manualMinutes, alertTrigger, params, steps, deferred, source, onFailure,
+                finallySteps, Optional.empty());
     }
 
     /** A runbook with no onFailure or finally steps. */
@@ -53,7 +64,7 @@ public record Runbook(String name, String description, String owner, int manualM
                    Optional<AlertTrigger> alertTrigger, List<ParamSpec> params, List<StepSpec> steps,
                    Map<String, Object> deferred, Path source) {
         this(name, description, owner, manualMinutes, alertTrigger, params, steps, deferred, source, List.of(),
-                List.of());
+                List.of(), Optional.empty());
     }
 
     /** The param called {@code paramName}, if declared. */

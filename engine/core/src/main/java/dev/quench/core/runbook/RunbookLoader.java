@@ -1,5 +1,6 @@
 package dev.quench.core.runbook;
 
+import dev.quench.core.groovy.GroovyRunbookLoader;
 import dev.quench.core.plugin.StepCatalog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,6 +26,8 @@ import java.util.stream.Stream;
  */
 public final class RunbookLoader {
 
+    private final GroovyRunbookLoader groovy;
+
     /** Files larger than this are refused before parsing. */
     public static final long MAX_FILE_BYTES = 1 << 20;
 
@@ -33,11 +36,12 @@ public final class RunbookLoader {
 
     public RunbookLoader(StepCatalog catalog) {
         this.parser = new RunbookParser(Objects.requireNonNull(catalog, "catalog"));
+        this.groovy = new GroovyRunbookLoader(catalog);
     }
 
     /** Whether a file in a runbooks directory holds a runbook (not a runbook test). */
     public static boolean isRunbookFile(String fileName) {
-        return (fileName.endsWith(".yaml") || fileName.endsWith(".yml"))
+        return (fileName.endsWith(".yaml") || fileName.endsWith(".yml") || fileName.endsWith(".groovy"))
                 && !fileName.endsWith(".test.yaml") && !fileName.endsWith(".test.yml");
     }
 
@@ -100,6 +104,11 @@ public final class RunbookLoader {
     private FileResult parseSource(Path file, String content) {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(content, "content");
+        if (file.getFileName().toString().endsWith(".groovy")) {
+            GroovyRunbookLoader.Loaded loaded = groovy.load(file, content);
+            return new FileResult(loaded.runbook().map(runbook -> new RunbookParser.Parsed(runbook,
+                    new SourcePosition(file, 1, 1))), loaded.problems());
+        }
         ProblemList problems = new ProblemList(file);
         Optional<RunbookParser.Parsed> parsed = Optional.empty();
         try {

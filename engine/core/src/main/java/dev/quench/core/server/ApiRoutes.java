@@ -115,7 +115,10 @@ final class ApiRoutes {
     private void listRunbooks(RoutingContext context) {
         List<Map<String, Object>> loaded = runbooks.runbooks().stream().map(RunbookViews::summary).toList();
         List<String> problems = runbooks.problems().stream().map(Object::toString).toList();
-        JsonResponses.send(context, 200, Map.of("runbooks", loaded, "problems", problems,
+        List<Map<String, Object>> kept = runbooks.kept().stream().map(keep -> Map.<String, Object>of(
+                "name", keep.runbook().name(), "source", keep.runbook().source().toString(),
+                "reason", keep.reason(), "note", "the file is broken: the last good version stays in service")).toList();
+        JsonResponses.send(context, 200, Map.of("runbooks", loaded, "problems", problems, "kept", kept,
                 "directory", runbooks.directory().toAbsolutePath().toString()));
     }
 

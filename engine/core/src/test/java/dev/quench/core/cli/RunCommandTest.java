@@ -92,12 +92,12 @@ class RunCommandTest {
                   source: %s
                   alert:  firing Wedged %s
                   params: service=my app; rm -rf /
-                  1. restart (ssh.exec), timeout 5m, up to 3 attempts
+                  1. restart (ssh.exec)
                        host: web-7
                        command: systemctl restart 'my app; rm -rf /' && touch %s
                   2. rollback (shell.exec): would be skipped
                        -> skipped: when ${{ steps.restart.status == 'failed' }} was false
-                  3. mark (shell.exec), timeout 5m
+                  3. mark (shell.exec)
                        command: touch %s
                   if a step fails: page (http.request)
                 result: succeeded

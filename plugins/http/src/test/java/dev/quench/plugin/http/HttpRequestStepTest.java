@@ -273,7 +273,8 @@ class HttpRequestStepTest {
                         + server.port() + " within 1000 ms: check the server's load and logs, or raise the step's timeout")
                 .hasNoCause();
 
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+        // Well under the server's 5 s delay; 2 s proved too tight on a loaded 2-CPU build machine.
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(4));
     }
 
     @Test

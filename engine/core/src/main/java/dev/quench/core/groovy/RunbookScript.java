@@ -1,0 +1,29 @@
+package dev.quench.core.groovy;
+
+import groovy.lang.Closure;
+import groovy.lang.Script;
+
+/**
+ * The base class of a Groovy runbook script: {@code runbook { ... }} declares the metadata (run at
+ * load), {@code steps { ... }} the body (kept, run per run).
+ */
+public abstract class RunbookScript extends Script {
+
+    final RunbookDsl metadata = new RunbookDsl();
+    Closure<?> body;
+
+    /** Declares name, owner, toil, triggers, params. */
+    public void runbook(Closure<?> declaration) {
+        Closure<?> copy = declaration.rehydrate(metadata, metadata, metadata);
+        copy.setResolveStrategy(Closure.DELEGATE_ONLY);
+        copy.call();
+    }
+
+    /** Declares the body: ordinary code whose side effects are step calls. */
+    public void steps(Closure<?> declaration) {
+        if (body != null) {
+            throw new IllegalArgumentException("steps { } is declared twice: a runbook has one body");
+        }
+        body = declaration;
+    }
+}

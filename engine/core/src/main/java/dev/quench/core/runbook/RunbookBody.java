@@ -1,0 +1,52 @@
+package dev.quench.core.runbook;
+
+import dev.quench.api.StepResult;
+import dev.quench.core.expr.ExpressionScope;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/**
+ * The body of a runbook written as code (a Groovy runbook): ordinary control flow whose every
+ * side effect is a step run through the engine's executor, so each is recorded, timed and
+ * dry-runnable exactly like a YAML step. Implementations must be thread-safe: runs share them.
+ */
+public interface RunbookBody {
+
+    /** Runs one step through the executor; throws {@link StepStopped} when the step failed and stops the run. */
+    @FunctionalInterface
+    interface StepRunner {
+        StepResult run(StepSpec step);
+    }
+
+    /** Thrown out of the body when a step failed without continueOnError: the run stops there. */
+    final class StepStopped extends RuntimeException {
+
+        private final transient StepSpec step;
+        private final transient StepResult result;
+
+        public StepStopped(StepSpec step, StepResult result) {
+            super("step '" + step.id() + "' failed: " + result.message(), null, false, false);
+            this.step = step;
+            this.result = result;
+        }
+
+        public StepSpec step() {
+            return step;
+        }
+
+        public StepResult result() {
+            return result;
+        }
+    }
+
+    /**
+     * Runs the body.
+     *
+     * @param scope what the body reads (alert, params, steps, run, env), fresh after every step
+     * @param steps runs a step
+     */
+    void run(Supplier<ExpressionScope> scope, StepRunner steps) throws Exception;
+
+    /** How long the whole body may take; the executor interrupts it after that. */
+    Duration timeLimit();
+}

@@ -1,0 +1,20 @@
+// The Groovy twin of runbooks/disk-full-log-cleanup.yaml: the same metadata and the same steps,
+// so both produce the same dry-run plan (GroovyRunbookTest checks it).
+runbook {
+    name 'disk-full-log-cleanup'
+    description 'Delete rotated logs older than 7 days when a disk runs low, then verify none are left.'
+    owner 'storage-team'
+    manualMinutes 20
+    alert matchers: ['alertname="DiskSpaceLow"', 'severity=~"warning|critical"'], status: 'firing'
+    param 'logDir', default: '/var/log/app', description: 'directory holding the rotated logs'
+    param 'maxAgeDays', default: 7, description: 'rotated logs older than this many days are deleted'
+}
+
+steps {
+    def target = host(alert.labels.instance)
+    ssh.exec id: 'usage_before', timeout: '30s', host: target, command: "du -sk ${params.logDir}"
+    ssh.exec id: 'clean', timeout: '2m', host: target,
+            command: "find ${params.logDir} -type f -name '*.gz' -mtime +${params.maxAgeDays} -print -delete"
+    ssh.exec id: 'verify', timeout: '30s', host: target,
+            command: "! find ${params.logDir} -type f -name '*.gz' -mtime +${params.maxAgeDays} | grep . && du -sk ${params.logDir}"
+}
