@@ -14,7 +14,7 @@ steps {
     def target = host(alert.labels.instance)
     ssh.exec id: 'usage_before', timeout: '30s', host: target, command: "du -sk ${params.logDir}"
     ssh.exec id: 'clean', timeout: '2m', host: target,
-            command: "find ${params.logDir} -type f -name '*.gz' -mtime +${params.maxAgeDays} -print -delete"
+            command: "find ${params.logDir} -ignore_readdir_race -type f -name '*.gz' -mtime +${params.maxAgeDays} -print -delete"
     ssh.exec id: 'verify', timeout: '30s', host: target,
-            command: "! find ${params.logDir} -type f -name '*.gz' -mtime +${params.maxAgeDays} | grep . && du -sk ${params.logDir}"
+            command: "! find ${params.logDir} -ignore_readdir_race -type f -name '*.gz' -mtime +${params.maxAgeDays} | grep . && du -sk ${params.logDir}"
 }

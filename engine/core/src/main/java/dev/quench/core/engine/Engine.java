@@ -74,7 +74,6 @@ public final class Engine implements AutoCloseable {
                     config.dataDirectory()));
             RunbookRegistry runbooks = new RunbookRegistry(config.runbooks(), plugins);
             runbooks.reload();
-            closeables.push(RunbookWatcher.start(runbooks, RunbookWatcher.DEFAULT_INTERVAL));
             RunExecutor executor = new RunExecutor(plugins, store.runs(), config.outputLimitBytes(), System.getenv(), clock);
             closeables.push(executor);
             RunDispatcher dispatcher = new RunDispatcher(store, runbooks, executor, config::paramsFor,
@@ -87,6 +86,13 @@ public final class Engine implements AutoCloseable {
             closeables.push(schedules);
             schedules.sync();
             schedules.start();
+            closeables.push(RunbookWatcher.start(runbooks, RunbookWatcher.DEFAULT_INTERVAL, () -> {
+                try {
+                    schedules.sync();
+                } catch (org.quartz.SchedulerException e) {
+                    LOG.error("runbooks reloaded but their schedules could not be updated; the previous triggers stay", e);
+                }
+            }));
             ApiServer server = ApiServer.start(vertx, config, apiToken, store, runbooks, dispatcher, ledger, clock,
                     schedules);
             closeables.push(server);

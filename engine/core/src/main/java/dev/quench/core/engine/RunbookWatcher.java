@@ -29,19 +29,29 @@ public final class RunbookWatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RunbookWatcher.class);
 
     private final RunbookRegistry registry;
+    private final Runnable afterReload;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("quench-runbook-watcher").factory());
     private volatile long lastFingerprint;
 
-    private RunbookWatcher(RunbookRegistry registry) {
+    private RunbookWatcher(RunbookRegistry registry, Runnable afterReload) {
         this.registry = registry;
+        this.afterReload = afterReload;
         this.lastFingerprint = fingerprint(registry.directory());
     }
 
     /** Starts watching the registry's directory; the registry should be loaded already. */
     public static RunbookWatcher start(RunbookRegistry registry, Duration interval) {
+        return start(registry, interval, () -> { });
+    }
+
+    /**
+     * Starts watching, and calls {@code afterReload} after each reload (the scheduler re-syncs its
+     * triggers there, so a schedule changes with its runbook).
+     */
+    public static RunbookWatcher start(RunbookRegistry registry, Duration interval, Runnable afterReload) {
         Objects.requireNonNull(registry, "registry");
-        RunbookWatcher watcher = new RunbookWatcher(registry);
+        RunbookWatcher watcher = new RunbookWatcher(registry, Objects.requireNonNull(afterReload, "afterReload"));
         long millis = Math.max(50, interval.toMillis());
         watcher.timer.scheduleWithFixedDelay(watcher::check, millis, millis, TimeUnit.MILLISECONDS);
         return watcher;
@@ -54,6 +64,7 @@ public final class RunbookWatcher implements AutoCloseable {
                 lastFingerprint = fingerprint;
                 LOG.info("runbooks in {} changed: reloading", registry.directory().toAbsolutePath());
                 registry.reload();
+                afterReload.run();
             }
         } catch (RuntimeException e) {
             // Keep watching: the next change may fix it, and the current set stays in service.

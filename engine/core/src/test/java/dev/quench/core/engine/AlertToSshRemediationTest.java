@@ -115,7 +115,7 @@ class AlertToSshRemediationTest {
         assertThat(clean.status()).isEqualTo("succeeded");
         assertThat(clean.exitCode()).isZero();
         assertThat(clean.rendered().get("host")).isEqualTo("web-7");
-        assertThat((String) clean.rendered().get("command")).startsWith("find " + logDir + " -type f -name '*.gz'");
+        assertThat((String) clean.rendered().get("command")).startsWith("find " + logDir + " -ignore_readdir_race -type f -name '*.gz'");
         assertThat(clean.finishedAt()).isAfterOrEqualTo(clean.startedAt());
 
         ToilReport report = harness.engine().ledger().report(Instant.now().minus(Duration.ofDays(1)), ToilGrouping.RUNBOOK);

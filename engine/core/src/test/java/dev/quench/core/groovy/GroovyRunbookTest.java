@@ -53,7 +53,7 @@ class GroovyRunbookTest {
 
         assertThat(groovy).isEqualTo(yaml);
         assertThat(groovy).contains("command: du -sk '/srv/app logs'")
-                .contains("command: find '/srv/app logs' -type f -name '*.gz' -mtime +7 -print -delete")
+                .contains("command: find '/srv/app logs' -ignore_readdir_race -type f -name '*.gz' -mtime +7 -print -delete")
                 .contains("host: web-7");
     }
 
