@@ -47,11 +47,17 @@ final class QuenchFanOut {
                     concurrency, "100%", null);
             long started = System.nanoTime();
             StepResult result;
+            long stepDone;
             try (TestRunResources run = new TestRunResources()) {
                 result = step.execute(StepTestContext.builder().resources(run).timeout(Duration.ofMinutes(10)).build(),
                         config);
+                stepDone = System.nanoTime();
             }
             Duration wall = Duration.ofNanos(System.nanoTime() - started);
+            if (Boolean.getBoolean("bench.verbose")) {
+                System.out.printf("  step %.2f s, closing the run's connections %.2f s%n", (stepDone - started) / 1e9,
+                        (System.nanoTime() - stepDone) / 1e9);
+            }
             long succeeded = (Long) result.outputs().get("succeeded");
             long failed = (Long) result.outputs().get("failed");
             return new Outcome(wall, succeeded, failed, result.message());
