@@ -9,6 +9,7 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -65,20 +66,39 @@ final class KnownHostsFile {
         this.entries = List.copyOf(entries);
     }
 
+    /**
+     * The last parse of each file with the bytes it came from. A fan-out over 1,000 hosts checks a host key
+     * 2,000 times; re-reading the bytes is cheap, parsing 1,000 lines each time is not (it was a fifth of the
+     * CPU of a 200-target fan-out). Comparing the bytes, not the modification time, means an edit (a revoked
+     * key) is seen by the very next connection.
+     */
+    private static final ConcurrentHashMap<Path, Parsed> LAST_PARSED = new ConcurrentHashMap<>();
+
+    private record Parsed(byte[] content, KnownHostsFile file) {
+    }
+
     /** Reads {@code path}; a file that does not exist reads as empty, as in OpenSSH. */
     static KnownHostsFile read(Path path) throws IOException {
-        List<String> lines;
+        byte[] content;
         try {
-            lines = Files.readAllLines(path, StandardCharsets.UTF_8);
+            content = Files.readAllBytes(path);
         } catch (NoSuchFileException ignored) {
             // No file yet simply means no known hosts; the unknown-key error says how to add one.
-            lines = List.of();
+            LAST_PARSED.remove(path);
+            return new KnownHostsFile(path, List.of());
         }
+        Parsed last = LAST_PARSED.get(path);
+        if (last != null && Arrays.equals(last.content(), content)) {
+            return last.file();
+        }
+        List<String> lines = new String(content, StandardCharsets.UTF_8).lines().toList();
         List<Entry> entries = new ArrayList<>();
         for (int index = 0; index < lines.size(); index++) {
             parseLine(index + 1, lines.get(index)).ifPresent(entries::add);
         }
-        return new KnownHostsFile(path, entries);
+        KnownHostsFile parsed = new KnownHostsFile(path, entries);
+        LAST_PARSED.put(path, new Parsed(content, parsed));
+        return parsed;
     }
 
     Path path() {

@@ -1,0 +1,136 @@
+package dev.quench.bench;
+
+import dev.quench.testkit.LoopbackSshServer;
+import dev.quench.testkit.TestKeys;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The fan-out benchmark of issue 4: {@code true} on N loopback SSH targets with concurrency 100.
+ * (a) Quench against in-process MINA SSHD servers, one per target (Quench's own cost, client and server in
+ * one JVM); (b) Quench against Debian OpenSSH sshd, side by side with {@code ansible -m command} (forks 100)
+ * and {@code xargs -P 100 ssh}, against the very same sshd ports. Prints wall time, targets per second and
+ * ratios. Usage: {@code run.sh [--mina 100,500,1000] [--openssh 100] [--concurrency 100] [--no-ansible]}.
+ */
+public final class FanOutBenchmark {
+
+    private FanOutBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<Integer> mina = List.of(100, 500, 1000);
+        List<Integer> openssh = List.of(100);
+        int concurrency = 100;
+        boolean ansible = true;
+        for (int index = 0; index < args.length; index++) {
+            switch (args[index]) {
+                case "--mina" -> mina = sizes(args[++index]);
+                case "--openssh" -> openssh = sizes(args[++index]);
+                case "--concurrency" -> concurrency = Integer.parseInt(args[++index]);
+                case "--no-ansible" -> ansible = false;
+                default -> throw new IllegalArgumentException("unknown argument " + args[index]
+                        + "; usage: [--mina 100,500,1000] [--openssh 100] [--concurrency 100] [--no-ansible]");
+            }
+        }
+        System.out.printf(Locale.ROOT, "machine: %d cores, %d MiB max heap, %s %s, Java %s%n",
+                Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
+                System.getProperty("os.name"), System.getProperty("os.version"), System.getProperty("java.version"));
+        Path work = Files.createTempDirectory("quench-fanout-bench");
+        if (!mina.isEmpty()) {
+            System.out.printf("%n(a) Quench ssh.exec fan-out against in-process MINA SSHD, one server per target, "
+                    + "concurrency %d%n", concurrency);
+            header();
+            for (int targets : mina) {
+                runMina(work.resolve("mina-" + targets), targets, concurrency);
+            }
+        }
+        if (!openssh.isEmpty()) {
+            System.out.printf("%n(b) against OpenSSH %s on loopback (%d targets per sshd process, one port per "
+                    + "target), concurrency / forks / -P %d%n", ExternalTools.sshdVersion(),
+                    OpenSshFleet.PORTS_PER_SSHD, concurrency);
+            header();
+            for (int targets : openssh) {
+                runOpenSsh(work.resolve("openssh-" + targets), targets, concurrency, ansible);
+            }
+        }
+    }
+
+    private static void runMina(Path directory, int targets, int concurrency) throws Exception {
+        Files.createDirectories(directory);
+        KeyPair clientKey = TestKeys.ecdsa();
+        Path identity = TestKeys.writeOpenSsh(clientKey, directory.resolve("id_ecdsa"));
+        List<LoopbackSshServer> servers = new ArrayList<>();
+        try {
+            for (int index = 0; index < targets; index++) {
+                servers.add(LoopbackSshServer.start(TestKeys.ecdsa(), clientKey.getPublic(), 0));
+            }
+            Path knownHosts = Files.write(directory.resolve("known_hosts"),
+                    servers.stream().map(LoopbackSshServer::knownHostsLine).toList());
+            List<Integer> ports = servers.stream().map(LoopbackSshServer::port).toList();
+            // One untimed round first so that the JIT, JSch and MINA's class loading are not billed to N.
+            QuenchFanOut.run(ports.subList(0, Math.min(20, targets)), knownHosts, identity,
+                    System.getProperty("user.name"), concurrency, "true");
+            QuenchFanOut.Outcome outcome = QuenchFanOut.run(ports, knownHosts, identity,
+                    System.getProperty("user.name"), concurrency, "true");
+            row("Quench / MINA", targets, outcome.wall(), outcome.succeeded(), outcome.failed(), Optional.empty());
+        } finally {
+            for (LoopbackSshServer server : servers) {
+                server.close();
+            }
+        }
+    }
+
+    private static void runOpenSsh(Path directory, int targets, int concurrency, boolean ansible) throws Exception {
+        Files.createDirectories(directory);
+        String user = System.getProperty("user.name");
+        try (OpenSshFleet fleet = OpenSshFleet.start(directory, targets)) {
+            QuenchFanOut.Outcome quench = QuenchFanOut.run(fleet.ports(), fleet.knownHosts, fleet.clientKey, user,
+                    concurrency, "true");
+            row("Quench / OpenSSH", targets, quench.wall(), quench.succeeded(), quench.failed(), Optional.empty());
+            if (quench.failed() > 0) {
+                System.out.println("  first failures: " + quench.firstFailure());
+            }
+            ExternalTools.Outcome xargs = ExternalTools.parallelSsh(directory, fleet, user, concurrency);
+            row("xargs -P ssh", targets, xargs.wall(), xargs.succeeded(), xargs.failed(),
+                    Optional.of(ratio(xargs.wall(), quench.wall())));
+            if (ansible) {
+                Optional<ExternalTools.Outcome> outcome = ExternalTools.ansible(directory, fleet, user, concurrency);
+                if (outcome.isPresent()) {
+                    row("ansible -m command", targets, outcome.get().wall(), outcome.get().succeeded(),
+                            outcome.get().failed(), Optional.of(ratio(outcome.get().wall(), quench.wall())));
+                } else {
+                    System.out.println("ansible: not installed (apt-get install -y ansible); skipped");
+                }
+            }
+        }
+    }
+
+    private static void header() {
+        System.out.printf(Locale.ROOT, "%-20s %7s %10s %11s %6s %6s  %s%n", "runner", "targets", "wall (s)",
+                "targets/s", "ok", "failed", "Quench is ... x faster");
+    }
+
+    private static void row(String runner, int targets, Duration wall, long ok, long failed, Optional<Double> ratio) {
+        double seconds = wall.toNanos() / 1e9;
+        System.out.printf(Locale.ROOT, "%-20s %7d %10.2f %11.1f %6d %6d  %s%n", runner, targets, seconds,
+                targets / seconds, ok, failed, ratio.map(value -> String.format(Locale.ROOT, "%.1fx", value)).orElse(""));
+    }
+
+    private static double ratio(Duration other, Duration quench) {
+        return (double) other.toNanos() / quench.toNanos();
+    }
+
+    private static List<Integer> sizes(String text) {
+        return text.isBlank() || text.equals("none") ? List.of()
+                : Arrays.stream(text.split(",")).map(String::strip).map(Integer::parseInt).collect(Collectors.toList());
+    }
+}
