@@ -66,11 +66,13 @@ public final class RunDispatcher implements AutoCloseable {
         pendingAlerts.addAndGet(alertIds.size());
         dispatcher.execute(() -> {
             try {
-                for (Long id : alertIds) {
+                // In batches, one transaction each: a commit per alert cannot keep up with a storm.
+                for (int from = 0; from < alertIds.size(); from += BATCH) {
+                    List<Long> batch = alertIds.subList(from, Math.min(alertIds.size(), from + BATCH));
                     try {
-                        store.alerts().find(id).filter(alert -> !alert.processed()).ifPresent(this::process);
+                        processBatch(batch);
                     } finally {
-                        pendingAlerts.decrementAndGet();
+                        pendingAlerts.addAndGet(-batch.size());
                     }
                 }
             } finally {
@@ -109,42 +111,62 @@ public final class RunDispatcher implements AutoCloseable {
         }
     }
 
-    private void process(StoredAlert stored) {
+    /** Alerts matched in one transaction. */
+    private static final int BATCH = 500;
+
+    private void processBatch(List<Long> ids) {
+        List<StoredAlert> alerts = store.alerts().findAll(ids).stream().filter(alert -> !alert.processed()).toList();
+        if (alerts.isEmpty()) {
+            return;
+        }
+        List<RunRecord> created = new ArrayList<>();
+        List<Runnable> afterCommit = new ArrayList<>();
+        store.jdbi().useTransaction(handle -> {
+            created.clear();
+            afterCommit.clear();
+            for (StoredAlert stored : alerts) {
+                process(handle, stored, created, afterCommit);
+            }
+        });
+        afterCommit.forEach(Runnable::run);
+        created.forEach(this::submit);
+    }
+
+    private void process(org.jdbi.v3.core.Handle handle, StoredAlert stored, List<RunRecord> created,
+                         List<Runnable> afterCommit) {
         Alert alert = stored.alert();
         List<Runbook> matched = runbooks.matching(alert);
-        List<RunRecord> created = new ArrayList<>();
         List<String> cancelled = new ArrayList<>();
         List<String> alreadyActive = new ArrayList<>();
-        store.jdbi().useTransaction(handle -> {
-            if (alert.status() == dev.quench.core.alert.AlertStatus.RESOLVED) {
-                cancelled.addAll(AlertLifecycle.cancelQueuedRuns(handle, alert, clock.instant()));
-            }
-            for (Runbook runbook : matched) {
-                if (alert.status() == dev.quench.core.alert.AlertStatus.FIRING) {
-                    java.util.Optional<String> activeRun = AlertLifecycle.activeRun(handle, runbook.name(), alert);
-                    if (activeRun.isPresent()) {
-                        alreadyActive.add(runbook.name() + " (run " + activeRun.get() + ")");
-                        continue;
-                    }
+        if (alert.status() == dev.quench.core.alert.AlertStatus.RESOLVED) {
+            cancelled.addAll(AlertLifecycle.cancelQueuedRuns(handle, alert, clock.instant()));
+        }
+        for (Runbook runbook : matched) {
+            if (alert.status() == dev.quench.core.alert.AlertStatus.FIRING) {
+                java.util.Optional<String> activeRun = AlertLifecycle.activeRun(handle, runbook.name(), alert);
+                if (activeRun.isPresent()) {
+                    alreadyActive.add(runbook.name() + " (run " + activeRun.get() + ")");
+                    continue;
                 }
-                RunRecord run = newRun(runbook, TriggerType.ALERT, describe(alert), stored.id(),
-                        Map.of(), false);
-                store.runs().insertQueued(handle, run);
-                created.add(run);
             }
-            store.alerts().markProcessed(handle, stored.id(), matched.size());
+            RunRecord run = newRun(runbook, TriggerType.ALERT, describe(alert), stored.id(), Map.of(), false);
+            store.runs().insertQueued(handle, run);
+            created.add(run);
+        }
+        store.alerts().markProcessed(handle, stored.id(), matched.size());
+        afterCommit.add(() -> {
+            if (!cancelled.isEmpty()) {
+                LOG.info("alert {} resolved: cancelled its queued run(s) {}", describe(alert), cancelled);
+            }
+            if (!alreadyActive.isEmpty()) {
+                LOG.info("alert {} fired again while {} still queued or running: no second run started",
+                        describe(alert), alreadyActive);
+            }
+            if (matched.isEmpty()) {
+                LOG.info("alert {} ({}) matched no runbook: counted as manual toil", describe(alert),
+                        alert.status().wireName());
+            }
         });
-        if (!cancelled.isEmpty()) {
-            LOG.info("alert {} resolved: cancelled its queued run(s) {}", describe(alert), cancelled);
-        }
-        if (!alreadyActive.isEmpty()) {
-            LOG.info("alert {} fired again while {} still queued or running: no second run started",
-                    describe(alert), alreadyActive);
-        }
-        if (matched.isEmpty()) {
-            LOG.info("alert {} ({}) matched no runbook: counted as manual toil", describe(alert), alert.status().wireName());
-        }
-        created.forEach(this::submit);
     }
 
     /**

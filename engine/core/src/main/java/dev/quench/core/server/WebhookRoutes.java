@@ -88,9 +88,17 @@ final class WebhookRoutes {
                     GenericMapping mapping = mapping(source).orElseThrow();
                     receive(context, source, body -> GenericPayload.parse(body, source, mapping));
                 });
-        router.get("/api/v1/ingest").handler(auth::checkApi).handler(context -> context.json(counters.toJson()
-                .put("pendingAlerts", dispatcher.pendingAlerts())
-                .put("maxPendingAlerts", gate.maxPendingAlerts())));
+        router.get("/api/v1/ingest").handler(auth::checkApi).handler(context ->
+                vertx.executeBlocking(() -> store.alerts().count(), false).onComplete(stored -> {
+                    if (stored.failed()) {
+                        HttpErrors.send(context, 503, "store unavailable", stored.cause().getMessage());
+                        return;
+                    }
+                    context.json(counters.toJson()
+                            .put("storedAlerts", stored.result())
+                            .put("pendingAlerts", dispatcher.pendingAlerts())
+                            .put("maxPendingAlerts", gate.maxPendingAlerts()));
+                }));
     }
 
     private Optional<GenericMapping> mapping(String source) {

@@ -114,6 +114,11 @@ public final class AlertRepository {
                 .one();
     }
 
+    /** How many alerts are stored, in all. */
+    public long count() {
+        return jdbi.withHandle(handle -> handle.createQuery("select count(*) from alert").mapTo(Long.class).one());
+    }
+
     /** Alerts recorded but not yet matched, oldest first (after a crash, these still need work). */
     public List<StoredAlert> unprocessed(int limit) {
         return jdbi.withHandle(handle -> handle.createQuery(
@@ -121,6 +126,15 @@ public final class AlertRepository {
                 .bind("limit", limit)
                 .map(AlertRepository::map)
                 .list());
+    }
+
+    /** The alerts with these ids that exist, in id order. */
+    public List<StoredAlert> findAll(List<Long> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return jdbi.withHandle(handle -> handle.createQuery("select * from alert where id in (<ids>) order by id")
+                .bindList("ids", ids).map(AlertRepository::map).list());
     }
 
     public Optional<StoredAlert> find(long id) {

@@ -33,7 +33,7 @@ public final class Store implements AutoCloseable {
     public static Store open(String jdbcUrl, String user, String password) {
         Objects.requireNonNull(jdbcUrl, "jdbcUrl");
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(jdbcUrl);
+        config.setJdbcUrl(durable(jdbcUrl));
         config.setUsername(user);
         config.setPassword(password);
         config.setMaximumPoolSize(10);
@@ -53,6 +53,17 @@ public final class Store implements AutoCloseable {
             throw new StoreException("cannot bring the store schema at " + jdbcUrl + " up to date: " + rootMessage(e), e);
         }
         return new Store(dataSource);
+    }
+
+    /**
+     * H2 writes commits to its file up to 500 ms later by default (WRITE_DELAY): a crash in that
+     * window loses alerts already answered 2xx. Quench answers only after the commit is written.
+     */
+    static String durable(String jdbcUrl) {
+        if (jdbcUrl.startsWith("jdbc:h2:file:") && !jdbcUrl.toUpperCase(java.util.Locale.ROOT).contains("WRITE_DELAY")) {
+            return jdbcUrl + ";WRITE_DELAY=0";
+        }
+        return jdbcUrl;
     }
 
     private static void migrate(DataSource dataSource) {

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Ingest benchmark: wrk posts realistic Alertmanager payloads (1 and 50 alerts per request) to a
+# bare Vert.x server (parse + 200: this machine's ceiling) and to `quench serve` with the embedded
+# store, then prints accepted alerts/s, p50/p99 and Quench's share of the bare figure, and checks
+# that the store holds every alert Quench accepted. Bounded: DURATION seconds per run (default 15).
+# Needs: wrk (apt-get install -y wrk), a JDK 21+ in JAVA_HOME, the project compiled by this script.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT="$PWD"
+DURATION="${DURATION:-15}"
+CONNECTIONS="${CONNECTIONS:-32}"
+JAVA="${JAVA_HOME:?set JAVA_HOME to a JDK 21+}/bin/java"
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
+WORK="$(mktemp -d /tmp/quench-ingest-bench.XXXXXX)"
+PIDS=()
+LOGS="${LOGS:-/tmp/quench-ingest-bench-logs}"
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  mkdir -p "$LOGS"; cp "$WORK"/*.log "$LOGS"/ 2>/dev/null || true; rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+./mvnw -q -B -pl engine/core -am compile dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt" >/dev/null
+CP="$ROOT/engine/core/target/classes:$(cat "$WORK/cp.txt")"
+
+wait_port() { for _ in $(seq 1 600); do (echo > "/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; echo "nothing listens on port $1 after 60 s; see the logs in $WORK" >&2; cat "$WORK"/*.log >&2; return 1; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+run_wrk() { # port alerts token -> RESULT line
+  RUN="$(date +%s%N)" ALERTS="$2" TOKEN="$3" wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s benchmarks/ingest/alertmanager.lua \
+    "http://127.0.0.1:$1" | grep '^RESULT'
+}
+field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
+
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(. /etc/os-release; echo "$PRETTY_NAME"), $("$JAVA" -version 2>&1 | head -1)"
+echo "wrk: 2 threads, $CONNECTIONS connections, ${DURATION}s per run, on loopback"
+
+BARE_PORT="$(free_port)"
+"$JAVA" -cp "$CP" benchmarks/ingest/BareServer.java "$BARE_PORT" > "$WORK/bare.log" 2>&1 &
+PIDS+=($!)
+wait_port "$BARE_PORT"
+run_wrk "$BARE_PORT" 1 "" > /dev/null   # warm-up
+declare -A BARE
+for alerts in 1 50; do
+  BARE[$alerts]="$(run_wrk "$BARE_PORT" "$alerts" "")"
+  echo "bare   alerts/request=$alerts ${BARE[$alerts]#RESULT }"
+done
+kill "${PIDS[0]}"; PIDS=()
+
+for alerts in 1 50; do
+  QUENCH_PORT="$(free_port)"
+  DATA="$WORK/data-$alerts"
+  mkdir -p "$WORK/runbooks"
+  printf 'data: %s\nrunbooks: %s\nserver: {host: 127.0.0.1, port: %s}\n' "$DATA" "$WORK/runbooks" "$QUENCH_PORT" > "$WORK/quench-$alerts.yaml"
+  "$JAVA" -cp "$CP" dev.quench.core.cli.QuenchMain serve --config "$WORK/quench-$alerts.yaml" > "$WORK/quench-$alerts.log" 2>&1 &
+  PIDS=($!)
+  wait_port "$QUENCH_PORT"
+  TOKEN="$(cat "$DATA/quench.token")"
+  DURATION=5 run_wrk "$QUENCH_PORT" "$alerts" "$TOKEN" > /dev/null   # warm-up (JIT)
+  sleep 2   # let the warm-up's last in-flight deliveries land before the first count
+  before="$(curl -s -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$QUENCH_PORT/api/v1/ingest")"
+  result="$(run_wrk "$QUENCH_PORT" "$alerts" "$TOKEN")"
+  sleep 2
+  after="$(curl -s -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$QUENCH_PORT/api/v1/ingest")"
+  echo "quench alerts/request=$alerts ${result#RESULT }"
+  bare_rate="$(field alerts_per_s "${BARE[$alerts]}")"
+  quench_rate="$(field alerts_per_s "$result")"
+  python3 - "$before" "$after" "$(field accepted_alerts "$result")" "$bare_rate" "$quench_rate" "$alerts" "$CONNECTIONS" <<'PY'
+import json, sys
+before, after = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+accepted_by_wrk, bare, quench, per_request, connections = int(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5]), int(sys.argv[6]), int(sys.argv[7])
+stored = after["storedAlerts"] - before["storedAlerts"]
+# The count and the counters are read one after the other: a delivery may land in between.
+answered = after["acceptedAlerts"] - before["acceptedAlerts"]
+print(f"       share of bare: {100 * quench / bare:.1f} %   stored={stored} answered_202={answered} "
+      f"seen_by_wrk={accepted_by_wrk} refused_503={after['refusedWhileFull'] - before['refusedWhileFull']}")
+# wrk stops with up to one request per connection in flight: those may be stored without wrk seeing the 202.
+lost = accepted_by_wrk > stored
+print("       nothing lost: " + ("NO — stored < accepted" if lost else
+      f"yes (stored == answered 202: {stored == answered}; in flight at wrk's stop: {stored - accepted_by_wrk} alerts, "
+      f"at most {connections * per_request})"))
+PY
+  kill "${PIDS[0]}"; wait "${PIDS[0]}" 2>/dev/null || true; PIDS=()
+done
