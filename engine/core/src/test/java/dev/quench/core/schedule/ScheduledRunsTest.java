@@ -141,8 +141,6 @@ class ScheduledRunsTest {
             // A broken edit keeps the last good schedule, and says so.
             Files.writeString(runbooks.resolve("vacuum.yaml"), "name: vacuum\ntriggers:\n  schedule: {cron: nope}\n");
             await().atMost(WAIT).until(() -> harness.getJson("/api/v1/runbooks").path("kept").toString().contains("vacuum"));
-            assertThat(harness.engine().schedules().sync())
-                    .isEqualTo(new RunbookScheduler.SyncReport(0, 0, 0, 1, 0));
             assertThat(schedule(harness, "vacuum").path("cron").asText()).isEqualTo(dailyCronAt(fireAt));
 
             Files.delete(runbooks.resolve("vacuum.yaml"));
