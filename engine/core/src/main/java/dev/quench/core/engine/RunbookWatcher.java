@@ -99,6 +99,16 @@ public final class RunbookWatcher implements AutoCloseable {
 
     @Override
     public void close() {
-        timer.shutdownNow();
+        // Let a reload in progress finish (it may be writing schedules): interrupting it mid-write
+        // would fail that write for nothing.
+        timer.shutdown();
+        try {
+            if (!timer.awaitTermination(30, TimeUnit.SECONDS)) {
+                timer.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            timer.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -56,14 +56,21 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * H2 writes commits to its file up to 500 ms later by default (WRITE_DELAY): a crash in that
-     * window loses alerts already answered 2xx. Quench answers only after the commit is written.
+     * Makes an embedded H2 file store safe to answer 202 from: each commit is written before the
+     * answer ({@code WRITE_DELAY=0}; H2's default 500 ms delay lost acknowledged alerts in the crash
+     * test), and the file is opened through H2's {@code retry:} file system, because with the plain
+     * file system one interrupted thread (a cancelled run, a scheduler shutting down) closes the
+     * file channel and leaves the whole database unusable until restart.
      */
     static String durable(String jdbcUrl) {
-        if (jdbcUrl.startsWith("jdbc:h2:file:") && !jdbcUrl.toUpperCase(java.util.Locale.ROOT).contains("WRITE_DELAY")) {
-            return jdbcUrl + ";WRITE_DELAY=0";
+        String url = jdbcUrl;
+        if (url.startsWith("jdbc:h2:file:")) {
+            url = "jdbc:h2:retry:" + url.substring("jdbc:h2:file:".length());
         }
-        return jdbcUrl;
+        if (url.startsWith("jdbc:h2:retry:") && !url.toUpperCase(java.util.Locale.ROOT).contains("WRITE_DELAY")) {
+            url = url + ";WRITE_DELAY=0";
+        }
+        return url;
     }
 
     private static void migrate(DataSource dataSource) {

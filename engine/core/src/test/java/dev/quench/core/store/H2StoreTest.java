@@ -23,6 +23,42 @@ class H2StoreTest extends StoreContract {
         store.close();
     }
 
+    @org.junit.jupiter.api.Test
+    void anInterruptedWriterDoesNotBreakTheStoreForEveryoneElse() throws Exception {
+        try (java.sql.Connection connection = store.dataSource().getConnection()) {
+            connection.createStatement().execute("create table scratch (id int auto_increment primary key, v varchar)");
+            connection.setAutoCommit(true);
+            Thread writer = Thread.currentThread();
+            Thread interrupter = Thread.ofPlatform().start(() -> {
+                for (int index = 0; index < 200; index++) {
+                    writer.interrupt();
+                    try {
+                        Thread.sleep(1);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+            for (int index = 0; index < 2000; index++) {
+                try (java.sql.Statement statement = connection.createStatement()) {
+                    statement.execute("insert into scratch (v) values ('x')");
+                } catch (java.sql.SQLException ignored) {
+                    // An interrupted write may fail; what matters is that the store survives it.
+                }
+            }
+            interrupter.join();
+            Thread.interrupted();
+        }
+        java.time.Instant now = java.time.Instant.now();
+
+        java.util.List<Long> created = store.alerts().record(java.util.List.of(new dev.quench.core.alert.Alert(
+                "alertmanager", "after", dev.quench.core.alert.AlertStatus.FIRING, java.util.Map.of("alertname", "B"),
+                java.util.Map.of(), now, null, "")), now);
+
+        org.assertj.core.api.Assertions.assertThat(created).hasSize(1);
+        org.assertj.core.api.Assertions.assertThat(store.alerts().find(created.get(0))).isPresent();
+    }
+
     @Override
     Store store() {
         return store;
