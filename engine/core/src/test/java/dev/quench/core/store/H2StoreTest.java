@@ -29,8 +29,9 @@ class H2StoreTest extends StoreContract {
             connection.createStatement().execute("create table scratch (id int auto_increment primary key, v varchar)");
             connection.setAutoCommit(true);
             Thread writer = Thread.currentThread();
+            java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
             Thread interrupter = Thread.ofPlatform().start(() -> {
-                for (int index = 0; index < 200; index++) {
+                for (int index = 0; index < 200 && writing.get(); index++) {
                     writer.interrupt();
                     try {
                         Thread.sleep(1);
@@ -46,7 +47,14 @@ class H2StoreTest extends StoreContract {
                     // An interrupted write may fail; what matters is that the store survives it.
                 }
             }
-            interrupter.join();
+            writing.set(false);
+            while (interrupter.isAlive()) {
+                try {
+                    interrupter.join(100);
+                } catch (InterruptedException ignored) {
+                    // The interrupter's last shot may land here; keep waiting for it to end.
+                }
+            }
             Thread.interrupted();
         }
         java.time.Instant now = java.time.Instant.now();
