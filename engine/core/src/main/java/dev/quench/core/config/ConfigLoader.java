@@ -1,6 +1,5 @@
 package dev.quench.core.config;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quench.core.util.Json;
@@ -33,15 +32,7 @@ public final class ConfigLoader {
         if (file == null) {
             return QuenchConfig.defaults(defaultDataDirectory);
         }
-        JsonNode root;
-        try {
-            root = Json.yaml().readTree(Files.readString(file));
-        } catch (JsonProcessingException e) {
-            throw new ConfigException(file + ":" + e.getLocation().getLineNr() + ":" + e.getLocation().getColumnNr()
-                    + ": " + e.getOriginalMessage(), e);
-        } catch (IOException e) {
-            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
-        }
+        JsonNode root = YamlFiles.readTree(file, "config file");
         if (root == null || root.isMissingNode() || root.isNull()) {
             root = Json.yaml().createObjectNode();
         }

@@ -1,12 +1,8 @@
 package dev.quench.core.config;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.quench.api.Inventory;
 import dev.quench.api.InventoryHost;
-import dev.quench.core.util.Json;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,15 +26,7 @@ public final class InventoryFile implements Inventory {
      * @throws ConfigException naming the file, the host and the problem
      */
     public static InventoryFile load(Path file) {
-        JsonNode root;
-        try {
-            root = Json.yaml().readTree(Files.readString(file));
-        } catch (JsonProcessingException e) {
-            throw new ConfigException(file + ":" + e.getLocation().getLineNr() + ":" + e.getLocation().getColumnNr()
-                    + ": " + e.getOriginalMessage(), e);
-        } catch (IOException e) {
-            throw new ConfigException("cannot read inventory " + file + ": " + e.getMessage(), e);
-        }
+        JsonNode root = YamlFiles.readTree(file, "inventory");
         Map<String, InventoryHost> hosts = new LinkedHashMap<>();
         if (root == null || !root.path("hosts").isObject()) {
             throw new ConfigException(file + ": an inventory needs a 'hosts:' mapping of host name to {address, port, user, identity, labels}");
