@@ -2,16 +2,13 @@ package dev.quench.core.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quench.core.testing.CapturedStdout;
 import dev.quench.core.testing.EngineHarness;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The {@code quench} commands as a user runs them: output and exit codes. */
@@ -20,23 +17,8 @@ class QuenchCliTest {
     @TempDir
     Path temp;
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private PrintStream originalOut;
-
-    @BeforeEach
-    void captureStdout() {
-        originalOut = System.out;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restoreStdout() {
-        System.setOut(originalOut);
-    }
-
-    private String output() {
-        return out.toString(StandardCharsets.UTF_8);
-    }
+    @RegisterExtension
+    final CapturedStdout stdout = new CapturedStdout();
 
     @Test
     void validateReportsFileLineAndColumnAndExits1() throws Exception {
@@ -56,15 +38,15 @@ class QuenchCliTest {
         int exit = QuenchMain.run("validate", runbooks.toString());
 
         assertThat(exit).isEqualTo(1);
-        assertThat(output()).contains(runbooks.resolve("bad.yaml") + ":5:").contains("regex");
+        assertThat(stdout.text()).contains(runbooks.resolve("bad.yaml") + ":5:").contains("regex");
     }
 
     @Test
     void validateAcceptsTheShippedRunbooks() {
         int exit = QuenchMain.run("validate", "../../runbooks");
 
-        assertThat(exit).as(output()).isZero();
-        assertThat(output()).contains("runbook(s) valid");
+        assertThat(exit).as(stdout.text()).isZero();
+        assertThat(stdout.text()).contains("runbook(s) valid");
     }
 
     @Test
@@ -95,16 +77,16 @@ class QuenchCliTest {
         }
 
         assertThat(QuenchMain.run("toil", "report", "--data", data.toString(), "--by", "team")).isZero();
-        assertThat(output()).contains("platform-team").containsPattern("platform-team\\s+2\\s+2\\s+0\\s+24\\s+0\\.4");
+        assertThat(stdout.text()).contains("platform-team").containsPattern("platform-team\\s+2\\s+2\\s+0\\s+24\\s+0\\.4");
 
-        out.reset();
+        stdout.reset();
         assertThat(QuenchMain.run("toil", "report", "--data", data.toString(), "--format", "csv")).isZero();
-        assertThat(output()).contains("runbook,runs,succeeded,failed,minutes_saved,hours_saved")
+        assertThat(stdout.text()).contains("runbook,runs,succeeded,failed,minutes_saved,hours_saved")
                 .contains("cache-flush,2,2,0,24,0.4");
 
-        out.reset();
+        stdout.reset();
         assertThat(QuenchMain.run("runs", "list", "--data", data.toString())).isZero();
-        assertThat(output()).contains("cache-flush").contains("succeeded");
+        assertThat(stdout.text()).contains("cache-flush").contains("succeeded");
     }
 
     @Test

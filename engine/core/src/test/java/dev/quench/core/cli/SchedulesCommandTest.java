@@ -2,15 +2,12 @@ package dev.quench.core.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quench.core.testing.CapturedStdout;
 import dev.quench.core.testing.EngineHarness;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code quench schedules} against a running engine and against its data directory. */
@@ -19,23 +16,8 @@ class SchedulesCommandTest {
     @TempDir
     Path temp;
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private PrintStream originalOut;
-
-    @BeforeEach
-    void captureStdout() {
-        originalOut = System.out;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restoreStdout() {
-        System.setOut(originalOut);
-    }
-
-    private String output() {
-        return out.toString(StandardCharsets.UTF_8);
-    }
+    @RegisterExtension
+    final CapturedStdout stdout = new CapturedStdout();
 
     @Test
     void showsEachScheduleWithItsNextFiresFromTheServerAndFromTheDataDirectory() throws Exception {
@@ -53,14 +35,14 @@ class SchedulesCommandTest {
         try (EngineHarness harness = EngineHarness.start(EngineHarness.config(data, runbooks))) {
             assertThat(QuenchMain.run("schedules", "--server", harness.uri("/").toString(),
                     "--token-file", data.resolve("quench.token").toString())).isZero();
-            assertThat(output()).containsPattern("RUNBOOK\\s+CRON\\s+TIMEZONE\\s+MISFIRE\\s+MISFIRES\\s+LAST\\s+NEXT FIRES")
+            assertThat(stdout.text()).containsPattern("RUNBOOK\\s+CRON\\s+TIMEZONE\\s+MISFIRE\\s+MISFIRES\\s+LAST\\s+NEXT FIRES")
                     .containsPattern("prune-logs\\s+0 30 3 \\* \\* \\?\\s+Europe/Berlin\\s+skip\\s+0\\s+-\\s+"
                             + "\\d{4}-\\d\\d-\\d\\dT0[12]:30:00Z, \\S+, \\S+");
         }
 
-        out.reset();
+        stdout.reset();
         assertThat(QuenchMain.run("schedules", "--data", data.toString(), "--format", "json")).isZero();
-        assertThat(output()).contains("\"runbook\" : \"prune-logs\"").contains("\"misfire\" : \"skip\"")
+        assertThat(stdout.text()).contains("\"runbook\" : \"prune-logs\"").contains("\"misfire\" : \"skip\"")
                 .contains("\"nextFires\" : [");
     }
 }

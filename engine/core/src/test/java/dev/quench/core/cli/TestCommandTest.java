@@ -2,14 +2,11 @@ package dev.quench.core.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import dev.quench.core.testing.CapturedStdout;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code quench test}: runbook tests pass and fail like a test runner's, with the differences spelled out. */
@@ -18,19 +15,8 @@ class TestCommandTest {
     @TempDir
     Path temp;
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private PrintStream originalOut;
-
-    @BeforeEach
-    void capture() {
-        originalOut = System.out;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setOut(originalOut);
-    }
+    @RegisterExtension
+    final CapturedStdout stdout = new CapturedStdout();
 
     private Path runbooks(String tests) throws Exception {
         Path runbooks = Files.createDirectories(temp.resolve("runbooks"));
@@ -86,7 +72,7 @@ class TestCommandTest {
 
         int exit = QuenchMain.run("test", runbooks.toString());
 
-        String report = out.toString(StandardCharsets.UTF_8);
+        String report = stdout.text();
         assertThat(report).contains("PASS an active service is left alone");
         assertThat(report).contains("FAIL a failed restart pages with the failed step")
                 .contains("steps.page.with.command: expected \"page clean\" but was \"page restart\"");
@@ -110,7 +96,7 @@ class TestCommandTest {
 
         assertThat(QuenchMain.run("test", runbooks.resolve("restart.test.yaml").toString())).isEqualTo(1);
 
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("""
+        assertThat(stdout.text()).contains("""
                   FAIL everything wrong""").contains("""
                        matches: expected [restart, other] but the alert matched [restart]
                        status: expected failed but the run succeeded
@@ -130,7 +116,7 @@ class TestCommandTest {
 
         assertThat(QuenchMain.run("test", runbooks.toString())).isEqualTo(1);
 
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("ERROR " + runbooks.resolve("restart.test.yaml")
+        assertThat(stdout.text()).contains("ERROR " + runbooks.resolve("restart.test.yaml")
                 + ": tests[1] 'typo': unknown field 'expcet' — did you mean 'expect'?");
     }
 }

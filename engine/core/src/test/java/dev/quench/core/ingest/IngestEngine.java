@@ -20,19 +20,9 @@ import java.util.Map;
  */
 final class IngestEngine implements AutoCloseable {
 
-    static final String RUNBOOK_DISK = """
-            name: echo-disk
-            owner: test-team
-            toil: {manualMinutes: 5}
-            triggers:
-              alert:
-                matchers: ['alertname="DiskSpaceLow"']
-            steps:
-              - id: say
-                uses: shell.exec
-                with:
-                  command: echo ${{ alert.labels.instance }}
-            """;
+    /** A one-step runbook that echoes the instance of any DiskSpaceLow alert. */
+    static final String RUNBOOK_DISK = new String(EngineHarness.resource("fixtures/runbooks/echo-disk.yaml"),
+            java.nio.charset.StandardCharsets.UTF_8);
 
     final EngineHarness harness;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

@@ -27,19 +27,7 @@ class AlertmanagerWebhookTest {
     @BeforeEach
     void start() throws Exception {
         Path runbooks = Files.createDirectories(temp.resolve("runbooks"));
-        Files.writeString(runbooks.resolve("echo.yaml"), """
-                name: echo-disk
-                owner: test-team
-                toil: {manualMinutes: 5}
-                triggers:
-                  alert:
-                    matchers: ['alertname="DiskSpaceLow"']
-                steps:
-                  - id: say
-                    uses: shell.exec
-                    with:
-                      command: echo ${{ alert.labels.instance }}
-                """);
+        Files.write(runbooks.resolve("echo.yaml"), resource("fixtures/runbooks/echo-disk.yaml"));
         harness = EngineHarness.start(EngineHarness.config(temp.resolve("data"), runbooks));
     }
 
