@@ -28,11 +28,13 @@ import java.util.Set;
  * @param maxErrors      fan out: failures tolerated before no new target starts, a count ({@code 3}) or a
  *                       percentage of the targets ({@code 10%}); null means 0, stop at the first failure
  * @param canary         fan out: how many first targets run alone before the rest; null means none
+ * @param jump           a jump host (bastion) to connect through: an inventory name or {@code [user@]host[:port]};
+ *                       one connection to it serves every target behind it in a run; null means direct
  */
 public record SshExecConfig(String host, Integer port, String user, String identity,
                             @ShellCommand String command, Boolean sudo, Duration connectTimeout,
                             List<String> hosts, String selector, Integer concurrency, String maxErrors,
-                            Integer canary) {
+                            Integer canary, String jump) {
 
     /** Targets at once when a fan-out step does not say. */
     public static final int DEFAULT_CONCURRENCY = 10;
@@ -79,12 +81,33 @@ public record SshExecConfig(String host, Integer port, String user, String ident
         if (connectTimeout != null && (connectTimeout.isNegative() || connectTimeout.isZero())) {
             throw new IllegalArgumentException("connectTimeout must be positive, got " + connectTimeout);
         }
+        if (jump != null && jump.isBlank()) {
+            jump = null;
+        }
+        if (jump != null) {
+            jump = jump.strip();
+            JumpSpec.parse(jump);
+        }
+    }
+
+    /** A step without a jump host. */
+    public SshExecConfig(String host, Integer port, String user, String identity, String command, Boolean sudo,
+                         Duration connectTimeout, List<String> hosts, String selector, Integer concurrency,
+                         String maxErrors, Integer canary) {
+        this(host, port, user, identity, command, sudo, connectTimeout, hosts, selector, concurrency, maxErrors,
+                canary, null);
     }
 
     /** A single-host step. */
     public SshExecConfig(String host, Integer port, String user, String identity, String command, Boolean sudo,
                          Duration connectTimeout) {
-        this(host, port, user, identity, command, sudo, connectTimeout, null, null, null, null, null);
+        this(host, port, user, identity, command, sudo, connectTimeout, null, null, null, null, null, null);
+    }
+
+    /** This step through a jump host. */
+    public SshExecConfig viaJump(String jumpHost) {
+        return new SshExecConfig(host, port, user, identity, command, sudo, connectTimeout, hosts, selector,
+                concurrency, maxErrors, canary, jumpHost);
     }
 
     /** A step with only the required parts, the rest taken from the inventory and settings. */
@@ -117,7 +140,8 @@ public record SshExecConfig(String host, Integer port, String user, String ident
 
     /** This step aimed at one of its fleet's hosts. */
     SshExecConfig forHost(String target) {
-        return new SshExecConfig(target, port, user, identity, command, sudo, connectTimeout);
+        return new SshExecConfig(target, port, user, identity, command, sudo, connectTimeout, null, null, null, null,
+                null, jump);
     }
 
     private static List<String> checkedHosts(List<String> hosts) {

@@ -73,21 +73,27 @@ public final class SshExecStep implements StepPlugin<SshExecConfig> {
     /** Runs {@code command} on one target over the run's shared connection to it. */
     private StepResult runOn(SshTarget target, String command, StepContext context, SshSettings currentSettings)
             throws StepFailedException {
-        SshConnection connection;
+        return RemoteCommand.run(connection(target, context, currentSettings).session(context), target, command,
+                context);
+    }
+
+    /** The run's shared connection to {@code target} (a jump host's too), created on first use. */
+    private SshConnection connection(SshTarget target, StepContext context, SshSettings currentSettings)
+            throws StepFailedException {
         try {
-            connection = context.resources().computeIfAbsent(target.connectionKey(), SshConnection.class,
+            return context.resources().computeIfAbsent(target.connectionKey(), SshConnection.class,
                     () -> open(target, currentSettings));
         } catch (StepFailedException | RuntimeException e) {
             throw e;
         } catch (Exception e) {
             throw new StepFailedException(target.display() + ": could not set up the SSH connection: " + e, e);
         }
-        return RemoteCommand.run(connection.session(context), target, command, context);
     }
 
     private SshConnection open(SshTarget target, SshSettings currentSettings) {
         SshConnection connection = new SshConnection(target, currentSettings.knownHostsFile(), pinnedHosts,
-                openConnections::remove);
+                openConnections::remove,
+                (jump, context) -> connection(jump, context, currentSettings).session(context));
         openConnections.add(connection);
         return connection;
     }
