@@ -118,6 +118,22 @@ class SshExecOpenSshIT {
     }
 
     @Test
+    void scriptIsUploadedRunWithQuotedArgumentsAndRemoved() throws Exception {
+        try (SshScriptStep script = new SshScriptStep()) {
+            script.start(TestPluginEnvironment.builder().settings("ssh", new SshSettings(knownHosts.toString(), null,
+                    server.clientKey.toString(), null, server.port(), null)).dataDirectory(directory.resolve("data")).build());
+
+            StepResult result = script.execute(StepTestContext.of(resources), SshScriptConfig.of("127.0.0.1",
+                    "echo \"$0\"; printf '[%s]' \"$@\"; echo; exit 5", List.of("a b", "it's", "$(id)")));
+
+            assertThat(result.exitCode()).isEqualTo(5);
+            List<String> lines = result.stdout().lines().toList();
+            assertThat(lines.get(1)).isEqualTo("[a b][it's][$(id)]");
+            assertThat(Path.of(lines.get(0))).as("the uploaded script, after the step").doesNotExist();
+        }
+    }
+
+    @Test
     void targetRefusingThroughAnOpenSshJumpHostIsNamed() throws Exception {
         int closedPort;
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
