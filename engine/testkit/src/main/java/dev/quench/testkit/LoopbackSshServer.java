@@ -5,7 +5,10 @@ import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
+import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.forward.StaticDecisionForwardingFilter;
+import org.apache.sshd.server.forward.TcpForwardingFilter;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -88,6 +91,21 @@ public final class LoopbackSshServer implements AutoCloseable {
         });
         server.start();
         return fixture;
+    }
+
+    /**
+     * Lets clients open {@code direct-tcpip} channels (what {@code ssh -J} and Quench's {@code jump:} use), so
+     * this server can stand in for a jump host; refused by default, as MINA SSHD does. Remote forwarding
+     * stays refused.
+     */
+    public LoopbackSshServer allowTcpForwarding() {
+        server.setForwardingFilter(new StaticDecisionForwardingFilter(false) {
+            @Override
+            public boolean canConnect(TcpForwardingFilter.Type type, SshdSocketAddress address, Session session) {
+                return true;
+            }
+        });
+        return this;
     }
 
     public int port() {

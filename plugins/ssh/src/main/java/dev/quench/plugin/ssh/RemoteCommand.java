@@ -43,6 +43,12 @@ final class RemoteCommand {
 
     static StepResult run(Session session, SshTarget target, String command, StepContext context)
             throws StepFailedException {
+        return run(session, target, command, new byte[0], context);
+    }
+
+    /** Runs {@code command} with {@code stdin} as its standard input (end-of-file after it). */
+    static StepResult run(Session session, SshTarget target, String command, byte[] stdin, StepContext context)
+            throws StepFailedException {
         String where = target.display() + ": ";
         OutputCapture stdout = new OutputCapture(context.output()::stdout, OUTPUT_CAP_BYTES);
         OutputCapture stderr = new OutputCapture(context.output()::stderr, OUTPUT_CAP_BYTES);
@@ -56,8 +62,8 @@ final class RemoteCommand {
         channel.setCommand(command.getBytes(StandardCharsets.UTF_8));
         channel.setOutputStream(stdout, true);
         channel.setErrStream(stderr, true);
-        // An empty stdin: the command sees end-of-file at once instead of waiting forever for input.
-        channel.setInputStream(new ByteArrayInputStream(new byte[0]));
+        // A fixed stdin (usually empty): the command sees end-of-file after it instead of waiting forever.
+        channel.setInputStream(new ByteArrayInputStream(stdin));
 
         Thread stepThread = Thread.currentThread();
         context.cancellation().onCancel(() -> LockSupport.unpark(stepThread));

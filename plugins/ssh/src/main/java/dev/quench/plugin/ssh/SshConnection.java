@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -30,16 +32,24 @@ final class SshConnection implements AutoCloseable {
     private final Path knownHosts;
     private final Optional<Path> pinnedHosts;
     private final Consumer<SshConnection> onClose;
+    private final JumpSessions jumpSessions;
     /** A lock rather than synchronized: connecting blocks on I/O, which would pin a virtual thread's carrier. */
     private final ReentrantLock connectLock = new ReentrantLock();
     private volatile Session session;
     private volatile boolean closed;
 
-    SshConnection(SshTarget target, Path knownHosts, Optional<Path> pinnedHosts, Consumer<SshConnection> onClose) {
+    /** Gives the run's shared, connected session to a jump host. */
+    interface JumpSessions {
+        Session session(SshTarget jump, StepContext context) throws StepFailedException;
+    }
+
+    SshConnection(SshTarget target, Path knownHosts, Optional<Path> pinnedHosts, Consumer<SshConnection> onClose,
+                  JumpSessions jumpSessions) {
         this.target = target;
         this.knownHosts = knownHosts;
         this.pinnedHosts = pinnedHosts;
         this.onClose = onClose;
+        this.jumpSessions = jumpSessions;
     }
 
     /** A connected, authenticated session; connects within the connect timeout and the step's deadline. */
@@ -85,15 +95,38 @@ final class SshConnection implements AutoCloseable {
         created.setConfig("StrictHostKeyChecking", "yes");
         created.setConfig("PreferredAuthentications", "publickey");
         created.setDaemonThread(true);
+        Optional<JumpProxy> proxy = Optional.empty();
+        if (target.jump().isPresent()) {
+            SshTarget jump = target.jump().get();
+            Session jumpSession;
+            try {
+                jumpSession = jumpSessions.session(jump, context);
+            } catch (StepFailedException e) {
+                throw new StepFailedException(target.display() + ": cannot reach the jump host, so Quench did not "
+                        + "connect to " + target.name() + ". Jump host " + e.getMessage(), e);
+            }
+            proxy = Optional.of(new JumpProxy(jumpSession));
+            created.setProxy(proxy.get());
+        }
 
         context.output().info("connecting to " + target.display() + " as " + target.user());
         // Cancelling while connecting aborts the handshake; once connected, the session belongs to the run.
         AtomicBoolean connecting = new AtomicBoolean(true);
+        AtomicBoolean timedOut = new AtomicBoolean();
         context.cancellation().onCancel(() -> {
             if (connecting.get()) {
                 created.disconnect();
             }
         });
+        if (proxy.isPresent()) {
+            // Through a jump host there is no socket whose read timeout could end a stalled handshake.
+            CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+                if (connecting.get()) {
+                    timedOut.set(true);
+                    created.disconnect();
+                }
+            });
+        }
         try {
             created.connect((int) Math.max(1, timeout.toMillis()));
             created.setServerAliveInterval(SERVER_ALIVE_INTERVAL_MILLIS);
@@ -103,6 +136,10 @@ final class SshConnection implements AutoCloseable {
             if (context.cancellation().isCancelled()) {
                 throw new StepFailedException(target.display() + ": connecting was abandoned: "
                         + context.cancellation().reason(), e);
+            }
+            if (proxy.isPresent()) {
+                throw SshErrors.connectThroughJumpFailed(target, e, verifier, timeout, proxy.get().openFailure(),
+                        timedOut.get());
             }
             throw SshErrors.connectFailed(target, e, verifier, timeout);
         } finally {

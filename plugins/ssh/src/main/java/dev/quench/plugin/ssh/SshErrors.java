@@ -69,6 +69,31 @@ final class SshErrors {
         return new StepFailedException(where + "cannot connect: " + message, failure);
     }
 
+    /**
+     * Explains a failed connect or login to a target behind a jump host: the jump host could not open
+     * the connection onwards, or the target itself refused (host key, login) through the tunnel.
+     */
+    static StepFailedException connectThroughJumpFailed(SshTarget target, JSchException failure,
+                                                         HostKeyVerifier verifier, Duration connectTimeout,
+                                                         Optional<JSchException> openFailure, boolean timedOut) {
+        SshTarget jump = target.jump().orElseThrow();
+        String where = target.display() + ": ";
+        if (openFailure.isPresent()) {
+            return new StepFailedException(where + "the jump host " + jump.display() + " could not open a connection "
+                    + "to " + target.hostAndPort() + " (" + openFailure.get().getMessage() + "). Is sshd running on "
+                    + target.name() + ", is " + target.address() + " the address the jump host reaches it by, and does "
+                    + "the jump host's sshd allow TCP forwarding (AllowTcpForwarding yes, or PermitOpen)? The command "
+                    + "was not run.", failure);
+        }
+        if (timedOut && verifier.rejection().isEmpty()) {
+            return new StepFailedException(where + "connect through the jump host " + jump.display()
+                    + " timed out after " + Durations.describe(connectTimeout) + " (connectTimeout, or what was left "
+                    + "of the step's timeout): " + target.hostAndPort() + " did not complete the SSH handshake. "
+                    + "The command was not run.", failure);
+        }
+        return connectFailed(target, failure, verifier, connectTimeout);
+    }
+
     private static String hostKeyMessage(SshTarget target, HostKeyRejection rejection) {
         String key = rejection.keyType() + " key " + rejection.fingerprint();
         String portOption = target.port() == SshTarget.DEFAULT_PORT ? "" : "-p " + target.port() + " ";

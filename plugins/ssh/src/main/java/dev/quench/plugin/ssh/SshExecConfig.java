@@ -5,6 +5,10 @@ import dev.quench.api.ShellCommand;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.Optional;
 import java.util.Set;
 
@@ -28,11 +32,17 @@ import java.util.Set;
  * @param maxErrors      fan out: failures tolerated before no new target starts, a count ({@code 3}) or a
  *                       percentage of the targets ({@code 10%}); null means 0, stop at the first failure
  * @param canary         fan out: how many first targets run alone before the rest; null means none
+ * @param jump           a jump host (bastion) to connect through: an inventory name or {@code [user@]host[:port]};
+ *                       one connection to it serves every target behind it in a run; null means direct
+ * @param env            environment variables for the command, exported before it runs (inside sudo's shell
+ *                       with sudo); values are shell-quoted, names must be shell names; null means none
  */
 public record SshExecConfig(String host, Integer port, String user, String identity,
                             @ShellCommand String command, Boolean sudo, Duration connectTimeout,
                             List<String> hosts, String selector, Integer concurrency, String maxErrors,
-                            Integer canary) {
+                            Integer canary, String jump, Map<String, String> env) {
+
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     /** Targets at once when a fan-out step does not say. */
     public static final int DEFAULT_CONCURRENCY = 10;
@@ -79,12 +89,48 @@ public record SshExecConfig(String host, Integer port, String user, String ident
         if (connectTimeout != null && (connectTimeout.isNegative() || connectTimeout.isZero())) {
             throw new IllegalArgumentException("connectTimeout must be positive, got " + connectTimeout);
         }
+        if (jump != null && jump.isBlank()) {
+            jump = null;
+        }
+        if (jump != null) {
+            jump = jump.strip();
+            JumpSpec.parse(jump);
+        }
+        env = env == null ? Map.of() : checkedEnv(env);
+    }
+
+    /** A step without environment variables. */
+    public SshExecConfig(String host, Integer port, String user, String identity, String command, Boolean sudo,
+                         Duration connectTimeout, List<String> hosts, String selector, Integer concurrency,
+                         String maxErrors, Integer canary, String jump) {
+        this(host, port, user, identity, command, sudo, connectTimeout, hosts, selector, concurrency, maxErrors,
+                canary, jump, null);
+    }
+
+    /** A step without a jump host. */
+    public SshExecConfig(String host, Integer port, String user, String identity, String command, Boolean sudo,
+                         Duration connectTimeout, List<String> hosts, String selector, Integer concurrency,
+                         String maxErrors, Integer canary) {
+        this(host, port, user, identity, command, sudo, connectTimeout, hosts, selector, concurrency, maxErrors,
+                canary, null);
     }
 
     /** A single-host step. */
     public SshExecConfig(String host, Integer port, String user, String identity, String command, Boolean sudo,
                          Duration connectTimeout) {
-        this(host, port, user, identity, command, sudo, connectTimeout, null, null, null, null, null);
+        this(host, port, user, identity, command, sudo, connectTimeout, null, null, null, null, null, null, null);
+    }
+
+    /** This step through a jump host. */
+    public SshExecConfig viaJump(String jumpHost) {
+        return new SshExecConfig(host, port, user, identity, command, sudo, connectTimeout, hosts, selector,
+                concurrency, maxErrors, canary, jumpHost, env);
+    }
+
+    /** This step running {@code otherCommand} instead, everything else (targets, sudo, env, jump) the same. */
+    SshExecConfig withCommand(String otherCommand) {
+        return new SshExecConfig(host, port, user, identity, otherCommand, sudo, connectTimeout, hosts, selector,
+                concurrency, maxErrors, canary, jump, env);
     }
 
     /** A step with only the required parts, the rest taken from the inventory and settings. */
@@ -117,7 +163,8 @@ public record SshExecConfig(String host, Integer port, String user, String ident
 
     /** This step aimed at one of its fleet's hosts. */
     SshExecConfig forHost(String target) {
-        return new SshExecConfig(target, port, user, identity, command, sudo, connectTimeout);
+        return new SshExecConfig(target, port, user, identity, command, sudo, connectTimeout, null, null, null, null,
+                null, jump, env);
     }
 
     private static List<String> checkedHosts(List<String> hosts) {
@@ -148,7 +195,23 @@ public record SshExecConfig(String host, Integer port, String user, String ident
      * {@code -n} makes sudo fail at once instead of waiting for a password nobody will type.
      */
     public String remoteCommand() {
-        return useSudo() ? "sudo -n -- sh -c " + singleQuoted(command) : command;
+        String withEnv = env.isEmpty() ? command : new TreeMap<>(env).entrySet().stream()
+                .map(entry -> entry.getKey() + "=" + singleQuoted(entry.getValue()))
+                .collect(Collectors.joining(" ", "export ", "; ")) + command;
+        return useSudo() ? "sudo -n -- sh -c " + singleQuoted(withEnv) : withEnv;
+    }
+
+    private static Map<String, String> checkedEnv(Map<String, String> env) {
+        for (Map.Entry<String, String> entry : env.entrySet()) {
+            if (entry.getKey() == null || !ENV_NAME.matcher(entry.getKey()).matches()) {
+                throw new IllegalArgumentException("env name '" + entry.getKey() + "' is not a shell variable name: "
+                        + "use letters, digits and _, not starting with a digit");
+            }
+            if (entry.getValue() == null) {
+                throw new IllegalArgumentException("env " + entry.getKey() + " has no value: give one, or \"\" for empty");
+            }
+        }
+        return Map.copyOf(env);
     }
 
     /** {@code value} as one POSIX shell word: single quotes, each {@code '} written as {@code '\''}. */

@@ -38,14 +38,14 @@ final class SshFanOut {
     }
 
     static StepResult run(StepContext context, SshExecConfig config, Inventory inventory, SshSettings settings,
-                          TargetRunner runner) throws StepFailedException {
+                          String workPlan, TargetRunner runner) throws StepFailedException {
         List<String> hosts = targets(config, inventory);
         FleetRollout rollout = new FleetRollout(config.concurrencyOrDefault(), config.canaryOrNone(),
                 config.errorBudget());
         String plan = hosts.size() + " targets (concurrency " + rollout.concurrency() + ", maxErrors "
                 + rollout.budget() + ", canary " + rollout.canary() + ")";
         if (context.dryRun()) {
-            context.output().info("dry run: would run on " + plan + ": " + config.remoteCommand() + "; targets: "
+            context.output().info("dry run: would run on " + plan + ": " + workPlan + "; targets: "
                     + String.join(", ", hosts));
             return StepResult.succeeded("");
         }

@@ -21,9 +21,10 @@ import java.util.Optional;
  * @param identities     private key files to offer, in order
  * @param identitySource where the identities came from, for error messages ("the step's identity")
  * @param connectTimeout how long connecting may take
+ * @param jump           the jump host (bastion) the connection goes through, if any
  */
 record SshTarget(String name, String address, int port, String user, List<Path> identities,
-                 String identitySource, Duration connectTimeout) {
+                 String identitySource, Duration connectTimeout, Optional<SshTarget> jump) {
 
     static final int DEFAULT_PORT = 22;
 
@@ -37,22 +38,44 @@ record SshTarget(String name, String address, int port, String user, List<Path> 
         identities = List.copyOf(identities);
         Objects.requireNonNull(identitySource, "identitySource");
         Objects.requireNonNull(connectTimeout, "connectTimeout");
+        Objects.requireNonNull(jump, "jump");
     }
 
     /** Resolves a step's target. Never fails: missing key files are reported when connecting. */
     static SshTarget resolve(SshExecConfig config, Inventory inventory, SshSettings settings) {
-        Optional<InventoryHost> host = inventory.find(config.host());
-        String address = host.map(InventoryHost::address).orElse(config.host());
-        int port = firstNonNull(config.port(), host.flatMap(InventoryHost::portIfSet).orElse(null),
+        Optional<SshTarget> jump = Optional.ofNullable(config.jump())
+                .map(spec -> resolveJump(spec, config.connectTimeout(), inventory, settings));
+        return resolve(config.host(), config.port(), config.user(), config.identity(), config.connectTimeout(), jump,
+                inventory, settings);
+    }
+
+    /**
+     * Resolves a jump host given as an inventory name ({@code bastion}) or {@code [user@]host[:port]}
+     * ({@code ops@10.0.0.1:2222}, {@code [fd00::1]:22}); parts given in the spec win over the inventory's.
+     * The jump host is a target like any other: its key is verified the same way, its login uses the
+     * inventory's, then the {@code ssh:} settings', then the default identity.
+     */
+    static SshTarget resolveJump(String spec, Duration connectTimeout, Inventory inventory, SshSettings settings) {
+        JumpSpec parsed = JumpSpec.parse(spec);
+        return resolve(parsed.host(), parsed.port(), parsed.user(), null, connectTimeout, Optional.empty(), inventory,
+                settings);
+    }
+
+    private static SshTarget resolve(String name, Integer stepPort, String stepUser, String stepIdentity,
+                                     Duration stepConnectTimeout, Optional<SshTarget> jump, Inventory inventory,
+                                     SshSettings settings) {
+        Optional<InventoryHost> host = inventory.find(name);
+        String address = host.map(InventoryHost::address).orElse(name);
+        int port = firstNonNull(stepPort, host.flatMap(InventoryHost::portIfSet).orElse(null),
                 settings.port(), DEFAULT_PORT);
-        String user = firstNonNull(config.user(), host.flatMap(InventoryHost::userIfSet).orElse(null),
+        String user = firstNonNull(stepUser, host.flatMap(InventoryHost::userIfSet).orElse(null),
                 settings.user(), System.getProperty("user.name"));
-        Duration connectTimeout = config.connectTimeout() != null ? config.connectTimeout() : settings.connectTimeout();
+        Duration connectTimeout = stepConnectTimeout != null ? stepConnectTimeout : settings.connectTimeout();
 
         List<Path> identities;
         String identitySource;
-        if (config.identity() != null) {
-            identities = List.of(HomePaths.expand(config.identity()));
+        if (stepIdentity != null) {
+            identities = List.of(HomePaths.expand(stepIdentity));
             identitySource = "the step's identity";
         } else if (host.flatMap(InventoryHost::identityIfSet).isPresent()) {
             identities = List.of(HomePaths.expand(host.get().identity()));
@@ -65,12 +88,12 @@ record SshTarget(String name, String address, int port, String user, List<Path> 
             identities = DEFAULT_IDENTITIES.stream().map(sshDirectory::resolve).filter(Files::exists).toList();
             identitySource = "the default keys (" + sshDirectory + "/" + String.join(", ", DEFAULT_IDENTITIES) + ")";
         }
-        return new SshTarget(config.host(), address, port, user, identities, identitySource, connectTimeout);
+        return new SshTarget(name, address, port, user, identities, identitySource, connectTimeout, jump);
     }
 
-    /** {@code web-7 (10.0.0.7:22)}: how every message names the host. */
+    /** {@code web-7 (10.0.0.7:22)}, or {@code web-7 (10.0.0.7:22 via bastion)}: how every message names the host. */
     String display() {
-        return name + " (" + hostAndPort() + ")";
+        return name + " (" + hostAndPort() + jump.map(hop -> " via " + hop.name()).orElse("") + ")";
     }
 
     /** {@code 10.0.0.7:22}, or {@code [::1]:22} for an IPv6 address. */
@@ -85,7 +108,8 @@ record SshTarget(String name, String address, int port, String user, List<Path> 
 
     /** Key of the shared connection in the run's resources: same endpoint, user and keys share one session. */
     String connectionKey() {
-        return "ssh.exec:" + user + "@" + hostAndPort() + " " + identities;
+        return "ssh.exec:" + user + "@" + hostAndPort() + " " + identities
+                + jump.map(hop -> " via " + hop.connectionKey()).orElse("");
     }
 
     @SafeVarargs

@@ -103,6 +103,53 @@ class SshExecOpenSshIT {
     }
 
     @Test
+    void jumpHostConnectionIsMadeOnceAndCarriesEveryStep() throws Exception {
+        long before = server.acceptedLogins();
+        // sshd is its own bastion here: the second login arrives through its direct-tcpip channel.
+        SshExecConfig viaJump = SshExecConfig.of("127.0.0.1", "echo through; echo $SSH_CONNECTION").viaJump("127.0.0.1");
+
+        for (int index = 0; index < 3; index++) {
+            StepResult result = step.execute(StepTestContext.of(resources), viaJump);
+            assertThat(result.status()).isEqualTo(StepStatus.SUCCEEDED);
+            assertThat(result.stdout()).startsWith("through\n127.0.0.1 ");
+        }
+
+        assertThat(server.acceptedLogins() - before).as("one login on the jump host, one on the target").isEqualTo(2);
+    }
+
+    @Test
+    void scriptIsUploadedRunWithQuotedArgumentsAndRemoved() throws Exception {
+        try (SshScriptStep script = new SshScriptStep()) {
+            script.start(TestPluginEnvironment.builder().settings("ssh", new SshSettings(knownHosts.toString(), null,
+                    server.clientKey.toString(), null, server.port(), null)).dataDirectory(directory.resolve("data")).build());
+
+            StepResult result = script.execute(StepTestContext.of(resources), SshScriptConfig.of("127.0.0.1",
+                    "echo \"$0\"; printf '[%s]' \"$@\"; echo; exit 5", List.of("a b", "it's", "$(id)")));
+
+            assertThat(result.exitCode()).isEqualTo(5);
+            List<String> lines = result.stdout().lines().toList();
+            assertThat(lines.get(1)).isEqualTo("[a b][it's][$(id)]");
+            assertThat(Path.of(lines.get(0))).as("the uploaded script, after the step").doesNotExist();
+        }
+    }
+
+    @Test
+    void targetRefusingThroughAnOpenSshJumpHostIsNamed() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        SshExecConfig config = new SshExecConfig("127.0.0.1", closedPort, null, null, "true", null, null)
+                .viaJump("127.0.0.1:" + server.port());
+
+        assertThatThrownBy(() -> step.execute(StepTestContext.of(resources), config))
+                .isInstanceOf(StepFailedException.class)
+                .hasMessageStartingWith("127.0.0.1 (127.0.0.1:" + closedPort + " via 127.0.0.1): the jump host "
+                        + "127.0.0.1 (127.0.0.1:" + server.port() + ") could not open a connection to 127.0.0.1:"
+                        + closedPort);
+    }
+
+    @Test
     void unknownHostKeyFingerprintIsTheOneSshKeygenPrints() throws Exception {
         Files.writeString(knownHosts, "");
         String expected = OpenSshServer.run("/usr/bin/ssh-keygen", "-l", "-E", "sha256", "-f", server.hostKey + ".pub")

@@ -146,6 +146,17 @@ class SshExecStepTest {
         assertThat(runLocally(unwrapped)).isEqualTo(runLocally(command)).isEqualTo("$done\n");
     }
 
+    @Test
+    void envIsExportedQuotedAndInsideSudosShell() throws Exception {
+        SshExecConfig config = new SshExecConfig("127.0.0.1", server.port(), null, null, "echo \"$GREETING|$EMPTY\"",
+                null, null, null, null, null, null, null, null, Map.of("GREETING", "it's $HOME", "EMPTY", ""));
+
+        assertThat(run(config).stdout()).isEqualTo("it's $HOME|\n");
+        SshExecConfig withSudo = new SshExecConfig("127.0.0.1", server.port(), null, null, "env", true, null, null,
+                null, null, null, null, null, Map.of("A", "1"));
+        assertThat(withSudo.remoteCommand()).isEqualTo("sudo -n -- sh -c 'export A='\\''1'\\''; env'");
+    }
+
     private static String runLocally(String command) throws Exception {
         Process process = new ProcessBuilder("/bin/sh", "-c", command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

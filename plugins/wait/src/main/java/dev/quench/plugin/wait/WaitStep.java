@@ -69,7 +69,10 @@ public final class WaitStep implements StepPlugin<WaitConfig> {
         String last = "no check ran";
         for (int checks = 1; ; checks++) {
             CheckOutcome outcome = config.http() != null ? checkHttp(config, end) : checkCommand(config.command(), end);
-            last = outcome.description();
+            // A check the deadline cut short says less than the answer before it (a slow machine, not the service).
+            if (!outcome.cutShortByDeadline() || checks == 1) {
+                last = outcome.description();
+            }
             String took = describe(Duration.between(started, Instant.now()));
             if (outcome.passed()) {
                 String passed = what + " passed after " + checks + (checks == 1 ? " check" : " checks") + " in "
@@ -129,7 +132,8 @@ public final class WaitStep implements StepPlugin<WaitConfig> {
         } catch (ConnectException e) {
             return new CheckOutcome(false, "connection refused by " + request.uri().getAuthority());
         } catch (java.net.http.HttpTimeoutException e) {
-            return new CheckOutcome(false, "no answer within " + describe(request.timeout().orElseThrow()));
+            Duration given = request.timeout().orElseThrow();
+            return new CheckOutcome(false, "no answer within " + describe(given), given.compareTo(CHECK_TIMEOUT) < 0);
         } catch (IOException e) {
             return new CheckOutcome(false, "request failed: " + e);
         } catch (InterruptedException e) {
@@ -208,7 +212,11 @@ public final class WaitStep implements StepPlugin<WaitConfig> {
         return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
     }
 
-    private record CheckOutcome(boolean passed, String description) {
+    /** @param cutShortByDeadline the check got less time than usual because the deadline was near, and ran out */
+    private record CheckOutcome(boolean passed, String description, boolean cutShortByDeadline) {
+        CheckOutcome(boolean passed, String description) {
+            this(passed, description, false);
+        }
     }
 
     /** Sleeps that end early when the step is cancelled or its thread interrupted. */

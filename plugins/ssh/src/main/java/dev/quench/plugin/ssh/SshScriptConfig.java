@@ -1,0 +1,75 @@
+package dev.quench.plugin.ssh;
+
+import dev.quench.api.ShellCommand;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The {@code with:} block of an {@code ssh.script} step: a script ({@code script:} text or a local
+ * {@code file:}) uploaded to the host and run by {@code interpreter} with {@code args}. Where it runs
+ * (host, fleet, jump host), as whom, with sudo and env, is given exactly as for {@code ssh.exec}
+ * ({@link SshExecConfig}).
+ *
+ * @param script      the script text; {@code ${{ }}} values in it are shell-quoted as in ssh.exec commands
+ * @param file        a script file on the Quench host instead (absolute, or relative to Quench's working directory)
+ * @param args        arguments, each passed as one word exactly as given (Quench quotes them); null means none
+ * @param interpreter the program that runs the script, with its options ({@code /bin/bash -e},
+ *                    {@code /usr/bin/env python3}); null means {@value #DEFAULT_INTERPRETER}
+ */
+public record SshScriptConfig(String host, Integer port, String user, String identity,
+                              @ShellCommand String script, String file, List<String> args, String interpreter,
+                              Boolean sudo, Map<String, String> env, Duration connectTimeout,
+                              List<String> hosts, String selector, Integer concurrency, String maxErrors,
+                              Integer canary, String jump) {
+
+    /** The interpreter when the step does not name one. */
+    public static final String DEFAULT_INTERPRETER = "/bin/sh";
+
+    public SshScriptConfig {
+        boolean hasScript = script != null && !script.isBlank();
+        boolean hasFile = file != null && !file.isBlank();
+        if (hasScript == hasFile) {
+            throw new IllegalArgumentException(hasScript
+                    ? "give only one of script and file"
+                    : "script is required: the script text (or file: a script file on the Quench host)");
+        }
+        file = hasFile ? file.strip() : null;
+        script = hasScript ? script : null;
+        args = args == null ? List.of() : List.copyOf(args.stream().map(arg -> {
+            if (arg == null) {
+                throw new IllegalArgumentException("args has an empty entry: write \"\" for an empty argument");
+            }
+            return arg;
+        }).toList());
+        interpreter = interpreter == null || interpreter.isBlank() ? DEFAULT_INTERPRETER : interpreter.strip();
+        // Checks the placement fields (host, hosts, selector, fan-out limits, jump, env) the way ssh.exec does.
+        // (The parameters, not the fields: a compact constructor assigns the fields only after its body.)
+        new SshExecConfig(host, port, user, identity, "true", sudo, connectTimeout, hosts, selector, concurrency,
+                maxErrors, canary, jump, env);
+    }
+
+    /** A script on one host, the rest taken from the inventory and settings. */
+    public static SshScriptConfig of(String host, String script, List<String> args) {
+        return new SshScriptConfig(host, null, null, null, script, null, args, null, null, null, null, null, null,
+                null, null, null, null);
+    }
+
+    /** The same placement as an {@code ssh.exec} step running {@code command}. */
+    SshExecConfig execConfig(String command) {
+        return new SshExecConfig(host, port, user, identity, command, sudo, connectTimeout, hosts, selector,
+                concurrency, maxErrors, canary, jump, env);
+    }
+
+    /** The interpreter and the arguments after the script's path, each word shell-quoted. */
+    String invocation(String scriptPath) {
+        String program = Arrays.stream(interpreter.split("\\s+")).map(SshExecConfig::singleQuoted)
+                .collect(Collectors.joining(" "));
+        String quotedArgs = args.stream().map(SshExecConfig::singleQuoted).map(arg -> " " + arg)
+                .collect(Collectors.joining());
+        return program + " " + scriptPath + quotedArgs;
+    }
+}
