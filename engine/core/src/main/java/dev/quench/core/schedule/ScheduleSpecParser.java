@@ -46,8 +46,32 @@ public final class ScheduleSpecParser {
     public record Result(Optional<ScheduleSpec> spec, List<Problem> problems) {
     }
 
-    /** Parses the plain value of {@code triggers.schedule} (a map from the YAML). */
+    /** Results by the written schedule: 10,000 runbooks usually write a few hundred different ones. */
+    private static final Map<Map<?, ?>, Result> RESULTS = new ConcurrentHashMap<>();
+    private static final int RESULTS_MAX = 50_000;
+
+    /**
+     * Parses the plain value of {@code triggers.schedule} (a map from the YAML). Remembers results,
+     * since loading checks each schedule and every sync reads it again.
+     */
     public static Result parse(Object raw) {
+        if (!(raw instanceof Map<?, ?> fields)) {
+            return parseUncached(raw);
+        }
+        Result known = RESULTS.get(fields);
+        if (known != null) {
+            return known;
+        }
+        Result result = parseUncached(fields);
+        if (RESULTS.size() >= RESULTS_MAX) {
+            RESULTS.clear();
+        }
+        // A copy as the key: the caller's map must not change the cache if it is changed later.
+        RESULTS.put(new java.util.LinkedHashMap<>(fields), result);
+        return result;
+    }
+
+    private static Result parseUncached(Object raw) {
         List<Problem> problems = new ArrayList<>();
         if (!(raw instanceof Map<?, ?> fields)) {
             problems.add(new Problem("", "triggers.schedule must be a mapping, like cron: \"0 30 3 * * ?\""));
@@ -67,7 +91,7 @@ public final class ScheduleSpecParser {
         Duration jitter = checkJitter(fields.get("jitter"), problems);
         MisfirePolicy misfire = checkMisfire(fields.get("misfire"), problems);
         if (!problems.isEmpty()) {
-            return new Result(Optional.empty(), problems);
+            return new Result(Optional.empty(), List.copyOf(problems));
         }
         return new Result(Optional.of(new ScheduleSpec(cron, zone, jitter, misfire, allowOverlap, allowSubMinute)),
                 List.of());

@@ -83,9 +83,11 @@ public final class ScheduleBenchmark {
         System.gc();
         long heapBefore = usedHeap();
         long startNanos = System.nanoTime();
+        long startCpuNanos = processCpuNanos();
         // The start-up that counts: a cold JVM on a store that holds the schedules, as on every restart.
         try (Engine engine = Engine.start(config)) {
             Duration startup = Duration.ofNanos(System.nanoTime() - startNanos);
+            Duration startupCpu = Duration.ofNanos(processCpuNanos() - startCpuNanos);
             System.gc();
             long heapAfter = usedHeap();
             if (Instant.now().isAfter(burst)) {
@@ -112,6 +114,8 @@ public final class ScheduleBenchmark {
             System.out.printf("schedules loaded:        %d (%d firing in the same second)%n", schedules, firing);
             System.out.printf("engine start-up:         %d ms (restart: store holds the schedules; load runbooks, "
                     + "sync, start)%n", startup.toMillis());
+            System.out.printf("  CPU time of that start: %d ms over all threads (wall time on a busy machine "
+                    + "is longer; on an idle one about this divided by the cores used)%n", startupCpu.toMillis());
             System.out.printf("  first start:           %d ms (empty store: every group and membership written)%n",
                     firstStartMillis);
             System.out.printf("  runbook load (warm):   %d ms; unchanged re-sync: %d ms%n", reload.toMillis(),
@@ -124,6 +128,8 @@ public final class ScheduleBenchmark {
                 System.out.printf("  of which Quartz (scheduled to fired) p50 / p99: %d / %d ms%n",
                         percentile(quartzSorted, 50), percentile(quartzSorted, 99));
             }
+            System.out.printf("load average (1 min) at the end: %.1f — figures taken on a busy machine are "
+                    + "upper bounds%n", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             System.out.printf("machine: %d cores, %d MiB max heap, %s %s, %s%n",
                     Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
                     System.getProperty("os.name"), System.getProperty("os.version"),
@@ -134,6 +140,11 @@ public final class ScheduleBenchmark {
                 files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
             }
         }
+    }
+
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : 0;
     }
 
     private static long usedHeap() {
