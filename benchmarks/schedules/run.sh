@@ -9,7 +9,10 @@ cd "$(dirname "$0")/../.."
 JAVA="${JAVA_HOME:?set JAVA_HOME to a JDK 21+}/bin/java"
 CP_FILE="$(mktemp /tmp/quench-schedule-cp.XXXXXX)"
 trap 'rm -f "$CP_FILE"' EXIT
-./mvnw -q -B -pl engine/core -am test-compile dependency:build-classpath -Dmdep.outputFile="$CP_FILE" >/dev/null
+BUILD_LOG="$(mktemp /tmp/quench-schedule-build.XXXXXX)"
+./mvnw -q -B -pl engine/core -am test-compile dependency:build-classpath -Dmdep.outputFile="$CP_FILE" \
+  >"$BUILD_LOG" 2>&1 || { cat "$BUILD_LOG" >&2; echo "the build failed (log above)" >&2; exit 1; }
+rm -f "$BUILD_LOG"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 "$JAVA" -cp "$(cat "$CP_FILE"):engine/core/target/classes:engine/core/target/test-classes" \
   dev.quench.core.schedule.ScheduleBenchmark "${1:-10000}" "${2:-1000}" "${3:-120}" 2>/dev/null \
