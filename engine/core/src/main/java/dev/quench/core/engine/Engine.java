@@ -18,6 +18,8 @@ import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,8 +65,16 @@ public final class Engine implements AutoCloseable {
         try {
             Files.createDirectories(config.dataDirectory());
             ApiToken apiToken = ApiToken.loadOrCreate(config.apiTokenFile());
-            Store store = Store.open(config.storeUrl(), config.storeUser(), config.storePassword());
-            closeables.push(store);
+            // The store opens (Flyway) on its own thread while plugins start and runbooks load: they are
+            // independent, and with 10,000 runbooks every part of start-up counts.
+            CompletableFuture<Store> opening = CompletableFuture.supplyAsync(
+                    () -> Store.open(config.storeUrl(), config.storeUser(), config.storePassword()),
+                    task -> Thread.ofPlatform().name("quench-store-open").daemon(true).start(task));
+            closeables.push(() -> {
+                if (!opening.isCompletedExceptionally()) {
+                    opening.join().close();
+                }
+            });
             Vertx vertx = Vertx.vertx();
             closeables.push(() -> vertx.close().toCompletionStage().toCompletableFuture().get());
             Inventory inventory = config.inventoryIfSet().<Inventory>map(InventoryFile::load).orElse(Inventory.empty());
@@ -74,6 +84,7 @@ public final class Engine implements AutoCloseable {
                     config.dataDirectory()));
             RunbookRegistry runbooks = new RunbookRegistry(config.runbooks(), plugins);
             runbooks.reload();
+            Store store = opened(opening);
             RunExecutor executor = new RunExecutor(plugins, store.runs(), config.outputLimitBytes(), System.getenv(), clock);
             closeables.push(executor);
             RunDispatcher dispatcher = new RunDispatcher(store, runbooks, executor, config::paramsFor,
@@ -140,6 +151,21 @@ public final class Engine implements AutoCloseable {
     @Override
     public void close() {
         closeAll(closeables);
+    }
+
+    /** The store once open; a failure to open it is thrown as it was. */
+    private static Store opened(CompletableFuture<Store> opening) {
+        try {
+            return opening.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            if (e.getCause() instanceof Error cause) {
+                throw cause;
+            }
+            throw e;
+        }
     }
 
     private static void closeAll(Deque<AutoCloseable> closeables) {

@@ -32,7 +32,7 @@ public final class RunbookRegistry {
 
     private final Path directory;
     private final RunbookLoader loader;
-    private final AtomicReference<Loaded> current = new AtomicReference<>(new Loaded(List.of(), List.of(),
+    private final AtomicReference<Loaded> current = new AtomicReference<>(Loaded.of(List.of(), List.of(),
             new RunbookMatcher(List.of()), List.of()));
 
     public RunbookRegistry(Path directory, StepCatalog catalog) {
@@ -71,7 +71,7 @@ public final class RunbookRegistry {
                         old.name(), problem);
             }
         }
-        current.set(new Loaded(runbooks, result.problems(), new RunbookMatcher(runbooks), kept));
+        current.set(Loaded.of(runbooks, result.problems(), new RunbookMatcher(runbooks), kept));
         LOG.info("loaded {} runbook(s) from {}", result.runbooks().size(), directory.toAbsolutePath());
         for (RunbookProblem problem : result.problems()) {
             LOG.warn("runbook not loaded: {}", problem);
@@ -97,7 +97,8 @@ public final class RunbookRegistry {
     }
 
     public Optional<Runbook> find(String name) {
-        return current.get().runbooks().stream().filter(runbook -> runbook.name().equals(name)).findFirst();
+        // By index: a burst of 1,000 schedule fires looks up 1,000 names among 10,000 runbooks.
+        return Optional.ofNullable(current.get().byName().get(name));
     }
 
     public List<Runbook> matching(Alert alert) {
@@ -105,6 +106,13 @@ public final class RunbookRegistry {
     }
 
     private record Loaded(List<Runbook> runbooks, List<RunbookProblem> problems, RunbookMatcher matcher,
-                          List<KeptRunbook> kept) {
+                          List<KeptRunbook> kept, Map<String, Runbook> byName) {
+
+        static Loaded of(List<Runbook> runbooks, List<RunbookProblem> problems, RunbookMatcher matcher,
+                         List<KeptRunbook> kept) {
+            Map<String, Runbook> byName = new java.util.HashMap<>();
+            runbooks.forEach(runbook -> byName.putIfAbsent(runbook.name(), runbook));
+            return new Loaded(runbooks, problems, matcher, kept, Map.copyOf(byName));
+        }
     }
 }

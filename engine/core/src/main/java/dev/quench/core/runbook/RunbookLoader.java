@@ -31,6 +31,9 @@ public final class RunbookLoader {
     /** Files larger than this are refused before parsing. */
     public static final long MAX_FILE_BYTES = 1 << 20;
 
+    /** Below this many files, parsing in parallel costs more than it saves. */
+    private static final int PARALLEL_FROM = 64;
+
     private final RunbookParser parser;
     private final YamlReader reader = new YamlReader();
 
@@ -73,8 +76,12 @@ public final class RunbookLoader {
         List<Runbook> runbooks = new ArrayList<>();
         List<RunbookProblem> problems = new ArrayList<>();
         Map<String, RunbookParser.Parsed> byName = new HashMap<>();
-        for (Path file : files) {
-            FileResult one = loadFile(file);
+        // Files are independent and the parser is thread-safe: parse them on every core (10,000
+        // scheduled runbooks load in a fraction of the time), then merge in file name order so
+        // duplicate names are reported the same way every time.
+        List<FileResult> results = files.size() < PARALLEL_FROM ? files.stream().map(this::loadFile).toList()
+                : files.parallelStream().map(this::loadFile).toList();
+        for (FileResult one : results) {
             problems.addAll(one.problems());
             one.parsed().ifPresent(parsed -> {
                 RunbookParser.Parsed first = byName.putIfAbsent(parsed.runbook().name(), parsed);

@@ -7,9 +7,10 @@ import org.quartz.JobExecutionException;
 import org.quartz.SchedulerException;
 
 /**
- * The Quartz job of every runbook schedule: hands the fire to the {@link RunbookScheduler} that
- * owns the Quartz scheduler. Its class name is stored in the job store, so it must never be
- * renamed or moved (existing schedules would no longer load).
+ * The Quartz job of every schedule group: hands the fire (the trigger is named after the group) to
+ * the {@link RunbookScheduler} that owns the Quartz scheduler, which fans it out to the group's
+ * runbooks. Its class name is stored in the job store, so it must never be renamed or moved
+ * (existing schedules would no longer load).
  */
 public final class RunbookScheduleJob implements Job {
 
@@ -25,7 +26,7 @@ public final class RunbookScheduleJob implements Job {
         } catch (SchedulerException e) {
             throw new JobExecutionException("cannot reach the Quench scheduler", e);
         }
-        String runbook = context.getTrigger().getKey().getName();
-        owner.fired(runbook, context.getScheduledFireTime().toInstant(), firedAt);
+        String group = context.getTrigger().getKey().getName();
+        owner.fired(group, context.getScheduledFireTime().toInstant(), firedAt);
     }
 }

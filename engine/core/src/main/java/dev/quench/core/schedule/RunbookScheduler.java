@@ -4,13 +4,11 @@ import dev.quench.core.engine.RunDispatcher;
 import dev.quench.core.engine.RunbookRegistry;
 import dev.quench.core.runbook.Runbook;
 import dev.quench.core.runbook.RunbookProblem;
-import dev.quench.core.store.RunRecord;
 import dev.quench.core.store.Store;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.text.ParseException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
@@ -21,16 +19,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TimeZone;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import org.quartz.CronExpression;
 import org.quartz.CronScheduleBuilder;
 import org.quartz.CronTrigger;
@@ -41,7 +34,6 @@ import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.quartz.Trigger;
 import org.quartz.TriggerBuilder;
-import org.quartz.TriggerKey;
 import org.quartz.impl.SchedulerRepository;
 import org.quartz.impl.StdSchedulerFactory;
 import org.quartz.impl.matchers.GroupMatcher;
@@ -51,8 +43,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps Quartz cron triggers in step with the runbooks' {@code triggers.schedule}, in the engine's
- * own database (JDBC {@code JobStoreTX}), and turns each fire into a scheduled run through the
- * {@link RunDispatcher}. One trigger per runbook, named after it. Thread-safe.
+ * own database (JDBC {@code JobStoreTX}), and turns each fire into scheduled runs through the
+ * {@link RunDispatcher}. One trigger per {@link ScheduleGroup} (distinct cron, timezone and misfire
+ * policy), fanned out in-process to the group's runbooks by {@link ScheduleFanOut}: the job store
+ * work is per group, not per runbook. Which runbook is in which group comes from the runbooks this
+ * engine has loaded (every node of a cluster derives the same), and is stored in
+ * {@code schedule_member} for views and for broken files. Thread-safe.
  */
 public final class RunbookScheduler implements AutoCloseable {
 
@@ -60,31 +56,30 @@ public final class RunbookScheduler implements AutoCloseable {
 
     /** Stored as SCHED_NAME: every engine on the same database must use the same one. */
     static final String SCHEDULER_NAME = "quench";
-    static final String GROUP = "runbooks";
-    private static final int LAUNCH_THREADS = 4;
+    /** The Quartz group of the schedule-group triggers and jobs. */
+    static final String GROUP = "schedule-groups";
+    /** Store version 2 kept one trigger per runbook in this group; the first sync converts them. */
+    static final String LEGACY_GROUP = "runbooks";
 
     private final Scheduler quartz;
     private final RunbookRegistry runbooks;
-    private final RunDispatcher dispatcher;
-    private final ScheduleFires fires;
+    private final ScheduleMembers members;
+    private final ScheduleFanOut fanOut;
     private final Store store;
     private final Clock clock;
-    private final ScheduledExecutorService jitterTimer = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("quench-schedule-jitter").daemon(true).factory());
-    private final Map<String, Object> overlapLocks = new ConcurrentHashMap<>();
-    // Fires are handed off at once so Quartz's few threads keep acquiring triggers: with 1,000
-    // schedules in the same second, doing the database work on them made the last fire seconds late.
-    // A few threads only: each fire takes pool connections, and Quartz needs some to keep firing.
-    private final ExecutorService launchThreads = Executors.newFixedThreadPool(LAUNCH_THREADS,
-            Thread.ofPlatform().name("quench-schedule-fire-", 0).daemon(true).factory());
+    /** Group name → its runbooks, as of the last sync; replaced whole. */
+    private volatile Map<String, Fanned> byGroup = Map.of();
+
+    private record Fanned(ScheduleGroup group, List<ScheduleFanOut.Target> targets) {
+    }
 
     private RunbookScheduler(Scheduler quartz, Store store, RunbookRegistry runbooks, RunDispatcher dispatcher,
                              Clock clock) {
         this.quartz = quartz;
         this.store = store;
         this.runbooks = runbooks;
-        this.dispatcher = dispatcher;
-        this.fires = new ScheduleFires(store);
+        this.members = new ScheduleMembers(store);
+        this.fanOut = new ScheduleFanOut(runbooks, dispatcher, new ScheduleFires(store), clock);
         this.clock = clock;
     }
 
@@ -147,179 +142,182 @@ public final class RunbookScheduler implements AutoCloseable {
         quartz.start();
     }
 
-    /** What a {@link #sync()} changed. */
+    /** What a {@link #sync()} changed, counted in runbook schedules (not groups). */
     public record SyncReport(int added, int changed, int removed, int kept, int unchanged) {
     }
 
     /**
-     * Makes the stored triggers match the loaded runbooks: adds new schedules, replaces changed ones,
-     * removes those of runbooks that are gone. A runbook whose file failed to load keeps its last
-     * good trigger (its fires are recorded as skipped until the file is fixed).
+     * Makes the stored groups and memberships match the loaded runbooks: adds new schedules, moves
+     * changed ones to their new group, removes those of runbooks that are gone, and deletes groups
+     * left without runbooks. A runbook whose file failed to load keeps its last good schedule (its
+     * fires are recorded as skipped until the file is fixed). A few queries whatever the number of
+     * runbooks: one read of each table, batched writes.
      */
     public synchronized SyncReport sync() throws SchedulerException {
-        Map<String, ScheduleSpec> wanted = new LinkedHashMap<>();
-        Map<String, Runbook> byName = new HashMap<>();
+        Map<String, ScheduleMembers.Member> wanted = new LinkedHashMap<>();
+        Map<String, ScheduleSpec> specs = new HashMap<>();
         for (Runbook runbook : runbooks.runbooks()) {
             Object raw = runbook.deferred().get("triggers.schedule");
             if (raw != null) {
-                ScheduleSpecParser.parse(raw).spec().ifPresent(spec -> wanted.put(runbook.name(), spec));
-                byName.put(runbook.name(), runbook);
+                ScheduleSpecParser.parse(raw).spec().ifPresent(spec -> {
+                    wanted.put(runbook.name(), new ScheduleMembers.Member(runbook.name(), ScheduleGroup.of(spec),
+                            runbook.source().toAbsolutePath().normalize().toString()));
+                    specs.put(runbook.name(), spec);
+                });
             }
         }
-        Map<String, StoredTrigger> stored = StoredTrigger.list(store, SCHEDULER_NAME, GROUP);
+        Map<String, ScheduleMembers.Member> stored = members.list();
+        Map<String, StoredTrigger> legacy = StoredTrigger.list(store, SCHEDULER_NAME, LEGACY_GROUP);
         Set<String> brokenFiles = new HashSet<>();
         for (RunbookProblem problem : runbooks.problems()) {
             brokenFiles.add(problem.file().toAbsolutePath().normalize().toString());
         }
+        Map<String, ScheduleMembers.Member> all = new LinkedHashMap<>(wanted);
+        List<ScheduleMembers.Member> candidatesToKeep = new ArrayList<>(stored.values());
+        legacy.values().forEach(trigger -> candidatesToKeep.add(trigger.asMember()));
+        int kept = 0;
+        for (ScheduleMembers.Member candidate : candidatesToKeep) {
+            if (!all.containsKey(candidate.runbook()) && candidate.source() != null
+                    && brokenFiles.contains(candidate.source())) {
+                all.put(candidate.runbook(), candidate);
+                kept++;
+                LOG.warn("runbook {} did not load ({}): its schedule is kept until the file is fixed",
+                        candidate.runbook(), candidate.source());
+            }
+        }
+        // A store of version 2 held one trigger per runbook: keep the earliest fire each group's
+        // runbooks were waiting for, so fires missed across the upgrade follow the misfire policy.
+        Map<String, Long> carriedOver = new HashMap<>();
+        for (StoredTrigger trigger : legacy.values()) {
+            ScheduleMembers.Member member = all.get(trigger.name());
+            if (member != null && trigger.nextFireMillis() != null) {
+                carriedOver.merge(member.group().name(), trigger.nextFireMillis(), Math::min);
+            }
+        }
+        Map<String, StoredTrigger> storedGroups = StoredTrigger.list(store, SCHEDULER_NAME, GROUP);
+        Map<String, ScheduleGroup> groups = new LinkedHashMap<>();
+        all.values().forEach(member -> groups.putIfAbsent(member.group().name(), member.group()));
         Map<JobDetail, Set<? extends Trigger>> toStore = new HashMap<>();
+        for (ScheduleGroup group : List.copyOf(groups.values())) {
+            if (storedGroups.containsKey(group.name())) {
+                continue;
+            }
+            if (!firesAgain(group)) {
+                // Quartz refuses a trigger that never fires (a cron naming a past year): say so, keep going.
+                LOG.warn("schedule {} never fires again after now: not scheduled (runbooks {})", group.describe(),
+                        all.values().stream().filter(member -> member.group().equals(group))
+                                .map(ScheduleMembers.Member::runbook).toList());
+                groups.remove(group.name());
+                all.values().removeIf(member -> member.group().equals(group));
+                continue;
+            }
+            JobDetail job = JobBuilder.newJob(RunbookScheduleJob.class).withIdentity(group.name(), GROUP)
+                    .withDescription(group.fingerprint()).storeDurably().build();
+            toStore.put(job, Set.of(trigger(group, carriedOver.get(group.name()))));
+        }
         int added = 0;
         int changed = 0;
         int unchanged = 0;
-        for (Map.Entry<String, ScheduleSpec> entry : wanted.entrySet()) {
-            String name = entry.getKey();
-            Runbook runbook = byName.get(name);
-            String fingerprint = fingerprint(entry.getValue());
-            StoredTrigger existing = stored.get(name);
-            if (existing != null && fingerprint.equals(existing.description())) {
-                unchanged++;
-                continue;
-            }
-            if (!firesAgain(entry.getValue())) {
-                // Quartz refuses a trigger that never fires (a cron naming a past year): say so, keep going.
-                LOG.warn("schedule of {} ({}) never fires again after now: not scheduled", name,
-                        entry.getValue().describe());
-                continue;
-            }
-            if (existing == null) {
-                added++;
-            } else {
+        List<ScheduleMembers.Member> upserts = new ArrayList<>();
+        for (ScheduleMembers.Member member : all.values()) {
+            ScheduleMembers.Member before = stored.get(member.runbook());
+            if (before == null) {
+                upserts.add(member);
+                if (wanted.containsKey(member.runbook())) {
+                    added++;
+                }
+            } else if (!before.equals(member)) {
+                upserts.add(member);
                 changed++;
+            } else if (wanted.containsKey(member.runbook())) {
+                unchanged++;
             }
-            JobDetail job = JobBuilder.newJob(RunbookScheduleJob.class).withIdentity(name, GROUP)
-                    .withDescription(runbook.source().toAbsolutePath().normalize().toString())
-                    .storeDurably().build();
-            toStore.put(job, Set.of(trigger(name, entry.getValue(), fingerprint)));
         }
-        List<TriggerKey> toRemove = new ArrayList<>();
+        List<String> removed = stored.keySet().stream().filter(name -> !all.containsKey(name)).toList();
+        long legacyRemoved = legacy.keySet().stream().filter(name -> !all.containsKey(name)).count();
         List<JobKey> jobsToRemove = new ArrayList<>();
-        int kept = 0;
-        for (StoredTrigger existing : stored.values()) {
-            if (wanted.containsKey(existing.name())) {
-                continue;
-            }
-            if (existing.source() != null && brokenFiles.contains(existing.source())) {
-                kept++;
-                LOG.warn("runbook {} did not load ({}): its schedule is kept until the file is fixed",
-                        existing.name(), existing.source());
-                continue;
-            }
-            toRemove.add(TriggerKey.triggerKey(existing.name(), GROUP));
-            jobsToRemove.add(JobKey.jobKey(existing.name(), GROUP));
-        }
+        storedGroups.keySet().stream().filter(name -> !groups.containsKey(name))
+                .forEach(name -> jobsToRemove.add(JobKey.jobKey(name, GROUP)));
+        legacy.keySet().forEach(name -> jobsToRemove.add(JobKey.jobKey(name, LEGACY_GROUP)));
         if (!toStore.isEmpty()) {
-            // One job store transaction for every new and changed schedule.
+            // One job store transaction for every new group.
             quartz.scheduleJobs(toStore, true);
         }
+        List<String> deletes = new ArrayList<>(removed);
+        upserts.stream().map(ScheduleMembers.Member::runbook).filter(stored::containsKey).forEach(deletes::add);
+        members.apply(upserts, deletes);
         if (!jobsToRemove.isEmpty()) {
             quartz.deleteJobs(jobsToRemove);
         }
-        SyncReport report = new SyncReport(added, changed, toRemove.size(), kept, unchanged);
-        LOG.info("schedules: {} added, {} changed, {} removed, {} kept (file broken), {} unchanged",
-                added, changed, toRemove.size(), kept, unchanged);
+        Map<String, List<ScheduleFanOut.Target>> targets = new HashMap<>();
+        for (ScheduleMembers.Member member : all.values()) {
+            targets.computeIfAbsent(member.group().name(), name -> new ArrayList<>())
+                    .add(new ScheduleFanOut.Target(member.runbook(), Optional.ofNullable(specs.get(member.runbook()))));
+        }
+        Map<String, Fanned> index = new HashMap<>();
+        groups.values().forEach(group -> index.put(group.name(),
+                new Fanned(group, List.copyOf(targets.getOrDefault(group.name(), List.of())))));
+        byGroup = Map.copyOf(index);
+        if (!legacy.isEmpty()) {
+            LOG.info("converted {} per-runbook trigger(s) of store version 2 into schedule groups", legacy.size());
+        }
+        SyncReport report = new SyncReport(added, changed, removed.size() + (int) legacyRemoved, kept, unchanged);
+        LOG.info("schedules: {} added, {} changed, {} removed, {} kept (file broken), {} unchanged; {} group(s) "
+                + "({} new, {} removed)", report.added(), report.changed(), report.removed(), kept, unchanged,
+                groups.size(), toStore.size(), jobsToRemove.size() - legacy.size());
         return report;
     }
 
-    private boolean firesAgain(ScheduleSpec spec) {
+    private boolean firesAgain(ScheduleGroup group) {
         try {
-            CronExpression expression = new CronExpression(spec.cron());
-            expression.setTimeZone(TimeZone.getTimeZone(spec.timezone()));
+            CronExpression expression = new CronExpression(group.cron());
+            expression.setTimeZone(TimeZone.getTimeZone(group.timezone()));
             return expression.getNextValidTimeAfter(Date.from(clock.instant())) != null;
         } catch (ParseException e) {
             return false;
         }
     }
 
-    /** What the trigger depends on; jitter and overlap are read from the runbook at each fire. */
-    private static String fingerprint(ScheduleSpec spec) {
-        return spec.cron() + "|" + spec.timezone().getId() + "|" + spec.misfire().wireName();
-    }
-
-    private static Trigger trigger(String name, ScheduleSpec spec, String fingerprint) {
-        CronScheduleBuilder schedule = CronScheduleBuilder.cronSchedule(spec.cron())
-                .inTimeZone(TimeZone.getTimeZone(spec.timezone()));
-        schedule = spec.misfire() == MisfirePolicy.SKIP ? schedule.withMisfireHandlingInstructionDoNothing()
+    /**
+     * The group's trigger; {@code carriedOverMillis} (a fire a version-2 trigger was still waiting for)
+     * becomes its first fire, so Quartz applies the misfire policy to it if it has passed.
+     */
+    private static Trigger trigger(ScheduleGroup group, Long carriedOverMillis) {
+        CronScheduleBuilder schedule = CronScheduleBuilder.cronSchedule(group.cron())
+                .inTimeZone(TimeZone.getTimeZone(group.timezone()));
+        schedule = group.misfire() == MisfirePolicy.SKIP ? schedule.withMisfireHandlingInstructionDoNothing()
                 : schedule.withMisfireHandlingInstructionFireAndProceed();
-        return TriggerBuilder.newTrigger().withIdentity(name, GROUP).forJob(name, GROUP)
-                .withDescription(fingerprint).withSchedule(schedule).build();
+        TriggerBuilder<CronTrigger> builder = TriggerBuilder.newTrigger().withIdentity(group.name(), GROUP)
+                .forJob(group.name(), GROUP).withDescription(group.fingerprint()).withSchedule(schedule);
+        if (carriedOverMillis != null) {
+            builder = builder.startAt(new Date(carriedOverMillis));
+        }
+        return builder.build();
     }
 
-    /** A fire of {@code runbookName}'s trigger, from {@link RunbookScheduleJob}. */
-    void fired(String runbookName, Instant scheduledAt, Instant firedAt) {
-        Runbook runbook = runbooks.find(runbookName).orElse(null);
-        ScheduleSpec spec = runbook == null ? null
-                : ScheduleSpecParser.parse(runbook.deferred().getOrDefault("triggers.schedule", Map.of())).spec()
-                        .orElse(null);
-        if (spec == null) {
-            fires.record(runbookName, ScheduleFires.Outcome.SKIPPED, scheduledAt, firedAt, firedAt, null,
-                    "runbook '" + runbookName + "' is not loaded (its file has problems: see 'quench validate'); "
-                            + "the fire was skipped and the last good schedule kept");
-            LOG.warn("schedule of {} fired but the runbook is not loaded; skipped", runbookName);
+    /** A fire of the trigger named {@code groupName}, from {@link RunbookScheduleJob}. */
+    void fired(String groupName, Instant scheduledAt, Instant firedAt) {
+        Fanned fanned = byGroup.get(groupName);
+        if (fanned == null) {
+            LOG.warn("schedule group {} fired at {} but this engine has no runbook with that schedule; nothing run",
+                    groupName, scheduledAt);
             return;
         }
-        if (spec.jitter().isZero()) {
-            launchThreads.execute(() -> launch(runbook, spec, scheduledAt, firedAt, Duration.ZERO));
-            return;
-        }
-        long jitterMillis = ThreadLocalRandom.current().nextLong(spec.jitter().toMillis() + 1);
-        jitterTimer.schedule(() -> launchThreads.execute(
-                        () -> launch(runbook, spec, scheduledAt, firedAt, Duration.ofMillis(jitterMillis))),
-                jitterMillis, TimeUnit.MILLISECONDS);
-    }
-
-    private void launch(Runbook runbook, ScheduleSpec spec, Instant scheduledAt, Instant firedAt, Duration jitter) {
-        try {
-            launchNow(runbook, spec, scheduledAt, firedAt, jitter);
-        } catch (RuntimeException e) {
-            LOG.error("schedule of {} fired at {} but its run could not be recorded", runbook.name(), firedAt, e);
-        }
-    }
-
-    private void launchNow(Runbook runbook, ScheduleSpec spec, Instant scheduledAt, Instant firedAt,
-                           Duration jitter) {
-        Instant startedAt = clock.instant();
-        long lateMillis = Math.max(0, startedAt.toEpochMilli() - scheduledAt.toEpochMilli());
-        String detail = "schedule " + spec.describe() + ", scheduled " + scheduledAt + ", fired " + firedAt
-                + ", started " + startedAt + ", late " + lateMillis + " ms"
-                + (jitter.isZero() ? "" : " (jitter " + jitter.toMillis() + " ms)");
-        // One decision at a time per runbook, so two quick fires cannot both see "nothing running".
-        synchronized (overlapLocks.computeIfAbsent(runbook.name(), name -> new Object())) {
-            if (!spec.allowOverlap()) {
-                var active = fires.activeScheduledRun(runbook.name());
-                if (active.isPresent()) {
-                    String reason = "skipped: the previous scheduled run " + active.get().id() + " is still "
-                            + active.get().status().wireName() + " and allowOverlap is false; set "
-                            + "triggers.schedule.allowOverlap: true to run fires side by side";
-                    RunRecord skipped = dispatcher.recordSkippedSchedule(runbook, detail, reason);
-                    fires.record(runbook.name(), ScheduleFires.Outcome.SKIPPED, scheduledAt, firedAt, startedAt,
-                            skipped.id(), reason);
-                    LOG.warn("schedule of {}: {}", runbook.name(), reason);
-                    return;
-                }
-            }
-            RunRecord run = dispatcher.startScheduled(runbook, detail);
-            fires.record(runbook.name(), ScheduleFires.Outcome.RAN, scheduledAt, firedAt, startedAt, run.id(), "");
-        }
+        fanOut.fired(fanned.group(), fanned.targets(), scheduledAt, firedAt);
     }
 
     /** A misfire Quartz detected, from {@link MisfireRecorder}. */
-    void misfired(String runbookName, Instant scheduledAt, int misfireInstruction) {
-        boolean skip = misfireInstruction == CronTrigger.MISFIRE_INSTRUCTION_DO_NOTHING;
-        String message = "missed the fire at " + scheduledAt + " (the engine was stopped or busy); "
-                + (skip ? "skipped it (misfire: skip), waiting for the next fire"
-                        : "running once now (misfire: runOnce)");
-        Instant now = clock.instant();
-        fires.record(runbookName, ScheduleFires.Outcome.MISFIRED, scheduledAt, now, now, null, message);
-        LOG.warn("schedule of {} {}", runbookName, message);
+    void misfired(String groupName, Instant scheduledAt, int misfireInstruction) {
+        Fanned fanned = byGroup.get(groupName);
+        if (fanned != null) {
+            fanOut.misfired(fanned.group(), fanned.targets(), scheduledAt,
+                    misfireInstruction == CronTrigger.MISFIRE_INSTRUCTION_DO_NOTHING);
+        }
+    }
+
+    /** For tests that set the job store up as an older version left it. */
+    Scheduler quartz() {
+        return quartz;
     }
 
     /** The schedules as stored, with next fires, last run and misfires. */
@@ -335,17 +333,7 @@ public final class RunbookScheduler implements AutoCloseable {
     @Override
     public void close() throws SchedulerException {
         quartz.standby();
-        for (Runnable pending : jitterTimer.shutdownNow()) {
-            LOG.warn("a jittered schedule fire had not started when the engine stopped; it was dropped: {}", pending);
-        }
         quartz.shutdown(true);
-        launchThreads.shutdown();
-        try {
-            if (!launchThreads.awaitTermination(30, TimeUnit.SECONDS)) {
-                LOG.warn("schedule fires were still being recorded 30 s after the stop began; abandoning them");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        fanOut.close();
     }
 }

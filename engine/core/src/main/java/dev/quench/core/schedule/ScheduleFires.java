@@ -42,6 +42,65 @@ public final class ScheduleFires {
     }
 
     /**
+     * One fire of one runbook, to record.
+     *
+     * @param decidedAt when Quench queued its run (or decided to skip it): lateness is measured to here
+     * @param runId     the run started or recorded as skipped, or null
+     */
+    public record Fire(String runbook, Outcome outcome, Instant scheduledAt, Instant firedAt, Instant decidedAt,
+                       String runId, String message) {
+
+        public Fire {
+            Objects.requireNonNull(runbook, "runbook");
+            Objects.requireNonNull(outcome, "outcome");
+            Objects.requireNonNull(scheduledAt, "scheduledAt");
+            Objects.requireNonNull(firedAt, "firedAt");
+            Objects.requireNonNull(decidedAt, "decidedAt");
+            Objects.requireNonNull(message, "message");
+        }
+    }
+
+    /** Records many fires in one batched transaction: a group fire of 1,000 runbooks is one round trip. */
+    public void recordAll(List<Fire> fires) {
+        if (fires.isEmpty()) {
+            return;
+        }
+        jdbi.useTransaction(handle -> {
+            var batch = handle.prepareBatch("""
+                    insert into schedule_fire (runbook, outcome, scheduled_at, fired_at, lateness_ms, run_id, message)
+                    values (:runbook, :outcome, :scheduledAt, :firedAt, :lateness, :runId, :message)""");
+            for (Fire fire : fires) {
+                batch.bind("runbook", fire.runbook())
+                        .bind("outcome", fire.outcome().wireName())
+                        .bind("scheduledAt", Timestamp.from(fire.scheduledAt()))
+                        .bind("firedAt", Timestamp.from(fire.firedAt()))
+                        .bind("lateness", Math.max(0, fire.decidedAt().toEpochMilli()
+                                - fire.scheduledAt().toEpochMilli()))
+                        .bind("runId", fire.runId())
+                        .bind("message", fire.message())
+                        .add();
+            }
+            batch.execute();
+        });
+    }
+
+    /**
+     * The oldest still queued or running scheduled run of each runbook that has one, in one query
+     * (there are few at any time; the run table is indexed by status).
+     */
+    public Map<String, ActiveRun> activeScheduledRuns() {
+        Map<String, ActiveRun> active = new HashMap<>();
+        jdbi.useHandle(handle -> handle.createQuery("""
+                        select runbook, id, status from run
+                        where status in ('queued', 'running') and trigger_type = 'schedule'
+                        order by created_at""")
+                .map((row, context) -> Map.entry(row.getString("runbook"),
+                        new ActiveRun(row.getString("id"), RunStatus.parse(row.getString("status")))))
+                .forEach(entry -> active.putIfAbsent(entry.getKey(), entry.getValue())));
+        return active;
+    }
+
+    /**
      * Records one fire.
      *
      * @param firedAt   when Quartz fired it

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.quartz.CronExpression;
 
@@ -26,6 +27,7 @@ public final class ScheduleSpecParser {
     public static final Set<String> FIELDS = new LinkedHashSet<>(List.of("cron", "timezone", "jitter", "misfire",
             "allowOverlap", "allowSubMinute"));
 
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
     private static final Pattern SINGLE_SECOND = Pattern.compile("[0-9]{1,2}");
 
     private ScheduleSpecParser() {
@@ -44,8 +46,32 @@ public final class ScheduleSpecParser {
     public record Result(Optional<ScheduleSpec> spec, List<Problem> problems) {
     }
 
-    /** Parses the plain value of {@code triggers.schedule} (a map from the YAML). */
+    /** Results by the written schedule: 10,000 runbooks usually write a few hundred different ones. */
+    private static final Map<Map<?, ?>, Result> RESULTS = new ConcurrentHashMap<>();
+    private static final int RESULTS_MAX = 50_000;
+
+    /**
+     * Parses the plain value of {@code triggers.schedule} (a map from the YAML). Remembers results,
+     * since loading checks each schedule and every sync reads it again.
+     */
     public static Result parse(Object raw) {
+        if (!(raw instanceof Map<?, ?> fields)) {
+            return parseUncached(raw);
+        }
+        Result known = RESULTS.get(fields);
+        if (known != null) {
+            return known;
+        }
+        Result result = parseUncached(fields);
+        if (RESULTS.size() >= RESULTS_MAX) {
+            RESULTS.clear();
+        }
+        // A copy as the key: the caller's map must not change the cache if it is changed later.
+        RESULTS.put(new java.util.LinkedHashMap<>(fields), result);
+        return result;
+    }
+
+    private static Result parseUncached(Object raw) {
         List<Problem> problems = new ArrayList<>();
         if (!(raw instanceof Map<?, ?> fields)) {
             problems.add(new Problem("", "triggers.schedule must be a mapping, like cron: \"0 30 3 * * ?\""));
@@ -65,7 +91,7 @@ public final class ScheduleSpecParser {
         Duration jitter = checkJitter(fields.get("jitter"), problems);
         MisfirePolicy misfire = checkMisfire(fields.get("misfire"), problems);
         if (!problems.isEmpty()) {
-            return new Result(Optional.empty(), problems);
+            return new Result(Optional.empty(), List.copyOf(problems));
         }
         return new Result(Optional.of(new ScheduleSpec(cron, zone, jitter, misfire, allowOverlap, allowSubMinute)),
                 List.of());
@@ -82,15 +108,14 @@ public final class ScheduleSpecParser {
             return null;
         }
         String cron = text.strip();
-        try {
-            CronExpression.validateExpression(cron);
-        } catch (ParseException e) {
-            problems.add(new Problem("cron", "invalid cron '" + cron + "': " + e.getMessage()
+        String error = cronError(cron);
+        if (!error.isEmpty()) {
+            problems.add(new Problem("cron", "invalid cron '" + cron + "': " + error
                     + ". Quartz cron has 6 or 7 fields, seconds first, and ? in day-of-month or day-of-week, "
                     + "like \"0 30 3 * * ?\""));
             return null;
         }
-        String seconds = cron.split("\\s+")[0];
+        String seconds = WHITESPACE.split(cron, 2)[0];
         if (!allowSubMinute && !SINGLE_SECOND.matcher(seconds).matches()) {
             problems.add(new Problem("cron", "cron '" + cron + "' fires more than once a minute (seconds field '"
                     + seconds + "'): write one second, like \"0 */5 * * * ?\" for every 5 minutes, or set "
@@ -98,6 +123,33 @@ public final class ScheduleSpecParser {
             return null;
         }
         return cron;
+    }
+
+    /** Outcomes of checking cron expressions: "" when valid, else Quartz's message. */
+    private static final Map<String, String> CRON_ERRORS = new ConcurrentHashMap<>();
+    private static final int CRON_ERRORS_MAX = 50_000;
+
+    /**
+     * Quartz's complaint about {@code cron}, or "" when it is valid. Remembered: 10,000 scheduled
+     * runbooks usually share a few hundred crons, and checking one builds a whole CronExpression.
+     */
+    private static String cronError(String cron) {
+        String known = CRON_ERRORS.get(cron);
+        if (known != null) {
+            return known;
+        }
+        String error;
+        try {
+            CronExpression.validateExpression(cron);
+            error = "";
+        } catch (ParseException e) {
+            error = String.valueOf(e.getMessage());
+        }
+        if (CRON_ERRORS.size() >= CRON_ERRORS_MAX) {
+            CRON_ERRORS.clear();
+        }
+        CRON_ERRORS.put(cron, error);
+        return error;
     }
 
     private static ZoneId checkZone(Object value, List<Problem> problems) {

@@ -1,17 +1,16 @@
 package dev.quench.core.schedule;
 
-import dev.quench.core.store.RunRecord;
 import dev.quench.core.store.RunStatus;
 import dev.quench.core.store.Store;
 import java.text.ParseException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TimeZone;
 import org.quartz.CronExpression;
-import org.quartz.CronTrigger;
 
 /**
  * One schedule as {@code GET /api/v1/schedules} and {@code quench schedules} show it.
@@ -32,34 +31,66 @@ public record ScheduleView(String runbook, String cron, String timezone, String 
         nextFires = List.copyOf(nextFires);
     }
 
-    /** Every stored schedule, by runbook name; reads only the store, so it works without a running engine. */
-    public static List<ScheduleView> list(Store store) {
-        Map<String, Integer> misfires = new ScheduleFires(store).misfireCounts();
-        List<ScheduleView> views = new ArrayList<>();
-        for (StoredTrigger trigger : StoredTrigger.list(store, RunbookScheduler.SCHEDULER_NAME,
-                RunbookScheduler.GROUP).values()) {
-            RunRecord last = store.runs().list(null, trigger.name(), 50).stream()
-                    .filter(run -> run.triggerType() == dev.quench.core.store.TriggerType.SCHEDULE)
-                    .findFirst().orElse(null);
-            views.add(new ScheduleView(trigger.name(), trigger.cron(), trigger.timezone(),
-                    trigger.misfireInstruction() == CronTrigger.MISFIRE_INSTRUCTION_DO_NOTHING
-                            ? MisfirePolicy.SKIP.wireName() : MisfirePolicy.RUN_ONCE.wireName(),
-                    nextFires(trigger, 3), last == null ? null : last.id(), last == null ? null : last.status(),
-                    misfires.getOrDefault(trigger.name(), 0)));
-        }
-        return views;
+    private record LastRun(String id, RunStatus status) {
     }
 
-    private static List<Instant> nextFires(StoredTrigger trigger, int count) {
+    /**
+     * Every stored schedule, by runbook name; reads only the store, so it works without a running
+     * engine. Three queries however many schedules there are.
+     */
+    public static List<ScheduleView> list(Store store) {
+        Map<String, Integer> misfires = new ScheduleFires(store).misfireCounts();
+        Map<String, LastRun> lastRuns = lastScheduledRuns(store);
+        Map<String, List<Instant>> nextByGroup = new HashMap<>();
+        return store.jdbi().withHandle(handle -> handle.createQuery("""
+                        select m.runbook, m.group_name, m.cron, m.timezone, m.misfire, t.next_fire_time
+                        from schedule_member m
+                        left join qrtz_triggers t on t.sched_name = :scheduler and t.trigger_group = :group
+                                                 and t.trigger_name = m.group_name
+                        order by m.runbook""")
+                .bind("scheduler", RunbookScheduler.SCHEDULER_NAME)
+                .bind("group", RunbookScheduler.GROUP)
+                .map((row, context) -> {
+                    long next = row.getLong("next_fire_time");
+                    Long nextFire = row.wasNull() ? null : next;
+                    String cron = row.getString("cron");
+                    String timezone = row.getString("timezone");
+                    List<Instant> nextFires = nextByGroup.computeIfAbsent(row.getString("group_name"),
+                            group -> nextFires(cron, timezone, nextFire, 3));
+                    String runbook = row.getString("runbook");
+                    LastRun last = lastRuns.get(runbook);
+                    return new ScheduleView(runbook, cron, timezone, row.getString("misfire"), nextFires,
+                            last == null ? null : last.id(), last == null ? null : last.status(),
+                            misfires.getOrDefault(runbook, 0));
+                })
+                .list());
+    }
+
+    /** The newest scheduled run of every runbook, in one query. */
+    private static Map<String, LastRun> lastScheduledRuns(Store store) {
+        Map<String, LastRun> last = new HashMap<>();
+        store.jdbi().useHandle(handle -> handle.createQuery("""
+                        select runbook, id, status from (
+                            select runbook, id, status,
+                                   row_number() over (partition by runbook order by created_at desc, id desc) as n
+                            from run where trigger_type = 'schedule') latest
+                        where n = 1""")
+                .map((row, context) -> Map.entry(row.getString("runbook"),
+                        new LastRun(row.getString("id"), RunStatus.parse(row.getString("status")))))
+                .forEach(entry -> last.put(entry.getKey(), entry.getValue())));
+        return last;
+    }
+
+    private static List<Instant> nextFires(String cron, String timezone, Long nextFireMillis, int count) {
         List<Instant> next = new ArrayList<>();
-        if (trigger.nextFireMillis() == null) {
+        if (nextFireMillis == null) {
             return next;
         }
-        Date at = new Date(trigger.nextFireMillis());
+        Date at = new Date(nextFireMillis);
         next.add(at.toInstant());
         try {
-            CronExpression expression = new CronExpression(trigger.cron());
-            expression.setTimeZone(TimeZone.getTimeZone(trigger.timezone()));
+            CronExpression expression = new CronExpression(cron);
+            expression.setTimeZone(TimeZone.getTimeZone(timezone));
             while (next.size() < count && (at = expression.getNextValidTimeAfter(at)) != null) {
                 next.add(at.toInstant());
             }

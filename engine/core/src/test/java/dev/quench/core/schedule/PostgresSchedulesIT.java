@@ -80,7 +80,9 @@ class PostgresSchedulesIT {
             while (rows.next()) {
                 triggers.add(rows.getString(2) + "." + rows.getString(1));
             }
-            assertThat(triggers).containsExactly("runbooks.backup-check");
+            // One trigger per schedule group, named after the schedule, not the runbook.
+            assertThat(triggers).containsExactly(RunbookScheduler.GROUP + "." + ScheduleGroup.of(
+                    ScheduledRunsTest.dailyCronAt(fireAt), "UTC", MisfirePolicy.RUN_ONCE).name());
         }
         try (EngineHarness harness = EngineHarness.start(config(runbooks))) {
             assertThat(harness.engine().schedules().sync()).isEqualTo(new RunbookScheduler.SyncReport(0, 0, 0, 0, 1));
