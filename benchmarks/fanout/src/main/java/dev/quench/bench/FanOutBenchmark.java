@@ -3,6 +3,7 @@ package dev.quench.bench;
 import dev.quench.testkit.LoopbackSshServer;
 import dev.quench.testkit.TestKeys;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -79,9 +80,16 @@ public final class FanOutBenchmark {
             // One untimed round first so that the JIT, JSch and MINA's class loading are not billed to N.
             QuenchFanOut.run(ports.subList(0, Math.min(20, targets)), knownHosts, identity,
                     System.getProperty("user.name"), concurrency, "true");
+            double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+            long cpuBefore = processCpuNanos();
             QuenchFanOut.Outcome outcome = QuenchFanOut.run(ports, knownHosts, identity,
                     System.getProperty("user.name"), concurrency, "true");
+            long cpu = processCpuNanos() - cpuBefore;
             row("Quench / MINA", targets, outcome.wall(), outcome.succeeded(), outcome.failed(), Optional.empty());
+            // CPU time is what a busy shared machine distorts least: with 2 idle cores, wall ≈ CPU / 2 at best.
+            System.out.printf(Locale.ROOT, "  CPU of this JVM (Quench and the %d in-process servers): %.2f s, %.1f ms "
+                    + "per target; load average %.1f before, %.1f after%n", targets, cpu / 1e9, cpu / 1e6 / targets,
+                    loadBefore, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         } finally {
             for (LoopbackSshServer server : servers) {
                 server.close();
@@ -117,6 +125,11 @@ public final class FanOutBenchmark {
     private static void header() {
         System.out.printf(Locale.ROOT, "%-20s %7s %10s %11s %6s %6s  %s%n", "runner", "targets", "wall (s)",
                 "targets/s", "ok", "failed", "Quench is ... x faster");
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static void row(String runner, int targets, Duration wall, long ok, long failed, Optional<Double> ratio) {

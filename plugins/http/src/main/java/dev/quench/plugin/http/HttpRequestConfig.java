@@ -25,11 +25,19 @@ import java.util.Set;
  * @param expectStatus    status codes that count as success; any 2xx when absent
  * @param timeout         time limit of the request; the step's own timeout applies as well
  * @param followRedirects whether to follow redirects, true when absent
+ * @param retries         how many times to send the request again after a connection failure, a timeout, a 5xx
+ *                        or a 429 answer (unless expectStatus lists that status); 0 when absent. Retrying a
+ *                        request that is not idempotent (POST) is the runbook author's decision.
+ * @param retryBackoff    the wait before the first retry, doubled before each next one (a 429's Retry-After
+ *                        in seconds wins); 1s when absent. Retries never outlast the step's timeout.
  */
 public record HttpRequestConfig(String method, String url, Map<String, String> headers,
                                 Map<String, String> query, Object json, String body, String bearerToken,
                                 BasicAuth basicAuth, List<Integer> expectStatus, Duration timeout,
-                                Boolean followRedirects) {
+                                Boolean followRedirects, Integer retries, Duration retryBackoff) {
+
+    /** The wait before the first retry when retryBackoff is absent. */
+    public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofSeconds(1);
 
     private static final Set<String> METHODS =
             Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
@@ -69,6 +77,29 @@ public record HttpRequestConfig(String method, String url, Map<String, String> h
             throw new IllegalArgumentException("http.request: timeout must be positive, like 10s");
         }
         followRedirects = followRedirects == null || followRedirects;
+        if (retries == null) {
+            retries = 0;
+        } else if (retries < 0 || retries > 100) {
+            throw new IllegalArgumentException("http.request: retries must be between 0 and 100, got " + retries);
+        }
+        if (retryBackoff == null) {
+            retryBackoff = DEFAULT_RETRY_BACKOFF;
+        } else if (retryBackoff.isNegative()) {
+            throw new IllegalArgumentException("http.request: retryBackoff must not be negative, like 500ms");
+        }
+    }
+
+    /** A request without retries. */
+    public HttpRequestConfig(String method, String url, Map<String, String> headers, Map<String, String> query,
+                             Object json, String body, String bearerToken, BasicAuth basicAuth,
+                             List<Integer> expectStatus, Duration timeout, Boolean followRedirects) {
+        this(method, url, headers, query, json, body, bearerToken, basicAuth, expectStatus, timeout, followRedirects,
+                null, null);
+    }
+
+    /** True when an answer with {@code status} is worth sending the request again for. */
+    public boolean retriesOn(int status) {
+        return (status >= 500 || status == 429) && !expectStatus.contains(status);
     }
 
     /** The status codes that count as success, in words: {@code 2xx} or {@code 200, 204}. */

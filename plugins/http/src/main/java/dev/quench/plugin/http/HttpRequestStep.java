@@ -87,11 +87,51 @@ public final class HttpRequestStep implements StepPlugin<HttpRequestConfig> {
         String host = uri.getHost();
         int port = uri.getPort() > 0 ? uri.getPort() : uri.getScheme().equalsIgnoreCase("https") ? 443 : 80;
 
-        CappedBody body = new CappedBody(settings.maxResponseBytes());
-        HttpRequest<Void> request = prepare(webClient, config, limit).as(BodyCodec.pipe(body));
-        Instant sentAt = Instant.now();
-        Future<HttpResponse<Void>> sending = send(request, config);
-        HttpResponse<Void> response = await(context, target, host, port, limit, sending, body);
+        CappedBody body;
+        HttpResponse<Void> response;
+        Instant sentAt;
+        Duration backoff = config.retryBackoff();
+        for (int attempt = 1; ; attempt++) {
+            boolean lastAttempt = attempt > config.retries();
+            body = new CappedBody(settings.maxResponseBytes());
+            HttpRequest<Void> request = prepare(webClient, config, limit).as(BodyCodec.pipe(body));
+            sentAt = Instant.now();
+            Future<HttpResponse<Void>> sending = send(request, config);
+            String retryReason;
+            Duration wait = backoff;
+            try {
+                response = await(context, target, host, port, limit, sending, body);
+                if (lastAttempt || !config.retriesOn(response.statusCode())) {
+                    break;
+                }
+                retryReason = "answered " + response.statusCode() + " " + response.statusMessage();
+                wait = retryAfter(response).orElse(backoff);
+            } catch (StepFailedException e) {
+                if (lastAttempt || context.cancellation().isCancelled()) {
+                    throw attempt == 1 ? e : new StepFailedException(e.getMessage() + " (attempt " + attempt + " of "
+                            + (config.retries() + 1) + ")", e.getCause() == null ? e : e.getCause());
+                }
+                retryReason = e.getMessage();
+            }
+            if (Instant.now().plus(wait).isAfter(context.deadline())) {
+                throw new StepFailedException(target + ": attempt " + attempt + " failed (" + retryReason + ") and the "
+                        + "next retry, in " + wait.toMillis() + " ms, would not end within the step's timeout of "
+                        + context.timeout() + "; Quench stopped retrying. Raise the step's timeout or lower "
+                        + "retryBackoff.");
+            }
+            context.output().info("attempt " + attempt + " of " + (config.retries() + 1) + " failed: " + retryReason
+                    + "; retrying in " + wait.toMillis() + " ms");
+            if (!sleep(context, wait)) {
+                throw new StepFailedException(target + ": stopped retrying (" + reasonOr(context, "cancelled")
+                        + ") after attempt " + attempt + ": " + retryReason);
+            }
+            backoff = backoff.multipliedBy(2);
+            limit = timeLimit(context, config);
+            if (limit.isZero() || limit.isNegative()) {
+                throw new StepFailedException(target + ": attempt " + attempt + " failed (" + retryReason
+                        + ") and the step's time ran out before the next one");
+            }
+        }
 
         long millis = Duration.between(sentAt, Instant.now()).toMillis();
         context.output().info("answered " + response.statusCode() + " " + response.statusMessage() + " in "
@@ -202,6 +242,32 @@ public final class HttpRequestStep implements StepPlugin<HttpRequestConfig> {
         return ConnectionFailures.isTimeout(failure)
                 ? new StepFailedException(target + " failed: " + explanation)
                 : new StepFailedException(target + " failed: " + explanation, failure);
+    }
+
+    /** A 429's or 503's {@code Retry-After} in seconds (the HTTP-date form is rare and ignored). */
+    private static java.util.Optional<Duration> retryAfter(HttpResponse<Void> response) {
+        String value = response.getHeader("Retry-After");
+        if (value == null || !value.strip().matches("\\d{1,6}")) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(Duration.ofSeconds(Long.parseLong(value.strip())));
+    }
+
+    /** Waits {@code wait}; false when the step was cancelled meanwhile. */
+    private static boolean sleep(StepContext context, Duration wait) {
+        CompletableFuture<Void> stopped = new CompletableFuture<>();
+        context.cancellation().onCancel(() -> stopped.complete(null));
+        try {
+            stopped.get(Math.max(1, wait.toMillis()), TimeUnit.MILLISECONDS);
+            return false;
+        } catch (TimeoutException e) {
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException e) {
+            return false;
+        }
     }
 
     private static String reasonOr(StepContext context, String fallback) {

@@ -27,10 +27,25 @@ final class OutputCapture extends OutputStream {
     private ByteBuffer pending = ByteBuffer.allocate(0);
     private long dropped;
     private boolean liveBroken;
+    private volatile boolean ended;
+    private volatile Runnable onEnd = () -> { };
 
     OutputCapture(Consumer<String> live, int cap) {
         this.live = live;
         this.cap = cap;
+    }
+
+    /** Runs {@code action} (on JSch's session thread: it must not block) when the stream is closed. */
+    void onEnd(Runnable action) {
+        onEnd = action;
+        if (ended) {
+            action.run();
+        }
+    }
+
+    /** True once the stream was closed: the command's output ended, or its channel closed. */
+    boolean ended() {
+        return ended;
     }
 
     @Override
@@ -105,8 +120,11 @@ final class OutputCapture extends OutputStream {
         }
     }
 
+    /** JSch closes the stream when the command's output ends (EOF) or its channel closes. */
     @Override
     public void close() {
-        // JSch may close the stream at end of data; the result is read after the channel closed.
+        // The result is read after the channel closed; closing only tells the waiting step to look.
+        ended = true;
+        onEnd.run();
     }
 }

@@ -35,6 +35,14 @@ final class RemoteCommand {
     /** How long a signalled command gets to exit before the next step of the stop sequence. */
     static final Duration SIGNAL_GRACE = Duration.ofMillis(300);
 
+    /**
+     * How long the step thread sleeps between looks at the channel while the command runs. It is woken at
+     * once when the output ends, the run is cancelled or the deadline passes, so this is only a fallback:
+     * long, so that 100 targets waiting at once cost no CPU (a 20 ms poll did, on every target).
+     */
+    private static final long IDLE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    /** After the output ended, the exit status and channel close follow within a round trip. */
+    private static final long CLOSING_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final Duration CHANNEL_OPEN_TIMEOUT = Duration.ofSeconds(10);
 
@@ -60,13 +68,15 @@ final class RemoteCommand {
                     + e.getMessage() + "); the command was not run", e);
         }
         channel.setCommand(command.getBytes(StandardCharsets.UTF_8));
-        channel.setOutputStream(stdout, true);
+        // JSch closes stdout at the command's EOF (dontclose false): OutputCapture.close() wakes this thread.
+        channel.setOutputStream(stdout, false);
         channel.setErrStream(stderr, true);
         // A fixed stdin (usually empty): the command sees end-of-file after it instead of waiting forever.
         channel.setInputStream(new ByteArrayInputStream(stdin));
 
         Thread stepThread = Thread.currentThread();
         context.cancellation().onCancel(() -> LockSupport.unpark(stepThread));
+        stdout.onEnd(() -> LockSupport.unpark(stepThread));
         try {
             try {
                 channel.connect((int) Math.max(1, Math.min(CHANNEL_OPEN_TIMEOUT.toMillis(), millisUntil(context.deadline()))));
@@ -82,7 +92,8 @@ final class RemoteCommand {
                     String outcome = stop(channel, target);
                     return stopped(where, context, stdout, stderr, outcome);
                 }
-                LockSupport.parkNanos(Math.min(POLL_NANOS, Math.max(1, TimeUnit.MILLISECONDS.toNanos(
+                long poll = stdout.ended() ? CLOSING_POLL_NANOS : IDLE_POLL_NANOS;
+                LockSupport.parkNanos(Math.min(poll, Math.max(1, TimeUnit.MILLISECONDS.toNanos(
                         millisUntil(context.deadline())))));
             }
             stdout.finish();

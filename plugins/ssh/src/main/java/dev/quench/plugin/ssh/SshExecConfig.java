@@ -36,11 +36,13 @@ import java.util.Set;
  *                       one connection to it serves every target behind it in a run; null means direct
  * @param env            environment variables for the command, exported before it runs (inside sudo's shell
  *                       with sudo); values are shell-quoted, names must be shell names; null means none
+ * @param passphrase     the passphrase of the target's private key, from a secret
+ *                       ({@code ${{ secrets.deploy_key_passphrase }}}); null for a key without one. Never shown.
  */
 public record SshExecConfig(String host, Integer port, String user, String identity,
                             @ShellCommand String command, Boolean sudo, Duration connectTimeout,
                             List<String> hosts, String selector, Integer concurrency, String maxErrors,
-                            Integer canary, String jump, Map<String, String> env) {
+                            Integer canary, String jump, Map<String, String> env, String passphrase) {
 
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
@@ -97,6 +99,34 @@ public record SshExecConfig(String host, Integer port, String user, String ident
             JumpSpec.parse(jump);
         }
         env = env == null ? Map.of() : checkedEnv(env);
+        if (passphrase != null && passphrase.isEmpty()) {
+            throw new IllegalArgumentException("passphrase is empty: check the secret it comes from, or leave it out "
+                    + "for a key without passphrase");
+        }
+    }
+
+    /** A step whose key has no passphrase. */
+    public SshExecConfig(String host, Integer port, String user, String identity, String command, Boolean sudo,
+                         Duration connectTimeout, List<String> hosts, String selector, Integer concurrency,
+                         String maxErrors, Integer canary, String jump, Map<String, String> env) {
+        this(host, port, user, identity, command, sudo, connectTimeout, hosts, selector, concurrency, maxErrors,
+                canary, jump, env, null);
+    }
+
+    /** Like the record's, but the passphrase is never shown (run records and logs print configurations). */
+    @Override
+    public String toString() {
+        return "SshExecConfig[host=" + host + ", port=" + port + ", user=" + user + ", identity=" + identity
+                + ", command=" + command + ", sudo=" + sudo + ", connectTimeout=" + connectTimeout + ", hosts=" + hosts
+                + ", selector=" + selector + ", concurrency=" + concurrency + ", maxErrors=" + maxErrors + ", canary="
+                + canary + ", jump=" + jump + ", env=" + env + ", passphrase=" + (passphrase == null ? null : "***")
+                + "]";
+    }
+
+    /** This step with the passphrase of its key. */
+    public SshExecConfig withPassphrase(String keyPassphrase) {
+        return new SshExecConfig(host, port, user, identity, command, sudo, connectTimeout, hosts, selector,
+                concurrency, maxErrors, canary, jump, env, keyPassphrase);
     }
 
     /** A step without environment variables. */
@@ -118,19 +148,19 @@ public record SshExecConfig(String host, Integer port, String user, String ident
     /** A single-host step. */
     public SshExecConfig(String host, Integer port, String user, String identity, String command, Boolean sudo,
                          Duration connectTimeout) {
-        this(host, port, user, identity, command, sudo, connectTimeout, null, null, null, null, null, null, null);
+        this(host, port, user, identity, command, sudo, connectTimeout, null, null, null, null, null, null, null, null);
     }
 
     /** This step through a jump host. */
     public SshExecConfig viaJump(String jumpHost) {
         return new SshExecConfig(host, port, user, identity, command, sudo, connectTimeout, hosts, selector,
-                concurrency, maxErrors, canary, jumpHost, env);
+                concurrency, maxErrors, canary, jumpHost, env, passphrase);
     }
 
     /** This step running {@code otherCommand} instead, everything else (targets, sudo, env, jump) the same. */
     SshExecConfig withCommand(String otherCommand) {
         return new SshExecConfig(host, port, user, identity, otherCommand, sudo, connectTimeout, hosts, selector,
-                concurrency, maxErrors, canary, jump, env);
+                concurrency, maxErrors, canary, jump, env, passphrase);
     }
 
     /** A step with only the required parts, the rest taken from the inventory and settings. */
@@ -164,7 +194,7 @@ public record SshExecConfig(String host, Integer port, String user, String ident
     /** This step aimed at one of its fleet's hosts. */
     SshExecConfig forHost(String target) {
         return new SshExecConfig(target, port, user, identity, command, sudo, connectTimeout, null, null, null, null,
-                null, jump, env);
+                null, jump, env, passphrase);
     }
 
     private static List<String> checkedHosts(List<String> hosts) {

@@ -44,16 +44,21 @@ final class SshIdentities {
                         + "(ssh-keygen -t ed25519).", e);
             }
             try {
-                if (keyPair.isEncrypted()) {
+                if (keyPair.isEncrypted() && target.passphrase().isEmpty()) {
                     throw new StepFailedException(where + "private key file " + key + " is protected by a "
-                            + "passphrase, and Quench has no way to enter one. Use a key without passphrase "
-                            + "that only the Quench user can read (chmod 600), e.g. ssh-keygen -t ed25519 -N ''.");
+                            + "passphrase, and the step gives none. Set passphrase: ${{ secrets.<name> }} on the "
+                            + "step, or use a key without passphrase that only the Quench user can read (chmod 600).");
+                }
+                if (keyPair.isEncrypted() && !keyPair.decrypt(target.passphrase().get())) {
+                    throw new StepFailedException(where + "wrong passphrase for private key file " + key + " (from "
+                            + target.identitySource() + "): check the secret the step's passphrase comes from. "
+                            + "Quench did not try to log in.");
                 }
             } finally {
                 keyPair.dispose();
             }
             try {
-                jsch.addIdentity(key.toString());
+                jsch.addIdentity(key.toString(), target.passphrase().orElse(null));
             } catch (JSchException e) {
                 throw new StepFailedException(where + "cannot load private key file " + key + ": " + e.getMessage(), e);
             }

@@ -19,12 +19,13 @@ import java.util.stream.Collectors;
  * @param args        arguments, each passed as one word exactly as given (Quench quotes them); null means none
  * @param interpreter the program that runs the script, with its options ({@code /bin/bash -e},
  *                    {@code /usr/bin/env python3}); null means {@value #DEFAULT_INTERPRETER}
+ * @param passphrase  the passphrase of the private key, as in ssh.exec; never shown
  */
 public record SshScriptConfig(String host, Integer port, String user, String identity,
                               @ShellCommand String script, String file, List<String> args, String interpreter,
                               Boolean sudo, Map<String, String> env, Duration connectTimeout,
                               List<String> hosts, String selector, Integer concurrency, String maxErrors,
-                              Integer canary, String jump) {
+                              Integer canary, String jump, String passphrase) {
 
     /** The interpreter when the step does not name one. */
     public static final String DEFAULT_INTERPRETER = "/bin/sh";
@@ -49,19 +50,27 @@ public record SshScriptConfig(String host, Integer port, String user, String ide
         // Checks the placement fields (host, hosts, selector, fan-out limits, jump, env) the way ssh.exec does.
         // (The parameters, not the fields: a compact constructor assigns the fields only after its body.)
         new SshExecConfig(host, port, user, identity, "true", sudo, connectTimeout, hosts, selector, concurrency,
-                maxErrors, canary, jump, env);
+                maxErrors, canary, jump, env, passphrase);
     }
 
     /** A script on one host, the rest taken from the inventory and settings. */
     public static SshScriptConfig of(String host, String script, List<String> args) {
         return new SshScriptConfig(host, null, null, null, script, null, args, null, null, null, null, null, null,
-                null, null, null, null);
+                null, null, null, null, null);
+    }
+
+    /** Like the record's, but the passphrase is never shown. */
+    @Override
+    public String toString() {
+        return "SshScriptConfig[" + execConfig(script == null ? "file " + file : "script").toString()
+                .replaceFirst("^SshExecConfig\\[", "") .replaceFirst("]$", "") + ", args=" + args + ", interpreter="
+                + interpreter + "]";
     }
 
     /** The same placement as an {@code ssh.exec} step running {@code command}. */
     SshExecConfig execConfig(String command) {
         return new SshExecConfig(host, port, user, identity, command, sudo, connectTimeout, hosts, selector,
-                concurrency, maxErrors, canary, jump, env);
+                concurrency, maxErrors, canary, jump, env, passphrase);
     }
 
     /** The interpreter and the arguments after the script's path, each word shell-quoted. */

@@ -22,9 +22,11 @@ import java.util.Optional;
  * @param identitySource where the identities came from, for error messages ("the step's identity")
  * @param connectTimeout how long connecting may take
  * @param jump           the jump host (bastion) the connection goes through, if any
+ * @param passphrase     the passphrase of the identities, if they have one
  */
 record SshTarget(String name, String address, int port, String user, List<Path> identities,
-                 String identitySource, Duration connectTimeout, Optional<SshTarget> jump) {
+                 String identitySource, Duration connectTimeout, Optional<SshTarget> jump,
+                 Optional<String> passphrase) {
 
     static final int DEFAULT_PORT = 22;
 
@@ -39,6 +41,12 @@ record SshTarget(String name, String address, int port, String user, List<Path> 
         Objects.requireNonNull(identitySource, "identitySource");
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(jump, "jump");
+        Objects.requireNonNull(passphrase, "passphrase");
+    }
+
+    @Override
+    public String toString() {
+        return "SshTarget[" + display() + " as " + user + ", keys " + identities + "]";
     }
 
     /** Resolves a step's target. Never fails: missing key files are reported when connecting. */
@@ -46,7 +54,7 @@ record SshTarget(String name, String address, int port, String user, List<Path> 
         Optional<SshTarget> jump = Optional.ofNullable(config.jump())
                 .map(spec -> resolveJump(spec, config.connectTimeout(), inventory, settings));
         return resolve(config.host(), config.port(), config.user(), config.identity(), config.connectTimeout(), jump,
-                inventory, settings);
+                Optional.ofNullable(config.passphrase()), inventory, settings);
     }
 
     /**
@@ -57,13 +65,13 @@ record SshTarget(String name, String address, int port, String user, List<Path> 
      */
     static SshTarget resolveJump(String spec, Duration connectTimeout, Inventory inventory, SshSettings settings) {
         JumpSpec parsed = JumpSpec.parse(spec);
-        return resolve(parsed.host(), parsed.port(), parsed.user(), null, connectTimeout, Optional.empty(), inventory,
-                settings);
+        return resolve(parsed.host(), parsed.port(), parsed.user(), null, connectTimeout, Optional.empty(),
+                Optional.empty(), inventory, settings);
     }
 
     private static SshTarget resolve(String name, Integer stepPort, String stepUser, String stepIdentity,
-                                     Duration stepConnectTimeout, Optional<SshTarget> jump, Inventory inventory,
-                                     SshSettings settings) {
+                                     Duration stepConnectTimeout, Optional<SshTarget> jump,
+                                     Optional<String> passphrase, Inventory inventory, SshSettings settings) {
         Optional<InventoryHost> host = inventory.find(name);
         String address = host.map(InventoryHost::address).orElse(name);
         int port = firstNonNull(stepPort, host.flatMap(InventoryHost::portIfSet).orElse(null),
@@ -88,7 +96,7 @@ record SshTarget(String name, String address, int port, String user, List<Path> 
             identities = DEFAULT_IDENTITIES.stream().map(sshDirectory::resolve).filter(Files::exists).toList();
             identitySource = "the default keys (" + sshDirectory + "/" + String.join(", ", DEFAULT_IDENTITIES) + ")";
         }
-        return new SshTarget(name, address, port, user, identities, identitySource, connectTimeout, jump);
+        return new SshTarget(name, address, port, user, identities, identitySource, connectTimeout, jump, passphrase);
     }
 
     /** {@code web-7 (10.0.0.7:22)}, or {@code web-7 (10.0.0.7:22 via bastion)}: how every message names the host. */

@@ -118,6 +118,32 @@ class SshExecOpenSshIT {
     }
 
     @Test
+    void keysWithPassphraseMadeBySshKeygenLogInForEveryKeyType() throws Exception {
+        for (String type : List.of("rsa", "ecdsa", "ed25519")) {
+            Path key = directory.resolve("id_" + type + "_locked");
+            OpenSshServer.run("/usr/bin/ssh-keygen", "-q", "-t", type, "-N", "open sesame", "-C", "quench-it", "-f",
+                    key.toString());
+            Files.writeString(server.directory.resolve("authorized_keys"), Files.readString(Path.of(key + ".pub")),
+                    java.nio.file.StandardOpenOption.APPEND);
+            SshExecConfig config = new SshExecConfig("127.0.0.1", null, null, key.toString(), "echo " + type, null,
+                    null);
+
+            try (TestRunResources run = new TestRunResources()) {
+                StepResult result = step.execute(StepTestContext.of(run), config.withPassphrase("open sesame"));
+                assertThat(result.stdout()).as(type).isEqualTo(type + "\n");
+            }
+            try (TestRunResources run = new TestRunResources()) {
+                assertThatThrownBy(() -> step.execute(StepTestContext.of(run), config.withPassphrase("wrong")))
+                        .as(type)
+                        .isInstanceOf(StepFailedException.class)
+                        .hasMessageStartingWith(display() + ": wrong passphrase for private key file " + key);
+            }
+        }
+        assertThat(SshExecConfig.of("h", "true").withPassphrase("open sesame").toString())
+                .contains("passphrase=***").doesNotContain("open sesame");
+    }
+
+    @Test
     void scriptIsUploadedRunWithQuotedArgumentsAndRemoved() throws Exception {
         try (SshScriptStep script = new SshScriptStep()) {
             script.start(TestPluginEnvironment.builder().settings("ssh", new SshSettings(knownHosts.toString(), null,

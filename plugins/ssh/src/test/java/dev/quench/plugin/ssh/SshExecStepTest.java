@@ -370,7 +370,7 @@ class SshExecStepTest {
         assertThatThrownBy(() -> run(new SshExecConfig("127.0.0.1", server.port(), null, locked.toString(), "true",
                 null, null)))
                 .isInstanceOf(StepFailedException.class)
-                .hasMessageStartingWith(display() + ": private key file " + locked + " is protected by a passphrase");
+                .hasMessageStartingWith(display() + ": private key file " + locked + " is protected by a passphrase, and the step gives none");
     }
 
     @Test

@@ -76,7 +76,7 @@ class SshScriptStepTest {
     private static SshScriptConfig script(String text, String file, List<String> args, String interpreter,
                                           Map<String, String> env) {
         return new SshScriptConfig("web-1", null, null, null, text, file, args, interpreter, null, env, null, null,
-                null, null, null, null, null);
+                null, null, null, null, null, null);
     }
 
     private StepResult run(SshScriptConfig config) throws Exception {
@@ -148,7 +148,7 @@ class SshScriptStepTest {
     @Test
     void aFleetRunsTheScriptOnEveryTarget() throws Exception {
         StepResult result = run(new SshScriptConfig(null, null, null, null, "echo \"$1 ran\"", null, List.of("it"),
-                null, null, null, null, null, "role=web", 2, null, null, null));
+                null, null, null, null, null, "role=web", 2, null, null, null, null));
 
         assertThat(result.status()).isEqualTo(StepStatus.SUCCEEDED);
         assertThat(result.outputs().get("succeeded")).isEqualTo(2L);
