@@ -184,6 +184,18 @@ public final class RunDispatcher implements AutoCloseable {
     }
 
     /**
+     * Checks {@code params} (with the site's params for the runbook) against the runbook's declared
+     * params, so a manual start can be refused before anything is recorded.
+     *
+     * @throws IllegalArgumentException naming the param that does not fit and why
+     */
+    public void checkParams(Runbook runbook, Map<String, String> params) {
+        Map<String, String> values = new java.util.LinkedHashMap<>(siteParams.apply(runbook.name()));
+        values.putAll(params);
+        runbook.resolveParams(values);
+    }
+
+    /**
      * Starts {@code runbook} for a schedule fire (see {@code dev.quench.core.schedule}).
      *
      * @param detail the schedule, scheduled and actual fire time and lateness, recorded with the run

@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -157,28 +158,71 @@ public final class RunExecutor implements AutoCloseable {
         }
         StepPlugin<?> plugin = plugins.plugin(step.uses()).orElse(null);
         if (plugin == null) {
-            return recordFailure(run, step, seq, Map.of(), started, "step type '" + step.uses()
+            return recordFailure(run, step, seq, step.id(), Map.of(), started, "step type '" + step.uses()
                     + "' is not available in this engine (plugins: " + plugins.types() + ")");
         }
+        if (step.forEach().isPresent()) {
+            return executeForEach(state, runbook, step, plugin, scope, seq, started, resources);
+        }
+        return executeOnce(state, runbook, step, plugin, scope, seq, step.id(), resources);
+    }
+
+    /**
+     * Renders, runs (with retries) and records one execution of {@code step}: the whole step, or one
+     * iteration of a forEach step, recorded as {@code recordId}.
+     */
+    private StepResult executeOnce(RunState state, Runbook runbook, StepSpec step, StepPlugin<?> plugin,
+                                   ExpressionScope scope, int seq, String recordId, RunScopedResources resources) {
+        RunRecord run = state.run();
+        Instant started = clock.instant();
         Map<String, Object> rendered;
         try {
-            rendered = StepConfigRenderer.render(step.id(), step.with(), scope, plugin.configType());
+            rendered = StepConfigRenderer.render(recordId, step.with(), scope, plugin.configType());
         } catch (RuntimeException e) {
-            return recordFailure(run, step, seq, Map.of(), started, "cannot render inputs: " + e.getMessage());
+            return recordFailure(run, step, seq, recordId, Map.of(), started, "cannot render inputs: " + e.getMessage());
         }
         Map<String, Object> recorded = SecretRedaction.redact(rendered);
-        runs.startStep(run.id(), new StepRecord(seq, step.id(), step.uses(), "running", recorded, null, "", "", "",
+        runs.startStep(run.id(), new StepRecord(seq, recordId, step.uses(), "running", recorded, null, "", "", "",
                 started, null));
         StepRetry.Outcome outcome = StepRetry.run(step.retry(),
-                () -> attempt(plugin, rendered, run, runbook, step, resources),
+                () -> attempt(plugin, rendered, run, runbook, step, recordId, resources),
                 failed -> scope.withStep(step.id(), failed), Thread::sleep);
         StepResult result = StepOutputs.add(step, outcome.result(), scope);
         String message = result == outcome.result() ? StepRetry.describe(outcome, step.retry().attempts())
                 : result.message();
-        runs.finishStep(run.id(), new StepRecord(seq, step.id(), step.uses(), statusName(result), recorded,
+        runs.finishStep(run.id(), new StepRecord(seq, recordId, step.uses(), statusName(result), recorded,
                 result.exitCode(), CappedText.cap(result.stdout(), outputLimit), CappedText.cap(result.stderr(), outputLimit),
                 message, started, clock.instant()));
         return result.succeeded() ? result : result.withMessage(message);
+    }
+
+    /**
+     * A forEach step: recorded once as a whole ({@code rendered} holds the items), then each
+     * iteration as {@code <id>[<index>]}; later steps read the iterations as {@code steps.<id>.items}.
+     */
+    private StepResult executeForEach(RunState state, Runbook runbook, StepSpec step, StepPlugin<?> plugin,
+                                      ExpressionScope scope, int seq, Instant started, RunScopedResources resources) {
+        RunRecord run = state.run();
+        List<Object> items;
+        try {
+            items = ForEachSteps.items(step, scope);
+        } catch (RuntimeException e) {
+            return recordFailure(run, step, seq, step.id(), Map.of(), started, "cannot compute forEach: " + e.getMessage());
+        }
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("forEach", items);
+        summary.put("concurrency", step.forEach().get().concurrency());
+        Map<String, Object> recorded = SecretRedaction.redact(summary);
+        runs.startStep(run.id(), new StepRecord(seq, step.id(), step.uses(), "running", recorded, null, "", "", "",
+                started, null));
+        ForEachSteps.Outcome outcome = ForEachSteps.run(step, items, scope, (itemScope, recordId) ->
+                executeOnce(state, runbook, step, plugin, itemScope, state.nextSeq(), recordId, resources));
+        state.recordItems(step.id(), outcome.items());
+        StepResult result = outcome.result();
+        runs.finishStep(run.id(), new StepRecord(seq, step.id(), step.uses(), statusName(result), recorded,
+                result.exitCode(), CappedText.cap(result.stdout(), outputLimit), CappedText.cap(result.stderr(), outputLimit),
+                result.message(), started, clock.instant()));
+        return result;
     }
 
     private static String statusName(StepResult result) {
@@ -187,16 +231,16 @@ public final class RunExecutor implements AutoCloseable {
 
     /** One attempt with fresh output capture; output streamed live stands in for output the plugin did not return. */
     private StepResult attempt(StepPlugin<?> plugin, Map<String, Object> rendered, RunRecord run, Runbook runbook,
-                               StepSpec step, RunScopedResources resources) {
+                               StepSpec step, String recordId, RunScopedResources resources) {
         RecordingOutput output = new RecordingOutput(outputLimit);
-        StepResult result = invoke(plugin, rendered, run, runbook, step, output, resources, clock.instant());
+        StepResult result = invoke(plugin, rendered, run, runbook, step, recordId, output, resources, clock.instant());
         return new StepResult(result.status(), result.exitCode(),
                 result.stdout().isEmpty() ? output.stdoutText() : result.stdout(),
                 result.stderr().isEmpty() ? output.stderrText() : result.stderr(), result.outputs(), result.message());
     }
 
     private <C extends Record> StepResult invoke(StepPlugin<C> plugin, Map<String, Object> rendered, RunRecord run,
-                                                 Runbook runbook, StepSpec step, RecordingOutput output,
+                                                 Runbook runbook, StepSpec step, String recordId, RecordingOutput output,
                                                  RunScopedResources resources, Instant started) {
         C config;
         try {
@@ -206,7 +250,7 @@ public final class RunExecutor implements AutoCloseable {
         }
         Duration timeout = step.timeout();
         StepCancellation cancellation = new StepCancellation();
-        EngineStepContext context = new EngineStepContext(run.id(), runbook.name(), step.id(), run.dryRun(), timeout,
+        EngineStepContext context = new EngineStepContext(run.id(), runbook.name(), recordId, run.dryRun(), timeout,
                 started.plus(timeout), output, cancellation, resources);
         Future<StepResult> future = stepThreads.submit(() -> plugin.execute(context, config));
         try {
@@ -243,9 +287,9 @@ public final class RunExecutor implements AutoCloseable {
         }
     }
 
-    private StepResult recordFailure(RunRecord run, StepSpec step, int seq, Map<String, Object> rendered,
+    private StepResult recordFailure(RunRecord run, StepSpec step, int seq, String recordId, Map<String, Object> rendered,
                                      Instant started, String message) {
-        StepRecord record = new StepRecord(seq, step.id(), step.uses(), "failed", rendered, null, "", "", message,
+        StepRecord record = new StepRecord(seq, recordId, step.uses(), "failed", rendered, null, "", "", message,
                 started, clock.instant());
         runs.startStep(run.id(), record);
         runs.finishStep(run.id(), record);

@@ -122,12 +122,12 @@ public final class RunbookTestRunner {
         }
         int matchingFailures = failures.size();
         for (String id : test.canned().keySet()) {
-            if (runbook.get().step(id).isEmpty()) {
+            if (runbook.get().step(stepIdOf(id)).isEmpty()) {
                 failures.add("steps." + id + ": runbook " + runbook.get().name() + " has no step '" + id + "'");
             }
         }
         for (String id : expect.steps().keySet()) {
-            if (runbook.get().step(id).isEmpty()) {
+            if (runbook.get().step(stepIdOf(id)).isEmpty()) {
                 failures.add("expect.steps." + id + ": runbook " + runbook.get().name() + " has no step '" + id + "'");
             }
         }
@@ -146,6 +146,12 @@ public final class RunbookTestRunner {
         }
         failures.addAll(RunExpectations.check(expect, run));
         return failures;
+    }
+
+    /** The step id of a recorded id: {@code clean[2]}, an iteration of a forEach step, is of step {@code clean}. */
+    static String stepIdOf(String recordId) {
+        int bracket = recordId.indexOf('[');
+        return bracket > 0 && recordId.endsWith("]") ? recordId.substring(0, bracket) : recordId;
     }
 
     private static Optional<Runbook> pick(RunbookTestCase test, List<Runbook> runbooks, List<String> matched,

@@ -103,6 +103,12 @@ final class ApiRoutes {
         Map<String, String> params = new LinkedHashMap<>();
         JsonObject given = request.getJsonObject("params", new JsonObject());
         given.forEach(entry -> params.put(entry.getKey(), String.valueOf(entry.getValue())));
+        try {
+            dispatcher.checkParams(runbook, params);
+        } catch (IllegalArgumentException e) {
+            HttpErrors.send(context, 422, "invalid params", e.getMessage());
+            return;
+        }
         boolean dryRun = request.getBoolean("dryRun", false);
         if (dryRun) {
             HttpErrors.send(context, 422, "dry runs are not available through the API yet",
