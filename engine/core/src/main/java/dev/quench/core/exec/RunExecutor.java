@@ -67,6 +67,15 @@ public final class RunExecutor implements AutoCloseable {
     }
 
     /**
+     * An executor with the same plugins, environment and clock that records into {@code otherRuns}:
+     * a dry run through the API records into a scratch store, so it leaves nothing behind. Close it
+     * after use.
+     */
+    public RunExecutor recordingTo(RunRepository otherRuns) {
+        return new RunExecutor(plugins, otherRuns, outputLimit, environment, clock);
+    }
+
+    /**
      * Runs {@code run} (already recorded as queued) to the end and records the outcome: the steps in
      * order until one fails (unless it may: {@code continueOnError}), then the {@code onFailure}
      * steps if one did, then the {@code finally} steps in every case.
