@@ -9,6 +9,7 @@ import dev.quench.core.expr.StepConfigRenderer;
 import dev.quench.core.plugin.PluginRegistry;
 import dev.quench.core.plugin.StepConfigMapper;
 import dev.quench.core.runbook.Runbook;
+import dev.quench.core.runbook.RunbookBody;
 import dev.quench.core.runbook.StepSpec;
 import dev.quench.core.step.CappedText;
 import dev.quench.core.store.RunRecord;
@@ -95,6 +96,8 @@ public final class RunExecutor implements AutoCloseable {
                     : runSection(state, runbook, runbook.steps(), resources);
             if (failure.isEmpty() && !messages.isEmpty()) {
                 status = RunStatus.FAILED;
+                // The body threw outside a step: onFailure code still gets to escalate.
+                state.noteFailure("", messages.getLast());
             }
             if (failure.isPresent()) {
                 status = RunStatus.FAILED;
@@ -104,10 +107,19 @@ public final class RunExecutor implements AutoCloseable {
                         .ifPresent(escalation -> messages.add("onFailure " + escalation.describe("the onFailure steps "
                                 + "after it were not run")));
             }
+            if (status == RunStatus.FAILED && runbook.body().flatMap(RunbookBody::onFailureBody).isPresent()) {
+                runBodySection(state, runbook, runbook.body().get().onFailureBody().get(), "onFailure", resources,
+                        messages);
+            }
             Optional<StepFailure> cleanup = runSection(state, runbook, runbook.finallySteps(), resources);
             if (cleanup.isPresent()) {
                 status = RunStatus.FAILED;
                 messages.add("finally " + cleanup.get().describe("the finally steps after it were not run"));
+            }
+            if (runbook.body().flatMap(RunbookBody::finallyBody).isPresent()
+                    && runBodySection(state, runbook, runbook.body().get().finallyBody().get(), "always", resources,
+                    messages)) {
+                status = RunStatus.FAILED;
             }
         } catch (RuntimeException e) {
             LOG.error("run {} of {} stopped by an engine error", run.id(), runbook.name(), e);
@@ -120,6 +132,17 @@ public final class RunExecutor implements AutoCloseable {
         runs.finish(run.id(), status, message, saved, clock.instant());
         LOG.info("run {} of {} {}{}", run.id(), runbook.name(), status.wireName(), message.isEmpty() ? "" : ": " + message);
         return status;
+    }
+
+    /** Runs the onFailure or always part of a runbook body; true when it failed (and said why in {@code messages}). */
+    private boolean runBodySection(RunState state, Runbook runbook, RunbookBody section, String name,
+                                   RunScopedResources resources, List<String> messages) {
+        List<String> sectionMessages = new ArrayList<>();
+        Optional<StepFailure> failure = RunbookBodies.run(section, state,
+                step -> executeStep(state, runbook, step, resources), sectionMessages);
+        failure.ifPresent(stopped -> messages.add(name + " " + stopped.describe("")));
+        sectionMessages.forEach(message -> messages.add(name + ": " + message));
+        return failure.isPresent() || !sectionMessages.isEmpty();
     }
 
     /** A step that failed and stopped its section; {@code more} says whether steps were left after it. */

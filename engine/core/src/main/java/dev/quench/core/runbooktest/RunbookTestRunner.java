@@ -121,13 +121,15 @@ public final class RunbookTestRunner {
             return failures;
         }
         int matchingFailures = failures.size();
+        // A runbook written as code (Groovy) names its steps only when it runs: nothing to check ahead.
+        boolean declaresSteps = runbook.get().body().isEmpty();
         for (String id : test.canned().keySet()) {
-            if (runbook.get().step(stepIdOf(id)).isEmpty()) {
+            if (declaresSteps && runbook.get().step(stepIdOf(id)).isEmpty()) {
                 failures.add("steps." + id + ": runbook " + runbook.get().name() + " has no step '" + id + "'");
             }
         }
         for (String id : expect.steps().keySet()) {
-            if (runbook.get().step(stepIdOf(id)).isEmpty()) {
+            if (declaresSteps && runbook.get().step(stepIdOf(id)).isEmpty()) {
                 failures.add("expect.steps." + id + ": runbook " + runbook.get().name() + " has no step '" + id + "'");
             }
         }
