@@ -72,6 +72,38 @@ class TypedParamsTest {
     }
 
     @Test
+    void groovyRunbooksDeclareTypedParamsToo(@org.junit.jupiter.api.io.TempDir Path directory) throws Exception {
+        java.nio.file.Files.writeString(directory.resolve("typed.groovy"), """
+                runbook {
+                    name 'typed'
+                    param 'retries', type: 'int', default: 3
+                    param 'hosts', type: 'list', default: ['web-1']
+                }
+                steps {
+                    shell.exec id: 'a', command: "echo ${params.retries + 1}"
+                }
+                """);
+        java.nio.file.Files.writeString(directory.resolve("bad.groovy"), """
+                runbook {
+                    name 'bad'
+                    param 'retries', type: 'integer'
+                }
+                steps { }
+                """);
+
+        RunbookLoadResult result = new RunbookLoader(new TestStepCatalog()).load(directory);
+
+        assertThat(result.problems()).extracting(RunbookProblem::toString).containsExactly(directory.resolve("bad.groovy")
+                + ":3:1: unknown type 'integer' of param 'retries' — did you mean 'int'? (types: string, int, number, "
+                + "bool, list, map)");
+        Runbook typed = result.runbooks().getFirst();
+        assertThat(typed.resolveParams(Map.of("retries", "5", "hosts", "a,b")))
+                .containsEntry("retries", 5).containsEntry("hosts", List.of("a", "b"));
+        assertThatThrownBy(() -> typed.resolveParams(Map.of("retries", "x")))
+                .hasMessage("runbook 'typed': param 'retries' (type: int): expected a whole number, got 'x'");
+    }
+
+    @Test
     void aMissingRequiredParamIsNamed() {
         assertThatThrownBy(() -> load().resolveParams(Map.of()))
                 .hasMessage("runbook 'typed' needs param 'unit': set it, e.g. --param unit=...");
