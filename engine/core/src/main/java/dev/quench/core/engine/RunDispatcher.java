@@ -184,6 +184,38 @@ public final class RunDispatcher implements AutoCloseable {
     }
 
     /**
+     * Plans {@code runbook} as a dry run, in this thread: every step rendered, plugins told it is a
+     * dry run, recorded only in a scratch in-memory store that is dropped afterwards, so the
+     * engine's history is untouched.
+     *
+     * @return the finished dry run with its steps
+     * @throws IllegalArgumentException when the params do not fit the runbook
+     */
+    public RunRecord dryRun(Runbook runbook, Map<String, String> params, Alert alert, String who) {
+        checkParams(runbook, params);
+        // No DB_CLOSE_DELAY: the in-memory database disappears when the scratch store closes.
+        try (Store scratch = Store.open("jdbc:h2:mem:quench-dry-run-" + UUID.randomUUID(), "sa", "");
+             RunExecutor planner = executor.recordingTo(scratch.runs())) {
+            RunRecord run = newRun(runbook, TriggerType.MANUAL, "dry run by " + who, null, params, true);
+            scratch.runs().insertQueued(run);
+            planner.execute(run, runbook, alert);
+            return scratch.runs().find(run.id()).orElseThrow();
+        }
+    }
+
+    /**
+     * Checks {@code params} (with the site's params for the runbook) against the runbook's declared
+     * params, so a manual start can be refused before anything is recorded.
+     *
+     * @throws IllegalArgumentException naming the param that does not fit and why
+     */
+    public void checkParams(Runbook runbook, Map<String, String> params) {
+        Map<String, String> values = new java.util.LinkedHashMap<>(siteParams.apply(runbook.name()));
+        values.putAll(params);
+        runbook.resolveParams(values);
+    }
+
+    /**
      * Starts {@code runbook} for a schedule fire (see {@code dev.quench.core.schedule}).
      *
      * @param detail the schedule, scheduled and actual fire time and lateness, recorded with the run

@@ -3,7 +3,9 @@ package dev.quench.core.groovy;
 import dev.quench.core.match.LabelMatcher;
 import dev.quench.core.match.LabelMatcherParser;
 import dev.quench.core.runbook.AlertTrigger;
+import dev.quench.core.expr.DidYouMean;
 import dev.quench.core.runbook.ParamSpec;
+import dev.quench.core.runbook.ParamType;
 import dev.quench.core.runbook.TriggerStatus;
 import dev.quench.core.util.Durations;
 import java.time.Duration;
@@ -59,13 +61,33 @@ public final class RunbookDsl {
         alertTrigger = new AlertTrigger(parsed, status);
     }
 
-    /** {@code param 'logDir', default: '/var/log/app', required: false, description: '...'}. */
+    /** {@code param 'logDir', type: 'string', default: '/var/log/app', required: false, description: '...'}. */
     public void param(Map<String, Object> options, String paramName) {
         if (!paramName.matches("[A-Za-z_][A-Za-z0-9_]*")) {
             throw new IllegalArgumentException("invalid param name '" + paramName + "'");
         }
-        params.add(new ParamSpec(paramName, Optional.ofNullable(options.get("default")),
-                Boolean.TRUE.equals(options.get("required")), String.valueOf(options.getOrDefault("description", ""))));
+        Optional<ParamType> type = Optional.empty();
+        Object default_ = options.get("default");
+        if (options.containsKey("type")) {
+            String name = String.valueOf(options.get("type"));
+            type = ParamType.parse(name);
+            if (type.isEmpty()) {
+                String hint = ParamType.alias(name).map(alias -> " — did you mean '" + alias + "'?")
+                        .orElseGet(() -> DidYouMean.hint(name, ParamType.names()));
+                throw new IllegalArgumentException("unknown type '" + name + "' of param '" + paramName + "'" + hint
+                        + " (types: " + String.join(", ", ParamType.names()) + ")");
+            }
+            if (default_ != null) {
+                try {
+                    default_ = type.get().convert(default_);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("the default of param '" + paramName + "' (type: " + name + "): "
+                            + e.getMessage(), e);
+                }
+            }
+        }
+        params.add(new ParamSpec(paramName, Optional.ofNullable(default_), Boolean.TRUE.equals(options.get("required")),
+                String.valueOf(options.getOrDefault("description", "")), type));
     }
 
     public void param(String paramName) {

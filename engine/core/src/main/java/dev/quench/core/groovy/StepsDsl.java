@@ -78,6 +78,22 @@ public final class StepsDsl extends GroovyObjectSupport {
         return ExpressionFunctions.orDefault(value, fallback);
     }
 
+    public Object json(Object text) {
+        return ExpressionFunctions.json(text);
+    }
+
+    public boolean matches(Object text, Object regex) {
+        return ExpressionFunctions.matches(text, regex);
+    }
+
+    public String regexFind(Object text, Object regex) {
+        return ExpressionFunctions.regexFind(text, regex);
+    }
+
+    public String regexFind(Object text, Object regex, Object group) {
+        return ExpressionFunctions.regexFind(text, regex, group);
+    }
+
     /** Inserts {@code value} into a shell command unquoted. Only for values you control. */
     public Raw raw(Object value) {
         return new Raw(TextValues.toText(value));

@@ -3,6 +3,7 @@ package dev.quench.core.runbook;
 import dev.quench.api.StepResult;
 import dev.quench.core.expr.ExpressionScope;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -49,4 +50,17 @@ public interface RunbookBody {
 
     /** How long the whole body may take; the executor interrupts it after that. */
     Duration timeLimit();
+
+    /**
+     * What runs after the body failed (a step failed, or the body threw): escalation, paging; the
+     * equivalent of YAML's {@code onFailure:}. It reads {@code run.failedStep} and {@code run.error}.
+     */
+    default Optional<RunbookBody> onFailureBody() {
+        return Optional.empty();
+    }
+
+    /** What runs at the end of every run, whatever happened; the equivalent of YAML's {@code finally:}. */
+    default Optional<RunbookBody> finallyBody() {
+        return Optional.empty();
+    }
 }

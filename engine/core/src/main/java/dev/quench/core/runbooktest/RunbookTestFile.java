@@ -87,7 +87,9 @@ public record RunbookTestFile(Path file, List<RunbookTestCase> cases) {
         String here = where + " '" + name + "'";
         checkKeys(node, CASE_FIELDS, here);
         Map<String, String> params = new LinkedHashMap<>();
-        objectFields(node, "params", here).forEach((key, value) -> params.put(key, value.asText()));
+        // Lists and maps (for params of type list or map) are passed as JSON text, as the API does.
+        objectFields(node, "params", here).forEach((key, value) -> params.put(key, value.isValueNode() ? value.asText()
+                : value.toString()));
         Map<String, StepResult> canned = new LinkedHashMap<>();
         objectFields(node, "steps", here).forEach((id, value) -> canned.put(id, canned(value, here + " steps." + id)));
         Optional<List<String>> matches = node.has("matches") ? Optional.of(textList(node.get("matches"), here + " matches"))

@@ -121,13 +121,15 @@ public final class RunbookTestRunner {
             return failures;
         }
         int matchingFailures = failures.size();
+        // A runbook written as code (Groovy) names its steps only when it runs: nothing to check ahead.
+        boolean declaresSteps = runbook.get().body().isEmpty();
         for (String id : test.canned().keySet()) {
-            if (runbook.get().step(id).isEmpty()) {
+            if (declaresSteps && runbook.get().step(stepIdOf(id)).isEmpty()) {
                 failures.add("steps." + id + ": runbook " + runbook.get().name() + " has no step '" + id + "'");
             }
         }
         for (String id : expect.steps().keySet()) {
-            if (runbook.get().step(id).isEmpty()) {
+            if (declaresSteps && runbook.get().step(stepIdOf(id)).isEmpty()) {
                 failures.add("expect.steps." + id + ": runbook " + runbook.get().name() + " has no step '" + id + "'");
             }
         }
@@ -146,6 +148,12 @@ public final class RunbookTestRunner {
         }
         failures.addAll(RunExpectations.check(expect, run));
         return failures;
+    }
+
+    /** The step id of a recorded id: {@code clean[2]}, an iteration of a forEach step, is of step {@code clean}. */
+    static String stepIdOf(String recordId) {
+        int bracket = recordId.indexOf('[');
+        return bracket > 0 && recordId.endsWith("]") ? recordId.substring(0, bracket) : recordId;
     }
 
     private static Optional<Runbook> pick(RunbookTestCase test, List<Runbook> runbooks, List<String> matched,

@@ -57,6 +57,36 @@ class GroovyRunbookTest {
                 .contains("host: web-7");
     }
 
+    private static final Path TWINS = Path.of("src/test/resources/runbooks/twins");
+
+    /** Runs the twins' shared runbook tests against one twin; returns what quench test printed. */
+    private String runTwinTests(String twin) throws Exception {
+        Path directory = Files.createDirectories(temp.resolve("twin-" + twin));
+        Files.copy(TWINS.resolve(twin), directory.resolve(twin));
+        Files.copy(TWINS.resolve("restart-escalate.test-cases.yaml"), directory.resolve("restart-escalate.test.yaml"));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        int exit;
+        try {
+            exit = QuenchMain.run("test", directory.toString());
+        } finally {
+            System.setOut(original);
+        }
+        String report = out.toString(StandardCharsets.UTF_8);
+        assertThat(exit).as(report).isZero();
+        return report;
+    }
+
+    @Test
+    void onFailureAndAlwaysInGroovyBehaveLikeOnFailureAndFinallyInYaml() throws Exception {
+        String yaml = runTwinTests("restart-escalate.yaml");
+        String groovy = runTwinTests("restart-escalate.groovy");
+
+        assertThat(yaml).endsWith("3 test(s): 3 passed, 0 failed\n");
+        assertThat(groovy).endsWith("3 test(s): 3 passed, 0 failed\n");
+    }
+
     private RunbookLoadResult load(String script) throws Exception {
         Path file = temp.resolve("bad.groovy");
         Files.writeString(file, script);
