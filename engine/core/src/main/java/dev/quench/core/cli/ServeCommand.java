@@ -42,6 +42,7 @@ final class ServeCommand implements Callable<Integer> {
             settings = settings.withInventory(inventory);
         }
         Engine engine = Engine.start(settings);
+        ClassArchiveMarker.markServing();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             engine.close();
