@@ -94,6 +94,7 @@ final class SshConnection implements AutoCloseable {
         // Host keys are always verified; "yes" makes JSch refuse anything our verifier does not accept.
         created.setConfig("StrictHostKeyChecking", "yes");
         created.setConfig("PreferredAuthentications", "publickey");
+        KexAvailability.apply(created);
         created.setDaemonThread(true);
         Optional<JumpProxy> proxy = Optional.empty();
         if (target.jump().isPresent()) {
