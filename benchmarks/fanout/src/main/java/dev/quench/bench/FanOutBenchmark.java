@@ -18,9 +18,13 @@ import java.util.stream.Collectors;
  * (a) Quench against an in-process MINA SSHD server listening on one port per target, each
  * with its own host key ({@link MinaFleet}: Quench's own cost, client and server in one JVM); (b) Quench against Debian OpenSSH sshd, side by side with {@code ansible -m command} (forks 100)
  * and {@code xargs -P 100 ssh}, against the very same sshd ports. Prints wall time, targets per second and
- * ratios. Usage: {@code run.sh [--mina 100,500,1000] [--openssh 100] [--concurrency 100] [--no-ansible]}.
+ * ratios. Usage: {@code run.sh [--mina 100,500,1000] [--openssh 100] [--concurrency 100] [--no-ansible]
+ * [--warm-up 100]} (--warm-up: targets of each of the 3 untimed rounds before an (a) measurement).
  */
 public final class FanOutBenchmark {
+
+    /** Warm-up before each (a) measurement: this many rounds over the first {@code --warm-up} targets. */
+    private static final int WARM_UP_ROUNDS = 3;
 
     private FanOutBenchmark() {
     }
@@ -30,14 +34,17 @@ public final class FanOutBenchmark {
         List<Integer> openssh = List.of(100);
         int concurrency = 100;
         boolean ansible = true;
+        int warmUp = 100;
         for (int index = 0; index < args.length; index++) {
             switch (args[index]) {
                 case "--mina" -> mina = sizes(args[++index]);
                 case "--openssh" -> openssh = sizes(args[++index]);
                 case "--concurrency" -> concurrency = Integer.parseInt(args[++index]);
                 case "--no-ansible" -> ansible = false;
+                case "--warm-up" -> warmUp = Integer.parseInt(args[++index]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[index]
-                        + "; usage: [--mina 100,500,1000] [--openssh 100] [--concurrency 100] [--no-ansible]");
+                        + "; usage: [--mina 100,500,1000] [--openssh 100] [--concurrency 100] [--no-ansible] "
+                        + "[--warm-up 100]");
             }
         }
         System.out.printf(Locale.ROOT, "machine: %d cores, %d MiB max heap, %s %s, Java %s%n",
@@ -49,7 +56,7 @@ public final class FanOutBenchmark {
                     + "concurrency %d%n", concurrency);
             header();
             for (int targets : mina) {
-                runMina(work.resolve("mina-" + targets), targets, concurrency);
+                runMina(work.resolve("mina-" + targets), targets, concurrency, warmUp);
             }
         }
         if (!openssh.isEmpty()) {
@@ -63,21 +70,26 @@ public final class FanOutBenchmark {
         }
     }
 
-    private static void runMina(Path directory, int targets, int concurrency) throws Exception {
+    private static void runMina(Path directory, int targets, int concurrency, int warmUpTargets) throws Exception {
         Files.createDirectories(directory);
         KeyPair clientKey = TestKeys.ecdsa();
         Path identity = TestKeys.writeOpenSsh(clientKey, directory.resolve("id_ecdsa"));
         try (MinaFleet fleet = MinaFleet.start(targets, clientKey)) {
             Path knownHosts = fleet.writeKnownHosts(directory.resolve("known_hosts"));
             List<Integer> ports = fleet.ports();
-            // One untimed round first so that the JIT, JSch and MINA's class loading are not billed to N.
-            QuenchFanOut.run(ports.subList(0, Math.min(20, targets)), knownHosts, identity,
-                    System.getProperty("user.name"), concurrency, "true");
+            // Untimed rounds first, as a long-running Quench server would be: class loading and the JIT's
+            // compilation of the crypto code (a few hundred handshakes) are not billed to N.
+            for (int round = 0; round < WARM_UP_ROUNDS; round++) {
+                QuenchFanOut.run(ports.subList(0, Math.min(warmUpTargets, targets)), knownHosts, identity,
+                        System.getProperty("user.name"), concurrency, "true");
+            }
             double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
             long cpuBefore = processCpuNanos();
+            long serverCpuBefore = fleet.serverCpuNanos();
             QuenchFanOut.Outcome outcome = QuenchFanOut.run(ports, knownHosts, identity,
                     System.getProperty("user.name"), concurrency, "true");
             long cpu = processCpuNanos() - cpuBefore;
+            long serverCpu = fleet.serverCpuNanos() - serverCpuBefore;
             row("Quench / MINA", targets, outcome.wall(), outcome.succeeded(), outcome.failed(), Optional.empty());
             if (outcome.failed() > 0) {
                 System.out.println("  first failures: " + outcome.firstFailure());
@@ -86,6 +98,9 @@ public final class FanOutBenchmark {
             System.out.printf(Locale.ROOT, "  CPU of this JVM (Quench and the in-process server for %d targets): "
                     + "%.2f s, %.1f ms per target; load average %.1f before, %.1f after%n", targets, cpu / 1e9,
                     cpu / 1e6 / targets, loadBefore, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+            System.out.printf(Locale.ROOT, "  of which the MINA server's threads: %.2f s; the rest (Quench, JSch, JVM): "
+                    + "%.2f s, %.1f ms per target%n", serverCpu / 1e9, (cpu - serverCpu) / 1e9,
+                    (cpu - serverCpu) / 1e6 / targets);
         }
     }
 

@@ -17,6 +17,9 @@ import org.apache.sshd.server.command.Command;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -108,6 +111,21 @@ final class MinaFleet implements AutoCloseable {
 
     List<Integer> ports() {
         return ports;
+    }
+
+    /**
+     * CPU time used so far by the server's own threads (MINA names them {@code sshd-...}; its NIO2 pool is
+     * fixed, so they live as long as the server and none of their time is lost).
+     */
+    long serverCpuNanos() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long total = 0;
+        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null && info.getThreadName().startsWith("sshd-")) {
+                total += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
+            }
+        }
+        return total;
     }
 
     /** Writes a known_hosts file with every target's host key; returns it. */
