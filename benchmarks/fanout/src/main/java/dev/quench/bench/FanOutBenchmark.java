@@ -108,16 +108,19 @@ public final class FanOutBenchmark {
         Files.createDirectories(directory);
         String user = System.getProperty("user.name");
         try (OpenSshFleet fleet = OpenSshFleet.start(directory, targets)) {
+            fleet.awaitIdle();
             QuenchFanOut.Outcome quench = QuenchFanOut.run(fleet.ports(), fleet.knownHosts, fleet.clientKey, user,
                     concurrency, "true");
             row("Quench / OpenSSH", targets, quench.wall(), quench.succeeded(), quench.failed(), Optional.empty());
             if (quench.failed() > 0) {
                 System.out.println("  first failures: " + quench.firstFailure());
             }
+            fleet.awaitIdle();
             ExternalTools.Outcome xargs = ExternalTools.parallelSsh(directory, fleet, user, concurrency);
             row("xargs -P ssh", targets, xargs.wall(), xargs.succeeded(), xargs.failed(),
                     Optional.of(ratio(xargs.wall(), quench.wall())));
             if (ansible) {
+                fleet.awaitIdle();
                 Optional<ExternalTools.Outcome> outcome = ExternalTools.ansible(directory, fleet, user, concurrency);
                 if (outcome.isPresent()) {
                     row("ansible -m command", targets, outcome.get().wall(), outcome.get().succeeded(),
