@@ -20,7 +20,7 @@ final class RunsCommand {
         @Mixin
         HistoryOptions history;
 
-        @Option(names = "--status", description = "queued, running, succeeded, failed or cancelled")
+        @Option(names = "--status", description = "queued, running, succeeded, failed, cancelled, refused, awaiting_approval or rejected")
         String status;
 
         @Option(names = "--runbook", description = "only runs of this runbook")

@@ -43,6 +43,7 @@ public final class RunDispatcher implements AutoCloseable {
     private final ExecutorService runThreads = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("quench-run-", 0).factory());
     private final Semaphore runSlots;
+    private final dev.quench.core.guard.RunAdmission admission;
     private final AtomicInteger active = new AtomicInteger();
     /** Alerts handed to {@link #alertsRecorded} and not yet matched: the intake's backpressure reads it. */
     private final java.util.concurrent.atomic.AtomicLong pendingAlerts = new java.util.concurrent.atomic.AtomicLong();
@@ -55,6 +56,7 @@ public final class RunDispatcher implements AutoCloseable {
         this.siteParams = Objects.requireNonNull(siteParams, "siteParams");
         this.runSlots = new Semaphore(maxConcurrentRuns);
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.admission = new dev.quench.core.guard.RunAdmission(store.jdbi(), clock);
     }
 
     /** Called once new alerts are durably recorded: matches them and starts their runs. */
@@ -151,7 +153,9 @@ public final class RunDispatcher implements AutoCloseable {
             }
             RunRecord run = newRun(runbook, TriggerType.ALERT, describe(alert), stored.id(), Map.of(), false);
             store.runs().insertQueued(handle, run);
-            created.add(run);
+            if (admission.admit(handle, runbook, run, alert, false, "alert").starts()) {
+                created.add(run);
+            }
         }
         store.alerts().markProcessed(handle, stored.id(), matched.size());
         afterCommit.add(() -> {
@@ -177,8 +181,26 @@ public final class RunDispatcher implements AutoCloseable {
      * @param who     who asked, recorded with the run
      */
     public RunRecord startManual(Runbook runbook, Map<String, String> params, Alert alert, boolean dryRun, String who) {
-        RunRecord run = newRun(runbook, TriggerType.MANUAL, "by " + who, null, params, dryRun);
-        store.runs().insertQueued(run);
+        return startManual(runbook, params, alert, dryRun, who, false);
+    }
+
+    /** Like {@link #startManual(Runbook, Map, Alert, boolean, String)}; {@code force} bypasses the guards (recorded). */
+    public RunRecord startManual(Runbook runbook, Map<String, String> params, Alert alert, boolean dryRun, String who,
+                                 boolean force) {
+        RunRecord run = newRun(runbook, TriggerType.MANUAL, "by " + who + (force ? " (force: guards bypassed)" : ""),
+                null, params, dryRun);
+        return admitAndSubmit(run, runbook, alert, force, who);
+    }
+
+    /** Inserts {@code run}, lets the guards decide, and starts it if they admit it; returns the run as recorded. */
+    private RunRecord admitAndSubmit(RunRecord run, Runbook runbook, Alert alert, boolean force, String who) {
+        dev.quench.core.guard.Admission decision = store.jdbi().inTransaction(handle -> {
+            store.runs().insertQueued(handle, run);
+            return admission.admit(handle, runbook, run, alert, force, who);
+        });
+        if (!decision.starts()) {
+            return store.runs().find(run.id()).orElse(run);
+        }
         submitWithAlert(run, runbook, alert);
         return run;
     }
@@ -190,9 +212,7 @@ public final class RunDispatcher implements AutoCloseable {
      */
     public RunRecord startScheduled(Runbook runbook, String detail) {
         RunRecord run = newRun(runbook, TriggerType.SCHEDULE, detail, null, Map.of(), false);
-        store.runs().insertQueued(run);
-        submitWithAlert(run, runbook, null);
-        return run;
+        return admitAndSubmit(run, runbook, null, false, "schedule");
     }
 
     /** Records a schedule fire that was not run (an overlap), as a cancelled run saying {@code reason}. */

@@ -109,7 +109,8 @@ final class ApiRoutes {
                     "use 'quench run NAME --dry-run'");
             return;
         }
-        blocking(context, 202, () -> dispatcher.startManual(runbook, params, null, false, "api"));
+        boolean force = request.getBoolean("force", false);
+        blocking(context, 202, () -> dispatcher.startManual(runbook, params, null, false, "api", force));
     }
 
     private void listRunbooks(RoutingContext context) {
