@@ -9,9 +9,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code quench runs list|show}: run history. */
+/** {@code quench runs list|show|approve|reject|cancel}: run history and decisions. */
 @Command(name = "runs", mixinStandardHelpOptions = true, description = "Run history.",
-        subcommands = {RunsCommand.ListRuns.class, RunsCommand.ShowRun.class})
+        subcommands = {RunsCommand.ListRuns.class, RunsCommand.ShowRun.class, RunDecisionCommands.Approve.class,
+                RunDecisionCommands.Reject.class, RunDecisionCommands.Cancel.class})
 final class RunsCommand {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Recent runs, newest first.")

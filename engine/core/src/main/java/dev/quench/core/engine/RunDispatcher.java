@@ -44,6 +44,10 @@ public final class RunDispatcher implements AutoCloseable {
             Thread.ofVirtual().name("quench-run-", 0).factory());
     private final Semaphore runSlots;
     private final dev.quench.core.guard.RunAdmission admission;
+    private final dev.quench.core.guard.KillSwitch killSwitch;
+    private final dev.quench.core.guard.RunControl runControl;
+    /** Runs handed to a run thread and not yet done: a run is never executed twice by this engine. */
+    private final java.util.Set<String> submitted = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final AtomicInteger active = new AtomicInteger();
     /** Alerts handed to {@link #alertsRecorded} and not yet matched: the intake's backpressure reads it. */
     private final java.util.concurrent.atomic.AtomicLong pendingAlerts = new java.util.concurrent.atomic.AtomicLong();
@@ -57,6 +61,8 @@ public final class RunDispatcher implements AutoCloseable {
         this.runSlots = new Semaphore(maxConcurrentRuns);
         this.clock = Objects.requireNonNull(clock, "clock");
         this.admission = new dev.quench.core.guard.RunAdmission(store.jdbi(), clock);
+        this.killSwitch = new dev.quench.core.guard.KillSwitch(store.jdbi(), clock);
+        this.runControl = new dev.quench.core.guard.RunControl(store, clock);
     }
 
     /** Called once new alerts are durably recorded: matches them and starts their runs. */
@@ -241,6 +247,26 @@ public final class RunDispatcher implements AutoCloseable {
         return run;
     }
 
+    /** The kill switch the dispatcher obeys. */
+    public dev.quench.core.guard.KillSwitch killSwitch() {
+        return killSwitch;
+    }
+
+    /** Approvals and cancellations of runs. */
+    public dev.quench.core.guard.RunControl runControl() {
+        return runControl;
+    }
+
+    /** Starts a queued run (just approved, or held while paused), unless it is already on its way. */
+    public void startQueued(String runId) {
+        store.runs().find(runId).filter(run -> run.status() == RunStatus.QUEUED).ifPresent(this::submit);
+    }
+
+    /** Starts every queued run (after {@code resume}). */
+    public void startQueuedRuns() {
+        store.runs().idsWithStatus(RunStatus.QUEUED).forEach(this::startQueued);
+    }
+
     private void submit(RunRecord run) {
         Alert alert = run.alertId() == null ? null
                 : store.alerts().find(run.alertId()).map(StoredAlert::alert).orElse(null);
@@ -259,13 +285,20 @@ public final class RunDispatcher implements AutoCloseable {
             store.runs().finish(run.id(), RunStatus.FAILED, "invalid params: " + run.message(), 0, clock.instant());
             return;
         }
+        if (killSwitch.paused()) {
+            LOG.info("run {} of {} stays queued: Quench is paused ('quench resume' starts it)", run.id(), runbook.name());
+            return;
+        }
+        if (!submitted.add(run.id())) {
+            return;
+        }
         active.incrementAndGet();
         runThreads.execute(() -> {
             try {
                 runSlots.acquire();
                 try {
-                    if (cancelledWhileQueued(run)) {
-                        return;
+                    if (cancelledWhileQueued(run) || killSwitch.paused()) {
+                        return; // cancelled, or paused while it waited for a slot: it stays queued
                     }
                     executor.execute(run, runbook, alert);
                 } finally {
@@ -276,6 +309,7 @@ public final class RunDispatcher implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.error("run {} failed in the engine", run.id(), e);
             } finally {
+                submitted.remove(run.id());
                 active.decrementAndGet();
             }
         });

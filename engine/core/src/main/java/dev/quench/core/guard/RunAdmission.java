@@ -151,11 +151,11 @@ public final class RunAdmission {
         int updated = handle.createUpdate("update guard_lock set checked_at = :now where runbook = :runbook")
                 .bind("now", Timestamp.from(now)).bind("runbook", runbook).execute();
         if (updated == 0) {
-            try {
-                // In its own transaction: on PostgreSQL a duplicate-key error would abort the caller's.
-                jdbi.useHandle(other -> other.createUpdate(
-                                "insert into guard_lock (runbook, checked_at) values (:runbook, :now)")
-                        .bind("runbook", runbook).bind("now", Timestamp.from(now)).execute());
+            // On a connection of its own (jdbi.open(), not useHandle, which reuses this thread's handle):
+            // on PostgreSQL a duplicate-key error would abort the caller's transaction.
+            try (Handle other = jdbi.open()) {
+                other.createUpdate("insert into guard_lock (runbook, checked_at) values (:runbook, :now)")
+                        .bind("runbook", runbook).bind("now", Timestamp.from(now)).execute();
             } catch (RuntimeException ignored) {
                 // Another engine created the row at the same moment: the update below waits for its lock.
             }

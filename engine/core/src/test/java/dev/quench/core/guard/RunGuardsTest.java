@@ -4,16 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.quench.core.cli.QuenchMain;
 import dev.quench.core.ledger.ToilGrouping;
 import dev.quench.core.ledger.ToilReport;
 import dev.quench.core.store.RunRecord;
 import dev.quench.core.store.RunStatus;
+import dev.quench.core.testing.CapturedStdout;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Guards refuse runs, with the reason on record, for alert, manual and scheduled runs alike. */
@@ -21,6 +24,9 @@ class RunGuardsTest {
 
     @TempDir
     Path temp;
+
+    @RegisterExtension
+    final CapturedStdout stdout = new CapturedStdout();
 
     private GuardEngine engine;
 
@@ -69,6 +75,11 @@ class RunGuardsTest {
             assertThat(row.runs()).as("a refused run is not a run in the ledger").isEqualTo(2);
             assertThat(row.minutesSaved()).isEqualTo(20);
         });
+        assertThat(QuenchMain.run("runs", "list", "--status", "refused", "--server",
+                "http://127.0.0.1:" + engine.harness.engine().port(), "--token-file",
+                temp.resolve("data/quench.token").toString())).isZero();
+        assertThat(stdout.text()).contains("refused").contains("restart-web")
+                .contains("alert: WebDown web-1:9200 [fp-2] — cooldown 30m: run ");
     }
 
     @Test
