@@ -68,7 +68,7 @@ final class RunDecisionCommands {
     }
 
     @Command(name = "cancel", mixinStandardHelpOptions = true,
-            description = "Cancel a queued run or one awaiting approval: it never starts.")
+            description = "Cancel a run: a queued one or one awaiting approval never starts; a running one is stopped.")
     static final class Cancel extends Decide {
         @Override
         String action() {

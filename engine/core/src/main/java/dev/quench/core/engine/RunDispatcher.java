@@ -262,6 +262,11 @@ public final class RunDispatcher implements AutoCloseable {
         store.runs().find(runId).filter(run -> run.status() == RunStatus.QUEUED).ifPresent(this::submit);
     }
 
+    /** Cancels a run executing on this engine (its current step is stopped); false if it is not running here. */
+    public boolean cancelRunning(String runId, String why) {
+        return executor.cancel(runId, why);
+    }
+
     /** Starts every queued run (after {@code resume}). */
     public void startQueuedRuns() {
         store.runs().idsWithStatus(RunStatus.QUEUED).forEach(this::startQueued);

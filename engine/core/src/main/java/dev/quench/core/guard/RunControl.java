@@ -94,6 +94,16 @@ public final class RunControl {
         return expired;
     }
 
+    /** Records that {@code who} cancelled a run while it ran (the executor stops it). */
+    public void recordRunningCancel(String runId, String who, String why) {
+        store.jdbi().useTransaction(handle -> record(handle, runId, "cancel", who, why, clock.instant()));
+    }
+
+    /** The message of a run {@code who} cancels: {@code cancelled by alice: why}. */
+    public static String cancelledBy(String who, String why) {
+        return "cancelled by " + actor(who) + reason(why);
+    }
+
     /** The decisions recorded for a run, oldest first. */
     public List<Decision> decisions(String runId) {
         return store.jdbi().withHandle(handle -> handle.createQuery("""
@@ -133,8 +143,8 @@ public final class RunControl {
         RunStatus current = store.runs().find(runId).map(RunRecord::status).orElse(before.get().status());
         return new Outcome.Conflict("run " + runId + " is " + current.wireName() + ": only a run that is "
                 + String.join(" or ", from.stream().map(RunStatus::wireName).toList()) + " can be "
-                + pastTense(action) + (current == RunStatus.RUNNING
-                ? "; a running run finishes its current steps ('quench pause' stops new runs from starting)" : ""));
+                + pastTense(action) + (current == RunStatus.RUNNING && action.equals("cancel")
+                ? " here; a running run can be cancelled only on the engine executing it" : ""));
     }
 
     private static void record(Handle handle, String runId, String action, String who, String why, Instant now) {

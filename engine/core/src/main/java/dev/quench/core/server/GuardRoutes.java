@@ -62,6 +62,11 @@ final class GuardRoutes {
                 case "reject" -> control.reject(id, who, why);
                 default -> control.cancel(id, who, why);
             };
+            if (action.equals("cancel") && outcome instanceof RunControl.Outcome.Conflict
+                    && dispatcher.cancelRunning(id, RunControl.cancelledBy(who, why) + " while it ran")) {
+                control.recordRunningCancel(id, who, why);
+                return new RunControl.Outcome.Done(store.runs().find(id).orElseThrow());
+            }
             if (outcome instanceof RunControl.Outcome.Done done && done.run().status() == RunStatus.QUEUED) {
                 dispatcher.startQueued(id);
             }
