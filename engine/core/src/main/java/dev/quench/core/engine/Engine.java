@@ -91,6 +91,8 @@ public final class Engine implements AutoCloseable {
                     config.maxConcurrentRuns(), clock);
             closeables.push(dispatcher);
             ToilLedger ledger = new ToilLedger(store, ToilLedger.DEFAULT_MINUTES_PER_MANUAL_ALERT);
+            closeables.push(dev.quench.core.guard.ApprovalTimeouts.start(dispatcher.runControl(), runbooks::find,
+                    dev.quench.core.guard.ApprovalTimeouts.DEFAULT_INTERVAL));
             dispatcher.recover();
             RunbookScheduler schedules = RunbookScheduler.open(store, runbooks, dispatcher,
                     ScheduleSettings.from(config.sections().get("schedule")), clock);

@@ -57,6 +57,7 @@ public final class RunExecutor implements AutoCloseable {
     private final Clock clock;
     private final ExecutorService stepThreads = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("quench-step-", 0).factory());
+    private final RunCancellations cancellations = new RunCancellations();
 
     public RunExecutor(PluginRegistry plugins, RunRepository runs, int outputLimit, Map<String, String> environment,
                        Clock clock) {
@@ -85,6 +86,7 @@ public final class RunExecutor implements AutoCloseable {
      */
     public RunStatus execute(RunRecord run, Runbook runbook, Alert alert) {
         Instant started = clock.instant();
+        cancellations.start(run.id());
         runs.markRunning(run.id(), started);
         RunState state = new RunState(run, runbook.name(), alert, environment);
         RunStatus status = RunStatus.SUCCEEDED;
@@ -127,6 +129,11 @@ public final class RunExecutor implements AutoCloseable {
             messages.add("engine error: " + e.getMessage());
         }
         messages.addAll(state.tolerated());
+        Optional<String> cancelled = cancellations.end(run.id());
+        if (cancelled.isPresent()) {
+            status = RunStatus.CANCELLED;
+            messages.addFirst(cancelled.get());
+        }
         String message = String.join("; ", messages);
         int saved = status == RunStatus.SUCCEEDED && !run.dryRun() ? runbook.manualMinutes() : 0;
         runs.finish(run.id(), status, message, saved, clock.instant());
@@ -282,6 +289,10 @@ public final class RunExecutor implements AutoCloseable {
         }
         Duration timeout = step.timeout();
         StepCancellation cancellation = new StepCancellation();
+        Optional<String> runCancelled = cancellations.attach(run.id(), cancellation);
+        if (runCancelled.isPresent()) {
+            return StepResult.failed("not run: " + runCancelled.get());
+        }
         EngineStepContext context = new EngineStepContext(run.id(), runbook.name(), recordId, run.dryRun(), timeout,
                 started.plus(timeout), output, cancellation, resources);
         Future<StepResult> future = stepThreads.submit(() -> plugin.execute(context, config));
@@ -326,6 +337,16 @@ public final class RunExecutor implements AutoCloseable {
         runs.startStep(run.id(), record);
         runs.finishStep(run.id(), record);
         return StepResult.failed(message);
+    }
+
+    /**
+     * Cancels run {@code runId} if it is executing here: its current step is stopped (as on a timeout),
+     * no later step starts, and the run ends as cancelled with {@code why}.
+     *
+     * @return false when the run is not executing in this engine
+     */
+    public boolean cancel(String runId, String why) {
+        return cancellations.cancel(runId, why);
     }
 
     @Override

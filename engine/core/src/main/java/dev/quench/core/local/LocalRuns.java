@@ -59,8 +59,22 @@ public final class LocalRuns implements AutoCloseable {
         RunRecord run = new RunRecord(UUID.randomUUID().toString(), runbook.name(), runbook.owner(), TriggerType.MANUAL,
                 "by " + who, null, RunStatus.QUEUED, dryRun, resolved, runbook.manualMinutes(), 0, null,
                 clock.instant(), null, null, List.of());
-        store.runs().insertQueued(run);
-        executor.execute(run, runbook, alert);
+        if (!dryRun) {
+            // The same kill switch and guards as the engine: this store may be the one it uses.
+            dev.quench.core.guard.KillSwitch.State pause = new dev.quench.core.guard.KillSwitch(store.jdbi(), clock).state();
+            if (pause.paused()) {
+                throw new IllegalStateException("Quench is paused (by " + pause.changedBy()
+                        + (pause.reason().isEmpty() ? "" : ": " + pause.reason()) + "): no run starts until "
+                        + "'quench resume'; nothing was run or recorded (a --dry-run still works)");
+            }
+        }
+        dev.quench.core.guard.Admission decision = store.jdbi().inTransaction(handle -> {
+            store.runs().insertQueued(handle, run);
+            return new dev.quench.core.guard.RunAdmission(store.jdbi(), clock).admit(handle, runbook, run, alert, false, who);
+        });
+        if (decision.starts()) {
+            executor.execute(run, runbook, alert);
+        }
         return store.runs().find(run.id()).orElseThrow();
     }
 

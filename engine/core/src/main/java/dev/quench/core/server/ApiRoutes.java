@@ -126,7 +126,8 @@ final class ApiRoutes {
             blocking(context, 200, () -> DryRunPlan.of(runbook, alert, dispatcher.dryRun(runbook, params, alert, "api")));
             return;
         }
-        blocking(context, 202, () -> dispatcher.startManual(runbook, params, null, false, "api"));
+        boolean force = request.getBoolean("force", false);
+        blocking(context, 202, () -> dispatcher.startManual(runbook, params, null, false, "api", force));
     }
 
     private void listRunbooks(RoutingContext context) {

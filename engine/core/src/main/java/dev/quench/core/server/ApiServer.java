@@ -42,6 +42,7 @@ public final class ApiServer implements AutoCloseable {
         new WebhookRoutes(vertx, store, dispatcher, clock, config).mount(router, auth);
         new ApiRoutes(vertx, store, runbooks, dispatcher, ledger, clock).mount(router, auth);
         new ScheduleRoutes(vertx, schedules).mount(router);
+        new GuardRoutes(vertx, store, dispatcher).mount(router);
         router.get("/health/live").handler(context -> context.json(new JsonObject().put("status", "up")));
         router.get("/health/ready").handler(context -> context.json(new JsonObject().put("status", "ready")
                 .put("runbooks", runbooks.runbooks().size())
