@@ -43,6 +43,7 @@ public final class RunDispatcher implements AutoCloseable {
     private final ExecutorService runThreads = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("quench-run-", 0).factory());
     private final Semaphore runSlots;
+    private final UnmatchedAlertSummary unmatched = new UnmatchedAlertSummary(LOG);
     private final AtomicInteger active = new AtomicInteger();
     /** Alerts handed to {@link #alertsRecorded} and not yet matched: the intake's backpressure reads it. */
     private final java.util.concurrent.atomic.AtomicLong pendingAlerts = new java.util.concurrent.atomic.AtomicLong();
@@ -124,15 +125,19 @@ public final class RunDispatcher implements AutoCloseable {
         store.jdbi().useTransaction(handle -> {
             created.clear();
             afterCommit.clear();
+            Map<Long, Integer> matchedCounts = new java.util.HashMap<>();
             for (StoredAlert stored : alerts) {
-                process(handle, stored, created, afterCommit);
+                matchedCounts.put(stored.id(), process(handle, stored, created, afterCommit));
             }
+            // One UPDATE per distinct count, not one per alert: the dispatcher must keep up with a storm.
+            store.alerts().markProcessed(handle, matchedCounts);
         });
         afterCommit.forEach(Runnable::run);
         created.forEach(this::submit);
     }
 
-    private void process(org.jdbi.v3.core.Handle handle, StoredAlert stored, List<RunRecord> created,
+    /** Matches one alert and queues its runs; returns how many runbooks it matched. */
+    private int process(org.jdbi.v3.core.Handle handle, StoredAlert stored, List<RunRecord> created,
                          List<Runnable> afterCommit) {
         Alert alert = stored.alert();
         List<Runbook> matched = runbooks.matching(alert);
@@ -153,7 +158,6 @@ public final class RunDispatcher implements AutoCloseable {
             store.runs().insertQueued(handle, run);
             created.add(run);
         }
-        store.alerts().markProcessed(handle, stored.id(), matched.size());
         afterCommit.add(() -> {
             if (!cancelled.isEmpty()) {
                 LOG.info("alert {} resolved: cancelled its queued run(s) {}", describe(alert), cancelled);
@@ -163,10 +167,13 @@ public final class RunDispatcher implements AutoCloseable {
                         describe(alert), alreadyActive);
             }
             if (matched.isEmpty()) {
-                LOG.info("alert {} ({}) matched no runbook: counted as manual toil", describe(alert),
+                // Per alert at DEBUG only: in a storm of unmatched alerts an INFO line each would flood the log.
+                LOG.debug("alert {} ({}) matched no runbook: counted as manual toil", describe(alert),
                         alert.status().wireName());
+                unmatched.count();
             }
         });
+        return matched.size();
     }
 
     /**
