@@ -8,7 +8,7 @@ import org.slf4j.Logger;
  * Counts alerts that matched no runbook and logs one INFO summary per interval instead of a line
  * per alert (each one is at DEBUG), so an alert storm cannot flood the log. Thread-safe.
  */
-final class UnmatchedAlertSummary {
+public final class UnmatchedAlertSummary {
 
     private static final long INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
@@ -16,13 +16,21 @@ final class UnmatchedAlertSummary {
     private final AtomicLong sinceLastSummary = new AtomicLong();
     private final AtomicLong lastSummaryNanos = new AtomicLong(System.nanoTime() - INTERVAL_NANOS);
 
-    UnmatchedAlertSummary(Logger log) {
-        this.log = log;
+    public UnmatchedAlertSummary(Logger log) {
+        this.log = java.util.Objects.requireNonNull(log, "log");
     }
 
     /** Counts one unmatched alert; logs the summary when the interval has passed. */
     void count() {
-        sinceLastSummary.incrementAndGet();
+        count(1);
+    }
+
+    /** Counts {@code alerts} unmatched alerts; logs the summary when the interval has passed. */
+    public void count(long alerts) {
+        if (alerts <= 0) {
+            return;
+        }
+        sinceLastSummary.addAndGet(alerts);
         long now = System.nanoTime();
         long last = lastSummaryNanos.get();
         if (now - last >= INTERVAL_NANOS && lastSummaryNanos.compareAndSet(last, now)) {

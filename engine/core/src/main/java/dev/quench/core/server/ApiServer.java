@@ -41,7 +41,7 @@ public final class ApiServer implements AutoCloseable {
         router.post("/hooks/*").handler(WebhookRoutes::requireJson);
         router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
         SourceAuth auth = new SourceAuth(config, apiToken, List.of("alertmanager", "grafana", "pagerduty"));
-        WebhookRoutes webhooks = new WebhookRoutes(vertx, store, dispatcher, clock, config);
+        WebhookRoutes webhooks = new WebhookRoutes(vertx, store, runbooks, dispatcher, clock, config);
         webhooks.mount(router, auth);
         new ApiRoutes(vertx, store, runbooks, dispatcher, ledger, clock).mount(router, auth);
         new ScheduleRoutes(vertx, schedules).mount(router);

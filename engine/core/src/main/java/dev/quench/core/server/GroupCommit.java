@@ -1,5 +1,7 @@
 package dev.quench.core.server;
 
+import dev.quench.core.alert.Alert;
+import dev.quench.core.engine.UnmatchedAlertSummary;
 import dev.quench.core.store.DeliveryToRecord;
 import dev.quench.core.store.RecordedDelivery;
 import dev.quench.core.store.Store;
@@ -11,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,19 +34,26 @@ final class GroupCommit implements AutoCloseable {
     }
 
     private final Store store;
+    private final Predicate<Alert> unmatched;
     private final Consumer<List<Long>> recorded;
     private final int maxAlertsPerCommit;
+    private final IngestCounters counters;
     // Unbounded on purpose: the IntakeGate bounds what gets here, and refusing here would be a drop.
     private final BlockingQueue<Waiting> queue = new LinkedBlockingQueue<>();
+    private final UnmatchedAlertSummary unmatchedSummary = new UnmatchedAlertSummary(LOG);
     private final Thread writer;
     private volatile boolean closed;
 
     /**
-     * @param recorded           told the ids of new alerts after each commit, before any request is answered
+     * @param unmatched          alerts that match no runbook and need no lifecycle work: stored as processed
+     * @param recorded           told the ids of new alerts to match after each commit, before any request is answered
      * @param maxAlertsPerCommit a batch stops growing at this many alerts (a single bigger delivery is one batch)
      */
-    GroupCommit(Store store, Consumer<List<Long>> recorded, int maxAlertsPerCommit) {
+    GroupCommit(Store store, Predicate<Alert> unmatched, Consumer<List<Long>> recorded, int maxAlertsPerCommit,
+                IngestCounters counters) {
+        this.counters = Objects.requireNonNull(counters, "counters");
         this.store = Objects.requireNonNull(store, "store");
+        this.unmatched = Objects.requireNonNull(unmatched, "unmatched");
         this.recorded = Objects.requireNonNull(recorded, "recorded");
         this.maxAlertsPerCommit = maxAlertsPerCommit;
         this.writer = Thread.ofPlatform().name("quench-alert-writer").daemon(true).start(this::writeLoop);
@@ -89,15 +99,22 @@ final class GroupCommit implements AutoCloseable {
     private void commit(List<Waiting> batch, int alerts) {
         List<RecordedDelivery> results;
         try {
-            results = store.alerts().recordDeliveries(batch.stream().map(Waiting::delivery).toList());
+            results = store.alerts().recordDeliveries(batch.stream().map(Waiting::delivery).toList(), unmatched);
         } catch (RuntimeException e) {
             LOG.error("cannot record a batch of {} deliveries ({} alerts); each was answered 503 and will be retried "
                     + "by its sender", batch.size(), alerts, e);
             batch.forEach(waiting -> waiting.done().completeExceptionally(e));
             return;
         }
+        counters.commits.increment();
+        counters.committedDeliveries.add(batch.size());
         List<Long> created = new ArrayList<>();
-        results.forEach(result -> created.addAll(result.created()));
+        long unmatchedCount = 0;
+        for (RecordedDelivery result : results) {
+            created.addAll(result.toMatch());
+            unmatchedCount += result.created().size() - result.toMatch().size();
+        }
+        unmatchedSummary.count(unmatchedCount);
         try {
             recorded.accept(created);
         } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package dev.quench.core.server;
 
+import dev.quench.core.alert.AlertStatus;
 import dev.quench.core.alert.AlertmanagerPayload;
 import dev.quench.core.alert.Delivery;
 import dev.quench.core.alert.GenericPayload;
@@ -9,6 +10,7 @@ import dev.quench.core.alert.PayloadException;
 import dev.quench.core.config.GenericMapping;
 import dev.quench.core.config.QuenchConfig;
 import dev.quench.core.engine.RunDispatcher;
+import dev.quench.core.engine.RunbookRegistry;
 import dev.quench.core.store.DeliveryToRecord;
 import dev.quench.core.store.RecordedDelivery;
 import dev.quench.core.store.Store;
@@ -59,7 +61,8 @@ final class WebhookRoutes implements AutoCloseable {
     /** A commit stops growing here: large enough to amortise the fsync, small enough to answer quickly. */
     private static final int MAX_ALERTS_PER_COMMIT = 5_000;
 
-    WebhookRoutes(Vertx vertx, Store store, RunDispatcher dispatcher, Clock clock, QuenchConfig config) {
+    WebhookRoutes(Vertx vertx, Store store, RunbookRegistry runbooks, RunDispatcher dispatcher, Clock clock,
+                  QuenchConfig config) {
         this.vertx = vertx;
         this.store = store;
         this.dispatcher = dispatcher;
@@ -67,7 +70,11 @@ final class WebhookRoutes implements AutoCloseable {
         this.config = config;
         this.settings = IngestSettings.from(config.sections().get("ingest"));
         this.gate = new IntakeGate(settings.maxPendingAlerts(), dispatcher::pendingAlerts);
-        this.groupCommit = new GroupCommit(store, dispatcher::alertsRecorded, MAX_ALERTS_PER_COMMIT);
+        // A firing alert no runbook matches needs no dispatcher work: it is stored already processed (the
+        // dispatcher would only mark it so), which keeps a storm of unhandled alerts off the dispatcher.
+        this.groupCommit = new GroupCommit(store,
+                alert -> alert.status() == AlertStatus.FIRING && runbooks.matching(alert).isEmpty(),
+                dispatcher::alertsRecorded, MAX_ALERTS_PER_COMMIT, counters);
     }
 
     void mount(Router router, SourceAuth auth) {

@@ -96,12 +96,22 @@ public final class AlertRepository {
      * Records many deliveries in ONE transaction (the webhooks' group commit) and returns each one's
      * outcome, in order. Re-deliveries are recognised across the batch as well as against the store.
      * When this returns, all of them are durably stored; when it throws, none is.
+     *
+     * @param unmatched says which alerts match no runbook and need no lifecycle work: they are stored as
+     *                  already processed, so a storm of unhandled alerts costs the dispatcher nothing
      */
-    public List<RecordedDelivery> recordDeliveries(List<DeliveryToRecord> deliveries) {
+    public List<RecordedDelivery> recordDeliveries(List<DeliveryToRecord> deliveries,
+                                                   java.util.function.Predicate<Alert> unmatched) {
+        java.util.Objects.requireNonNull(unmatched, "unmatched");
         if (deliveries.isEmpty()) {
             return List.of();
         }
-        return jdbi.inTransaction(handle -> DeliveryBatch.record(handle, deliveries));
+        return jdbi.inTransaction(handle -> DeliveryBatch.record(handle, deliveries, unmatched));
+    }
+
+    /** Records many deliveries in one transaction, every new alert left for the dispatcher to match. */
+    public List<RecordedDelivery> recordDeliveries(List<DeliveryToRecord> deliveries) {
+        return recordDeliveries(deliveries, alert -> false);
     }
 
     private static long insert(Handle handle, Alert alert, String key, Instant receivedAt) {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
 
@@ -22,7 +23,11 @@ final class DeliveryBatch {
     private DeliveryBatch() {
     }
 
-    static List<RecordedDelivery> record(Handle handle, List<DeliveryToRecord> deliveries) {
+    /**
+     * @param unmatched alerts for which this says true are stored as already processed with no runbook
+     *                  matched (nothing is left for the dispatcher to do); the others wait for matching
+     */
+    static List<RecordedDelivery> record(Handle handle, List<DeliveryToRecord> deliveries, Predicate<Alert> unmatched) {
         boolean[] replay = replays(handle, deliveries);
         List<String> keys = new ArrayList<>();
         for (int index = 0; index < deliveries.size(); index++) {
@@ -37,9 +42,10 @@ final class DeliveryBatch {
         List<Integer> owners = new ArrayList<>();
         PreparedBatch insert = handle.prepareBatch("""
                 insert into alert (source, fingerprint, status, alertname, labels, annotations,
-                                   starts_at, ends_at, generator_url, dedupe_key, received_at)
+                                   starts_at, ends_at, generator_url, dedupe_key, received_at, processed)
                 values (:source, :fingerprint, :status, :alertname, :labels, :annotations,
-                        :startsAt, :endsAt, :generatorUrl, :key, :receivedAt)""");
+                        :startsAt, :endsAt, :generatorUrl, :key, :receivedAt, :processed)""");
+        List<Boolean> processed = new ArrayList<>();
         int keyIndex = 0;
         for (int index = 0; index < deliveries.size(); index++) {
             if (replay[index]) {
@@ -61,8 +67,10 @@ final class DeliveryBatch {
                         .bind("endsAt", AlertRepository.timestamp(alert.endsAt()))
                         .bind("generatorUrl", alert.generatorUrl())
                         .bind("key", key)
-                        .bind("receivedAt", AlertRepository.timestamp(delivery.receivedAt()))
-                        .add();
+                        .bind("receivedAt", AlertRepository.timestamp(delivery.receivedAt()));
+                boolean done = unmatched.test(alert);
+                insert.bind("processed", done).add();
+                processed.add(done);
                 owners.add(index);
             }
         }
@@ -73,15 +81,20 @@ final class DeliveryBatch {
                     + owners.size() + " inserted alerts; the batch was rolled back");
         }
         List<List<Long>> created = new ArrayList<>();
+        List<List<Long>> toMatch = new ArrayList<>();
         for (int index = 0; index < deliveries.size(); index++) {
             created.add(new ArrayList<>());
+            toMatch.add(new ArrayList<>());
         }
         for (int row = 0; row < ids.size(); row++) {
             created.get(owners.get(row)).add(ids.get(row));
+            if (!processed.get(row)) {
+                toMatch.get(owners.get(row)).add(ids.get(row));
+            }
         }
         List<RecordedDelivery> recorded = new ArrayList<>(deliveries.size());
         for (int index = 0; index < deliveries.size(); index++) {
-            recorded.add(new RecordedDelivery(created.get(index), replay[index]));
+            recorded.add(new RecordedDelivery(created.get(index), replay[index], toMatch.get(index)));
         }
         return recorded;
     }
