@@ -22,8 +22,16 @@ import java.util.TreeSet;
  */
 public final class RunbookMatcher {
 
-    /** A runbook with its place in the original list, to merge the candidate lists in order. */
-    private record Candidate(int order, Runbook runbook, AlertTrigger trigger) {
+    /**
+     * A runbook with its place in the original list, to merge the candidate lists in order.
+     *
+     * @param shared its index in {@link #shared} when the index cannot place it, else -1
+     */
+    private record Candidate(int order, Runbook runbook, AlertTrigger trigger, int shared) {
+
+        Candidate withShared(int index) {
+            return new Candidate(order, runbook, trigger, index);
+        }
     }
 
     private final Map<String, List<Candidate>> byAlertName;
@@ -31,6 +39,7 @@ public final class RunbookMatcher {
     /** The distinct lengths of the prefixes above: an alert's name is looked up at these lengths only. */
     private final int[] prefixLengths;
     private final List<Candidate> unindexed;
+    private final SharedMatchers shared;
     private final int size;
 
     public RunbookMatcher(List<Runbook> runbooks) {
@@ -44,7 +53,7 @@ public final class RunbookMatcher {
             if (trigger.isEmpty()) {
                 continue;
             }
-            Candidate candidate = new Candidate(order++, runbook, trigger.get());
+            Candidate candidate = new Candidate(order++, runbook, trigger.get(), -1);
             Optional<String> alertName = trigger.get().alertName();
             Optional<List<String>> prefixes = alertName.isPresent() ? Optional.empty() : namePrefixes(trigger.get());
             if (alertName.isPresent()) {
@@ -54,13 +63,14 @@ public final class RunbookMatcher {
                     prefixIndex.computeIfAbsent(prefix, ignored -> new ArrayList<>()).add(candidate);
                 }
             } else {
-                rest.add(candidate);
+                rest.add(candidate.withShared(rest.size()));
             }
         }
         this.byAlertName = freeze(index);
         this.byAlertNamePrefix = freeze(prefixIndex);
         this.prefixLengths = prefixIndex.keySet().stream().mapToInt(String::length).distinct().sorted().toArray();
         this.unindexed = List.copyOf(rest);
+        this.shared = new SharedMatchers(rest.stream().map(Candidate::trigger).toList());
         this.size = order;
     }
 
@@ -102,15 +112,23 @@ public final class RunbookMatcher {
             // Keep the runbooks' order; a runbook indexed under two prefixes of this name comes once.
             candidates.sort(Comparator.comparingInt(Candidate::order));
         }
+        SharedMatchers.Evaluation evaluation = unindexed.isEmpty() ? null : shared.evaluate(alert);
         List<Runbook> matches = new ArrayList<>();
         int previous = -1;
         for (Candidate candidate : candidates) {
-            if (candidate.order() != previous && candidate.trigger().matches(alert)) {
+            if (candidate.order() != previous && matches(candidate, alert, evaluation)) {
                 matches.add(candidate.runbook());
             }
             previous = candidate.order();
         }
         return List.copyOf(matches);
+    }
+
+    private static boolean matches(Candidate candidate, Alert alert, SharedMatchers.Evaluation evaluation) {
+        if (candidate.shared() < 0) {
+            return candidate.trigger().matches(alert);
+        }
+        return candidate.trigger().status().accepts(alert.status()) && evaluation.matchers(candidate.shared());
     }
 
     /** How many runbooks have an alert trigger. */
