@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Alert-to-first-step latency at a steady alert rate (goal: p99 under 50 ms at 100 alerts/s).
- * {@code send PORT TOKEN RATE SECONDS}: posts RATE single-alert Alertmanager notifications per
+ * {@code send PORT TOKEN RATE SECONDS [warmup]}: posts RATE single-alert Alertmanager notifications per
  * second for SECONDS seconds (bounded: RATE x SECONDS requests), each a new alert, and prints the
  * 202 response times. {@code report JDBC_URL}: after the engine stopped, reads the recorded
  * timestamps from its store — when each alert was received and when its run's first step started —
@@ -25,17 +25,19 @@ public final class LatencyBench {
 
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
-            case "send" -> send(Integer.parseInt(args[1]), args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+            case "send" -> send(Integer.parseInt(args[1]), args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]),
+                    args.length > 5 && args[5].equals("warmup"));
             case "report" -> report(args[1]);
             default -> throw new IllegalArgumentException("usage: send PORT TOKEN RATE SECONDS | report JDBC_URL");
         }
     }
 
-    private static void send(int port, String token, int rate, int seconds) throws Exception {
+    private static void send(int port, String token, int rate, int seconds, boolean warmUp) throws Exception {
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
         URI uri = URI.create("http://127.0.0.1:" + port + "/hooks/alertmanager");
-        String run = Long.toString(System.currentTimeMillis());
+        // Warm-up alerts are marked so the report leaves them out.
+        String run = (warmUp ? "warmup-" : "") + System.currentTimeMillis();
         int total = rate * seconds;
         long intervalNanos = TimeUnit.SECONDS.toNanos(1) / rate;
         List<CompletableFuture<Long>> answers = new ArrayList<>(total);
@@ -79,7 +81,7 @@ public final class LatencyBench {
              ResultSet rows = connection.createStatement().executeQuery("""
                      select a.received_at, (select min(s.started_at) from run r join run_step s on s.run_id = r.id
                                             where r.alert_id = a.id) first_step
-                     from alert a where a.alertname = 'LatencyProbe'""")) {
+                     from alert a where a.alertname = 'LatencyProbe' and a.fingerprint not like 'warmup-%'""")) {
             while (rows.next()) {
                 var received = rows.getObject(1, java.time.OffsetDateTime.class);
                 var firstStep = rows.getObject(2, java.time.OffsetDateTime.class);

@@ -38,7 +38,7 @@ PID=$!
 for _ in $(seq 1 600); do (echo > "/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.1; done
 TOKEN="$(cat "$WORK/data/quench.token")"
 echo "machine: $(nproc) cores, load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-"$JAVA" -cp "$CP" benchmarks/ingest/LatencyBench.java send "$PORT" "$TOKEN" 20 3 > /dev/null   # warm-up (JIT)
+"$JAVA" -cp "$CP" benchmarks/ingest/LatencyBench.java send "$PORT" "$TOKEN" 20 3 warmup > /dev/null   # warm-up (JIT), left out of the report
 "$JAVA" -cp "$CP" benchmarks/ingest/LatencyBench.java send "$PORT" "$TOKEN" "$RATE" "$SECONDS_TO_RUN"
 sleep 3   # let the last runs start
 "$JAVA" -cp "$CP" benchmarks/ingest/LatencyBench.java report "jdbc:h2:file:$WORK/data/quench;AUTO_SERVER=TRUE"
