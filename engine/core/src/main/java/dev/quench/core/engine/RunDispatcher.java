@@ -48,6 +48,7 @@ public final class RunDispatcher implements AutoCloseable {
     private final dev.quench.core.guard.RunControl runControl;
     /** Runs handed to a run thread and not yet done: a run is never executed twice by this engine. */
     private final java.util.Set<String> submitted = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final UnmatchedAlertSummary unmatched = new UnmatchedAlertSummary(LOG);
     private final AtomicInteger active = new AtomicInteger();
     /** Alerts handed to {@link #alertsRecorded} and not yet matched: the intake's backpressure reads it. */
     private final java.util.concurrent.atomic.AtomicLong pendingAlerts = new java.util.concurrent.atomic.AtomicLong();
@@ -132,15 +133,19 @@ public final class RunDispatcher implements AutoCloseable {
         store.jdbi().useTransaction(handle -> {
             created.clear();
             afterCommit.clear();
+            Map<Long, Integer> matchedCounts = new java.util.HashMap<>();
             for (StoredAlert stored : alerts) {
-                process(handle, stored, created, afterCommit);
+                matchedCounts.put(stored.id(), process(handle, stored, created, afterCommit));
             }
+            // One UPDATE per distinct count, not one per alert: the dispatcher must keep up with a storm.
+            store.alerts().markProcessed(handle, matchedCounts);
         });
         afterCommit.forEach(Runnable::run);
         created.forEach(this::submit);
     }
 
-    private void process(org.jdbi.v3.core.Handle handle, StoredAlert stored, List<RunRecord> created,
+    /** Matches one alert and queues its runs; returns how many runbooks it matched. */
+    private int process(org.jdbi.v3.core.Handle handle, StoredAlert stored, List<RunRecord> created,
                          List<Runnable> afterCommit) {
         Alert alert = stored.alert();
         List<Runbook> matched = runbooks.matching(alert);
@@ -163,7 +168,6 @@ public final class RunDispatcher implements AutoCloseable {
                 created.add(run);
             }
         }
-        store.alerts().markProcessed(handle, stored.id(), matched.size());
         afterCommit.add(() -> {
             if (!cancelled.isEmpty()) {
                 LOG.info("alert {} resolved: cancelled its queued run(s) {}", describe(alert), cancelled);
@@ -173,10 +177,13 @@ public final class RunDispatcher implements AutoCloseable {
                         describe(alert), alreadyActive);
             }
             if (matched.isEmpty()) {
-                LOG.info("alert {} ({}) matched no runbook: counted as manual toil", describe(alert),
+                // Per alert at DEBUG only: in a storm of unmatched alerts an INFO line each would flood the log.
+                LOG.debug("alert {} ({}) matched no runbook: counted as manual toil", describe(alert),
                         alert.status().wireName());
+                unmatched.count();
             }
         });
+        return matched.size();
     }
 
     /**

@@ -87,7 +87,12 @@ public final class RunExecutor implements AutoCloseable {
     public RunStatus execute(RunRecord run, Runbook runbook, Alert alert) {
         Instant started = clock.instant();
         cancellations.start(run.id());
-        runs.markRunning(run.id(), started);
+        if (!runs.markRunning(run.id(), started)) {
+            // Cancelled (the alert resolved, or by hand) between the dispatcher's check and now: never start it.
+            cancellations.end(run.id());
+            LOG.info("run {} of {} was no longer queued when its turn came; not started", run.id(), runbook.name());
+            return runs.find(run.id()).map(RunRecord::status).orElse(RunStatus.CANCELLED);
+        }
         RunState state = new RunState(run, runbook.name(), alert, environment);
         RunStatus status = RunStatus.SUCCEEDED;
         List<String> messages = new ArrayList<>();
