@@ -3,6 +3,7 @@ package dev.quench.core.cli;
 import dev.quench.core.alert.Alert;
 import dev.quench.core.config.ConfigLoader;
 import dev.quench.core.config.QuenchConfig;
+import dev.quench.core.config.RunbookEnvironment;
 import dev.quench.core.expr.DidYouMean;
 import dev.quench.core.local.LocalPlugins;
 import dev.quench.core.local.LocalRuns;
@@ -79,7 +80,7 @@ final class RunCommand implements Callable<Integer> {
             values.putAll(params);
             String storeUrl = dryRun ? LocalRuns.memoryStoreUrl() : settings.storeUrl();
             try (LocalRuns runs = LocalRuns.open(storeUrl, settings.storeUser(), settings.storePassword(),
-                    plugins.registry(), System.getenv(), settings.outputLimitBytes())) {
+                    plugins.registry(), RunbookEnvironment.read(settings, System.getenv()), settings.outputLimitBytes())) {
                 if (!dryRun) {
                     Files.createDirectories(settings.dataDirectory());
                 }

@@ -3,6 +3,7 @@ package dev.quench.core.engine;
 import dev.quench.api.Inventory;
 import dev.quench.core.config.InventoryFile;
 import dev.quench.core.config.QuenchConfig;
+import dev.quench.core.config.RunbookEnvironment;
 import dev.quench.core.exec.RunExecutor;
 import dev.quench.core.ledger.ToilLedger;
 import dev.quench.core.plugin.EnginePluginEnvironment;
@@ -85,7 +86,8 @@ public final class Engine implements AutoCloseable {
             RunbookRegistry runbooks = new RunbookRegistry(config.runbooks(), plugins);
             runbooks.reload();
             Store store = opened(opening);
-            RunExecutor executor = new RunExecutor(plugins, store.runs(), config.outputLimitBytes(), System.getenv(), clock);
+            RunExecutor executor = new RunExecutor(plugins, store.runs(), config.outputLimitBytes(),
+                    RunbookEnvironment.read(config, System.getenv()), clock);
             closeables.push(executor);
             RunDispatcher dispatcher = new RunDispatcher(store, runbooks, executor, config::paramsFor,
                     config.maxConcurrentRuns(), clock);
