@@ -52,7 +52,7 @@ final class ServerOptions {
         }
     }
 
-    private String token() throws IOException {
+    String token() throws IOException {
         String token = System.getenv("QUENCH_TOKEN");
         if (tokenFile == null && token != null) {
             return token;
