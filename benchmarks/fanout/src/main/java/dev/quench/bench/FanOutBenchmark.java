@@ -1,6 +1,5 @@
 package dev.quench.bench;
 
-import dev.quench.testkit.LoopbackSshServer;
 import dev.quench.testkit.TestKeys;
 
 import java.lang.management.ManagementFactory;
@@ -8,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -17,8 +15,8 @@ import java.util.stream.Collectors;
 
 /**
  * The fan-out benchmark of issue 4: {@code true} on N loopback SSH targets with concurrency 100.
- * (a) Quench against in-process MINA SSHD servers, one per target (Quench's own cost, client and server in
- * one JVM); (b) Quench against Debian OpenSSH sshd, side by side with {@code ansible -m command} (forks 100)
+ * (a) Quench against an in-process MINA SSHD server listening on one port per target, each
+ * with its own host key ({@link MinaFleet}: Quench's own cost, client and server in one JVM); (b) Quench against Debian OpenSSH sshd, side by side with {@code ansible -m command} (forks 100)
  * and {@code xargs -P 100 ssh}, against the very same sshd ports. Prints wall time, targets per second and
  * ratios. Usage: {@code run.sh [--mina 100,500,1000] [--openssh 100] [--concurrency 100] [--no-ansible]}.
  */
@@ -47,7 +45,7 @@ public final class FanOutBenchmark {
                 System.getProperty("os.name"), System.getProperty("os.version"), System.getProperty("java.version"));
         Path work = Files.createTempDirectory("quench-fanout-bench");
         if (!mina.isEmpty()) {
-            System.out.printf("%n(a) Quench ssh.exec fan-out against in-process MINA SSHD, one server per target, "
+            System.out.printf("%n(a) Quench ssh.exec fan-out against in-process MINA SSHD, one port and host key per target, "
                     + "concurrency %d%n", concurrency);
             header();
             for (int targets : mina) {
@@ -69,14 +67,9 @@ public final class FanOutBenchmark {
         Files.createDirectories(directory);
         KeyPair clientKey = TestKeys.ecdsa();
         Path identity = TestKeys.writeOpenSsh(clientKey, directory.resolve("id_ecdsa"));
-        List<LoopbackSshServer> servers = new ArrayList<>();
-        try {
-            for (int index = 0; index < targets; index++) {
-                servers.add(LoopbackSshServer.start(TestKeys.ecdsa(), clientKey.getPublic(), 0));
-            }
-            Path knownHosts = Files.write(directory.resolve("known_hosts"),
-                    servers.stream().map(LoopbackSshServer::knownHostsLine).toList());
-            List<Integer> ports = servers.stream().map(LoopbackSshServer::port).toList();
+        try (MinaFleet fleet = MinaFleet.start(targets, clientKey)) {
+            Path knownHosts = fleet.writeKnownHosts(directory.resolve("known_hosts"));
+            List<Integer> ports = fleet.ports();
             // One untimed round first so that the JIT, JSch and MINA's class loading are not billed to N.
             QuenchFanOut.run(ports.subList(0, Math.min(20, targets)), knownHosts, identity,
                     System.getProperty("user.name"), concurrency, "true");
@@ -86,14 +79,13 @@ public final class FanOutBenchmark {
                     System.getProperty("user.name"), concurrency, "true");
             long cpu = processCpuNanos() - cpuBefore;
             row("Quench / MINA", targets, outcome.wall(), outcome.succeeded(), outcome.failed(), Optional.empty());
-            // CPU time is what a busy shared machine distorts least: with 2 idle cores, wall ≈ CPU / 2 at best.
-            System.out.printf(Locale.ROOT, "  CPU of this JVM (Quench and the %d in-process servers): %.2f s, %.1f ms "
-                    + "per target; load average %.1f before, %.1f after%n", targets, cpu / 1e9, cpu / 1e6 / targets,
-                    loadBefore, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-        } finally {
-            for (LoopbackSshServer server : servers) {
-                server.close();
+            if (outcome.failed() > 0) {
+                System.out.println("  first failures: " + outcome.firstFailure());
             }
+            // CPU time is what a busy shared machine distorts least: with 2 idle cores, wall ≈ CPU / 2 at best.
+            System.out.printf(Locale.ROOT, "  CPU of this JVM (Quench and the in-process server for %d targets): "
+                    + "%.2f s, %.1f ms per target; load average %.1f before, %.1f after%n", targets, cpu / 1e9,
+                    cpu / 1e6 / targets, loadBefore, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         }
     }
 
