@@ -49,6 +49,16 @@ class SshFailureModesOpenSshIT {
                 "Check Ciphers in the host's sshd_config");
     }
 
+    @Test
+    void serverOfferingOnlySha1RsaHostKeysIsRefusedWithWhatToCheck() throws Exception {
+        Assumptions.assumeTrue(OpenSshServer.available(), "install openssh-server to run this test");
+        Path rsaHostKey = directory.resolve("ssh_host_rsa_key");
+        OpenSshServer.run("/usr/bin/ssh-keygen", "-q", "-t", "rsa", "-b", "2048", "-N", "", "-f", rsaHostKey.toString());
+        assertLegacyServerRefused(List.of("HostKey " + rsaHostKey, "HostKeyAlgorithms ssh-rsa"),
+                "the server offers only legacy host key algorithms (ssh-rsa)",
+                "Check HostKeyAlgorithms (and an ed25519 or ECDSA HostKey) in the host's sshd_config");
+    }
+
     private void assertLegacyServerRefused(List<String> sshdConfig, String reason, String whatToCheck)
             throws Exception {
         Assumptions.assumeTrue(OpenSshServer.available(), "install openssh-server to run this test");
