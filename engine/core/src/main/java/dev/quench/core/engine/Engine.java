@@ -3,6 +3,7 @@ package dev.quench.core.engine;
 import dev.quench.api.Inventory;
 import dev.quench.core.config.InventoryFile;
 import dev.quench.core.config.QuenchConfig;
+import dev.quench.core.config.RunbookEnvironment;
 import dev.quench.core.exec.RunExecutor;
 import dev.quench.core.ledger.ToilLedger;
 import dev.quench.core.plugin.EnginePluginEnvironment;
@@ -85,12 +86,15 @@ public final class Engine implements AutoCloseable {
             RunbookRegistry runbooks = new RunbookRegistry(config.runbooks(), plugins);
             runbooks.reload();
             Store store = opened(opening);
-            RunExecutor executor = new RunExecutor(plugins, store.runs(), config.outputLimitBytes(), System.getenv(), clock);
+            RunExecutor executor = new RunExecutor(plugins, store.runs(), config.outputLimitBytes(),
+                    RunbookEnvironment.read(config, System.getenv()), clock);
             closeables.push(executor);
             RunDispatcher dispatcher = new RunDispatcher(store, runbooks, executor, config::paramsFor,
                     config.maxConcurrentRuns(), clock);
             closeables.push(dispatcher);
             ToilLedger ledger = new ToilLedger(store, ToilLedger.DEFAULT_MINUTES_PER_MANUAL_ALERT);
+            closeables.push(dev.quench.core.guard.ApprovalTimeouts.start(dispatcher.runControl(), runbooks::find,
+                    dev.quench.core.guard.ApprovalTimeouts.DEFAULT_INTERVAL));
             dispatcher.recover();
             RunbookScheduler schedules = RunbookScheduler.open(store, runbooks, dispatcher,
                     ScheduleSettings.from(config.sections().get("schedule")), clock);

@@ -2,7 +2,9 @@ package dev.quench.core.exec;
 
 import dev.quench.api.StepResult;
 import dev.quench.core.alert.Alert;
+import dev.quench.core.config.RunbookEnvironment;
 import dev.quench.core.expr.ExpressionScope;
+import dev.quench.core.expr.ItemResult;
 import dev.quench.core.store.RunRecord;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,22 +13,25 @@ import java.util.Map;
 
 /**
  * What one run has gathered so far: step results by id, the next step number, facts for
- * {@code run.*}, and failures that {@code continueOnError} let pass. Confined to the run's thread.
+ * {@code run.*}, and failures that {@code continueOnError} let pass. Confined to the run's thread, but for {@link #nextSeq()}.
  */
 final class RunState {
 
     private final RunRecord run;
     private final Alert alert;
-    private final Map<String, String> environment;
+    private final RunbookEnvironment environment;
+    private final SecretScrubber redaction;
     private final Map<String, StepResult> results = new LinkedHashMap<>();
+    private final Map<String, List<ItemResult>> items = new LinkedHashMap<>();
     private final Map<String, Object> runInfo = new LinkedHashMap<>();
     private final List<String> tolerated = new ArrayList<>();
     private int seq;
 
-    RunState(RunRecord run, String runbookName, Alert alert, Map<String, String> environment) {
+    RunState(RunRecord run, String runbookName, Alert alert, RunbookEnvironment environment) {
         this.run = run;
         this.alert = alert;
         this.environment = environment;
+        this.redaction = new SecretScrubber(environment.secrets().values());
         runInfo.put("id", run.id());
         runInfo.put("runbook", runbookName);
         runInfo.put("trigger", run.triggerType().wireName());
@@ -37,17 +42,29 @@ final class RunState {
         return run;
     }
 
-    int nextSeq() {
+    /** Synchronized: the iterations of a forEach step with concurrency take numbers from several threads. */
+    synchronized int nextSeq() {
         return ++seq;
     }
 
     /** The scope the next step renders in. */
     ExpressionScope scope() {
-        return ExpressionScope.of(alert, run.params(), Map.copyOf(results), Map.copyOf(runInfo), environment);
+        return ExpressionScope.of(alert, run.params(), Map.copyOf(results), Map.copyOf(items), Map.copyOf(runInfo),
+                environment.env(), environment.secrets());
+    }
+
+    /** Masks this run's secret values wherever they would be recorded. */
+    SecretScrubber redaction() {
+        return redaction;
     }
 
     void record(String stepId, StepResult result) {
         results.put(stepId, result);
+    }
+
+    /** The iterations of a forEach step, read later as steps.<id>.items. */
+    void recordItems(String stepId, List<ItemResult> iterations) {
+        items.put(stepId, List.copyOf(iterations));
     }
 
     /** Makes the failure readable to onFailure and finally steps as run.failedStep and run.error. */

@@ -13,8 +13,10 @@ import java.util.Set;
  * @param params       declared param names
  * @param earlierSteps ids of the steps before this one, in order
  * @param allSteps     ids of every step of the runbook
+ * @param forEachItem  whether {@code item} and {@code itemIndex} are defined (inside a step with {@code forEach})
  */
-public record Declarations(boolean checked, Set<String> params, List<String> earlierSteps, Set<String> allSteps) {
+public record Declarations(boolean checked, Set<String> params, List<String> earlierSteps, Set<String> allSteps,
+                           boolean forEachItem) {
 
     public Declarations {
         params = Set.copyOf(Objects.requireNonNull(params, "params"));
@@ -24,11 +26,16 @@ public record Declarations(boolean checked, Set<String> params, List<String> ear
 
     /** Checks {@code params.x} and {@code steps.x} references against these names. */
     public static Declarations of(Set<String> params, List<String> earlierSteps, Set<String> allSteps) {
-        return new Declarations(true, params, earlierSteps, allSteps);
+        return new Declarations(true, params, earlierSteps, allSteps, false);
+    }
+
+    /** These declarations inside a step with {@code forEach}: {@code item} and {@code itemIndex} are defined. */
+    public Declarations withForEachItem() {
+        return new Declarations(checked, params, earlierSteps, allSteps, true);
     }
 
     /** Checks only top-level variables and functions. */
     public static Declarations unchecked() {
-        return new Declarations(false, Set.of(), List.of(), Set.of());
+        return new Declarations(false, Set.of(), List.of(), Set.of(), true);
     }
 }

@@ -5,7 +5,8 @@ import java.math.BigInteger;
 
 /**
  * The functions expressions can call without a prefix: {@code host}, {@code trim}, {@code toInt},
- * {@code orDefault} and {@code raw}, plus JEXL's own {@code size} and {@code empty}.
+ * {@code orDefault}, {@code json}, {@code matches}, {@code regexFind} and {@code raw}, plus JEXL's
+ * own {@code size} and {@code empty}.
  *
  * <p>{@code default(x, fallback)} cannot exist: {@code default} is a reserved word in JEXL 3.6
  * (switch statements), so the function is {@code orDefault}; {@code x ?? fallback} works too.
@@ -63,6 +64,48 @@ public final class ExpressionFunctions {
     /** {@code value}, or {@code fallback} when it is null or the empty string (a label that is not set). */
     public static Object orDefault(Object value, Object fallback) {
         return value == null || "".equals(value) ? fallback : value;
+    }
+
+    /**
+     * {@code text} parsed as JSON into plain maps, lists, text, numbers, booleans and null.
+     *
+     * @throws IllegalArgumentException when it is not JSON, saying where
+     */
+    public static Object json(Object text) {
+        if (text == null) {
+            throw new IllegalArgumentException("json: the text is null (a missing output or label?)");
+        }
+        return JsonText.parse("json", text.toString());
+    }
+
+    /** Whether {@code regex} matches somewhere in {@code text} (use ^...$ to match all of it); null text is false. */
+    public static boolean matches(Object text, Object regex) {
+        return text != null && RegexFunctions.matcher("matches", text, regex).find();
+    }
+
+    /** The first match of {@code regex} in {@code text}, or null when there is none. */
+    public static String regexFind(Object text, Object regex) {
+        return regexFind(text, regex, 0);
+    }
+
+    /**
+     * Group {@code group} (a number, or a name of a {@code (?<name>...)} group) of the first match of
+     * {@code regex} in {@code text}, or null when there is no match.
+     */
+    public static String regexFind(Object text, Object regex, Object group) {
+        if (text == null) {
+            return null;
+        }
+        java.util.regex.Matcher matcher = RegexFunctions.matcher("regexFind", text, regex);
+        if (!matcher.find()) {
+            return null;
+        }
+        try {
+            return group instanceof Number number ? matcher.group(number.intValue()) : matcher.group(String.valueOf(group));
+        } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("regexFind: the regex '" + regex + "' has no group " + group
+                    + " (it has " + matcher.groupCount() + " numbered groups)", e);
+        }
     }
 
     /** {@code value} marked to be inserted into a shell command without quoting. */

@@ -44,11 +44,15 @@ final class ExpressionLanguage {
 
     static final Duration TIME_LIMIT = Duration.ofSeconds(2);
 
-    static final Set<String> VARIABLES = Set.of("alert", "params", "steps", "run", "env");
-    static final Set<String> FUNCTIONS = Set.of("host", "trim", "toInt", "orDefault", "raw", "size", "empty");
+    static final Set<String> VARIABLES = Set.of("alert", "params", "steps", "run", "env", "secrets", "item", "itemIndex");
+    /** Variables defined only in a step with forEach. */
+    static final Set<String> ITEM_VARIABLES = Set.of("item", "itemIndex");
+    static final Set<String> FUNCTIONS = Set.of("host", "trim", "toInt", "orDefault", "raw", "size", "empty", "json",
+            "matches", "regexFind");
     static final Set<String> ALERT_FIELDS = Set.of("labels", "annotations", "status", "fingerprint", "startsAt",
             "endsAt", "source", "name", "generatorUrl");
-    static final Set<String> STEP_FIELDS = Set.of("stdout", "stderr", "exitCode", "status", "outputs", "json", "message");
+    static final Set<String> STEP_FIELDS = Set.of("stdout", "stderr", "exitCode", "status", "outputs", "json", "message",
+            "items");
 
     // Words JEXL reads as operators or statements, so "not (x)" is not a call of a function "not".
     private static final Set<String> KEYWORDS = Set.of("and", "or", "not", "eq", "ne", "lt", "le", "gt", "ge",

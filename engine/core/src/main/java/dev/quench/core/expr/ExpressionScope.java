@@ -5,6 +5,7 @@ import dev.quench.core.alert.Alert;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.commons.jexl3.JexlContext;
@@ -39,18 +40,44 @@ public final class ExpressionScope {
      */
     public static ExpressionScope of(Alert alert, Map<String, Object> params, Map<String, StepResult> steps,
                                      Map<String, Object> run, Map<String, String> env) {
+        return of(alert, params, steps, Map.of(), run, env);
+    }
+
+    /**
+     * A scope where some steps ran once per item ({@code forEach}).
+     *
+     * @param items the iterations of the forEach steps that have run, by step id
+     */
+    public static ExpressionScope of(Alert alert, Map<String, Object> params, Map<String, StepResult> steps,
+                                     Map<String, List<ItemResult>> items, Map<String, Object> run,
+                                     Map<String, String> env) {
+        return of(alert, params, steps, items, run, env, Map.of());
+    }
+
+    /**
+     * A scope with the secrets a run may read.
+     *
+     * @param secrets the configured secrets, by name ({@code secrets.<name>})
+     */
+    public static ExpressionScope of(Alert alert, Map<String, Object> params, Map<String, StepResult> steps,
+                                     Map<String, List<ItemResult>> items, Map<String, Object> run,
+                                     Map<String, String> env, Map<String, String> secrets) {
+        Objects.requireNonNull(secrets, "secrets");
+        Objects.requireNonNull(items, "items");
         Objects.requireNonNull(params, "params");
         Objects.requireNonNull(steps, "steps");
         Objects.requireNonNull(run, "run");
         Objects.requireNonNull(env, "env");
         Map<String, Object> stepViews = new LinkedHashMap<>();
-        steps.forEach((id, result) -> stepViews.put(id, new StepResultView(result)));
+        steps.forEach((id, result) -> stepViews.put(id, items.containsKey(id)
+                ? StepResultView.ofForEach(result, items.get(id)) : new StepResultView(result)));
         Map<String, Object> variables = new LinkedHashMap<>();
         variables.put("alert", alertView(alert));
         variables.put("params", ReadOnly.copyMap(params));
         variables.put("steps", Collections.unmodifiableMap(stepViews));
         variables.put("run", ReadOnly.copyMap(run));
-        variables.put("env", Map.copyOf(env));
+        variables.put("env", NamedValues.environment(env));
+        variables.put("secrets", NamedValues.secrets(secrets));
         return new ExpressionScope(Collections.unmodifiableMap(variables));
     }
 
@@ -68,6 +95,14 @@ public final class ExpressionScope {
         Map<String, Object> steps = new LinkedHashMap<>((Map<String, Object>) variables.get("steps"));
         steps.put(stepId, new StepResultView(result));
         variables.put("steps", Collections.unmodifiableMap(steps));
+        return new ExpressionScope(Collections.unmodifiableMap(variables));
+    }
+
+    /** This scope inside one iteration of a {@code forEach} step: {@code item} and {@code itemIndex} are set. */
+    public ExpressionScope withItem(Object item, int index) {
+        Map<String, Object> variables = new LinkedHashMap<>(this.variables);
+        variables.put("item", ReadOnly.copy(item));
+        variables.put("itemIndex", index);
         return new ExpressionScope(Collections.unmodifiableMap(variables));
     }
 

@@ -1,10 +1,5 @@
 package dev.quench.core.expr;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.quench.api.StepResult;
 import java.util.AbstractMap;
 import java.util.Collections;
@@ -24,20 +19,31 @@ import java.util.Set;
  */
 final class StepResultView extends AbstractMap<String, Object> {
 
-    // Step output comes from remote hosts: cap what parsing it may cost.
-    private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
-                    .streamReadConstraints(StreamReadConstraints.builder()
-                            .maxNestingDepth(64).maxStringLength(1 << 20).build())
-                    .build())
-            .build();
-
     private static final Object NOT_JSON = new Object();
 
     private final StepResult result;
+    private final Map<String, Object> extra;
     private volatile Object json;
 
     StepResultView(StepResult result) {
+        this(result, Map.of());
+    }
+
+    private StepResultView(StepResult result, Map<String, Object> extra) {
         this.result = Objects.requireNonNull(result, "result");
+        this.extra = extra;
+    }
+
+    /** The view of a forEach step: its overall result, plus {@code items}, one view per iteration. */
+    static StepResultView ofForEach(StepResult result, List<ItemResult> items) {
+        List<Object> views = new java.util.ArrayList<>(items.size());
+        for (ItemResult item : items) {
+            Map<String, Object> extra = new LinkedHashMap<>();
+            extra.put("item", ReadOnly.copy(item.item()));
+            extra.put("index", item.index());
+            views.add(new StepResultView(item.result(), Collections.unmodifiableMap(extra)));
+        }
+        return new StepResultView(result, Map.of("items", Collections.unmodifiableList(views)));
     }
 
     @Override
@@ -53,13 +59,13 @@ final class StepResultView extends AbstractMap<String, Object> {
             case "outputs" -> result.outputs();
             case "message" -> result.message();
             case "json" -> json();
-            default -> null;
+            default -> extra.get(name);
         };
     }
 
     @Override
     public boolean containsKey(Object key) {
-        return key instanceof String name && ExpressionLanguage.STEP_FIELDS.contains(name);
+        return key instanceof String name && (ExpressionLanguage.STEP_FIELDS.contains(name) || extra.containsKey(name));
     }
 
     @Override
@@ -68,6 +74,7 @@ final class StepResultView extends AbstractMap<String, Object> {
         for (String field : List.of("stdout", "stderr", "exitCode", "status", "outputs", "message", "json")) {
             all.put(field, get(field));
         }
+        all.putAll(extra);
         return Collections.unmodifiableMap(all).entrySet();
     }
 
@@ -86,9 +93,9 @@ final class StepResultView extends AbstractMap<String, Object> {
             return NOT_JSON;
         }
         try {
-            Object value = JSON.readValue(trimmed, Object.class);
-            return value == null ? NOT_JSON : ReadOnly.copy(value);
-        } catch (JsonProcessingException ignored) {
+            Object value = JsonText.parse("json", trimmed);
+            return value == null ? NOT_JSON : value;
+        } catch (IllegalArgumentException ignored) {
             // Not JSON is a normal answer here: steps.x.json is then null, as documented.
             return NOT_JSON;
         }

@@ -97,9 +97,21 @@ public final class GroovyRunbookLoader {
         if (script.body == null) {
             return problem(file, 1, 1, "missing steps { }: a Groovy runbook needs a body that calls its steps");
         }
-        Closure<?> declared = script.body;
         Duration timeLimit = meta.timeLimit;
-        RunbookBody body = new RunbookBody() {
+        Optional<RunbookBody> onFailure = Optional.ofNullable(script.onFailureBody)
+                .map(declared -> closureBody(file, declared, timeLimit, Optional.empty(), Optional.empty()));
+        Optional<RunbookBody> always = Optional.ofNullable(script.alwaysBody)
+                .map(declared -> closureBody(file, declared, timeLimit, Optional.empty(), Optional.empty()));
+        RunbookBody body = closureBody(file, script.body, timeLimit, onFailure, always);
+        return new Loaded(Optional.of(new Runbook(meta.name, meta.description, meta.owner, meta.manualMinutes,
+                Optional.ofNullable(meta.alertTrigger), meta.params, List.of(), Map.copyOf(meta.deferred), file, List.of(),
+                List.of(),
+                Optional.of(body))), List.of());
+    }
+
+    private RunbookBody closureBody(Path file, Closure<?> declared, Duration timeLimit, Optional<RunbookBody> onFailure,
+                                    Optional<RunbookBody> always) {
+        return new RunbookBody() {
             @Override
             public void run(Supplier<ExpressionScope> scope, StepRunner steps) {
                 StepsDsl dsl = new StepsDsl(scope, steps, catalog, file);
@@ -113,10 +125,17 @@ public final class GroovyRunbookLoader {
             public Duration timeLimit() {
                 return timeLimit;
             }
+
+            @Override
+            public Optional<RunbookBody> onFailureBody() {
+                return onFailure;
+            }
+
+            @Override
+            public Optional<RunbookBody> finallyBody() {
+                return always;
+            }
         };
-        return new Loaded(Optional.of(new Runbook(meta.name, meta.description, meta.owner, meta.manualMinutes,
-                Optional.ofNullable(meta.alertTrigger), meta.params, List.of(), Map.of(), file, List.of(), List.of(),
-                Optional.of(body))), List.of());
     }
 
     private static Loaded failure(Path file, Throwable error, GroovySecurity security) {

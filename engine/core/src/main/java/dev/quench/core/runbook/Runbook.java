@@ -20,9 +20,9 @@ import java.util.Optional;
  * @param alertTrigger  which alerts start it, if any (it may be scheduled or manual only)
  * @param params        declared params, in the order written
  * @param steps         the steps, in order
- * @param deferred      fields the format defines but this version does not run yet
- *                      ({@code guards}, {@code approval}, {@code triggers.schedule}),
- *                      as plain YAML values keyed by their path
+ * @param deferred      sections read by other parts of the engine, keyed by their path:
+ *                      {@code triggers.schedule} as plain YAML values, {@code guards} and
+ *                      {@code approval} parsed ({@link RunbookGuards#of}, {@link ApprovalPolicy#of})
  * @param source        the file it came from
  * @param onFailure     steps run after a step failed and stopped the run (escalation, paging)
  * @param finallySteps  steps run at the end of every run, whatever happened ({@code finally:})
@@ -79,14 +79,16 @@ public record Runbook(String name, String description, String owner, int manualM
     }
 
     /**
-     * The params of one run: each declared param's override, else its default. Overrides are text
-     * (from the command line or API); use {@code toInt(params.x)} where a number is needed.
+     * The params of one run: each declared param's override, else its default. Overrides of typed
+     * params are converted to the type (text {@code "5"} to the int 5, {@code "a,b"} to a list);
+     * overrides of untyped params are text (use {@code toInt(params.x)} where a number is needed).
      *
      * @return every declared param, in declared order; a param with neither is null
-     * @throws IllegalArgumentException for an override of an undeclared param, or a required param
-     *                                  without one, naming the param and the runbook
+     * @throws IllegalArgumentException for an override of an undeclared param, a value that does not
+     *                                  fit the param's type, or a required param without one, naming
+     *                                  the param and the runbook
      */
-    public Map<String, Object> resolveParams(Map<String, String> overrides) {
+    public Map<String, Object> resolveParams(Map<String, ?> overrides) {
         Objects.requireNonNull(overrides, "overrides");
         List<String> declared = params.stream().map(ParamSpec::name).toList();
         for (String key : overrides.keySet().stream().sorted().toList()) {
@@ -99,7 +101,11 @@ public record Runbook(String name, String description, String owner, int manualM
         Map<String, Object> resolved = new LinkedHashMap<>();
         for (ParamSpec param : params) {
             if (overrides.containsKey(param.name())) {
-                resolved.put(param.name(), overrides.get(param.name()));
+                try {
+                    resolved.put(param.name(), param.convert(overrides.get(param.name())));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("runbook '" + name + "': " + e.getMessage(), e);
+                }
             } else if (param.required()) {
                 throw new IllegalArgumentException("runbook '" + name + "' needs param '" + param.name()
                         + "': set it, e.g. --param " + param.name() + "=...");

@@ -3,6 +3,7 @@ package dev.quench.core.runbook;
 import dev.quench.api.StepResult;
 import dev.quench.core.expr.ExpressionScope;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -42,11 +43,24 @@ public interface RunbookBody {
     /**
      * Runs the body.
      *
-     * @param scope what the body reads (alert, params, steps, run, env), fresh after every step
+     * @param scope what the body reads (alert, params, steps, run, env, secrets), fresh after every step
      * @param steps runs a step
      */
     void run(Supplier<ExpressionScope> scope, StepRunner steps) throws Exception;
 
     /** How long the whole body may take; the executor interrupts it after that. */
     Duration timeLimit();
+
+    /**
+     * What runs after the body failed (a step failed, or the body threw): escalation, paging; the
+     * equivalent of YAML's {@code onFailure:}. It reads {@code run.failedStep} and {@code run.error}.
+     */
+    default Optional<RunbookBody> onFailureBody() {
+        return Optional.empty();
+    }
+
+    /** What runs at the end of every run, whatever happened; the equivalent of YAML's {@code finally:}. */
+    default Optional<RunbookBody> finallyBody() {
+        return Optional.empty();
+    }
 }

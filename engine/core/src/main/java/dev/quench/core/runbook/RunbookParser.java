@@ -25,11 +25,9 @@ final class RunbookParser {
 
     static final Set<String> TOP_LEVEL = new LinkedHashSet<>(List.of("name", "description", "owner", "toil",
             "triggers", "params", "guards", "approval", "steps", "onFailure", "finally"));
-    private static final List<String> DEFERRED_TOP_LEVEL = List.of("guards", "approval");
     private static final Set<String> TOIL_FIELDS = Set.of("manualMinutes");
     private static final Set<String> TRIGGER_FIELDS = new LinkedHashSet<>(List.of("alert", "schedule"));
     private static final Set<String> ALERT_FIELDS = new LinkedHashSet<>(List.of("matchers", "status"));
-    private static final Set<String> PARAM_FIELDS = new LinkedHashSet<>(List.of("default", "required", "description"));
     private static final Pattern NAME = Pattern.compile("[a-z0-9-]+");
 
     private final StepParser stepParser;
@@ -56,14 +54,9 @@ final class RunbookParser {
         int manualMinutes = parseToil(mapping, problems);
         Map<String, Object> deferred = new LinkedHashMap<>();
         Optional<AlertTrigger> trigger = parseTriggers(mapping, deferred, problems);
-        List<ParamSpec> params = parseParams(mapping, problems);
+        List<ParamSpec> params = ParamsParser.parse(mapping, problems);
         StepParser.Sections steps = parseSteps(mapping, params, problems);
-        for (String field : DEFERRED_TOP_LEVEL) {
-            YamlNode.Entry entry = mapping.entries().get(field);
-            if (entry != null) {
-                deferred.put(field, entry.value().toPlain());
-            }
-        }
+        GuardsParser.parse(mapping, params, deferred, problems);
         if (!problems.isEmpty()) {
             return Optional.empty();
         }
@@ -187,57 +180,6 @@ final class RunbookParser {
             problems.add(scalar.positionAt(e.column()), e.getMessage());
             return Optional.empty();
         }
-    }
-
-    private static List<ParamSpec> parseParams(YamlNode.Mapping mapping, ProblemList problems) {
-        YamlNode.Entry params = mapping.entries().get("params");
-        if (params == null) {
-            return List.of();
-        }
-        Optional<YamlNode.Mapping> fields = problems.mapping(params.value(), "params", "logDir: {default: /var/log/app}");
-        List<ParamSpec> specs = new ArrayList<>();
-        for (YamlNode.Entry param : fields.map(m -> m.entries().values()).orElse(List.of())) {
-            if (!StepParser.IDENTIFIER.matcher(param.key()).matches()) {
-                problems.add(param.keyPosition(), "invalid param name '" + param.key() + "': use letters, digits and _, "
-                        + "starting with a letter, so that expressions can read it as params.<name>");
-                continue;
-            }
-            // "logDir: /var/log/app" is short for "logDir: {default: /var/log/app}".
-            if (param.value() instanceof YamlNode.Scalar scalar) {
-                specs.add(new ParamSpec(param.key(), Optional.ofNullable(scalar.value()), false, ""));
-                continue;
-            }
-            if (!(param.value() instanceof YamlNode.Mapping spec)) {
-                problems.add(param.value().position(), "param '" + param.key() + "' must be a default value or a mapping "
-                        + "with default:, required: and description:, found " + param.value().describe());
-                continue;
-            }
-            problems.checkKeys(spec, PARAM_FIELDS, " in param '" + param.key() + "'");
-            YamlNode.Entry defaultValue = spec.entries().get("default");
-            if (defaultValue != null && !(defaultValue.value() instanceof YamlNode.Scalar)) {
-                problems.add(defaultValue.value().position(), "the default of param '" + param.key()
-                        + "' must be a single value (text, number or boolean), found " + defaultValue.value().describe());
-                continue;
-            }
-            boolean required = false;
-            YamlNode.Entry requiredEntry = spec.entries().get("required");
-            if (requiredEntry != null) {
-                if (requiredEntry.value() instanceof YamlNode.Scalar scalar && scalar.value() instanceof Boolean flag) {
-                    required = flag;
-                } else {
-                    problems.add(requiredEntry.value().position(), "required must be true or false, found "
-                            + requiredEntry.value().describe());
-                }
-            }
-            Object value = defaultValue == null ? null : ((YamlNode.Scalar) defaultValue.value()).value();
-            if (required && value != null) {
-                problems.add(requiredEntry.keyPosition(), "param '" + param.key() + "' is required and has a default: "
-                        + "drop one of them");
-            }
-            String description = problems.optionalText(spec, "description", "the description of a param").orElse("");
-            specs.add(new ParamSpec(param.key(), Optional.ofNullable(value), required, description));
-        }
-        return specs;
     }
 
     private StepParser.Sections parseSteps(YamlNode.Mapping mapping, List<ParamSpec> params, ProblemList problems) {

@@ -52,8 +52,8 @@ public final class RunbookSchema {
         properties.set("toil", toil);
         properties.set("triggers", triggers());
         properties.set("params", params());
-        properties.set("guards", type("object"));
-        properties.set("approval", JSON.objectNode());
+        properties.set("guards", GuardsSchema.guards());
+        properties.set("approval", GuardsSchema.approval());
         properties.set("steps", steps(true, "the steps, in order"));
         properties.set("onFailure", steps(false, "steps run after a step failed and stopped the run"));
         properties.set("finally", steps(false, "steps run at the end of every run"));
@@ -91,7 +91,8 @@ public final class RunbookSchema {
         params.putObject("propertyNames").put("pattern", "^[A-Za-z_][A-Za-z0-9_]*$");
         ObjectNode spec = closedObject();
         ObjectNode properties = spec.putObject("properties");
-        properties.set("default", types("string", "number", "boolean", "null"));
+        properties.set("type", described(enumOf(ParamType.names()), "the param's type; without one, values are text"));
+        properties.set("default", types("string", "number", "boolean", "null", "array", "object"));
         properties.set("required", type("boolean"));
         properties.set("description", string());
         ArrayNode oneOf = params.putObject("additionalProperties").putArray("oneOf");
@@ -138,6 +139,14 @@ public final class RunbookSchema {
         outputs.putObject("propertyNames").put("pattern", "^[A-Za-z_][A-Za-z0-9_]*$");
         outputs.set("additionalProperties", types("string", "number", "boolean"));
         properties.set("outputs", outputs);
+        ObjectNode forEach = described(JSON.objectNode(), "run the step once per item (a list, or one ${{ }} "
+                + "expression giving a list), read as ${{ item }} and ${{ itemIndex }}");
+        ArrayNode forEachForms = forEach.putArray("oneOf");
+        forEachForms.add(type("array").put("minItems", 1).put("maxItems", ForEach.MAX_ITEMS));
+        forEachForms.add(string().put("pattern", TEMPLATE));
+        properties.set("forEach", forEach);
+        properties.set("concurrency", described(type("integer").put("minimum", 1).put("maximum", ForEach.MAX_CONCURRENCY),
+                "with forEach: how many items run at once (default 1)"));
         ArrayNode byType = step.putArray("allOf");
         for (String type : new TreeSet<>(catalog.types())) {
             ObjectNode rule = byType.addObject();

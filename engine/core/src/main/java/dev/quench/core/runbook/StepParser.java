@@ -29,7 +29,7 @@ import java.util.stream.Stream;
 final class StepParser {
 
     static final Set<String> STEP_FIELDS = new LinkedHashSet<>(List.of("id", "uses", "with", "when", "timeout",
-            "retry", "continueOnError", "outputs"));
+            "retry", "continueOnError", "outputs", "forEach", "concurrency"));
     private static final Set<String> DEFERRED_FIELDS = Set.of();
     /** Step ids are read as steps.<id> in expressions, so they must be identifiers (no '-'). */
     static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -164,16 +164,21 @@ final class StepParser {
                 configType = catalog.configType(uses.get());
             }
         }
-        ValueTemplate.MapValue with = parseWith(mapping.entries().get("with"), displayId, uses.orElse("?"), configType,
-                declarations, problems);
-        Duration timeout = parseTimeout(mapping.entries().get("timeout"), problems);
         String where = displayId == null ? "" : " of step '" + displayId + "'";
+        Optional<ForEach> forEach = ForEachParser.parse(mapping.entries().get("forEach"),
+                mapping.entries().get("concurrency"), where, declarations, problems);
+        // In a forEach step, with:, outputs: and retryOn read item and itemIndex; forEach and when do not.
+        Declarations perItem = mapping.entries().containsKey("forEach") ? declarations.withForEachItem() : declarations;
+        Declarations ownPerItem = mapping.entries().containsKey("forEach") ? ownResult.withForEachItem() : ownResult;
+        ValueTemplate.MapValue with = parseWith(mapping.entries().get("with"), displayId, uses.orElse("?"), configType,
+                perItem, problems);
+        Duration timeout = parseTimeout(mapping.entries().get("timeout"), problems);
         Optional<Condition> when = StepOptionsParser.condition(mapping.entries().get("when"), "when" + where,
                 declarations, problems);
-        RetryPolicy retry = StepOptionsParser.retry(mapping.entries().get("retry"), ownResult, problems);
+        RetryPolicy retry = StepOptionsParser.retry(mapping.entries().get("retry"), ownPerItem, problems);
         boolean continueOnError = StepOptionsParser.flag(mapping.entries().get("continueOnError"),
                 "continueOnError" + where, problems);
-        Map<String, Template> outputs = StepOptionsParser.outputs(mapping.entries().get("outputs"), ownResult, problems);
+        Map<String, Template> outputs = StepOptionsParser.outputs(mapping.entries().get("outputs"), ownPerItem, problems);
         Map<String, Object> deferred = new LinkedHashMap<>();
         for (String field : DEFERRED_FIELDS) {
             YamlNode.Entry entry = mapping.entries().get(field);
@@ -185,7 +190,7 @@ final class StepParser {
             return Optional.empty();
         }
         return Optional.of(new StepSpec(id, uses.get(), with, timeout, mapping.position(), deferred, when, retry,
-                continueOnError, outputs));
+                continueOnError, outputs, forEach));
     }
 
     private ValueTemplate.MapValue parseWith(YamlNode.Entry entry, String id, String uses,
@@ -219,7 +224,7 @@ final class StepParser {
     }
 
     /** Compiles a with-value; on a problem, reports it and returns a placeholder so checking goes on. */
-    private static ValueTemplate compile(YamlNode node, Declarations declarations, boolean shell, ProblemList problems) {
+    static ValueTemplate compile(YamlNode node, Declarations declarations, boolean shell, ProblemList problems) {
         return switch (node) {
             case YamlNode.Mapping mapping -> {
                 Map<String, ValueTemplate> entries = new LinkedHashMap<>();

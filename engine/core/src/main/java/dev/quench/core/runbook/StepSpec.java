@@ -24,10 +24,11 @@ import java.util.Optional;
  * @param continueOnError whether the run goes on (and may succeed) when this step fails
  * @param outputs         named values computed from the step's own result once it succeeded,
  *                        read later as {@code steps.<id>.outputs.<name>}
+ * @param forEach         run the step once per item of a list, if set
  */
 public record StepSpec(String id, String uses, ValueTemplate.MapValue with, Duration timeout, SourcePosition position,
                        Map<String, Object> deferred, Optional<Condition> when, RetryPolicy retry,
-                       boolean continueOnError, Map<String, Template> outputs) {
+                       boolean continueOnError, Map<String, Template> outputs, Optional<ForEach> forEach) {
 
     /** The timeout of a step that does not set one. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
@@ -42,6 +43,14 @@ public record StepSpec(String id, String uses, ValueTemplate.MapValue with, Dura
         Objects.requireNonNull(when, "when");
         Objects.requireNonNull(retry, "retry");
         outputs = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(outputs, "outputs")));
+        Objects.requireNonNull(forEach, "forEach");
+    }
+
+    /** A step that runs once. */
+    public StepSpec(String id, String uses, ValueTemplate.MapValue with, Duration timeout, SourcePosition position,
+                    Map<String, Object> deferred, Optional<Condition> when, RetryPolicy retry,
+                    boolean continueOnError, Map<String, Template> outputs) {
+        this(id, uses, with, timeout, position, deferred, when, retry, continueOnError, outputs, Optional.empty());
     }
 
     /** A step that always runs once and stops the run when it fails. */

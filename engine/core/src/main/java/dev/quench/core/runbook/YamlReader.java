@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
@@ -61,7 +62,16 @@ final class YamlReader {
                 throw new YamlSyntaxException(new SourcePosition(file, 1, 1), "the file is empty: a runbook needs at "
                         + "least name: and steps:", null);
             }
-            YamlNode root = reading.node(first, 0);
+            YamlNode root;
+            try {
+                root = reading.node(first, 0);
+            } catch (StreamConstraintsException e) {
+                // Jackson's limit errors carry no position; the parser knows where it stopped.
+                JsonLocation stop = parser.currentLocation();
+                throw new YamlSyntaxException(new SourcePosition(file, Math.max(1, stop.getLineNr()),
+                        Math.max(1, stop.getColumnNr())), "the document is nested more than " + MAX_DEPTH
+                        + " levels deep here: a runbook never needs that many; flatten it", e);
+            }
             if (parser.nextToken() != null) {
                 throw new YamlSyntaxException(reading.tokenPosition(), "a second YAML document (---) in the file: "
                         + "write one runbook per file", null);

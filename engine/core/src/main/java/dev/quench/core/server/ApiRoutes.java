@@ -1,14 +1,18 @@
 package dev.quench.core.server;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.quench.core.alert.Alert;
 import dev.quench.core.engine.RunDispatcher;
 import dev.quench.core.engine.RunbookRegistry;
 import dev.quench.core.ledger.ToilGrouping;
 import dev.quench.core.ledger.ToilLedger;
+import dev.quench.core.local.SampleAlerts;
 import dev.quench.core.runbook.Runbook;
-import dev.quench.core.store.RunStatus;
 import dev.quench.core.store.AlertQuery;
+import dev.quench.core.store.RunStatus;
 import dev.quench.core.store.Store;
 import dev.quench.core.util.Durations;
+import dev.quench.core.util.Json;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -103,13 +107,29 @@ final class ApiRoutes {
         Map<String, String> params = new LinkedHashMap<>();
         JsonObject given = request.getJsonObject("params", new JsonObject());
         given.forEach(entry -> params.put(entry.getKey(), String.valueOf(entry.getValue())));
-        boolean dryRun = request.getBoolean("dryRun", false);
-        if (dryRun) {
-            HttpErrors.send(context, 422, "dry runs are not available through the API yet",
-                    "use 'quench run NAME --dry-run'");
+        try {
+            dispatcher.checkParams(runbook, params);
+        } catch (IllegalArgumentException e) {
+            HttpErrors.send(context, 422, "invalid params", e.getMessage());
             return;
         }
-        blocking(context, 202, () -> dispatcher.startManual(runbook, params, null, false, "api"));
+        boolean dryRun = request.getBoolean("dryRun", false);
+        Alert alert;
+        try {
+            JsonObject alertJson = request.getJsonObject("alert");
+            alert = alertJson == null ? null : SampleAlerts.fromNode(Json.json().readTree(alertJson.encode()), "alert");
+        } catch (IllegalArgumentException | ClassCastException | JsonProcessingException e) {
+            HttpErrors.send(context, 422, "invalid alert", e.getMessage());
+            return;
+        }
+        // Who asked, recorded with the run ("by alice"); one API token has no user of its own yet.
+        String by = request.getValue("by") instanceof String text && !text.isBlank() ? text.strip() : "api";
+        if (dryRun) {
+            blocking(context, 200, () -> DryRunPlan.of(runbook, alert, dispatcher.dryRun(runbook, params, alert, by)));
+            return;
+        }
+        boolean force = request.getBoolean("force", false);
+        blocking(context, 202, () -> dispatcher.startManual(runbook, params, alert, false, by, force));
     }
 
     private void listRunbooks(RoutingContext context) {

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,12 +58,70 @@ class GroovyRunbookTest {
                 .contains("host: web-7");
     }
 
+    private static final Path TWINS = Path.of("src/test/resources/runbooks/twins");
+
+    /** Runs the twins' shared runbook tests against one twin; returns what quench test printed. */
+    private String runTwinTests(String twin) throws Exception {
+        Path directory = Files.createDirectories(temp.resolve("twin-" + twin));
+        Files.copy(TWINS.resolve(twin), directory.resolve(twin));
+        Files.copy(TWINS.resolve("restart-escalate.test-cases.yaml"), directory.resolve("restart-escalate.test.yaml"));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        int exit;
+        try {
+            exit = QuenchMain.run("test", directory.toString());
+        } finally {
+            System.setOut(original);
+        }
+        String report = out.toString(StandardCharsets.UTF_8);
+        assertThat(exit).as(report).isZero();
+        return report;
+    }
+
+    @Test
+    void onFailureAndAlwaysInGroovyBehaveLikeOnFailureAndFinallyInYaml() throws Exception {
+        String yaml = runTwinTests("restart-escalate.yaml");
+        String groovy = runTwinTests("restart-escalate.groovy");
+
+        assertThat(yaml).endsWith("3 test(s): 3 passed, 0 failed\n");
+        assertThat(groovy).endsWith("3 test(s): 3 passed, 0 failed\n");
+    }
+
     private RunbookLoadResult load(String script) throws Exception {
         Path file = temp.resolve("bad.groovy");
         Files.writeString(file, script);
         try (PluginRegistry plugins = PluginRegistry.discover(null)) {
             return new RunbookLoader(plugins).load(file);
         }
+    }
+
+    @Test
+    void aGroovyRunbookDeclaresScheduleGuardsAndApprovalLikeYaml() throws Exception {
+        RunbookLoadResult result = load("""
+                runbook {
+                    name 'nightly'
+                    schedule cron: '0 30 3 * * ?', timezone: 'Europe/Berlin', misfire: 'skip'
+                    guards cooldown: '30m', maxRunsPerHour: 3
+                    approval required: true, timeout: '1h'
+                }
+                steps { shell.exec id: 'noop', command: 'true' }
+                """);
+
+        assertThat(result.problems()).isEmpty();
+        dev.quench.core.runbook.Runbook runbook = result.runbooks().getFirst();
+        assertThat(dev.quench.core.runbook.RunbookGuards.of(runbook).toString())
+                .isEqualTo("guards{cooldown=30m, maxRunsPerHour=3, dedupeKey=default}");
+        assertThat(dev.quench.core.runbook.ApprovalPolicy.of(runbook))
+                .isEqualTo(new dev.quench.core.runbook.ApprovalPolicy(true, Optional.of(Duration.ofHours(1))));
+        assertThat(dev.quench.core.schedule.ScheduleSpecParser.parse(runbook.deferred().get("triggers.schedule"))
+                .spec()).isPresent();
+
+        assertThat(load("runbook { name 'x'; schedule cron: '61 * * * * ?' }\nsteps { }\n").problems())
+                .extracting(RunbookProblem::message).singleElement().asString().startsWith("schedule cron:");
+        assertThat(load("runbook { name 'x'; guards coldown: '5m' }\nsteps { }\n").problems())
+                .extracting(RunbookProblem::message).singleElement().asString()
+                .contains("unknown guard 'coldown' — did you mean 'cooldown'?");
     }
 
     @Test
