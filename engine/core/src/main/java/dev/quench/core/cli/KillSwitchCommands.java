@@ -1,7 +1,5 @@
 package dev.quench.core.cli;
 
-import dev.quench.core.util.Json;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,9 +26,7 @@ final class KillSwitchCommands {
 
         @Override
         public Integer call() throws Exception {
-            String who = by != null ? by : System.getProperty("user.name", "cli");
-            ServerOptions.Answer answer = server.post("/api/v1/" + action(),
-                    Json.json().writeValueAsString(Map.of("by", who, "reason", reason == null ? "" : reason)));
+            ServerOptions.Answer answer = server.postAs("/api/v1/" + action(), by, reason);
             if (answer.status() != 200) {
                 System.err.println("quench: " + answer.error());
                 return 1;

@@ -1,9 +1,7 @@
 package dev.quench.core.cli;
 
-import dev.quench.core.util.Json;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,10 +33,8 @@ final class RunDecisionCommands {
 
         @Override
         public Integer call() throws Exception {
-            String who = by != null ? by : System.getProperty("user.name", "cli");
-            String body = Json.json().writeValueAsString(Map.of("by", who, "reason", reason == null ? "" : reason));
-            ServerOptions.Answer answer = server.post("/api/v1/runs/" + URLEncoder.encode(id, StandardCharsets.UTF_8)
-                    + "/" + action(), body);
+            ServerOptions.Answer answer = server.postAs("/api/v1/runs/" + URLEncoder.encode(id, StandardCharsets.UTF_8)
+                    + "/" + action(), by, reason);
             if (answer.status() != 200) {
                 System.err.println("quench: " + answer.error());
                 return 1;

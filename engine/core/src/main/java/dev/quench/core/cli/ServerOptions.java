@@ -43,6 +43,15 @@ final class ServerOptions {
         return new Answer(response.statusCode(), Json.json().readTree(response.body()));
     }
 
+    /**
+     * POSTs a change made by a person: {@code {"by": WHO, "reason": WHY}}, where who defaults to
+     * the local user name; the engine records both with the change.
+     */
+    Answer postAs(String path, String by, String reason) throws IOException, InterruptedException {
+        String who = by != null ? by : System.getProperty("user.name", "cli");
+        return post(path, Json.json().writeValueAsString(java.util.Map.of("by", who, "reason", reason == null ? "" : reason)));
+    }
+
     record Answer(int status, JsonNode body) {
 
         /** The error text of a non-2xx answer: "error: detail". */
