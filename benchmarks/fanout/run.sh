@@ -1,6 +1,6 @@
 #!/bin/sh
 # Builds Quench and runs the fleet fan-out benchmark (see README.md in this directory).
-# Usage: benchmarks/fanout/run.sh [--mina 100,500,1000] [--openssh 100] [--concurrency 100] [--no-ansible]
+# Usage: benchmarks/fanout/run.sh [--mina 100,500,1000] [--openssh 100] [--concurrency 100] [--no-ansible] [--warm-up 100]
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)

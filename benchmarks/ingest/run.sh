@@ -34,6 +34,7 @@ field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(. /etc/os-release; echo "$PRETTY_NAME"), $("$JAVA" -version 2>&1 | head -1)"
 echo "wrk: 2 threads, $CONNECTIONS connections, ${DURATION}s per run, on loopback"
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (figures taken on a busy machine are a floor)"
 
 BARE_PORT="$(free_port)"
 "$JAVA" -cp "$CP" benchmarks/ingest/BareServer.java "$BARE_PORT" > "$WORK/bare.log" 2>&1 &
@@ -76,9 +77,16 @@ print(f"       share of bare: {100 * quench / bare:.1f} %   stored={stored} answ
       f"seen_by_wrk={accepted_by_wrk} refused_503={after['refusedWhileFull'] - before['refusedWhileFull']}")
 # wrk stops with up to one request per connection in flight: those may be stored without wrk seeing the 202.
 lost = accepted_by_wrk > stored
+commits = after.get("commits", 0) - before.get("commits", 0)
+deliveries = after.get("committedDeliveries", 0) - before.get("committedDeliveries", 0)
+if commits:
+    print(f"       group commit: {commits} commits, {deliveries / commits:.1f} deliveries "
+          f"({deliveries * per_request / commits:.0f} alerts) per commit on average")
 print("       nothing lost: " + ("NO — stored < accepted" if lost else
       f"yes (stored == answered 202: {stored == answered}; in flight at wrk's stop: {stored - accepted_by_wrk} alerts, "
       f"at most {connections * per_request})"))
 PY
   kill "${PIDS[0]}"; wait "${PIDS[0]}" 2>/dev/null || true; PIDS=()
 done
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "alert-to-first-step latency: benchmarks/ingest/latency.sh; matching cost (JMH): benchmarks/matching/run.sh"

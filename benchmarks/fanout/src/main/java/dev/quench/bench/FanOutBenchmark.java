@@ -1,6 +1,5 @@
 package dev.quench.bench;
 
-import dev.quench.testkit.LoopbackSshServer;
 import dev.quench.testkit.TestKeys;
 
 import java.lang.management.ManagementFactory;
@@ -8,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -17,12 +15,16 @@ import java.util.stream.Collectors;
 
 /**
  * The fan-out benchmark of issue 4: {@code true} on N loopback SSH targets with concurrency 100.
- * (a) Quench against in-process MINA SSHD servers, one per target (Quench's own cost, client and server in
- * one JVM); (b) Quench against Debian OpenSSH sshd, side by side with {@code ansible -m command} (forks 100)
+ * (a) Quench against an in-process MINA SSHD server listening on one port per target, each
+ * with its own host key ({@link MinaFleet}: Quench's own cost, client and server in one JVM); (b) Quench against Debian OpenSSH sshd, side by side with {@code ansible -m command} (forks 100)
  * and {@code xargs -P 100 ssh}, against the very same sshd ports. Prints wall time, targets per second and
- * ratios. Usage: {@code run.sh [--mina 100,500,1000] [--openssh 100] [--concurrency 100] [--no-ansible]}.
+ * ratios. Usage: {@code run.sh [--mina 100,500,1000] [--openssh 100] [--concurrency 100] [--no-ansible]
+ * [--warm-up 100]} (--warm-up: targets of each of the 3 untimed rounds before an (a) measurement).
  */
 public final class FanOutBenchmark {
+
+    /** Warm-up before each (a) measurement: this many rounds over the first {@code --warm-up} targets. */
+    private static final int WARM_UP_ROUNDS = 3;
 
     private FanOutBenchmark() {
     }
@@ -32,14 +34,17 @@ public final class FanOutBenchmark {
         List<Integer> openssh = List.of(100);
         int concurrency = 100;
         boolean ansible = true;
+        int warmUp = 100;
         for (int index = 0; index < args.length; index++) {
             switch (args[index]) {
                 case "--mina" -> mina = sizes(args[++index]);
                 case "--openssh" -> openssh = sizes(args[++index]);
                 case "--concurrency" -> concurrency = Integer.parseInt(args[++index]);
                 case "--no-ansible" -> ansible = false;
+                case "--warm-up" -> warmUp = Integer.parseInt(args[++index]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[index]
-                        + "; usage: [--mina 100,500,1000] [--openssh 100] [--concurrency 100] [--no-ansible]");
+                        + "; usage: [--mina 100,500,1000] [--openssh 100] [--concurrency 100] [--no-ansible] "
+                        + "[--warm-up 100]");
             }
         }
         System.out.printf(Locale.ROOT, "machine: %d cores, %d MiB max heap, %s %s, Java %s%n",
@@ -47,11 +52,11 @@ public final class FanOutBenchmark {
                 System.getProperty("os.name"), System.getProperty("os.version"), System.getProperty("java.version"));
         Path work = Files.createTempDirectory("quench-fanout-bench");
         if (!mina.isEmpty()) {
-            System.out.printf("%n(a) Quench ssh.exec fan-out against in-process MINA SSHD, one server per target, "
+            System.out.printf("%n(a) Quench ssh.exec fan-out against in-process MINA SSHD, one port and host key per target, "
                     + "concurrency %d%n", concurrency);
             header();
             for (int targets : mina) {
-                runMina(work.resolve("mina-" + targets), targets, concurrency);
+                runMina(work.resolve("mina-" + targets), targets, concurrency, warmUp);
             }
         }
         if (!openssh.isEmpty()) {
@@ -65,35 +70,37 @@ public final class FanOutBenchmark {
         }
     }
 
-    private static void runMina(Path directory, int targets, int concurrency) throws Exception {
+    private static void runMina(Path directory, int targets, int concurrency, int warmUpTargets) throws Exception {
         Files.createDirectories(directory);
         KeyPair clientKey = TestKeys.ecdsa();
         Path identity = TestKeys.writeOpenSsh(clientKey, directory.resolve("id_ecdsa"));
-        List<LoopbackSshServer> servers = new ArrayList<>();
-        try {
-            for (int index = 0; index < targets; index++) {
-                servers.add(LoopbackSshServer.start(TestKeys.ecdsa(), clientKey.getPublic(), 0));
+        try (MinaFleet fleet = MinaFleet.start(targets, clientKey)) {
+            Path knownHosts = fleet.writeKnownHosts(directory.resolve("known_hosts"));
+            List<Integer> ports = fleet.ports();
+            // Untimed rounds first, as a long-running Quench server would be: class loading and the JIT's
+            // compilation of the crypto code (a few hundred handshakes) are not billed to N.
+            for (int round = 0; round < WARM_UP_ROUNDS; round++) {
+                QuenchFanOut.run(ports.subList(0, Math.min(warmUpTargets, targets)), knownHosts, identity,
+                        System.getProperty("user.name"), concurrency, "true");
             }
-            Path knownHosts = Files.write(directory.resolve("known_hosts"),
-                    servers.stream().map(LoopbackSshServer::knownHostsLine).toList());
-            List<Integer> ports = servers.stream().map(LoopbackSshServer::port).toList();
-            // One untimed round first so that the JIT, JSch and MINA's class loading are not billed to N.
-            QuenchFanOut.run(ports.subList(0, Math.min(20, targets)), knownHosts, identity,
-                    System.getProperty("user.name"), concurrency, "true");
             double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
             long cpuBefore = processCpuNanos();
+            long serverCpuBefore = fleet.serverCpuNanos();
             QuenchFanOut.Outcome outcome = QuenchFanOut.run(ports, knownHosts, identity,
                     System.getProperty("user.name"), concurrency, "true");
             long cpu = processCpuNanos() - cpuBefore;
+            long serverCpu = fleet.serverCpuNanos() - serverCpuBefore;
             row("Quench / MINA", targets, outcome.wall(), outcome.succeeded(), outcome.failed(), Optional.empty());
-            // CPU time is what a busy shared machine distorts least: with 2 idle cores, wall ≈ CPU / 2 at best.
-            System.out.printf(Locale.ROOT, "  CPU of this JVM (Quench and the %d in-process servers): %.2f s, %.1f ms "
-                    + "per target; load average %.1f before, %.1f after%n", targets, cpu / 1e9, cpu / 1e6 / targets,
-                    loadBefore, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-        } finally {
-            for (LoopbackSshServer server : servers) {
-                server.close();
+            if (outcome.failed() > 0) {
+                System.out.println("  first failures: " + outcome.firstFailure());
             }
+            // CPU time is what a busy shared machine distorts least: with 2 idle cores, wall ≈ CPU / 2 at best.
+            System.out.printf(Locale.ROOT, "  CPU of this JVM (Quench and the in-process server for %d targets): "
+                    + "%.2f s, %.1f ms per target; load average %.1f before, %.1f after%n", targets, cpu / 1e9,
+                    cpu / 1e6 / targets, loadBefore, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+            System.out.printf(Locale.ROOT, "  of which the MINA server's threads: %.2f s; the rest (Quench, JSch, JVM): "
+                    + "%.2f s, %.1f ms per target%n", serverCpu / 1e9, (cpu - serverCpu) / 1e9,
+                    (cpu - serverCpu) / 1e6 / targets);
         }
     }
 
@@ -101,16 +108,19 @@ public final class FanOutBenchmark {
         Files.createDirectories(directory);
         String user = System.getProperty("user.name");
         try (OpenSshFleet fleet = OpenSshFleet.start(directory, targets)) {
+            fleet.awaitIdle();
             QuenchFanOut.Outcome quench = QuenchFanOut.run(fleet.ports(), fleet.knownHosts, fleet.clientKey, user,
                     concurrency, "true");
             row("Quench / OpenSSH", targets, quench.wall(), quench.succeeded(), quench.failed(), Optional.empty());
             if (quench.failed() > 0) {
                 System.out.println("  first failures: " + quench.firstFailure());
             }
+            fleet.awaitIdle();
             ExternalTools.Outcome xargs = ExternalTools.parallelSsh(directory, fleet, user, concurrency);
             row("xargs -P ssh", targets, xargs.wall(), xargs.succeeded(), xargs.failed(),
                     Optional.of(ratio(xargs.wall(), quench.wall())));
             if (ansible) {
+                fleet.awaitIdle();
                 Optional<ExternalTools.Outcome> outcome = ExternalTools.ansible(directory, fleet, user, concurrency);
                 if (outcome.isPresent()) {
                     row("ansible -m command", targets, outcome.get().wall(), outcome.get().succeeded(),

@@ -86,6 +86,19 @@ final class OpenSshFleet implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits (at most 30 s) until no sshd serves a connection any more. Every probe of {@link #awaitListening}
+     * and every connection of the previous runner leaves an sshd child (re-exec, key loading) finishing on the
+     * same 2 cores; without this the first runner paid for the probes and each runner for the one before.
+     */
+    void awaitIdle() throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < end
+                && daemons.stream().anyMatch(daemon -> daemon.descendants().findAny().isPresent())) {
+            Thread.sleep(50);
+        }
+    }
+
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();

@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         description = "Toil-reduction runbook engine: alerts in, remediation out, toil saved on record.",
         subcommands = {ServeCommand.class, DemoCommand.class, ValidateCommand.class, RunCommand.class,
                 TestCommand.class, RunsCommand.class, ToilCommand.class, SchedulesCommand.class,
+                KillSwitchCommands.Pause.class, KillSwitchCommands.Resume.class,
                 CommandLine.HelpCommand.class})
 public final class QuenchMain {
 

@@ -3,6 +3,7 @@ package dev.quench.core.cli;
 import dev.quench.core.alert.Alert;
 import dev.quench.core.config.ConfigLoader;
 import dev.quench.core.config.QuenchConfig;
+import dev.quench.core.config.RunbookEnvironment;
 import dev.quench.core.expr.DidYouMean;
 import dev.quench.core.local.LocalPlugins;
 import dev.quench.core.local.LocalRuns;
@@ -28,7 +29,7 @@ import picocli.CommandLine.Parameters;
  * its plan (every step with its rendered inputs, which steps a {@code when} skips) and changes nothing.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Run one runbook now, in this process. With --dry-run, print the plan and change nothing. "
+        description = "Run one runbook now, in this process (or on a running engine with --server). With --dry-run, print the plan and change nothing. "
                 + "Exit 0 succeeded, 1 failed, 2 usage error.")
 final class RunCommand implements Callable<Integer> {
 
@@ -58,8 +59,35 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--inventory", paramLabel = "FILE", description = "inventory of SSH hosts")
     Path inventory;
 
+    @Option(names = "--server", paramLabel = "URL", description = "start the run on a running engine instead of in this "
+            + "process (its guards, approval and history apply), wait for it and print it")
+    java.net.URI server;
+
+    @Option(names = "--token-file", paramLabel = "FILE",
+            description = "API token for --server (default: $QUENCH_TOKEN, else DATA/quench.token)")
+    Path tokenFile;
+
+    @Option(names = "--wait", paramLabel = "DURATION", defaultValue = "30m",
+            description = "with --server: how long to wait for the run to end (default: ${DEFAULT-VALUE})")
+    String waitAtMost;
+
     @Override
     public Integer call() {
+        if (server != null) {
+            try {
+                Path token = tokenFile != null ? tokenFile
+                        : System.getenv("QUENCH_TOKEN") != null ? null : (data == null ? Path.of("data") : data).resolve("quench.token");
+                return RemoteRun.run(server, token, name, params, alertFile, dryRun,
+                        dev.quench.core.util.Durations.parse(waitAtMost), System.out, System.err);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return 1;
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (Exception e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        }
         QuenchConfig settings = ConfigLoader.load(config, data == null ? Path.of("data") : data);
         if (runbooks != null) {
             settings = settings.withRunbooks(runbooks);
@@ -79,7 +107,7 @@ final class RunCommand implements Callable<Integer> {
             values.putAll(params);
             String storeUrl = dryRun ? LocalRuns.memoryStoreUrl() : settings.storeUrl();
             try (LocalRuns runs = LocalRuns.open(storeUrl, settings.storeUser(), settings.storePassword(),
-                    plugins.registry(), System.getenv(), settings.outputLimitBytes())) {
+                    plugins.registry(), RunbookEnvironment.read(settings, System.getenv()), settings.outputLimitBytes())) {
                 if (!dryRun) {
                     Files.createDirectories(settings.dataDirectory());
                 }

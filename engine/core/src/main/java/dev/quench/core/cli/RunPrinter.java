@@ -9,6 +9,11 @@ import java.util.List;
 /** Prints runs for people: a table of runs, or one run with every step it ran. */
 public final class RunPrinter {
 
+    /** Statuses whose reason belongs in the table: why a run did not start. */
+    private static final java.util.Set<dev.quench.core.store.RunStatus> GUARD_STATUSES = java.util.EnumSet.of(
+            dev.quench.core.store.RunStatus.REFUSED, dev.quench.core.store.RunStatus.AWAITING_APPROVAL,
+            dev.quench.core.store.RunStatus.REJECTED);
+
     private RunPrinter() {
     }
 
@@ -20,7 +25,8 @@ public final class RunPrinter {
         out.printf("%-36s  %-10s  %-28s  %-8s  %-24s  %s%n", "ID", "STATUS", "RUNBOOK", "SAVED", "CREATED", "TRIGGER");
         for (RunRecord run : runs) {
             out.printf("%-36s  %-10s  %-28s  %-8s  %-24s  %s%n", run.id(), run.status().wireName(), run.runbook(),
-                    run.toilSavedMinutes() + "m", run.createdAt(), run.triggerType().wireName() + ": " + run.triggerDetail());
+                    run.toilSavedMinutes() + "m", run.createdAt(), run.triggerType().wireName() + ": " + run.triggerDetail()
+                            + (GUARD_STATUSES.contains(run.status()) ? " — " + run.message() : ""));
         }
     }
 

@@ -9,9 +9,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code quench runs list|show}: run history. */
+/** {@code quench runs list|show|approve|reject|cancel}: run history and decisions. */
 @Command(name = "runs", mixinStandardHelpOptions = true, description = "Run history.",
-        subcommands = {RunsCommand.ListRuns.class, RunsCommand.ShowRun.class})
+        subcommands = {RunsCommand.ListRuns.class, RunsCommand.ShowRun.class, RunDecisionCommands.Approve.class,
+                RunDecisionCommands.Reject.class, RunDecisionCommands.Cancel.class})
 final class RunsCommand {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Recent runs, newest first.")
@@ -20,7 +21,7 @@ final class RunsCommand {
         @Mixin
         HistoryOptions history;
 
-        @Option(names = "--status", description = "queued, running, succeeded, failed or cancelled")
+        @Option(names = "--status", description = "queued, running, succeeded, failed, cancelled, refused, awaiting_approval or rejected")
         String status;
 
         @Option(names = "--runbook", description = "only runs of this runbook")

@@ -60,7 +60,8 @@ public final class ConfigLoader {
         for (Iterator<Map.Entry<String, JsonNode>> fields = root.fields(); fields.hasNext(); ) {
             Map.Entry<String, JsonNode> field = fields.next();
             if (!ENGINE_SECTIONS.contains(field.getKey())) {
-                sections.put(field.getKey(), field.getValue());
+                sections.put(field.getKey(), field.getKey().equals("secrets")
+                        ? withAbsoluteFiles(field.getValue(), baseDirectory) : field.getValue());
             }
         }
         String password = store.path("password").asText("");
@@ -93,6 +94,20 @@ public final class ConfigLoader {
                 executor.path("outputLimitBytes").asInt(defaults.outputLimitBytes()),
                 params,
                 sections);
+    }
+
+    /** {@code secrets: {name: {file: relative}}} is relative to the config file, like every other path in it. */
+    private static JsonNode withAbsoluteFiles(JsonNode secrets, Path baseDirectory) {
+        if (!secrets.isObject()) {
+            return secrets;
+        }
+        ObjectNode copy = secrets.deepCopy();
+        copy.properties().forEach(entry -> {
+            if (entry.getValue() instanceof ObjectNode secret && secret.hasNonNull("file")) {
+                secret.put("file", path(secret.get("file"), baseDirectory, null).toString());
+            }
+        });
+        return copy;
     }
 
     private static Path path(JsonNode node, Path baseDirectory, String fallback) {

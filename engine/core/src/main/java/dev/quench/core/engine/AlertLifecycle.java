@@ -15,35 +15,40 @@ import org.jdbi.v3.core.Handle;
 final class AlertLifecycle {
 
     /** Statuses in which a run has not finished. */
-    private static final List<String> ACTIVE = List.of(RunStatus.QUEUED.wireName(), RunStatus.RUNNING.wireName());
+    private static final List<String> ACTIVE = List.of(RunStatus.QUEUED.wireName(), RunStatus.RUNNING.wireName(),
+            RunStatus.AWAITING_APPROVAL.wireName());
+
+    /** Statuses of a run that has not started: a resolved alert cancels these. */
+    private static final List<String> WAITING = List.of(RunStatus.QUEUED.wireName(),
+            RunStatus.AWAITING_APPROVAL.wireName());
 
     private AlertLifecycle() {
     }
 
     /**
-     * Records the queued runs of {@code resolved}'s alert as cancelled and returns their ids.
+     * Records the queued and awaiting-approval runs of {@code resolved}'s alert as cancelled and returns their ids.
      * Running runs are left to finish: stopping a remediation half-way is worse than finishing it.
      */
     static List<String> cancelQueuedRuns(Handle handle, Alert resolved, Instant now) {
         List<String> ids = handle.createQuery("""
                         select r.id from run r join alert a on r.alert_id = a.id
-                        where a.source = :source and a.fingerprint = :fingerprint and r.status = :queued
+                        where a.source = :source and a.fingerprint = :fingerprint and r.status in (<waiting>)
                         order by r.created_at""")
                 .bind("source", resolved.source())
                 .bind("fingerprint", resolved.fingerprint())
-                .bind("queued", RunStatus.QUEUED.wireName())
+                .bindList("waiting", WAITING)
                 .mapTo(String.class)
                 .list();
         for (String id : ids) {
             handle.createUpdate("""
                             update run set status = :cancelled, message = :reason, finished_at = :now
-                            where id = :id and status = :queued""")
+                            where id = :id and status in (<waiting>)""")
                     .bind("cancelled", RunStatus.CANCELLED.wireName())
                     .bind("reason", "cancelled before it started: the alert resolved ("
                             + RunDispatcher.describe(resolved) + ")")
                     .bind("now", Timestamp.from(now))
                     .bind("id", id)
-                    .bind("queued", RunStatus.QUEUED.wireName())
+                    .bindList("waiting", WAITING)
                     .execute();
         }
         return ids;

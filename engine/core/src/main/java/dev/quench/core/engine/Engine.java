@@ -3,6 +3,7 @@ package dev.quench.core.engine;
 import dev.quench.api.Inventory;
 import dev.quench.core.config.InventoryFile;
 import dev.quench.core.config.QuenchConfig;
+import dev.quench.core.config.RunbookEnvironment;
 import dev.quench.core.exec.RunExecutor;
 import dev.quench.core.ledger.ToilLedger;
 import dev.quench.core.plugin.EnginePluginEnvironment;
@@ -89,7 +90,8 @@ public final class Engine implements AutoCloseable {
             CompletableFuture<?> loading = CompletableFuture.supplyAsync(runbooks::reload,
                     task -> Thread.ofPlatform().name("quench-runbooks-load").daemon(true).start(task));
             Store store = joined(opening);
-            RunExecutor executor = new RunExecutor(plugins, store.runs(), config.outputLimitBytes(), System.getenv(), clock);
+            RunExecutor executor = new RunExecutor(plugins, store.runs(), config.outputLimitBytes(),
+                    RunbookEnvironment.read(config, System.getenv()), clock);
             closeables.push(executor);
             RunDispatcher dispatcher = new RunDispatcher(store, runbooks, executor, config::paramsFor,
                     config.maxConcurrentRuns(), clock);
@@ -99,6 +101,8 @@ public final class Engine implements AutoCloseable {
                     ScheduleSettings.from(config.sections().get("schedule")), clock);
             closeables.push(schedules);
             joined(loading);
+            closeables.push(dev.quench.core.guard.ApprovalTimeouts.start(dispatcher.runControl(), runbooks::find,
+                    dev.quench.core.guard.ApprovalTimeouts.DEFAULT_INTERVAL));
             dispatcher.recover();
             schedules.sync();
             schedules.start();

@@ -43,6 +43,12 @@ public final class RunDispatcher implements AutoCloseable {
     private final ExecutorService runThreads = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("quench-run-", 0).factory());
     private final Semaphore runSlots;
+    private final dev.quench.core.guard.RunAdmission admission;
+    private final dev.quench.core.guard.KillSwitch killSwitch;
+    private final dev.quench.core.guard.RunControl runControl;
+    /** Runs handed to a run thread and not yet done: a run is never executed twice by this engine. */
+    private final java.util.Set<String> submitted = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final UnmatchedAlertSummary unmatched = new UnmatchedAlertSummary(LOG);
     private final AtomicInteger active = new AtomicInteger();
     /** Alerts handed to {@link #alertsRecorded} and not yet matched: the intake's backpressure reads it. */
     private final java.util.concurrent.atomic.AtomicLong pendingAlerts = new java.util.concurrent.atomic.AtomicLong();
@@ -55,6 +61,9 @@ public final class RunDispatcher implements AutoCloseable {
         this.siteParams = Objects.requireNonNull(siteParams, "siteParams");
         this.runSlots = new Semaphore(maxConcurrentRuns);
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.admission = new dev.quench.core.guard.RunAdmission(store.jdbi(), clock);
+        this.killSwitch = new dev.quench.core.guard.KillSwitch(store.jdbi(), clock);
+        this.runControl = new dev.quench.core.guard.RunControl(store, clock);
     }
 
     /** Called once new alerts are durably recorded: matches them and starts their runs. */
@@ -124,15 +133,19 @@ public final class RunDispatcher implements AutoCloseable {
         store.jdbi().useTransaction(handle -> {
             created.clear();
             afterCommit.clear();
+            Map<Long, Integer> matchedCounts = new java.util.HashMap<>();
             for (StoredAlert stored : alerts) {
-                process(handle, stored, created, afterCommit);
+                matchedCounts.put(stored.id(), process(handle, stored, created, afterCommit));
             }
+            // One UPDATE per distinct count, not one per alert: the dispatcher must keep up with a storm.
+            store.alerts().markProcessed(handle, matchedCounts);
         });
         afterCommit.forEach(Runnable::run);
         created.forEach(this::submit);
     }
 
-    private void process(org.jdbi.v3.core.Handle handle, StoredAlert stored, List<RunRecord> created,
+    /** Matches one alert and queues its runs; returns how many runbooks it matched. */
+    private int process(org.jdbi.v3.core.Handle handle, StoredAlert stored, List<RunRecord> created,
                          List<Runnable> afterCommit) {
         Alert alert = stored.alert();
         List<Runbook> matched = runbooks.matching(alert);
@@ -151,9 +164,10 @@ public final class RunDispatcher implements AutoCloseable {
             }
             RunRecord run = newRun(runbook, TriggerType.ALERT, describe(alert), stored.id(), Map.of(), false);
             store.runs().insertQueued(handle, run);
-            created.add(run);
+            if (admission.admit(handle, runbook, run, alert, false, "alert").starts()) {
+                created.add(run);
+            }
         }
-        store.alerts().markProcessed(handle, stored.id(), matched.size());
         afterCommit.add(() -> {
             if (!cancelled.isEmpty()) {
                 LOG.info("alert {} resolved: cancelled its queued run(s) {}", describe(alert), cancelled);
@@ -163,10 +177,13 @@ public final class RunDispatcher implements AutoCloseable {
                         describe(alert), alreadyActive);
             }
             if (matched.isEmpty()) {
-                LOG.info("alert {} ({}) matched no runbook: counted as manual toil", describe(alert),
+                // Per alert at DEBUG only: in a storm of unmatched alerts an INFO line each would flood the log.
+                LOG.debug("alert {} ({}) matched no runbook: counted as manual toil", describe(alert),
                         alert.status().wireName());
+                unmatched.count();
             }
         });
+        return matched.size();
     }
 
     /**
@@ -177,8 +194,26 @@ public final class RunDispatcher implements AutoCloseable {
      * @param who     who asked, recorded with the run
      */
     public RunRecord startManual(Runbook runbook, Map<String, String> params, Alert alert, boolean dryRun, String who) {
-        RunRecord run = newRun(runbook, TriggerType.MANUAL, "by " + who, null, params, dryRun);
-        store.runs().insertQueued(run);
+        return startManual(runbook, params, alert, dryRun, who, false);
+    }
+
+    /** Like {@link #startManual(Runbook, Map, Alert, boolean, String)}; {@code force} bypasses the guards (recorded). */
+    public RunRecord startManual(Runbook runbook, Map<String, String> params, Alert alert, boolean dryRun, String who,
+                                 boolean force) {
+        RunRecord run = newRun(runbook, TriggerType.MANUAL, "by " + who + (force ? " (force: guards bypassed)" : ""),
+                null, params, dryRun);
+        return admitAndSubmit(run, runbook, alert, force, who);
+    }
+
+    /** Inserts {@code run}, lets the guards decide, and starts it if they admit it; returns the run as recorded. */
+    private RunRecord admitAndSubmit(RunRecord run, Runbook runbook, Alert alert, boolean force, String who) {
+        dev.quench.core.guard.Admission decision = store.jdbi().inTransaction(handle -> {
+            store.runs().insertQueued(handle, run);
+            return admission.admit(handle, runbook, run, alert, force, who);
+        });
+        if (!decision.starts()) {
+            return store.runs().find(run.id()).orElse(run);
+        }
         submitWithAlert(run, runbook, alert);
         return run;
     }
@@ -222,9 +257,7 @@ public final class RunDispatcher implements AutoCloseable {
      */
     public RunRecord startScheduled(Runbook runbook, String detail) {
         RunRecord run = newRun(runbook, TriggerType.SCHEDULE, detail, null, Map.of(), false);
-        store.runs().insertQueued(run);
-        submitWithAlert(run, runbook, null);
-        return run;
+        return admitAndSubmit(run, runbook, null, false, "schedule");
     }
 
     /** A scheduled run to start: the runbook and its trigger detail. */
@@ -275,6 +308,31 @@ public final class RunDispatcher implements AutoCloseable {
         return run;
     }
 
+    /** The kill switch the dispatcher obeys. */
+    public dev.quench.core.guard.KillSwitch killSwitch() {
+        return killSwitch;
+    }
+
+    /** Approvals and cancellations of runs. */
+    public dev.quench.core.guard.RunControl runControl() {
+        return runControl;
+    }
+
+    /** Starts a queued run (just approved, or held while paused), unless it is already on its way. */
+    public void startQueued(String runId) {
+        store.runs().find(runId).filter(run -> run.status() == RunStatus.QUEUED).ifPresent(this::submit);
+    }
+
+    /** Cancels a run executing on this engine (its current step is stopped); false if it is not running here. */
+    public boolean cancelRunning(String runId, String why) {
+        return executor.cancel(runId, why);
+    }
+
+    /** Starts every queued run (after {@code resume}). */
+    public void startQueuedRuns() {
+        store.runs().idsWithStatus(RunStatus.QUEUED).forEach(this::startQueued);
+    }
+
     private void submit(RunRecord run) {
         Alert alert = run.alertId() == null ? null
                 : store.alerts().find(run.alertId()).map(StoredAlert::alert).orElse(null);
@@ -293,13 +351,20 @@ public final class RunDispatcher implements AutoCloseable {
             store.runs().finish(run.id(), RunStatus.FAILED, "invalid params: " + run.message(), 0, clock.instant());
             return;
         }
+        if (killSwitch.paused()) {
+            LOG.info("run {} of {} stays queued: Quench is paused ('quench resume' starts it)", run.id(), runbook.name());
+            return;
+        }
+        if (!submitted.add(run.id())) {
+            return;
+        }
         active.incrementAndGet();
         runThreads.execute(() -> {
             try {
                 runSlots.acquire();
                 try {
-                    if (cancelledWhileQueued(run)) {
-                        return;
+                    if (cancelledWhileQueued(run) || killSwitch.paused()) {
+                        return; // cancelled, or paused while it waited for a slot: it stays queued
                     }
                     executor.execute(run, runbook, alert);
                 } finally {
@@ -310,6 +375,7 @@ public final class RunDispatcher implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.error("run {} failed in the engine", run.id(), e);
             } finally {
+                submitted.remove(run.id());
                 active.decrementAndGet();
             }
         });

@@ -4,6 +4,7 @@ import dev.quench.api.StepPlugin;
 import dev.quench.api.StepResult;
 import dev.quench.api.StepStatus;
 import dev.quench.core.alert.Alert;
+import dev.quench.core.config.RunbookEnvironment;
 import dev.quench.core.expr.ExpressionScope;
 import dev.quench.core.expr.StepConfigRenderer;
 import dev.quench.core.plugin.PluginRegistry;
@@ -53,18 +54,39 @@ public final class RunExecutor implements AutoCloseable {
     private final PluginRegistry plugins;
     private final RunRepository runs;
     private final int outputLimit;
-    private final Map<String, String> environment;
+    private final RunbookEnvironment environment;
     private final Clock clock;
+    private final StepRetry.Sleeper retryWait;
     private final ExecutorService stepThreads = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("quench-step-", 0).factory());
+    private final RunCancellations cancellations = new RunCancellations();
 
-    public RunExecutor(PluginRegistry plugins, RunRepository runs, int outputLimit, Map<String, String> environment,
+    /**
+     * An executor.
+     *
+     * @param environment what runbooks may read from outside ({@code env.*}, {@code secrets.*})
+     */
+    public RunExecutor(PluginRegistry plugins, RunRepository runs, int outputLimit, RunbookEnvironment environment,
                        Clock clock) {
+        this(plugins, runs, outputLimit, environment, clock, Thread::sleep);
+    }
+
+    private RunExecutor(PluginRegistry plugins, RunRepository runs, int outputLimit, RunbookEnvironment environment,
+                        Clock clock, StepRetry.Sleeper retryWait) {
         this.plugins = Objects.requireNonNull(plugins, "plugins");
         this.runs = Objects.requireNonNull(runs, "runs");
         this.outputLimit = outputLimit;
-        this.environment = Map.copyOf(environment);
+        this.environment = Objects.requireNonNull(environment, "environment");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.retryWait = retryWait;
+    }
+
+    /**
+     * An executor like this one whose retries follow each other without the configured delay:
+     * runbook tests check what is retried and how often, not the waiting. Close it after use.
+     */
+    public RunExecutor withoutRetryDelays() {
+        return new RunExecutor(plugins, runs, outputLimit, environment, clock, delay -> { });
     }
 
     /**
@@ -73,7 +95,7 @@ public final class RunExecutor implements AutoCloseable {
      * after use.
      */
     public RunExecutor recordingTo(RunRepository otherRuns) {
-        return new RunExecutor(plugins, otherRuns, outputLimit, environment, clock);
+        return new RunExecutor(plugins, otherRuns, outputLimit, environment, clock, retryWait);
     }
 
     /**
@@ -84,8 +106,19 @@ public final class RunExecutor implements AutoCloseable {
      * @return the final status
      */
     public RunStatus execute(RunRecord run, Runbook runbook, Alert alert) {
+        return execute(run, runbook, alert, environment);
+    }
+
+    /** As {@link #execute(RunRecord, Runbook, Alert)}, with other env values and secrets: runbook tests bring canned ones. */
+    public RunStatus execute(RunRecord run, Runbook runbook, Alert alert, RunbookEnvironment environment) {
         Instant started = clock.instant();
-        runs.markRunning(run.id(), started);
+        cancellations.start(run.id());
+        if (!runs.markRunning(run.id(), started)) {
+            // Cancelled (the alert resolved, or by hand) between the dispatcher's check and now: never start it.
+            cancellations.end(run.id());
+            LOG.info("run {} of {} was no longer queued when its turn came; not started", run.id(), runbook.name());
+            return runs.find(run.id()).map(RunRecord::status).orElse(RunStatus.CANCELLED);
+        }
         RunState state = new RunState(run, runbook.name(), alert, environment);
         RunStatus status = RunStatus.SUCCEEDED;
         List<String> messages = new ArrayList<>();
@@ -127,8 +160,14 @@ public final class RunExecutor implements AutoCloseable {
             messages.add("engine error: " + e.getMessage());
         }
         messages.addAll(state.tolerated());
+        Optional<String> cancelled = cancellations.end(run.id());
+        if (cancelled.isPresent()) {
+            status = RunStatus.CANCELLED;
+            messages.addFirst(cancelled.get());
+        }
         String message = String.join("; ", messages);
         int saved = status == RunStatus.SUCCEEDED && !run.dryRun() ? runbook.manualMinutes() : 0;
+        message = state.redaction().scrub(message);
         runs.finish(run.id(), status, message, saved, clock.instant());
         LOG.info("run {} of {} {}{}", run.id(), runbook.name(), status.wireName(), message.isEmpty() ? "" : ": " + message);
         return status;
@@ -183,14 +222,14 @@ public final class RunExecutor implements AutoCloseable {
             if (skipped.isPresent()) {
                 StepRecord record = new StepRecord(seq, step.id(), step.uses(), statusName(skipped.get()), Map.of(),
                         null, "", "", skipped.get().message(), started, clock.instant());
-                runs.startStep(run.id(), record);
-                runs.finishStep(run.id(), record);
+                runs.startStep(run.id(), state.redaction().scrub(record));
+                runs.finishStep(run.id(), state.redaction().scrub(record));
                 return skipped.get();
             }
         }
         StepPlugin<?> plugin = plugins.plugin(step.uses()).orElse(null);
         if (plugin == null) {
-            return recordFailure(run, step, seq, step.id(), Map.of(), started, "step type '" + step.uses()
+            return recordFailure(state, step, seq, step.id(), Map.of(), started, "step type '" + step.uses()
                     + "' is not available in this engine (plugins: " + plugins.types() + ")");
         }
         if (step.forEach().isPresent()) {
@@ -211,20 +250,20 @@ public final class RunExecutor implements AutoCloseable {
         try {
             rendered = StepConfigRenderer.render(recordId, step.with(), scope, plugin.configType());
         } catch (RuntimeException e) {
-            return recordFailure(run, step, seq, recordId, Map.of(), started, "cannot render inputs: " + e.getMessage());
+            return recordFailure(state, step, seq, recordId, Map.of(), started, "cannot render inputs: " + e.getMessage());
         }
         Map<String, Object> recorded = SecretRedaction.redact(rendered);
-        runs.startStep(run.id(), new StepRecord(seq, recordId, step.uses(), "running", recorded, null, "", "", "",
-                started, null));
+        runs.startStep(run.id(), state.redaction().scrub(new StepRecord(seq, recordId, step.uses(), "running", recorded, null, "", "", "",
+                started, null)));
         StepRetry.Outcome outcome = StepRetry.run(step.retry(),
                 () -> attempt(plugin, rendered, run, runbook, step, recordId, resources),
-                failed -> scope.withStep(step.id(), failed), Thread::sleep);
+                failed -> scope.withStep(step.id(), failed), retryWait);
         StepResult result = StepOutputs.add(step, outcome.result(), scope);
         String message = result == outcome.result() ? StepRetry.describe(outcome, step.retry().attempts())
                 : result.message();
-        runs.finishStep(run.id(), new StepRecord(seq, recordId, step.uses(), statusName(result), recorded,
+        runs.finishStep(run.id(), state.redaction().scrub(new StepRecord(seq, recordId, step.uses(), statusName(result), recorded,
                 result.exitCode(), CappedText.cap(result.stdout(), outputLimit), CappedText.cap(result.stderr(), outputLimit),
-                message, started, clock.instant()));
+                message, started, clock.instant())));
         return result.succeeded() ? result : result.withMessage(message);
     }
 
@@ -239,21 +278,21 @@ public final class RunExecutor implements AutoCloseable {
         try {
             items = ForEachSteps.items(step, scope);
         } catch (RuntimeException e) {
-            return recordFailure(run, step, seq, step.id(), Map.of(), started, "cannot compute forEach: " + e.getMessage());
+            return recordFailure(state, step, seq, step.id(), Map.of(), started, "cannot compute forEach: " + e.getMessage());
         }
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("forEach", items);
         summary.put("concurrency", step.forEach().get().concurrency());
         Map<String, Object> recorded = SecretRedaction.redact(summary);
-        runs.startStep(run.id(), new StepRecord(seq, step.id(), step.uses(), "running", recorded, null, "", "", "",
-                started, null));
+        runs.startStep(run.id(), state.redaction().scrub(new StepRecord(seq, step.id(), step.uses(), "running", recorded, null, "", "", "",
+                started, null)));
         ForEachSteps.Outcome outcome = ForEachSteps.run(step, items, scope, (itemScope, recordId) ->
                 executeOnce(state, runbook, step, plugin, itemScope, state.nextSeq(), recordId, resources));
         state.recordItems(step.id(), outcome.items());
         StepResult result = outcome.result();
-        runs.finishStep(run.id(), new StepRecord(seq, step.id(), step.uses(), statusName(result), recorded,
+        runs.finishStep(run.id(), state.redaction().scrub(new StepRecord(seq, step.id(), step.uses(), statusName(result), recorded,
                 result.exitCode(), CappedText.cap(result.stdout(), outputLimit), CappedText.cap(result.stderr(), outputLimit),
-                result.message(), started, clock.instant()));
+                result.message(), started, clock.instant())));
         return result;
     }
 
@@ -282,6 +321,10 @@ public final class RunExecutor implements AutoCloseable {
         }
         Duration timeout = step.timeout();
         StepCancellation cancellation = new StepCancellation();
+        Optional<String> runCancelled = cancellations.attach(run.id(), cancellation);
+        if (runCancelled.isPresent()) {
+            return StepResult.failed("not run: " + runCancelled.get());
+        }
         EngineStepContext context = new EngineStepContext(run.id(), runbook.name(), recordId, run.dryRun(), timeout,
                 started.plus(timeout), output, cancellation, resources);
         Future<StepResult> future = stepThreads.submit(() -> plugin.execute(context, config));
@@ -319,13 +362,24 @@ public final class RunExecutor implements AutoCloseable {
         }
     }
 
-    private StepResult recordFailure(RunRecord run, StepSpec step, int seq, String recordId, Map<String, Object> rendered,
+    private StepResult recordFailure(RunState state, StepSpec step, int seq, String recordId, Map<String, Object> rendered,
                                      Instant started, String message) {
+        RunRecord run = state.run();
         StepRecord record = new StepRecord(seq, recordId, step.uses(), "failed", rendered, null, "", "", message,
                 started, clock.instant());
-        runs.startStep(run.id(), record);
-        runs.finishStep(run.id(), record);
+        runs.startStep(run.id(), state.redaction().scrub(record));
+        runs.finishStep(run.id(), state.redaction().scrub(record));
         return StepResult.failed(message);
+    }
+
+    /**
+     * Cancels run {@code runId} if it is executing here: its current step is stopped (as on a timeout),
+     * no later step starts, and the run ends as cancelled with {@code why}.
+     *
+     * @return false when the run is not executing in this engine
+     */
+    public boolean cancel(String runId, String why) {
+        return cancellations.cancel(runId, why);
     }
 
     @Override

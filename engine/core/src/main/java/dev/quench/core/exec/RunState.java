@@ -2,6 +2,7 @@ package dev.quench.core.exec;
 
 import dev.quench.api.StepResult;
 import dev.quench.core.alert.Alert;
+import dev.quench.core.config.RunbookEnvironment;
 import dev.quench.core.expr.ExpressionScope;
 import dev.quench.core.expr.ItemResult;
 import dev.quench.core.store.RunRecord;
@@ -18,17 +19,19 @@ final class RunState {
 
     private final RunRecord run;
     private final Alert alert;
-    private final Map<String, String> environment;
+    private final RunbookEnvironment environment;
+    private final SecretScrubber redaction;
     private final Map<String, StepResult> results = new LinkedHashMap<>();
     private final Map<String, List<ItemResult>> items = new LinkedHashMap<>();
     private final Map<String, Object> runInfo = new LinkedHashMap<>();
     private final List<String> tolerated = new ArrayList<>();
     private int seq;
 
-    RunState(RunRecord run, String runbookName, Alert alert, Map<String, String> environment) {
+    RunState(RunRecord run, String runbookName, Alert alert, RunbookEnvironment environment) {
         this.run = run;
         this.alert = alert;
         this.environment = environment;
+        this.redaction = new SecretScrubber(environment.secrets().values());
         runInfo.put("id", run.id());
         runInfo.put("runbook", runbookName);
         runInfo.put("trigger", run.triggerType().wireName());
@@ -47,7 +50,12 @@ final class RunState {
     /** The scope the next step renders in. */
     ExpressionScope scope() {
         return ExpressionScope.of(alert, run.params(), Map.copyOf(results), Map.copyOf(items), Map.copyOf(runInfo),
-                environment);
+                environment.env(), environment.secrets());
+    }
+
+    /** Masks this run's secret values wherever they would be recorded. */
+    SecretScrubber redaction() {
+        return redaction;
     }
 
     void record(String stepId, StepResult result) {

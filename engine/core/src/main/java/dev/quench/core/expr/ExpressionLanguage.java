@@ -44,7 +44,7 @@ final class ExpressionLanguage {
 
     static final Duration TIME_LIMIT = Duration.ofSeconds(2);
 
-    static final Set<String> VARIABLES = Set.of("alert", "params", "steps", "run", "env", "item", "itemIndex");
+    static final Set<String> VARIABLES = Set.of("alert", "params", "steps", "run", "env", "secrets", "item", "itemIndex");
     /** Variables defined only in a step with forEach. */
     static final Set<String> ITEM_VARIABLES = Set.of("item", "itemIndex");
     static final Set<String> FUNCTIONS = Set.of("host", "trim", "toInt", "orDefault", "raw", "size", "empty", "json",

@@ -51,6 +51,18 @@ public final class ExpressionScope {
     public static ExpressionScope of(Alert alert, Map<String, Object> params, Map<String, StepResult> steps,
                                      Map<String, List<ItemResult>> items, Map<String, Object> run,
                                      Map<String, String> env) {
+        return of(alert, params, steps, items, run, env, Map.of());
+    }
+
+    /**
+     * A scope with the secrets a run may read.
+     *
+     * @param secrets the configured secrets, by name ({@code secrets.<name>})
+     */
+    public static ExpressionScope of(Alert alert, Map<String, Object> params, Map<String, StepResult> steps,
+                                     Map<String, List<ItemResult>> items, Map<String, Object> run,
+                                     Map<String, String> env, Map<String, String> secrets) {
+        Objects.requireNonNull(secrets, "secrets");
         Objects.requireNonNull(items, "items");
         Objects.requireNonNull(params, "params");
         Objects.requireNonNull(steps, "steps");
@@ -64,7 +76,8 @@ public final class ExpressionScope {
         variables.put("params", ReadOnly.copyMap(params));
         variables.put("steps", Collections.unmodifiableMap(stepViews));
         variables.put("run", ReadOnly.copyMap(run));
-        variables.put("env", Map.copyOf(env));
+        variables.put("env", NamedValues.environment(env));
+        variables.put("secrets", NamedValues.secrets(secrets));
         return new ExpressionScope(Collections.unmodifiableMap(variables));
     }
 

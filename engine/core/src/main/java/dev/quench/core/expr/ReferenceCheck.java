@@ -47,7 +47,7 @@ final class ReferenceCheck {
         if (!ExpressionLanguage.VARIABLES.contains(root)) {
             throw new TemplateSyntaxException("unknown variable '" + root + "'"
                     + DidYouMean.hint(root, ExpressionLanguage.VARIABLES)
-                    + " (expressions can read alert, params, steps, run and env; item and itemIndex in a forEach step)", rootOffset(tokens, path));
+                    + " (expressions can read alert, params, steps, run, env and secrets; item and itemIndex in a forEach step)", rootOffset(tokens, path));
         }
         if (ExpressionLanguage.ITEM_VARIABLES.contains(root) && !declarations.forEachItem()) {
             throw new TemplateSyntaxException("'" + root + "' is only defined in a step with forEach (in its with:, "
@@ -76,7 +76,7 @@ final class ReferenceCheck {
             }
             case "steps" -> checkStep(tokens, path, declarations);
             default -> {
-                // run and env are open maps: what they hold depends on the run and the host.
+                // run, env and secrets are open maps: what they hold depends on the run and the site config.
             }
         }
     }

@@ -104,7 +104,8 @@ public final class GroovyRunbookLoader {
                 .map(declared -> closureBody(file, declared, timeLimit, Optional.empty(), Optional.empty()));
         RunbookBody body = closureBody(file, script.body, timeLimit, onFailure, always);
         return new Loaded(Optional.of(new Runbook(meta.name, meta.description, meta.owner, meta.manualMinutes,
-                Optional.ofNullable(meta.alertTrigger), meta.params, List.of(), Map.of(), file, List.of(), List.of(),
+                Optional.ofNullable(meta.alertTrigger), meta.params, List.of(), Map.copyOf(meta.deferred), file, List.of(),
+                List.of(),
                 Optional.of(body))), List.of());
     }
 

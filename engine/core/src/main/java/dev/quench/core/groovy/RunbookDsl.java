@@ -24,6 +24,8 @@ public final class RunbookDsl {
     AlertTrigger alertTrigger;
     final List<ParamSpec> params = new ArrayList<>();
     Duration timeLimit = Duration.ofMinutes(30);
+    /** What YAML keeps in {@code Runbook.deferred()}: the schedule, guards and approval policy. */
+    final Map<String, Object> deferred = new java.util.LinkedHashMap<>();
 
     public void name(String value) {
         if (!value.matches("[a-z0-9-]+")) {
@@ -97,5 +99,74 @@ public final class RunbookDsl {
     /** How long the body may run in all, like '10m' (default 30m). */
     public void timeLimit(String value) {
         timeLimit = Durations.parse(value);
+    }
+
+    /** {@code schedule cron: '0 30 3 * * ?', timezone: 'UTC', jitter: '5m', misfire: 'skip', allowOverlap: false}. */
+    public void schedule(Map<String, Object> options) {
+        Map<String, Object> plain = new java.util.LinkedHashMap<>();
+        options.forEach((key, value) -> plain.put(key, value instanceof CharSequence text ? text.toString() : value));
+        dev.quench.core.schedule.ScheduleSpecParser.Result parsed = dev.quench.core.schedule.ScheduleSpecParser.parse(plain);
+        if (parsed.spec().isEmpty()) {
+            throw new IllegalArgumentException(parsed.problems().stream()
+                    .map(problem -> "schedule " + problem.field() + ": " + problem.message())
+                    .collect(java.util.stream.Collectors.joining("; ")));
+        }
+        deferred.put("triggers.schedule", plain);
+    }
+
+    /** {@code guards cooldown: '30m', maxRunsPerHour: 3, dedupeKey: '${{ alert.labels.instance }}'}, as in YAML. */
+    public void guards(Map<String, Object> options) {
+        for (String field : options.keySet()) {
+            if (!List.of("cooldown", "maxRunsPerHour", "dedupeKey").contains(field)) {
+                throw new IllegalArgumentException("unknown guard '" + field + "'"
+                        + DidYouMean.hint(field, List.of("cooldown", "maxRunsPerHour", "dedupeKey"))
+                        + " (guards: cooldown, maxRunsPerHour, dedupeKey)");
+            }
+        }
+        Optional<Duration> cooldown = Optional.ofNullable(options.get("cooldown")).map(value -> {
+            Duration parsed = Durations.parse(value.toString());
+            if (parsed.compareTo(Duration.ofSeconds(1)) < 0 || parsed.compareTo(Duration.ofDays(7)) > 0) {
+                throw new IllegalArgumentException("guards cooldown must be from 1s to 7d, found " + value);
+            }
+            return parsed;
+        });
+        java.util.OptionalInt maxRunsPerHour = java.util.OptionalInt.empty();
+        Object max = options.get("maxRunsPerHour");
+        if (max != null) {
+            if (!(max instanceof Integer count) || count < 1 || count > 3600) {
+                throw new IllegalArgumentException("guards maxRunsPerHour must be a whole number from 1 to 3600, found "
+                        + max);
+            }
+            maxRunsPerHour = java.util.OptionalInt.of(count);
+        }
+        Optional<dev.quench.core.expr.Template> dedupeKey = Optional.ofNullable(options.get("dedupeKey"))
+                .map(value -> dev.quench.core.expr.Template.compile(value.toString()));
+        deferred.put("guards", new dev.quench.core.runbook.RunbookGuards(cooldown, maxRunsPerHour, dedupeKey));
+    }
+
+    /** {@code approval 'required'} or {@code approval 'none'}. */
+    public void approval(String value) {
+        switch (value) {
+            case "required" -> deferred.put("approval", new dev.quench.core.runbook.ApprovalPolicy(true, Optional.empty()));
+            case "none" -> deferred.remove("approval");
+            default -> throw new IllegalArgumentException("approval must be 'none' or 'required' (or required: true, "
+                    + "timeout: '1h'), found '" + value + "'");
+        }
+    }
+
+    /** {@code approval required: true, timeout: '1h'}: unapproved runs are rejected after the timeout. */
+    public void approval(Map<String, Object> options) {
+        if (!Boolean.TRUE.equals(options.get("required"))) {
+            deferred.remove("approval");
+            return;
+        }
+        Optional<Duration> timeout = Optional.ofNullable(options.get("timeout")).map(value -> {
+            Duration parsed = Durations.parse(value.toString());
+            if (parsed.compareTo(Duration.ofMinutes(1)) < 0 || parsed.compareTo(Duration.ofDays(30)) > 0) {
+                throw new IllegalArgumentException("approval timeout must be from 1m to 30d, found " + value);
+            }
+            return parsed;
+        });
+        deferred.put("approval", new dev.quench.core.runbook.ApprovalPolicy(true, timeout));
     }
 }

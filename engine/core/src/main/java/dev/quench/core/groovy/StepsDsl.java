@@ -35,7 +35,7 @@ import java.util.function.Supplier;
  */
 public final class StepsDsl extends GroovyObjectSupport {
 
-    private static final Set<String> VARIABLES = Set.of("alert", "params", "steps", "run", "env");
+    private static final Set<String> VARIABLES = Set.of("alert", "params", "steps", "run", "env", "secrets");
 
     private final Supplier<ExpressionScope> scope;
     private final RunbookBody.StepRunner runner;
@@ -58,7 +58,7 @@ public final class StepsDsl extends GroovyObjectSupport {
             return new StepNamespace(name, this);
         }
         throw new MissingPropertyException("unknown name '" + name + "'" + DidYouMean.hint(name, VARIABLES)
-                + " (a runbook body reads alert, params, steps, run, env, and calls steps like ssh.exec(...))",
+                + " (a runbook body reads alert, params, steps, run, env, secrets, and calls steps like ssh.exec(...))",
                 name, StepsDsl.class);
     }
 

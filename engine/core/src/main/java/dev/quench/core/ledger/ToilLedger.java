@@ -40,6 +40,9 @@ public final class ToilLedger {
         Map<String, int[]> counts = new TreeMap<>();
         Map<String, Long> saved = new TreeMap<>();
         for (RunRecord run : store.runs().finishedSince(since)) {
+            if (run.status() == RunStatus.REFUSED || run.status() == RunStatus.REJECTED) {
+                continue; // never ran: neither toil saved nor a failure
+            }
             String key = switch (by) {
                 case RUNBOOK -> run.runbook();
                 case TEAM -> run.owner();

@@ -1,6 +1,7 @@
 package dev.quench.core.local;
 
 import dev.quench.core.alert.Alert;
+import dev.quench.core.config.RunbookEnvironment;
 import dev.quench.core.exec.RunExecutor;
 import dev.quench.core.plugin.PluginRegistry;
 import dev.quench.core.runbook.Runbook;
@@ -35,11 +36,26 @@ public final class LocalRuns implements AutoCloseable {
      * which must already be started.
      */
     public static LocalRuns open(String storeUrl, String user, String password, PluginRegistry plugins,
-                                 Map<String, String> environment, int outputLimit) {
+                                 RunbookEnvironment environment, int outputLimit) {
         Objects.requireNonNull(plugins, "plugins");
         Store store = Store.open(storeUrl, user, password);
         Clock clock = Clock.systemUTC();
         return new LocalRuns(store, new RunExecutor(plugins, store.runs(), outputLimit, environment, clock), clock);
+    }
+
+    /**
+     * Runs that leave nothing behind and do not wait between retries, for runbook tests: an
+     * in-memory store, no env or secrets unless a test brings them, 64 KiB of output per step.
+     */
+    public static LocalRuns forTests(PluginRegistry plugins) {
+        Objects.requireNonNull(plugins, "plugins");
+        Store store = Store.open(memoryStoreUrl(), "sa", "");
+        Clock clock = Clock.systemUTC();
+        RunExecutor executor;
+        try (RunExecutor base = new RunExecutor(plugins, store.runs(), 64 * 1024, RunbookEnvironment.none(), clock)) {
+            executor = base.withoutRetryDelays();
+        }
+        return new LocalRuns(store, executor, clock);
     }
 
     /** A store that lives only in memory, for runs that must leave nothing behind (dry runs, tests). */
@@ -55,12 +71,39 @@ public final class LocalRuns implements AutoCloseable {
      * @throws IllegalArgumentException when the params do not fit the runbook, saying which
      */
     public RunRecord run(Runbook runbook, Map<String, String> params, Alert alert, boolean dryRun, String who) {
+        return run(runbook, params, alert, dryRun, who, null);
+    }
+
+    /**
+     * As {@link #run(Runbook, Map, Alert, boolean, String)} with other env values and secrets than
+     * the ones this was opened with (runbook tests bring canned ones); null keeps those.
+     */
+    public RunRecord run(Runbook runbook, Map<String, String> params, Alert alert, boolean dryRun, String who,
+                         RunbookEnvironment environment) {
         Map<String, Object> resolved = runbook.resolveParams(params);
         RunRecord run = new RunRecord(UUID.randomUUID().toString(), runbook.name(), runbook.owner(), TriggerType.MANUAL,
                 "by " + who, null, RunStatus.QUEUED, dryRun, resolved, runbook.manualMinutes(), 0, null,
                 clock.instant(), null, null, List.of());
-        store.runs().insertQueued(run);
-        executor.execute(run, runbook, alert);
+        if (!dryRun) {
+            // The same kill switch and guards as the engine: this store may be the one it uses.
+            dev.quench.core.guard.KillSwitch.State pause = new dev.quench.core.guard.KillSwitch(store.jdbi(), clock).state();
+            if (pause.paused()) {
+                throw new IllegalStateException("Quench is paused (by " + pause.changedBy()
+                        + (pause.reason().isEmpty() ? "" : ": " + pause.reason()) + "): no run starts until "
+                        + "'quench resume'; nothing was run or recorded (a --dry-run still works)");
+            }
+        }
+        dev.quench.core.guard.Admission decision = store.jdbi().inTransaction(handle -> {
+            store.runs().insertQueued(handle, run);
+            return new dev.quench.core.guard.RunAdmission(store.jdbi(), clock).admit(handle, runbook, run, alert, false, who);
+        });
+        if (decision.starts()) {
+            if (environment == null) {
+                executor.execute(run, runbook, alert);
+            } else {
+                executor.execute(run, runbook, alert, environment);
+            }
+        }
         return store.runs().find(run.id()).orElseThrow();
     }
 

@@ -20,9 +20,9 @@ import java.util.Optional;
  * @param alertTrigger  which alerts start it, if any (it may be scheduled or manual only)
  * @param params        declared params, in the order written
  * @param steps         the steps, in order
- * @param deferred      fields the format defines but this version does not run yet
- *                      ({@code guards}, {@code approval}, {@code triggers.schedule}),
- *                      as plain YAML values keyed by their path
+ * @param deferred      sections read by other parts of the engine, keyed by their path:
+ *                      {@code triggers.schedule} as plain YAML values, {@code guards} and
+ *                      {@code approval} parsed ({@link RunbookGuards#of}, {@link ApprovalPolicy#of})
  * @param source        the file it came from
  * @param onFailure     steps run after a step failed and stopped the run (escalation, paging)
  * @param finallySteps  steps run at the end of every run, whatever happened ({@code finally:})

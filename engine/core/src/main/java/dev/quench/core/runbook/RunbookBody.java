@@ -43,7 +43,7 @@ public interface RunbookBody {
     /**
      * Runs the body.
      *
-     * @param scope what the body reads (alert, params, steps, run, env), fresh after every step
+     * @param scope what the body reads (alert, params, steps, run, env, secrets), fresh after every step
      * @param steps runs a step
      */
     void run(Supplier<ExpressionScope> scope, StepRunner steps) throws Exception;

@@ -25,7 +25,6 @@ final class RunbookParser {
 
     static final Set<String> TOP_LEVEL = new LinkedHashSet<>(List.of("name", "description", "owner", "toil",
             "triggers", "params", "guards", "approval", "steps", "onFailure", "finally"));
-    private static final List<String> DEFERRED_TOP_LEVEL = List.of("guards", "approval");
     private static final Set<String> TOIL_FIELDS = Set.of("manualMinutes");
     private static final Set<String> TRIGGER_FIELDS = new LinkedHashSet<>(List.of("alert", "schedule"));
     private static final Set<String> ALERT_FIELDS = new LinkedHashSet<>(List.of("matchers", "status"));
@@ -57,12 +56,7 @@ final class RunbookParser {
         Optional<AlertTrigger> trigger = parseTriggers(mapping, deferred, problems);
         List<ParamSpec> params = ParamsParser.parse(mapping, problems);
         StepParser.Sections steps = parseSteps(mapping, params, problems);
-        for (String field : DEFERRED_TOP_LEVEL) {
-            YamlNode.Entry entry = mapping.entries().get(field);
-            if (entry != null) {
-                deferred.put(field, entry.value().toPlain());
-            }
-        }
+        GuardsParser.parse(mapping, params, deferred, problems);
         if (!problems.isEmpty()) {
             return Optional.empty();
         }

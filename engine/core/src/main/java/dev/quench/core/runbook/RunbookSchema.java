@@ -52,8 +52,8 @@ public final class RunbookSchema {
         properties.set("toil", toil);
         properties.set("triggers", triggers());
         properties.set("params", params());
-        properties.set("guards", type("object"));
-        properties.set("approval", JSON.objectNode());
+        properties.set("guards", GuardsSchema.guards());
+        properties.set("approval", GuardsSchema.approval());
         properties.set("steps", steps(true, "the steps, in order"));
         properties.set("onFailure", steps(false, "steps run after a step failed and stopped the run"));
         properties.set("finally", steps(false, "steps run at the end of every run"));

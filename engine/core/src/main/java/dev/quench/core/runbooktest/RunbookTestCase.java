@@ -19,7 +19,13 @@ import java.util.Optional;
  * @param expect  what the run must show; empty for a test of matching only (then nothing runs)
  */
 public record RunbookTestCase(String name, Optional<Alert> alert, Map<String, String> params, Optional<String> runbook,
-                              Map<String, StepResult> canned, Optional<List<String>> matches, Optional<Expectation> expect) {
+                              Map<String, StepResult> canned, Optional<List<String>> matches, Optional<Expectation> expect,
+                              Map<String, String> env, Map<String, String> secrets) {
+
+    public RunbookTestCase {
+        env = Map.copyOf(env);
+        secrets = Map.copyOf(secrets);
+    }
 
     /**
      * What a run must show; absent parts are not checked.

@@ -28,8 +28,8 @@ import java.util.Set;
 public record RunbookTestFile(Path file, List<RunbookTestCase> cases) {
 
     private static final Set<String> FILE_FIELDS = ordered("runbook", "tests");
-    private static final Set<String> CASE_FIELDS = ordered("name", "runbook", "alert", "params", "steps", "matches",
-            "expect");
+    private static final Set<String> CASE_FIELDS = ordered("name", "runbook", "alert", "params", "env", "secrets",
+            "steps", "matches", "expect");
     private static final Set<String> CANNED_FIELDS = ordered("stdout", "stderr", "exitCode", "status", "body",
             "failed", "outputs");
     private static final Set<String> EXPECT_FIELDS = ordered("status", "ran", "steps");
@@ -101,7 +101,20 @@ public record RunbookTestFile(Path file, List<RunbookTestCase> cases) {
         return new RunbookTestCase(name,
                 node.has("alert") ? Optional.of(SampleAlerts.fromNode(node.get("alert"), here + " alert")) : Optional.empty(),
                 params, text(node, "runbook", here).or(() -> fileRunbook), canned, matches,
-                node.has("expect") ? Optional.of(expectation(node.get("expect"), here)) : Optional.empty());
+                node.has("expect") ? Optional.of(expectation(node.get("expect"), here)) : Optional.empty(),
+                texts(node, "env", here), texts(node, "secrets", here));
+    }
+
+    /** {@code env:} and {@code secrets:} of a test: canned values, so a test never needs the real ones. */
+    private static Map<String, String> texts(JsonNode node, String field, String where) {
+        Map<String, String> values = new LinkedHashMap<>();
+        objectFields(node, field, where).forEach((key, value) -> {
+            if (!value.isValueNode() || value.isNull()) {
+                throw new TestFileException(where + " " + field + "." + key + ": give a text value");
+            }
+            values.put(key, value.asText());
+        });
+        return values;
     }
 
     private static StepResult canned(JsonNode node, String where) {

@@ -72,7 +72,7 @@ public final class RunbookTestRunner {
             realPlugins.plugin(type).ifPresent(plugin -> standIns.add(CannedStepPlugin.standInFor(plugin, canned::get)));
         }
         try (PluginRegistry plugins = PluginRegistry.of(standIns);
-             LocalRuns runs = LocalRuns.open(LocalRuns.memoryStoreUrl(), "sa", "", plugins, Map.of(), 64 * 1024)) {
+             LocalRuns runs = LocalRuns.forTests(plugins)) {
             RunbookMatcher matcher = new RunbookMatcher(loaded.runbooks());
             for (Path file : files) {
                 out.println(file);
@@ -139,7 +139,8 @@ public final class RunbookTestRunner {
         canned.set(test.canned());
         RunRecord run;
         try {
-            run = runs.run(runbook.get(), test.params(), test.alert().orElse(null), false, "quench test");
+            run = runs.run(runbook.get(), test.params(), test.alert().orElse(null), false, "quench test",
+                    dev.quench.core.config.RunbookEnvironment.of(test.env(), test.secrets()));
         } catch (IllegalArgumentException e) {
             failures.add("cannot run " + runbook.get().name() + ": " + e.getMessage());
             return failures;

@@ -114,19 +114,22 @@ final class ApiRoutes {
             return;
         }
         boolean dryRun = request.getBoolean("dryRun", false);
-        if (dryRun) {
-            Alert alert;
-            try {
-                JsonObject alertJson = request.getJsonObject("alert");
-                alert = alertJson == null ? null : SampleAlerts.fromNode(Json.json().readTree(alertJson.encode()), "alert");
-            } catch (IllegalArgumentException | ClassCastException | JsonProcessingException e) {
-                HttpErrors.send(context, 422, "invalid alert", e.getMessage());
-                return;
-            }
-            blocking(context, 200, () -> DryRunPlan.of(runbook, alert, dispatcher.dryRun(runbook, params, alert, "api")));
+        Alert alert;
+        try {
+            JsonObject alertJson = request.getJsonObject("alert");
+            alert = alertJson == null ? null : SampleAlerts.fromNode(Json.json().readTree(alertJson.encode()), "alert");
+        } catch (IllegalArgumentException | ClassCastException | JsonProcessingException e) {
+            HttpErrors.send(context, 422, "invalid alert", e.getMessage());
             return;
         }
-        blocking(context, 202, () -> dispatcher.startManual(runbook, params, null, false, "api"));
+        // Who asked, recorded with the run ("by alice"); one API token has no user of its own yet.
+        String by = request.getValue("by") instanceof String text && !text.isBlank() ? text.strip() : "api";
+        if (dryRun) {
+            blocking(context, 200, () -> DryRunPlan.of(runbook, alert, dispatcher.dryRun(runbook, params, alert, by)));
+            return;
+        }
+        boolean force = request.getBoolean("force", false);
+        blocking(context, 202, () -> dispatcher.startManual(runbook, params, alert, false, by, force));
     }
 
     private void listRunbooks(RoutingContext context) {

@@ -24,9 +24,11 @@ public final class ApiServer implements AutoCloseable {
     static final long BODY_LIMIT_BYTES = 32L * 1024 * 1024;
 
     private final HttpServer server;
+    private final WebhookRoutes webhooks;
 
-    private ApiServer(HttpServer server) {
+    private ApiServer(HttpServer server, WebhookRoutes webhooks) {
         this.server = server;
+        this.webhooks = webhooks;
     }
 
     /** Starts listening; returns once the port is bound. */
@@ -39,9 +41,11 @@ public final class ApiServer implements AutoCloseable {
         router.post("/hooks/*").handler(WebhookRoutes::requireJson);
         router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
         SourceAuth auth = new SourceAuth(config, apiToken, List.of("alertmanager", "grafana", "pagerduty"));
-        new WebhookRoutes(vertx, store, dispatcher, clock, config).mount(router, auth);
+        WebhookRoutes webhooks = new WebhookRoutes(vertx, store, runbooks, dispatcher, clock, config);
+        webhooks.mount(router, auth);
         new ApiRoutes(vertx, store, runbooks, dispatcher, ledger, clock).mount(router, auth);
         new ScheduleRoutes(vertx, schedules).mount(router);
+        new GuardRoutes(vertx, store, dispatcher).mount(router);
         router.get("/health/live").handler(context -> context.json(new JsonObject().put("status", "up")));
         router.get("/health/ready").handler(context -> context.json(new JsonObject().put("status", "ready")
                 .put("runbooks", runbooks.runbooks().size())
@@ -56,7 +60,7 @@ public final class ApiServer implements AutoCloseable {
                 .requestHandler(router)
                 .listen(config.port(), config.host())
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        return new ApiServer(server);
+        return new ApiServer(server, webhooks);
     }
 
     public int port() {
@@ -66,5 +70,6 @@ public final class ApiServer implements AutoCloseable {
     @Override
     public void close() throws Exception {
         server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        webhooks.close();
     }
 }

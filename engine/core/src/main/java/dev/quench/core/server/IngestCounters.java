@@ -12,6 +12,9 @@ final class IngestCounters {
     final LongAdder rejected = new LongAdder();
     final LongAdder refused = new LongAdder();
     final LongAdder truncated = new LongAdder();
+    /** Group commits and the deliveries they held: their ratio shows how much the writer batches. */
+    final LongAdder commits = new LongAdder();
+    final LongAdder committedDeliveries = new LongAdder();
 
     JsonObject toJson() {
         return new JsonObject()
@@ -20,6 +23,8 @@ final class IngestCounters {
                 .put("replayedDeliveries", replays.sum())
                 .put("rejectedDeliveries", rejected.sum())
                 .put("refusedWhileFull", refused.sum())
-                .put("truncatedAlerts", truncated.sum());
+                .put("truncatedAlerts", truncated.sum())
+                .put("commits", commits.sum())
+                .put("committedDeliveries", committedDeliveries.sum());
     }
 }

@@ -1,5 +1,6 @@
 package dev.quench.core.server;
 
+import dev.quench.core.alert.AlertStatus;
 import dev.quench.core.alert.AlertmanagerPayload;
 import dev.quench.core.alert.Delivery;
 import dev.quench.core.alert.GenericPayload;
@@ -9,6 +10,8 @@ import dev.quench.core.alert.PayloadException;
 import dev.quench.core.config.GenericMapping;
 import dev.quench.core.config.QuenchConfig;
 import dev.quench.core.engine.RunDispatcher;
+import dev.quench.core.engine.RunbookRegistry;
+import dev.quench.core.store.DeliveryToRecord;
 import dev.quench.core.store.RecordedDelivery;
 import dev.quench.core.store.Store;
 import io.vertx.core.Vertx;
@@ -33,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * generic sources. A 2xx answer means the alerts are durably stored; a full intake or a store
  * failure answers 503 so the sender retries; a bad body answers 4xx and stores nothing.
  */
-final class WebhookRoutes {
+final class WebhookRoutes implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookRoutes.class);
     private static final Set<String> BUILT_IN = Set.of(AlertmanagerPayload.SOURCE, GrafanaPayload.SOURCE,
@@ -53,8 +56,13 @@ final class WebhookRoutes {
     private final IngestSettings settings;
     private final IntakeGate gate;
     private final IngestCounters counters = new IngestCounters();
+    private final GroupCommit groupCommit;
 
-    WebhookRoutes(Vertx vertx, Store store, RunDispatcher dispatcher, Clock clock, QuenchConfig config) {
+    /** A commit stops growing here: large enough to amortise the fsync, small enough to answer quickly. */
+    private static final int MAX_ALERTS_PER_COMMIT = 5_000;
+
+    WebhookRoutes(Vertx vertx, Store store, RunbookRegistry runbooks, RunDispatcher dispatcher, Clock clock,
+                  QuenchConfig config) {
         this.vertx = vertx;
         this.store = store;
         this.dispatcher = dispatcher;
@@ -62,6 +70,11 @@ final class WebhookRoutes {
         this.config = config;
         this.settings = IngestSettings.from(config.sections().get("ingest"));
         this.gate = new IntakeGate(settings.maxPendingAlerts(), dispatcher::pendingAlerts);
+        // A firing alert no runbook matches needs no dispatcher work: it is stored already processed (the
+        // dispatcher would only mark it so), which keeps a storm of unhandled alerts off the dispatcher.
+        this.groupCommit = new GroupCommit(store,
+                alert -> alert.status() == AlertStatus.FIRING && runbooks.matching(alert).isEmpty(),
+                dispatcher::alertsRecorded, MAX_ALERTS_PER_COMMIT, counters);
     }
 
     void mount(Router router, SourceAuth auth) {
@@ -165,24 +178,21 @@ final class WebhookRoutes {
                             + "nothing of this delivery was recorded — retry after " + settings.retryAfterSeconds() + " s");
             return;
         }
-        vertx.executeBlocking(() -> store.alerts().recordDelivery(source, delivery.deliveryId(), delivery.alerts(),
-                        clock.instant()), false)
-                .onComplete(result -> {
-                    try {
-                        if (result.succeeded()) {
-                            dispatcher.alertsRecorded(result.result().created());
+        io.vertx.core.Context requestContext = vertx.getOrCreateContext();
+        groupCommit.submit(new DeliveryToRecord(source, delivery.deliveryId(), delivery.alerts(), clock.instant()))
+                .whenComplete((recorded, failure) -> {
+                    // The writer has handed the new alerts to the dispatcher (its backlog counts them) by now.
+                    gate.release(count);
+                    requestContext.runOnContext(ignored -> {
+                        if (failure == null) {
+                            answer(context, delivery, recorded);
+                            return;
                         }
-                    } finally {
-                        gate.release(count);
-                    }
-                    if (result.succeeded()) {
-                        answer(context, delivery, result.result());
-                    } else {
-                        LOG.error("cannot record {} alert(s) from {}", count, describe(source), result.cause());
+                        LOG.error("cannot record {} alert(s) from {}", count, describe(source), failure);
                         context.response().putHeader("Retry-After", Integer.toString(settings.retryAfterSeconds()));
                         HttpErrors.send(context, 503, "alerts not recorded; retry",
-                                "the store failed: " + result.cause().getMessage());
-                    }
+                                "the store failed: " + failure.getMessage() + "; nothing of this delivery was recorded");
+                    });
                 });
     }
 
@@ -241,6 +251,12 @@ final class WebhookRoutes {
             case PagerDutyPayload.SOURCE -> "PagerDuty";
             default -> "'" + source + "'";
         };
+    }
+
+    /** Stops the writer after committing what it holds. */
+    @Override
+    public void close() throws InterruptedException {
+        groupCommit.close();
     }
 
     static List<String> paths() {

@@ -92,6 +92,28 @@ public final class AlertRepository {
         });
     }
 
+    /**
+     * Records many deliveries in ONE transaction (the webhooks' group commit) and returns each one's
+     * outcome, in order. Re-deliveries are recognised across the batch as well as against the store.
+     * When this returns, all of them are durably stored; when it throws, none is.
+     *
+     * @param unmatched says which alerts match no runbook and need no lifecycle work: they are stored as
+     *                  already processed, so a storm of unhandled alerts costs the dispatcher nothing
+     */
+    public List<RecordedDelivery> recordDeliveries(List<DeliveryToRecord> deliveries,
+                                                   java.util.function.Predicate<Alert> unmatched) {
+        java.util.Objects.requireNonNull(unmatched, "unmatched");
+        if (deliveries.isEmpty()) {
+            return List.of();
+        }
+        return jdbi.inTransaction(handle -> DeliveryBatch.record(handle, deliveries, unmatched));
+    }
+
+    /** Records many deliveries in one transaction, every new alert left for the dispatcher to match. */
+    public List<RecordedDelivery> recordDeliveries(List<DeliveryToRecord> deliveries) {
+        return recordDeliveries(deliveries, alert -> false);
+    }
+
     private static long insert(Handle handle, Alert alert, String key, Instant receivedAt) {
         return handle.createUpdate("""
                         insert into alert (source, fingerprint, status, alertname, labels, annotations,
@@ -146,6 +168,23 @@ public final class AlertRepository {
     public void markProcessed(Handle handle, long id, int matchedRunbooks) {
         handle.createUpdate("update alert set processed = true, matched_runbooks = :matched where id = :id")
                 .bind("id", id).bind("matched", matchedRunbooks).execute();
+    }
+
+    /**
+     * Marks many alerts as matched in a few statements: {@code matchedCounts} maps each alert id to
+     * the number of runbooks it matched (one UPDATE per distinct count, not one per alert).
+     */
+    public void markProcessed(Handle handle, Map<Long, Integer> matchedCounts) {
+        Map<Integer, List<Long>> byCount = new java.util.TreeMap<>();
+        matchedCounts.forEach((id, matched) -> byCount.computeIfAbsent(matched, ignored -> new ArrayList<>()).add(id));
+        byCount.forEach((matched, ids) -> {
+            for (int from = 0; from < ids.size(); from += 500) {
+                handle.createUpdate("update alert set processed = true, matched_runbooks = :matched where id in (<ids>)")
+                        .bind("matched", matched)
+                        .bindList("ids", ids.subList(from, Math.min(ids.size(), from + 500)))
+                        .execute();
+            }
+        });
     }
 
     /**

@@ -56,13 +56,19 @@ public final class RunRepository {
         jdbi.useTransaction(handle -> insertQueued(handle, run));
     }
 
-    public void markRunning(String runId, Instant startedAt) {
-        jdbi.useHandle(handle -> handle.createUpdate(
-                        "update run set status = :status, started_at = :startedAt where id = :id")
+    /**
+     * Moves a queued run to running, atomically: returns false (and changes nothing) when the run
+     * is no longer queued — a resolved alert or a user cancelled it after the dispatcher looked —
+     * so a cancelled run can never start.
+     */
+    public boolean markRunning(String runId, Instant startedAt) {
+        return jdbi.withHandle(handle -> handle.createUpdate(
+                        "update run set status = :status, started_at = :startedAt where id = :id and status = :queued")
                 .bind("id", runId)
                 .bind("status", RunStatus.RUNNING.wireName())
+                .bind("queued", RunStatus.QUEUED.wireName())
                 .bind("startedAt", timestamp(startedAt))
-                .execute());
+                .execute()) == 1;
     }
 
     /** Records how a run ended and the toil it saved. */

@@ -4,13 +4,20 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
-/** Where a run is in its life: queued → running → succeeded | failed | cancelled. */
+/**
+ * Where a run is in its life: queued → running → succeeded | failed | cancelled. Before it is
+ * queued a run may be refused by its guards (refused), or wait for a person (awaiting_approval →
+ * queued, or rejected).
+ */
 public enum RunStatus {
     QUEUED,
     RUNNING,
     SUCCEEDED,
     FAILED,
-    CANCELLED;
+    CANCELLED,
+    REFUSED,
+    AWAITING_APPROVAL,
+    REJECTED;
 
     @JsonValue
     public String wireName() {
@@ -18,7 +25,7 @@ public enum RunStatus {
     }
 
     public boolean finished() {
-        return this == SUCCEEDED || this == FAILED || this == CANCELLED;
+        return this == SUCCEEDED || this == FAILED || this == CANCELLED || this == REFUSED || this == REJECTED;
     }
 
     @JsonCreator
@@ -27,7 +34,8 @@ public enum RunStatus {
             return valueOf(text.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("unknown run status '" + text
-                    + "': use queued, running, succeeded, failed or cancelled", e);
+                    + "': use queued, running, succeeded, failed, cancelled, "
+                    + "refused, awaiting_approval or rejected", e);
         }
     }
 }

@@ -33,7 +33,8 @@ class ForEachTest {
     @BeforeEach
     void open() {
         plugins = PluginRegistry.of(List.<StepPlugin<?>>of(new ShellExecStep()));
-        runs = LocalRuns.open(LocalRuns.memoryStoreUrl(), "sa", "", plugins, Map.of(), 64 * 1024);
+        runs = LocalRuns.open(LocalRuns.memoryStoreUrl(), "sa", "", plugins,
+                dev.quench.core.config.RunbookEnvironment.none(), 64 * 1024);
     }
 
     @AfterEach

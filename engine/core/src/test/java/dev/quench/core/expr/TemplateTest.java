@@ -113,7 +113,7 @@ class TemplateTest {
     void compileErrorsCarryTheOffsetInsideTheText() {
         TemplateSyntaxException unknown = compileError("host ${{ alrt.labels.x }}", Declarations.unchecked());
         assertThat(unknown).hasMessage("unknown variable 'alrt' — did you mean 'alert'? "
-                + "(expressions can read alert, params, steps, run and env; item and itemIndex in a forEach step)");
+                + "(expressions can read alert, params, steps, run, env and secrets; item and itemIndex in a forEach step)");
         assertThat(unknown.offset()).isEqualTo(9);
 
         assertThat(compileError("${{ alert.lables.x }}", Declarations.unchecked()))

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -93,6 +94,34 @@ class GroovyRunbookTest {
         try (PluginRegistry plugins = PluginRegistry.discover(null)) {
             return new RunbookLoader(plugins).load(file);
         }
+    }
+
+    @Test
+    void aGroovyRunbookDeclaresScheduleGuardsAndApprovalLikeYaml() throws Exception {
+        RunbookLoadResult result = load("""
+                runbook {
+                    name 'nightly'
+                    schedule cron: '0 30 3 * * ?', timezone: 'Europe/Berlin', misfire: 'skip'
+                    guards cooldown: '30m', maxRunsPerHour: 3
+                    approval required: true, timeout: '1h'
+                }
+                steps { shell.exec id: 'noop', command: 'true' }
+                """);
+
+        assertThat(result.problems()).isEmpty();
+        dev.quench.core.runbook.Runbook runbook = result.runbooks().getFirst();
+        assertThat(dev.quench.core.runbook.RunbookGuards.of(runbook).toString())
+                .isEqualTo("guards{cooldown=30m, maxRunsPerHour=3, dedupeKey=default}");
+        assertThat(dev.quench.core.runbook.ApprovalPolicy.of(runbook))
+                .isEqualTo(new dev.quench.core.runbook.ApprovalPolicy(true, Optional.of(Duration.ofHours(1))));
+        assertThat(dev.quench.core.schedule.ScheduleSpecParser.parse(runbook.deferred().get("triggers.schedule"))
+                .spec()).isPresent();
+
+        assertThat(load("runbook { name 'x'; schedule cron: '61 * * * * ?' }\nsteps { }\n").problems())
+                .extracting(RunbookProblem::message).singleElement().asString().startsWith("schedule cron:");
+        assertThat(load("runbook { name 'x'; guards coldown: '5m' }\nsteps { }\n").problems())
+                .extracting(RunbookProblem::message).singleElement().asString()
+                .contains("unknown guard 'coldown' — did you mean 'cooldown'?");
     }
 
     @Test

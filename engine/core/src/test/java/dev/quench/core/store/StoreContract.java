@@ -42,13 +42,53 @@ abstract class StoreContract {
     }
 
     @Test
+    void aGroupCommitRecordsEachDeliveryAndRecognisesRedeliveriesInsideTheBatch() {
+        Instant start = Instant.parse("2026-11-20T02:58:14.117Z");
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        List<Long> earlier = store().alerts().record(List.of(alert("old", AlertStatus.FIRING, start)), now);
+        store().alerts().recordDelivery("pagerduty", "delivery-1", List.of(), now);
+
+        List<RecordedDelivery> recorded = store().alerts().recordDeliveries(List.of(
+                new DeliveryToRecord("alertmanager", null, List.of(alert("g1", AlertStatus.FIRING, start),
+                        alert("g2", AlertStatus.FIRING, start)), now),
+                // the same notification again in the same batch: a re-delivery, nothing new
+                new DeliveryToRecord("alertmanager", null, List.of(alert("g1", AlertStatus.FIRING, start),
+                        alert("old", AlertStatus.FIRING, start)), now),
+                new DeliveryToRecord("pagerduty", "delivery-1", List.of(alert("p1", AlertStatus.FIRING, start)), now),
+                new DeliveryToRecord("pagerduty", "delivery-2", List.of(alert("p2", AlertStatus.FIRING, start)), now),
+                new DeliveryToRecord("pagerduty", "delivery-2", List.of(alert("p3", AlertStatus.FIRING, start)), now)));
+
+        assertThat(recorded).extracting(RecordedDelivery::replay).containsExactly(false, false, true, false, true);
+        assertThat(recorded).extracting(delivery -> delivery.created().size()).containsExactly(2, 0, 0, 1, 0);
+        assertThat(store().alerts().count()).isEqualTo(4);
+        long firstNew = recorded.get(0).created().get(0);
+        assertThat(firstNew).isGreaterThan(earlier.get(0));
+        assertThat(store().alerts().find(recorded.get(0).created().get(1)).orElseThrow().alert().fingerprint())
+                .isEqualTo("g2");
+        assertThat(store().alerts().find(recorded.get(3).created().get(0)).orElseThrow().alert().fingerprint())
+                .isEqualTo("p2");
+    }
+
+    @Test
+    void aRunCancelledBeforeItStartsCannotBeMarkedRunning() {
+        String id = UUID.randomUUID().toString();
+        Instant created = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        store().runs().insertQueued(new RunRecord(id, "disk-full-log-cleanup", "storage-team", TriggerType.MANUAL,
+                "by test", null, RunStatus.QUEUED, false, Map.of(), 20, 0, "", created, null, null, List.of()));
+        store().runs().finish(id, RunStatus.CANCELLED, "the alert resolved", 0, created);
+
+        assertThat(store().runs().markRunning(id, created)).isFalse();
+        assertThat(store().runs().find(id).orElseThrow().status()).isEqualTo(RunStatus.CANCELLED);
+    }
+
+    @Test
     void aRunIsRecordedWithItsStepsAndOutcome() {
         String id = UUID.randomUUID().toString();
         Instant created = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         store().runs().insertQueued(new RunRecord(id, "disk-full-log-cleanup", "storage-team", TriggerType.MANUAL,
                 "by test", null, RunStatus.QUEUED, false, Map.of("logDir", "/var/log/app"), 20, 0, "", created,
                 null, null, List.of()));
-        store().runs().markRunning(id, created);
+        assertThat(store().runs().markRunning(id, created)).isTrue();
         StepRecord step = new StepRecord(1, "clean", "ssh.exec", "running", Map.of("command", "find '/var/log/app'"),
                 null, "", "", "", created, null);
         store().runs().startStep(id, step);

@@ -26,6 +26,10 @@ final class ConnectionFailures {
      */
     static String explain(Throwable failure, String host, int port, Duration limit) {
         String where = host + ":" + port;
+        java.util.Optional<String> tls = TlsFailures.explain(failure, host, port);
+        if (tls.isPresent()) {
+            return tls.get();
+        }
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             String text = String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT);
             if (cause instanceof UnknownHostException || text.contains("failed to resolve")

@@ -30,11 +30,16 @@ import java.util.Set;
  *                        request that is not idempotent (POST) is the runbook author's decision.
  * @param retryBackoff    the wait before the first retry, doubled before each next one (a 429's Retry-After
  *                        in seconds wins); 1s when absent. Retries never outlast the step's timeout.
+ * @param tls             CAs to trust, client certificate, and the loud opt-out of verification; only for
+ *                        https URLs. The JDK's trusted CAs and full verification when absent.
+ * @param expectJson      true makes a body that is not valid JSON fail the step (for steps whose outputs.json later
+ *                        steps read); false when absent, when such a body just leaves outputs.json unset.
  */
 public record HttpRequestConfig(String method, String url, Map<String, String> headers,
                                 Map<String, String> query, Object json, String body, String bearerToken,
                                 BasicAuth basicAuth, List<Integer> expectStatus, Duration timeout,
-                                Boolean followRedirects, Integer retries, Duration retryBackoff) {
+                                Boolean followRedirects, Integer retries, Duration retryBackoff,
+                                TlsOptions tls, Boolean expectJson) {
 
     /** The wait before the first retry when retryBackoff is absent. */
     public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofSeconds(1);
@@ -87,6 +92,29 @@ public record HttpRequestConfig(String method, String url, Map<String, String> h
         } else if (retryBackoff.isNegative()) {
             throw new IllegalArgumentException("http.request: retryBackoff must not be negative, like 500ms");
         }
+        expectJson = expectJson != null && expectJson;
+        if (tls != null && !url.regionMatches(true, 0, "https:", 0, 6)) {
+            throw new IllegalArgumentException("http.request: tls options apply only to https:// URLs, but url is '"
+                    + Redaction.url(url) + "': use https://, or remove tls");
+        }
+    }
+
+    /** A request with retries and without TLS options. */
+    public HttpRequestConfig(String method, String url, Map<String, String> headers, Map<String, String> query,
+                             Object json, String body, String bearerToken, BasicAuth basicAuth,
+                             List<Integer> expectStatus, Duration timeout, Boolean followRedirects,
+                             Integer retries, Duration retryBackoff) {
+        this(method, url, headers, query, json, body, bearerToken, basicAuth, expectStatus, timeout, followRedirects,
+                retries, retryBackoff, null, null);
+    }
+
+    /** A request with TLS options and without a JSON expectation. */
+    public HttpRequestConfig(String method, String url, Map<String, String> headers, Map<String, String> query,
+                             Object json, String body, String bearerToken, BasicAuth basicAuth,
+                             List<Integer> expectStatus, Duration timeout, Boolean followRedirects,
+                             Integer retries, Duration retryBackoff, TlsOptions tls) {
+        this(method, url, headers, query, json, body, bearerToken, basicAuth, expectStatus, timeout, followRedirects,
+                retries, retryBackoff, tls, null);
     }
 
     /** A request without retries. */
@@ -94,7 +122,7 @@ public record HttpRequestConfig(String method, String url, Map<String, String> h
                              Object json, String body, String bearerToken, BasicAuth basicAuth,
                              List<Integer> expectStatus, Duration timeout, Boolean followRedirects) {
         this(method, url, headers, query, json, body, bearerToken, basicAuth, expectStatus, timeout, followRedirects,
-                null, null);
+                null, null, null);
     }
 
     /** True when an answer with {@code status} is worth sending the request again for. */
@@ -123,7 +151,8 @@ public record HttpRequestConfig(String method, String url, Map<String, String> h
                 + ", json=" + (json != null) + ", body=" + (body != null)
                 + ", bearerToken=" + (bearerToken == null ? "null" : Redaction.REDACTED)
                 + ", basicAuth=" + basicAuth + ", expectStatus=" + expectStatus + ", timeout=" + timeout
-                + ", followRedirects=" + followRedirects + "]";
+                + ", followRedirects=" + followRedirects + ", retries=" + retries + ", retryBackoff=" + retryBackoff
+                + ", tls=" + tls + ", expectJson=" + expectJson + "]";
     }
 
     private static String checkUrl(String url) {

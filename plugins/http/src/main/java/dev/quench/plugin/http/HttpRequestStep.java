@@ -35,7 +35,9 @@ public final class HttpRequestStep implements StepPlugin<HttpRequestConfig> {
     /** Vert.x's own request timeout normally reports first; this margin keeps its clearer message. */
     private static final Duration WAIT_MARGIN = Duration.ofMillis(250);
 
-    private volatile WebClient client;
+    private static final System.Logger LOG = System.getLogger(HttpRequestStep.class.getName());
+
+    private volatile TlsClients clients;
     private volatile HttpSettings settings = HttpSettings.defaults();
 
     @Override
@@ -55,17 +57,16 @@ public final class HttpRequestStep implements StepPlugin<HttpRequestConfig> {
                         + " but the engine offered none; the plugin does not start an event loop of its own."
                         + " This is a bug in the engine or in the embedding code: register the Vertx service."));
         HttpSettings configured = environment.settings("http", HttpSettings.class).orElseGet(HttpSettings::defaults);
-        WebClientOptions options = new WebClientOptions()
-                .setUserAgent(configured.userAgent())
-                .setConnectTimeout(Math.toIntExact(configured.connectTimeout().toMillis()));
         settings = configured;
-        client = WebClient.create(vertx, options);
+        clients = new TlsClients(vertx, () -> new WebClientOptions()
+                .setUserAgent(configured.userAgent())
+                .setConnectTimeout(Math.toIntExact(configured.connectTimeout().toMillis())));
     }
 
     @Override
     public StepResult execute(StepContext context, HttpRequestConfig config) throws StepFailedException {
-        WebClient webClient = client;
-        if (webClient == null) {
+        TlsClients available = clients;
+        if (available == null) {
             throw new IllegalStateException("http.request was not started: the engine must call start() first");
         }
         String target = config.method() + " " + Redaction.url(config.url());
@@ -86,6 +87,15 @@ public final class HttpRequestStep implements StepPlugin<HttpRequestConfig> {
         URI uri = URI.create(config.url());
         String host = uri.getHost();
         int port = uri.getPort() > 0 ? uri.getPort() : uri.getScheme().equalsIgnoreCase("https") ? 443 : 80;
+        WebClient webClient = config.tls() == null ? available.plain() : available.forTls(config.tls());
+        if (config.tls() != null && config.tls().insecureSkipVerify()) {
+            // Loud on purpose: this must never become the quiet default it is in other tools.
+            String warning = "WARNING: step '" + context.stepId() + "' of runbook '" + context.runbook() + "' calls "
+                    + host + ":" + port + " with tls.insecureSkipVerify: true: the server's certificate and host name"
+                    + " are NOT checked, so anyone in between can read and change this request; set tls.caFile instead";
+            LOG.log(System.Logger.Level.WARNING, warning);
+            context.output().info(warning);
+        }
 
         CappedBody body;
         HttpResponse<Void> response;
@@ -146,10 +156,10 @@ public final class HttpRequestStep implements StepPlugin<HttpRequestConfig> {
 
     @Override
     public void close() {
-        WebClient webClient = client;
-        client = null;
-        if (webClient != null) {
-            webClient.close();
+        TlsClients open = clients;
+        clients = null;
+        if (open != null) {
+            open.close();
         }
     }
 

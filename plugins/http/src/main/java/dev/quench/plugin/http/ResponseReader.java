@@ -41,8 +41,11 @@ final class ResponseReader {
         Map<String, Object> outputs = new LinkedHashMap<>();
         outputs.put("status", status);
         outputs.put("headers", firstValues(response.headers()));
-        if (isJson(contentType) && kept.length > 0) {
+        String notJson = null;
+        if ((isJson(contentType) || config.expectJson()) && kept.length > 0) {
             if (body.overflowed()) {
+                notJson = "the response has " + body.totalBytes() + " bytes, more than the " + kept.length
+                        + " kept (http.maxResponseBytes), so it is not read as JSON";
                 output.info("the JSON response has " + body.totalBytes() + " bytes, more than the "
                         + kept.length + " kept (http.maxResponseBytes): outputs.json is not set");
             } else {
@@ -52,15 +55,25 @@ final class ResponseReader {
                         outputs.put("json", JsonValues.immutableCopy(json));
                     }
                 } catch (DecodeException e) {
-                    // Not a failure: the status decides success. Later steps just get no outputs.json.
-                    output.info("the response says " + contentType + " but its body is not valid JSON ("
-                            + firstLine(e.getMessage()) + "): outputs.json is not set");
+                    // Not a failure unless expectJson: the status decides success. Later steps get no outputs.json.
+                    notJson = "its body is not valid JSON (" + firstLine(e.getMessage()) + ")";
+                    output.info("the response says " + contentType + " but " + notJson + ": outputs.json is not set");
                 }
             }
+        } else if (config.expectJson()) {
+            notJson = "its body is empty";
         }
 
         String statusText = status + (response.statusMessage() == null || response.statusMessage().isBlank()
                 ? "" : " " + response.statusMessage());
+        if (config.isExpected(status) && config.expectJson() && notJson != null) {
+            String message = target + " answered " + statusText + " but " + notJson + ", and this step sets"
+                    + " expectJson: true (later steps read its outputs.json). Quench stopped here; check what the"
+                    + " server sends for this URL (content type: " + (contentType == null ? "none" : contentType) + ")";
+            String excerpt = excerpt(stdout);
+            return new StepResult(StepStatus.FAILED, status, stdout, "", outputs,
+                    excerpt.isEmpty() ? message : message + ": " + excerpt);
+        }
         if (config.isExpected(status)) {
             return new StepResult(StepStatus.SUCCEEDED, status, stdout, "", outputs, "");
         }

@@ -19,8 +19,9 @@ import java.util.Optional;
 /**
  * JSch's host key check for one connection: the presented key must be in the known_hosts file,
  * or, with the tofu policy, in Quench's pinned-keys file (an unknown key is pinned there on first
- * use). A changed or revoked key is always refused. The files are read on every connection, so an
- * edited known_hosts takes effect without a restart. Used by one connection at a time.
+ * use). A changed or revoked key is always refused. The files are read on every connection (the
+ * operator's known_hosts once per connection, though JSch asks twice), so an edited known_hosts takes effect
+ * without a restart. Used by one connection at a time.
  */
 final class HostKeyVerifier implements HostKeyRepository {
 
@@ -32,6 +33,8 @@ final class HostKeyVerifier implements HostKeyRepository {
     private volatile HostKeyRejection rejection;
     private volatile IOException readFailure;
     private volatile String pinnedFingerprint;
+    /** The operator's known_hosts as read for this connection: JSch looks keys up, then checks the presented one. */
+    private volatile KnownHostsFile knownHostsRead;
 
     /**
      * @param knownHosts  the operator's known_hosts (never written)
@@ -61,7 +64,7 @@ final class HostKeyVerifier implements HostKeyRepository {
     public int check(String host, byte[] key) {
         String keyType = HostKeys.keyType(key);
         try {
-            KnownHostsFile.Verdict verdict = KnownHostsFile.read(knownHosts).check(host, keyType, key);
+            KnownHostsFile.Verdict verdict = knownHostsFile().check(host, keyType, key);
             if (verdict.status() == KnownHostsFile.Status.MATCH) {
                 return OK;
             }
@@ -113,7 +116,8 @@ final class HostKeyVerifier implements HostKeyRepository {
         pinnedHosts.ifPresent(files::add);
         for (Path file : files) {
             try {
-                for (KnownHostsFile.Entry entry : KnownHostsFile.read(file).keysFor(host)) {
+                KnownHostsFile read = file.equals(knownHosts) ? knownHostsFile() : KnownHostsFile.read(file);
+                for (KnownHostsFile.Entry entry : read.keysFor(host)) {
                     if (type == null || type.equals(entry.keyType())) {
                         keys.add(new HostKey(host, HostKey.GUESS, entry.key()));
                     }
@@ -125,6 +129,15 @@ final class HostKeyVerifier implements HostKeyRepository {
             }
         }
         return keys.toArray(HostKey[]::new);
+    }
+
+    private KnownHostsFile knownHostsFile() throws IOException {
+        KnownHostsFile read = knownHostsRead;
+        if (read == null) {
+            read = KnownHostsFile.read(knownHosts);
+            knownHostsRead = read;
+        }
+        return read;
     }
 
     @Override

@@ -9,6 +9,10 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.Base64;
 import java.util.List;
@@ -59,22 +63,51 @@ final class KnownHostsFile {
     }
 
     private final Path path;
-    private final List<Entry> entries;
     /**
-     * The entries matching each host name looked up so far, in file order. Every connection looks its host up
-     * twice; without this a fan-out over a 1,000-line file matched 1,000 patterns (or HMACs, for hashed
-     * names) per lookup, quadratic in the fleet size. Bounded by the hosts Quench connects to.
+     * Entries whose host patterns are all plain names (no wildcard, negation or hash), by lower-case name: a
+     * fan-out over 1,000 hosts with a 1,000-line file would otherwise match every line for every host, a
+     * million pattern matches. Only the other entries are scanned for each host.
      */
+    private final Map<String, List<Entry>> plainEntriesByName;
+    private final List<Entry> patternEntries;
+    /** The entries matching each host name looked up so far, in file order; bounded by the hosts connected to. */
     private final ConcurrentHashMap<String, List<Entry>> entriesByHost = new ConcurrentHashMap<>();
 
     private KnownHostsFile(Path path, List<Entry> entries) {
         this.path = path;
-        this.entries = List.copyOf(entries);
+        Map<String, List<Entry>> plain = new HashMap<>();
+        List<Entry> patterned = new ArrayList<>();
+        for (Entry entry : entries) {
+            if (isPlain(entry.hostPatterns())) {
+                for (String name : new LinkedHashSet<>(List.of(entry.hostPatterns().toLowerCase(Locale.ROOT)
+                        .split(",")))) {
+                    plain.computeIfAbsent(name, ignored -> new ArrayList<>()).add(entry);
+                }
+            } else {
+                patterned.add(entry);
+            }
+        }
+        this.plainEntriesByName = plain;
+        this.patternEntries = List.copyOf(patterned);
+    }
+
+    private static boolean isPlain(String hostPatterns) {
+        return !hostPatterns.startsWith("|") && hostPatterns.chars().noneMatch(c -> c == '*' || c == '?' || c == '!');
     }
 
     private List<Entry> entriesFor(String hostName) {
-        return entriesByHost.computeIfAbsent(hostName,
-                name -> entries.stream().filter(entry -> entry.matchesHost(name)).toList());
+        return entriesByHost.computeIfAbsent(hostName, name -> {
+            List<Entry> matching = new ArrayList<>(plainEntriesByName.getOrDefault(name.toLowerCase(Locale.ROOT),
+                    List.of()));
+            for (Entry entry : patternEntries) {
+                if (entry.matchesHost(name)) {
+                    matching.add(entry);
+                }
+            }
+            // File order decides between a matching and a changed key, as when every line was scanned.
+            matching.sort(Comparator.comparingInt(Entry::lineNumber));
+            return List.copyOf(matching);
+        });
     }
 
     /**

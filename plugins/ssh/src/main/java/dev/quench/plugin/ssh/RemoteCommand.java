@@ -44,6 +44,7 @@ final class RemoteCommand {
     /** After the output ended, the exit status and channel close follow within a round trip. */
     private static final long CLOSING_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    private static final Duration LOST_CONNECTION_GRACE = Duration.ofMillis(500);
     private static final Duration CHANNEL_OPEN_TIMEOUT = Duration.ofSeconds(10);
 
     private RemoteCommand() {
@@ -101,14 +102,25 @@ final class RemoteCommand {
             int exitStatus = channel.getExitStatus();
             if (exitStatus < 0) {
                 return new StepResult(StepStatus.FAILED, null, stdout.text(), stderr.text(), Map.of(),
-                        where + "the command ended without an exit status: it was killed by a signal, or the "
-                                + "connection was lost");
+                        SshErrors.endedWithoutExitStatus(target, connectionLost(session)));
             }
             StepResult result = StepResult.ofExitCode(exitStatus, stdout.text(), stderr.text());
             return result.succeeded() ? result : result.withMessage(where + "command exited with code " + exitStatus);
         } finally {
             channel.disconnect();
         }
+    }
+
+    /**
+     * True when the session is gone. JSch closes a dropped session's channels before it marks the session
+     * disconnected, so a channel that closed without an exit status gets a moment to see which it was.
+     */
+    private static boolean connectionLost(Session session) {
+        long end = System.nanoTime() + LOST_CONNECTION_GRACE.toNanos();
+        while (session.isConnected() && System.nanoTime() < end) {
+            LockSupport.parkNanos(POLL_NANOS / 4);
+        }
+        return !session.isConnected();
     }
 
     private static boolean stopRequested(StepContext context) {

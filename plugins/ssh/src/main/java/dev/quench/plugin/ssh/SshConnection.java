@@ -33,6 +33,7 @@ final class SshConnection implements AutoCloseable {
     private final Optional<Path> pinnedHosts;
     private final Consumer<SshConnection> onClose;
     private final JumpSessions jumpSessions;
+    private final ChannelLimit channelLimit;
     /** A lock rather than synchronized: connecting blocks on I/O, which would pin a virtual thread's carrier. */
     private final ReentrantLock connectLock = new ReentrantLock();
     private volatile Session session;
@@ -44,12 +45,18 @@ final class SshConnection implements AutoCloseable {
     }
 
     SshConnection(SshTarget target, Path knownHosts, Optional<Path> pinnedHosts, Consumer<SshConnection> onClose,
-                  JumpSessions jumpSessions) {
+                  JumpSessions jumpSessions, int maxChannels) {
         this.target = target;
         this.knownHosts = knownHosts;
         this.pinnedHosts = pinnedHosts;
         this.onClose = onClose;
         this.jumpSessions = jumpSessions;
+        this.channelLimit = new ChannelLimit(maxChannels);
+    }
+
+    /** A slot for one command's channel on this connection; waits while {@code ssh.maxChannelsPerHost} are in use. */
+    ChannelLimit.Permit channelPermit(StepContext context) throws StepFailedException {
+        return channelLimit.acquire(target, context);
     }
 
     /** A connected, authenticated session; connects within the connect timeout and the step's deadline. */
@@ -94,6 +101,7 @@ final class SshConnection implements AutoCloseable {
         // Host keys are always verified; "yes" makes JSch refuse anything our verifier does not accept.
         created.setConfig("StrictHostKeyChecking", "yes");
         created.setConfig("PreferredAuthentications", "publickey");
+        KexAvailability.apply(created);
         created.setDaemonThread(true);
         Optional<JumpProxy> proxy = Optional.empty();
         if (target.jump().isPresent()) {

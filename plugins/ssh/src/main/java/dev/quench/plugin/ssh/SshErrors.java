@@ -61,6 +61,9 @@ final class SshErrors {
                     + target.user() + "/.ssh/authorized_keys on the host, or set user/identity in the step, "
                     + "the inventory or the ssh: settings.", failure);
         }
+        if (message.startsWith("Algorithm negotiation fail")) {
+            return new StepFailedException(where + LegacyAlgorithms.explain(message), failure);
+        }
         if (message.contains("closed by foreign host")) {
             return new StepFailedException(where + "the server closed the connection before the SSH handshake "
                     + "(sshd refusing connections, MaxStartups reached, or not an SSH server on port "
@@ -92,6 +95,21 @@ final class SshErrors {
                     + "The command was not run.", failure);
         }
         return connectFailed(target, failure, verifier, connectTimeout);
+    }
+
+    /**
+     * Explains a command whose channel closed without an exit status: when the SSH connection itself
+     * is gone, the target dropped (rebooted, sshd killed, network cut) while the command ran.
+     */
+    static String endedWithoutExitStatus(SshTarget target, boolean connectionLost) {
+        if (connectionLost) {
+            return target.display() + ": connection lost while the command ran (the server closed the SSH"
+                    + " connection, or the network dropped it): the host may be rebooting, or sshd was restarted or"
+                    + " killed. Quench does not know whether the command finished there: check the host before"
+                    + " running the step again.";
+        }
+        return target.display() + ": the command ended without an exit status: it was killed by a signal, or the"
+                + " connection was lost";
     }
 
     private static String hostKeyMessage(SshTarget target, HostKeyRejection rejection) {

@@ -172,21 +172,7 @@ final class SshFanOut {
 
         @Override
         public StepOutput output() {
-            StepOutput live = step.output();
-            return new StepOutput() {
-                @Override
-                public void stdout(String chunk) {
-                }
-
-                @Override
-                public void stderr(String chunk) {
-                }
-
-                @Override
-                public void info(String message) {
-                    live.info(message);
-                }
-            };
+            return InfoOnlyOutput.of(step.output());
         }
 
         @Override

@@ -72,13 +72,16 @@ final class SshSessions implements AutoCloseable {
     private StepResult runOn(SshTarget target, Work work, StepContext context, SshSettings currentSettings)
             throws StepFailedException {
         SshConnection connection = connection(target, context, currentSettings);
-        StepResult result = RemoteCommand.run(connection.session(context), target, work.command(), work.stdin(),
-                context);
-        if (result.exitCode() == null && work.cleanupCommand().isPresent()) {
-            // Stopped (timeout, cancel) or lost: the command's own cleanup may not have run.
-            RemoteCleanup.run(connection, target, work.cleanupCommand().get(), context);
+        // One slot covers the command and its cleanup: the cleanup's channel opens after the command's closed.
+        try (ChannelLimit.Permit ignored = connection.channelPermit(context)) {
+            StepResult result = RemoteCommand.run(connection.session(context), target, work.command(), work.stdin(),
+                    context);
+            if (result.exitCode() == null && work.cleanupCommand().isPresent()) {
+                // Stopped (timeout, cancel) or lost: the command's own cleanup may not have run.
+                RemoteCleanup.run(connection, target, work.cleanupCommand().get(), context);
+            }
+            return result;
         }
-        return result;
     }
 
     /** The run's shared connection to {@code target} (a jump host's too), created on first use. */
@@ -97,7 +100,8 @@ final class SshSessions implements AutoCloseable {
     private SshConnection open(SshTarget target, SshSettings currentSettings) {
         SshConnection connection = new SshConnection(target, currentSettings.knownHostsFile(), pinnedHosts,
                 openConnections::remove,
-                (jump, context) -> connection(jump, context, currentSettings).session(context));
+                (jump, context) -> connection(jump, context, currentSettings).session(context),
+                currentSettings.maxChannelsPerHost());
         openConnections.add(connection);
         return connection;
     }

@@ -15,12 +15,24 @@ import java.util.Locale;
  * @param user           default login user; default the user Quench runs as
  * @param port           default SSH port; default 22
  * @param connectTimeout how long connecting may take; default 10s
+ * @param maxChannelsPerHost how many commands may run at once over one host's connection (each is an SSH
+ *                       channel); more wait for a free one. Default 8: OpenSSH's {@code MaxSessions} (10 by
+ *                       default) refuses more, and a little room is left for an interactive login
  */
 public record SshSettings(String knownHosts, String hostKeyPolicy, String identity, String user,
-                          Integer port, Duration connectTimeout) {
+                          Integer port, Duration connectTimeout, Integer maxChannelsPerHost) {
 
     /** Default connect timeout: long enough for a slow handshake, short enough to page about. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    /** Default channels per host connection: below OpenSSH's default MaxSessions of 10. */
+    public static final int DEFAULT_MAX_CHANNELS_PER_HOST = 8;
+
+    /** Settings without {@code maxChannelsPerHost} (the default applies). */
+    public SshSettings(String knownHosts, String hostKeyPolicy, String identity, String user, Integer port,
+                       Duration connectTimeout) {
+        this(knownHosts, hostKeyPolicy, identity, user, port, connectTimeout, null);
+    }
 
     public SshSettings {
         knownHosts = knownHosts == null || knownHosts.isBlank() ? "~/.ssh/known_hosts" : knownHosts.strip();
@@ -35,11 +47,18 @@ public record SshSettings(String knownHosts, String hostKeyPolicy, String identi
         } else if (connectTimeout.isNegative() || connectTimeout.isZero()) {
             throw new IllegalArgumentException("ssh.connectTimeout must be positive, got " + connectTimeout);
         }
+        if (maxChannelsPerHost == null) {
+            maxChannelsPerHost = DEFAULT_MAX_CHANNELS_PER_HOST;
+        } else if (maxChannelsPerHost < 1) {
+            throw new IllegalArgumentException("ssh.maxChannelsPerHost must be at least 1, got " + maxChannelsPerHost
+                    + ". It caps the commands running at once over one host's SSH connection; keep it at or below "
+                    + "the hosts' sshd MaxSessions (10 by default)");
+        }
     }
 
     /** Settings used when quench.yaml has no {@code ssh:} section. */
     public static SshSettings defaults() {
-        return new SshSettings(null, null, null, null, null, null);
+        return new SshSettings(null, null, null, null, null, null, null);
     }
 
     /** The known_hosts file, {@code ~} expanded. */

@@ -50,6 +50,11 @@ final class OpenSshServer implements AutoCloseable {
      *               (locked in /etc/shadow, which sshd alone refuses) can log in with a key
      */
     static OpenSshServer start(Path directory, boolean usePam) throws Exception {
+        return start(directory, usePam, List.of());
+    }
+
+    /** @param extraConfig more sshd_config lines, such as {@code KexAlgorithms diffie-hellman-group1-sha1} */
+    static OpenSshServer start(Path directory, boolean usePam, List<String> extraConfig) throws Exception {
         Path hostKey = keygen(directory.resolve("ssh_host_ed25519_key"));
         Path clientKey = keygen(directory.resolve("id_ed25519"));
         Files.copy(directory.resolve("id_ed25519.pub"), directory.resolve("authorized_keys"));
@@ -79,6 +84,7 @@ final class OpenSshServer implements AutoCloseable {
                 "PasswordAuthentication no",
                 "KbdInteractiveAuthentication no",
                 "LogLevel VERBOSE",
+                String.join("\n", extraConfig),
                 ""));
         Process process = new ProcessBuilder(SSHD.toString(), "-D", "-e", "-f", config.toString())
                 .redirectErrorStream(true).start();

@@ -1,0 +1,74 @@
+package dev.quench.core.cli;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code quench runs approve|reject|cancel ID}: decisions about runs, made on a running engine. */
+final class RunDecisionCommands {
+
+    private RunDecisionCommands() {
+    }
+
+    /** What the decision commands share: the run, who decides, why, and the server. */
+    abstract static class Decide implements Callable<Integer> {
+
+        @Mixin
+        ServerOptions server;
+
+        @Parameters(paramLabel = "ID", description = "the run id")
+        String id;
+
+        @Option(names = "--by", description = "who decides, recorded with the run (default: $USER)")
+        String by;
+
+        @Option(names = "--reason", description = "why, recorded with the run")
+        String reason;
+
+        abstract String action();
+
+        @Override
+        public Integer call() throws Exception {
+            ServerOptions.Answer answer = server.postAs("/api/v1/runs/" + URLEncoder.encode(id, StandardCharsets.UTF_8)
+                    + "/" + action(), by, reason);
+            if (answer.status() != 200) {
+                System.err.println("quench: " + answer.error());
+                return 1;
+            }
+            System.out.println("run " + id + ": " + answer.body().path("status").asText()
+                    + (answer.body().path("message").asText().isEmpty() ? "" : " — " + answer.body().path("message").asText()));
+            return 0;
+        }
+    }
+
+    @Command(name = "approve", mixinStandardHelpOptions = true,
+            description = "Approve a run awaiting approval: it starts (unless the engine is paused).")
+    static final class Approve extends Decide {
+        @Override
+        String action() {
+            return "approve";
+        }
+    }
+
+    @Command(name = "reject", mixinStandardHelpOptions = true,
+            description = "Reject a run awaiting approval: it never starts.")
+    static final class Reject extends Decide {
+        @Override
+        String action() {
+            return "reject";
+        }
+    }
+
+    @Command(name = "cancel", mixinStandardHelpOptions = true,
+            description = "Cancel a run: a queued one or one awaiting approval never starts; a running one is stopped.")
+    static final class Cancel extends Decide {
+        @Override
+        String action() {
+            return "cancel";
+        }
+    }
+}

@@ -1,0 +1,195 @@
+package dev.quench.core.guard;
+
+import dev.quench.core.alert.Alert;
+import dev.quench.core.expr.ExpressionException;
+import dev.quench.core.runbook.ApprovalPolicy;
+import dev.quench.core.runbook.Runbook;
+import dev.quench.core.runbook.RunbookGuards;
+import dev.quench.core.store.RunRecord;
+import dev.quench.core.store.RunStatus;
+import dev.quench.core.util.Durations;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides whether a newly queued run may start: its runbook's guards (cooldown per dedupe key,
+ * runs per hour) and approval. Runs inside the transaction that queued the run, holding a lock on
+ * the runbook's {@code guard_lock} row, so engines sharing one store admit runs one at a time per
+ * runbook and never both pass a guard that has room for one. The outcome is recorded on the run:
+ * refused (with the reason), awaiting_approval, or left queued. Thread-safe.
+ */
+public final class RunAdmission {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunAdmission.class);
+
+    /** Runs that never ran do not use up a cooldown or budget. */
+    private static final List<String> NOT_COUNTED = List.of(RunStatus.REFUSED.wireName(), RunStatus.REJECTED.wireName());
+
+    private final Jdbi jdbi;
+    private final Clock clock;
+
+    public RunAdmission(Jdbi jdbi, Clock clock) {
+        this.jdbi = Objects.requireNonNull(jdbi, "jdbi");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * Admits {@code run}, already inserted as queued through {@code handle}, and records the outcome.
+     *
+     * @param alert the alert it runs for, or null
+     * @param force bypass the guards (not approval): a person asked for this run explicitly
+     * @param who   who asked, recorded with a forced run
+     */
+    public Admission admit(Handle handle, Runbook runbook, RunRecord run, Alert alert, boolean force, String who) {
+        Objects.requireNonNull(handle, "handle");
+        Objects.requireNonNull(runbook, "runbook");
+        Objects.requireNonNull(run, "run");
+        if (run.dryRun() || !run.message().isEmpty()) {
+            // A dry run changes nothing; a run whose params did not resolve fails at once, saying why.
+            return new Admission.Start();
+        }
+        Instant now = clock.instant();
+        RunbookGuards guards = RunbookGuards.of(runbook);
+        String key = null;
+        Optional<String> refusal = Optional.empty();
+        if (guards.any()) {
+            try {
+                key = GuardKey.of(runbook.name(), guards, alert, run.params());
+            } catch (ExpressionException e) {
+                refusal = Optional.of("guards.dedupeKey of " + runbook.source() + " failed: " + e.getMessage()
+                        + "; the run was refused because its guards cannot be checked — fix the expression");
+            }
+            if (force) {
+                recordDecision(handle, run.id(), "force", who, "guards bypassed (force: true)", now);
+                refusal = Optional.empty();
+            } else if (refusal.isEmpty()) {
+                lock(handle, runbook.name(), now);
+                refusal = cooldown(handle, runbook.name(), guards, key, run.id(), now)
+                        .or(() -> budget(handle, runbook.name(), guards, run.id(), now));
+            }
+        }
+        if (refusal.isPresent()) {
+            update(handle, run.id(), RunStatus.REFUSED, refusal.get(), key, now);
+            LOG.info("run {} of {} refused: {}", run.id(), runbook.name(), refusal.get());
+            return new Admission.Refused(refusal.get());
+        }
+        ApprovalPolicy approval = ApprovalPolicy.of(runbook);
+        if (approval.required()) {
+            String message = "waiting for approval: quench runs approve " + run.id() + " (or reject)"
+                    + approval.timeout().map(timeout -> "; rejected if nobody decides by "
+                    + run.createdAt().plus(timeout).truncatedTo(ChronoUnit.SECONDS)).orElse("");
+            update(handle, run.id(), RunStatus.AWAITING_APPROVAL, message, key, null);
+            return new Admission.AwaitingApproval();
+        }
+        if (key != null) {
+            handle.createUpdate("update run set guard_key = :key where id = :id")
+                    .bind("key", key).bind("id", run.id()).execute();
+        }
+        return new Admission.Start();
+    }
+
+    private Optional<String> cooldown(Handle handle, String runbook, RunbookGuards guards, String key, String runId,
+                                      Instant now) {
+        if (guards.cooldown().isEmpty()) {
+            return Optional.empty();
+        }
+        Duration cooldown = guards.cooldown().get();
+        return handle.createQuery("""
+                        select id, created_at from run
+                        where runbook = :runbook and guard_key = :key and id <> :id and dry_run = false
+                          and status not in (<notCounted>) and created_at > :since
+                        order by created_at desc fetch first 1 rows only""")
+                .bind("runbook", runbook).bind("key", key).bind("id", runId)
+                .bindList("notCounted", NOT_COUNTED)
+                .bind("since", Timestamp.from(now.minus(cooldown)))
+                .map((row, context) -> {
+                    Instant last = row.getTimestamp("created_at").toInstant();
+                    return "cooldown " + Durations.format(cooldown) + ": run " + row.getString("id") + " for "
+                            + key + " started " + ago(last, now) + " ago; next allowed at "
+                            + last.plus(cooldown).truncatedTo(ChronoUnit.SECONDS);
+                })
+                .findFirst();
+    }
+
+    private Optional<String> budget(Handle handle, String runbook, RunbookGuards guards, String runId, Instant now) {
+        if (guards.maxRunsPerHour().isEmpty()) {
+            return Optional.empty();
+        }
+        int max = guards.maxRunsPerHour().getAsInt();
+        Instant since = now.minus(Duration.ofHours(1));
+        List<Instant> recent = handle.createQuery("""
+                        select created_at from run
+                        where runbook = :runbook and id <> :id and dry_run = false
+                          and status not in (<notCounted>) and created_at > :since
+                        order by created_at desc""")
+                .bind("runbook", runbook).bind("id", runId)
+                .bindList("notCounted", NOT_COUNTED)
+                .bind("since", Timestamp.from(since))
+                .map((row, context) -> row.getTimestamp("created_at").toInstant())
+                .list();
+        if (recent.size() < max) {
+            return Optional.empty();
+        }
+        // The run that frees a slot is the max-th newest: once it is an hour old, one fewer is in the window.
+        Instant freesSlot = recent.get(max - 1).plus(Duration.ofHours(1));
+        return Optional.of("maxRunsPerHour " + max + ": " + recent.size() + " run(s) of " + runbook
+                + " started in the last hour; next allowed at " + freesSlot.truncatedTo(ChronoUnit.SECONDS));
+    }
+
+    /** Locks the runbook's guard row until {@code handle}'s transaction ends, creating it the first time. */
+    private void lock(Handle handle, String runbook, Instant now) {
+        int updated = handle.createUpdate("update guard_lock set checked_at = :now where runbook = :runbook")
+                .bind("now", Timestamp.from(now)).bind("runbook", runbook).execute();
+        if (updated == 0) {
+            // On a connection of its own (jdbi.open(), not useHandle, which reuses this thread's handle):
+            // on PostgreSQL a duplicate-key error would abort the caller's transaction.
+            try (Handle other = jdbi.open()) {
+                other.createUpdate("insert into guard_lock (runbook, checked_at) values (:runbook, :now)")
+                        .bind("runbook", runbook).bind("now", Timestamp.from(now)).execute();
+            } catch (RuntimeException ignored) {
+                // Another engine created the row at the same moment: the update below waits for its lock.
+            }
+            int locked = handle.createUpdate("update guard_lock set checked_at = :now where runbook = :runbook")
+                    .bind("now", Timestamp.from(now)).bind("runbook", runbook).execute();
+            if (locked == 0) {
+                throw new IllegalStateException("cannot create the guard lock row of runbook '" + runbook
+                        + "' in table guard_lock: check that the store is writable; the run was not admitted");
+            }
+        }
+    }
+
+    private static void update(Handle handle, String runId, RunStatus status, String message, String key,
+                               Instant finishedAt) {
+        handle.createUpdate("""
+                        update run set status = :status, message = :message, guard_key = :key, finished_at = :finished
+                        where id = :id""")
+                .bind("status", status.wireName()).bind("message", message).bind("key", key)
+                .bind("finished", finishedAt == null ? null : Timestamp.from(finishedAt)).bind("id", runId)
+                .execute();
+    }
+
+    /** Records who decided what about a run (approve, reject, cancel, force) and why. */
+    static void recordDecision(Handle handle, String runId, String action, String actor, String reason, Instant at) {
+        handle.createUpdate("""
+                        insert into run_decision (run_id, action, actor, reason, decided_at)
+                        values (:runId, :action, :actor, :reason, :at)""")
+                .bind("runId", runId).bind("action", action).bind("actor", actor == null ? "unknown" : actor)
+                .bind("reason", reason == null ? "" : reason).bind("at", Timestamp.from(at)).execute();
+    }
+
+    private static String ago(Instant then, Instant now) {
+        Duration elapsed = Duration.between(then, now).truncatedTo(ChronoUnit.SECONDS);
+        return elapsed.isNegative() || elapsed.isZero() ? "0s" : Durations.format(elapsed);
+    }
+
+}

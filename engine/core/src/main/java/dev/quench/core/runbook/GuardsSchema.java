@@ -1,0 +1,43 @@
+package dev.quench.core.runbook;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** The JSON Schema of {@code guards:} and {@code approval:}, for {@link RunbookSchema}. */
+final class GuardsSchema {
+
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+    private static final String DURATION = "^(\\d+(ms|s|m|h|d))+$|^[pP].+$";
+
+    private GuardsSchema() {
+    }
+
+    static ObjectNode guards() {
+        ObjectNode guards = JSON.objectNode().put("type", "object").put("additionalProperties", false)
+                .put("description", "how often the runbook may start; checked before every run (docs/guards.md)");
+        ObjectNode properties = guards.putObject("properties");
+        properties.putObject("cooldown").put("type", "string").put("pattern", DURATION)
+                .put("description", "after a run for one dedupe key, no other run for it until this has passed, like 30m");
+        properties.putObject("maxRunsPerHour").put("type", "integer").put("minimum", 1)
+                .put("maximum", GuardsParser.MAX_RUNS_PER_HOUR)
+                .put("description", "at most this many runs of this runbook in any 60 minutes");
+        properties.putObject("dedupeKey").put("type", "string")
+                .put("description", "what makes two runs the same for the cooldown, like ${{ alert.labels.instance }}; "
+                        + "default: the alert fingerprint (the runbook itself for scheduled and manual runs)");
+        return guards;
+    }
+
+    static ObjectNode approval() {
+        ObjectNode approval = JSON.objectNode()
+                .put("description", "none, required, or {required: true, timeout: 1h}: runs wait for a person to approve");
+        ArrayNode oneOf = approval.putArray("oneOf");
+        oneOf.addObject().put("type", "string").putArray("enum").add("none").add("required");
+        ObjectNode policy = oneOf.addObject().put("type", "object").put("additionalProperties", false);
+        ObjectNode properties = policy.putObject("properties");
+        properties.putObject("required").put("type", "boolean");
+        properties.putObject("timeout").put("type", "string").put("pattern", DURATION)
+                .put("description", "without a decision by then the run is rejected, like 1h");
+        return approval;
+    }
+}

@@ -1,0 +1,48 @@
+package dev.quench.core.runbook;
+
+import dev.quench.core.expr.Template;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * A runbook's {@code guards:}: how often it may start. Checked before every run, whatever started
+ * it (alert, schedule or by hand). Immutable and thread-safe.
+ *
+ * @param cooldown       after a run for one dedupe key, no other run for that key until this has passed
+ * @param maxRunsPerHour at most this many runs of the runbook in any 60 minutes, over all keys
+ * @param dedupeKey      what makes two runs "the same" for the cooldown; empty: the alert's
+ *                       fingerprint for alert runs, the runbook itself for scheduled and manual runs
+ */
+public record RunbookGuards(Optional<Duration> cooldown, OptionalInt maxRunsPerHour, Optional<Template> dedupeKey) {
+
+    /** No guards: every run is admitted. */
+    public static final RunbookGuards NONE = new RunbookGuards(Optional.empty(), OptionalInt.empty(), Optional.empty());
+
+    /** Where {@link Runbook#deferred()} keeps the parsed guards. */
+    static final String KEY = "guards";
+
+    public RunbookGuards {
+        Objects.requireNonNull(cooldown, "cooldown");
+        Objects.requireNonNull(maxRunsPerHour, "maxRunsPerHour");
+        Objects.requireNonNull(dedupeKey, "dedupeKey");
+    }
+
+    /** The guards of {@code runbook}, or {@link #NONE}. */
+    public static RunbookGuards of(Runbook runbook) {
+        return runbook.deferred().get(KEY) instanceof RunbookGuards guards ? guards : NONE;
+    }
+
+    /** Whether any guard is set. */
+    public boolean any() {
+        return cooldown.isPresent() || maxRunsPerHour.isPresent();
+    }
+
+    @Override
+    public String toString() {
+        return "guards{cooldown=" + cooldown.map(dev.quench.core.util.Durations::format).orElse("-")
+                + ", maxRunsPerHour=" + (maxRunsPerHour.isPresent() ? maxRunsPerHour.getAsInt() : "-")
+                + ", dedupeKey=" + dedupeKey.map(Template::source).orElse("default") + "}";
+    }
+}

@@ -1,0 +1,141 @@
+package dev.quench.core.server;
+
+import dev.quench.core.engine.RunDispatcher;
+import dev.quench.core.guard.KillSwitch;
+import dev.quench.core.guard.RunControl;
+import dev.quench.core.store.RunStatus;
+import dev.quench.core.store.Store;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+
+/**
+ * Approvals, cancellation and the kill switch: {@code POST /api/v1/runs/{id}/approve|reject|cancel},
+ * {@code POST /api/v1/pause|resume}, {@code GET /api/v1/status} and {@code GET /api/v1/runs/{id}/decisions}.
+ * Bodies are optional: {@code {"by": "alice", "reason": "..."}}, recorded with the decision.
+ */
+final class GuardRoutes {
+
+    private final Vertx vertx;
+    private final Store store;
+    private final RunDispatcher dispatcher;
+    private final RunControl control;
+    private final KillSwitch killSwitch;
+
+    GuardRoutes(Vertx vertx, Store store, RunDispatcher dispatcher) {
+        this.vertx = Objects.requireNonNull(vertx, "vertx");
+        this.store = Objects.requireNonNull(store, "store");
+        this.dispatcher = Objects.requireNonNull(dispatcher, "dispatcher");
+        this.control = dispatcher.runControl();
+        this.killSwitch = dispatcher.killSwitch();
+    }
+
+    /** Mount after {@link ApiRoutes}, whose {@code /api/v1/*} handler checks the token first. */
+    void mount(Router router) {
+        router.post("/api/v1/runs/:id/approve").handler(context -> decide(context, "approve"));
+        router.post("/api/v1/runs/:id/reject").handler(context -> decide(context, "reject"));
+        router.post("/api/v1/runs/:id/cancel").handler(context -> decide(context, "cancel"));
+        router.get("/api/v1/runs/:id/decisions").handler(context -> blocking(context,
+                () -> Map.of("decisions", control.decisions(context.pathParam("id")))));
+        router.post("/api/v1/pause").handler(context -> flip(context, true));
+        router.post("/api/v1/resume").handler(context -> flip(context, false));
+        router.get("/api/v1/status").handler(context -> blocking(context, this::status));
+    }
+
+    private void decide(RoutingContext context, String action) {
+        JsonObject body = body(context);
+        if (body == null) {
+            return;
+        }
+        String id = context.pathParam("id");
+        String who = body.getString("by", "api");
+        String why = body.getString("reason", "");
+        vertx.executeBlocking(() -> {
+            RunControl.Outcome outcome = switch (action) {
+                case "approve" -> control.approve(id, who, why);
+                case "reject" -> control.reject(id, who, why);
+                default -> control.cancel(id, who, why);
+            };
+            if (action.equals("cancel") && outcome instanceof RunControl.Outcome.Conflict
+                    && dispatcher.cancelRunning(id, RunControl.cancelledBy(who, why) + " while it ran")) {
+                control.recordRunningCancel(id, who, why);
+                return new RunControl.Outcome.Done(store.runs().find(id).orElseThrow());
+            }
+            if (outcome instanceof RunControl.Outcome.Done done && done.run().status() == RunStatus.QUEUED) {
+                dispatcher.startQueued(id);
+            }
+            return outcome;
+        }, false).onComplete(result -> {
+            if (result.failed()) {
+                HttpErrors.send(context, 500, "cannot " + action + " run " + id, result.cause().getMessage());
+                return;
+            }
+            switch (result.result()) {
+                case RunControl.Outcome.Done done -> JsonResponses.send(context, 200, done.run());
+                case RunControl.Outcome.NotFound notFound -> HttpErrors.send(context, 404, "no such run",
+                        "no run has id " + notFound.runId());
+                case RunControl.Outcome.Conflict conflict -> HttpErrors.send(context, 409,
+                        "cannot " + action + " run " + id, conflict.reason());
+            }
+        });
+    }
+
+    private void flip(RoutingContext context, boolean pause) {
+        JsonObject body = body(context);
+        if (body == null) {
+            return;
+        }
+        String who = body.getString("by", "api");
+        String why = body.getString("reason", "");
+        blocking(context, () -> {
+            KillSwitch.State state = killSwitch.set(pause, who, why);
+            if (!pause) {
+                dispatcher.startQueuedRuns();
+            }
+            return state;
+        });
+    }
+
+    private Map<String, Object> status() {
+        KillSwitch.State state = killSwitch.state();
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("paused", state.paused());
+        status.put("changedBy", state.changedBy());
+        status.put("reason", state.reason());
+        status.put("changedAt", state.changedAt());
+        status.put("queued", store.runs().idsWithStatus(RunStatus.QUEUED).size());
+        status.put("awaitingApproval", store.runs().idsWithStatus(RunStatus.AWAITING_APPROVAL).size());
+        return status;
+    }
+
+    /** The JSON body, {} when there is none; null after answering 400. */
+    private static JsonObject body(RoutingContext context) {
+        if (context.body() == null || context.body().length() == 0) {
+            return new JsonObject();
+        }
+        try {
+            JsonObject body = context.body().asJsonObject();
+            return body == null ? new JsonObject() : body;
+        } catch (DecodeException | ClassCastException e) {
+            HttpErrors.send(context, 400, "body is not a JSON object", "send {\"by\": \"alice\", \"reason\": \"...\"} "
+                    + "or nothing: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private void blocking(RoutingContext context, Callable<Object> work) {
+        vertx.executeBlocking(work, false).onComplete(result -> {
+            if (result.failed()) {
+                HttpErrors.send(context, 500, "request failed", result.cause().getMessage());
+            } else {
+                JsonResponses.send(context, 200, result.result());
+            }
+        });
+    }
+}

@@ -1,0 +1,48 @@
+package dev.quench.plugin.http;
+
+/**
+ * The {@code tls:} block of an {@code http.request} step: which CAs to trust and which client
+ * certificate to present. Immutable. The server's certificate and host name are always verified
+ * unless {@code insecureSkipVerify} says otherwise, loudly.
+ *
+ * @param caFile             PEM file with the CA certificates to trust for this step. It replaces the JDK's
+ *                           trusted CAs (like curl's {@code --cacert}), so a private CA pins the step to it.
+ * @param clientCert         PEM file with the client certificate (and any intermediates) for mutual TLS
+ * @param clientKey          PEM file with the client certificate's private key, unencrypted (PKCS#8 or PKCS#1)
+ * @param insecureSkipVerify true turns off checking the server's certificate and host name; false when absent.
+ *                           Every request then logs a warning naming the step and the host.
+ */
+public record TlsOptions(String caFile, String clientCert, String clientKey, Boolean insecureSkipVerify) {
+
+    public TlsOptions {
+        caFile = blankToNull("caFile", caFile);
+        clientCert = blankToNull("clientCert", clientCert);
+        clientKey = blankToNull("clientKey", clientKey);
+        insecureSkipVerify = insecureSkipVerify != null && insecureSkipVerify;
+        if ((clientCert == null) != (clientKey == null)) {
+            throw new IllegalArgumentException("http.request: tls." + (clientCert == null ? "clientKey" : "clientCert")
+                    + " is set without tls." + (clientCert == null ? "clientCert" : "clientKey")
+                    + ": mutual TLS needs both the client certificate and its private key (PEM files)");
+        }
+        if (insecureSkipVerify && caFile != null) {
+            throw new IllegalArgumentException("http.request: tls.caFile has no effect with tls.insecureSkipVerify:"
+                    + " true: keep caFile and remove insecureSkipVerify, so the server's certificate is checked");
+        }
+    }
+
+    /** True when the step presents a client certificate. */
+    public boolean hasClientCertificate() {
+        return clientCert != null;
+    }
+
+    private static String blankToNull(String field, String path) {
+        if (path == null) {
+            return null;
+        }
+        if (path.isBlank()) {
+            throw new IllegalArgumentException("http.request: tls." + field
+                    + " is empty: give the path of a PEM file, or remove the field");
+        }
+        return path.strip();
+    }
+}
