@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Start-up of the real `quench serve` (issue 5): process launch until it serves, with N scheduled
 # runbooks (default 10,000; 601 distinct schedules) on the embedded H2 store. Measures the first start
-# (empty store), then restarts (store holding the schedules) alternately without and with the launcher's
-# class data sharing archive (docs/startup.md), and prints wall and CPU time of each with the load average.
+# (empty store; on JDK 25+ the launcher's AOT training run), then restarts (store holding the schedules)
+# without a cache, with the dynamic CDS archive and (JDK 25+) with the AOT cache (docs/startup.md).
+# "ready" is the log line 'Quench listening on': HTTP listening, webhooks stored durably, Quartz firing
+# its stored triggers; "loaded" is 'runbooks loaded and schedules synced' (matching from then on).
+# Prints wall and CPU time to ready, wall to loaded, RSS and heap used once loaded, the time the stop
+# took (a training run writes its cache then), and the load average.
 # Bounded: every start waits two minutes at most; ROUNDS (default 3) restarts of each kind.
 # Usage: benchmarks/schedules/serve-startup.sh [SCHEDULES [ROUNDS]]   (needs JAVA_HOME, JDK 21+; CDS needs 19+)
 set -euo pipefail
@@ -38,42 +42,81 @@ EOF
 
 ticks_per_second="$(getconf CLK_TCK)"
 
-# Starts quench serve, waits until it logs that it listens, prints "WALL_MS CPU_MS", stops it.
-start_once() {
-  local log="$WORK/serve.log" start_ns now_ns deadline stat cpu_ticks
-  start_ns="$(date +%s%N)"
-  "$QUENCH" serve --config "$WORK/quench.yaml" >"$log" 2>&1 &
-  SERVER_PID=$!
-  deadline=$((start_ns + 120000000000))
-  until grep -qs "Quench listening on" "$log"; do
-    now_ns="$(date +%s%N)"
-    if ((now_ns > deadline)) || ! kill -0 "$SERVER_PID" 2>/dev/null; then
-      kill "$SERVER_PID" 2>/dev/null || true
-      cat "$log" >&2; echo "quench serve did not start within two minutes (log above)" >&2; exit 1
+# Waits until the log holds $2, then prints "MICROS CPU_TICKS" of that moment; fails if the server
+# exits or two minutes pass. Bash builtins only (read, EPOCHREALTIME): polling must not take the CPU
+# the server is starting on.
+await_line() {
+  local log="$1" pattern="$2" line="" part deadline=$((SECONDS + 120)) now stat
+  exec 3<"$log"
+  while :; do
+    if IFS= read -r part <&3; then
+      line+="$part"
+      [[ "$line" == *"$pattern"* ]] && break
+      line=""
+    else
+      line+="$part"  # a line still being written: keep its start
+      [[ "$line" == *"$pattern"* ]] && break
+      if ! kill -0 "$SERVER_PID" 2>/dev/null || ((SECONDS > deadline)); then
+        cat "$log" >&2; echo "quench serve did not log '$pattern' within two minutes (log above)" >&2; return 1
+      fi
+      read -r -t 0.02 -u 4 || true  # sleep 20 ms without a process
     fi
-    sleep 0.01
   done
-  now_ns="$(date +%s%N)"
-  stat="$(cat "/proc/$SERVER_PID/stat")"
+  now="${EPOCHREALTIME/./}"
+  stat="$(<"/proc/$SERVER_PID/stat")"
   stat="${stat##*) }"
   read -r -a fields <<<"$stat"
-  cpu_ticks=$((fields[11] + fields[12]))
+  exec 3<&-
+  echo "$now $((fields[11] + fields[12]))"
+}
+mkfifo "$WORK/never"
+exec 4<>"$WORK/never"
+
+# Starts quench serve; prints "READY_MS CPU_MS LOADED_MS RSS_MB HEAP_MB STOP_MS", stops it.
+start_once() {
+  local log="$WORK/serve.log" start_us ready loaded rss heap stop_us
+  : >"$log"
+  start_us="${EPOCHREALTIME/./}"
+  "$QUENCH" serve --config "$WORK/quench.yaml" >"$log" 2>&1 &
+  SERVER_PID=$!
+  ready="$(await_line "$log" "Quench listening on")" || exit 1
+  loaded="$(await_line "$log" "runbooks loaded and schedules synced")" || exit 1
+  rss="$(awk '/^VmRSS:/ {print int($2 / 1024)}' "/proc/$SERVER_PID/status")"
+  heap="$("$JAVA_HOME/bin/jcmd" "$SERVER_PID" GC.heap_info 2>/dev/null | grep -m1 -oE 'used [0-9]+K' | tr -dc 0-9 || true)"
+  stop_us="${EPOCHREALTIME/./}"
   kill -TERM "$SERVER_PID"
   wait "$SERVER_PID" || true
   SERVER_PID=""
-  echo "$(((now_ns - start_ns) / 1000000)) $((cpu_ticks * 1000 / ticks_per_second))"
+  read -r ready_us ready_ticks <<<"$ready"
+  read -r loaded_us _ <<<"$loaded"
+  echo "$(((ready_us - start_us) / 1000)) $((ready_ticks * 1000 / ticks_per_second))" \
+    "$(((loaded_us - start_us) / 1000)) $rss $((${heap:-0} / 1024)) $(((${EPOCHREALTIME/./} - stop_us) / 1000))"
+}
+
+row() {
+  local label="$1" ready cpu loaded rss heap stop
+  read -r ready cpu loaded rss heap stop < <(start_once)
+  printf '%-36s ready %6s ms wall %6s ms CPU | loaded %6s ms | RSS %4s MB, heap used %4s MB | stop %5s ms | load %s\n' \
+    "$label" "$ready" "$cpu" "$loaded" "$rss" "$heap" "$stop" "$(cut -d' ' -f1 /proc/loadavg)"
 }
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-export QUENCH_CDS_DIR="$WORK/cds"
-read -r wall cpu < <(start_once)
-echo "first start (empty store, writes every group; the archive is written when it stops): ${wall} ms wall, ${cpu} ms CPU"
-ls "$WORK"/cds/*.jsa >/dev/null 2>&1 || echo "  (no archive was written: this JVM cannot make one; the 'with archive' rows equal the others)"
+aot=no
+[ "$("$JAVA_HOME/bin/java" -version 2>&1 | grep -m1 -oE 'version "[0-9]+' | tr -dc 0-9)" -ge 25 ] && aot=yes
+if [ $aot = yes ]; then
+  QUENCH_CDS_DIR="$WORK/aot" row "first start (empty store, AOT training)"
+else
+  QUENCH_CDS_DIR="$WORK/cds" row "first start (empty store, CDS training)"
+fi
+# The CDS archive's own training run (the store holds the schedules now).
+[ $aot = yes ] && QUENCH_AOT=off QUENCH_CDS_DIR="$WORK/cds" row "restart that writes the CDS archive"
 for ((round = 1; round <= ROUNDS; round++)); do
-  read -r wall cpu < <(QUENCH_CDS=off start_once)
-  echo "restart without archive: ${wall} ms wall, ${cpu} ms CPU (load $(cut -d' ' -f1 /proc/loadavg))"
-  read -r wall cpu < <(start_once)
-  echo "restart with archive:    ${wall} ms wall, ${cpu} ms CPU (load $(cut -d' ' -f1 /proc/loadavg))"
+  QUENCH_CDS=off row "restart without cache"
+  QUENCH_AOT=off QUENCH_CDS_DIR="$WORK/cds" row "restart with the CDS archive"
+  [ $aot = no ] || QUENCH_CDS_DIR="$WORK/aot" row "restart with the AOT cache"
+done
+for file in "$WORK"/aot/*.aot "$WORK"/cds/*.jsa; do
+  [ -e "$file" ] && echo "cache file ${file##*/}: $(($(stat -c %s "$file") / 1048576)) MB"
 done
 echo "machine: $(nproc) cores, $("$JAVA_HOME/bin/java" -version 2>&1 | head -1)"
 echo "load average after:  $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -21,6 +21,11 @@ public final class QuenchMain {
 
     /** Runs the command line and returns its exit code (used by tests and the demo). */
     public static int run(String... args) {
+        // Groovy is on the class path, so picocli would initialise Groovy's whole meta-class system to check
+        // for closures in annotations (Quench has none): a tenth of a second of every start, serve's too.
+        if (System.getProperty("picocli.disable.closures") == null) {
+            System.setProperty("picocli.disable.closures", "true");
+        }
         CommandLine commandLine = new CommandLine(new QuenchMain());
         commandLine.setExecutionExceptionHandler((error, line, parseResult) -> {
             line.getErr().println("quench: " + line.getColorScheme().errorText(

@@ -6,6 +6,7 @@ import dev.quench.core.engine.Engine;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -41,7 +42,9 @@ final class ServeCommand implements Callable<Integer> {
         if (inventory != null) {
             settings = settings.withInventory(inventory);
         }
-        Engine engine = Engine.start(settings);
+        // Serving first, the runbooks after (docs/startup.md): alerts that arrive meanwhile are stored and
+        // matched once the runbooks are loaded.
+        Engine engine = Engine.startServing(settings);
         ClassArchiveMarker.markServing();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -49,14 +52,26 @@ final class ServeCommand implements Callable<Integer> {
             stopped.countDown();
         }, "quench-shutdown"));
         System.out.printf("Quench is serving on http://%s:%d%n", displayHost(settings.host()), engine.port());
-        System.out.printf("  runbooks: %s (%d loaded, %d with problems)%n", settings.runbooks().toAbsolutePath(),
-                engine.runbooks().runbooks().size(), engine.runbooks().problems().size());
-        engine.runbooks().problems().forEach(problem -> System.out.println("    " + problem));
         System.out.printf("  store:    %s%n", settings.storeUrl());
         System.out.printf("  API token: %s (send it as 'Authorization: Bearer <token>')%n",
                 settings.apiTokenFile().toAbsolutePath());
         System.out.printf("  Alertmanager webhook: POST http://%s:%d/hooks/alertmanager%n",
                 displayHost(settings.host()), engine.port());
+        System.out.printf("  runbooks: %s (loading)%n", settings.runbooks().toAbsolutePath());
+        try {
+            engine.awaitReconciled();
+        } catch (Exception e) {
+            // Stopped (Ctrl-C, SIGTERM) while the runbooks were loading: the shutdown hook closes the engine
+            // (it may not have begun when the store, closed by H2's own hook, failed the load).
+            if (engine.closing() || stopped.await(5, TimeUnit.SECONDS)) {
+                stopped.await();
+                return 0;
+            }
+            throw e;
+        }
+        System.out.printf("  runbooks: %s (%d loaded, %d with problems)%n", settings.runbooks().toAbsolutePath(),
+                engine.runbooks().runbooks().size(), engine.runbooks().problems().size());
+        engine.runbooks().problems().forEach(problem -> System.out.println("    " + problem));
         stopped.await();
         return 0;
     }

@@ -16,11 +16,13 @@ import dev.quench.core.store.Store;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.time.Clock;
-import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,10 +43,12 @@ public final class Engine implements AutoCloseable {
     private final ApiServer server;
     private final Deque<AutoCloseable> closeables;
     private final RunbookScheduler schedules;
+    private final CompletableFuture<Void> reconciling;
+    private final AtomicBoolean closing;
 
     private Engine(QuenchConfig config, Store store, RunbookRegistry runbooks, RunDispatcher dispatcher,
                    ToilLedger ledger, ApiToken apiToken, ApiServer server, Deque<AutoCloseable> closeables,
-                   RunbookScheduler schedules) {
+                   RunbookScheduler schedules, CompletableFuture<Void> reconciling, AtomicBoolean closing) {
         this.config = config;
         this.store = store;
         this.runbooks = runbooks;
@@ -54,14 +58,36 @@ public final class Engine implements AutoCloseable {
         this.server = server;
         this.closeables = closeables;
         this.schedules = schedules;
+        this.reconciling = reconciling;
+        this.closing = closing;
     }
 
     /**
-     * Starts an engine. Broken runbooks are reported, not fatal; a broken store, config or plugin
-     * set is: the exception says what to fix.
+     * Starts an engine and returns once it has loaded its runbooks and brought its schedules in line
+     * with them. Broken runbooks are reported, not fatal; a broken store, config or plugin set is: the
+     * exception says what to fix.
      */
     public static Engine start(QuenchConfig config) throws Exception {
-        Deque<AutoCloseable> closeables = new ArrayDeque<>();
+        Engine engine = startServing(config);
+        try {
+            engine.awaitReconciled();
+        } catch (Exception | Error e) {
+            engine.close();
+            throw e;
+        }
+        return engine;
+    }
+
+    /**
+     * Starts an engine and returns as soon as it serves (what {@code quench serve} waits for): the store
+     * is open, Quartz fires the triggers the store holds, and the HTTP server accepts webhooks and records
+     * them durably. The runbooks may still be loading: until they are, alerts are stored and matched once
+     * they are, schedule fires wait for them, and {@code /health/ready} answers 503. Then the runbooks'
+     * schedules are synced and the directory is watched ({@link #awaitReconciled()}). See docs/startup.md.
+     */
+    public static Engine startServing(QuenchConfig config) throws Exception {
+        Deque<AutoCloseable> closeables = new ConcurrentLinkedDeque<>();
+        AtomicBoolean closing = new AtomicBoolean();
         Clock clock = Clock.systemUTC();
         try {
             Files.createDirectories(config.dataDirectory());
@@ -84,9 +110,9 @@ public final class Engine implements AutoCloseable {
             plugins.start(new EnginePluginEnvironment(config.sections(), inventory, Map.of(Vertx.class, vertx),
                     config.dataDirectory()));
             RunbookRegistry runbooks = new RunbookRegistry(config.runbooks(), plugins);
-            // The runbooks load (on every core) while the executor, the dispatcher and Quartz are set up:
-            // with 10,000 runbooks the load is most of start-up, and Quartz's start costs a few hundred ms.
-            // Nothing runs before the load is joined: recovery, schedules and the server come after.
+            // The runbooks load (on every core) while the store, the executor, Quartz and the HTTP server
+            // start: with 10,000 runbooks the load is the largest part of start-up, and nothing that
+            // serving needs depends on it; every look-up in the registry waits for the first load.
             CompletableFuture<?> loading = CompletableFuture.supplyAsync(runbooks::reload,
                     task -> Thread.ofPlatform().name("quench-runbooks-load").daemon(true).start(task));
             Store store = joined(opening);
@@ -97,31 +123,85 @@ public final class Engine implements AutoCloseable {
                     config.maxConcurrentRuns(), clock);
             closeables.push(dispatcher);
             ToilLedger ledger = new ToilLedger(store, ToilLedger.DEFAULT_MINUTES_PER_MANUAL_ALERT);
+            closeables.push(dev.quench.core.guard.ApprovalTimeouts.start(dispatcher.runControl(), runbooks::find,
+                    dev.quench.core.guard.ApprovalTimeouts.DEFAULT_INTERVAL));
+            // Before anything can start a run: a run still marked running is from the last stop. Alerts left
+            // unprocessed are queued for matching (done once the runbooks are loaded); only runs left queued
+            // need their runbook now, so only then does this wait for the load.
+            dispatcher.recover();
             RunbookScheduler schedules = RunbookScheduler.open(store, runbooks, dispatcher,
                     ScheduleSettings.from(config.sections().get("schedule")), clock);
             closeables.push(schedules);
-            joined(loading);
-            closeables.push(dev.quench.core.guard.ApprovalTimeouts.start(dispatcher.runControl(), runbooks::find,
-                    dev.quench.core.guard.ApprovalTimeouts.DEFAULT_INTERVAL));
-            dispatcher.recover();
-            schedules.sync();
-            schedules.start();
-            closeables.push(RunbookWatcher.start(runbooks, RunbookWatcher.DEFAULT_INTERVAL, () -> {
-                try {
-                    schedules.sync();
-                } catch (org.quartz.SchedulerException e) {
-                    LOG.error("runbooks reloaded but their schedules could not be updated; the previous triggers stay", e);
-                }
-            }));
+            // Quartz fires the stored triggers from now on; a fire waits for the first sync below. Triggers
+            // of store version 2 are converted by that sync first (once, on the upgrade).
+            boolean startsBeforeSync = !schedules.holdsVersionTwoTriggers();
+            if (startsBeforeSync) {
+                schedules.start();
+            }
             ApiServer server = ApiServer.start(vertx, config, apiToken, store, runbooks, dispatcher, ledger, clock,
                     schedules);
             closeables.push(server);
             LOG.info("Quench listening on http://{}:{} (plugins: {})", config.host(), server.port(), plugins.types());
-            return new Engine(config, store, runbooks, dispatcher, ledger, apiToken, server, closeables, schedules);
+            long servingAt = System.nanoTime();
+            CompletableFuture<Void> reconciling = loading.thenRunAsync(() -> {
+                try {
+                    schedules.sync();
+                    if (!startsBeforeSync) {
+                        schedules.start();
+                    }
+                } catch (org.quartz.SchedulerException e) {
+                    throw new CompletionException(e);
+                }
+                closeables.push(RunbookWatcher.start(runbooks, RunbookWatcher.DEFAULT_INTERVAL, () -> {
+                    try {
+                        schedules.sync();
+                    } catch (org.quartz.SchedulerException e) {
+                        LOG.error("runbooks reloaded but their schedules could not be updated; the previous triggers stay", e);
+                    }
+                }));
+                LOG.info("runbooks loaded and schedules synced {} ms after Quench started listening",
+                        (System.nanoTime() - servingAt) / 1_000_000);
+            }, task -> Thread.ofPlatform().name("quench-reconcile").daemon(true).start(task));
+            reconciling.exceptionally(failure -> {
+                if (closing.get()) {
+                    // Stopped during start-up (the store may be closed under it): the next start loads again.
+                    LOG.info("stopped before the runbooks were loaded and their schedules synced ({}); "
+                            + "the next start does it", failure.getCause() == null ? failure : failure.getCause());
+                    return null;
+                }
+                LOG.error("loading the runbooks or syncing their schedules failed; alerts are stored but not matched "
+                        + "and schedules do not fire until Quench is restarted with the cause fixed", failure);
+                return null;
+            });
+            return new Engine(config, store, runbooks, dispatcher, ledger, apiToken, server, closeables, schedules,
+                    reconciling, closing);
         } catch (Exception | Error e) {
             closeAll(closeables);
             throw e;
         }
+    }
+
+    /**
+     * Waits until the runbooks are loaded and their schedules synced; a failure of that work is thrown
+     * as it was.
+     */
+    public void awaitReconciled() throws Exception {
+        try {
+            reconciling.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            if (e.getCause() instanceof Error cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    /** Whether {@link #close()} has been called (a failure of start-up work after that is expected). */
+    public boolean closing() {
+        return closing.get();
     }
 
     public int port() {
@@ -159,6 +239,15 @@ public final class Engine implements AutoCloseable {
 
     @Override
     public void close() {
+        closing.set(true);
+        // Stopped while still loading: let that work finish, so nothing it starts outlives the engine.
+        try {
+            reconciling.handle((ignored, failure) -> null).get(5, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.warn("stopping while the runbooks still load: not waiting any longer for them", e);
+        }
         closeAll(closeables);
     }
 

@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +36,12 @@ public final class RunbookRegistry {
     private final RunbookLoader loader;
     private final AtomicReference<Loaded> current = new AtomicReference<>(Loaded.of(List.of(), List.of(),
             new RunbookMatcher(List.of()), List.of()));
+    /**
+     * Done when the first load has finished. Until then every look-up waits for it: an alert or a
+     * schedule fire that arrives while {@code quench serve} is still loading is matched against the
+     * runbooks on disk, never against an empty set.
+     */
+    private final CompletableFuture<Void> firstLoad = new CompletableFuture<>();
 
     public RunbookRegistry(Path directory, StepCatalog catalog) {
         this.directory = Objects.requireNonNull(directory, "directory");
@@ -54,7 +62,14 @@ public final class RunbookRegistry {
      * except that a broken file's last good runbook is kept (see {@link #kept()}).
      */
     public synchronized RunbookLoadResult reload() {
-        RunbookLoadResult result = loader.load(directory);
+        RunbookLoadResult result;
+        try {
+            result = loader.load(directory);
+        } catch (RuntimeException | Error e) {
+            // Look-ups waiting for the first load fail instead of waiting for ever (alerts stay unprocessed).
+            firstLoad.completeExceptionally(e);
+            throw e;
+        }
         Loaded previous = current.get();
         List<Runbook> runbooks = new ArrayList<>(result.runbooks());
         List<KeptRunbook> kept = new ArrayList<>();
@@ -72,6 +87,7 @@ public final class RunbookRegistry {
             }
         }
         current.set(Loaded.of(runbooks, result.problems(), new RunbookMatcher(runbooks), kept));
+        firstLoad.complete(null);
         LOG.info("loaded {} runbook(s) from {}", result.runbooks().size(), directory.toAbsolutePath());
         for (RunbookProblem problem : result.problems()) {
             LOG.warn("runbook not loaded: {}", problem);
@@ -79,9 +95,14 @@ public final class RunbookRegistry {
         return result;
     }
 
+    /** Whether the first load has finished; until it has, the look-ups below wait for it. */
+    public boolean loaded() {
+        return firstLoad.isDone() && !firstLoad.isCompletedExceptionally();
+    }
+
     /** Runbooks kept in service from an earlier load because their file is broken now. */
     public List<KeptRunbook> kept() {
-        return current.get().kept();
+        return loadedSet().kept();
     }
 
     public Path directory() {
@@ -89,20 +110,34 @@ public final class RunbookRegistry {
     }
 
     public List<Runbook> runbooks() {
-        return current.get().runbooks();
+        return loadedSet().runbooks();
     }
 
     public List<RunbookProblem> problems() {
-        return current.get().problems();
+        return loadedSet().problems();
     }
 
     public Optional<Runbook> find(String name) {
         // By index: a burst of 1,000 schedule fires looks up 1,000 names among 10,000 runbooks.
-        return Optional.ofNullable(current.get().byName().get(name));
+        return Optional.ofNullable(loadedSet().byName().get(name));
     }
 
     public List<Runbook> matching(Alert alert) {
-        return current.get().matcher().matching(alert);
+        return loadedSet().matcher().matching(alert);
+    }
+
+    /** The current set, once the first load has finished. */
+    private Loaded loadedSet() {
+        if (!firstLoad.isDone()) {
+            try {
+                firstLoad.join();
+            } catch (CompletionException e) {
+                throw new IllegalStateException("the runbooks in " + directory.toAbsolutePath()
+                        + " could not be loaded (" + e.getCause() + "); restart Quench once the cause is fixed",
+                        e.getCause());
+            }
+        }
+        return current.get();
     }
 
     private record Loaded(List<Runbook> runbooks, List<RunbookProblem> problems, RunbookMatcher matcher,

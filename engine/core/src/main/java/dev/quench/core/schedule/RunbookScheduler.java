@@ -24,6 +24,8 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TimeZone;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.quartz.CronExpression;
 import org.quartz.CronScheduleBuilder;
 import org.quartz.CronTrigger;
@@ -60,6 +62,8 @@ public final class RunbookScheduler implements AutoCloseable {
     static final String GROUP = "schedule-groups";
     /** Store version 2 kept one trigger per runbook in this group; the first sync converts them. */
     static final String LEGACY_GROUP = "runbooks";
+    /** How long a fire waits for the first sync at start-up (a load of 10,000 runbooks takes seconds). */
+    private static final java.time.Duration FIRST_SYNC_WAIT = java.time.Duration.ofMinutes(5);
 
     private final Scheduler quartz;
     private final RunbookRegistry runbooks;
@@ -69,6 +73,20 @@ public final class RunbookScheduler implements AutoCloseable {
     private final Clock clock;
     /** Group name → its runbooks, as of the last sync; replaced whole. */
     private volatile Map<String, Fanned> byGroup = Map.of();
+    /**
+     * Open until the first {@link #sync()}: {@code quench serve} starts Quartz (with the triggers the
+     * store holds) before the runbooks are loaded, and a fire or misfire in that window waits here for
+     * the group's runbooks instead of finding none.
+     */
+    private final CountDownLatch firstSync = new CountDownLatch(1);
+    /**
+     * Misfires Quartz reported before the first sync, recorded by it. They cannot wait like fires do:
+     * Quartz reports a misfire while it holds its job store lock, which the sync needs.
+     */
+    private final List<EarlyMisfire> earlyMisfires = new ArrayList<>();
+
+    private record EarlyMisfire(String groupName, Instant scheduledAt, int misfireInstruction) {
+    }
 
     private record Fanned(ScheduleGroup group, List<ScheduleFanOut.Target> targets) {
     }
@@ -135,6 +153,14 @@ public final class RunbookScheduler implements AutoCloseable {
         } catch (SQLException e) {
             throw new SchedulerException("cannot read the store's database type: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Whether the store holds per-runbook triggers of store version 2: the first {@link #sync()} converts
+     * them, carrying their next fire over, so Quartz must not fire (and move on) them before it.
+     */
+    public boolean holdsVersionTwoTriggers() throws SchedulerException {
+        return !StoredTrigger.list(store, SCHEDULER_NAME, LEGACY_GROUP).isEmpty();
     }
 
     /** Starts firing; fires missed while the engine was down are handled by their misfire policy now. */
@@ -258,6 +284,13 @@ public final class RunbookScheduler implements AutoCloseable {
         groups.values().forEach(group -> index.put(group.name(),
                 new Fanned(group, List.copyOf(targets.getOrDefault(group.name(), List.of())))));
         byGroup = Map.copyOf(index);
+        List<EarlyMisfire> early;
+        synchronized (earlyMisfires) {
+            firstSync.countDown();
+            early = List.copyOf(earlyMisfires);
+            earlyMisfires.clear();
+        }
+        early.forEach(misfire -> misfired(misfire.groupName(), misfire.scheduledAt(), misfire.misfireInstruction()));
         if (!legacy.isEmpty()) {
             LOG.info("converted {} per-runbook trigger(s) of store version 2 into schedule groups", legacy.size());
         }
@@ -297,6 +330,7 @@ public final class RunbookScheduler implements AutoCloseable {
 
     /** A fire of the trigger named {@code groupName}, from {@link RunbookScheduleJob}. */
     void fired(String groupName, Instant scheduledAt, Instant firedAt) {
+        awaitFirstSync(groupName);
         Fanned fanned = byGroup.get(groupName);
         if (fanned == null) {
             LOG.warn("schedule group {} fired at {} but this engine has no runbook with that schedule; nothing run",
@@ -308,10 +342,28 @@ public final class RunbookScheduler implements AutoCloseable {
 
     /** A misfire Quartz detected, from {@link MisfireRecorder}. */
     void misfired(String groupName, Instant scheduledAt, int misfireInstruction) {
+        synchronized (earlyMisfires) {
+            if (firstSync.getCount() > 0) {
+                earlyMisfires.add(new EarlyMisfire(groupName, scheduledAt, misfireInstruction));
+                return;
+            }
+        }
         Fanned fanned = byGroup.get(groupName);
         if (fanned != null) {
             fanOut.misfired(fanned.group(), fanned.targets(), scheduledAt,
                     misfireInstruction == CronTrigger.MISFIRE_INSTRUCTION_DO_NOTHING);
+        }
+    }
+
+    /** Waits (bounded) until the runbooks' schedules are known; see {@link #firstSync}. */
+    private void awaitFirstSync(String groupName) {
+        try {
+            if (!firstSync.await(FIRST_SYNC_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("schedule group {} fired but the runbooks have not been loaded after {} s; "
+                        + "handling the fire with the schedules known now", groupName, FIRST_SYNC_WAIT.toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -332,6 +384,8 @@ public final class RunbookScheduler implements AutoCloseable {
      */
     @Override
     public void close() throws SchedulerException {
+        // A fire still waiting for the first sync (stopped during start-up) finds no runbooks and says so.
+        firstSync.countDown();
         quartz.standby();
         quartz.shutdown(true);
         fanOut.close();

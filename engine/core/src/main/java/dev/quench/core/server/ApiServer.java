@@ -47,9 +47,17 @@ public final class ApiServer implements AutoCloseable {
         new ScheduleRoutes(vertx, schedules).mount(router);
         new GuardRoutes(vertx, store, dispatcher).mount(router);
         router.get("/health/live").handler(context -> context.json(new JsonObject().put("status", "up")));
-        router.get("/health/ready").handler(context -> context.json(new JsonObject().put("status", "ready")
-                .put("runbooks", runbooks.runbooks().size())
-                .put("runbookProblems", runbooks.problems().size())));
+        router.get("/health/ready").handler(context -> {
+            if (!runbooks.loaded()) {
+                // Serving, but not matching yet (start-up: docs/startup.md); webhooks are stored meanwhile.
+                context.response().setStatusCode(503);
+                context.json(new JsonObject().put("status", "loading runbooks"));
+                return;
+            }
+            context.json(new JsonObject().put("status", "ready")
+                    .put("runbooks", runbooks.runbooks().size())
+                    .put("runbookProblems", runbooks.problems().size()));
+        });
         router.route().last().handler(context -> HttpErrors.send(context, 404, "not found",
                 context.request().method() + " " + context.request().path() + " is not an endpoint of Quench"));
         router.errorHandler(413, context -> HttpErrors.send(context, 413, "body too large",

@@ -72,8 +72,11 @@ final class WebhookRoutes implements AutoCloseable {
         this.gate = new IntakeGate(settings.maxPendingAlerts(), dispatcher::pendingAlerts);
         // A firing alert no runbook matches needs no dispatcher work: it is stored already processed (the
         // dispatcher would only mark it so), which keeps a storm of unhandled alerts off the dispatcher.
+        // While the runbooks still load at start-up every alert goes to the dispatcher, which matches it
+        // once they are loaded (docs/startup.md): the webhook is answered without waiting for the load.
         this.groupCommit = new GroupCommit(store,
-                alert -> alert.status() == AlertStatus.FIRING && runbooks.matching(alert).isEmpty(),
+                alert -> alert.status() == AlertStatus.FIRING && runbooks.loaded()
+                        && runbooks.matching(alert).isEmpty(),
                 dispatcher::alertsRecorded, MAX_ALERTS_PER_COMMIT, counters);
     }
 

@@ -36,6 +36,11 @@ public final class EngineHarness implements AutoCloseable {
         return new EngineHarness(Engine.start(config));
     }
 
+    /** An engine that returns as soon as it serves, while its runbooks may still load ({@link Engine#startServing}). */
+    public static EngineHarness startServing(QuenchConfig config) throws Exception {
+        return new EngineHarness(Engine.startServing(config));
+    }
+
     public Engine engine() {
         return engine;
     }

@@ -35,7 +35,9 @@ public final class NotifyStep implements StepPlugin<NotifyConfig> {
     private static final int ANSWER_CHARS = 300;
 
     private final Function<String, String> environment;
-    private volatile HttpClient client;
+    private volatile boolean started;
+    /** Made at the first message, not at start: an HTTP client sets up TLS, a tenth of a second of start-up. */
+    private HttpClient client;
 
     public NotifyStep() {
         this(System::getenv);
@@ -58,7 +60,14 @@ public final class NotifyStep implements StepPlugin<NotifyConfig> {
 
     @Override
     public void start(PluginEnvironment pluginEnvironment) {
-        client = HttpClient.newBuilder().connectTimeout(REQUEST_TIMEOUT).build();
+        started = true;
+    }
+
+    private synchronized HttpClient client() {
+        if (client == null) {
+            client = HttpClient.newBuilder().connectTimeout(REQUEST_TIMEOUT).build();
+        }
+        return client;
     }
 
     @Override
@@ -144,10 +153,10 @@ public final class NotifyStep implements StepPlugin<NotifyConfig> {
     }
 
     private Answer post(StepContext context, URI uri, String json, String where) throws StepFailedException {
-        HttpClient current = client;
-        if (current == null) {
+        if (!started) {
             throw new IllegalStateException("notify used before start(PluginEnvironment)");
         }
+        HttpClient current = client();
         for (int attempt = 0; ; attempt++) {
             Duration left = Duration.between(Instant.now(), context.deadline());
             HttpRequest request = HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
@@ -194,10 +203,9 @@ public final class NotifyStep implements StepPlugin<NotifyConfig> {
     }
 
     @Override
-    public void close() {
-        HttpClient current = client;
-        if (current != null) {
-            current.close();
+    public synchronized void close() {
+        if (client != null) {
+            client.close();
         }
     }
 
