@@ -76,6 +76,12 @@ final class SshSessions implements AutoCloseable {
         try (ChannelLimit.Permit ignored = connection.channelPermit(context)) {
             StepResult result = RemoteCommand.run(connection.session(context), target, work.command(), work.stdin(),
                     context);
+            if (result.exitCode() == null) {
+                Optional<java.time.Duration> silence = connection.silentDrop();
+                if (silence.isPresent()) {
+                    result = result.withMessage(SshErrors.noAnswer(target, silence.get(), connection.keepalives()));
+                }
+            }
             if (result.exitCode() == null && work.cleanupCommand().isPresent()) {
                 // Stopped (timeout, cancel) or lost: the command's own cleanup may not have run.
                 RemoteCleanup.run(connection, target, work.cleanupCommand().get(), context);
@@ -101,7 +107,8 @@ final class SshSessions implements AutoCloseable {
         SshConnection connection = new SshConnection(target, currentSettings.knownHostsFile(), pinnedHosts,
                 openConnections::remove,
                 (jump, context) -> connection(jump, context, currentSettings).session(context),
-                currentSettings.maxChannelsPerHost());
+                currentSettings.maxChannelsPerHost(), currentSettings.serverAliveInterval(),
+                currentSettings.serverAliveCountMax());
         openConnections.add(connection);
         return connection;
     }
