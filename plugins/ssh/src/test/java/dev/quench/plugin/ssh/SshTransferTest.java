@@ -1,5 +1,6 @@
 package dev.quench.plugin.ssh;
 
+import dev.quench.api.InventoryHost;
 import dev.quench.api.StepFailedException;
 import dev.quench.api.StepResult;
 import dev.quench.testkit.StepTestContext;
@@ -21,6 +22,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -56,7 +58,11 @@ class SshTransferTest {
         SshSettings settings = new SshSettings(knownHosts.toString(), "strict", identity.toString(), "quench",
                 server.getPort(), null);
         upload = new SshUploadStep();
-        upload.start(TestPluginEnvironment.builder().settings("ssh", settings).dataDirectory(directory.resolve("d")).build());
+        // Two inventory names for the same server: a fleet of two targets.
+        upload.start(TestPluginEnvironment.builder().settings("ssh", settings).hosts(List.of(
+                        new InventoryHost("web-1", "127.0.0.1", server.getPort(), null, null, Map.of("role", "web")),
+                        new InventoryHost("web-2", "127.0.0.1", server.getPort(), null, null, Map.of("role", "web"))))
+                .dataDirectory(directory.resolve("d")).build());
         download = new SshDownloadStep();
         download.start(TestPluginEnvironment.builder().settings("ssh", settings).dataDirectory(directory.resolve("d")).build());
         run = new TestRunResources();
@@ -109,6 +115,16 @@ class SshTransferTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ends with '/'");
         assertThatThrownBy(() -> uploadConfig(null, "x", "f", "rw-r--r--"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("mode 'rw-r--r--' is not octal");
+    }
+
+    @Test
+    void uploadFansOutOverAFleetWithOneResultPerTarget() throws Exception {
+        StepResult result = upload.execute(StepTestContext.of(run), new SshUploadConfig(null, null, null, null, null,
+                "role=web", 2, null, null, null, null, null, null, null, "fleet\n", "motd", null));
+
+        assertThat(result.succeeded()).isTrue();
+        assertThat(result.outputs()).containsEntry("succeeded", 2L).containsEntry("failed", 0L);
+        assertThat(Files.readString(remote.resolve("motd"))).isEqualTo("fleet\n");
     }
 
     @Test
