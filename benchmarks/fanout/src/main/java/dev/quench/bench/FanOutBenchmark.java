@@ -109,6 +109,7 @@ public final class FanOutBenchmark {
         String user = System.getProperty("user.name");
         try (OpenSshFleet fleet = OpenSshFleet.start(directory, targets)) {
             fleet.awaitIdle();
+            long sshdCpu = fleet.serverCpuNanos();
             QuenchFanOut.Outcome quench = QuenchFanOut.run(fleet.ports(), fleet.knownHosts, fleet.clientKey, user,
                     concurrency, "true");
             row("Quench / OpenSSH", targets, quench.wall(), quench.succeeded(), quench.failed(), Optional.empty());
@@ -116,20 +117,37 @@ public final class FanOutBenchmark {
                 System.out.println("  first failures: " + quench.firstFailure());
             }
             fleet.awaitIdle();
+            sshdCpu = printSshdCpu(fleet, sshdCpu, targets);
+            if (Boolean.getBoolean("bench.quenchOnly")) {
+                return;
+            }
             ExternalTools.Outcome xargs = ExternalTools.parallelSsh(directory, fleet, user, concurrency);
             row("xargs -P ssh", targets, xargs.wall(), xargs.succeeded(), xargs.failed(),
                     Optional.of(ratio(xargs.wall(), quench.wall())));
+            fleet.awaitIdle();
+            sshdCpu = printSshdCpu(fleet, sshdCpu, targets);
             if (ansible) {
                 fleet.awaitIdle();
                 Optional<ExternalTools.Outcome> outcome = ExternalTools.ansible(directory, fleet, user, concurrency);
                 if (outcome.isPresent()) {
                     row("ansible -m command", targets, outcome.get().wall(), outcome.get().succeeded(),
                             outcome.get().failed(), Optional.of(ratio(outcome.get().wall(), quench.wall())));
+                    // No sshd CPU line: Ansible's ControlPersist connections outlive the run, so sshd has not
+                    // reaped them yet and /proc would not count them.
                 } else {
                     System.out.println("ansible: not installed (apt-get install -y ansible); skipped");
                 }
             }
         }
+    }
+
+    /** Prints the sshd CPU the runner before cost (the fleet must be idle), returns the new starting point. */
+    private static long printSshdCpu(OpenSshFleet fleet, long before, int targets) {
+        long now = fleet.serverCpuNanos();
+        System.out.printf(Locale.ROOT, "  sshd CPU for these %d connections: %.2f s, %.0f ms per connection; "
+                + "load average %.1f%n", targets, (now - before) / 1e9, (now - before) / 1e6 / targets,
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        return now;
     }
 
     private static void header() {

@@ -48,7 +48,12 @@ final class OpenSshFleet implements AutoCloseable {
                     "PubkeyAuthentication yes", "PasswordAuthentication no", "KbdInteractiveAuthentication no",
                     // Defaults drop connections beyond 10 unauthenticated ones; a fleet of real hosts has no such
                     // shared limit, so lift it here.
-                    "MaxStartups 1000", "LogLevel ERROR"));
+                    "MaxStartups 1000",
+                    // Debian's bash sources ~/.bashrc for commands run by sshd (SSH_CLIENT set, SHLVL < 2). On a
+                    // developer or CI machine that file (pyenv, cargo, nvm) costs more CPU than the SSH connection
+                    // and, with 100 shells at once, contends on its own lock files: that measured the machine's
+                    // dotfiles, not SSH. Fleet hosts' service accounts have no such file, so none is run here.
+                    "SetEnv SHLVL=2", "LogLevel " + System.getProperty("bench.sshdLogLevel", "ERROR")));
             for (int index = first; index < Math.min(targets, first + PORTS_PER_SSHD); index++) {
                 int port = freePort();
                 fleet.ports.add(port);
@@ -97,6 +102,29 @@ final class OpenSshFleet implements AutoCloseable {
                 && daemons.stream().anyMatch(daemon -> daemon.descendants().findAny().isPresent())) {
             Thread.sleep(50);
         }
+    }
+
+    /**
+     * CPU time of the sshd processes and of their children that have ended (read from /proc: utime, stime,
+     * cutime, cstime of each listener; sshd reaps its per-connection children, so after {@link #awaitIdle}
+     * every finished connection's sshd work is counted, privilege-separated children included).
+     */
+    long serverCpuNanos() {
+        long ticks = 0;
+        for (Process daemon : daemons) {
+            try {
+                String stat = Files.readString(Path.of("/proc/" + daemon.pid() + "/stat"));
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                // Fields 14-17 of proc(5) (utime stime cutime cstime) are 11-14 after "pid (comm) ".
+                for (int index = 11; index <= 14; index++) {
+                    ticks += Long.parseLong(fields[index]);
+                }
+            } catch (IOException | RuntimeException gone) {
+                // An sshd that already ended adds nothing measurable.
+            }
+        }
+        // Linux reports these in USER_HZ, 100 per second on every architecture Quench runs on.
+        return ticks * 10_000_000L;
     }
 
     private static int freePort() throws IOException {

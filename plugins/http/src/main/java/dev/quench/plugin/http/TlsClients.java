@@ -56,7 +56,7 @@ final class TlsClients implements AutoCloseable {
         Material material = new Material(
                 tls.caFile() == null ? null : readPem("caFile", tls.caFile(), "CERTIFICATE"),
                 tls.clientCert() == null ? null : readPem("clientCert", tls.clientCert(), "CERTIFICATE"),
-                tls.clientKey() == null ? null : readKey(tls.clientKey()),
+                tls.clientKey() == null ? null : readKey(tls.clientKey(), tls.clientKeyPassphrase()),
                 tls.insecureSkipVerify());
         WebClient existing = clients.get(material);
         if (existing != null) {
@@ -88,12 +88,24 @@ final class TlsClients implements AutoCloseable {
         return text;
     }
 
-    private static String readKey(String file) throws StepFailedException {
+    private static String readKey(String file, String passphrase) throws StepFailedException {
         String text = read("clientKey", file);
+        if (text.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----")) {
+            if (passphrase == null) {
+                throw new StepFailedException("http.request: tls.clientKey '" + file + "' is encrypted with a"
+                        + " passphrase, and the step gives none: set tls.clientKeyPassphrase: ${{ secrets.<name> }}");
+            }
+            return EncryptedKeys.decrypt(file, text, passphrase);
+        }
         if (text.contains("ENCRYPTED")) {
-            throw new StepFailedException("http.request: tls.clientKey '" + file + "' is encrypted with a"
-                    + " passphrase, which http.request cannot use yet: store the key unencrypted with tight file"
-                    + " permissions ('openssl pkey -in " + file + " -out client.key', then chmod 600)");
+            throw new StepFailedException("http.request: tls.clientKey '" + file + "' is encrypted in OpenSSL's"
+                    + " legacy format (Proc-Type: 4,ENCRYPTED), which http.request does not read: convert it to"
+                    + " encrypted PKCS#8 ('openssl pkcs8 -topk8 -v2 aes-256-cbc -in " + file + " -out client.p8.key')"
+                    + " and keep tls.clientKeyPassphrase");
+        }
+        if (passphrase != null) {
+            throw new StepFailedException("http.request: tls.clientKey '" + file + "' is not encrypted, but the step"
+                    + " gives tls.clientKeyPassphrase: remove the passphrase, or point clientKey at the encrypted key");
         }
         if (!text.contains("PRIVATE KEY-----")) {
             throw new StepFailedException("http.request: tls.clientKey '" + file + "' holds no PEM private key"

@@ -8,11 +8,20 @@ package dev.quench.plugin.http;
  * @param caFile             PEM file with the CA certificates to trust for this step. It replaces the JDK's
  *                           trusted CAs (like curl's {@code --cacert}), so a private CA pins the step to it.
  * @param clientCert         PEM file with the client certificate (and any intermediates) for mutual TLS
- * @param clientKey          PEM file with the client certificate's private key, unencrypted (PKCS#8 or PKCS#1)
+ * @param clientKey          PEM file with the client certificate's private key: unencrypted (PKCS#8 or PKCS#1), or
+ *                           encrypted PKCS#8 ({@code BEGIN ENCRYPTED PRIVATE KEY}) with {@code clientKeyPassphrase}
  * @param insecureSkipVerify true turns off checking the server's certificate and host name; false when absent.
  *                           Every request then logs a warning naming the step and the host.
+ * @param clientKeyPassphrase the passphrase of an encrypted {@code clientKey}, from a secret
+ *                           ({@code ${{ secrets.client_key_passphrase }}}); never shown
  */
-public record TlsOptions(String caFile, String clientCert, String clientKey, Boolean insecureSkipVerify) {
+public record TlsOptions(String caFile, String clientCert, String clientKey, Boolean insecureSkipVerify,
+                         String clientKeyPassphrase) {
+
+    /** Options whose client key, if any, is not encrypted. */
+    public TlsOptions(String caFile, String clientCert, String clientKey, Boolean insecureSkipVerify) {
+        this(caFile, clientCert, clientKey, insecureSkipVerify, null);
+    }
 
     public TlsOptions {
         caFile = blankToNull("caFile", caFile);
@@ -24,10 +33,26 @@ public record TlsOptions(String caFile, String clientCert, String clientKey, Boo
                     + " is set without tls." + (clientCert == null ? "clientCert" : "clientKey")
                     + ": mutual TLS needs both the client certificate and its private key (PEM files)");
         }
+        if (clientKeyPassphrase != null && clientKeyPassphrase.isEmpty()) {
+            throw new IllegalArgumentException("http.request: tls.clientKeyPassphrase is empty: check the secret it "
+                    + "comes from, or remove it for a key without passphrase");
+        }
+        if (clientKeyPassphrase != null && clientKey == null) {
+            throw new IllegalArgumentException("http.request: tls.clientKeyPassphrase is set without tls.clientKey: "
+                    + "it is the passphrase of the client certificate's key file");
+        }
         if (insecureSkipVerify && caFile != null) {
             throw new IllegalArgumentException("http.request: tls.caFile has no effect with tls.insecureSkipVerify:"
                     + " true: keep caFile and remove insecureSkipVerify, so the server's certificate is checked");
         }
+    }
+
+    /** Like the record's, but the passphrase is never shown. */
+    @Override
+    public String toString() {
+        return "TlsOptions[caFile=" + caFile + ", clientCert=" + clientCert + ", clientKey=" + clientKey
+                + ", insecureSkipVerify=" + insecureSkipVerify + ", clientKeyPassphrase="
+                + (clientKeyPassphrase == null ? null : "***") + "]";
     }
 
     /** True when the step presents a client certificate. */

@@ -44,6 +44,7 @@ class HttpTlsTest {
     private static Path otherCaFile;
     private static Path clientCert;
     private static Path clientKey;
+    private static Path encryptedClientKey;
 
     private HttpRequestStep step;
 
@@ -56,6 +57,7 @@ class HttpTlsTest {
         otherCaFile = TestCertificates.authority("Some Other CA").writeCertificate(files.resolve("other-ca.pem"));
         clientCert = client.writeCertificate(files.resolve("client.pem"));
         clientKey = client.writeKey(files.resolve("client.key"));
+        encryptedClientKey = client.writeEncryptedKey(files.resolve("client-encrypted.key"), "open sesame");
         Path keyStore = serverCertificate.writeKeyStore(files.resolve("server.p12"), authority);
         Path trustStore = authority.writeTrustStore(files.resolve("trust.p12"));
 
@@ -156,6 +158,30 @@ class HttpTlsTest {
 
         assertThat(result.status()).isEqualTo(StepStatus.SUCCEEDED);
         assertThat(result.stdout()).isEqualTo("mutual ok");
+    }
+
+    @Test
+    void encryptedClientKeyIsUsedWithItsPassphraseAndRefusedWithoutOrWithAWrongOne() throws Exception {
+        Path encrypted = encryptedClientKey;
+        String url = "https://localhost:" + mutualServer.httpsPort() + "/health";
+
+        StepResult result = execute(config(url, new TlsOptions(caFile.toString(), clientCert.toString(),
+                encrypted.toString(), null, "open sesame")));
+
+        assertThat(result.stdout()).isEqualTo("mutual ok");
+        assertThat(Files.readString(encrypted)).contains("-----BEGIN ENCRYPTED PRIVATE KEY-----");
+        assertThatThrownBy(() -> execute(config(url, new TlsOptions(caFile.toString(), clientCert.toString(),
+                encrypted.toString(), null))))
+                .isInstanceOf(StepFailedException.class)
+                .hasMessage("http.request: tls.clientKey '" + encrypted + "' is encrypted with a passphrase, and the"
+                        + " step gives none: set tls.clientKeyPassphrase: ${{ secrets.<name> }}");
+        assertThatThrownBy(() -> execute(config(url, new TlsOptions(caFile.toString(), clientCert.toString(),
+                encrypted.toString(), null, "wrong"))))
+                .isInstanceOf(StepFailedException.class)
+                .hasMessage("http.request: wrong passphrase for tls.clientKey '" + encrypted + "': check the secret"
+                        + " tls.clientKeyPassphrase comes from. No request was sent.");
+        assertThat(new TlsOptions(null, "c", "k", null, "open sesame").toString())
+                .contains("clientKeyPassphrase=***").doesNotContain("open sesame");
     }
 
     @Test

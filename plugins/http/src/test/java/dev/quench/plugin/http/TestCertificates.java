@@ -82,6 +82,14 @@ final class TestCertificates {
         return writePem(file, new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(keys.getPrivate(), null));
     }
 
+    /** Writes the private key as encrypted PKCS#8 PEM (PBES2, AES-256-CBC), as 'openssl pkcs8 -topk8' does. */
+    Path writeEncryptedKey(Path file, String passphrase) throws Exception {
+        var encryptor = new org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8EncryptorBuilder(
+                org.bouncycastle.openssl.PKCS8Generator.AES_256_CBC)
+                .setProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider()).setPassword(passphrase.toCharArray()).build();
+        return writePem(file, new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(keys.getPrivate(), encryptor));
+    }
+
     /** Writes a PKCS#12 store with this key and certificate, followed by {@code chain}. */
     Path writeKeyStore(Path file, TestCertificates issuer) throws IOException, GeneralSecurityException {
         KeyStore store = KeyStore.getInstance("PKCS12");

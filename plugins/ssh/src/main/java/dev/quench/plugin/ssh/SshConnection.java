@@ -24,16 +24,17 @@ import java.util.function.Consumer;
  */
 final class SshConnection implements AutoCloseable {
 
-    /** Keepalives notice a dead peer during long quiet commands: 3 missed × 15 s and the session ends. */
-    private static final int SERVER_ALIVE_INTERVAL_MILLIS = 15_000;
-    private static final int SERVER_ALIVE_COUNT_MAX = 3;
-
     private final SshTarget target;
     private final Path knownHosts;
     private final Optional<Path> pinnedHosts;
     private final Consumer<SshConnection> onClose;
     private final JumpSessions jumpSessions;
     private final ChannelLimit channelLimit;
+    /** Keepalives notice a silent peer during long quiet commands (ssh.serverAliveInterval, CountMax). */
+    private final Duration serverAliveInterval;
+    private final int serverAliveCountMax;
+    /** The direct connection's socket activity; null through a jump host (no socket of its own). */
+    private volatile ActivitySocketFactory activity;
     /** A lock rather than synchronized: connecting blocks on I/O, which would pin a virtual thread's carrier. */
     private final ReentrantLock connectLock = new ReentrantLock();
     private volatile Session session;
@@ -45,13 +46,38 @@ final class SshConnection implements AutoCloseable {
     }
 
     SshConnection(SshTarget target, Path knownHosts, Optional<Path> pinnedHosts, Consumer<SshConnection> onClose,
-                  JumpSessions jumpSessions, int maxChannels) {
+                  JumpSessions jumpSessions, int maxChannels, Duration serverAliveInterval,
+                  int serverAliveCountMax) {
         this.target = target;
         this.knownHosts = knownHosts;
         this.pinnedHosts = pinnedHosts;
         this.onClose = onClose;
         this.jumpSessions = jumpSessions;
         this.channelLimit = new ChannelLimit(maxChannels);
+        this.serverAliveInterval = serverAliveInterval;
+        this.serverAliveCountMax = serverAliveCountMax;
+    }
+
+    /**
+     * When the connection is gone after the server went silent for at least the keepalives' window (no
+     * packet, no answer to {@code serverAliveCountMax} keepalives): how long it was silent. Empty while
+     * connected, or when the server closed the connection (a FIN ends the silence at once).
+     */
+    Optional<Duration> silentDrop() {
+        Session current = session;
+        ActivitySocketFactory socket = activity;
+        if (current == null || current.isConnected() || socket == null) {
+            return Optional.empty();
+        }
+        Duration silence = socket.silence();
+        return silence.compareTo(serverAliveInterval.multipliedBy(serverAliveCountMax)) >= 0
+                ? Optional.of(silence) : Optional.empty();
+    }
+
+    /** The keepalive settings, for messages: {@code every 5 s, 3 unanswered}. */
+    String keepalives() {
+        return "a keepalive every " + Durations.describe(serverAliveInterval) + ", " + serverAliveCountMax
+                + " unanswered";
     }
 
     /** A slot for one command's channel on this connection; waits while {@code ssh.maxChannelsPerHost} are in use. */
@@ -115,6 +141,11 @@ final class SshConnection implements AutoCloseable {
             }
             proxy = Optional.of(new JumpProxy(jumpSession));
             created.setProxy(proxy.get());
+            activity = null;
+        } else {
+            ActivitySocketFactory socket = new ActivitySocketFactory(timeout);
+            created.setSocketFactory(socket);
+            activity = socket;
         }
 
         context.output().info("connecting to " + target.display() + " as " + target.user());
@@ -137,8 +168,8 @@ final class SshConnection implements AutoCloseable {
         }
         try {
             created.connect((int) Math.max(1, timeout.toMillis()));
-            created.setServerAliveInterval(SERVER_ALIVE_INTERVAL_MILLIS);
-            created.setServerAliveCountMax(SERVER_ALIVE_COUNT_MAX);
+            created.setServerAliveInterval((int) Math.min(Integer.MAX_VALUE, serverAliveInterval.toMillis()));
+            created.setServerAliveCountMax(serverAliveCountMax);
         } catch (JSchException e) {
             created.disconnect();
             if (context.cancellation().isCancelled()) {

@@ -101,6 +101,15 @@ final class SshErrors {
      * Explains a command whose channel closed without an exit status: when the SSH connection itself
      * is gone, the target dropped (rebooted, sshd killed, network cut) while the command ran.
      */
+    /** The connection ended because the server stopped answering, without closing it. */
+    static String noAnswer(SshTarget target, Duration silence, String keepalives) {
+        return target.display() + ": no answer from the server for " + silence.toSeconds() + " s while the command "
+                + "ran (" + keepalives + "; ssh.serverAliveInterval and ssh.serverAliveCountMax), so Quench closed "
+                + "the connection: the host froze, or the network between Quench and it drops packets (a firewall, a "
+                + "failed link). Quench does not know whether the command finished there: check the host before "
+                + "running the step again.";
+    }
+
     static String endedWithoutExitStatus(SshTarget target, boolean connectionLost) {
         if (connectionLost) {
             return target.display() + ": connection lost while the command ran (the server closed the SSH"

@@ -38,11 +38,15 @@ import java.util.Set;
  *                       with sudo); values are shell-quoted, names must be shell names; null means none
  * @param passphrase     the passphrase of the target's private key, from a secret
  *                       ({@code ${{ secrets.deploy_key_passphrase }}}); null for a key without one. Never shown.
+ * @param privateKey     the private key itself (OpenSSH or PEM text), from a secret
+ *                       ({@code ${{ secrets.deploy_key }}}), instead of a key file; kept in memory only, never
+ *                       written to disk or shown. Null: the key file ({@code identity}, inventory, settings).
  */
 public record SshExecConfig(String host, Integer port, String user, String identity,
                             @ShellCommand String command, Boolean sudo, Duration connectTimeout,
                             List<String> hosts, String selector, Integer concurrency, String maxErrors,
-                            Integer canary, String jump, Map<String, String> env, String passphrase) {
+                            Integer canary, String jump, Map<String, String> env, String passphrase,
+                            String privateKey) {
 
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
@@ -103,6 +107,21 @@ public record SshExecConfig(String host, Integer port, String user, String ident
             throw new IllegalArgumentException("passphrase is empty: check the secret it comes from, or leave it out "
                     + "for a key without passphrase");
         }
+        if (privateKey != null) {
+            PrivateKeyText.check(privateKey);
+            if (identity != null) {
+                throw new IllegalArgumentException("give only one of identity (a private key file) and privateKey "
+                        + "(the private key itself, from a secret)");
+            }
+        }
+    }
+
+    /** A step whose key comes from a file (or the inventory, or the settings), not from a secret. */
+    public SshExecConfig(String host, Integer port, String user, String identity, String command, Boolean sudo,
+                         Duration connectTimeout, List<String> hosts, String selector, Integer concurrency,
+                         String maxErrors, Integer canary, String jump, Map<String, String> env, String passphrase) {
+        this(host, port, user, identity, command, sudo, connectTimeout, hosts, selector, concurrency, maxErrors,
+                canary, jump, env, passphrase, null);
     }
 
     /** A step whose key has no passphrase. */
@@ -120,13 +139,19 @@ public record SshExecConfig(String host, Integer port, String user, String ident
                 + ", command=" + command + ", sudo=" + sudo + ", connectTimeout=" + connectTimeout + ", hosts=" + hosts
                 + ", selector=" + selector + ", concurrency=" + concurrency + ", maxErrors=" + maxErrors + ", canary="
                 + canary + ", jump=" + jump + ", env=" + env + ", passphrase=" + (passphrase == null ? null : "***")
-                + "]";
+                + ", privateKey=" + (privateKey == null ? null : "***") + "]";
     }
 
     /** This step with the passphrase of its key. */
     public SshExecConfig withPassphrase(String keyPassphrase) {
         return new SshExecConfig(host, port, user, identity, command, sudo, connectTimeout, hosts, selector,
-                concurrency, maxErrors, canary, jump, env, keyPassphrase);
+                concurrency, maxErrors, canary, jump, env, keyPassphrase, privateKey);
+    }
+
+    /** This step logging in with {@code key}, the private key's text (from a secret), instead of a key file. */
+    public SshExecConfig withPrivateKey(String key) {
+        return new SshExecConfig(host, port, user, null, command, sudo, connectTimeout, hosts, selector,
+                concurrency, maxErrors, canary, jump, env, passphrase, key);
     }
 
     /** A step without environment variables. */
@@ -154,13 +179,13 @@ public record SshExecConfig(String host, Integer port, String user, String ident
     /** This step through a jump host. */
     public SshExecConfig viaJump(String jumpHost) {
         return new SshExecConfig(host, port, user, identity, command, sudo, connectTimeout, hosts, selector,
-                concurrency, maxErrors, canary, jumpHost, env, passphrase);
+                concurrency, maxErrors, canary, jumpHost, env, passphrase, privateKey);
     }
 
     /** This step running {@code otherCommand} instead, everything else (targets, sudo, env, jump) the same. */
     SshExecConfig withCommand(String otherCommand) {
         return new SshExecConfig(host, port, user, identity, otherCommand, sudo, connectTimeout, hosts, selector,
-                concurrency, maxErrors, canary, jump, env, passphrase);
+                concurrency, maxErrors, canary, jump, env, passphrase, privateKey);
     }
 
     /** A step with only the required parts, the rest taken from the inventory and settings. */
@@ -194,7 +219,7 @@ public record SshExecConfig(String host, Integer port, String user, String ident
     /** This step aimed at one of its fleet's hosts. */
     SshExecConfig forHost(String target) {
         return new SshExecConfig(target, port, user, identity, command, sudo, connectTimeout, null, null, null, null,
-                null, jump, env, passphrase);
+                null, jump, env, passphrase, privateKey);
     }
 
     private static List<String> checkedHosts(List<String> hosts) {

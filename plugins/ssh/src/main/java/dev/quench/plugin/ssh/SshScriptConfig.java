@@ -20,12 +20,14 @@ import java.util.stream.Collectors;
  * @param interpreter the program that runs the script, with its options ({@code /bin/bash -e},
  *                    {@code /usr/bin/env python3}); null means {@value #DEFAULT_INTERPRETER}
  * @param passphrase  the passphrase of the private key, as in ssh.exec; never shown
+ * @param privateKey  the private key itself, from a secret, as in ssh.exec; never shown
  */
 public record SshScriptConfig(String host, Integer port, String user, String identity,
                               @ShellCommand String script, String file, List<String> args, String interpreter,
                               Boolean sudo, Map<String, String> env, Duration connectTimeout,
                               List<String> hosts, String selector, Integer concurrency, String maxErrors,
-                              Integer canary, String jump, String passphrase) {
+                              Integer canary, String jump, String passphrase,
+                              String privateKey) {
 
     /** The interpreter when the step does not name one. */
     public static final String DEFAULT_INTERPRETER = "/bin/sh";
@@ -50,13 +52,22 @@ public record SshScriptConfig(String host, Integer port, String user, String ide
         // Checks the placement fields (host, hosts, selector, fan-out limits, jump, env) the way ssh.exec does.
         // (The parameters, not the fields: a compact constructor assigns the fields only after its body.)
         new SshExecConfig(host, port, user, identity, "true", sudo, connectTimeout, hosts, selector, concurrency,
-                maxErrors, canary, jump, env, passphrase);
+                maxErrors, canary, jump, env, passphrase, privateKey);
+    }
+
+    /** A script step whose key comes from a file (or the inventory, or the settings). */
+    public SshScriptConfig(String host, Integer port, String user, String identity, String script, String file,
+                           List<String> args, String interpreter, Boolean sudo, Map<String, String> env,
+                           Duration connectTimeout, List<String> hosts, String selector, Integer concurrency,
+                           String maxErrors, Integer canary, String jump, String passphrase) {
+        this(host, port, user, identity, script, file, args, interpreter, sudo, env, connectTimeout, hosts, selector,
+                concurrency, maxErrors, canary, jump, passphrase, null);
     }
 
     /** A script on one host, the rest taken from the inventory and settings. */
     public static SshScriptConfig of(String host, String script, List<String> args) {
         return new SshScriptConfig(host, null, null, null, script, null, args, null, null, null, null, null, null,
-                null, null, null, null, null);
+                null, null, null, null, null, null);
     }
 
     /** Like the record's, but the passphrase is never shown. */
@@ -70,7 +81,7 @@ public record SshScriptConfig(String host, Integer port, String user, String ide
     /** The same placement as an {@code ssh.exec} step running {@code command}. */
     SshExecConfig execConfig(String command) {
         return new SshExecConfig(host, port, user, identity, command, sudo, connectTimeout, hosts, selector,
-                concurrency, maxErrors, canary, jump, env, passphrase);
+                concurrency, maxErrors, canary, jump, env, passphrase, privateKey);
     }
 
     /** The interpreter and the arguments after the script's path, each word shell-quoted. */

@@ -51,13 +51,24 @@ final class SshSessions implements AutoCloseable {
      * target can get its own file names.
      */
     StepResult execute(StepContext context, SshExecConfig config, Supplier<Work> work, String plan) throws Exception {
+        return execute(context, config, plan, (connection, target, targetContext) ->
+                runOn(connection, target, work.get(), targetContext));
+    }
+
+    /** What to do on one target over the run's connection to it, holding one of its channel slots. */
+    interface TargetAction {
+        StepResult run(SshConnection connection, SshTarget target, StepContext context) throws StepFailedException;
+    }
+
+    /** Runs {@code action} where {@code config} says (one host or a fleet), or plans it on a dry run. */
+    StepResult execute(StepContext context, SshExecConfig config, String plan, TargetAction action) throws Exception {
         SshSettings currentSettings = settings;
         if (currentSettings == null) {
             throw new IllegalStateException("SSH step used before start(PluginEnvironment)");
         }
         if (config.fansOut()) {
             return SshFanOut.run(context, config, inventory, currentSettings, plan,
-                    (target, targetContext) -> runOn(target, work.get(), targetContext, currentSettings));
+                    (target, targetContext) -> runAction(target, action, targetContext, currentSettings));
         }
         SshTarget target = SshTarget.resolve(config, inventory, currentSettings);
         if (context.dryRun()) {
@@ -65,23 +76,34 @@ final class SshSessions implements AutoCloseable {
             context.output().info("dry run: would run on " + target.display() + " as " + target.user() + ": " + plan);
             return StepResult.succeeded("");
         }
-        return runOn(target, work.get(), context, currentSettings);
+        return runAction(target, action, context, currentSettings);
     }
 
-    /** Runs the work on one target over the run's shared connection to it. */
-    private StepResult runOn(SshTarget target, Work work, StepContext context, SshSettings currentSettings)
-            throws StepFailedException {
+    private StepResult runAction(SshTarget target, TargetAction action, StepContext context,
+                                 SshSettings currentSettings) throws StepFailedException {
         SshConnection connection = connection(target, context, currentSettings);
         // One slot covers the command and its cleanup: the cleanup's channel opens after the command's closed.
         try (ChannelLimit.Permit ignored = connection.channelPermit(context)) {
-            StepResult result = RemoteCommand.run(connection.session(context), target, work.command(), work.stdin(),
-                    context);
-            if (result.exitCode() == null && work.cleanupCommand().isPresent()) {
-                // Stopped (timeout, cancel) or lost: the command's own cleanup may not have run.
-                RemoteCleanup.run(connection, target, work.cleanupCommand().get(), context);
-            }
-            return result;
+            return action.run(connection, target, context);
         }
+    }
+
+    /** Runs the work on one target over the run's shared connection to it. */
+    private static StepResult runOn(SshConnection connection, SshTarget target, Work work, StepContext context)
+            throws StepFailedException {
+        StepResult result = RemoteCommand.run(connection.session(context), target, work.command(), work.stdin(),
+                context);
+        if (result.exitCode() == null) {
+            Optional<java.time.Duration> silence = connection.silentDrop();
+            if (silence.isPresent()) {
+                result = result.withMessage(SshErrors.noAnswer(target, silence.get(), connection.keepalives()));
+            }
+        }
+        if (result.exitCode() == null && work.cleanupCommand().isPresent()) {
+            // Stopped (timeout, cancel) or lost: the command's own cleanup may not have run.
+            RemoteCleanup.run(connection, target, work.cleanupCommand().get(), context);
+        }
+        return result;
     }
 
     /** The run's shared connection to {@code target} (a jump host's too), created on first use. */
@@ -101,7 +123,8 @@ final class SshSessions implements AutoCloseable {
         SshConnection connection = new SshConnection(target, currentSettings.knownHostsFile(), pinnedHosts,
                 openConnections::remove,
                 (jump, context) -> connection(jump, context, currentSettings).session(context),
-                currentSettings.maxChannelsPerHost());
+                currentSettings.maxChannelsPerHost(), currentSettings.serverAliveInterval(),
+                currentSettings.serverAliveCountMax());
         openConnections.add(connection);
         return connection;
     }

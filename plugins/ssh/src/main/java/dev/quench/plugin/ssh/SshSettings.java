@@ -18,15 +18,33 @@ import java.util.Locale;
  * @param maxChannelsPerHost how many commands may run at once over one host's connection (each is an SSH
  *                       channel); more wait for a free one. Default 8: OpenSSH's {@code MaxSessions} (10 by
  *                       default) refuses more, and a little room is left for an interactive login
+ * @param serverAliveInterval how long a connection may be quiet before Quench asks the server whether it is
+ *                       still there (an SSH keepalive); default 5s
+ * @param serverAliveCountMax how many unanswered keepalives end the connection; default 3. A target that
+ *                       vanishes without closing the connection (a network blackhole, a frozen VM) fails its step
+ *                       after about interval × (count + 1) of silence, instead of at the step's timeout
  */
 public record SshSettings(String knownHosts, String hostKeyPolicy, String identity, String user,
-                          Integer port, Duration connectTimeout, Integer maxChannelsPerHost) {
+                          Integer port, Duration connectTimeout, Integer maxChannelsPerHost,
+                          Duration serverAliveInterval, Integer serverAliveCountMax) {
 
     /** Default connect timeout: long enough for a slow handshake, short enough to page about. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
     /** Default channels per host connection: below OpenSSH's default MaxSessions of 10. */
     public static final int DEFAULT_MAX_CHANNELS_PER_HOST = 8;
+
+    /** Default quiet time before a keepalive. */
+    public static final Duration DEFAULT_SERVER_ALIVE_INTERVAL = Duration.ofSeconds(5);
+
+    /** Default unanswered keepalives before the connection counts as lost. */
+    public static final int DEFAULT_SERVER_ALIVE_COUNT_MAX = 3;
+
+    /** Settings with the default keepalives. */
+    public SshSettings(String knownHosts, String hostKeyPolicy, String identity, String user, Integer port,
+                       Duration connectTimeout, Integer maxChannelsPerHost) {
+        this(knownHosts, hostKeyPolicy, identity, user, port, connectTimeout, maxChannelsPerHost, null, null);
+    }
 
     /** Settings without {@code maxChannelsPerHost} (the default applies). */
     public SshSettings(String knownHosts, String hostKeyPolicy, String identity, String user, Integer port,
@@ -54,11 +72,29 @@ public record SshSettings(String knownHosts, String hostKeyPolicy, String identi
                     + ". It caps the commands running at once over one host's SSH connection; keep it at or below "
                     + "the hosts' sshd MaxSessions (10 by default)");
         }
+        if (serverAliveInterval == null) {
+            serverAliveInterval = DEFAULT_SERVER_ALIVE_INTERVAL;
+        } else if (serverAliveInterval.toMillis() < 100) {
+            throw new IllegalArgumentException("ssh.serverAliveInterval must be at least 100ms, got "
+                    + serverAliveInterval + ": it is how long a connection may be quiet before Quench sends a "
+                    + "keepalive (default 5s)");
+        }
+        if (serverAliveCountMax == null) {
+            serverAliveCountMax = DEFAULT_SERVER_ALIVE_COUNT_MAX;
+        } else if (serverAliveCountMax < 1) {
+            throw new IllegalArgumentException("ssh.serverAliveCountMax must be at least 1, got " + serverAliveCountMax
+                    + ": it is how many unanswered keepalives end a connection (default 3)");
+        }
+    }
+
+    /** How much silence ends a connection: the keepalive interval × (unanswered keepalives + 1). */
+    public Duration keepaliveWindow() {
+        return serverAliveInterval.multipliedBy(serverAliveCountMax + 1L);
     }
 
     /** Settings used when quench.yaml has no {@code ssh:} section. */
     public static SshSettings defaults() {
-        return new SshSettings(null, null, null, null, null, null, null);
+        return new SshSettings(null, null, null, null, null, null, null, null, null);
     }
 
     /** The known_hosts file, {@code ~} expanded. */

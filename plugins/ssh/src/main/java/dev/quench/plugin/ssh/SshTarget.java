@@ -23,10 +23,11 @@ import java.util.Optional;
  * @param connectTimeout how long connecting may take
  * @param jump           the jump host (bastion) the connection goes through, if any
  * @param passphrase     the passphrase of the identities, if they have one
+ * @param privateKey     the private key's text from a secret, used instead of the identities; never shown
  */
 record SshTarget(String name, String address, int port, String user, List<Path> identities,
                  String identitySource, Duration connectTimeout, Optional<SshTarget> jump,
-                 Optional<String> passphrase) {
+                 Optional<String> passphrase, Optional<String> privateKey) {
 
     static final int DEFAULT_PORT = 22;
 
@@ -42,11 +43,13 @@ record SshTarget(String name, String address, int port, String user, List<Path> 
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(jump, "jump");
         Objects.requireNonNull(passphrase, "passphrase");
+        Objects.requireNonNull(privateKey, "privateKey");
     }
 
     @Override
     public String toString() {
-        return "SshTarget[" + display() + " as " + user + ", keys " + identities + "]";
+        return "SshTarget[" + display() + " as " + user + ", keys "
+                + (privateKey.isPresent() ? "privateKey ***" : identities.toString()) + "]";
     }
 
     /** Resolves a step's target. Never fails: missing key files are reported when connecting. */
@@ -54,7 +57,8 @@ record SshTarget(String name, String address, int port, String user, List<Path> 
         Optional<SshTarget> jump = Optional.ofNullable(config.jump())
                 .map(spec -> resolveJump(spec, config.connectTimeout(), inventory, settings));
         return resolve(config.host(), config.port(), config.user(), config.identity(), config.connectTimeout(), jump,
-                Optional.ofNullable(config.passphrase()), inventory, settings);
+                Optional.ofNullable(config.passphrase()), Optional.ofNullable(config.privateKey()), inventory,
+                settings);
     }
 
     /**
@@ -66,12 +70,13 @@ record SshTarget(String name, String address, int port, String user, List<Path> 
     static SshTarget resolveJump(String spec, Duration connectTimeout, Inventory inventory, SshSettings settings) {
         JumpSpec parsed = JumpSpec.parse(spec);
         return resolve(parsed.host(), parsed.port(), parsed.user(), null, connectTimeout, Optional.empty(),
-                Optional.empty(), inventory, settings);
+                Optional.empty(), Optional.empty(), inventory, settings);
     }
 
     private static SshTarget resolve(String name, Integer stepPort, String stepUser, String stepIdentity,
                                      Duration stepConnectTimeout, Optional<SshTarget> jump,
-                                     Optional<String> passphrase, Inventory inventory, SshSettings settings) {
+                                     Optional<String> passphrase, Optional<String> privateKey,
+                                     Inventory inventory, SshSettings settings) {
         Optional<InventoryHost> host = inventory.find(name);
         String address = host.map(InventoryHost::address).orElse(name);
         int port = firstNonNull(stepPort, host.flatMap(InventoryHost::portIfSet).orElse(null),
@@ -82,7 +87,10 @@ record SshTarget(String name, String address, int port, String user, List<Path> 
 
         List<Path> identities;
         String identitySource;
-        if (stepIdentity != null) {
+        if (privateKey.isPresent()) {
+            identities = List.of();
+            identitySource = "the step's privateKey";
+        } else if (stepIdentity != null) {
             identities = List.of(HomePaths.expand(stepIdentity));
             identitySource = "the step's identity";
         } else if (host.flatMap(InventoryHost::identityIfSet).isPresent()) {
@@ -96,7 +104,8 @@ record SshTarget(String name, String address, int port, String user, List<Path> 
             identities = DEFAULT_IDENTITIES.stream().map(sshDirectory::resolve).filter(Files::exists).toList();
             identitySource = "the default keys (" + sshDirectory + "/" + String.join(", ", DEFAULT_IDENTITIES) + ")";
         }
-        return new SshTarget(name, address, port, user, identities, identitySource, connectTimeout, jump, passphrase);
+        return new SshTarget(name, address, port, user, identities, identitySource, connectTimeout, jump, passphrase,
+                privateKey);
     }
 
     /** {@code web-7 (10.0.0.7:22)}, or {@code web-7 (10.0.0.7:22 via bastion)}: how every message names the host. */
@@ -116,7 +125,8 @@ record SshTarget(String name, String address, int port, String user, List<Path> 
 
     /** Key of the shared connection in the run's resources: same endpoint, user and keys share one session. */
     String connectionKey() {
-        return "ssh.exec:" + user + "@" + hostAndPort() + " " + identities
+        return "ssh.exec:" + user + "@" + hostAndPort() + " "
+                + privateKey.map(key -> "privateKey " + PrivateKeyText.digest(key)).orElse(identities.toString())
                 + jump.map(hop -> " via " + hop.connectionKey()).orElse("");
     }
 

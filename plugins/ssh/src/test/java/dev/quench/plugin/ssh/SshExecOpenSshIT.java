@@ -144,6 +144,29 @@ class SshExecOpenSshIT {
     }
 
     @Test
+    void privateKeyTextFromASecretLogsInForEveryKeyTypeWithoutTheKeyFile() throws Exception {
+        for (String type : List.of("rsa", "ecdsa", "ed25519", "ed25519-locked")) {
+            boolean locked = type.endsWith("-locked");
+            Path key = directory.resolve("secret_" + type);
+            OpenSshServer.run("/usr/bin/ssh-keygen", "-q", "-t", type.replace("-locked", ""), "-N",
+                    locked ? "open sesame" : "", "-C", "quench-it", "-f", key.toString());
+            Files.writeString(server.directory.resolve("authorized_keys"), Files.readString(Path.of(key + ".pub")),
+                    java.nio.file.StandardOpenOption.APPEND);
+            // As a secret holds it: the file's text, with the file itself gone.
+            String keyText = Files.readString(key);
+            Files.delete(key);
+            SshExecConfig config = new SshExecConfig("127.0.0.1", null, null, null, "echo " + type, null, null)
+                    .withPrivateKey(keyText);
+
+            try (TestRunResources run = new TestRunResources()) {
+                StepResult result = step.execute(StepTestContext.of(run),
+                        locked ? config.withPassphrase("open sesame") : config);
+                assertThat(result.stdout()).as(type).isEqualTo(type + "\n");
+            }
+        }
+    }
+
+    @Test
     void scriptIsUploadedRunWithQuotedArgumentsAndRemoved() throws Exception {
         try (SshScriptStep script = new SshScriptStep()) {
             script.start(TestPluginEnvironment.builder().settings("ssh", new SshSettings(knownHosts.toString(), null,

@@ -1,0 +1,51 @@
+package dev.quench.plugin.ssh;
+
+import java.time.Duration;
+
+/**
+ * The {@code with:} block of an {@code ssh.download} step: one file from one host to the Quench host, over SFTP.
+ *
+ * @param source      the path on the host (relative: to the login user's home directory)
+ * @param destination the local path on the Quench host; replaced atomically
+ * @param maxBytes    the largest file accepted; null means {@value #DEFAULT_MAX_BYTES}
+ */
+public record SshDownloadConfig(String host, Integer port, String user, String identity, String jump,
+                                String passphrase, String privateKey, Duration connectTimeout,
+                                String source, String destination, Long maxBytes) {
+
+    /** 64 MiB: logs and configs fit; disk images do not belong in a runbook step. */
+    public static final long DEFAULT_MAX_BYTES = 64L * 1024 * 1024;
+
+    public SshDownloadConfig {
+        if (source == null || source.isBlank()) {
+            throw new IllegalArgumentException("source is required: the path of the file on the host");
+        }
+        if (destination == null || destination.isBlank()) {
+            throw new IllegalArgumentException("destination is required: where to write the file on the Quench host");
+        }
+        source = source.strip();
+        destination = destination.strip();
+        if (maxBytes == null) {
+            maxBytes = DEFAULT_MAX_BYTES;
+        } else if (maxBytes < 0) {
+            throw new IllegalArgumentException("maxBytes must be 0 or more, got " + maxBytes);
+        }
+        // The parameters, not the fields: a compact constructor assigns the fields only after its body.
+        new SshExecConfig(host, port, user, identity, "true", null, connectTimeout, null, null, null, null, null,
+                jump, null, passphrase, privateKey);
+    }
+
+    /** The placement as a single-host {@code ssh.exec} step (checks it too). */
+    SshExecConfig placement() {
+        return new SshExecConfig(host, port, user, identity, "true", null, connectTimeout, null, null, null, null,
+                null, jump, null, passphrase, privateKey);
+    }
+
+    /** Like the record's, but the passphrase and the key are never shown. */
+    @Override
+    public String toString() {
+        return "SshDownloadConfig[" + placement().toString().replaceFirst("^SshExecConfig\\[", "")
+                .replaceFirst("]$", "") + ", source=" + source + ", destination=" + destination + ", maxBytes="
+                + maxBytes + "]";
+    }
+}

@@ -1,0 +1,75 @@
+package dev.quench.plugin.ssh;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The {@code with:} block of an {@code ssh.upload} step: a local file or a text to a path on one host or a
+ * fleet, over SFTP. Placement fields (host, hosts, selector, concurrency, jump, keys) as in {@link SshExecConfig}.
+ *
+ * @param source      a file on the Quench host to upload (absolute, or relative to Quench's working directory)
+ * @param content     text to upload instead of a file
+ * @param destination the path on the host (relative: to the login user's home directory); replaced atomically
+ * @param mode        octal permissions for the uploaded file ({@code "0644"}); null: the server's default
+ */
+public record SshUploadConfig(String host, Integer port, String user, String identity, List<String> hosts,
+                              String selector, Integer concurrency, String maxErrors, Integer canary, String jump,
+                              String passphrase, String privateKey, Duration connectTimeout,
+                              String source, String content, String destination, String mode) {
+
+    /** The largest {@code content} text; bigger files belong in {@code source}. */
+    static final int MAX_CONTENT_BYTES = 1024 * 1024;
+
+    private static final Pattern MODE = Pattern.compile("0[0-7]{3}");
+
+    public SshUploadConfig {
+        boolean hasSource = source != null && !source.isBlank();
+        if (hasSource == (content != null)) {
+            throw new IllegalArgumentException(hasSource
+                    ? "give only one of source (a file on the Quench host) and content (the text to upload)"
+                    : "source is required: a file on the Quench host to upload (or content: the text itself)");
+        }
+        source = hasSource ? source.strip() : null;
+        if (destination == null || destination.isBlank()) {
+            throw new IllegalArgumentException("destination is required: the path of the file on the host");
+        }
+        destination = destination.strip();
+        if (destination.endsWith("/")) {
+            throw new IllegalArgumentException("destination '" + destination + "' ends with '/': give the file's "
+                    + "full path, directory and name");
+        }
+        if (mode != null && !MODE.matcher(mode.strip()).matches()) {
+            throw new IllegalArgumentException("mode '" + mode + "' is not octal permissions with a leading 0, such as "
+                    + "\"0644\" or \"0755\" (quote it in YAML, or it is read as a number)");
+        }
+        mode = mode == null ? null : mode.strip();
+        if (content != null && content.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_CONTENT_BYTES) {
+            throw new IllegalArgumentException("content has more than " + MAX_CONTENT_BYTES + " bytes: put it in a "
+                    + "file and give source instead");
+        }
+        // The parameters, not the fields: a compact constructor assigns the fields only after its body.
+        new SshExecConfig(host, port, user, identity, "true", null, connectTimeout, hosts, selector, concurrency,
+                maxErrors, canary, jump, null, passphrase, privateKey);
+    }
+
+    /** The placement as an {@code ssh.exec} step (checks it too). */
+    SshExecConfig placement() {
+        return new SshExecConfig(host, port, user, identity, "true", null, connectTimeout, hosts, selector,
+                concurrency, maxErrors, canary, jump, null, passphrase, privateKey);
+    }
+
+    /** The mode as a number, or null. */
+    Integer modeBits() {
+        return mode == null ? null : Integer.parseInt(mode, 8);
+    }
+
+    /** Like the record's, but the passphrase, the key and the content are never shown. */
+    @Override
+    public String toString() {
+        return "SshUploadConfig[" + placement().toString().replaceFirst("^SshExecConfig\\[", "")
+                .replaceFirst("]$", "") + ", source=" + source + ", content="
+                + (content == null ? null : content.length() + " chars") + ", destination=" + destination
+                + ", mode=" + mode + "]";
+    }
+}
