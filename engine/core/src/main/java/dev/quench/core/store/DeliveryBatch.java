@@ -100,7 +100,7 @@ final class DeliveryBatch {
     }
 
     /** Marks deliveries whose id was seen before (stored, or earlier in this batch) and records the new ids. */
-    private static boolean[] replays(Handle handle, List<DeliveryToRecord> deliveries) {
+    static boolean[] replays(Handle handle, List<DeliveryToRecord> deliveries) {
         boolean[] replay = new boolean[deliveries.size()];
         Set<String> seen = new HashSet<>();
         PreparedBatch insert = null;
@@ -131,7 +131,7 @@ final class DeliveryBatch {
         return replay;
     }
 
-    private static Set<String> existingKeys(Handle handle, List<String> keys) {
+    static Set<String> existingKeys(Handle handle, List<String> keys) {
         Set<String> distinct = new HashSet<>(keys);
         Set<String> existing = new HashSet<>();
         List<String> chunk = new ArrayList<>(LOOKUP_CHUNK);

@@ -56,11 +56,12 @@ class GroupCommitTest {
 
     private void slowStore() {
         engine.harness.engine().store().jdbi().useHandle(handle -> handle.execute(
-                "create trigger slow_store before insert on alert for each row call '"
+                "create trigger slow_store before insert on alert_journal for each row call '"
                         + SlowStoreTrigger.class.getName() + "'"));
     }
 
-    private long storedAlerts() {
+    private long storedAlerts() throws InterruptedException {
+        engine.harness.awaitIngested(Duration.ofSeconds(30));
         return engine.harness.engine().store().alerts().count();
     }
 
