@@ -15,8 +15,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The webhooks' single writer. Handlers hand it parsed deliveries; it appends everything that is
- * waiting to the ingest journal in ONE transaction (one narrow row per delivery, one commit), hands
- * the rows to the {@link JournalExpander}, then completes each delivery's future, so a request is
+ * waiting to the ingest journal in ONE transaction (one narrow row per delivery, one commit) and hands
+ * the rows to the {@link JournalExpander} — or, with {@code ingest.journal: false}, stores them
+ * straight into the alert table in one transaction and hands the new alerts on — then completes each delivery's future, so a request is
  * answered 2xx only after its commit. Adaptive without a timer: when idle a delivery is committed at
  * once (lowest latency); under load the deliveries that arrive during one commit form the next
  * batch. When a commit fails, every delivery of that batch fails (the webhook answers 503 and the
@@ -26,13 +27,23 @@ final class GroupCommit implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
 
+    /**
+     * What became of one delivery.
+     *
+     * @param created how many of its alerts were new (the rest were re-deliveries)
+     * @param replay  the sender's delivery id was seen before: nothing was recorded
+     */
+    record Stored(int created, boolean replay) {
+    }
+
     /** One delivery waiting for its commit. */
-    private record Waiting(DeliveryToRecord delivery, CompletableFuture<AlertJournal.Journaled> done) {
+    private record Waiting(DeliveryToRecord delivery, CompletableFuture<Stored> done) {
     }
 
     private final Store store;
     private final JournalExpander expander;
     private final int maxAlertsPerCommit;
+    private final boolean journal;
     private final IngestCounters counters;
     // Unbounded on purpose: the IntakeGate bounds what gets here, and refusing here would be a drop.
     private final BlockingQueue<Waiting> queue = new LinkedBlockingQueue<>();
@@ -44,8 +55,11 @@ final class GroupCommit implements AutoCloseable {
     /**
      * @param expander           takes each committed journal row, before any request is answered
      * @param maxAlertsPerCommit a batch stops growing at this many alerts (a single bigger delivery is one batch)
+     * @param journal            true: append to the ingest journal; false: store straight into the alert table
      */
-    GroupCommit(Store store, JournalExpander expander, int maxAlertsPerCommit, IngestCounters counters) {
+    GroupCommit(Store store, JournalExpander expander, int maxAlertsPerCommit, boolean journal,
+                IngestCounters counters) {
+        this.journal = journal;
         this.counters = Objects.requireNonNull(counters, "counters");
         this.store = Objects.requireNonNull(store, "store");
         this.expander = Objects.requireNonNull(expander, "expander");
@@ -57,8 +71,8 @@ final class GroupCommit implements AutoCloseable {
      * Queues {@code delivery} for the next commit; the future completes once it is durably journaled,
      * or fails (store failure, or Quench is stopping).
      */
-    CompletableFuture<AlertJournal.Journaled> submit(DeliveryToRecord delivery) {
-        CompletableFuture<AlertJournal.Journaled> done = new CompletableFuture<>();
+    CompletableFuture<Stored> submit(DeliveryToRecord delivery) {
+        CompletableFuture<Stored> done = new CompletableFuture<>();
         synchronized (closing) {
             if (!closed) {
                 queue.add(new Waiting(delivery, done));
@@ -100,9 +114,9 @@ final class GroupCommit implements AutoCloseable {
     }
 
     private void commit(List<Waiting> batch, int alerts) {
-        List<AlertJournal.Journaled> results;
+        List<Stored> results;
         try {
-            results = store.journal().append(batch.stream().map(Waiting::delivery).toList(), expander::pending);
+            results = journal ? journal(batch) : storeDirectly(batch);
         } catch (RuntimeException e) {
             LOG.error("cannot record a batch of {} deliveries ({} alerts); each was answered 503 and will be retried "
                     + "by its sender", batch.size(), alerts, e);
@@ -111,12 +125,22 @@ final class GroupCommit implements AutoCloseable {
         }
         counters.commits.increment();
         counters.committedDeliveries.add(batch.size());
-        for (AlertJournal.Journaled result : results) {
-            result.entry().ifPresent(expander::journaled);
-        }
         for (int index = 0; index < batch.size(); index++) {
             batch.get(index).done().complete(results.get(index));
         }
+    }
+
+    private List<Stored> journal(List<Waiting> batch) {
+        List<AlertJournal.Journaled> journaled =
+                store.journal().append(batch.stream().map(Waiting::delivery).toList(), expander::pending);
+        // Before any request is answered: the expander's backlog counts them from now on.
+        journaled.forEach(result -> result.entry().ifPresent(expander::journaled));
+        return journaled.stream().map(result -> new Stored(result.created(), result.replay())).toList();
+    }
+
+    private List<Stored> storeDirectly(List<Waiting> batch) {
+        return expander.storeDirectly(batch.stream().map(Waiting::delivery).toList()).stream()
+                .map(result -> new Stored(result.created().size(), result.replay())).toList();
     }
 
     /** Commits what is queued, then stops; deliveries submitted from now on fail with {@link ShuttingDownException}. */

@@ -145,7 +145,31 @@ final class JournalExpander implements AutoCloseable {
         }
     }
 
+    /**
+     * Stores deliveries straight into the alert table, in one transaction (the writer's path when the
+     * journal is off), and hands the new alerts to the dispatcher; a failure stores nothing.
+     */
+    List<RecordedDelivery> storeDirectly(List<dev.quench.core.store.DeliveryToRecord> deliveries) {
+        List<RecordedDelivery> results = store.alerts().recordDeliveries(deliveries, unmatched);
+        handToDispatcher(results);
+        return results;
+    }
+
     private void handOn(List<AlertJournal.Entry> batch, List<RecordedDelivery> results) {
+        handToDispatcher(results);
+        long alerts = 0;
+        for (AlertJournal.Entry entry : batch) {
+            for (Alert alert : entry.delivery().alerts()) {
+                pendingKeys.remove(AlertRepository.dedupeKey(alert));
+            }
+            alerts += entry.delivery().alerts().size();
+        }
+        counters.expansions.increment();
+        counters.expandedAlerts.add(alerts);
+        pendingAlerts.addAndGet(-alerts);
+    }
+
+    private void handToDispatcher(List<RecordedDelivery> results) {
         List<Long> toMatch = new ArrayList<>();
         long created = 0;
         for (RecordedDelivery result : results) {
@@ -159,16 +183,6 @@ final class JournalExpander implements AutoCloseable {
             // Stored is stored: the dispatcher's recovery matches them at the next start at the latest.
             LOG.error("{} alert(s) were stored but could not be handed to the dispatcher", toMatch.size(), e);
         }
-        long alerts = 0;
-        for (AlertJournal.Entry entry : batch) {
-            for (Alert alert : entry.delivery().alerts()) {
-                pendingKeys.remove(AlertRepository.dedupeKey(alert));
-            }
-            alerts += entry.delivery().alerts().size();
-        }
-        counters.expansions.increment();
-        counters.expandedAlerts.add(alerts);
-        pendingAlerts.addAndGet(-alerts);
     }
 
     /** Expands what is queued (bounded in time: what is left stays journaled for the next start), then stops. */

@@ -78,7 +78,7 @@ final class WebhookRoutes implements AutoCloseable {
         // Journaled-not-yet-expanded alerts count too: a backlog anywhere behind the 202 is bounded.
         this.gate = new IntakeGate(settings.maxPendingAlerts(),
                 () -> expander.pendingAlerts() + dispatcher.pendingAlerts());
-        this.groupCommit = new GroupCommit(store, expander, MAX_ALERTS_PER_COMMIT, counters);
+        this.groupCommit = new GroupCommit(store, expander, MAX_ALERTS_PER_COMMIT, settings.journal(), counters);
     }
 
     void mount(Router router, SourceAuth auth) {

@@ -135,9 +135,20 @@ public final class AlertJournal {
         if (entries.isEmpty()) {
             return List.of();
         }
+        try {
+            // The writer journaled only alerts it found new: no need to look their keys up again.
+            return expand(entries, unmatched, false);
+        } catch (RuntimeException duplicate) {
+            // Already expanded (a crash after the commit, before the caller heard of it), or the alert
+            // table changed behind the writer: the exact path looks every key up. Failing again is real.
+            return expand(entries, unmatched, true);
+        }
+    }
+
+    private List<RecordedDelivery> expand(List<Entry> entries, Predicate<Alert> unmatched, boolean lookUpKnown) {
         return jdbi.inTransaction(handle -> {
             List<RecordedDelivery> recorded = DeliveryBatch.record(handle,
-                    entries.stream().map(Entry::delivery).toList(), unmatched);
+                    entries.stream().map(Entry::delivery).toList(), unmatched, lookUpKnown);
             for (int from = 0; from < entries.size(); from += 500) {
                 handle.createUpdate("delete from alert_journal where id in (<ids>)")
                         .bindList("ids", entries.subList(from, Math.min(entries.size(), from + 500))

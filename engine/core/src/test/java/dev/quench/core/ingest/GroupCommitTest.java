@@ -56,7 +56,7 @@ class GroupCommitTest {
 
     private void slowStore() {
         engine.harness.engine().store().jdbi().useHandle(handle -> handle.execute(
-                "create trigger slow_store before insert on alert_journal for each row call '"
+                "create trigger slow_store before insert on alert for each row call '"
                         + SlowStoreTrigger.class.getName() + "'"));
     }
 

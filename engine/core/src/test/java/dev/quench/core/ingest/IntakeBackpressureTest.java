@@ -31,7 +31,7 @@ class IntakeBackpressureTest {
                 ingest: {maxPendingAlerts: 2, retryAfterSeconds: 7}
                 """, Map.of());
         engine.harness.engine().store().jdbi().useHandle(handle -> handle.execute(
-                "create trigger slow_store before insert on alert_journal for each row call '"
+                "create trigger slow_store before insert on alert for each row call '"
                         + SlowStoreTrigger.class.getName() + "'"));
     }
 
