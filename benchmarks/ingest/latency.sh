@@ -31,13 +31,13 @@ steps:
     with:
       command: "true"
 YAML
-printf 'data: %s\nrunbooks: %s\nserver: {host: 127.0.0.1, port: %s}\nexecutor: {maxConcurrentRuns: 64}\n' \
-  "$WORK/data" "$WORK/runbooks" "$PORT" > "$WORK/quench.yaml"
+printf 'data: %s\nrunbooks: %s\nserver: {host: 127.0.0.1, port: %s}\nexecutor: {maxConcurrentRuns: 64}\ningest: {journal: %s}\n' \
+  "$WORK/data" "$WORK/runbooks" "$PORT" "${JOURNAL:-false}" > "$WORK/quench.yaml"
 "$JAVA" -cp "$CP" dev.quench.core.cli.QuenchMain serve --config "$WORK/quench.yaml" > "$WORK/quench.log" 2>&1 &
 PID=$!
 for _ in $(seq 1 600); do (echo > "/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.1; done
 TOKEN="$(cat "$WORK/data/quench.token")"
-echo "machine: $(nproc) cores, load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "machine: $(nproc) cores, ingest.journal: ${JOURNAL:-false}, load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 "$JAVA" -cp "$CP" benchmarks/ingest/LatencyBench.java send "$PORT" "$TOKEN" 20 3 warmup > /dev/null   # warm-up (JIT), left out of the report
 "$JAVA" -cp "$CP" benchmarks/ingest/LatencyBench.java send "$PORT" "$TOKEN" "$RATE" "$SECONDS_TO_RUN"
 sleep 3   # let the last runs start

@@ -77,7 +77,8 @@ public final class ApiServer implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        // Graceful: stop accepting, let requests waiting for the intake's commit get their answer.
+        server.shutdown(5, TimeUnit.SECONDS).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         webhooks.close();
     }
 }

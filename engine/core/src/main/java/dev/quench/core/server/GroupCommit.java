@@ -1,9 +1,7 @@
 package dev.quench.core.server;
 
-import dev.quench.core.alert.Alert;
-import dev.quench.core.engine.UnmatchedAlertSummary;
+import dev.quench.core.store.AlertJournal;
 import dev.quench.core.store.DeliveryToRecord;
-import dev.quench.core.store.RecordedDelivery;
 import dev.quench.core.store.Store;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,70 +10,86 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
-import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The webhooks' single writer. Handlers hand it parsed deliveries; it records everything that is
- * waiting in ONE transaction (batch inserts, one commit, one fsync), hands the new alerts to the
- * dispatcher, then completes each delivery's future, so a request is answered 2xx only after its
- * commit. Adaptive without a timer: when idle a delivery is committed at once (lowest latency);
- * under load the deliveries that arrive during one commit form the next batch. When a commit fails,
- * every delivery of that batch fails (the webhook answers 503 and the sender retries). Thread-safe.
+ * The webhooks' single writer. Handlers hand it parsed deliveries; it appends everything that is
+ * waiting to the ingest journal in ONE transaction (one narrow row per delivery, one commit) and hands
+ * the rows to the {@link JournalExpander} — or, with {@code ingest.journal: false}, stores them
+ * straight into the alert table in one transaction and hands the new alerts on — then completes each delivery's future, so a request is
+ * answered 2xx only after its commit. Adaptive without a timer: when idle a delivery is committed at
+ * once (lowest latency); under load the deliveries that arrive during one commit form the next
+ * batch. When a commit fails, every delivery of that batch fails (the webhook answers 503 and the
+ * sender retries); after {@link #close()} every delivery fails at once. Thread-safe.
  */
 final class GroupCommit implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
 
+    /**
+     * What became of one delivery.
+     *
+     * @param created how many of its alerts were new (the rest were re-deliveries)
+     * @param replay  the sender's delivery id was seen before: nothing was recorded
+     */
+    record Stored(int created, boolean replay) {
+    }
+
     /** One delivery waiting for its commit. */
-    private record Waiting(DeliveryToRecord delivery, CompletableFuture<RecordedDelivery> done) {
+    private record Waiting(DeliveryToRecord delivery, CompletableFuture<Stored> done) {
     }
 
     private final Store store;
-    private final Predicate<Alert> unmatched;
-    private final Consumer<List<Long>> recorded;
+    private final JournalExpander expander;
     private final int maxAlertsPerCommit;
+    private final boolean journal;
     private final IngestCounters counters;
     // Unbounded on purpose: the IntakeGate bounds what gets here, and refusing here would be a drop.
     private final BlockingQueue<Waiting> queue = new LinkedBlockingQueue<>();
-    private final UnmatchedAlertSummary unmatchedSummary = new UnmatchedAlertSummary(LOG);
+    /** Guards {@link #closed} against {@link #submit}: nothing is queued after the writer's last look. */
+    private final Object closing = new Object();
     private final Thread writer;
     private volatile boolean closed;
 
     /**
-     * @param unmatched          alerts that match no runbook and need no lifecycle work: stored as processed
-     * @param recorded           told the ids of new alerts to match after each commit, before any request is answered
+     * @param expander           takes each committed journal row, before any request is answered
      * @param maxAlertsPerCommit a batch stops growing at this many alerts (a single bigger delivery is one batch)
+     * @param journal            true: append to the ingest journal; false: store straight into the alert table
      */
-    GroupCommit(Store store, Predicate<Alert> unmatched, Consumer<List<Long>> recorded, int maxAlertsPerCommit,
+    GroupCommit(Store store, JournalExpander expander, int maxAlertsPerCommit, boolean journal,
                 IngestCounters counters) {
+        this.journal = journal;
         this.counters = Objects.requireNonNull(counters, "counters");
         this.store = Objects.requireNonNull(store, "store");
-        this.unmatched = Objects.requireNonNull(unmatched, "unmatched");
-        this.recorded = Objects.requireNonNull(recorded, "recorded");
+        this.expander = Objects.requireNonNull(expander, "expander");
         this.maxAlertsPerCommit = maxAlertsPerCommit;
         this.writer = Thread.ofPlatform().name("quench-alert-writer").daemon(true).start(this::writeLoop);
     }
 
-    /** Queues {@code delivery} for the next commit; the future completes once it is durably stored (or failed). */
-    CompletableFuture<RecordedDelivery> submit(DeliveryToRecord delivery) {
-        CompletableFuture<RecordedDelivery> done = new CompletableFuture<>();
-        if (closed) {
-            done.completeExceptionally(new IllegalStateException("Quench is shutting down"));
-            return done;
+    /**
+     * Queues {@code delivery} for the next commit; the future completes once it is durably journaled,
+     * or fails (store failure, or Quench is stopping).
+     */
+    CompletableFuture<Stored> submit(DeliveryToRecord delivery) {
+        CompletableFuture<Stored> done = new CompletableFuture<>();
+        synchronized (closing) {
+            if (!closed) {
+                queue.add(new Waiting(delivery, done));
+                return done;
+            }
         }
-        queue.add(new Waiting(delivery, done));
+        done.completeExceptionally(new ShuttingDownException());
         return done;
     }
 
     private void writeLoop() {
         List<Waiting> batch = new ArrayList<>();
+        // After close() sets closed (under the lock) nothing more is queued: this drains all that was.
         while (!closed || !queue.isEmpty()) {
             Waiting first;
             try {
-                first = queue.poll(200, TimeUnit.MILLISECONDS);
+                first = queue.poll(100, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -93,13 +107,16 @@ final class GroupCommit implements AutoCloseable {
             }
             commit(batch, alerts);
         }
-        failAll(new IllegalStateException("Quench is shutting down"));
+        Waiting waiting;
+        while ((waiting = queue.poll()) != null) {
+            waiting.done().completeExceptionally(new ShuttingDownException());
+        }
     }
 
     private void commit(List<Waiting> batch, int alerts) {
-        List<RecordedDelivery> results;
+        List<Stored> results;
         try {
-            results = store.alerts().recordDeliveries(batch.stream().map(Waiting::delivery).toList(), unmatched);
+            results = journal ? journal(batch) : storeDirectly(batch);
         } catch (RuntimeException e) {
             LOG.error("cannot record a batch of {} deliveries ({} alerts); each was answered 503 and will be retried "
                     + "by its sender", batch.size(), alerts, e);
@@ -108,34 +125,37 @@ final class GroupCommit implements AutoCloseable {
         }
         counters.commits.increment();
         counters.committedDeliveries.add(batch.size());
-        List<Long> created = new ArrayList<>();
-        long unmatchedCount = 0;
-        for (RecordedDelivery result : results) {
-            created.addAll(result.toMatch());
-            unmatchedCount += result.created().size() - result.toMatch().size();
-        }
-        unmatchedSummary.count(unmatchedCount);
-        try {
-            recorded.accept(created);
-        } catch (RuntimeException e) {
-            // Stored is stored: the dispatcher's recovery matches them at the next start at the latest.
-            LOG.error("{} alert(s) were stored but could not be handed to the dispatcher", created.size(), e);
-        }
         for (int index = 0; index < batch.size(); index++) {
             batch.get(index).done().complete(results.get(index));
         }
     }
 
-    private void failAll(RuntimeException reason) {
-        Waiting waiting;
-        while ((waiting = queue.poll()) != null) {
-            waiting.done().completeExceptionally(reason);
-        }
+    private List<Stored> journal(List<Waiting> batch) {
+        List<AlertJournal.Journaled> journaled =
+                store.journal().append(batch.stream().map(Waiting::delivery).toList(), expander::pending);
+        // Before any request is answered: the expander's backlog counts them from now on.
+        journaled.forEach(result -> result.entry().ifPresent(expander::journaled));
+        return journaled.stream().map(result -> new Stored(result.created(), result.replay())).toList();
     }
 
+    private List<Stored> storeDirectly(List<Waiting> batch) {
+        return expander.storeDirectly(batch.stream().map(Waiting::delivery).toList()).stream()
+                .map(result -> new Stored(result.created().size(), result.replay())).toList();
+    }
+
+    /** Commits what is queued, then stops; deliveries submitted from now on fail with {@link ShuttingDownException}. */
     @Override
     public void close() throws InterruptedException {
-        closed = true;
+        synchronized (closing) {
+            closed = true;
+        }
         writer.join(10_000);
+    }
+
+    /** The delivery came while Quench was stopping: nothing of it was recorded; the sender should retry. */
+    static final class ShuttingDownException extends IllegalStateException {
+        ShuttingDownException() {
+            super("Quench is shutting down");
+        }
     }
 }

@@ -15,6 +15,9 @@ final class IngestCounters {
     /** Group commits and the deliveries they held: their ratio shows how much the writer batches. */
     final LongAdder commits = new LongAdder();
     final LongAdder committedDeliveries = new LongAdder();
+    /** Journal expansions (one transaction each) and the alerts they stored in the alert table. */
+    final LongAdder expansions = new LongAdder();
+    final LongAdder expandedAlerts = new LongAdder();
 
     JsonObject toJson() {
         return new JsonObject()
@@ -25,6 +28,8 @@ final class IngestCounters {
                 .put("refusedWhileFull", refused.sum())
                 .put("truncatedAlerts", truncated.sum())
                 .put("commits", commits.sum())
-                .put("committedDeliveries", committedDeliveries.sum());
+                .put("committedDeliveries", committedDeliveries.sum())
+                .put("expansions", expansions.sum())
+                .put("expandedAlerts", expandedAlerts.sum());
     }
 }

@@ -11,10 +11,15 @@ import dev.quench.core.config.ConfigException;
  * @param maxPendingAlerts  alerts being stored or waiting to be matched before new deliveries get 503
  * @param retryAfterSeconds the {@code Retry-After} sent with a 503
  * @param limits            per-alert label limits
+ * @param journal           a 202 waits for one ingest-journal row per delivery (expanded into alerts
+ *                          right after) instead of the alert rows themselves; see docs/sources.md
  */
-record IngestSettings(long maxPendingAlerts, int retryAfterSeconds, AlertLimits limits) {
+record IngestSettings(long maxPendingAlerts, int retryAfterSeconds, AlertLimits limits, boolean journal) {
 
-    static final IngestSettings DEFAULT = new IngestSettings(100_000, 5, AlertLimits.DEFAULT);
+    /** Off by default: on the embedded H2 store the extra expansion commit costs more than it saves (docs/sources.md). */
+    static final boolean JOURNAL_DEFAULT = false;
+
+    static final IngestSettings DEFAULT = new IngestSettings(100_000, 5, AlertLimits.DEFAULT, JOURNAL_DEFAULT);
 
     static IngestSettings from(JsonNode node) {
         if (node == null || node.isMissingNode() || node.isNull()) {
@@ -27,7 +32,8 @@ record IngestSettings(long maxPendingAlerts, int retryAfterSeconds, AlertLimits 
                 new AlertLimits(node.path("maxLabels").asInt(defaults.maxLabels()),
                         node.path("maxNameLength").asInt(defaults.maxNameLength()),
                         node.path("maxLabelValueLength").asInt(defaults.maxLabelValueLength()),
-                        node.path("maxAnnotationValueLength").asInt(defaults.maxAnnotationValueLength())));
+                        node.path("maxAnnotationValueLength").asInt(defaults.maxAnnotationValueLength())),
+                node.path("journal").asBoolean(DEFAULT.journal()));
         if (settings.maxPendingAlerts() < 1 || settings.retryAfterSeconds() < 1 || settings.limits().maxLabels() < 1) {
             throw new ConfigException("ingest: maxPendingAlerts, retryAfterSeconds and maxLabels must be at least 1");
         }

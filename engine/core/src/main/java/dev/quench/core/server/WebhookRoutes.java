@@ -11,8 +11,8 @@ import dev.quench.core.config.GenericMapping;
 import dev.quench.core.config.QuenchConfig;
 import dev.quench.core.engine.RunDispatcher;
 import dev.quench.core.engine.RunbookRegistry;
+import dev.quench.core.store.AlertJournal;
 import dev.quench.core.store.DeliveryToRecord;
-import dev.quench.core.store.RecordedDelivery;
 import dev.quench.core.store.Store;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -56,6 +56,7 @@ final class WebhookRoutes implements AutoCloseable {
     private final IngestSettings settings;
     private final IntakeGate gate;
     private final IngestCounters counters = new IngestCounters();
+    private final JournalExpander expander;
     private final GroupCommit groupCommit;
 
     /** A commit stops growing here: large enough to amortise the fsync, small enough to answer quickly. */
@@ -69,15 +70,18 @@ final class WebhookRoutes implements AutoCloseable {
         this.clock = clock;
         this.config = config;
         this.settings = IngestSettings.from(config.sections().get("ingest"));
-        this.gate = new IntakeGate(settings.maxPendingAlerts(), dispatcher::pendingAlerts);
         // A firing alert no runbook matches needs no dispatcher work: it is stored already processed (the
         // dispatcher would only mark it so), which keeps a storm of unhandled alerts off the dispatcher.
         // While the runbooks still load at start-up every alert goes to the dispatcher, which matches it
         // once they are loaded (docs/startup.md): the webhook is answered without waiting for the load.
-        this.groupCommit = new GroupCommit(store,
+        this.expander = new JournalExpander(store,
                 alert -> alert.status() == AlertStatus.FIRING && runbooks.loaded()
                         && runbooks.matching(alert).isEmpty(),
-                dispatcher::alertsRecorded, MAX_ALERTS_PER_COMMIT, counters);
+                dispatcher::alertsRecorded, counters);
+        // Journaled-not-yet-expanded alerts count too: a backlog anywhere behind the 202 is bounded.
+        this.gate = new IntakeGate(settings.maxPendingAlerts(),
+                () -> expander.pendingAlerts() + dispatcher.pendingAlerts());
+        this.groupCommit = new GroupCommit(store, expander, MAX_ALERTS_PER_COMMIT, settings.journal(), counters);
     }
 
     void mount(Router router, SourceAuth auth) {
@@ -112,6 +116,7 @@ final class WebhookRoutes implements AutoCloseable {
                     }
                     context.json(counters.toJson()
                             .put("storedAlerts", stored.result())
+                            .put("journalAlerts", expander.pendingAlerts())
                             .put("pendingAlerts", dispatcher.pendingAlerts())
                             .put("maxPendingAlerts", gate.maxPendingAlerts()));
                 }));
@@ -170,7 +175,7 @@ final class WebhookRoutes implements AutoCloseable {
         }
         int count = delivery.alerts().size();
         if (count == 0 && delivery.deliveryIdIfSent().isEmpty()) {
-            answer(context, delivery, new RecordedDelivery(List.of(), false));
+            answer(context, delivery, 0, false);
             return;
         }
         if (!gate.tryAcquire(count)) {
@@ -184,11 +189,18 @@ final class WebhookRoutes implements AutoCloseable {
         io.vertx.core.Context requestContext = vertx.getOrCreateContext();
         groupCommit.submit(new DeliveryToRecord(source, delivery.deliveryId(), delivery.alerts(), clock.instant()))
                 .whenComplete((recorded, failure) -> {
-                    // The writer has handed the new alerts to the dispatcher (its backlog counts them) by now.
+                    // The writer has handed the new alerts to the expander (its backlog counts them) by now.
                     gate.release(count);
                     requestContext.runOnContext(ignored -> {
                         if (failure == null) {
-                            answer(context, delivery, recorded);
+                            answer(context, delivery, recorded.created(), recorded.replay());
+                            return;
+                        }
+                        if (failure instanceof GroupCommit.ShuttingDownException) {
+                            context.response().putHeader("Retry-After", Integer.toString(settings.retryAfterSeconds()));
+                            HttpErrors.send(context, 503, "Quench is stopping; retry",
+                                    "nothing of this delivery was recorded — retry after " + settings.retryAfterSeconds()
+                                            + " s (another instance, or this one after its restart, takes it)");
                             return;
                         }
                         LOG.error("cannot record {} alert(s) from {}", count, describe(source), failure);
@@ -199,15 +211,15 @@ final class WebhookRoutes implements AutoCloseable {
                 });
     }
 
-    private void answer(RoutingContext context, Delivery delivery, RecordedDelivery recorded) {
+    private void answer(RoutingContext context, Delivery delivery, int created, boolean replay) {
         int received = delivery.alerts().size();
         counters.accepted.add(received);
-        counters.duplicates.add(received - recorded.created().size());
+        counters.duplicates.add(received - created);
         JsonObject answer = new JsonObject()
                 .put("received", received)
-                .put("new", recorded.created().size())
-                .put("duplicates", received - recorded.created().size());
-        if (recorded.replay()) {
+                .put("new", created)
+                .put("duplicates", received - created);
+        if (replay) {
             counters.replays.increment();
             answer.put("replay", true);
         }
@@ -256,10 +268,14 @@ final class WebhookRoutes implements AutoCloseable {
         };
     }
 
-    /** Stops the writer after committing what it holds. */
+    /** Stops the writer after committing what it holds, then the expander after expanding what it can. */
     @Override
     public void close() throws InterruptedException {
-        groupCommit.close();
+        try {
+            groupCommit.close();
+        } finally {
+            expander.close();
+        }
     }
 
     static List<String> paths() {

@@ -28,6 +28,16 @@ final class DeliveryBatch {
      *                  matched (nothing is left for the dispatcher to do); the others wait for matching
      */
     static List<RecordedDelivery> record(Handle handle, List<DeliveryToRecord> deliveries, Predicate<Alert> unmatched) {
+        return record(handle, deliveries, unmatched, true);
+    }
+
+    /**
+     * @param lookUpKnown false when the caller already knows every alert is new (the journal's writer
+     *                    decided it): the look-up of stored keys is skipped, the unique constraint on
+     *                    {@code dedupe_key} still refuses a duplicate (the caller then retries with it)
+     */
+    static List<RecordedDelivery> record(Handle handle, List<DeliveryToRecord> deliveries, Predicate<Alert> unmatched,
+                                         boolean lookUpKnown) {
         boolean[] replay = replays(handle, deliveries);
         List<String> keys = new ArrayList<>();
         for (int index = 0; index < deliveries.size(); index++) {
@@ -37,7 +47,7 @@ final class DeliveryBatch {
                 }
             }
         }
-        Set<String> known = existingKeys(handle, keys);
+        Set<String> known = lookUpKnown ? existingKeys(handle, keys) : new HashSet<>();
         // Which delivery each new alert belongs to, in insert order.
         List<Integer> owners = new ArrayList<>();
         PreparedBatch insert = handle.prepareBatch("""
@@ -100,7 +110,7 @@ final class DeliveryBatch {
     }
 
     /** Marks deliveries whose id was seen before (stored, or earlier in this batch) and records the new ids. */
-    private static boolean[] replays(Handle handle, List<DeliveryToRecord> deliveries) {
+    static boolean[] replays(Handle handle, List<DeliveryToRecord> deliveries) {
         boolean[] replay = new boolean[deliveries.size()];
         Set<String> seen = new HashSet<>();
         PreparedBatch insert = null;
@@ -131,7 +141,7 @@ final class DeliveryBatch {
         return replay;
     }
 
-    private static Set<String> existingKeys(Handle handle, List<String> keys) {
+    static Set<String> existingKeys(Handle handle, List<String> keys) {
         Set<String> distinct = new HashSet<>(keys);
         Set<String> existing = new HashSet<>();
         List<String> chunk = new ArrayList<>(LOOKUP_CHUNK);

@@ -16,12 +16,14 @@ public final class Store implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
     private final AlertRepository alerts;
+    private final AlertJournal journal;
     private final RunRepository runs;
 
     private Store(HikariDataSource dataSource) {
         this.dataSource = dataSource;
         this.jdbi = Jdbi.create(dataSource);
         this.alerts = new AlertRepository(jdbi);
+        this.journal = new AlertJournal(jdbi);
         this.runs = new RunRepository(jdbi);
     }
 
@@ -80,6 +82,11 @@ public final class Store implements AutoCloseable {
                 .table("quench_schema_history")
                 .load()
                 .migrate();
+    }
+
+    /** The webhooks' ingest journal: accepted deliveries not yet expanded into alerts. */
+    public AlertJournal journal() {
+        return journal;
     }
 
     public AlertRepository alerts() {

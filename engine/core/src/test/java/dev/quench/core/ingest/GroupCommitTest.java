@@ -60,7 +60,8 @@ class GroupCommitTest {
                         + SlowStoreTrigger.class.getName() + "'"));
     }
 
-    private long storedAlerts() {
+    private long storedAlerts() throws InterruptedException {
+        engine.harness.awaitIngested(Duration.ofSeconds(30));
         return engine.harness.engine().store().alerts().count();
     }
 

@@ -76,6 +76,7 @@ final class IngestEngine implements AutoCloseable {
     }
 
     JsonNode alerts(String query) throws IOException, InterruptedException {
+        harness.awaitIngested(java.time.Duration.ofSeconds(30));
         return harness.getJson("/api/v1/alerts" + query).path("alerts");
     }
 

@@ -34,6 +34,7 @@ class IngestLimitsTest {
     }
 
     private static int storedAlerts() throws Exception {
+        engine.harness.awaitIngested(java.time.Duration.ofSeconds(30));
         return engine.harness.engine().store().jdbi()
                 .withHandle(handle -> handle.createQuery("select count(*) from alert").mapTo(Integer.class).one());
     }

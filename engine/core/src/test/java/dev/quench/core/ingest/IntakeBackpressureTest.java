@@ -41,7 +41,8 @@ class IntakeBackpressureTest {
         engine.close();
     }
 
-    private int storedAlerts() {
+    private int storedAlerts() throws InterruptedException {
+        engine.harness.awaitIngested(java.time.Duration.ofSeconds(30));
         return engine.harness.engine().store().jdbi()
                 .withHandle(handle -> handle.createQuery("select count(*) from alert").mapTo(Integer.class).one());
     }

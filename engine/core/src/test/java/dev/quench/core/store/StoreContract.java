@@ -110,4 +110,44 @@ abstract class StoreContract {
         assertThat(store().runs().list(RunStatus.FAILED, null, 10)).isEmpty();
         assertThat(store().runs().finishedSince(created.minusSeconds(1))).hasSize(1);
     }
+
+    @Test
+    void theJournalHoldsEachDeliveryAsOneRowUntilItIsExpandedExactlyOnce() {
+        Instant start = Instant.parse("2026-11-20T02:58:14.117Z");
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        store().alerts().record(List.of(alert("stored", AlertStatus.FIRING, start)), now);
+        Alert withEverything = new Alert("alertmanager", "j1", AlertStatus.FIRING,
+                Map.of("alertname", "DiskSpaceLow", "instance", "web-7:9100", "quote", "say \"hi\" \u00e9"),
+                Map.of("summary", "full"), start, Instant.parse("2026-11-20T03:00:00Z"), "http://prom/graph?g0=1");
+
+        List<AlertJournal.Journaled> journaled = store().journal().append(List.of(
+                new DeliveryToRecord("alertmanager", null, List.of(withEverything,
+                        alert("stored", AlertStatus.FIRING, start)), now),
+                // the same alert again, pending in the journal: a re-delivery
+                new DeliveryToRecord("alertmanager", null, List.of(alert("j2", AlertStatus.FIRING, start)), now),
+                new DeliveryToRecord("pagerduty", "delivery-9", List.of(alert("p9", AlertStatus.FIRING, start)), now),
+                new DeliveryToRecord("pagerduty", "delivery-9", List.of(alert("p9", AlertStatus.FIRING, start)), now)),
+                key -> key.contains("|j2|"));
+
+        assertThat(journaled).extracting(AlertJournal.Journaled::created).containsExactly(1, 0, 1, 0);
+        assertThat(journaled).extracting(AlertJournal.Journaled::replay).containsExactly(false, false, false, true);
+        assertThat(store().journal().pendingAlerts()).isEqualTo(2);
+        assertThat(store().alerts().count()).as("nothing in the alert table before the expansion").isEqualTo(1);
+
+        List<AlertJournal.Entry> entries = store().journal().entries();
+        assertThat(entries).extracting(entry -> entry.delivery().alerts().get(0))
+                .containsExactly(withEverything, alert("p9", AlertStatus.FIRING, start));
+        List<RecordedDelivery> expanded = store().journal().expand(entries, alert -> false);
+        assertThat(expanded).extracting(result -> result.created().size()).containsExactly(1, 1);
+        assertThat(store().journal().pendingAlerts()).isZero();
+        assertThat(store().journal().entries()).isEmpty();
+        assertThat(store().alerts().count()).isEqualTo(3);
+        assertThat(store().alerts().find(expanded.get(0).created().get(0)).orElseThrow().alert())
+                .isEqualTo(withEverything);
+
+        // Expanding the same entries again (a crash after the commit, before the caller heard of it) stores nothing twice.
+        assertThat(store().journal().expand(entries, alert -> false))
+                .allSatisfy(result -> assertThat(result.created()).isEmpty());
+        assertThat(store().alerts().count()).isEqualTo(3);
+    }
 }

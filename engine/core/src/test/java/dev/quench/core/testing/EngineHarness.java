@@ -78,8 +78,33 @@ public final class EngineHarness implements AutoCloseable {
         return Json.json().readTree(response.body());
     }
 
+    /**
+     * Waits until every accepted alert is in the alert table and handed to the dispatcher (a 202 means
+     * journaled; the expansion follows a moment later), as {@code GET /api/v1/ingest} reports it.
+     */
+    public void awaitIngested(Duration timeout) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (true) {
+            long journaled;
+            try {
+                journaled = getJson("/api/v1/ingest").path("journalAlerts").asLong();
+            } catch (java.io.IOException e) {
+                throw new AssertionError("GET /api/v1/ingest failed", e);
+            }
+            if (journaled == 0) {
+                return;
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError(journaled + " accepted alert(s) still not expanded from the journal after "
+                        + timeout);
+            }
+            Thread.sleep(10);
+        }
+    }
+
     /** Waits until the engine has nothing in flight, then returns every run, newest first. */
     public List<RunRecord> awaitRuns(Duration timeout) throws InterruptedException {
+        awaitIngested(timeout);
         if (!engine.dispatcher().awaitIdle(Instant.now().plus(timeout))) {
             throw new AssertionError("runs still in flight after " + timeout);
         }

@@ -1,0 +1,63 @@
+package dev.quench.core.ingest;
+
+import static dev.quench.core.testing.EngineHarness.resource;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * With the ingest journal on, alerts answered 202 but not yet expanded into the alert table count
+ * against {@code ingest.maxPendingAlerts}: a backlog behind the journal is refused with 503, never
+ * accepted and dropped, and is taken once the expansion catches up.
+ */
+class JournalBackpressureTest {
+
+    @TempDir
+    Path temp;
+
+    private IngestEngine engine;
+
+    @AfterEach
+    void stop() {
+        SlowStoreTrigger.broken = false;
+        SlowStoreTrigger.release.countDown();
+        if (engine != null) {
+            engine.close();
+        }
+    }
+
+    @Test
+    void alertsWaitingInTheJournalFillTheIntakeAndAreStoredOnceTheAlertTableTakesWritesAgain() throws Exception {
+        SlowStoreTrigger.reset();
+        engine = IngestEngine.start(temp, "ingest: {journal: true, maxPendingAlerts: 2, retryAfterSeconds: 7}\n",
+                Map.of("disk", IngestEngine.RUNBOOK_DISK));
+        engine.harness.engine().store().jdbi().useHandle(handle -> handle.execute(
+                "create trigger slow_store before insert on alert for each row call '"
+                        + SlowStoreTrigger.class.getName() + "'"));
+        SlowStoreTrigger.broken = true;
+
+        HttpResponse<String> journaled = engine.postWithToken("/hooks/alertmanager",
+                resource("fixtures/alerts/alertmanager-firing-diskspacelow.json"));
+        assertThat(journaled.statusCode()).as(journaled.body()).isEqualTo(202);
+        byte[] second = AlertmanagerGroups.group("Second", 1, "firing", 0);
+        HttpResponse<String> refused = engine.postWithToken("/hooks/alertmanager", second);
+
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
+        assertThat(refused.headers().firstValue("Retry-After")).hasValue("7");
+        assertThat(engine.harness.getJson("/api/v1/ingest").path("journalAlerts").asLong()).isEqualTo(2);
+
+        SlowStoreTrigger.broken = false;
+        SlowStoreTrigger.release.countDown();
+        assertThat(engine.harness.awaitRuns(Duration.ofSeconds(30))).hasSize(2);
+        assertThat(engine.postWithToken("/hooks/alertmanager", second).statusCode()).as("the sender's retry")
+                .isEqualTo(202);
+        engine.harness.awaitIngested(Duration.ofSeconds(30));
+        assertThat(engine.harness.engine().store().alerts().count()).isEqualTo(3);
+    }
+}
