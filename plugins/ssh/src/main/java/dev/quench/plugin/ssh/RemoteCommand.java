@@ -85,8 +85,9 @@ final class RemoteCommand {
                 if (stopRequested(context)) {
                     return stopped(where, context, stdout, stderr, "the command had not started yet");
                 }
-                throw new StepFailedException(where + "the server refused to start the command (" + e.getMessage()
-                        + "). Too many sessions open (sshd MaxSessions)? The command was not run.", e);
+                if (!finishedWhileStarting(channel, e)) {
+                    throw new StepFailedException(startFailure(where, e), e);
+                }
             }
             while (!channel.isClosed()) {
                 if (stopRequested(context)) {
@@ -109,6 +110,28 @@ final class RemoteCommand {
         } finally {
             channel.disconnect();
         }
+    }
+
+    /**
+     * True when the command ran to its end while JSch was still starting the channel's stdin thread: a
+     * command as quick as {@code true} can exit, and the server close the channel, before JSch's
+     * {@code start()} finishes; JSch's reader thread then clears the half-made thread and {@code connect}
+     * fails with a NullPointerException although the command ran. Its exit status has arrived by then
+     * (servers send it before closing the channel), so the normal completion path reports it.
+     */
+    private static boolean finishedWhileStarting(ChannelExec channel, JSchException e) {
+        return e.getCause() instanceof RuntimeException && channel.isClosed() && channel.getExitStatus() >= 0;
+    }
+
+    /** Why the command could not start, saying honestly whether it may have run. */
+    private static String startFailure(String where, JSchException e) {
+        if (e.getCause() instanceof RuntimeException) {
+            // The channel was open when JSch's own start-up failed: the command may have started.
+            return where + "the SSH library failed while starting the command (" + e.getMessage()
+                    + "); Quench does not know whether the command ran: check the host before running the step again";
+        }
+        return where + "the server refused to start the command (" + e.getMessage()
+                + "). Too many sessions open (sshd MaxSessions)? The command was not run.";
     }
 
     /**
