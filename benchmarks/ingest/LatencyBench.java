@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Alert-to-first-step latency at a steady alert rate (goal: p99 under 50 ms at 100 alerts/s).
- * {@code send PORT TOKEN RATE SECONDS [warmup]}: posts RATE single-alert Alertmanager notifications per
+ * {@code send PORT TOKEN RATE SECONDS [WARMUP_SECONDS]}: posts RATE single-alert Alertmanager notifications per
  * second for SECONDS seconds (bounded: RATE x SECONDS requests), each a new alert, and prints the
  * 202 response times. {@code report JDBC_URL}: after the engine stopped, reads the recorded
  * timestamps from its store — when each alert was received and when its run's first step started —
@@ -25,10 +25,19 @@ public final class LatencyBench {
 
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
-            case "send" -> send(Integer.parseInt(args[1]), args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]),
-                    args.length > 5 && args[5].equals("warmup"));
+            case "send" -> {
+                int port = Integer.parseInt(args[1]);
+                int rate = Integer.parseInt(args[3]);
+                int warmUpSeconds = args.length > 5 ? Integer.parseInt(args[5]) : 0;
+                // The warm-up runs in this same JVM, right before the measured alerts: a sender JVM starting
+                // (compiling this file) while the measured alerts flow would take the server's CPU.
+                if (warmUpSeconds > 0) {
+                    send(port, args[2], rate, warmUpSeconds, true);
+                }
+                send(port, args[2], rate, Integer.parseInt(args[4]), false);
+            }
             case "report" -> report(args[1]);
-            default -> throw new IllegalArgumentException("usage: send PORT TOKEN RATE SECONDS | report JDBC_URL");
+            default -> throw new IllegalArgumentException("usage: send PORT TOKEN RATE SECONDS [WARMUP_SECONDS] | report JDBC_URL");
         }
     }
 
@@ -70,30 +79,53 @@ public final class LatencyBench {
             }
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
+        if (warmUp) {
+            return;
+        }
         System.out.printf("sent %d alerts in %.1f s (%.0f alerts/s), %d not answered 202; 202 response time %s%n",
                 total, elapsed, total / elapsed, failed, percentiles(millis));
     }
 
     private static void report(String jdbcUrl) throws Exception {
         List<Double> millis = new ArrayList<>();
+        // Where in the run the slow alerts were: second since the first measured alert -> worst latency.
+        java.util.TreeMap<Long, Double> worstBySecond = new java.util.TreeMap<>();
+        java.util.TreeMap<Long, Integer> slowBySecond = new java.util.TreeMap<>();
+        java.time.OffsetDateTime first = null;
         int withoutRun = 0;
         try (Connection connection = DriverManager.getConnection(jdbcUrl, "sa", "");
              ResultSet rows = connection.createStatement().executeQuery("""
                      select a.received_at, (select min(s.started_at) from run r join run_step s on s.run_id = r.id
                                             where r.alert_id = a.id) first_step
-                     from alert a where a.alertname = 'LatencyProbe' and a.fingerprint not like 'warmup-%'""")) {
+                     from alert a where a.alertname = 'LatencyProbe' and a.fingerprint not like 'warmup-%'
+                     order by a.received_at""")) {
             while (rows.next()) {
                 var received = rows.getObject(1, java.time.OffsetDateTime.class);
                 var firstStep = rows.getObject(2, java.time.OffsetDateTime.class);
                 if (firstStep == null) {
                     withoutRun++;
                 } else {
-                    millis.add(Duration.between(received, firstStep).toNanos() / 1e6);
+                    double latency = Duration.between(received, firstStep).toNanos() / 1e6;
+                    millis.add(latency);
+                    first = first == null ? received : first;
+                    long second = Duration.between(first, received).toSeconds();
+                    worstBySecond.merge(second, latency, Math::max);
+                    if (latency > 50) {
+                        slowBySecond.merge(second, 1, Integer::sum);
+                    }
                 }
             }
         }
         System.out.printf("alert received -> first step started (recorded timestamps, %d runs, %d alerts without a "
                 + "started step): %s%n", millis.size(), withoutRun, percentiles(millis));
+        // The tail, located: a stall at one moment reads differently from a slow steady state.
+        String worst = worstBySecond.entrySet().stream()
+                .sorted(java.util.Map.Entry.<Long, Double>comparingByValue().reversed()).limit(3)
+                .map(entry -> String.format("+%ds: max %.0f ms, %d over 50 ms", entry.getKey(), entry.getValue(),
+                        slowBySecond.getOrDefault(entry.getKey(), 0)))
+                .collect(java.util.stream.Collectors.joining("; "));
+        System.out.printf("slowest seconds of the measured run: %s; seconds with an alert over 50 ms: %d of %d%n",
+                worst, slowBySecond.size(), worstBySecond.size());
     }
 
     private static String percentiles(List<Double> millis) {

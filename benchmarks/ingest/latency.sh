@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Alert-to-first-step latency: `quench serve` (embedded store) with one one-step runbook
 # (shell.exec `true`); LatencyBench.java posts RATE alerts/s (default 100) for SECONDS (default 30),
+# after a warm-up at the same rate (WARMUP_SECONDS, default 30, not reported),
 # then reads the recorded timestamps (alert received -> first step started) and prints p50/p99.
 # Goal: p99 under 50 ms. Needs a JDK 21+ in JAVA_HOME.
 set -euo pipefail
@@ -38,8 +39,9 @@ PID=$!
 for _ in $(seq 1 600); do (echo > "/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.1; done
 TOKEN="$(cat "$WORK/data/quench.token")"
 echo "machine: $(nproc) cores, ingest.journal: ${JOURNAL:-false}, load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-"$JAVA" -cp "$CP" benchmarks/ingest/LatencyBench.java send "$PORT" "$TOKEN" 20 3 warmup > /dev/null   # warm-up (JIT), left out of the report
-"$JAVA" -cp "$CP" benchmarks/ingest/LatencyBench.java send "$PORT" "$TOKEN" "$RATE" "$SECONDS_TO_RUN"
+# A warm-up at the measured rate (JIT, connection pool, first process spawns) in the same sender JVM,
+# straight before the measured alerts; it is left out of the report.
+"$JAVA" -cp "$CP" benchmarks/ingest/LatencyBench.java send "$PORT" "$TOKEN" "$RATE" "$SECONDS_TO_RUN" "${WARMUP_SECONDS:-30}"
 sleep 3   # let the last runs start
 "$JAVA" -cp "$CP" benchmarks/ingest/LatencyBench.java report "jdbc:h2:file:$WORK/data/quench;AUTO_SERVER=TRUE"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
