@@ -117,6 +117,23 @@ public final class LoopbackSshServer implements AutoCloseable {
         return List.copyOf(commands);
     }
 
+    /**
+     * Waits until {@code command} was received (at most {@code timeout}), then a moment more so its
+     * process has really started — for tests that pull the plug on a running command.
+     *
+     * @throws IllegalStateException when the command never arrives
+     */
+    public void awaitCommand(String command, java.time.Duration timeout) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (!commands.contains(command)) {
+            if (System.nanoTime() > end) {
+                throw new IllegalStateException("the server never received '" + command + "' within " + timeout);
+            }
+            Thread.sleep(20);
+        }
+        Thread.sleep(200);
+    }
+
     /** SSH connections accepted so far. */
     public int sessionsOpened() {
         return sessionsOpened.get();
