@@ -2,7 +2,6 @@ package dev.quench.core.server;
 
 import dev.quench.core.store.AlertJournal;
 import dev.quench.core.store.DeliveryToRecord;
-import dev.quench.core.store.Store;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -15,10 +14,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The webhooks' single writer. Handlers hand it parsed deliveries; it appends everything that is
- * waiting to the ingest journal in ONE transaction (one narrow row per delivery, one commit) and hands
- * the rows to the {@link JournalExpander} — or, with {@code ingest.journal: false}, stores them
- * straight into the alert table in one transaction and hands the new alerts on — then completes each delivery's future, so a request is
- * answered 2xx only after its commit. Adaptive without a timer: when idle a delivery is committed at
+ * waiting to the ingest journal file in ONE forced write (one record per delivery) and hands the
+ * records to the {@link JournalExpander} — or, with {@code ingest.journal: false}, stores them
+ * straight into the alert table in one transaction and hands the new alerts on — then completes each
+ * delivery's future, so a request is answered 2xx only after its alerts are on the disk. Adaptive without a timer: when idle a delivery is committed at
  * once (lowest latency); under load the deliveries that arrive during one commit form the next
  * batch. When a commit fails, every delivery of that batch fails (the webhook answers 503 and the
  * sender retries); after {@link #close()} every delivery fails at once. Thread-safe.
@@ -40,10 +39,9 @@ final class GroupCommit implements AutoCloseable {
     private record Waiting(DeliveryToRecord delivery, CompletableFuture<Stored> done) {
     }
 
-    private final Store store;
+    private final AlertJournal journal;
     private final JournalExpander expander;
     private final int maxAlertsPerCommit;
-    private final boolean journal;
     private final IngestCounters counters;
     // Unbounded on purpose: the IntakeGate bounds what gets here, and refusing here would be a drop.
     private final BlockingQueue<Waiting> queue = new LinkedBlockingQueue<>();
@@ -55,13 +53,11 @@ final class GroupCommit implements AutoCloseable {
     /**
      * @param expander           takes each committed journal row, before any request is answered
      * @param maxAlertsPerCommit a batch stops growing at this many alerts (a single bigger delivery is one batch)
-     * @param journal            true: append to the ingest journal; false: store straight into the alert table
+     * @param journal            the ingest journal to append to, or null to store straight into the alert table
      */
-    GroupCommit(Store store, JournalExpander expander, int maxAlertsPerCommit, boolean journal,
-                IngestCounters counters) {
+    GroupCommit(AlertJournal journal, JournalExpander expander, int maxAlertsPerCommit, IngestCounters counters) {
         this.journal = journal;
         this.counters = Objects.requireNonNull(counters, "counters");
-        this.store = Objects.requireNonNull(store, "store");
         this.expander = Objects.requireNonNull(expander, "expander");
         this.maxAlertsPerCommit = maxAlertsPerCommit;
         this.writer = Thread.ofPlatform().name("quench-alert-writer").daemon(true).start(this::writeLoop);
@@ -116,7 +112,7 @@ final class GroupCommit implements AutoCloseable {
     private void commit(List<Waiting> batch, int alerts) {
         List<Stored> results;
         try {
-            results = journal ? journal(batch) : storeDirectly(batch);
+            results = journal != null ? journal(batch) : storeDirectly(batch);
         } catch (RuntimeException e) {
             LOG.error("cannot record a batch of {} deliveries ({} alerts); each was answered 503 and will be retried "
                     + "by its sender", batch.size(), alerts, e);
@@ -131,8 +127,8 @@ final class GroupCommit implements AutoCloseable {
     }
 
     private List<Stored> journal(List<Waiting> batch) {
-        List<AlertJournal.Journaled> journaled =
-                store.journal().append(batch.stream().map(Waiting::delivery).toList(), expander::pending);
+        List<AlertJournal.Journaled> journaled = journal.append(batch.stream().map(Waiting::delivery).toList(),
+                expander::pending, expander::pendingDelivery);
         // Before any request is answered: the expander's backlog counts them from now on.
         journaled.forEach(result -> result.entry().ifPresent(expander::journaled));
         return journaled.stream().map(result -> new Stored(result.created(), result.replay())).toList();

@@ -11,15 +11,25 @@ import dev.quench.core.config.ConfigException;
  * @param maxPendingAlerts  alerts being stored or waiting to be matched before new deliveries get 503
  * @param retryAfterSeconds the {@code Retry-After} sent with a 503
  * @param limits            per-alert label limits
- * @param journal           a 202 waits for one ingest-journal row per delivery (expanded into alerts
- *                          right after) instead of the alert rows themselves; see docs/sources.md
+ * @param journal           true: a 202 waits for the delivery's record in the ingest journal file
+ *                          (stored as alerts right after); false: for the alert rows in the store;
+ *                          null: the default for the store (docs/sources.md)
  */
-record IngestSettings(long maxPendingAlerts, int retryAfterSeconds, AlertLimits limits, boolean journal) {
+record IngestSettings(long maxPendingAlerts, int retryAfterSeconds, AlertLimits limits, Boolean journal) {
 
-    /** Off by default: on the embedded H2 store the extra expansion commit costs more than it saves (docs/sources.md). */
-    static final boolean JOURNAL_DEFAULT = false;
+    static final IngestSettings DEFAULT = new IngestSettings(100_000, 5, AlertLimits.DEFAULT, null);
 
-    static final IngestSettings DEFAULT = new IngestSettings(100_000, 5, AlertLimits.DEFAULT, JOURNAL_DEFAULT);
+    /**
+     * Whether deliveries go through the ingest journal with this store: by default yes for the
+     * embedded H2 file store (a forced file append is much cheaper than an H2 commit), no for
+     * PostgreSQL (its commit is already durable and shared by every node, a node's journal is not).
+     */
+    boolean journalFor(String storeUrl) {
+        if (journal != null) {
+            return journal;
+        }
+        return storeUrl.startsWith("jdbc:h2:") && !storeUrl.startsWith("jdbc:h2:mem:");
+    }
 
     static IngestSettings from(JsonNode node) {
         if (node == null || node.isMissingNode() || node.isNull()) {
@@ -33,10 +43,20 @@ record IngestSettings(long maxPendingAlerts, int retryAfterSeconds, AlertLimits 
                         node.path("maxNameLength").asInt(defaults.maxNameLength()),
                         node.path("maxLabelValueLength").asInt(defaults.maxLabelValueLength()),
                         node.path("maxAnnotationValueLength").asInt(defaults.maxAnnotationValueLength())),
-                node.path("journal").asBoolean(DEFAULT.journal()));
+                journal(node.path("journal")));
         if (settings.maxPendingAlerts() < 1 || settings.retryAfterSeconds() < 1 || settings.limits().maxLabels() < 1) {
             throw new ConfigException("ingest: maxPendingAlerts, retryAfterSeconds and maxLabels must be at least 1");
         }
         return settings;
+    }
+
+    private static Boolean journal(JsonNode node) {
+        if (node.isMissingNode() || node.isNull()) {
+            return null;
+        }
+        if (!node.isBoolean()) {
+            throw new ConfigException("ingest.journal must be true or false, not " + node);
+        }
+        return node.booleanValue();
     }
 }

@@ -21,10 +21,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns journal rows into alert rows, on one thread ({@code quench-alert-expander}), in journal
- * order: many rows per transaction, which also deletes them (exactly once, crash-safe), then hands
- * the new alerts to the dispatcher. Keeps the dedupe keys of journaled-not-yet-expanded alerts so
- * the writer can tell a re-delivery exactly before answering. Thread-safe.
+ * Turns journal records into alert rows, on one thread ({@code quench-alert-expander}), in journal
+ * order: many records per transaction, which also moves the journal's checkpoint (exactly once,
+ * crash-safe), then hands the new alerts to the dispatcher. Keeps the dedupe keys and delivery ids
+ * of journaled-not-yet-stored deliveries so the writer can tell a re-delivery exactly before
+ * answering. Without a journal ({@code ingest.journal: false}) it only stores straight into the
+ * alert table for the writer. Thread-safe.
  */
 final class JournalExpander implements AutoCloseable {
 
@@ -34,11 +36,13 @@ final class JournalExpander implements AutoCloseable {
     private static final long RETRY_MILLIS = 1_000;
 
     private final Store store;
+    private final AlertJournal journal;
     private final Predicate<Alert> unmatched;
     private final Consumer<List<Long>> recorded;
     private final IngestCounters counters;
     private final BlockingQueue<AlertJournal.Entry> queue = new LinkedBlockingQueue<>();
     private final Set<String> pendingKeys = ConcurrentHashMap.newKeySet();
+    private final Set<String> pendingDeliveries = ConcurrentHashMap.newKeySet();
     private final AtomicLong pendingAlerts = new AtomicLong();
     private final UnmatchedAlertSummary unmatchedSummary = new UnmatchedAlertSummary(LOG);
     private final Thread thread;
@@ -48,11 +52,14 @@ final class JournalExpander implements AutoCloseable {
      * Queues what a previous run left in the journal (before any new delivery can arrive), then starts
      * the expander thread.
      *
+     * @param journal   the ingest journal, or null when it is off (only {@link #storeDirectly} is used)
      * @param unmatched alerts that match no runbook and need no lifecycle work: stored as processed
      * @param recorded  told the ids of new alerts to match after each expansion
      */
-    JournalExpander(Store store, Predicate<Alert> unmatched, Consumer<List<Long>> recorded, IngestCounters counters) {
+    JournalExpander(Store store, AlertJournal journal, Predicate<Alert> unmatched, Consumer<List<Long>> recorded,
+                    IngestCounters counters) {
         this.store = Objects.requireNonNull(store, "store");
+        this.journal = journal;
         this.unmatched = Objects.requireNonNull(unmatched, "unmatched");
         this.recorded = Objects.requireNonNull(recorded, "recorded");
         this.counters = Objects.requireNonNull(counters, "counters");
@@ -65,7 +72,7 @@ final class JournalExpander implements AutoCloseable {
      * from the first request on, and the expander thread stores it first (retrying while the store fails).
      */
     private void recoverLeftovers() {
-        List<AlertJournal.Entry> leftovers = store.journal().entries();
+        List<AlertJournal.Entry> leftovers = journal == null ? List.of() : journal.leftovers();
         if (leftovers.isEmpty()) {
             return;
         }
@@ -80,6 +87,11 @@ final class JournalExpander implements AutoCloseable {
         return pendingKeys.contains(dedupeKey);
     }
 
+    /** Whether a sender delivery id ({@code source + "\n" + id}) is journaled and not yet stored. */
+    boolean pendingDelivery(String sourceAndId) {
+        return pendingDeliveries.contains(sourceAndId);
+    }
+
     /** Alerts journaled and not yet expanded (the intake's backpressure counts them). */
     long pendingAlerts() {
         return pendingAlerts.get();
@@ -89,6 +101,9 @@ final class JournalExpander implements AutoCloseable {
     void journaled(AlertJournal.Entry entry) {
         for (Alert alert : entry.delivery().alerts()) {
             pendingKeys.add(AlertRepository.dedupeKey(alert));
+        }
+        if (entry.delivery().deliveryId() != null) {
+            pendingDeliveries.add(entry.delivery().source() + "\n" + entry.delivery().deliveryId());
         }
         pendingAlerts.addAndGet(entry.delivery().alerts().size());
         queue.add(entry);
@@ -125,12 +140,12 @@ final class JournalExpander implements AutoCloseable {
     private boolean expandWithRetry(List<AlertJournal.Entry> batch, int alerts) {
         while (true) {
             try {
-                handOn(batch, store.journal().expand(batch, unmatched));
+                handOn(batch, journal.expand(batch, unmatched));
                 return true;
             } catch (RuntimeException e) {
                 if (closed) {
                     LOG.warn("{} accepted alert(s) could not be stored as alerts before the stop; they stay in the "
-                            + "ingest journal and are stored at the next start", alerts, e);
+                            + "ingest journal ({}) and are stored at the next start", alerts, journal.directory(), e);
                     return false;
                 }
                 LOG.error("cannot store {} accepted alert(s) from the ingest journal; they stay journaled (nothing is "
@@ -161,6 +176,9 @@ final class JournalExpander implements AutoCloseable {
         for (AlertJournal.Entry entry : batch) {
             for (Alert alert : entry.delivery().alerts()) {
                 pendingKeys.remove(AlertRepository.dedupeKey(alert));
+            }
+            if (entry.delivery().deliveryId() != null) {
+                pendingDeliveries.remove(entry.delivery().source() + "\n" + entry.delivery().deliveryId());
             }
             alerts += entry.delivery().alerts().size();
         }

@@ -56,6 +56,8 @@ final class WebhookRoutes implements AutoCloseable {
     private final IngestSettings settings;
     private final IntakeGate gate;
     private final IngestCounters counters = new IngestCounters();
+    private final AlertJournal journal;
+    private final boolean journaling;
     private final JournalExpander expander;
     private final GroupCommit groupCommit;
 
@@ -74,14 +76,19 @@ final class WebhookRoutes implements AutoCloseable {
         // dispatcher would only mark it so), which keeps a storm of unhandled alerts off the dispatcher.
         // While the runbooks still load at start-up every alert goes to the dispatcher, which matches it
         // once they are loaded (docs/startup.md): the webhook is answered without waiting for the load.
-        this.expander = new JournalExpander(store,
+        this.journaling = settings.journalFor(config.storeUrl());
+        java.nio.file.Path journalDirectory = config.dataDirectory().resolve("journal");
+        // Switched off since the last start: the journal is still opened, to store what it accepted back then.
+        this.journal = journaling || java.nio.file.Files.isDirectory(journalDirectory)
+                ? AlertJournal.open(journalDirectory, store) : null;
+        this.expander = new JournalExpander(store, journal,
                 alert -> alert.status() == AlertStatus.FIRING && runbooks.loaded()
                         && runbooks.matching(alert).isEmpty(),
                 dispatcher::alertsRecorded, counters);
         // Journaled-not-yet-expanded alerts count too: a backlog anywhere behind the 202 is bounded.
         this.gate = new IntakeGate(settings.maxPendingAlerts(),
                 () -> expander.pendingAlerts() + dispatcher.pendingAlerts());
-        this.groupCommit = new GroupCommit(store, expander, MAX_ALERTS_PER_COMMIT, settings.journal(), counters);
+        this.groupCommit = new GroupCommit(journaling ? journal : null, expander, MAX_ALERTS_PER_COMMIT, counters);
     }
 
     void mount(Router router, SourceAuth auth) {
@@ -116,6 +123,7 @@ final class WebhookRoutes implements AutoCloseable {
                     }
                     context.json(counters.toJson()
                             .put("storedAlerts", stored.result())
+                            .put("journal", journaling)
                             .put("journalAlerts", expander.pendingAlerts())
                             .put("pendingAlerts", dispatcher.pendingAlerts())
                             .put("maxPendingAlerts", gate.maxPendingAlerts()));
@@ -274,7 +282,13 @@ final class WebhookRoutes implements AutoCloseable {
         try {
             groupCommit.close();
         } finally {
-            expander.close();
+            try {
+                expander.close();
+            } finally {
+                if (journal != null) {
+                    journal.close();
+                }
+            }
         }
     }
 

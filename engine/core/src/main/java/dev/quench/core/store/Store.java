@@ -16,14 +16,12 @@ public final class Store implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
     private final AlertRepository alerts;
-    private final AlertJournal journal;
     private final RunRepository runs;
 
     private Store(HikariDataSource dataSource) {
         this.dataSource = dataSource;
         this.jdbi = Jdbi.create(dataSource);
         this.alerts = new AlertRepository(jdbi);
-        this.journal = new AlertJournal(jdbi);
         this.runs = new RunRepository(jdbi);
     }
 
@@ -54,7 +52,15 @@ public final class Store implements AutoCloseable {
             dataSource.close();
             throw new StoreException("cannot bring the store schema at " + jdbcUrl + " up to date: " + rootMessage(e), e);
         }
-        return new Store(dataSource);
+        Store store = new Store(dataSource);
+        try {
+            LegacyJournalTable.drain(store.jdbi);
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw new StoreException("cannot store the alerts left in the old ingest journal table at " + jdbcUrl
+                    + ": " + rootMessage(e), e);
+        }
+        return store;
     }
 
     /**
@@ -82,11 +88,6 @@ public final class Store implements AutoCloseable {
                 .table("quench_schema_history")
                 .load()
                 .migrate();
-    }
-
-    /** The webhooks' ingest journal: accepted deliveries not yet expanded into alerts. */
-    public AlertJournal journal() {
-        return journal;
     }
 
     public AlertRepository alerts() {

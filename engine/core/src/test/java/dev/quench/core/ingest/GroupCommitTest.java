@@ -33,7 +33,8 @@ class GroupCommitTest {
     @BeforeEach
     void start() throws Exception {
         SlowStoreTrigger.reset();
-        engine = IngestEngine.start(temp, "", Map.of("fix", """
+        // The store-direct path (ingest.journal: false, PostgreSQL's default): a 202 waits for the alert rows.
+        engine = IngestEngine.start(temp, "ingest: {journal: false}\n", Map.of("fix", """
                 name: storm-fix
                 owner: test-team
                 toil: {manualMinutes: 5}

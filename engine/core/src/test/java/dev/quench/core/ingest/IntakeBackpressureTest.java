@@ -16,7 +16,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** When the store falls behind, senders get 503 + Retry-After and nothing is accepted then dropped. */
+/**
+ * When the store falls behind, senders get 503 + Retry-After and nothing is accepted then dropped
+ * (the store-direct path, {@code ingest.journal: false}; the journal's is JournalBackpressureTest).
+ */
 class IntakeBackpressureTest {
 
     @TempDir
@@ -28,7 +31,7 @@ class IntakeBackpressureTest {
     void start() throws Exception {
         SlowStoreTrigger.reset();
         engine = IngestEngine.start(temp, """
-                ingest: {maxPendingAlerts: 2, retryAfterSeconds: 7}
+                ingest: {maxPendingAlerts: 2, retryAfterSeconds: 7, journal: false}
                 """, Map.of());
         engine.harness.engine().store().jdbi().useHandle(handle -> handle.execute(
                 "create trigger slow_store before insert on alert for each row call '"

@@ -1,15 +1,18 @@
 package dev.quench.core.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.quench.core.alert.Alert;
 import dev.quench.core.alert.AlertStatus;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** What every store backend must do the same way; one subclass per database. */
 abstract class StoreContract {
@@ -112,42 +115,57 @@ abstract class StoreContract {
     }
 
     @Test
-    void theJournalHoldsEachDeliveryAsOneRowUntilItIsExpandedExactlyOnce() {
+    void theJournalKeepsEachAcceptedDeliveryAcrossARestartUntilItIsStoredExactlyOnce(@TempDir Path data) {
         Instant start = Instant.parse("2026-11-20T02:58:14.117Z");
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         store().alerts().record(List.of(alert("stored", AlertStatus.FIRING, start)), now);
         Alert withEverything = new Alert("alertmanager", "j1", AlertStatus.FIRING,
                 Map.of("alertname", "DiskSpaceLow", "instance", "web-7:9100", "quote", "say \"hi\" \u00e9"),
                 Map.of("summary", "full"), start, Instant.parse("2026-11-20T03:00:00Z"), "http://prom/graph?g0=1");
+        Path directory = data.resolve("journal");
 
-        List<AlertJournal.Journaled> journaled = store().journal().append(List.of(
-                new DeliveryToRecord("alertmanager", null, List.of(withEverything,
-                        alert("stored", AlertStatus.FIRING, start)), now),
-                // the same alert again, pending in the journal: a re-delivery
-                new DeliveryToRecord("alertmanager", null, List.of(alert("j2", AlertStatus.FIRING, start)), now),
-                new DeliveryToRecord("pagerduty", "delivery-9", List.of(alert("p9", AlertStatus.FIRING, start)), now),
-                new DeliveryToRecord("pagerduty", "delivery-9", List.of(alert("p9", AlertStatus.FIRING, start)), now)),
-                key -> key.contains("|j2|"));
-
+        List<AlertJournal.Journaled> journaled;
+        try (AlertJournal journal = AlertJournal.open(directory, store())) {
+            assertThat(journal.leftovers()).isEmpty();
+            journaled = journal.append(List.of(
+                    new DeliveryToRecord("alertmanager", null, List.of(withEverything,
+                            alert("stored", AlertStatus.FIRING, start)), now),
+                    // the same alert again, pending in the journal: a re-delivery
+                    new DeliveryToRecord("alertmanager", null, List.of(alert("j2", AlertStatus.FIRING, start)), now),
+                    new DeliveryToRecord("pagerduty", "delivery-9", List.of(alert("p9", AlertStatus.FIRING, start)), now),
+                    new DeliveryToRecord("pagerduty", "delivery-9", List.of(alert("p9", AlertStatus.FIRING, start)), now)),
+                    key -> key.contains("|j2|"), delivery -> false);
+        }
         assertThat(journaled).extracting(AlertJournal.Journaled::created).containsExactly(1, 0, 1, 0);
         assertThat(journaled).extracting(AlertJournal.Journaled::replay).containsExactly(false, false, false, true);
-        assertThat(store().journal().pendingAlerts()).isEqualTo(2);
         assertThat(store().alerts().count()).as("nothing in the alert table before the expansion").isEqualTo(1);
 
-        List<AlertJournal.Entry> entries = store().journal().entries();
-        assertThat(entries).extracting(entry -> entry.delivery().alerts().get(0))
-                .containsExactly(withEverything, alert("p9", AlertStatus.FIRING, start));
-        List<RecordedDelivery> expanded = store().journal().expand(entries, alert -> false);
-        assertThat(expanded).extracting(result -> result.created().size()).containsExactly(1, 1);
-        assertThat(store().journal().pendingAlerts()).isZero();
-        assertThat(store().journal().entries()).isEmpty();
-        assertThat(store().alerts().count()).isEqualTo(3);
-        assertThat(store().alerts().find(expanded.get(0).created().get(0)).orElseThrow().alert())
-                .isEqualTo(withEverything);
+        // A stop before the expansion: the next start reads back exactly what was accepted.
+        List<AlertJournal.Entry> leftovers;
+        try (AlertJournal journal = AlertJournal.open(directory, store())) {
+            leftovers = journal.leftovers();
+            assertThat(leftovers).extracting(entry -> entry.delivery().alerts().get(0))
+                    .containsExactly(withEverything, alert("p9", AlertStatus.FIRING, start));
+            assertThat(leftovers.get(1).delivery().deliveryId()).isEqualTo("delivery-9");
+            assertThat(leftovers.get(0).delivery().receivedAt()).isEqualTo(now);
 
-        // Expanding the same entries again (a crash after the commit, before the caller heard of it) stores nothing twice.
-        assertThat(store().journal().expand(entries, alert -> false))
-                .allSatisfy(result -> assertThat(result.created()).isEmpty());
+            List<RecordedDelivery> expanded = journal.expand(leftovers, alert -> false);
+            assertThat(expanded).extracting(result -> result.created().size()).containsExactly(1, 1);
+            assertThat(store().alerts().count()).isEqualTo(3);
+            assertThat(store().alerts().find(expanded.get(0).created().get(0)).orElseThrow().alert())
+                    .isEqualTo(withEverything);
+            assertThat(journal.append(List.of(new DeliveryToRecord("pagerduty", "delivery-9",
+                            List.of(alert("p10", AlertStatus.FIRING, start)), now)), key -> false, delivery -> false))
+                    .as("the stored delivery id makes a later delivery with it a replay")
+                    .extracting(AlertJournal.Journaled::replay).containsExactly(true);
+
+            // Expanding the same records again (a copy of an old journal, a second process) is refused.
+            assertThatThrownBy(() -> journal.expand(leftovers, alert -> false))
+                    .hasMessageContaining("checkpoint");
+        }
         assertThat(store().alerts().count()).isEqualTo(3);
+        try (AlertJournal journal = AlertJournal.open(directory, store())) {
+            assertThat(journal.leftovers()).as("stored records are not read back at the next start").isEmpty();
+        }
     }
 }
