@@ -10,7 +10,7 @@ cd "$(dirname "$0")/../.."
 ROOT="$PWD"
 DURATION="${DURATION:-15}"
 CONNECTIONS="${CONNECTIONS:-32}"
-JOURNAL="${JOURNAL:-false}"   # true: measure with the ingest journal (ingest.journal, docs/sources.md)
+JOURNAL="${JOURNAL:-}"   # empty: Quench's default for the store (journal on for H2); true/false: ingest.journal (docs/sources.md)
 JAVA="${JAVA_HOME:?set JAVA_HOME to a JDK 21+}/bin/java"
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
 WORK="$(mktemp -d /tmp/quench-ingest-bench.XXXXXX)"
@@ -52,7 +52,7 @@ PY
 }
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(. /etc/os-release; echo "$PRETTY_NAME"), $("$JAVA" -version 2>&1 | head -1)"
-echo "wrk: 2 threads, $CONNECTIONS connections, ${DURATION}s per run, on loopback; quench ingest.journal: $JOURNAL"
+echo "wrk: 2 threads, $CONNECTIONS connections, ${DURATION}s per run, on loopback; quench ingest.journal: ${JOURNAL:-default (on for H2)}"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (figures taken on a busy machine are a floor)"
 
 BARE_PORT="$(free_port)"
@@ -61,19 +61,20 @@ PIDS+=($!)
 wait_port "$BARE_PORT"
 run_wrk "$BARE_PORT" 1 "" > /dev/null   # warm-up
 declare -A BARE
-for alerts in 1 50; do
+for alerts in ${ALERTS_LIST:-1 50}; do
   BARE[$alerts]="$(run_wrk "$BARE_PORT" "$alerts" "")"
   echo "bare   alerts/request=$alerts ${BARE[$alerts]#RESULT }"
 done
 kill "${PIDS[0]}"; PIDS=()
 
-for alerts in 1 50; do
+for alerts in ${ALERTS_LIST:-1 50}; do
   QUENCH_PORT="$(free_port)"
   DATA="$WORK/data-$alerts"
   mkdir -p "$WORK/runbooks"
-  printf 'data: %s\nrunbooks: %s\nserver: {host: 127.0.0.1, port: %s}\ningest: {journal: %s}\n' "$DATA" "$WORK/runbooks" \
-    "$QUENCH_PORT" "$JOURNAL" > "$WORK/quench-$alerts.yaml"
-  "$JAVA" -cp "$CP" dev.quench.core.cli.QuenchMain serve --config "$WORK/quench-$alerts.yaml" > "$WORK/quench-$alerts.log" 2>&1 &
+  printf 'data: %s\nrunbooks: %s\nserver: {host: 127.0.0.1, port: %s}\n' "$DATA" "$WORK/runbooks" \
+    "$QUENCH_PORT" > "$WORK/quench-$alerts.yaml"
+  if [ -n "$JOURNAL" ]; then printf 'ingest: {journal: %s}\n' "$JOURNAL" >> "$WORK/quench-$alerts.yaml"; fi
+  "$JAVA" ${QJOPTS:-} -cp "$CP" dev.quench.core.cli.QuenchMain serve --config "$WORK/quench-$alerts.yaml" > "$WORK/quench-$alerts.log" 2>&1 &
   PIDS=($!)
   wait_port "$QUENCH_PORT"
   TOKEN="$(cat "$DATA/quench.token")"
