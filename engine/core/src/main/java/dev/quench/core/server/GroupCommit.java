@@ -35,8 +35,8 @@ final class GroupCommit implements AutoCloseable {
     record Stored(int created, boolean replay) {
     }
 
-    /** One delivery waiting for its commit. */
-    private record Waiting(DeliveryToRecord delivery, CompletableFuture<Stored> done) {
+    /** One delivery waiting for its commit; {@code prepared} only when journaling. */
+    private record Waiting(DeliveryToRecord delivery, AlertJournal.Prepared prepared, CompletableFuture<Stored> done) {
     }
 
     private final AlertJournal journal;
@@ -69,9 +69,11 @@ final class GroupCommit implements AutoCloseable {
      */
     CompletableFuture<Stored> submit(DeliveryToRecord delivery) {
         CompletableFuture<Stored> done = new CompletableFuture<>();
+        // Encoded here, on the caller's thread (an event loop): the single writer only concatenates.
+        AlertJournal.Prepared prepared = journal == null ? null : AlertJournal.Prepared.of(delivery);
         synchronized (closing) {
             if (!closed) {
-                queue.add(new Waiting(delivery, done));
+                queue.add(new Waiting(delivery, prepared, done));
                 return done;
             }
         }
@@ -127,7 +129,7 @@ final class GroupCommit implements AutoCloseable {
     }
 
     private List<Stored> journal(List<Waiting> batch) {
-        List<AlertJournal.Journaled> journaled = journal.append(batch.stream().map(Waiting::delivery).toList(),
+        List<AlertJournal.Journaled> journaled = journal.append(batch.stream().map(Waiting::prepared).toList(),
                 expander::pending, expander::pendingDelivery);
         // Before any request is answered: the expander's backlog counts them from now on.
         journaled.forEach(result -> result.entry().ifPresent(expander::journaled));

@@ -3,7 +3,6 @@ package dev.quench.core.server;
 import dev.quench.core.alert.Alert;
 import dev.quench.core.engine.UnmatchedAlertSummary;
 import dev.quench.core.store.AlertJournal;
-import dev.quench.core.store.AlertRepository;
 import dev.quench.core.store.RecordedDelivery;
 import dev.quench.core.store.Store;
 import java.util.ArrayList;
@@ -99,9 +98,7 @@ final class JournalExpander implements AutoCloseable {
 
     /** Takes a committed journal row; called by the writer, in journal order. */
     void journaled(AlertJournal.Entry entry) {
-        for (Alert alert : entry.delivery().alerts()) {
-            pendingKeys.add(AlertRepository.dedupeKey(alert));
-        }
+        pendingKeys.addAll(entry.keys());
         if (entry.delivery().deliveryId() != null) {
             pendingDeliveries.add(entry.delivery().source() + "\n" + entry.delivery().deliveryId());
         }
@@ -174,9 +171,7 @@ final class JournalExpander implements AutoCloseable {
         handToDispatcher(results);
         long alerts = 0;
         for (AlertJournal.Entry entry : batch) {
-            for (Alert alert : entry.delivery().alerts()) {
-                pendingKeys.remove(AlertRepository.dedupeKey(alert));
-            }
+            entry.keys().forEach(pendingKeys::remove);
             if (entry.delivery().deliveryId() != null) {
                 pendingDeliveries.remove(entry.delivery().source() + "\n" + entry.delivery().deliveryId());
             }

@@ -57,8 +57,42 @@ public final class AlertJournal implements AutoCloseable {
         }
     }
 
-    /** One journal record: its sequence and the delivery (with its new alerts only). */
-    public record Entry(long sequence, DeliveryToRecord delivery) {
+    /**
+     * One journal record: its sequence, the delivery (with its new alerts only) and their dedupe keys.
+     */
+    public record Entry(long sequence, DeliveryToRecord delivery, List<String> keys) {
+
+        public Entry {
+            Objects.requireNonNull(delivery, "delivery");
+            keys = List.copyOf(keys);
+        }
+
+        Entry(long sequence, DeliveryToRecord delivery) {
+            this(sequence, delivery, delivery.alerts().stream().map(AlertRepository::dedupeKey).toList());
+        }
+    }
+
+    /**
+     * A delivery made ready for the journal on the thread that parsed it — its alerts' dedupe keys
+     * and their encoding — so the journal's single writer only decides and concatenates.
+     */
+    public record Prepared(DeliveryToRecord delivery, List<String> keys, byte[] encodedAlerts) {
+
+        public Prepared {
+            Objects.requireNonNull(delivery, "delivery");
+            Objects.requireNonNull(encodedAlerts, "encodedAlerts");
+            if (keys.size() != delivery.alerts().size()) {
+                throw new IllegalArgumentException("one dedupe key per alert");
+            }
+        }
+
+        public static Prepared of(DeliveryToRecord delivery) {
+            List<String> keys = new ArrayList<>(delivery.alerts().size());
+            for (Alert alert : delivery.alerts()) {
+                keys.add(AlertRepository.dedupeKey(alert));
+            }
+            return new Prepared(delivery, keys, JournalCodec.encodeAlerts(delivery.alerts()));
+        }
     }
 
     private AlertJournal(Jdbi jdbi, String journalId, JournalFiles files, boolean h2, long expandedUpTo,
@@ -90,7 +124,7 @@ public final class AlertJournal implements AutoCloseable {
         List<Entry> leftovers = new ArrayList<>();
         try {
             for (JournalFiles.Record record : files.recovered()) {
-                leftovers.add(new Entry(record.sequence(), JournalCodec.decodeDelivery(record.body())));
+                leftovers.add(new Entry(record.sequence(), JournalCodec.decodeRecord(record.body())));
             }
         } catch (RuntimeException e) {
             files.close();
@@ -151,7 +185,7 @@ public final class AlertJournal implements AutoCloseable {
      * {@code pendingDelivery} (keyed {@code source + "\n" + id}). When this returns, the deliveries
      * are durably journaled; when it throws, none is.
      */
-    public List<Journaled> append(List<DeliveryToRecord> deliveries, Predicate<String> pendingKey,
+    public List<Journaled> append(List<Prepared> deliveries, Predicate<String> pendingKey,
                                   Predicate<String> pendingDelivery) {
         Objects.requireNonNull(pendingKey, "pendingKey");
         Objects.requireNonNull(pendingDelivery, "pendingDelivery");
@@ -165,14 +199,13 @@ public final class AlertJournal implements AutoCloseable {
         List<String> lookUp = new ArrayList<>();
         Set<String> deliveryIds = new HashSet<>();
         for (int index = 0; index < deliveries.size(); index++) {
-            DeliveryToRecord delivery = deliveries.get(index);
+            DeliveryToRecord delivery = deliveries.get(index).delivery();
             if (delivery.deliveryId() != null) {
                 String id = delivery.source() + "\n" + delivery.deliveryId();
                 replay[index] = !deliveryIds.add(id) || pendingDelivery.test(id);
             }
             if (!replay[index]) {
-                for (Alert alert : delivery.alerts()) {
-                    String key = AlertRepository.dedupeKey(alert);
+                for (String key : deliveries.get(index).keys()) {
                     if (pendingKey.test(key)) {
                         pendingHits.add(key);
                     } else {
@@ -183,7 +216,7 @@ public final class AlertJournal implements AutoCloseable {
         }
         Set<String> known = jdbi.withHandle(handle -> {
             for (int index = 0; index < deliveries.size(); index++) {
-                DeliveryToRecord delivery = deliveries.get(index);
+                DeliveryToRecord delivery = deliveries.get(index).delivery();
                 if (!replay[index] && delivery.deliveryId() != null) {
                     replay[index] = handle.createQuery(
                                     "select count(*) from webhook_delivery where source = :source and delivery_id = :id")
@@ -193,19 +226,26 @@ public final class AlertJournal implements AutoCloseable {
             }
             return lookUp.isEmpty() ? new HashSet<>() : DeliveryBatch.existingKeys(handle, lookUp);
         });
-        List<DeliveryToRecord> journaled = new ArrayList<>();
+        List<Entry> journaled = new ArrayList<>();
         List<Integer> owners = new ArrayList<>();
         List<byte[]> bodies = new ArrayList<>();
         for (int index = 0; index < deliveries.size(); index++) {
             if (replay[index]) {
                 continue;
             }
-            DeliveryToRecord delivery = deliveries.get(index);
+            Prepared prepared = deliveries.get(index);
+            DeliveryToRecord delivery = prepared.delivery();
             List<Alert> fresh = new ArrayList<>();
-            for (Alert alert : delivery.alerts()) {
-                String key = AlertRepository.dedupeKey(alert);
+            List<String> freshKeys = new ArrayList<>();
+            int[] skipped = new int[delivery.alerts().size()];
+            int skips = 0;
+            for (int alert = 0; alert < delivery.alerts().size(); alert++) {
+                String key = prepared.keys().get(alert);
                 if (!pendingHits.contains(key) && known.add(key)) {
-                    fresh.add(alert);
+                    fresh.add(delivery.alerts().get(alert));
+                    freshKeys.add(key);
+                } else {
+                    skipped[skips++] = alert;
                 }
             }
             if (fresh.isEmpty() && delivery.deliveryId() == null) {
@@ -214,9 +254,9 @@ public final class AlertJournal implements AutoCloseable {
             // A new delivery id is journaled even without new alerts: the store must learn it, or a replay passes.
             DeliveryToRecord record = new DeliveryToRecord(delivery.source(), delivery.deliveryId(), fresh,
                     delivery.receivedAt());
-            journaled.add(record);
+            journaled.add(new Entry(0, record, freshKeys));
             owners.add(index);
-            bodies.add(JournalCodec.encodeDelivery(record));
+            bodies.add(JournalCodec.record(delivery, java.util.Arrays.copyOf(skipped, skips), prepared.encodedAlerts()));
         }
         long first;
         try {
@@ -227,12 +267,13 @@ public final class AlertJournal implements AutoCloseable {
         }
         List<Journaled> result = new ArrayList<>(deliveries.size());
         for (int index = 0; index < deliveries.size(); index++) {
-            result.add(new Journaled(Optional.empty(), deliveries.get(index).alerts().size(), replay[index]));
+            result.add(new Journaled(Optional.empty(), deliveries.get(index).delivery().alerts().size(), replay[index]));
         }
         for (int row = 0; row < journaled.size(); row++) {
             int owner = owners.get(row);
-            result.set(owner, new Journaled(Optional.of(new Entry(first + row, journaled.get(row))),
-                    deliveries.get(owner).alerts().size(), false));
+            Entry entry = journaled.get(row);
+            result.set(owner, new Journaled(Optional.of(new Entry(first + row, entry.delivery(), entry.keys())),
+                    deliveries.get(owner).delivery().alerts().size(), false));
         }
         return result;
     }

@@ -28,20 +28,57 @@ final class JournalCodec {
     private JournalCodec() {
     }
 
-    /** Format version of {@link #encodeDelivery}: the first element of every journal record. */
-    private static final int DELIVERY_FORMAT = 1;
+    /** Format version of a journal record: its first element. */
+    private static final int RECORD_FORMAT = 1;
 
-    /** One journal record: {@code [1, source, deliveryId|null, receivedAt, [alert, …]]}. */
-    static byte[] encodeDelivery(DeliveryToRecord delivery) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(128 + 512 * delivery.alerts().size());
+    /**
+     * A delivery's alerts as the journal stores them: a JSON array of arrays, times as
+     * {@code [epochSecond, nano]}. Made on the thread that parsed the delivery, so the journal's
+     * single writer only concatenates.
+     */
+    static byte[] encodeAlerts(List<Alert> alerts) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + 512 * alerts.size());
         try (JsonGenerator out = FACTORY.createGenerator(bytes)) {
             out.writeStartArray();
-            out.writeNumber(DELIVERY_FORMAT);
+            for (Alert alert : alerts) {
+                out.writeStartArray();
+                out.writeString(alert.source());
+                out.writeString(alert.fingerprint());
+                out.writeString(alert.status().wireName());
+                writeMap(out, alert.labels());
+                writeMap(out, alert.annotations());
+                writeTime(out, alert.startsAt());
+                writeTime(out, alert.endsAt());
+                out.writeString(alert.generatorUrl());
+                out.writeEndArray();
+            }
+            out.writeEndArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode " + alerts.size() + " alert(s) for the ingest journal", e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * One journal record: {@code [1, source, deliveryId|null, [receivedAt], [skipped index, …], alerts]},
+     * where {@code alerts} is {@link #encodeAlerts} of the whole delivery and the skipped ones (its
+     * re-deliveries) are left out when it is read back.
+     */
+    static byte[] record(DeliveryToRecord delivery, int[] skipped, byte[] encodedAlerts) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(96 + 4 * skipped.length + encodedAlerts.length);
+        try (JsonGenerator out = FACTORY.createGenerator(bytes)) {
+            // The generator writes the head; the pre-encoded alerts and the closing bracket follow as bytes.
+            out.disable(JsonGenerator.Feature.AUTO_CLOSE_JSON_CONTENT);
+            out.writeStartArray();
+            out.writeNumber(RECORD_FORMAT);
             out.writeString(delivery.source());
             out.writeString(delivery.deliveryId());
-            writeInstant(out, delivery.receivedAt());
-            writeAlerts(out, delivery.alerts());
-            out.writeEndArray();
+            writeTime(out, delivery.receivedAt());
+            out.writeArray(skipped, 0, skipped.length);
+            out.flush();
+            bytes.write(',');
+            bytes.write(encodedAlerts);
+            bytes.write(']');
         } catch (IOException e) {
             throw new UncheckedIOException("cannot encode a delivery of " + delivery.alerts().size()
                     + " alert(s) for the ingest journal", e);
@@ -49,24 +86,72 @@ final class JournalCodec {
         return bytes.toByteArray();
     }
 
-    static DeliveryToRecord decodeDelivery(byte[] record) {
+    /** Reads a {@link #record}: the delivery with its skipped alerts left out. */
+    static DeliveryToRecord decodeRecord(byte[] record) {
         try (JsonParser in = FACTORY.createParser(record)) {
             expect(in.nextToken(), JsonToken.START_ARRAY);
             expect(in.nextToken(), JsonToken.VALUE_NUMBER_INT);
-            if (in.getIntValue() != DELIVERY_FORMAT) {
-                throw new IllegalStateException("record format " + in.getIntValue() + " is not " + DELIVERY_FORMAT);
+            if (in.getIntValue() != RECORD_FORMAT) {
+                throw new IllegalStateException("record format " + in.getIntValue() + " is not " + RECORD_FORMAT);
             }
             String source = in.nextTextValue();
             JsonToken id = in.nextToken();
             String deliveryId = id == JsonToken.VALUE_NULL ? null : in.getText();
-            Instant receivedAt = readInstant(in);
-            List<Alert> alerts = readAlerts(in);
+            Instant receivedAt = readTime(in);
+            expect(in.nextToken(), JsonToken.START_ARRAY);
+            java.util.Set<Integer> skipped = new java.util.HashSet<>();
+            while (in.nextToken() == JsonToken.VALUE_NUMBER_INT) {
+                skipped.add(in.getIntValue());
+            }
+            expect(in.nextToken(), JsonToken.START_ARRAY);
+            List<Alert> alerts = new ArrayList<>();
+            for (int index = 0; in.nextToken() == JsonToken.START_ARRAY; index++) {
+                String alertSource = in.nextTextValue();
+                String fingerprint = in.nextTextValue();
+                String status = in.nextTextValue();
+                Map<String, String> labels = readMap(in);
+                Map<String, String> annotations = readMap(in);
+                Instant startsAt = readTime(in);
+                Instant endsAt = readTime(in);
+                String generatorUrl = in.nextTextValue();
+                expect(in.nextToken(), JsonToken.END_ARRAY);
+                if (!skipped.contains(index)) {
+                    alerts.add(new Alert(alertSource, fingerprint, AlertStatus.parse(status).orElseThrow(
+                            () -> new IllegalStateException("unknown status '" + status + "'")),
+                            labels, annotations, startsAt, endsAt, generatorUrl));
+                }
+            }
             expect(in.nextToken(), JsonToken.END_ARRAY);
             return new DeliveryToRecord(source, deliveryId, alerts, receivedAt);
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("an ingest journal record cannot be read (" + e.getMessage()
                     + "); it was written by another Quench version or damaged", e);
         }
+    }
+
+    private static void writeTime(JsonGenerator out, Instant instant) throws IOException {
+        if (instant == null) {
+            out.writeNull();
+            return;
+        }
+        out.writeStartArray();
+        out.writeNumber(instant.getEpochSecond());
+        out.writeNumber(instant.getNano());
+        out.writeEndArray();
+    }
+
+    private static Instant readTime(JsonParser in) throws IOException {
+        JsonToken token = in.nextToken();
+        if (token == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        expect(token, JsonToken.START_ARRAY);
+        expect(in.nextToken(), JsonToken.VALUE_NUMBER_INT);
+        long seconds = in.getLongValue();
+        expect(in.nextToken(), JsonToken.VALUE_NUMBER_INT);
+        int nanos = in.getIntValue();
+        expect(in.nextToken(), JsonToken.END_ARRAY);
+        return Instant.ofEpochSecond(seconds, nanos);
     }
 
     /** A delivery's alerts alone (the V7 journal table's payload). */
