@@ -159,7 +159,15 @@ final class DeliveryBatch {
     }
 
     private static List<String> lookUp(Handle handle, List<String> keys) {
+        // Padded to a few fixed lengths (repeating the last key): one SQL text per length, so the
+        // database reuses its parsed statement instead of parsing a new IN list per batch size.
+        int padded = keys.size() <= 8 ? 8 : keys.size() <= 64 ? 64 : LOOKUP_CHUNK;
+        List<String> bound = new ArrayList<>(padded);
+        bound.addAll(keys);
+        while (bound.size() < padded) {
+            bound.add(keys.get(keys.size() - 1));
+        }
         return handle.createQuery("select dedupe_key from alert where dedupe_key in (<keys>)")
-                .bindList("keys", keys).mapTo(String.class).list();
+                .bindList("keys", bound).mapTo(String.class).list();
     }
 }
