@@ -31,8 +31,8 @@ final class AlertLifecycle {
      */
     static List<String> cancelQueuedRuns(Handle handle, Alert resolved, Instant now) {
         List<String> ids = handle.createQuery("""
-                        select r.id from run r join alert a on r.alert_id = a.id
-                        where a.source = :source and a.fingerprint = :fingerprint and r.status in (<waiting>)
+                        select r.id from run r
+                        where r.alert_source = :source and r.alert_fingerprint = :fingerprint and r.status in (<waiting>)
                         order by r.created_at""")
                 .bind("source", resolved.source())
                 .bind("fingerprint", resolved.fingerprint())
@@ -57,9 +57,9 @@ final class AlertLifecycle {
     /** The id of a queued or running run of {@code runbook} for the same alert, if there is one. */
     static java.util.Optional<String> activeRun(Handle handle, String runbook, Alert alert) {
         return handle.createQuery("""
-                        select r.id from run r join alert a on r.alert_id = a.id
+                        select r.id from run r
                         where r.runbook = :runbook and r.status in (<active>)
-                          and a.source = :source and a.fingerprint = :fingerprint
+                          and r.alert_source = :source and r.alert_fingerprint = :fingerprint
                         fetch first 1 rows only""")
                 .bind("runbook", runbook)
                 .bindList("active", ACTIVE)

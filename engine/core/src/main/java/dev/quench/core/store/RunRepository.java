@@ -34,9 +34,11 @@ public final class RunRepository {
     public void insertQueued(Handle handle, RunRecord run) {
         handle.createUpdate("""
                         insert into run (id, runbook, owner, trigger_type, trigger_detail, alert_id, status, dry_run,
-                                         params, manual_minutes, created_at)
+                                         params, manual_minutes, created_at, alert_source, alert_fingerprint)
                         values (:id, :runbook, :owner, :triggerType, :triggerDetail, :alertId, :status, :dryRun,
-                                :params, :manualMinutes, :createdAt)""")
+                                :params, :manualMinutes, :createdAt,
+                                (select a.source from alert a where a.id = :alertId),
+                                (select a.fingerprint from alert a where a.id = :alertId))""")
                 .bind("id", run.id())
                 .bind("runbook", run.runbook())
                 .bind("owner", run.owner())
