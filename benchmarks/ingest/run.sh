@@ -10,7 +10,7 @@ cd "$(dirname "$0")/../.."
 ROOT="$PWD"
 DURATION="${DURATION:-15}"
 CONNECTIONS="${CONNECTIONS:-32}"
-JOURNAL="${JOURNAL:-}"   # empty: Quench's default for the store (journal on for H2); true/false: ingest.journal (docs/sources.md)
+JOURNAL="${JOURNAL:-}"   # empty: Quench's default (off); true/false: ingest.journal (docs/sources.md)
 JAVA="${JAVA_HOME:?set JAVA_HOME to a JDK 21+}/bin/java"
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
 WORK="$(mktemp -d /tmp/quench-ingest-bench.XXXXXX)"
@@ -52,7 +52,7 @@ PY
 }
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(. /etc/os-release; echo "$PRETTY_NAME"), $("$JAVA" -version 2>&1 | head -1)"
-echo "wrk: 2 threads, $CONNECTIONS connections, ${DURATION}s per run, on loopback; quench ingest.journal: ${JOURNAL:-default (on for H2)}"
+echo "wrk: 2 threads, $CONNECTIONS connections, ${DURATION}s per run, on loopback; quench ingest.journal: ${JOURNAL:-default (off)}"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (figures taken on a busy machine are a floor)"
 
 BARE_PORT="$(free_port)"

@@ -12,24 +12,16 @@ import dev.quench.core.config.ConfigException;
  * @param retryAfterSeconds the {@code Retry-After} sent with a 503
  * @param limits            per-alert label limits
  * @param journal           true: a 202 waits for the delivery's record in the ingest journal file
- *                          (stored as alerts right after); false: for the alert rows in the store;
- *                          null: the default for the store (docs/sources.md)
+ *                          (stored as alerts right after); false (the default): for the alert rows
+ *                          themselves; see docs/sources.md
  */
-record IngestSettings(long maxPendingAlerts, int retryAfterSeconds, AlertLimits limits, Boolean journal) {
-
-    static final IngestSettings DEFAULT = new IngestSettings(100_000, 5, AlertLimits.DEFAULT, null);
+record IngestSettings(long maxPendingAlerts, int retryAfterSeconds, AlertLimits limits, boolean journal) {
 
     /**
-     * Whether deliveries go through the ingest journal with this store: by default yes for the
-     * embedded H2 file store (a forced file append is much cheaper than an H2 commit), no for
-     * PostgreSQL (its commit is already durable and shared by every node, a node's journal is not).
+     * Off by default: measured on 2 cores, the journal's second pass (file, then alert rows) costs
+     * more CPU than it saves, so the sustained rate is lower (docs/sources.md has the figures).
      */
-    boolean journalFor(String storeUrl) {
-        if (journal != null) {
-            return journal;
-        }
-        return storeUrl.startsWith("jdbc:h2:") && !storeUrl.startsWith("jdbc:h2:mem:");
-    }
+    static final IngestSettings DEFAULT = new IngestSettings(100_000, 5, AlertLimits.DEFAULT, false);
 
     static IngestSettings from(JsonNode node) {
         if (node == null || node.isMissingNode() || node.isNull()) {
@@ -50,9 +42,9 @@ record IngestSettings(long maxPendingAlerts, int retryAfterSeconds, AlertLimits 
         return settings;
     }
 
-    private static Boolean journal(JsonNode node) {
+    private static boolean journal(JsonNode node) {
         if (node.isMissingNode() || node.isNull()) {
-            return null;
+            return DEFAULT.journal();
         }
         if (!node.isBoolean()) {
             throw new ConfigException("ingest.journal must be true or false, not " + node);

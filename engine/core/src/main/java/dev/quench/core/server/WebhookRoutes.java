@@ -76,7 +76,7 @@ final class WebhookRoutes implements AutoCloseable {
         // dispatcher would only mark it so), which keeps a storm of unhandled alerts off the dispatcher.
         // While the runbooks still load at start-up every alert goes to the dispatcher, which matches it
         // once they are loaded (docs/startup.md): the webhook is answered without waiting for the load.
-        this.journaling = settings.journalFor(config.storeUrl());
+        this.journaling = settings.journal();
         java.nio.file.Path journalDirectory = config.dataDirectory().resolve("journal");
         // Switched off since the last start: the journal is still opened, to store what it accepted back then.
         this.journal = journaling || java.nio.file.Files.isDirectory(journalDirectory)
@@ -117,16 +117,17 @@ final class WebhookRoutes implements AutoCloseable {
                 });
         router.get("/api/v1/ingest").handler(auth::checkApi).handler(context ->
                 vertx.executeBlocking(() -> store.alerts().count(), false).onComplete(stored -> {
-                    if (stored.failed()) {
-                        HttpErrors.send(context, 503, "store unavailable", stored.cause().getMessage());
-                        return;
-                    }
-                    context.json(counters.toJson()
-                            .put("storedAlerts", stored.result())
+                    // The intake's own figures still answer while the store is down: that is when they matter.
+                    JsonObject answer = counters.toJson()
+                            .put("storedAlerts", stored.succeeded() ? stored.result() : null)
                             .put("journal", journaling)
                             .put("journalAlerts", expander.pendingAlerts())
                             .put("pendingAlerts", dispatcher.pendingAlerts())
-                            .put("maxPendingAlerts", gate.maxPendingAlerts()));
+                            .put("maxPendingAlerts", gate.maxPendingAlerts());
+                    if (stored.failed()) {
+                        answer.put("storeError", "the store cannot be read: " + stored.cause().getMessage());
+                    }
+                    context.json(answer);
                 }));
     }
 

@@ -214,18 +214,28 @@ public final class AlertJournal implements AutoCloseable {
                 }
             }
         }
-        Set<String> known = jdbi.withHandle(handle -> {
-            for (int index = 0; index < deliveries.size(); index++) {
-                DeliveryToRecord delivery = deliveries.get(index).delivery();
-                if (!replay[index] && delivery.deliveryId() != null) {
-                    replay[index] = handle.createQuery(
-                                    "select count(*) from webhook_delivery where source = :source and delivery_id = :id")
-                            .bind("source", delivery.source()).bind("id", delivery.deliveryId())
-                            .mapTo(Integer.class).one() > 0;
+        Set<String> known;
+        try {
+            known = jdbi.withHandle(handle -> {
+                for (int index = 0; index < deliveries.size(); index++) {
+                    DeliveryToRecord delivery = deliveries.get(index).delivery();
+                    if (!replay[index] && delivery.deliveryId() != null) {
+                        replay[index] = handle.createQuery(
+                                        "select count(*) from webhook_delivery where source = :source and delivery_id = :id")
+                                .bind("source", delivery.source()).bind("id", delivery.deliveryId())
+                                .mapTo(Integer.class).one() > 0;
+                    }
                 }
-            }
-            return lookUp.isEmpty() ? new HashSet<>() : DeliveryBatch.existingKeys(handle, lookUp);
-        });
+                return lookUp.isEmpty() ? new HashSet<>() : DeliveryBatch.existingKeys(handle, lookUp);
+            });
+        } catch (RuntimeException storeDown) {
+            // The journal's point: accept while the store is unavailable. What the store already holds
+            // cannot be told apart now; the expansion de-duplicates exactly when it stores them.
+            LOG.warn("the store cannot be read ({}); journaling {} delivery(ies) without checking them against the "
+                    + "stored alerts: re-deliveries among them are recognised when they are stored, and the 202's "
+                    + "'new' count may include them", Store.rootMessage(storeDown), deliveries.size());
+            known = new HashSet<>();
+        }
         List<Entry> journaled = new ArrayList<>();
         List<Integer> owners = new ArrayList<>();
         List<byte[]> bodies = new ArrayList<>();

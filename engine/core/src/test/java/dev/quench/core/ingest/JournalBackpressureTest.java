@@ -60,4 +60,28 @@ class JournalBackpressureTest {
         engine.harness.awaitIngested(Duration.ofSeconds(30));
         assertThat(engine.harness.engine().store().alerts().count()).isEqualTo(3);
     }
+
+    @Test
+    void whileTheStoreCannotBeReadAlertsAreStillAcceptedAndRunOnceWhenItIsBack() throws Exception {
+        engine = IngestEngine.start(temp, "ingest: {journal: true}\n", Map.of("disk", IngestEngine.RUNBOOK_DISK));
+        byte[] fixture = resource("fixtures/alerts/alertmanager-firing-diskspacelow.json");
+        assertThat(engine.postWithToken("/hooks/alertmanager", fixture).statusCode()).isEqualTo(202);
+        assertThat(engine.harness.awaitRuns(Duration.ofSeconds(30))).hasSize(2);
+        // The alert table is gone: its look-ups and inserts fail, as with a store that is down.
+        engine.harness.engine().store().jdbi().useHandle(handle -> handle.execute("alter table alert rename to alert_away"));
+
+        HttpResponse<String> unchecked = engine.postWithToken("/hooks/alertmanager", fixture);
+        HttpResponse<String> fresh = engine.postWithToken("/hooks/alertmanager",
+                AlertmanagerGroups.group("WhileDown", 1, "firing", 0));
+
+        assertThat(unchecked.statusCode()).as(unchecked.body()).isEqualTo(202);
+        assertThat(fresh.statusCode()).as(fresh.body()).isEqualTo(202);
+        assertThat(engine.harness.getJson("/api/v1/ingest").path("journalAlerts").asLong()).isEqualTo(3);
+
+        engine.harness.engine().store().jdbi().useHandle(handle -> handle.execute("alter table alert_away rename to alert"));
+        engine.harness.awaitIngested(Duration.ofSeconds(30));
+        assertThat(engine.harness.engine().store().alerts().count())
+                .as("the re-delivery journaled unchecked is recognised when stored").isEqualTo(3);
+        assertThat(engine.harness.awaitRuns(Duration.ofSeconds(30))).as("the re-delivery started nothing").hasSize(2);
+    }
 }
