@@ -1,10 +1,13 @@
 -- wrk script: posts realistic Alertmanager v4 webhook bodies with ALERTS alerts each; every
 -- request carries new fingerprints, so each accepted alert is a new one to store (no dedupe).
--- Env: ALERTS (alerts per request, default 1), TOKEN (bearer token, optional).
+-- Env: ALERTS (alerts per request, default 1), TOKEN (bearer token, optional), FINGERPRINTS
+-- ("sequential", the default: they sort in arrival order; "random": 16 hex digits like Alertmanager's,
+-- which land all over the store's dedupe index).
 local alerts_per_request = tonumber(os.getenv("ALERTS") or "1")
 local token = os.getenv("TOKEN")
 -- Distinct per wrk run, so a later run never re-sends (and dedupes against) an earlier run's alerts.
 local run_id = os.getenv("RUN") or tostring(os.time())
+local random_fingerprints = os.getenv("FINGERPRINTS") == "random"
 local counter = 0
 -- thread_id is set per thread by setup() (a global in that thread's Lua state, so no local here).
 local id_source = 0
@@ -42,6 +45,10 @@ function request()
   for i = 1, alerts_per_request do
     counter = counter + 1
     local id = run_id .. "-" .. (thread_id or 0) .. "-" .. counter
+    if random_fingerprints then
+      -- unique still (the counter is appended), but in random order
+      id = string.format("%08x%08x", math.random(0, 0x7fffffff), math.random(0, 0x7fffffff)) .. "-" .. id
+    end
     parts[#parts + 1] = (i > 1 and "," or "") .. ALERT_A .. counter .. ALERT_B .. id .. ALERT_C
   end
   parts[#parts + 1] = TAIL

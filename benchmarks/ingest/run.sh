@@ -10,6 +10,7 @@ cd "$(dirname "$0")/../.."
 ROOT="$PWD"
 DURATION="${DURATION:-15}"
 CONNECTIONS="${CONNECTIONS:-32}"
+FINGERPRINTS="${FINGERPRINTS:-sequential}"   # random: 16 hex digits in random order, as Alertmanager sends them
 JOURNAL="${JOURNAL:-}"   # empty: Quench's default (off); true/false: ingest.journal (docs/sources.md)
 JAVA="${JAVA_HOME:?set JAVA_HOME to a JDK 21+}/bin/java"
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
@@ -29,7 +30,7 @@ wait_port() { for _ in $(seq 1 600); do (echo > "/dev/tcp/127.0.0.1/$1") 2>/dev/
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 run_wrk() { # port alerts token -> RESULT line
-  RUN="$(date +%s%N)" ALERTS="$2" TOKEN="$3" wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s benchmarks/ingest/alertmanager.lua \
+  RUN="$(date +%s%N)" ALERTS="$2" TOKEN="$3" FINGERPRINTS="${FINGERPRINTS:-sequential}" wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s benchmarks/ingest/alertmanager.lua \
     "http://127.0.0.1:$1" | grep '^RESULT'
 }
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
@@ -52,7 +53,7 @@ PY
 }
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(. /etc/os-release; echo "$PRETTY_NAME"), $("$JAVA" -version 2>&1 | head -1)"
-echo "wrk: 2 threads, $CONNECTIONS connections, ${DURATION}s per run, on loopback; quench ingest.journal: ${JOURNAL:-default (off)}"
+echo "wrk: 2 threads, $CONNECTIONS connections, ${DURATION}s per run, on loopback; fingerprints: $FINGERPRINTS; quench ingest.journal: ${JOURNAL:-default (off)}"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (figures taken on a busy machine are a floor)"
 
 BARE_PORT="$(free_port)"
