@@ -39,20 +39,7 @@ final class JournalCodec {
     static byte[] encodeAlerts(List<Alert> alerts) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + 512 * alerts.size());
         try (JsonGenerator out = FACTORY.createGenerator(bytes)) {
-            out.writeStartArray();
-            for (Alert alert : alerts) {
-                out.writeStartArray();
-                out.writeString(alert.source());
-                out.writeString(alert.fingerprint());
-                out.writeString(alert.status().wireName());
-                writeMap(out, alert.labels());
-                writeMap(out, alert.annotations());
-                writeTime(out, alert.startsAt());
-                writeTime(out, alert.endsAt());
-                out.writeString(alert.generatorUrl());
-                out.writeEndArray();
-            }
-            out.writeEndArray();
+            writeAlerts(out, alerts, true);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot encode " + alerts.size() + " alert(s) for the ingest journal", e);
         }
@@ -106,19 +93,9 @@ final class JournalCodec {
             expect(in.nextToken(), JsonToken.START_ARRAY);
             List<Alert> alerts = new ArrayList<>();
             for (int index = 0; in.nextToken() == JsonToken.START_ARRAY; index++) {
-                String alertSource = in.nextTextValue();
-                String fingerprint = in.nextTextValue();
-                String status = in.nextTextValue();
-                Map<String, String> labels = readMap(in);
-                Map<String, String> annotations = readMap(in);
-                Instant startsAt = readTime(in);
-                Instant endsAt = readTime(in);
-                String generatorUrl = in.nextTextValue();
-                expect(in.nextToken(), JsonToken.END_ARRAY);
+                Alert alert = readAlert(in, true);
                 if (!skipped.contains(index)) {
-                    alerts.add(new Alert(alertSource, fingerprint, AlertStatus.parse(status).orElseThrow(
-                            () -> new IllegalStateException("unknown status '" + status + "'")),
-                            labels, annotations, startsAt, endsAt, generatorUrl));
+                    alerts.add(alert);
                 }
             }
             expect(in.nextToken(), JsonToken.END_ARRAY);
@@ -154,11 +131,11 @@ final class JournalCodec {
         return Instant.ofEpochSecond(seconds, nanos);
     }
 
-    /** A delivery's alerts alone (the V7 journal table's payload). */
+    /** A delivery's alerts alone, times as text: the V7 journal table's payload (read at upgrade; tests write it). */
     static byte[] encode(List<Alert> alerts) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 * Math.max(1, alerts.size()));
         try (JsonGenerator out = FACTORY.createGenerator(bytes)) {
-            writeAlerts(out, alerts);
+            writeAlerts(out, alerts, false);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot encode " + alerts.size() + " alert(s) for the ingest journal", e);
         }
@@ -174,7 +151,8 @@ final class JournalCodec {
         }
     }
 
-    private static void writeAlerts(JsonGenerator out, List<Alert> alerts) throws IOException {
+    /** @param epochTimes times as {@code [epochSecond, nano]} (journal files) or ISO-8601 text (the V7 table) */
+    private static void writeAlerts(JsonGenerator out, List<Alert> alerts, boolean epochTimes) throws IOException {
         out.writeStartArray();
         for (Alert alert : alerts) {
             out.writeStartArray();
@@ -183,30 +161,40 @@ final class JournalCodec {
             out.writeString(alert.status().wireName());
             writeMap(out, alert.labels());
             writeMap(out, alert.annotations());
-            writeInstant(out, alert.startsAt());
-            writeInstant(out, alert.endsAt());
+            if (epochTimes) {
+                writeTime(out, alert.startsAt());
+                writeTime(out, alert.endsAt());
+            } else {
+                writeInstant(out, alert.startsAt());
+                writeInstant(out, alert.endsAt());
+            }
             out.writeString(alert.generatorUrl());
             out.writeEndArray();
         }
         out.writeEndArray();
     }
 
+    /** Reads one alert after its opening bracket, through its closing one. */
+    private static Alert readAlert(JsonParser in, boolean epochTimes) throws IOException {
+        String source = in.nextTextValue();
+        String fingerprint = in.nextTextValue();
+        String status = in.nextTextValue();
+        Map<String, String> labels = readMap(in);
+        Map<String, String> annotations = readMap(in);
+        Instant startsAt = epochTimes ? readTime(in) : readInstant(in);
+        Instant endsAt = epochTimes ? readTime(in) : readInstant(in);
+        String generatorUrl = in.nextTextValue();
+        expect(in.nextToken(), JsonToken.END_ARRAY);
+        return new Alert(source, fingerprint, AlertStatus.parse(status).orElseThrow(
+                () -> new IllegalStateException("unknown status '" + status + "'")),
+                labels, annotations, startsAt, endsAt, generatorUrl);
+    }
+
     private static List<Alert> readAlerts(JsonParser in) throws IOException {
         expect(in.nextToken(), JsonToken.START_ARRAY);
         List<Alert> alerts = new ArrayList<>();
         while (in.nextToken() == JsonToken.START_ARRAY) {
-            String source = in.nextTextValue();
-            String fingerprint = in.nextTextValue();
-            String status = in.nextTextValue();
-            Map<String, String> labels = readMap(in);
-            Map<String, String> annotations = readMap(in);
-            Instant startsAt = readInstant(in);
-            Instant endsAt = readInstant(in);
-            String generatorUrl = in.nextTextValue();
-            expect(in.nextToken(), JsonToken.END_ARRAY);
-            alerts.add(new Alert(source, fingerprint, AlertStatus.parse(status).orElseThrow(
-                    () -> new IllegalStateException("unknown status '" + status + "'")),
-                    labels, annotations, startsAt, endsAt, generatorUrl));
+            alerts.add(readAlert(in, false));
         }
         return alerts;
     }
