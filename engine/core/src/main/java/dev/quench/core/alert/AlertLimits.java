@@ -67,7 +67,9 @@ public record AlertLimits(int maxLabels, int maxNameLength, int maxLabelValueLen
     private void checkMap(Map<String, String> values, String where, int maxValueLength) throws PayloadException {
         for (Map.Entry<String, String> entry : values.entrySet()) {
             checkText(entry.getKey(), where);
-            checkText(entry.getValue(), where + "." + entry.getKey());
+            if (entry.getValue().indexOf((char) 0) >= 0) {
+                checkText(entry.getValue(), where + "." + entry.getKey()); // the message is built only to refuse
+            }
             if (entry.getKey().length() > maxNameLength) {
                 throw new PayloadException(where + " has a name longer than " + maxNameLength + " characters: '"
                         + entry.getKey().substring(0, 40) + "...'");

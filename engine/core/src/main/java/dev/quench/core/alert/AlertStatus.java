@@ -5,12 +5,18 @@ import java.util.Optional;
 
 /** Whether an alert is firing or has resolved. */
 public enum AlertStatus {
-    FIRING,
-    RESOLVED;
+    FIRING("firing"),
+    RESOLVED("resolved");
+
+    private final String wireName;
+
+    AlertStatus(String wireName) {
+        this.wireName = wireName;
+    }
 
     /** The lower-case name used in payloads and runbooks. */
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return wireName;
     }
 
     /** Parses {@code firing} / {@code resolved}, any case. */

@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -129,7 +128,7 @@ public final class AlertmanagerPayload {
             return null;
         }
         try {
-            Instant instant = OffsetDateTime.parse(node.asText()).toInstant();
+            Instant instant = Rfc3339.parse(node.asText());
             return instant.equals(ZERO_TIME) || instant.isBefore(Instant.EPOCH) ? null : instant;
         } catch (DateTimeParseException e) {
             throw new PayloadException(where + " is not an RFC 3339 time: " + node, e);

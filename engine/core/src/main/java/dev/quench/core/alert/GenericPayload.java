@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.quench.core.config.GenericMapping;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -111,7 +110,7 @@ public final class GenericPayload {
             }
         }
         try {
-            return OffsetDateTime.parse(node.asText()).toInstant();
+            return Rfc3339.parse(node.asText());
         } catch (DateTimeParseException e) {
             throw new PayloadException(where + " is not an RFC 3339 time or epoch seconds/milliseconds: " + node, e);
         }

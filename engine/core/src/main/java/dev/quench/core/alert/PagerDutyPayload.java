@@ -2,7 +2,6 @@ package dev.quench.core.alert;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -94,7 +93,7 @@ public final class PagerDutyPayload {
             return null;
         }
         try {
-            return OffsetDateTime.parse(node.asText()).toInstant();
+            return Rfc3339.parse(node.asText());
         } catch (DateTimeParseException e) {
             throw new PayloadException(where + " is not an RFC 3339 time: " + node, e);
         }
