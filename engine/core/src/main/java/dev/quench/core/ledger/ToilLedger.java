@@ -1,10 +1,8 @@
 package dev.quench.core.ledger;
 
-import dev.quench.core.alert.AlertStatus;
 import dev.quench.core.store.RunRecord;
 import dev.quench.core.store.RunStatus;
 import dev.quench.core.store.Store;
-import dev.quench.core.store.StoredAlert;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.IsoFields;
@@ -66,12 +64,7 @@ public final class ToilLedger {
     }
 
     private List<ToilReport.ManualAlert> manualAlerts(Instant since) {
-        Map<String, Integer> byName = new TreeMap<>();
-        for (StoredAlert alert : store.alerts().list(false, since, 100_000)) {
-            if (alert.alert().status() == AlertStatus.FIRING) {
-                byName.merge(alert.alert().name(), 1, Integer::sum);
-            }
-        }
+        Map<String, Integer> byName = store.alerts().unmatchedFiringByName(since);
         List<ToilReport.ManualAlert> manual = new ArrayList<>();
         byName.forEach((name, count) -> manual.add(new ToilReport.ManualAlert(name, count,
                 (long) count * minutesPerManualAlert, count >= AUTOMATE_AFTER)));

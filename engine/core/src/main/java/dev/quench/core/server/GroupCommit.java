@@ -2,6 +2,7 @@ package dev.quench.core.server;
 
 import dev.quench.core.store.AlertJournal;
 import dev.quench.core.store.DeliveryToRecord;
+import dev.quench.core.store.PreparedDelivery;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -35,8 +36,12 @@ final class GroupCommit implements AutoCloseable {
     record Stored(int created, boolean replay) {
     }
 
-    /** One delivery waiting for its commit; {@code prepared} only when journaling. */
-    private record Waiting(DeliveryToRecord delivery, AlertJournal.Prepared prepared, CompletableFuture<Stored> done) {
+    /** One delivery waiting for its commit. */
+    private record Waiting(PreparedDelivery prepared, CompletableFuture<Stored> done) {
+
+        DeliveryToRecord delivery() {
+            return prepared.delivery();
+        }
     }
 
     private final AlertJournal journal;
@@ -69,11 +74,12 @@ final class GroupCommit implements AutoCloseable {
      */
     CompletableFuture<Stored> submit(DeliveryToRecord delivery) {
         CompletableFuture<Stored> done = new CompletableFuture<>();
-        // Encoded here, on the caller's thread (an event loop): the single writer only concatenates.
-        AlertJournal.Prepared prepared = journal == null ? null : AlertJournal.Prepared.of(delivery);
+        // Keyed and encoded here, on the caller's thread (an event loop): the single writer only decides
+        // and concatenates.
+        PreparedDelivery prepared = PreparedDelivery.of(delivery);
         synchronized (closing) {
             if (!closed) {
-                queue.add(new Waiting(delivery, prepared, done));
+                queue.add(new Waiting(prepared, done));
                 return done;
             }
         }
@@ -137,7 +143,7 @@ final class GroupCommit implements AutoCloseable {
     }
 
     private List<Stored> storeDirectly(List<Waiting> batch) {
-        return expander.storeDirectly(batch.stream().map(Waiting::delivery).toList()).stream()
+        return expander.storeDirectly(batch.stream().map(Waiting::prepared).toList()).stream()
                 .map(result -> new Stored(result.created().size(), result.replay())).toList();
     }
 

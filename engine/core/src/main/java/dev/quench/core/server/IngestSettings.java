@@ -3,6 +3,9 @@ package dev.quench.core.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.quench.core.alert.AlertLimits;
 import dev.quench.core.config.ConfigException;
+import dev.quench.core.store.AlertRepository;
+import dev.quench.core.util.Durations;
+import java.time.Duration;
 
 /**
  * The {@code ingest:} section of {@code quench.yaml}: how much the intake holds before answering
@@ -14,14 +17,19 @@ import dev.quench.core.config.ConfigException;
  * @param journal           true: a 202 waits for the delivery's record in the ingest journal file
  *                          (stored as alerts right after); false (the default): for the alert rows
  *                          themselves; see docs/sources.md
+ * @param redeliveryWindow  how long a re-delivery of an alert stored in bulk (firing, matched no
+ *                          runbook) is recognised
+ * @param redeliveryKeys    at most this many alerts' keys are kept for that (about 32 bytes each)
  */
-record IngestSettings(long maxPendingAlerts, int retryAfterSeconds, AlertLimits limits, boolean journal) {
+record IngestSettings(long maxPendingAlerts, int retryAfterSeconds, AlertLimits limits, boolean journal,
+                      Duration redeliveryWindow, int redeliveryKeys) {
 
     /**
      * Off by default: measured on 2 cores, the journal's second pass (file, then alert rows) costs
      * more CPU than it saves, so the sustained rate is lower (docs/sources.md has the figures).
      */
-    static final IngestSettings DEFAULT = new IngestSettings(100_000, 5, AlertLimits.DEFAULT, false);
+    static final IngestSettings DEFAULT = new IngestSettings(100_000, 5, AlertLimits.DEFAULT, false,
+            AlertRepository.DEFAULT_REDELIVERY_WINDOW, AlertRepository.DEFAULT_REDELIVERY_KEYS);
 
     static IngestSettings from(JsonNode node) {
         if (node == null || node.isMissingNode() || node.isNull()) {
@@ -35,11 +43,32 @@ record IngestSettings(long maxPendingAlerts, int retryAfterSeconds, AlertLimits 
                         node.path("maxNameLength").asInt(defaults.maxNameLength()),
                         node.path("maxLabelValueLength").asInt(defaults.maxLabelValueLength()),
                         node.path("maxAnnotationValueLength").asInt(defaults.maxAnnotationValueLength())),
-                journal(node.path("journal")));
+                journal(node.path("journal")),
+                redeliveryWindow(node.path("redeliveryWindow")),
+                node.path("redeliveryKeys").asInt(DEFAULT.redeliveryKeys()));
         if (settings.maxPendingAlerts() < 1 || settings.retryAfterSeconds() < 1 || settings.limits().maxLabels() < 1) {
             throw new ConfigException("ingest: maxPendingAlerts, retryAfterSeconds and maxLabels must be at least 1");
         }
+        if (settings.redeliveryKeys() < 1_000) {
+            throw new ConfigException("ingest.redeliveryKeys must be at least 1000, not " + settings.redeliveryKeys());
+        }
         return settings;
+    }
+
+    private static Duration redeliveryWindow(JsonNode node) {
+        if (node.isMissingNode() || node.isNull()) {
+            return DEFAULT.redeliveryWindow();
+        }
+        Duration window;
+        try {
+            window = Durations.parse(node.asText());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("ingest.redeliveryWindow: " + e.getMessage());
+        }
+        if (window.compareTo(Duration.ofMinutes(1)) < 0) {
+            throw new ConfigException("ingest.redeliveryWindow must be at least 1m, not " + node.asText());
+        }
+        return window;
     }
 
     private static boolean journal(JsonNode node) {

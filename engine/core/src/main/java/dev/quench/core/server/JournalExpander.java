@@ -183,8 +183,8 @@ final class JournalExpander implements AutoCloseable {
      * Stores deliveries straight into the alert table, in one transaction (the writer's path when the
      * journal is off), and hands the new alerts to the dispatcher; a failure stores nothing.
      */
-    List<RecordedDelivery> storeDirectly(List<dev.quench.core.store.DeliveryToRecord> deliveries) {
-        List<RecordedDelivery> results = store.alerts().recordDeliveries(deliveries, unmatched);
+    List<RecordedDelivery> storeDirectly(List<dev.quench.core.store.PreparedDelivery> deliveries) {
+        List<RecordedDelivery> results = store.alerts().recordPrepared(deliveries, unmatched);
         handToDispatcher(results);
         return results;
     }

@@ -77,6 +77,7 @@ final class WebhookRoutes implements AutoCloseable {
         // While the runbooks still load at start-up every alert goes to the dispatcher, which matches it
         // once they are loaded (docs/startup.md): the webhook is answered without waiting for the load.
         this.journaling = settings.journal();
+        store.alerts().redeliveryWindow(settings.redeliveryWindow(), settings.redeliveryKeys());
         java.nio.file.Path journalDirectory = config.dataDirectory().resolve("journal");
         // Switched off since the last start: the journal is still opened, to store what it accepted back then.
         this.journal = journaling || java.nio.file.Files.isDirectory(journalDirectory)
@@ -122,6 +123,7 @@ final class WebhookRoutes implements AutoCloseable {
                             .put("storedAlerts", stored.succeeded() ? stored.result() : null)
                             .put("journal", journaling)
                             .put("journalAlerts", expander.pendingAlerts())
+                            .put("redeliveryKeys", Math.max(0, store.alerts().rememberedKeys()))
                             .put("pendingAlerts", dispatcher.pendingAlerts())
                             .put("maxPendingAlerts", gate.maxPendingAlerts());
                     if (stored.failed()) {

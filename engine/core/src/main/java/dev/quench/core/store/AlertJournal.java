@@ -35,6 +35,7 @@ public final class AlertJournal implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AlertJournal.class);
 
     private final Jdbi jdbi;
+    private final AlertRepository alerts;
     private final String journalId;
     private final JournalFiles files;
     private final boolean h2;
@@ -72,32 +73,10 @@ public final class AlertJournal implements AutoCloseable {
         }
     }
 
-    /**
-     * A delivery made ready for the journal on the thread that parsed it — its alerts' dedupe keys
-     * and their encoding — so the journal's single writer only decides and concatenates.
-     */
-    public record Prepared(DeliveryToRecord delivery, List<String> keys, byte[] encodedAlerts) {
-
-        public Prepared {
-            Objects.requireNonNull(delivery, "delivery");
-            Objects.requireNonNull(encodedAlerts, "encodedAlerts");
-            if (keys.size() != delivery.alerts().size()) {
-                throw new IllegalArgumentException("one dedupe key per alert");
-            }
-        }
-
-        public static Prepared of(DeliveryToRecord delivery) {
-            List<String> keys = new ArrayList<>(delivery.alerts().size());
-            for (Alert alert : delivery.alerts()) {
-                keys.add(AlertRepository.dedupeKey(alert));
-            }
-            return new Prepared(delivery, keys, JournalCodec.encodeAlerts(delivery.alerts()));
-        }
-    }
-
-    private AlertJournal(Jdbi jdbi, String journalId, JournalFiles files, boolean h2, long expandedUpTo,
-                         List<Entry> leftovers) {
+    private AlertJournal(Jdbi jdbi, AlertRepository alerts, String journalId, JournalFiles files, boolean h2,
+                         long expandedUpTo, List<Entry> leftovers) {
         this.jdbi = jdbi;
+        this.alerts = alerts;
         this.journalId = journalId;
         this.files = files;
         this.h2 = h2;
@@ -137,7 +116,7 @@ public final class AlertJournal implements AutoCloseable {
                 return false;
             }
         });
-        return new AlertJournal(jdbi, journalId, files, h2, checkpoint, List.copyOf(leftovers));
+        return new AlertJournal(jdbi, store.alerts(), journalId, files, h2, checkpoint, List.copyOf(leftovers));
     }
 
     /** This journal's identity in the store (its checkpoint row): kept in the directory, made once. */
@@ -185,7 +164,7 @@ public final class AlertJournal implements AutoCloseable {
      * {@code pendingDelivery} (keyed {@code source + "\n" + id}). When this returns, the deliveries
      * are durably journaled; when it throws, none is.
      */
-    public List<Journaled> append(List<Prepared> deliveries, Predicate<String> pendingKey,
+    public List<Journaled> append(List<PreparedDelivery> deliveries, Predicate<String> pendingKey,
                                   Predicate<String> pendingDelivery) {
         Objects.requireNonNull(pendingKey, "pendingKey");
         Objects.requireNonNull(pendingDelivery, "pendingDelivery");
@@ -215,7 +194,9 @@ public final class AlertJournal implements AutoCloseable {
             }
         }
         Set<String> known;
+        RecentAlertKeys recent = null;
         try {
+            recent = alerts.recentKeys();
             known = jdbi.withHandle(handle -> {
                 for (int index = 0; index < deliveries.size(); index++) {
                     DeliveryToRecord delivery = deliveries.get(index).delivery();
@@ -243,7 +224,7 @@ public final class AlertJournal implements AutoCloseable {
             if (replay[index]) {
                 continue;
             }
-            Prepared prepared = deliveries.get(index);
+            PreparedDelivery prepared = deliveries.get(index);
             DeliveryToRecord delivery = prepared.delivery();
             List<Alert> fresh = new ArrayList<>();
             List<String> freshKeys = new ArrayList<>();
@@ -251,7 +232,9 @@ public final class AlertJournal implements AutoCloseable {
             int skips = 0;
             for (int alert = 0; alert < delivery.alerts().size(); alert++) {
                 String key = prepared.keys().get(alert);
-                if (!pendingHits.contains(key) && known.add(key)) {
+                boolean storedInBulk = recent != null
+                        && recent.contains(prepared.hashes()[2 * alert], prepared.hashes()[2 * alert + 1]);
+                if (!pendingHits.contains(key) && !storedInBulk && known.add(key)) {
                     fresh.add(delivery.alerts().get(alert));
                     freshKeys.add(key);
                 } else {
@@ -317,9 +300,10 @@ public final class AlertJournal implements AutoCloseable {
 
     private List<RecordedDelivery> expand(List<Entry> entries, Predicate<Alert> unmatched, long upTo,
                                           boolean lookUpKnown) {
-        return jdbi.inTransaction(handle -> {
-            List<RecordedDelivery> recorded = DeliveryBatch.record(handle,
-                    entries.stream().map(Entry::delivery).toList(), unmatched, lookUpKnown);
+        DeliveryBatch batch = new DeliveryBatch(entries.stream().map(entry -> PreparedDelivery.of(entry.delivery()))
+                .toList(), unmatched, alerts.recentKeys());
+        List<RecordedDelivery> stored = jdbi.inTransaction(handle -> {
+            List<RecordedDelivery> recorded = batch.record(handle, lookUpKnown);
             int moved = handle.createUpdate("""
                             update ingest_journal set expanded_seq = :upTo, updated_at = :at
                             where journal_id = :id and expanded_seq < :upTo""")
@@ -331,6 +315,8 @@ public final class AlertJournal implements AutoCloseable {
             }
             return recorded;
         });
+        batch.remember(Instant.now());
+        return stored;
     }
 
     /** Deletes closed segments whose records are all stored; a failure only delays it. */

@@ -8,25 +8,39 @@ import dev.quench.core.util.Json;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
 
 /**
  * Alerts received. Recording is idempotent: the same alert delivered twice (same source,
- * fingerprint, status and start) is stored once. Thread-safe.
+ * fingerprint, status and start) is stored once — for an alert stored in bulk ({@link AlertChunks}),
+ * when the second delivery comes within the re-delivery window. Thread-safe.
  */
 public final class AlertRepository {
 
     private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {
     };
 
+    /** Default re-delivery window for alerts stored in bulk: Alertmanager resends every 4 h by default. */
+    public static final Duration DEFAULT_REDELIVERY_WINDOW = Duration.ofHours(24);
+    /** Default bound on the keys kept for it: about 32 bytes each. */
+    public static final int DEFAULT_REDELIVERY_KEYS = 2_000_000;
+
     private final Jdbi jdbi;
+    private Duration window = DEFAULT_REDELIVERY_WINDOW;
+    private int maxKeys = DEFAULT_REDELIVERY_KEYS;
+    private RecentAlertKeys recentKeys;
 
     AlertRepository(Jdbi jdbi) {
         this.jdbi = jdbi;
@@ -40,56 +54,20 @@ public final class AlertRepository {
 
     /**
      * Records {@code alerts} in one transaction and returns the ids of the ones not seen before,
-     * in order. When this returns, they are durably stored.
+     * in order; every new alert waits for the dispatcher to match it. When this returns, they are
+     * durably stored.
      */
     public List<Long> record(List<Alert> alerts, Instant receivedAt) {
-        if (alerts.isEmpty()) {
-            return List.of();
-        }
-        return jdbi.inTransaction(handle -> {
-            List<Long> created = new ArrayList<>();
-            for (Alert alert : alerts) {
-                String key = dedupeKey(alert);
-                boolean seen = handle.createQuery("select count(*) from alert where dedupe_key = :key")
-                        .bind("key", key).mapTo(Integer.class).one() > 0;
-                if (seen) {
-                    continue;
-                }
-                created.add(insert(handle, alert, key, receivedAt));
-            }
-            return created;
-        });
+        return recordDelivery(alerts.isEmpty() ? "none" : alerts.get(0).source(), null, alerts, receivedAt).created();
     }
 
     /**
      * Records one delivery in one transaction: the sender's delivery id (when it sends one) and its
-     * alerts. A delivery id seen before is a replay and records nothing. When this returns, the
-     * delivery is durably stored.
+     * alerts, every new one waiting for the dispatcher. A delivery id seen before is a replay and
+     * records nothing. When this returns, the delivery is durably stored.
      */
     public RecordedDelivery recordDelivery(String source, String deliveryId, List<Alert> alerts, Instant receivedAt) {
-        if (deliveryId == null) {
-            return new RecordedDelivery(record(alerts, receivedAt), false);
-        }
-        return jdbi.inTransaction(handle -> {
-            boolean seen = handle.createQuery(
-                            "select count(*) from webhook_delivery where source = :source and delivery_id = :id")
-                    .bind("source", source).bind("id", deliveryId).mapTo(Integer.class).one() > 0;
-            if (seen) {
-                return new RecordedDelivery(List.of(), true);
-            }
-            handle.createUpdate("insert into webhook_delivery (source, delivery_id, received_at) values (:source, :id, :at)")
-                    .bind("source", source).bind("id", deliveryId).bind("at", timestamp(receivedAt)).execute();
-            List<Long> created = new ArrayList<>();
-            for (Alert alert : alerts) {
-                String key = dedupeKey(alert);
-                boolean known = handle.createQuery("select count(*) from alert where dedupe_key = :key")
-                        .bind("key", key).mapTo(Integer.class).one() > 0;
-                if (!known) {
-                    created.add(insert(handle, alert, key, receivedAt));
-                }
-            }
-            return new RecordedDelivery(created, false);
-        });
+        return recordDeliveries(List.of(new DeliveryToRecord(source, deliveryId, alerts, receivedAt))).get(0);
     }
 
     /**
@@ -97,16 +75,12 @@ public final class AlertRepository {
      * outcome, in order. Re-deliveries are recognised across the batch as well as against the store.
      * When this returns, all of them are durably stored; when it throws, none is.
      *
-     * @param unmatched says which alerts match no runbook and need no lifecycle work: they are stored as
-     *                  already processed, so a storm of unhandled alerts costs the dispatcher nothing
+     * @param unmatched says which alerts match no runbook and need no lifecycle work: they are stored in
+     *                  bulk as already processed ({@link AlertChunks}), so a storm of unhandled alerts
+     *                  costs neither an alert row each nor dispatcher work
      */
-    public List<RecordedDelivery> recordDeliveries(List<DeliveryToRecord> deliveries,
-                                                   java.util.function.Predicate<Alert> unmatched) {
-        java.util.Objects.requireNonNull(unmatched, "unmatched");
-        if (deliveries.isEmpty()) {
-            return List.of();
-        }
-        return jdbi.inTransaction(handle -> DeliveryBatch.record(handle, deliveries, unmatched));
+    public List<RecordedDelivery> recordDeliveries(List<DeliveryToRecord> deliveries, Predicate<Alert> unmatched) {
+        return recordPrepared(deliveries.stream().map(PreparedDelivery::of).toList(), unmatched);
     }
 
     /** Records many deliveries in one transaction, every new alert left for the dispatcher to match. */
@@ -114,31 +88,54 @@ public final class AlertRepository {
         return recordDeliveries(deliveries, alert -> false);
     }
 
-    private static long insert(Handle handle, Alert alert, String key, Instant receivedAt) {
-        return handle.createUpdate("""
-                        insert into alert (source, fingerprint, status, alertname, labels, annotations,
-                                           starts_at, ends_at, generator_url, dedupe_key, received_at)
-                        values (:source, :fingerprint, :status, :alertname, :labels, :annotations,
-                                :startsAt, :endsAt, :generatorUrl, :key, :receivedAt)""")
-                .bind("source", alert.source())
-                .bind("fingerprint", alert.fingerprint())
-                .bind("status", alert.status().wireName())
-                .bind("alertname", alert.name())
-                .bind("labels", toJson(alert.labels()))
-                .bind("annotations", toJson(alert.annotations()))
-                .bind("startsAt", timestamp(alert.startsAt()))
-                .bind("endsAt", timestamp(alert.endsAt()))
-                .bind("generatorUrl", alert.generatorUrl())
-                .bind("key", key)
-                .bind("receivedAt", timestamp(receivedAt))
-                .executeAndReturnGeneratedKeys("id")
-                .mapTo(Long.class)
-                .one();
+    /** {@link #recordDeliveries(List, Predicate)} for deliveries prepared on the threads that parsed them. */
+    public List<RecordedDelivery> recordPrepared(List<PreparedDelivery> deliveries, Predicate<Alert> unmatched) {
+        Objects.requireNonNull(unmatched, "unmatched");
+        if (deliveries.isEmpty()) {
+            return List.of();
+        }
+        DeliveryBatch batch = new DeliveryBatch(deliveries, unmatched, recentKeys());
+        List<RecordedDelivery> recorded = jdbi.inTransaction(handle -> batch.record(handle, true));
+        batch.remember(Instant.now());
+        return recorded;
+    }
+
+    /**
+     * Sets how long, and for how many alerts at most, a re-delivery of an alert stored in bulk is
+     * recognised ({@code ingest.redeliveryWindow}, {@code ingest.redeliveryKeys}); before the first
+     * delivery is recorded.
+     */
+    public synchronized void redeliveryWindow(Duration window, int maxKeys) {
+        new RecentAlertKeys(window, maxKeys); // fails here, not at the first alert, when out of range
+        if (recentKeys != null && (!recentKeys.window().equals(window) || this.maxKeys != maxKeys)) {
+            throw new IllegalStateException("the re-delivery window is set before the first alert is recorded");
+        }
+        this.window = window;
+        this.maxKeys = maxKeys;
+    }
+
+    /**
+     * The keys of the alerts stored within the re-delivery window: read from the store at first use
+     * (one pass over the window's bulk rows), kept up to date in memory after that.
+     */
+    synchronized RecentAlertKeys recentKeys() {
+        if (recentKeys == null) {
+            RecentAlertKeys keys = new RecentAlertKeys(window, maxKeys);
+            jdbi.useHandle(handle -> AlertChunks.loadKeys(handle, keys, Instant.now()));
+            recentKeys = keys;
+        }
+        return recentKeys;
+    }
+
+    /** How many re-delivery keys are in memory, or -1 before the first delivery. */
+    public synchronized long rememberedKeys() {
+        return recentKeys == null ? -1 : recentKeys.size();
     }
 
     /** How many alerts are stored, in all. */
     public long count() {
-        return jdbi.withHandle(handle -> handle.createQuery("select count(*) from alert").mapTo(Long.class).one());
+        return jdbi.withHandle(handle -> handle.createQuery("select count(*) from alert").mapTo(Long.class).one()
+                + AlertChunks.count(handle));
     }
 
     /** Alerts recorded but not yet matched, oldest first (after a crash, these still need work). */
@@ -150,18 +147,34 @@ public final class AlertRepository {
                 .list());
     }
 
-    /** The alerts with these ids that exist, in id order. */
+    /** The alerts with these ids that exist, in id order: in their own rows or in bulk. */
     public List<StoredAlert> findAll(List<Long> ids) {
         if (ids.isEmpty()) {
             return List.of();
         }
-        return jdbi.withHandle(handle -> handle.createQuery("select * from alert where id in (<ids>) order by id")
-                .bindList("ids", ids).map(AlertRepository::map).list());
+        return jdbi.withHandle(handle -> {
+            List<StoredAlert> found = new ArrayList<>(handle.createQuery(
+                            "select * from alert where id in (<ids>) order by id")
+                    .bindList("ids", ids).map(AlertRepository::map).list());
+            if (found.size() < new HashSet<>(ids).size()) {
+                Set<Long> rows = new HashSet<>();
+                found.forEach(alert -> rows.add(alert.id()));
+                for (long id : new java.util.TreeSet<>(ids)) {
+                    if (!rows.contains(id)) {
+                        AlertChunks.find(handle, id).ifPresent(found::add);
+                    }
+                }
+                found.sort(java.util.Comparator.comparingLong(StoredAlert::id));
+            }
+            return found;
+        });
     }
 
+    /** The alert with this id, stored in its own row or in bulk. */
     public Optional<StoredAlert> find(long id) {
         return jdbi.withHandle(handle -> handle.createQuery("select * from alert where id = :id")
-                .bind("id", id).map(AlertRepository::map).findOne());
+                .bind("id", id).map(AlertRepository::map).findOne()
+                .or(() -> AlertChunks.find(handle, id)));
     }
 
     /** Marks an alert as matched against the runbooks. */
@@ -188,19 +201,23 @@ public final class AlertRepository {
     }
 
     /**
-     * Received alerts, newest first, optionally only matched ({@code true}) or unmatched
-     * ({@code false}) ones.
+     * Firing alerts received at or after {@code since} that matched no runbook, counted by alert name:
+     * the toil ledger's manual alerts. Reads the bulk rows' name counts, not their alerts.
      */
-    public List<StoredAlert> list(Boolean matched, Instant since, int limit) {
-        String where = "where received_at >= :since" + (matched == null ? ""
-                : matched ? " and processed = true and matched_runbooks > 0"
-                : " and processed = true and matched_runbooks = 0");
-        return jdbi.withHandle(handle -> handle.createQuery(
-                        "select * from alert " + where + " order by id desc limit :limit")
-                .bind("since", timestamp(since))
-                .bind("limit", limit)
-                .map(AlertRepository::map)
-                .list());
+    public Map<String, Integer> unmatchedFiringByName(Instant since) {
+        return jdbi.withHandle(handle -> {
+            Map<String, Integer> byName = new java.util.TreeMap<>();
+            handle.createQuery("""
+                            select alertname, count(*) as alerts from alert
+                            where received_at >= :since and processed = true and matched_runbooks = 0
+                              and status = :firing
+                            group by alertname""")
+                    .bind("since", timestamp(since)).bind("firing", AlertStatus.FIRING.wireName())
+                    .map((row, context) -> byName.merge(row.getString("alertname"), row.getInt("alerts"), Integer::sum))
+                    .list();
+            AlertChunks.countByName(handle, since, byName);
+            return byName;
+        });
     }
 
     /** Received alerts matching {@code query}, newest first. */
@@ -226,7 +243,8 @@ public final class AlertRepository {
             if (query.source() != null) {
                 statement.bind("source", query.source());
             }
-            return statement.map(AlertRepository::map).list();
+            return AlertChunks.merged(statement.map(AlertRepository::map).list(),
+                    AlertChunks.newest(handle, query), query.limit());
         });
     }
 

@@ -77,33 +77,73 @@ final class JournalCodec {
     static DeliveryToRecord decodeRecord(byte[] record) {
         try (JsonParser in = FACTORY.createParser(record)) {
             expect(in.nextToken(), JsonToken.START_ARRAY);
-            expect(in.nextToken(), JsonToken.VALUE_NUMBER_INT);
-            if (in.getIntValue() != RECORD_FORMAT) {
-                throw new IllegalStateException("record format " + in.getIntValue() + " is not " + RECORD_FORMAT);
-            }
-            String source = in.nextTextValue();
-            JsonToken id = in.nextToken();
-            String deliveryId = id == JsonToken.VALUE_NULL ? null : in.getText();
-            Instant receivedAt = readTime(in);
-            expect(in.nextToken(), JsonToken.START_ARRAY);
-            java.util.Set<Integer> skipped = new java.util.HashSet<>();
-            while (in.nextToken() == JsonToken.VALUE_NUMBER_INT) {
-                skipped.add(in.getIntValue());
-            }
-            expect(in.nextToken(), JsonToken.START_ARRAY);
-            List<Alert> alerts = new ArrayList<>();
-            for (int index = 0; in.nextToken() == JsonToken.START_ARRAY; index++) {
-                Alert alert = readAlert(in, true);
-                if (!skipped.contains(index)) {
-                    alerts.add(alert);
-                }
-            }
-            expect(in.nextToken(), JsonToken.END_ARRAY);
-            return new DeliveryToRecord(source, deliveryId, alerts, receivedAt);
+            return readRecord(in);
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("an ingest journal record cannot be read (" + e.getMessage()
                     + "); it was written by another Quench version or damaged", e);
         }
+    }
+
+    /** Several {@link #record}s in one JSON array: {@code [record, record, …]} (a bulk alert row). */
+    static byte[] records(List<byte[]> records) {
+        int length = 2 + records.size();
+        for (byte[] record : records) {
+            length += record.length;
+        }
+        byte[] joined = new byte[length];
+        int at = 0;
+        joined[at++] = '[';
+        for (int index = 0; index < records.size(); index++) {
+            if (index > 0) {
+                joined[at++] = ',';
+            }
+            System.arraycopy(records.get(index), 0, joined, at, records.get(index).length);
+            at += records.get(index).length;
+        }
+        joined[at] = ']';
+        return joined;
+    }
+
+    /** Reads {@link #records}, each delivery with its skipped alerts left out. */
+    static List<DeliveryToRecord> decodeRecords(byte[] records) {
+        try (JsonParser in = FACTORY.createParser(records)) {
+            expect(in.nextToken(), JsonToken.START_ARRAY);
+            List<DeliveryToRecord> deliveries = new ArrayList<>();
+            while (in.nextToken() == JsonToken.START_ARRAY) {
+                deliveries.add(readRecord(in));
+            }
+            return deliveries;
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("stored alerts cannot be read (" + e.getMessage()
+                    + "); they were written by another Quench version or damaged", e);
+        }
+    }
+
+    /** Reads one record after its opening bracket, through its closing one. */
+    private static DeliveryToRecord readRecord(JsonParser in) throws IOException {
+        expect(in.nextToken(), JsonToken.VALUE_NUMBER_INT);
+        if (in.getIntValue() != RECORD_FORMAT) {
+            throw new IllegalStateException("record format " + in.getIntValue() + " is not " + RECORD_FORMAT);
+        }
+        String source = in.nextTextValue();
+        JsonToken id = in.nextToken();
+        String deliveryId = id == JsonToken.VALUE_NULL ? null : in.getText();
+        Instant receivedAt = readTime(in);
+        expect(in.nextToken(), JsonToken.START_ARRAY);
+        java.util.Set<Integer> skipped = new java.util.HashSet<>();
+        while (in.nextToken() == JsonToken.VALUE_NUMBER_INT) {
+            skipped.add(in.getIntValue());
+        }
+        expect(in.nextToken(), JsonToken.START_ARRAY);
+        List<Alert> alerts = new ArrayList<>();
+        for (int index = 0; in.nextToken() == JsonToken.START_ARRAY; index++) {
+            Alert alert = readAlert(in, true);
+            if (!skipped.contains(index)) {
+                alerts.add(alert);
+            }
+        }
+        expect(in.nextToken(), JsonToken.END_ARRAY);
+        return new DeliveryToRecord(source, deliveryId, alerts, receivedAt);
     }
 
     private static void writeTime(JsonGenerator out, Instant instant) throws IOException {

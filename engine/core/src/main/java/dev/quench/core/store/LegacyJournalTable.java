@@ -29,7 +29,10 @@ final class LegacyJournalTable {
             if (rows.isEmpty()) {
                 return;
             }
-            List<RecordedDelivery> stored = DeliveryBatch.record(handle, rows, alert -> false, true);
+            // Before any delivery: the re-delivery check's memory holds nothing these alerts need.
+            DeliveryBatch batch = new DeliveryBatch(rows.stream().map(PreparedDelivery::of).toList(), alert -> false,
+                    new RecentAlertKeys(AlertRepository.DEFAULT_REDELIVERY_WINDOW, 16));
+            List<RecordedDelivery> stored = batch.record(handle, true);
             handle.execute("delete from alert_journal");
             LOG.info("stored {} alert(s) an older Quench accepted into its ingest journal table and had not stored yet",
                     stored.stream().mapToInt(delivery -> delivery.created().size()).sum());

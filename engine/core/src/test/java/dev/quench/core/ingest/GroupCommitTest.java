@@ -56,9 +56,7 @@ class GroupCommitTest {
     }
 
     private void slowStore() {
-        engine.harness.engine().store().jdbi().useHandle(handle -> handle.execute(
-                "create trigger slow_store before insert on alert for each row call '"
-                        + SlowStoreTrigger.class.getName() + "'"));
+        SlowStoreTrigger.install(engine.harness.engine().store());
     }
 
     private long storedAlerts() throws InterruptedException {
@@ -167,7 +165,12 @@ class GroupCommitTest {
         assertThat(engine.harness.engine().store().alerts().unprocessed(10)).isEmpty();
         assertThat(count("select count(*) from alert where matched_runbooks = 1")).as("Storm alerts matched").isEqualTo(100);
         assertThat(count("select count(*) from alert where processed and matched_runbooks = 0"))
-                .as("the rest are manual toil").isEqualTo(1_900);
+                .as("no unmatched firing alert takes a row of its own").isZero();
+        assertThat(count("select coalesce(sum(alert_count), 0) from alert_chunk"))
+                .as("the rest are manual toil, stored in bulk").isEqualTo(1_900);
+        assertThat(engine.harness.engine().store().alerts().unmatchedFiringByName(java.time.Instant.EPOCH))
+                .as("the toil ledger counts them by name").hasSize(190).containsEntry("Unhandled1", 10)
+                .allSatisfy((name, count) -> assertThat(count).isEqualTo(10));
         assertThat(count("select count(*) from run where runbook = 'storm-fix' and status = 'succeeded'"))
                 .as("one run per Storm alert").isEqualTo(100);
     }

@@ -58,9 +58,7 @@ class IngestShutdownTest {
     void alertsJournaledButNotYetExpandedAtTheStopAreStoredAndRunExactlyOnceAfterTheRestart() throws Exception {
         SlowStoreTrigger.reset();
         IngestEngine first = start(true);
-        first.harness.engine().store().jdbi().useHandle(handle -> handle.execute(
-                "create trigger slow_store before insert on alert for each row call '"
-                        + SlowStoreTrigger.class.getName() + "'"));
+        SlowStoreTrigger.install(first.harness.engine().store());
         // The alert table refuses writes: the journal (what a 202 waits for) still takes them.
         SlowStoreTrigger.broken = true;
 
@@ -135,7 +133,8 @@ class IngestShutdownTest {
 
             IngestEngine second = start(journal);
             second.harness.awaitIngested(Duration.ofSeconds(60));
-            assertThat(count(second, "select count(*) from alert where alertname like 'Stopping%'"))
+            // Only Stopping alerts were sent, and they match no runbook: most are stored in bulk.
+            assertThat(second.harness.engine().store().alerts().count())
                     // More is fine: a delivery committed as its connection closed is re-sent and is then a duplicate.
                     .as("every alert answered 202 is stored").isGreaterThanOrEqualTo(acceptedAlerts);
         } finally {

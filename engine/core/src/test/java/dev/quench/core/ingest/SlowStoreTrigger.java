@@ -7,14 +7,22 @@ import java.util.concurrent.TimeUnit;
 import org.h2.api.Trigger;
 
 /**
- * An H2 trigger on {@code alert} inserts that makes the store slow (waits until released) or
- * broken (throws), so tests can see what a sender sees when the store falls behind.
+ * An H2 trigger on storing alerts that makes the store slow (waits until released) or broken
+ * (throws), so tests can see what a sender sees when the store falls behind. It fires on the id
+ * block every store of alerts takes ({@code alert_id}), so it catches alerts stored in their own
+ * rows and in bulk alike, once per transaction.
  */
 public final class SlowStoreTrigger implements Trigger {
 
     static volatile CountDownLatch entered = new CountDownLatch(1);
     static volatile CountDownLatch release = new CountDownLatch(1);
     static volatile boolean broken;
+
+    /** Installs the trigger in {@code store}'s H2 database. */
+    static void install(dev.quench.core.store.Store store) {
+        store.jdbi().useHandle(handle -> handle.execute("create trigger slow_store before update on alert_id "
+                + "for each row call '" + SlowStoreTrigger.class.getName() + "'"));
+    }
 
     static void reset() {
         entered = new CountDownLatch(1);

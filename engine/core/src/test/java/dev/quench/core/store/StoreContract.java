@@ -170,7 +170,76 @@ abstract class StoreContract {
         }
     }
 
-    private static AlertJournal.Prepared prepared(DeliveryToRecord delivery) {
-        return AlertJournal.Prepared.of(delivery);
+    @Test
+    void unmatchedFiringAlertsAreStoredInBulkYetListedFoundCountedAndRecognisedWhenDeliveredAgain() {
+        Instant start = Instant.parse("2026-11-20T02:58:14.117Z");
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        Alert disk = alert("d1", AlertStatus.FIRING, start);
+        Alert grafanaOne = named("grafana", "g1", "NoiseB", start);
+        Alert grafanaTwo = named("grafana", "g2", "NoiseB", start);
+        java.util.function.Predicate<Alert> unmatched = alert -> alert.name().startsWith("Noise");
+        List<RecordedDelivery> recorded = store().alerts().recordDeliveries(List.of(
+                new DeliveryToRecord("alertmanager", null, List.of(named("alertmanager", "n1", "NoiseA", start), disk,
+                        named("alertmanager", "n2", "NoiseA", start), named("alertmanager", "n3", "NoiseA", start)), now),
+                new DeliveryToRecord("grafana", null, List.of(grafanaOne, grafanaTwo), now.plusMillis(5))), unmatched);
+
+        assertThat(recorded).extracting(result -> result.created().size()).containsExactly(4, 2);
+        assertThat(recorded.get(0).toMatch()).as("only the alert a runbook matches waits for the dispatcher")
+                .containsExactly(recorded.get(0).created().get(1));
+        assertThat((int) store().jdbi().withHandle(handle -> handle.createQuery(
+                "select count(*) from alert").mapTo(Integer.class).one())).as("one row of its own").isEqualTo(1);
+        assertThat((int) store().jdbi().withHandle(handle -> handle.createQuery(
+                "select count(*) from alert_chunk").mapTo(Integer.class).one())).as("five alerts in one row").isEqualTo(1);
+        assertThat(store().alerts().count()).isEqualTo(6);
+
+        long grafanaId = recorded.get(1).created().get(1);
+        StoredAlert found = store().alerts().find(grafanaId).orElseThrow();
+        assertThat(found.alert()).isEqualTo(grafanaTwo);
+        assertThat(found.receivedAt()).isEqualTo(now.plusMillis(5));
+        assertThat(found.processed()).isTrue();
+        assertThat(found.matchedRunbooks()).isZero();
+        List<Long> all = new java.util.ArrayList<>(recorded.get(0).created());
+        all.addAll(recorded.get(1).created());
+        assertThat(store().alerts().findAll(all)).extracting(StoredAlert::id).containsExactlyElementsOf(
+                all.stream().sorted().toList());
+        assertThat(store().alerts().find(grafanaId + 1_000)).isEmpty();
+
+        assertThat(store().alerts().list(AlertQuery.newest(10))).extracting(StoredAlert::id)
+                .containsExactlyElementsOf(all.stream().sorted(java.util.Comparator.reverseOrder()).toList());
+        assertThat(store().alerts().list(AlertQuery.newest(2))).extracting(StoredAlert::id)
+                .containsExactlyElementsOf(all.stream().sorted(java.util.Comparator.reverseOrder()).limit(2).toList());
+        assertThat(store().alerts().list(new AlertQuery(null, "grafana", null, null, 10)))
+                .extracting(StoredAlert::alert).containsExactly(grafanaTwo, grafanaOne);
+        assertThat(store().alerts().list(new AlertQuery(null, null, false, null, 10))).hasSize(5);
+        assertThat(store().alerts().list(new AlertQuery(null, null, true, null, 10))).isEmpty();
+        assertThat(store().alerts().list(new AlertQuery(AlertStatus.RESOLVED, null, null, null, 10))).isEmpty();
+        assertThat(store().alerts().list(new AlertQuery(null, null, null, now.plusMillis(1), 10)))
+                .extracting(StoredAlert::alert).containsExactly(grafanaTwo, grafanaOne);
+        assertThat(store().alerts().unmatchedFiringByName(Instant.EPOCH))
+                .containsExactlyInAnyOrderEntriesOf(Map.of("NoiseA", 3, "NoiseB", 2));
+        assertThat(store().alerts().unmatchedFiringByName(now.plusMillis(1)))
+                .as("a row straddling the start counts only what came after it").containsExactlyEntriesOf(Map.of("NoiseB", 2));
+
+        assertThat(store().alerts().recordDeliveries(List.of(new DeliveryToRecord("grafana", null,
+                List.of(grafanaOne, grafanaTwo), now)), unmatched).get(0).created()).as("a re-delivery").isEmpty();
+        // A restart: the re-delivery check is read back from the bulk rows.
+        AlertRepository restarted = new AlertRepository(store().jdbi());
+        List<RecordedDelivery> again = restarted.recordDeliveries(List.of(new DeliveryToRecord("grafana", null,
+                List.of(grafanaOne, disk, grafanaTwo, named("grafana", "g3", "NoiseB", start)), now)), unmatched);
+        assertThat(again.get(0).created()).as("only g3 is new after the restart").hasSize(1);
+        assertThat(again.get(0).created().get(0)).as("ids keep growing across restarts").isGreaterThan(
+                all.stream().max(Long::compare).orElseThrow());
+        assertThat(restarted.rememberedKeys()).as("the bulk alerts' keys; alert rows are checked in the table")
+                .isEqualTo(6);
+        assertThat(restarted.count()).isEqualTo(7);
+    }
+
+    private static Alert named(String source, String fingerprint, String name, Instant startsAt) {
+        return new Alert(source, fingerprint, AlertStatus.FIRING, Map.of("alertname", name, "instance", "web-7:9100"),
+                Map.of("summary", "noise"), startsAt, null, "http://prom/graph");
+    }
+
+    private static PreparedDelivery prepared(DeliveryToRecord delivery) {
+        return PreparedDelivery.of(delivery);
     }
 }
