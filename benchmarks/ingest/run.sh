@@ -33,6 +33,7 @@ run_wrk() { # port alerts token -> RESULT line
   RUN="$(date +%s%N)" ALERTS="$2" TOKEN="$3" FINGERPRINTS="${FINGERPRINTS:-sequential}" wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s benchmarks/ingest/alertmanager.lua \
     "http://127.0.0.1:$1" | grep '^RESULT'
 }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # user + system clock ticks of a process
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
 # Waits (at most 300 s) until every accepted alert is expanded from the ingest journal into the alert
 # table, then prints GET /api/v1/ingest with drainSeconds: how long that took after this call.
@@ -79,13 +80,18 @@ for alerts in ${ALERTS_LIST:-1 50}; do
   PIDS=($!)
   wait_port "$QUENCH_PORT"
   TOKEN="$(cat "$DATA/quench.token")"
-  DURATION=5 run_wrk "$QUENCH_PORT" "$alerts" "$TOKEN" > /dev/null   # warm-up (JIT)
+  DURATION="${WARMUP:-30}" run_wrk "$QUENCH_PORT" "$alerts" "$TOKEN" > /dev/null   # warm-up (JIT)
   sleep 1   # let the warm-up's last in-flight deliveries land before the first count
   before="$(drained_ingest "$QUENCH_PORT" "$TOKEN")"
+  cpu_before="$(cpu_ticks "${PIDS[0]}")"
   result="$(run_wrk "$QUENCH_PORT" "$alerts" "$TOKEN")"
+  cpu_after="$(cpu_ticks "${PIDS[0]}")"
   sleep 0.5   # wrk's last in-flight requests
   after="$(drained_ingest "$QUENCH_PORT" "$TOKEN")"
   echo "quench alerts/request=$alerts ${result#RESULT }"
+  # CPU time Quench's process spent per accepted alert: steadier than the rate on a shared machine.
+  echo "       cpu: $(python3 -c "import sys; t=(int(sys.argv[2])-int(sys.argv[1]))/$(getconf CLK_TCK); print(f'{t:.1f} s of CPU in the run, {1e6*t/max(1,int(sys.argv[3])):.1f} µs per alert')" \
+    "$cpu_before" "$cpu_after" "$(field accepted_alerts "$result")")"
   bare_rate="$(field alerts_per_s "${BARE[$alerts]}")"
   quench_rate="$(field alerts_per_s "$result")"
   python3 - "$before" "$after" "$(field accepted_alerts "$result")" "$bare_rate" "$quench_rate" "$alerts" "$CONNECTIONS" "$(field seconds "$result")" <<'PY'

@@ -11,7 +11,6 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -113,7 +112,7 @@ public final class AlertmanagerPayload {
         if (!node.isObject()) {
             throw new PayloadException(where + " must be an object of strings");
         }
-        Map<String, String> values = new LinkedHashMap<>();
+        Map<String, String> values = new Alert.Fresh(); // handed to one Alert, or copied from
         for (Map.Entry<String, JsonNode> entry : node.properties()) {
             if (!entry.getValue().isValueNode() || entry.getValue().isNull()) {
                 throw new PayloadException(where + "." + entry.getKey() + " must be a string");

@@ -260,6 +260,13 @@ final class WebhookRoutes implements AutoCloseable {
     }
 
     private static void requireUtf8(byte[] body) throws PayloadException {
+        int index = 0;
+        while (index < body.length && body[index] >= 0) {
+            index++;
+        }
+        if (index == body.length) {
+            return; // ASCII, as most payloads are: valid UTF-8 without decoding
+        }
         try {
             StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)

@@ -1,20 +1,19 @@
 package dev.quench.core.store;
 
 /**
- * A set of 128-bit hashes in two primitive arrays (open addressing, linear probing): about 32 bytes
- * per key at its fullest, no object per key. The all-zero hash is stored as {@code (0, 1)}, the
+ * A set of 128-bit hashes in one primitive array (open addressing, linear probing): at most 64 bytes
+ * per key (32 at its fullest), no object per key. The all-zero hash is stored as {@code (0, 1)}, the
  * empty slot being {@code (0, 0)}. Not thread-safe.
  */
 final class Hash128Set {
 
-    private long[] high;
-    private long[] low;
+    /** {@code [hi0, lo0, hi1, lo1, …]}: a probe reads one cache line, not one in each of two arrays. */
+    private long[] slots;
     private int size;
 
     Hash128Set(int expected) {
         int capacity = Integer.highestOneBit(Math.max(16, expected * 2 - 1)) << 1;
-        high = new long[capacity];
-        low = new long[capacity];
+        slots = new long[2 * capacity];
     }
 
     int size() {
@@ -25,12 +24,15 @@ final class Hash128Set {
         if (hi == 0 && lo == 0) {
             lo = 1;
         }
-        int mask = high.length - 1;
+        long[] slots = this.slots;
+        int mask = slots.length / 2 - 1;
         for (int slot = slot(hi, lo, mask); ; slot = (slot + 1) & mask) {
-            if (high[slot] == hi && low[slot] == lo) {
+            long slotHi = slots[2 * slot];
+            long slotLo = slots[2 * slot + 1];
+            if (slotHi == hi && slotLo == lo) {
                 return true;
             }
-            if (high[slot] == 0 && low[slot] == 0) {
+            if (slotHi == 0 && slotLo == 0) {
                 return false;
             }
         }
@@ -41,17 +43,20 @@ final class Hash128Set {
         if (hi == 0 && lo == 0) {
             lo = 1;
         }
-        if ((size + 1) * 2L > high.length) {
+        if ((size + 1) * 4L > slots.length) {
             grow();
         }
-        int mask = high.length - 1;
+        long[] slots = this.slots;
+        int mask = slots.length / 2 - 1;
         for (int slot = slot(hi, lo, mask); ; slot = (slot + 1) & mask) {
-            if (high[slot] == hi && low[slot] == lo) {
+            long slotHi = slots[2 * slot];
+            long slotLo = slots[2 * slot + 1];
+            if (slotHi == hi && slotLo == lo) {
                 return false;
             }
-            if (high[slot] == 0 && low[slot] == 0) {
-                high[slot] = hi;
-                low[slot] = lo;
+            if (slotHi == 0 && slotLo == 0) {
+                slots[2 * slot] = hi;
+                slots[2 * slot + 1] = lo;
                 size++;
                 return true;
             }
@@ -59,14 +64,12 @@ final class Hash128Set {
     }
 
     private void grow() {
-        long[] oldHigh = high;
-        long[] oldLow = low;
-        high = new long[oldHigh.length * 2];
-        low = new long[oldLow.length * 2];
+        long[] old = slots;
+        slots = new long[old.length * 2];
         size = 0;
-        for (int index = 0; index < oldHigh.length; index++) {
-            if (oldHigh[index] != 0 || oldLow[index] != 0) {
-                add(oldHigh[index], oldLow[index]);
+        for (int index = 0; index < old.length; index += 2) {
+            if (old[index] != 0 || old[index + 1] != 0) {
+                add(old[index], old[index + 1]);
             }
         }
     }

@@ -8,18 +8,22 @@ import dev.quench.core.alert.Alert;
 import dev.quench.core.alert.AlertStatus;
 import dev.quench.core.util.Json;
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The ingest journal's records: a delivery and its alerts as a compact JSON array of arrays, written and read
- * with Jackson's streaming API (no reflection, no extra dependency). Round-trips every field of
- * {@link Alert} exactly. Stateless and thread-safe.
+ * The ingest journal's records and the bulk alert rows' contents: a delivery and its alerts in a compact
+ * binary form (varint lengths, UTF-8 strings, times as epoch second + nano), written on the event loop
+ * that parsed the delivery and read back only after a restart or for a query. Round-trips every field of
+ * {@link Alert} exactly. Records of format 1 (a JSON array, written by Quench before the binary form) are
+ * still read, so a journal left by an older version is drained at upgrade. Stateless and thread-safe.
  */
 final class JournalCodec {
 
@@ -28,102 +32,146 @@ final class JournalCodec {
     private JournalCodec() {
     }
 
-    /** Format version of a journal record: its first element. */
-    private static final int RECORD_FORMAT = 1;
+    /** Format of a JSON journal record (its first element); such a record starts with '['. */
+    private static final int JSON_RECORD_FORMAT = 1;
+
+    /** Format of a binary record: its first byte. */
+    private static final byte BINARY_RECORD_FORMAT = 2;
 
     /**
-     * A delivery's alerts as the journal stores them: a JSON array of arrays, times as
-     * {@code [epochSecond, nano]}. Made on the thread that parsed the delivery, so the journal's
-     * single writer only concatenates.
+     * A delivery's alerts as a record holds them: a count, then each alert. Made on the thread that
+     * parsed the delivery, so the single writer only concatenates.
      */
     static byte[] encodeAlerts(List<Alert> alerts) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + 512 * alerts.size());
-        try (JsonGenerator out = FACTORY.createGenerator(bytes)) {
-            writeAlerts(out, alerts, true);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot encode " + alerts.size() + " alert(s) for the ingest journal", e);
+        Output out = new Output(16 + 256 * alerts.size());
+        out.varint(alerts.size());
+        for (Alert alert : alerts) {
+            out.string(alert.source());
+            out.string(alert.fingerprint());
+            out.string(alert.status().wireName());
+            out.map(alert.labels());
+            out.map(alert.annotations());
+            out.time(alert.startsAt());
+            out.time(alert.endsAt());
+            out.string(alert.generatorUrl());
         }
-        return bytes.toByteArray();
+        return out.toByteArray();
     }
 
     /**
-     * One journal record: {@code [1, source, deliveryId|null, [receivedAt], [skipped index, …], alerts]},
-     * where {@code alerts} is {@link #encodeAlerts} of the whole delivery and the skipped ones (its
+     * One record: {@code 2, source, deliveryId|null, receivedAt, skipped indexes, alerts}, where
+     * {@code alerts} is {@link #encodeAlerts} of the whole delivery and the skipped ones (its
      * re-deliveries) are left out when it is read back.
      */
     static byte[] record(DeliveryToRecord delivery, int[] skipped, byte[] encodedAlerts) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(96 + 4 * skipped.length + encodedAlerts.length);
-        try (JsonGenerator out = FACTORY.createGenerator(bytes)) {
-            // The generator writes the head; the pre-encoded alerts and the closing bracket follow as bytes.
-            out.disable(JsonGenerator.Feature.AUTO_CLOSE_JSON_CONTENT);
-            out.writeStartArray();
-            out.writeNumber(RECORD_FORMAT);
-            out.writeString(delivery.source());
-            out.writeString(delivery.deliveryId());
-            writeTime(out, delivery.receivedAt());
-            out.writeArray(skipped, 0, skipped.length);
-            out.flush();
-            bytes.write(',');
-            bytes.write(encodedAlerts);
-            bytes.write(']');
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot encode a delivery of " + delivery.alerts().size()
-                    + " alert(s) for the ingest journal", e);
+        Output out = new Output(64 + 4 * skipped.length + encodedAlerts.length);
+        out.write(BINARY_RECORD_FORMAT);
+        out.string(delivery.source());
+        out.string(delivery.deliveryId());
+        out.time(delivery.receivedAt());
+        out.varint(skipped.length);
+        for (int index : skipped) {
+            out.varint(index);
         }
-        return bytes.toByteArray();
+        out.write(encodedAlerts, 0, encodedAlerts.length);
+        return out.toByteArray();
     }
 
-    /** Reads a {@link #record}: the delivery with its skipped alerts left out. */
+    /** Reads a {@link #record} (or a format-1 JSON one): the delivery with its skipped alerts left out. */
     static DeliveryToRecord decodeRecord(byte[] record) {
-        try (JsonParser in = FACTORY.createParser(record)) {
-            expect(in.nextToken(), JsonToken.START_ARRAY);
-            return readRecord(in);
+        try {
+            if (record.length > 0 && record[0] == '[') {
+                try (JsonParser in = FACTORY.createParser(record)) {
+                    expect(in.nextToken(), JsonToken.START_ARRAY);
+                    return readRecord(in);
+                }
+            }
+            Input in = new Input(record, 0, record.length);
+            DeliveryToRecord delivery = readRecord(in);
+            in.expectEnd();
+            return delivery;
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("an ingest journal record cannot be read (" + e.getMessage()
                     + "); it was written by another Quench version or damaged", e);
         }
     }
 
-    /** Several {@link #record}s in one JSON array: {@code [record, record, …]} (a bulk alert row). */
+    /** Several {@link #record}s in one byte array, each after its length (a bulk alert row). */
     static byte[] records(List<byte[]> records) {
-        int length = 2 + records.size();
+        int length = 10;
         for (byte[] record : records) {
-            length += record.length;
+            length += 5 + record.length;
         }
-        byte[] joined = new byte[length];
-        int at = 0;
-        joined[at++] = '[';
-        for (int index = 0; index < records.size(); index++) {
-            if (index > 0) {
-                joined[at++] = ',';
-            }
-            System.arraycopy(records.get(index), 0, joined, at, records.get(index).length);
-            at += records.get(index).length;
+        Output out = new Output(length);
+        out.varint(records.size());
+        for (byte[] record : records) {
+            out.varint(record.length);
+            out.write(record, 0, record.length);
         }
-        joined[at] = ']';
-        return joined;
+        return out.toByteArray();
     }
 
     /** Reads {@link #records}, each delivery with its skipped alerts left out. */
     static List<DeliveryToRecord> decodeRecords(byte[] records) {
-        try (JsonParser in = FACTORY.createParser(records)) {
-            expect(in.nextToken(), JsonToken.START_ARRAY);
-            List<DeliveryToRecord> deliveries = new ArrayList<>();
-            while (in.nextToken() == JsonToken.START_ARRAY) {
-                deliveries.add(readRecord(in));
+        try {
+            Input in = new Input(records, 0, records.length);
+            int count = in.count();
+            List<DeliveryToRecord> deliveries = new ArrayList<>(count);
+            for (int index = 0; index < count; index++) {
+                int length = in.count();
+                Input record = in.slice(length);
+                deliveries.add(readRecord(record));
+                record.expectEnd();
             }
+            in.expectEnd();
             return deliveries;
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             throw new IllegalStateException("stored alerts cannot be read (" + e.getMessage()
                     + "); they were written by another Quench version or damaged", e);
         }
     }
 
-    /** Reads one record after its opening bracket, through its closing one. */
+    private static DeliveryToRecord readRecord(Input in) {
+        int format = in.read();
+        if (format != BINARY_RECORD_FORMAT) {
+            throw new IllegalStateException("record format " + format + " is not " + BINARY_RECORD_FORMAT);
+        }
+        String source = in.string();
+        String deliveryId = in.string();
+        Instant receivedAt = in.time();
+        int skips = in.count();
+        java.util.BitSet skipped = new java.util.BitSet();
+        for (int index = 0; index < skips; index++) {
+            skipped.set(in.count());
+        }
+        int count = in.count();
+        List<Alert> alerts = new ArrayList<>(Math.min(count, 10_000));
+        for (int index = 0; index < count; index++) {
+            String alertSource = in.string();
+            String fingerprint = in.string();
+            String status = in.string();
+            Map<String, String> labels = in.map();
+            Map<String, String> annotations = in.map();
+            Instant startsAt = in.time();
+            Instant endsAt = in.time();
+            String generatorUrl = in.string();
+            if (!skipped.get(index)) {
+                alerts.add(new Alert(alertSource, fingerprint, status(status), labels, annotations, startsAt, endsAt,
+                        generatorUrl));
+            }
+        }
+        return new DeliveryToRecord(source, deliveryId, alerts, receivedAt);
+    }
+
+    private static AlertStatus status(String status) {
+        return AlertStatus.parse(status).orElseThrow(() -> new IllegalStateException("unknown status '" + status + "'"));
+    }
+
+    /** Reads one format-1 JSON record after its opening bracket, through its closing one. */
     private static DeliveryToRecord readRecord(JsonParser in) throws IOException {
         expect(in.nextToken(), JsonToken.VALUE_NUMBER_INT);
-        if (in.getIntValue() != RECORD_FORMAT) {
-            throw new IllegalStateException("record format " + in.getIntValue() + " is not " + RECORD_FORMAT);
+        if (in.getIntValue() != JSON_RECORD_FORMAT) {
+            throw new IllegalStateException("record format " + in.getIntValue() + " is not " + JSON_RECORD_FORMAT);
         }
         String source = in.nextTextValue();
         JsonToken id = in.nextToken();
@@ -146,17 +194,6 @@ final class JournalCodec {
         return new DeliveryToRecord(source, deliveryId, alerts, receivedAt);
     }
 
-    private static void writeTime(JsonGenerator out, Instant instant) throws IOException {
-        if (instant == null) {
-            out.writeNull();
-            return;
-        }
-        out.writeStartArray();
-        out.writeNumber(instant.getEpochSecond());
-        out.writeNumber(instant.getNano());
-        out.writeEndArray();
-    }
-
     private static Instant readTime(JsonParser in) throws IOException {
         JsonToken token = in.nextToken();
         if (token == JsonToken.VALUE_NULL) {
@@ -175,7 +212,7 @@ final class JournalCodec {
     static byte[] encode(List<Alert> alerts) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 * Math.max(1, alerts.size()));
         try (JsonGenerator out = FACTORY.createGenerator(bytes)) {
-            writeAlerts(out, alerts, false);
+            writeAlerts(out, alerts);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot encode " + alerts.size() + " alert(s) for the ingest journal", e);
         }
@@ -191,8 +228,8 @@ final class JournalCodec {
         }
     }
 
-    /** @param epochTimes times as {@code [epochSecond, nano]} (journal files) or ISO-8601 text (the V7 table) */
-    private static void writeAlerts(JsonGenerator out, List<Alert> alerts, boolean epochTimes) throws IOException {
+    /** The V7 table's form: times as ISO-8601 text. */
+    private static void writeAlerts(JsonGenerator out, List<Alert> alerts) throws IOException {
         out.writeStartArray();
         for (Alert alert : alerts) {
             out.writeStartArray();
@@ -201,13 +238,8 @@ final class JournalCodec {
             out.writeString(alert.status().wireName());
             writeMap(out, alert.labels());
             writeMap(out, alert.annotations());
-            if (epochTimes) {
-                writeTime(out, alert.startsAt());
-                writeTime(out, alert.endsAt());
-            } else {
-                writeInstant(out, alert.startsAt());
-                writeInstant(out, alert.endsAt());
-            }
+            writeInstant(out, alert.startsAt());
+            writeInstant(out, alert.endsAt());
             out.writeString(alert.generatorUrl());
             out.writeEndArray();
         }
@@ -225,9 +257,7 @@ final class JournalCodec {
         Instant endsAt = epochTimes ? readTime(in) : readInstant(in);
         String generatorUrl = in.nextTextValue();
         expect(in.nextToken(), JsonToken.END_ARRAY);
-        return new Alert(source, fingerprint, AlertStatus.parse(status).orElseThrow(
-                () -> new IllegalStateException("unknown status '" + status + "'")),
-                labels, annotations, startsAt, endsAt, generatorUrl);
+        return new Alert(source, fingerprint, status(status), labels, annotations, startsAt, endsAt, generatorUrl);
     }
 
     private static List<Alert> readAlerts(JsonParser in) throws IOException {
@@ -273,6 +303,174 @@ final class JournalCodec {
     private static void expect(JsonToken actual, JsonToken expected) {
         if (actual != expected) {
             throw new IllegalStateException("expected " + expected + ", found " + actual);
+        }
+    }
+
+    /** A growing byte array with the primitives of the binary form. */
+    private static final class Output {
+
+        private byte[] bytes;
+        private int size;
+
+        Output(int capacity) {
+            bytes = new byte[Math.max(16, capacity)];
+        }
+
+        void write(int value) {
+            room(1);
+            bytes[size++] = (byte) value;
+        }
+
+        void write(byte[] from, int offset, int length) {
+            room(length);
+            System.arraycopy(from, offset, bytes, size, length);
+            size += length;
+        }
+
+        /** An unsigned LEB128 varint. */
+        void varint(long value) {
+            room(10);
+            while ((value & ~0x7FL) != 0) {
+                bytes[size++] = (byte) ((value & 0x7F) | 0x80);
+                value >>>= 7;
+            }
+            bytes[size++] = (byte) value;
+        }
+
+        /** Its UTF-8 length plus one (0 for null), then its UTF-8 bytes. */
+        void string(String value) {
+            if (value == null) {
+                write(0);
+                return;
+            }
+            byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+            varint(utf8.length + 1L);
+            write(utf8, 0, utf8.length);
+        }
+
+        void map(Map<String, String> map) {
+            varint(map.size());
+            for (Map.Entry<String, String> entry : map.entrySet()) {
+                string(entry.getKey());
+                string(entry.getValue());
+            }
+        }
+
+        /** 0 for null; else 1, the epoch second as a zig-zag varint and the nano as a varint. */
+        void time(Instant instant) {
+            if (instant == null) {
+                write(0);
+                return;
+            }
+            write(1);
+            long seconds = instant.getEpochSecond();
+            varint((seconds << 1) ^ (seconds >> 63));
+            varint(instant.getNano());
+        }
+
+        private void room(int more) {
+            if (size + more > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(size + more, 2 * bytes.length));
+            }
+        }
+
+        byte[] toByteArray() {
+            return size == bytes.length ? bytes : Arrays.copyOf(bytes, size);
+        }
+    }
+
+    /** Reads what {@link Output} wrote; anything out of bounds or malformed fails with a reason. */
+    private static final class Input {
+
+        private final byte[] bytes;
+        private int at;
+        private final int end;
+
+        Input(byte[] bytes, int at, int end) {
+            this.bytes = bytes;
+            this.at = at;
+            this.end = end;
+        }
+
+        int read() {
+            if (at >= end) {
+                throw new IllegalStateException("it ends early, at byte " + at);
+            }
+            return bytes[at++] & 0xFF;
+        }
+
+        long varint() {
+            long value = 0;
+            for (int shift = 0; shift < 64; shift += 7) {
+                int next = read();
+                value |= (long) (next & 0x7F) << shift;
+                if ((next & 0x80) == 0) {
+                    return value;
+                }
+            }
+            throw new IllegalStateException("a number at byte " + at + " is too long");
+        }
+
+        /** A varint that is a length, count or index. */
+        int count() {
+            long value = varint();
+            if (value < 0 || value > Integer.MAX_VALUE) {
+                throw new IllegalStateException("a count of " + value + " at byte " + at + " is impossible");
+            }
+            return (int) value;
+        }
+
+        Input slice(int length) {
+            if (length > end - at) {
+                throw new IllegalStateException("a record of " + length + " bytes at byte " + at
+                        + " runs past the end");
+            }
+            Input slice = new Input(bytes, at, at + length);
+            at += length;
+            return slice;
+        }
+
+        String string() {
+            long lengthPlusOne = varint();
+            if (lengthPlusOne == 0) {
+                return null;
+            }
+            long length = lengthPlusOne - 1;
+            if (length > end - at) {
+                throw new IllegalStateException("a text of " + length + " bytes at byte " + at + " runs past the end");
+            }
+            String value = new String(bytes, at, (int) length, StandardCharsets.UTF_8);
+            at += (int) length;
+            return value;
+        }
+
+        Map<String, String> map() {
+            int size = count();
+            Map<String, String> map = new LinkedHashMap<>();
+            for (int index = 0; index < size; index++) {
+                map.put(string(), string());
+            }
+            return map;
+        }
+
+        Instant time() {
+            int present = read();
+            if (present == 0) {
+                return null;
+            }
+            if (present != 1) {
+                throw new IllegalStateException("a time at byte " + (at - 1) + " is malformed");
+            }
+            long zigzag = varint();
+            long seconds = (zigzag >>> 1) ^ -(zigzag & 1);
+            long nanos = varint();
+            return Instant.ofEpochSecond(seconds, nanos);
+        }
+
+        void expectEnd() {
+            if (at != end) {
+                throw new IllegalStateException((end - at) + " unexpected byte(s) after byte " + at);
+            }
         }
     }
 }

@@ -1,0 +1,128 @@
+package dev.quench.core.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.quench.core.alert.Alert;
+import dev.quench.core.alert.AlertStatus;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class JournalCodecTest {
+
+    private static final Instant RECEIVED = Instant.parse("2026-12-03T06:30:00.123456789Z");
+
+    private static Alert alert(int index) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put("alertname", "DiskFull");
+        labels.put("instance", "web-" + index);
+        labels.put("ünïcödé ☃", "日本語 " + index);
+        return new Alert("alertmanager", "fp-" + index, index % 2 == 0 ? AlertStatus.FIRING : AlertStatus.RESOLVED,
+                labels, index % 3 == 0 ? Map.of() : Map.of("summary", "/ is " + (90 + index) + "% full"),
+                index % 4 == 0 ? null : Instant.parse("1969-07-20T20:17:40.5Z").plusSeconds(index),
+                index % 2 == 0 ? null : Instant.parse("2026-12-03T06:00:00Z").plusNanos(index),
+                index % 5 == 0 ? "" : "http://prometheus:9090/graph?g0.expr=up%3D%3D0&i=" + index);
+    }
+
+    private static List<Alert> alerts(int count) {
+        List<Alert> alerts = new ArrayList<>();
+        for (int index = 0; index < count; index++) {
+            alerts.add(alert(index));
+        }
+        return alerts;
+    }
+
+    @Test
+    void aRecordRoundTripsEveryFieldOfEveryAlertInOrderLeavingOutTheSkippedOnes() {
+        List<Alert> alerts = alerts(12);
+        DeliveryToRecord delivery = new DeliveryToRecord("alertmanager", null, alerts, RECEIVED);
+
+        DeliveryToRecord whole = JournalCodec.decodeRecord(
+                JournalCodec.record(delivery, new int[0], JournalCodec.encodeAlerts(alerts)));
+        DeliveryToRecord skipping = JournalCodec.decodeRecord(
+                JournalCodec.record(new DeliveryToRecord("pagerduty", "webhook-7", alerts, RECEIVED),
+                        new int[] {0, 5, 11}, JournalCodec.encodeAlerts(alerts)));
+
+        assertThat(whole).isEqualTo(delivery);
+        assertThat(List.copyOf(whole.alerts().get(1).labels().keySet()))
+                .containsExactly("alertname", "instance", "ünïcödé ☃");
+        assertThat(skipping.deliveryId()).isEqualTo("webhook-7");
+        assertThat(skipping.source()).isEqualTo("pagerduty");
+        assertThat(skipping.receivedAt()).isEqualTo(RECEIVED);
+        List<Alert> kept = new ArrayList<>(alerts);
+        kept.remove(11);
+        kept.remove(5);
+        kept.remove(0);
+        assertThat(skipping.alerts()).isEqualTo(kept);
+    }
+
+    @Test
+    void severalRecordsInOneBulkRowComeBackInOrder() {
+        List<byte[]> records = new ArrayList<>();
+        List<DeliveryToRecord> deliveries = new ArrayList<>();
+        for (int index = 0; index < 5; index++) {
+            DeliveryToRecord delivery = new DeliveryToRecord("generic-" + index, index % 2 == 0 ? null : "id-" + index,
+                    alerts(index), RECEIVED.plusMillis(index));
+            deliveries.add(delivery);
+            records.add(JournalCodec.record(delivery, new int[0], JournalCodec.encodeAlerts(delivery.alerts())));
+        }
+
+        assertThat(JournalCodec.decodeRecords(JournalCodec.records(records))).isEqualTo(deliveries);
+        assertThat(JournalCodec.decodeRecords(JournalCodec.records(List.of()))).isEmpty();
+    }
+
+    @Test
+    void aJsonRecordWrittenByTheEarlierQuenchIsStillRead() {
+        // Format 1, as Quench wrote journal files before the binary form: drained at upgrade.
+        String json = "[1,\"alertmanager\",null,[1796279400,123456789],[1],"
+                + "[[\"alertmanager\",\"a1\",\"firing\",{\"alertname\":\"DiskFull\"},{},[1796279000,0],null,\"\"],"
+                + "[\"alertmanager\",\"a2\",\"resolved\",{\"alertname\":\"X\"},{},null,null,\"\"],"
+                + "[\"alertmanager\",\"a3\",\"resolved\",{\"alertname\":\"CacheCold\",\"host\":\"web-7\"},"
+                + "{\"summary\":\"cold\"},null,[1796279100,5],\"http://g\"]]]";
+
+        DeliveryToRecord delivery = JournalCodec.decodeRecord(json.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(delivery.receivedAt()).isEqualTo(Instant.ofEpochSecond(1796279400, 123456789));
+        assertThat(delivery.alerts()).extracting(Alert::fingerprint).containsExactly("a1", "a3");
+        assertThat(delivery.alerts().get(1)).isEqualTo(new Alert("alertmanager", "a3", AlertStatus.RESOLVED,
+                Map.of("alertname", "CacheCold", "host", "web-7"), Map.of("summary", "cold"), null,
+                Instant.ofEpochSecond(1796279100, 5), "http://g"));
+    }
+
+    @Test
+    void aDamagedRecordIsRefusedWithAReasonNeverMisread() {
+        List<Alert> alerts = alerts(6);
+        DeliveryToRecord delivery = new DeliveryToRecord("alertmanager", "d", alerts, RECEIVED);
+        byte[] record = JournalCodec.record(delivery, new int[0], JournalCodec.encodeAlerts(alerts));
+        byte[] row = JournalCodec.records(List.of(record, record));
+
+        assertThatThrownBy(() -> JournalCodec.decodeRecord(java.util.Arrays.copyOf(record, record.length - 3)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("cannot be read")
+                .hasMessageContaining("ends early");
+        byte[] longer = java.util.Arrays.copyOf(record, record.length + 1);
+        assertThatThrownBy(() -> JournalCodec.decodeRecord(longer)).hasMessageContaining("unexpected byte");
+        byte[] otherFormat = record.clone();
+        otherFormat[0] = 9;
+        assertThatThrownBy(() -> JournalCodec.decodeRecord(otherFormat)).hasMessageContaining("record format 9");
+
+        // Bit flips and truncations: each either reads (a flip inside a text) or fails with the reason.
+        Random random = new Random(42);
+        for (int round = 0; round < 5_000; round++) {
+            byte[] damaged = random.nextBoolean() ? row.clone() : java.util.Arrays.copyOf(row, random.nextInt(row.length));
+            if (damaged.length > 0) {
+                damaged[random.nextInt(damaged.length)] ^= (byte) (1 << random.nextInt(8));
+            }
+            try {
+                JournalCodec.decodeRecords(damaged);
+            } catch (IllegalStateException expected) {
+                assertThat(expected).hasMessageContaining("stored alerts cannot be read");
+            }
+        }
+    }
+}
