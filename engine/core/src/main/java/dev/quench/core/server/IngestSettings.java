@@ -19,7 +19,7 @@ import java.time.Duration;
  *                          themselves; see docs/sources.md
  * @param redeliveryWindow  how long a re-delivery of an alert stored in bulk (firing, matched no
  *                          runbook) is recognised
- * @param redeliveryKeys    at most this many alerts' keys are kept for that (about 32 bytes each)
+ * @param redeliveryKeys    at most this many alerts' keys are kept for that (32 to 64 bytes each)
  */
 record IngestSettings(long maxPendingAlerts, int retryAfterSeconds, AlertLimits limits, boolean journal,
                       Duration redeliveryWindow, int redeliveryKeys) {

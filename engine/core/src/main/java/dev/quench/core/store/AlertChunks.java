@@ -206,7 +206,7 @@ final class AlertChunks {
         }
     }
 
-    /** Fills {@code keys} with the key hashes of the rows stored within its window before {@code now}, oldest first. */
+    /** Fills {@code keys} with the key hashes of the alerts stored within its window before {@code now}: bulk rows, then alert rows. */
     static void loadKeys(Handle handle, RecentAlertKeys keys, Instant now) {
         handle.createQuery("""
                         select alert_count, last_received, key_hashes from alert_chunk
@@ -219,6 +219,19 @@ final class AlertChunks {
                     bytes.asLongBuffer().get(hashes);
                     keys.addAll(hashes, Math.min(row.getInt("alert_count"), hashes.length / 2),
                             AlertRepository.instant(row.getTimestamp("last_received")));
+                    return 0;
+                })
+                .forEach(ignored -> {
+                });
+        // Alerts in their own rows within the window too: after an upgrade the unmatched firing alerts of
+        // the last day are rows, and their re-deliveries would otherwise be stored again in bulk.
+        long[] hash = new long[2];
+        handle.createQuery("select dedupe_key, received_at from alert where received_at >= :horizon order by received_at")
+                .bind("horizon", AlertRepository.timestamp(now.minus(keys.window())))
+                .setFetchSize(1024)
+                .map((row, context) -> {
+                    PreparedDelivery.hash(row.getString("dedupe_key"), hash, 0);
+                    keys.addAll(hash, 1, AlertRepository.instant(row.getTimestamp("received_at")));
                     return 0;
                 })
                 .forEach(ignored -> {
