@@ -23,11 +23,11 @@ public final class ApiServer implements AutoCloseable {
     /** Bodies larger than this are refused with 413 (a 10,000-alert storm is about 10 MB). */
     static final long BODY_LIMIT_BYTES = 32L * 1024 * 1024;
 
-    private final List<HttpServer> servers;
+    private final HttpServer server;
     private final WebhookRoutes webhooks;
 
-    private ApiServer(List<HttpServer> servers, WebhookRoutes webhooks) {
-        this.servers = servers;
+    private ApiServer(HttpServer server, WebhookRoutes webhooks) {
+        this.server = server;
         this.webhooks = webhooks;
     }
 
@@ -64,28 +64,21 @@ public final class ApiServer implements AutoCloseable {
                 "the limit is " + BODY_LIMIT_BYTES + " bytes"));
         router.errorHandler(500, context -> HttpErrors.send(context, 500, "internal error",
                 context.failure() == null ? "" : context.failure().getMessage()));
-        int count = Integer.getInteger("quench.eventLoops", 1);
-        List<HttpServer> servers = new java.util.ArrayList<>();
-        HttpServer first = vertx.createHttpServer().requestHandler(router).listen(config.port(), config.host())
+        HttpServer server = vertx.createHttpServer()
+                .requestHandler(router)
+                .listen(config.port(), config.host())
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        servers.add(first);
-        for (int i = 1; i < count; i++) {
-            servers.add(vertx.createHttpServer().requestHandler(router).listen(first.actualPort(), config.host())
-                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS));
-        }
-        return new ApiServer(servers, webhooks);
+        return new ApiServer(server, webhooks);
     }
 
     public int port() {
-        return servers.get(0).actualPort();
+        return server.actualPort();
     }
 
     @Override
     public void close() throws Exception {
         // Graceful: stop accepting, let requests waiting for the intake's commit get their answer.
-        for (HttpServer server : servers) {
-            server.shutdown(5, TimeUnit.SECONDS).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        }
+        server.shutdown(5, TimeUnit.SECONDS).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         webhooks.close();
     }
 }
