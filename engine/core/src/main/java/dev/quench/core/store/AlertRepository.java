@@ -121,7 +121,8 @@ public final class AlertRepository {
     synchronized RecentAlertKeys recentKeys() {
         if (recentKeys == null) {
             RecentAlertKeys keys = new RecentAlertKeys(window, maxKeys);
-            jdbi.useHandle(handle -> AlertChunks.loadKeys(handle, keys, Instant.now()));
+            // In a transaction: PostgreSQL streams by the fetch size only with autocommit off.
+            jdbi.useTransaction(handle -> AlertChunks.loadKeys(handle, keys, Instant.now()));
             recentKeys = keys;
         }
         return recentKeys;
