@@ -45,7 +45,7 @@ record IngestSettings(long maxPendingAlerts, int retryAfterSeconds, AlertLimits 
                         node.path("maxAnnotationValueLength").asInt(defaults.maxAnnotationValueLength())),
                 journal(node.path("journal")),
                 redeliveryWindow(node.path("redeliveryWindow")),
-                node.path("redeliveryKeys").asInt(DEFAULT.redeliveryKeys()));
+                redeliveryKeys(node.path("redeliveryKeys")));
         if (settings.maxPendingAlerts() < 1 || settings.retryAfterSeconds() < 1 || settings.limits().maxLabels() < 1) {
             throw new ConfigException("ingest: maxPendingAlerts, retryAfterSeconds and maxLabels must be at least 1");
         }
@@ -53,6 +53,16 @@ record IngestSettings(long maxPendingAlerts, int retryAfterSeconds, AlertLimits 
             throw new ConfigException("ingest.redeliveryKeys must be at least 1000, not " + settings.redeliveryKeys());
         }
         return settings;
+    }
+
+    private static int redeliveryKeys(JsonNode node) {
+        if (node.isMissingNode() || node.isNull()) {
+            return DEFAULT.redeliveryKeys();
+        }
+        if (!node.canConvertToInt() || !node.isIntegralNumber()) {
+            throw new ConfigException("ingest.redeliveryKeys must be a whole number of alerts, not '" + node.asText() + "'");
+        }
+        return node.intValue();
     }
 
     private static Duration redeliveryWindow(JsonNode node) {

@@ -173,5 +173,8 @@ class GroupCommitTest {
                 .allSatisfy((name, count) -> assertThat(count).isEqualTo(10));
         assertThat(count("select count(*) from run where runbook = 'storm-fix' and status = 'succeeded'"))
                 .as("one run per Storm alert").isEqualTo(100);
+        com.fasterxml.jackson.databind.JsonNode ingest = engine.harness.getJson("/api/v1/ingest");
+        assertThat(ingest.path("storedAlerts").asLong()).as("rows and bulk alike").isEqualTo(2_000);
+        assertThat(ingest.path("redeliveryKeys").asLong()).as("every alert stored is remembered").isEqualTo(2_000);
     }
 }
