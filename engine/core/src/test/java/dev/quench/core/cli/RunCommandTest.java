@@ -102,7 +102,7 @@ class RunCommandTest {
                   if a step fails: page (http.request)
                 result: succeeded
                 """.formatted(temp.resolve("runbooks/wedged.yaml"),
-                java.util.Map.of("alertname", "Wedged", "instance", "web-7:9100"), marker, marker));
+                "{alertname=Wedged, instance=web-7:9100}", marker, marker)); // the sender's order
         assertThat(marker).doesNotExist();
         assertThat(data).doesNotExist();
     }
