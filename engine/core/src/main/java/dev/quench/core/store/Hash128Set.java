@@ -21,44 +21,43 @@ final class Hash128Set {
     }
 
     boolean contains(long hi, long lo) {
-        if (hi == 0 && lo == 0) {
-            lo = 1;
-        }
-        long[] slots = this.slots;
-        int mask = slots.length / 2 - 1;
-        for (int slot = slot(hi, lo, mask); ; slot = (slot + 1) & mask) {
-            long slotHi = slots[2 * slot];
-            long slotLo = slots[2 * slot + 1];
-            if (slotHi == hi && slotLo == lo) {
-                return true;
-            }
-            if (slotHi == 0 && slotLo == 0) {
-                return false;
-            }
-        }
+        return probe(hi, nonZero(hi, lo)) >= 0;
     }
 
     /** @return true when the hash was not in the set */
     boolean add(long hi, long lo) {
-        if (hi == 0 && lo == 0) {
-            lo = 1;
-        }
+        lo = nonZero(hi, lo);
         if ((size + 1) * 4L > slots.length) {
             grow();
         }
+        int probe = probe(hi, lo);
+        if (probe >= 0) {
+            return false;
+        }
+        int slot = -probe - 1;
+        slots[2 * slot] = hi;
+        slots[2 * slot + 1] = lo;
+        size++;
+        return true;
+    }
+
+    /** The all-zero hash marks an empty slot, so it is stored as {@code (0, 1)}. */
+    private static long nonZero(long hi, long lo) {
+        return hi == 0 && lo == 0 ? 1 : lo;
+    }
+
+    /** The slot holding the hash, or {@code -(empty slot) - 1} where it would go. */
+    private int probe(long hi, long lo) {
         long[] slots = this.slots;
         int mask = slots.length / 2 - 1;
         for (int slot = slot(hi, lo, mask); ; slot = (slot + 1) & mask) {
             long slotHi = slots[2 * slot];
             long slotLo = slots[2 * slot + 1];
             if (slotHi == hi && slotLo == lo) {
-                return false;
+                return slot;
             }
             if (slotHi == 0 && slotLo == 0) {
-                slots[2 * slot] = hi;
-                slots[2 * slot + 1] = lo;
-                size++;
-                return true;
+                return -slot - 1;
             }
         }
     }
