@@ -44,10 +44,10 @@ final class Rfc3339 {
         int nanos = 0;
         if (text.charAt(at) == '.') {
             int start = ++at;
-            while (at < length && at - start < 9 && Character.isDigit(text.charAt(at))) {
+            while (at < length && at - start < 9 && isAsciiDigit(text.charAt(at))) {
                 nanos = nanos * 10 + (text.charAt(at++) - '0');
             }
-            if (at == start || (at < length && Character.isDigit(text.charAt(at)))) {
+            if (at == start || (at < length && isAsciiDigit(text.charAt(at)))) {
                 return null;
             }
             for (int scale = at - start; scale < 9; scale++) {
@@ -76,12 +76,17 @@ final class Rfc3339 {
         return Instant.ofEpochSecond(epochDay * 86_400 + hour * 3_600L + minute * 60L + second - offsetSeconds, nanos);
     }
 
+    /** Only 0-9: {@link Character#isDigit} also takes other scripts' digits, which RFC 3339 does not. */
+    private static boolean isAsciiDigit(char character) {
+        return character >= '0' && character <= '9';
+    }
+
     /** The decimal number in {@code text[from, from + count)}, or -1 when it is not all ASCII digits. */
     private static int digits(String text, int from, int count) {
         int value = 0;
         for (int index = from; index < from + count; index++) {
             char digit = text.charAt(index);
-            if (digit < '0' || digit > '9') {
+            if (!isAsciiDigit(digit)) {
                 return -1;
             }
             value = value * 10 + (digit - '0');
