@@ -34,7 +34,7 @@ public final class AlertRepository {
 
     /** Default re-delivery window for alerts stored in bulk: Alertmanager resends every 4 h by default. */
     public static final Duration DEFAULT_REDELIVERY_WINDOW = Duration.ofHours(24);
-    /** Default bound on the keys kept for it: about 32 bytes each. */
+    /** Default bound on the keys kept for it: 32 to 64 bytes each. */
     public static final int DEFAULT_REDELIVERY_KEYS = 2_000_000;
 
     private final Jdbi jdbi;
@@ -116,7 +116,7 @@ public final class AlertRepository {
 
     /**
      * The keys of the alerts stored within the re-delivery window: read from the store at first use
-     * (one pass over the window's bulk rows), kept up to date in memory after that.
+     * (one pass over the window's bulk rows and alert rows), kept up to date in memory after that.
      */
     synchronized RecentAlertKeys recentKeys() {
         if (recentKeys == null) {

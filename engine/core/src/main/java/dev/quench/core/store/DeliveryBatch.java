@@ -41,7 +41,7 @@ final class DeliveryBatch {
     /**
      * @param unmatched alerts for which this says true are stored in bulk, as already processed with no
      *                  runbook matched (nothing is left for the dispatcher to do); the others wait for matching
-     * @param recent    the keys of alerts stored in bulk lately; {@link #remember} adds this batch's after its commit
+     * @param recent    the keys of the alerts stored lately; {@link #remember} adds this batch's after its commit
      */
     DeliveryBatch(List<PreparedDelivery> deliveries, Predicate<Alert> unmatched, RecentAlertKeys recent) {
         this.deliveries = List.copyOf(deliveries);
