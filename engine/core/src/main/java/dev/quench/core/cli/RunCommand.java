@@ -89,6 +89,10 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         QuenchConfig settings = ConfigLoader.load(config, data == null ? Path.of("data") : data);
+        if (data != null) {
+            // The flag beats the file (a local run must not write into the store of the server the file is for).
+            settings = settings.withDataDirectory(data);
+        }
         if (runbooks != null) {
             settings = settings.withRunbooks(runbooks);
         }

@@ -78,6 +78,23 @@ public record QuenchConfig(int port, String host, String storeUrl, String storeU
         return "jdbc:h2:file:" + dataDirectory.resolve("quench") + ";AUTO_SERVER=TRUE";
     }
 
+    /**
+     * The same config with its data directory at {@code newDataDirectory} ({@code --data}, which beats the
+     * file): an embedded H2 store and a token file that lived in the old data directory move with it; a
+     * PostgreSQL store and a token file configured elsewhere stay.
+     */
+    public QuenchConfig withDataDirectory(Path newDataDirectory) {
+        Path data = newDataDirectory.toAbsolutePath().normalize();
+        String newStoreUrl = storeUrl.startsWith("jdbc:h2:") && !storeUrl.startsWith("jdbc:h2:mem:")
+                && !storeUrl.startsWith("jdbc:h2:tcp:") && !storeUrl.startsWith("jdbc:h2:ssl:")
+                ? h2Url(data) : storeUrl;
+        Path newTokenFile = apiTokenFile.toAbsolutePath().normalize()
+                .equals(dataDirectory.toAbsolutePath().normalize().resolve("quench.token"))
+                ? data.resolve("quench.token") : apiTokenFile;
+        return new QuenchConfig(port, host, newStoreUrl, storeUser, storePassword, runbooks, data, inventory,
+                pluginsDirectory, newTokenFile, sources, maxConcurrentRuns, outputLimitBytes, runbookParams, sections);
+    }
+
     public QuenchConfig withPort(int newPort) {
         return new QuenchConfig(newPort, host, storeUrl, storeUser, storePassword, runbooks, dataDirectory, inventory,
                 pluginsDirectory, apiTokenFile, sources, maxConcurrentRuns, outputLimitBytes, runbookParams, sections);

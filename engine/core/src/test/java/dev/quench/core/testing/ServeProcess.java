@@ -1,0 +1,148 @@
+package dev.quench.core.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code quench serve ARGS…} in its own JVM, started in a given working directory, as a user starts it:
+ * a test can count its sockets, send it SIGTERM or SIGKILL, and read what it printed. Not thread-safe.
+ */
+public final class ServeProcess implements AutoCloseable {
+
+    private static final Pattern SERVING = Pattern.compile("Quench is serving on http://[^:]+:(\\d+)");
+
+    private final Process process;
+    private final int port;
+    private final Path log;
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private ServeProcess(Process process, int port, Path log) {
+        this.process = process;
+        this.port = port;
+        this.log = log;
+    }
+
+    /** Starts {@code quench serve args} in {@code workingDirectory}; returns once it prints that it serves. */
+    public static ServeProcess start(Path workingDirectory, Path log, String... args) throws Exception {
+        Process process = launch(workingDirectory, log, args);
+        CompletableFuture<Integer> port = new CompletableFuture<>();
+        Thread.ofPlatform().daemon(true).start(() -> copyOutput(process, log, port));
+        try {
+            return new ServeProcess(process, port.get(60, TimeUnit.SECONDS), log);
+        } catch (Exception e) {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+            throw new AssertionError("quench serve did not start: " + Files.readString(log), e);
+        }
+    }
+
+    /** Runs {@code quench ARGS} to its end in {@code workingDirectory}; returns the exit code, output in {@code log}. */
+    public static int runToEnd(Path workingDirectory, Path log, Duration timeout, String... args) throws Exception {
+        Process process = launch(workingDirectory, log, args);
+        Thread copier = Thread.ofPlatform().daemon(true).start(() -> copyOutput(process, log, new CompletableFuture<>()));
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+            throw new AssertionError("quench " + String.join(" ", args) + " did not end within " + timeout + ": "
+                    + Files.readString(log));
+        }
+        copier.join(10_000);
+        return process.exitValue();
+    }
+
+    private static Process launch(Path workingDirectory, Path log, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "dev.quench.core.cli.QuenchMain"));
+        command.addAll(List.of(args));
+        Files.deleteIfExists(log);
+        Files.createFile(log);
+        return new ProcessBuilder(command).directory(workingDirectory.toFile()).redirectErrorStream(true).start();
+    }
+
+    private static void copyOutput(Process process, Path log, CompletableFuture<Integer> port) {
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                Files.writeString(log, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+                Matcher matcher = SERVING.matcher(line);
+                if (matcher.find()) {
+                    port.complete(Integer.parseInt(matcher.group(1)));
+                }
+            }
+        } catch (IOException e) {
+            port.completeExceptionally(e);
+        }
+        port.completeExceptionally(new IllegalStateException("quench serve ended before serving"));
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** What the process printed so far (stdout and stderr). */
+    public String output() throws IOException {
+        return Files.readString(log);
+    }
+
+    public HttpResponse<String> post(String path, String token, byte[] body) throws IOException, InterruptedException {
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .header("Content-Type", "application/json")
+                        .header("Authorization", "Bearer " + token)
+                        .timeout(Duration.ofSeconds(30))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    public HttpResponse<String> get(String path, String token) throws IOException, InterruptedException {
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(30)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** SIGTERM, as systemd or Ctrl-C stops it; waits for the exit and returns its code. */
+    public int terminate() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+            throw new AssertionError("quench serve did not stop within 60 s of SIGTERM");
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+}
