@@ -73,8 +73,10 @@ final class ServeCommand implements Callable<Integer> {
             }
             throw e;
         }
-        System.out.printf("  runbooks: %s (%d loaded, %d with problems)%n", settings.runbooks().toAbsolutePath(),
-                engine.runbooks().runbooks().size(), engine.runbooks().problems().size());
+        System.out.printf("  runbooks: %s (%d loaded, %d with problems)%s%n", settings.runbooks().toAbsolutePath(),
+                engine.runbooks().runbooks().size(), engine.runbooks().problems().size(),
+                java.nio.file.Files.exists(settings.runbooks())
+                        ? "" : ": the directory does not exist; create it, or pass --runbooks DIR");
         engine.runbooks().problems().forEach(problem -> System.out.println("    " + problem));
         stopped.await();
         return 0;

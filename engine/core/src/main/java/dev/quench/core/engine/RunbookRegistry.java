@@ -64,7 +64,7 @@ public final class RunbookRegistry {
     public synchronized RunbookLoadResult reload() {
         RunbookLoadResult result;
         try {
-            result = loader.load(directory);
+            result = loadDirectory();
         } catch (RuntimeException | Error e) {
             // Look-ups waiting for the first load fail instead of waiting for ever (alerts stay unprocessed).
             firstLoad.completeExceptionally(e);
@@ -93,6 +93,20 @@ public final class RunbookRegistry {
             LOG.warn("runbook not loaded: {}", problem);
         }
         return result;
+    }
+
+    /**
+     * The directory's runbooks; none while it does not exist (a first start where {@code ./runbooks} is
+     * missing serves anyway: alerts are stored, and the watcher loads the directory once it is created).
+     */
+    private RunbookLoadResult loadDirectory() {
+        if (!java.nio.file.Files.exists(directory)) {
+            LOG.warn("runbooks directory {} does not exist: serving with no runbooks (alerts are stored, none is "
+                    + "remediated). Create it (it is loaded within seconds), or point Quench at yours with "
+                    + "--runbooks DIR or runbooks: in quench.yaml", directory.toAbsolutePath().normalize());
+            return new RunbookLoadResult(List.of(), List.of());
+        }
+        return loader.load(directory);
     }
 
     /** Whether the first load has finished; until it has, the look-ups below wait for it. */
