@@ -43,5 +43,8 @@ echo "machine: $(nproc) cores, ingest.journal: ${JOURNAL:-false}, load average b
 # straight before the measured alerts; it is left out of the report.
 "$JAVA" -cp "$CP" benchmarks/ingest/LatencyBench.java send "$PORT" "$TOKEN" "$RATE" "$SECONDS_TO_RUN" "${WARMUP_SECONDS:-30}"
 sleep 3   # let the last runs start
-"$JAVA" -cp "$CP" benchmarks/ingest/LatencyBench.java report "jdbc:h2:file:$WORK/data/quench;AUTO_SERVER=TRUE"
+# The embedded store is open in the engine only (it has no TCP server): stop it, then read the store.
+kill "$PID" && wait "$PID" 2>/dev/null || true
+PID=
+"$JAVA" -cp "$CP" benchmarks/ingest/LatencyBench.java report "jdbc:h2:file:$WORK/data/quench"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,11 +1,17 @@
 package dev.quench.core.cli;
 
 import dev.quench.core.config.QuenchConfig;
+import dev.quench.core.engine.ServingAddress;
 import dev.quench.core.server.ApiToken;
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /** {@code --server URL} or {@code --data DIR}: where history commands read from. */
@@ -14,7 +20,8 @@ final class HistoryOptions {
     @Option(names = "--server", paramLabel = "URL", description = "a running engine, e.g. http://localhost:9095")
     URI server;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "the engine's data directory, read directly (default: ./data)")
+    @Option(names = "--data", paramLabel = "DIR", description = "the engine's data directory (default: ./data): read "
+            + "through the engine that serves on it, else directly")
     Path data;
 
     @Option(names = "--token-file", paramLabel = "FILE",
@@ -38,6 +45,32 @@ final class HistoryOptions {
             throw new IOException("no Quench store in " + directory
                     + ": pass --data DIR (where 'quench serve' keeps its store) or --server URL");
         }
+        // The embedded store is open in the engine that serves on it (and nowhere else): read through its API.
+        Optional<URI> serving = ServingAddress.read(directory);
+        if (serving.isPresent() && answers(serving.get())) {
+            Path file = tokenFile != null ? tokenFile : directory.resolve("quench.token");
+            String token = Files.exists(file) ? ApiToken.load(file).value() : System.getenv("QUENCH_TOKEN");
+            if (token == null) {
+                throw new IOException("the engine serving " + directory + " at " + serving.get() + " needs its API "
+                        + "token, and " + file + " does not exist: pass --token-file FILE or set QUENCH_TOKEN");
+            }
+            return new ServerHistory(serving.get(), token);
+        }
         return new StoreHistory(QuenchConfig.defaults(directory));
+    }
+
+    /** Whether an engine answers at {@code address} (a killed one leaves its address file behind). */
+    private static boolean answers(URI address) {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        try {
+            client.send(HttpRequest.newBuilder(address.resolve("/health/live")).timeout(Duration.ofSeconds(5)).GET()
+                    .build(), HttpResponse.BodyHandlers.discarding());
+            return true;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 }

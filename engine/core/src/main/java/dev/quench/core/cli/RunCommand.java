@@ -12,6 +12,7 @@ import dev.quench.core.runbook.Runbook;
 import dev.quench.core.runbook.RunbookLoadResult;
 import dev.quench.core.runbook.RunbookLoader;
 import dev.quench.core.store.RunRecord;
+import dev.quench.core.store.DataDirectory;
 import dev.quench.core.store.RunStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -110,10 +111,13 @@ final class RunCommand implements Callable<Integer> {
             Map<String, String> values = new LinkedHashMap<>(settings.paramsFor(runbook.name()));
             values.putAll(params);
             String storeUrl = dryRun ? LocalRuns.memoryStoreUrl() : settings.storeUrl();
+            if (!dryRun) {
+                DataDirectory.prepare(settings.dataDirectory());
+            }
             try (LocalRuns runs = LocalRuns.open(storeUrl, settings.storeUser(), settings.storePassword(),
                     plugins.registry(), RunbookEnvironment.read(settings, System.getenv()), settings.outputLimitBytes())) {
                 if (!dryRun) {
-                    Files.createDirectories(settings.dataDirectory());
+                    DataDirectory.secure(settings.dataDirectory());
                 }
                 RunRecord run = runs.run(runbook, values, alert, dryRun, System.getProperty("user.name", "cli"));
                 if (dryRun) {
@@ -123,8 +127,6 @@ final class RunCommand implements Callable<Integer> {
                 }
                 return run.status() == RunStatus.SUCCEEDED ? 0 : 1;
             }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
         }
     }
 

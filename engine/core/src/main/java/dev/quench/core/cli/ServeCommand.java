@@ -66,7 +66,7 @@ final class ServeCommand implements Callable<Integer> {
             engine.awaitReconciled();
         } catch (Exception e) {
             // Stopped (Ctrl-C, SIGTERM) while the runbooks were loading: the shutdown hook closes the engine
-            // (it may not have begun when the store, closed by H2's own hook, failed the load).
+            // (it may not have begun when the load failed).
             if (engine.closing() || stopped.await(5, TimeUnit.SECONDS)) {
                 stopped.await();
                 return 0;

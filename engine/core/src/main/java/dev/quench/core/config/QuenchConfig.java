@@ -74,8 +74,8 @@ public record QuenchConfig(int port, String host, String storeUrl, String storeU
     }
 
     static String h2Url(Path dataDirectory) {
-        // AUTO_SERVER lets `quench toil report --data DIR` read the store while the engine runs.
-        return "jdbc:h2:file:" + dataDirectory.resolve("quench") + ";AUTO_SERVER=TRUE";
+        // No AUTO_SERVER: nothing listens but the HTTP port. The CLI reads a running engine through its API.
+        return "jdbc:h2:file:" + dataDirectory.resolve("quench");
     }
 
     /**

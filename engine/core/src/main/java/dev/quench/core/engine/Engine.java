@@ -12,9 +12,9 @@ import dev.quench.core.schedule.RunbookScheduler;
 import dev.quench.core.schedule.ScheduleSettings;
 import dev.quench.core.server.ApiServer;
 import dev.quench.core.server.ApiToken;
+import dev.quench.core.store.DataDirectory;
 import dev.quench.core.store.Store;
 import io.vertx.core.Vertx;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.util.Deque;
 import java.util.Map;
@@ -90,7 +90,8 @@ public final class Engine implements AutoCloseable {
         AtomicBoolean closing = new AtomicBoolean();
         Clock clock = Clock.systemUTC();
         try {
-            Files.createDirectories(config.dataDirectory());
+            // Private to Quench's user (0700, files 0600): it holds the store, the API token and the journal.
+            DataDirectory.prepare(config.dataDirectory());
             ApiToken apiToken = ApiToken.loadOrCreate(config.apiTokenFile());
             // The store opens (Flyway) on its own thread while plugins start and runbooks load: they are
             // independent, and with 10,000 runbooks every part of start-up counts.
@@ -141,6 +142,11 @@ public final class Engine implements AutoCloseable {
             ApiServer server = ApiServer.start(vertx, config, apiToken, store, runbooks, dispatcher, ledger, clock,
                     schedules);
             closeables.push(server);
+            // For `quench runs list --data DIR` while this engine holds the store: gone before the server stops.
+            ServingAddress.write(config.dataDirectory(), ServingAddress.of(config.host(), server.port()));
+            closeables.push(() -> ServingAddress.delete(config.dataDirectory()));
+            // H2, the journal and plugins created files with the process umask's modes: make them 0600 too.
+            DataDirectory.secure(config.dataDirectory());
             LOG.info("Quench listening on http://{}:{} (plugins: {})", config.host(), server.port(), plugins.types());
             long servingAt = System.nanoTime();
             CompletableFuture<Void> reconciling = loading.thenRunAsync(() -> {
@@ -249,6 +255,12 @@ public final class Engine implements AutoCloseable {
             LOG.warn("stopping while the runbooks still load: not waiting any longer for them", e);
         }
         closeAll(closeables);
+        try {
+            // Closing the store may have rewritten its file with the umask's modes.
+            DataDirectory.secure(config.dataDirectory());
+        } catch (RuntimeException e) {
+            LOG.warn("stopped; the files in the data directory could not be made private", e);
+        }
     }
 
     /** The result of start-up work done on another thread; its failure is thrown as it was. */

@@ -131,6 +131,9 @@ public final class AlertJournal implements AutoCloseable {
                 }
             }
             String id = UUID.randomUUID().toString();
+            if (Files.notExists(file)) {
+                Files.createFile(file, DataDirectory.privateFile());
+            }
             Files.writeString(file, id + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                     StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE, StandardOpenOption.SYNC);
             return id;

@@ -77,8 +77,8 @@ final class JournalFiles implements AutoCloseable {
         FileChannel lockChannel = null;
         try {
             Files.createDirectories(directory);
-            lockChannel = FileChannel.open(directory.resolve("journal.lock"), StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE);
+            lockChannel = FileChannel.open(directory.resolve("journal.lock"),
+                    java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), DataDirectory.privateFile());
             FileLock lock;
             try {
                 lock = lockChannel.tryLock();
@@ -262,7 +262,8 @@ final class JournalFiles implements AutoCloseable {
 
     private void startSegment() throws IOException {
         Path segment = directory.resolve(String.format("%020d", nextSequence) + SUFFIX);
-        active = FileChannel.open(segment, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        active = FileChannel.open(segment, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+                DataDirectory.privateFile());
         activeSize = active.size();
         synchronized (segments) {
             segments.put(nextSequence, segment);

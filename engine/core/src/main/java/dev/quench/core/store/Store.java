@@ -2,6 +2,7 @@ package dev.quench.core.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.util.Locale;
 import java.util.Objects;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -43,8 +44,11 @@ public final class Store implements AutoCloseable {
         try {
             dataSource = new HikariDataSource(config);
         } catch (RuntimeException e) {
-            throw new StoreException("cannot open the store at " + jdbcUrl + ": " + rootMessage(e)
-                    + ". Check store.url, that the database is reachable, and the credentials.", e);
+            String cause = rootMessage(e);
+            throw new StoreException("cannot open the store at " + jdbcUrl + ": " + cause + (inUse(cause)
+                    ? ". Another process has this store open, most likely the 'quench serve' whose data directory "
+                    + "it is: talk to that engine with --server URL, or use a data directory of your own (--data DIR)."
+                    : ". Check store.url, that the database is reachable, and the credentials."), e);
         }
         try {
             migrate(dataSource);
@@ -64,19 +68,46 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * Makes an embedded H2 file store safe to answer 202 from: each commit is written before the
-     * answer ({@code WRITE_DELAY=0}; H2's default 500 ms delay lost acknowledged alerts in the crash
-     * test), and the file is opened through H2's {@code retry:} file system, because with the plain
-     * file system one interrupted thread (a cancelled run, a scheduler shutting down) closes the
-     * file channel and leaves the whole database unusable until restart.
+     * Makes an embedded H2 file store safe to answer 202 from, and private:
+     * <ul>
+     * <li>each commit is written before the answer ({@code WRITE_DELAY=0}; H2's default 500 ms delay lost
+     * acknowledged alerts in the crash test);</li>
+     * <li>the file is opened through H2's {@code retry:} file system, because with the plain file system
+     * one interrupted thread (a cancelled run, a scheduler shutting down) closes the file channel and
+     * leaves the whole database unusable until restart;</li>
+     * <li>the engine closes the database itself, last ({@code DB_CLOSE_ON_EXIT=FALSE}): H2's own JVM
+     * shutdown hook closed it while the engine's shutdown was still recording runs;</li>
+     * <li>H2's messages go to the engine's log ({@code TRACE_LEVEL_FILE=4}), not to a trace file;</li>
+     * <li>{@code AUTO_SERVER} is refused: it opens a TCP port on every interface whose address and key
+     * are in a lock file, to a database user without a password. The CLI reads a running engine's
+     * history through its API instead.</li>
+     * </ul>
+     *
+     * @throws StoreException for an embedded URL with {@code AUTO_SERVER=TRUE}
      */
     static String durable(String jdbcUrl) {
         String url = jdbcUrl;
         if (url.startsWith("jdbc:h2:file:")) {
             url = "jdbc:h2:retry:" + url.substring("jdbc:h2:file:".length());
         }
-        if (url.startsWith("jdbc:h2:retry:") && !url.toUpperCase(java.util.Locale.ROOT).contains("WRITE_DELAY")) {
+        if (!url.startsWith("jdbc:h2:retry:")) {
+            return url;
+        }
+        String upper = url.toUpperCase(Locale.ROOT).replace(" ", "");
+        if (upper.contains(";AUTO_SERVER=TRUE")) {
+            throw new StoreException("store.url " + jdbcUrl + " has AUTO_SERVER=TRUE, which opens a database port on "
+                    + "every network interface that any local user can use to run code as Quench. Remove it: "
+                    + "'quench runs list --data DIR' and 'quench toil report --data DIR' read a running engine "
+                    + "through its HTTP API.");
+        }
+        if (!upper.contains(";WRITE_DELAY=")) {
             url = url + ";WRITE_DELAY=0";
+        }
+        if (!upper.contains(";DB_CLOSE_ON_EXIT=")) {
+            url = url + ";DB_CLOSE_ON_EXIT=FALSE";
+        }
+        if (!upper.contains(";TRACE_LEVEL_FILE=")) {
+            url = url + ";TRACE_LEVEL_FILE=4";
         }
         return url;
     }
@@ -109,6 +140,11 @@ public final class Store implements AutoCloseable {
     @Override
     public void close() {
         dataSource.close();
+    }
+
+    /** H2's answer when another process holds the database file. */
+    private static boolean inUse(String cause) {
+        return cause.contains("Database may be already in use") || cause.contains("The file is locked");
     }
 
     static String rootMessage(Throwable error) {
