@@ -40,6 +40,8 @@ public final class Store implements AutoCloseable {
         config.setMaximumPoolSize(10);
         config.setPoolName("quench-store");
         config.setInitializationFailTimeout(10_000);
+        // After a full disk H2 closes the database under the pool's connections: drop them, so it reopens.
+        config.setExceptionOverride(new ClosedDatabaseEviction());
         HikariDataSource dataSource;
         try {
             dataSource = new HikariDataSource(config);
