@@ -3,6 +3,7 @@ package dev.quench.core.cli;
 import dev.quench.core.config.QuenchConfig;
 import dev.quench.core.engine.ServingAddress;
 import dev.quench.core.server.ApiToken;
+import dev.quench.core.store.DataDirectory;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -55,6 +56,10 @@ final class HistoryOptions {
                         + "token, and " + file + " does not exist: pass --token-file FILE or set QUENCH_TOKEN");
             }
             return new ServerHistory(serving.get(), token);
+        }
+        if (DataDirectory.storeInUse(directory)) {
+            throw new IOException("the store in " + directory + " is open in another process (a running 'quench serve'"
+                    + serving.map(address -> " that does not answer at " + address).orElse("") + "): pass --server URL");
         }
         return new StoreHistory(QuenchConfig.defaults(directory));
     }

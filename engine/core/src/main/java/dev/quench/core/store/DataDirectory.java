@@ -93,6 +93,27 @@ public final class DataDirectory {
         }
     }
 
+    /**
+     * Whether another process holds the embedded store in {@code directory} open (H2 locks its file):
+     * a quick answer where opening it would retry for seconds.
+     */
+    public static boolean storeInUse(Path directory) {
+        Path file = directory.resolve("quench.mv.db");
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file,
+                java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
+            java.nio.channels.FileLock lock = channel.tryLock();
+            if (lock == null) {
+                return true;
+            }
+            lock.release();
+            return false;
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            return true; // this JVM has it open (an engine in the same process)
+        } catch (IOException e) {
+            return false; // let opening it say what is wrong
+        }
+    }
+
     /** The attribute to create a file of the data directory with: {@code 0600}, where permissions exist. */
     public static FileAttribute<?>[] privateFile() {
         return posix() ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PRIVATE_FILE)}

@@ -79,7 +79,8 @@ public final class Store implements AutoCloseable {
      * leaves the whole database unusable until restart;</li>
      * <li>the engine closes the database itself, last ({@code DB_CLOSE_ON_EXIT=FALSE}): H2's own JVM
      * shutdown hook closed it while the engine's shutdown was still recording runs;</li>
-     * <li>H2's messages go to the engine's log ({@code TRACE_LEVEL_FILE=4}), not to a trace file;</li>
+     * <li>no trace file in the data directory ({@code TRACE_LEVEL_FILE=0}): H2's errors reach the engine as
+     * exceptions, which it logs with what it was doing;</li>
      * <li>{@code AUTO_SERVER} is refused: it opens a TCP port on every interface whose address and key
      * are in a lock file, to a database user without a password. The CLI reads a running engine's
      * history through its API instead.</li>
@@ -109,7 +110,7 @@ public final class Store implements AutoCloseable {
             url = url + ";DB_CLOSE_ON_EXIT=FALSE";
         }
         if (!upper.contains(";TRACE_LEVEL_FILE=")) {
-            url = url + ";TRACE_LEVEL_FILE=4";
+            url = url + ";TRACE_LEVEL_FILE=0";
         }
         return url;
     }

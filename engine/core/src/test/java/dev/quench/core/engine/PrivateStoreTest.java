@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -88,6 +89,15 @@ class PrivateStoreTest {
             assertThat(QuenchMain.run("toil", "report", "--data", data.toString(), "--by", "team"))
                     .as(stdout.text()).isZero();
             assertThat(stdout.text()).contains("storage-team");
+
+            // Without the engine's address (an engine that could not write it), one clear line says what to do.
+            Files.move(data.resolve("quench.url"), temp.resolve("quench.url.aside"));
+            Path listLog = temp.resolve("list.log");
+            assertThat(ServeProcess.runToEnd(temp, listLog, Duration.ofSeconds(60), "runs", "list", "--data",
+                    data.toString())).isEqualTo(1);
+            assertThat(Files.readString(listLog)).isEqualTo("quench: the store in " + data.toAbsolutePath()
+                    + " is open in another process (a running 'quench serve'): pass --server URL\n");
+            Files.move(temp.resolve("quench.url.aside"), data.resolve("quench.url"));
 
             serve.terminate();
         }
