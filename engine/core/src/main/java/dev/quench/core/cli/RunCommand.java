@@ -4,6 +4,7 @@ import dev.quench.core.alert.Alert;
 import dev.quench.core.config.ConfigLoader;
 import dev.quench.core.config.QuenchConfig;
 import dev.quench.core.config.RunbookEnvironment;
+import dev.quench.core.engine.ServingAddress;
 import dev.quench.core.expr.DidYouMean;
 import dev.quench.core.local.LocalPlugins;
 import dev.quench.core.local.LocalRuns;
@@ -112,7 +113,15 @@ final class RunCommand implements Callable<Integer> {
             values.putAll(params);
             String storeUrl = dryRun ? LocalRuns.memoryStoreUrl() : settings.storeUrl();
             if (!dryRun) {
-                DataDirectory.prepare(settings.dataDirectory());
+                Path dataDirectory = settings.dataDirectory();
+                if (DataDirectory.storeInUse(dataDirectory)) {
+                    // The engine that serves on it holds the embedded store: say so now, not after H2's retries.
+                    throw new IllegalStateException("the store in " + dataDirectory + " is open in a running 'quench "
+                            + "serve'" + ServingAddress.read(dataDirectory).map(address -> " (" + address + ")").orElse("")
+                            + ": run the runbook there with --server URL (its guards and history apply), or give this "
+                            + "run a data directory of its own with --data DIR");
+                }
+                DataDirectory.prepare(dataDirectory);
             }
             try (LocalRuns runs = LocalRuns.open(storeUrl, settings.storeUser(), settings.storePassword(),
                     plugins.registry(), RunbookEnvironment.read(settings, System.getenv()), settings.outputLimitBytes())) {

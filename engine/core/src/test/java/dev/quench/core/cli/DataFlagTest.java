@@ -83,6 +83,21 @@ class DataFlagTest {
             assertThat(mine.resolve("quench.mv.db")).exists();
             assertThat(mine.resolve("quench.token")).exists();
             assertThat(live).doesNotExist();
+
+            // A local run on the data directory of that serving engine is refused at once, saying what to do.
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            PrintStream originalErr = System.err;
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            try {
+                assertThat(QuenchMain.run("run", "local", "--runbooks", temp.resolve("runbooks").toString(),
+                        "--data", mine.toString())).isEqualTo(1);
+            } finally {
+                System.setErr(originalErr);
+            }
+            assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("quench: the store in " + mine.toAbsolutePath()
+                    + " is open in a running 'quench serve' (http://127.0.0.1:" + serve.port() + "): run the runbook "
+                    + "there with --server URL (its guards and history apply), or give this run a data directory of "
+                    + "its own with --data DIR" + System.lineSeparator());
         }
     }
 }
