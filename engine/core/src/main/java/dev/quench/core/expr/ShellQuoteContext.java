@@ -1,9 +1,14 @@
 package dev.quench.core.expr;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
+
 /**
  * Whether a point in a shell command is inside quotes the command's author opened. Tracks POSIX
- * quoting only as far as needed to refuse {@code '${{ x }}'} and {@code "${{ x }}"}; it errs on the
- * side of refusing (for example {@code "$(cmd ${{ x }})"} counts as inside double quotes).
+ * quoting only as far as needed to refuse {@code '${{ x }}'} and {@code "${{ x }}"}: inside a
+ * command substitution ({@code $( )} or backticks) quoting starts afresh, as the shell parses it
+ * as a command of its own, so {@code "$(cmd ${{ x }})"} is outside quotes; where in doubt it errs
+ * on the side of refusing.
  */
 enum ShellQuoteContext {
     UNQUOTED("outside quotes"),
@@ -22,9 +27,23 @@ enum ShellQuoteContext {
         return description;
     }
 
-    /** Follows the quoting state through the literal parts of a command, left to right. */
+    /** Follows the quoting state through the literal parts of a command, left to right. Not thread-safe. */
     static final class Tracker {
 
+        /** A command substitution being read: the state to return to when it closes. */
+        private static final class Substitution {
+            private final ShellQuoteContext resumeIn;
+            private final boolean backtick;
+            /** Unquoted ( not yet closed inside a $( ), as in a subshell or a case pattern. */
+            private int openParens;
+
+            Substitution(ShellQuoteContext resumeIn, boolean backtick) {
+                this.resumeIn = resumeIn;
+                this.backtick = backtick;
+            }
+        }
+
+        private final Deque<Substitution> substitutions = new ArrayDeque<>();
         private ShellQuoteContext state = UNQUOTED;
         private boolean pendingEscape;
 
@@ -45,6 +64,23 @@ enum ShellQuoteContext {
                             state = SINGLE_QUOTES;
                         } else if (c == '"') {
                             state = DOUBLE_QUOTES;
+                        } else if (c == '$' && i + 1 < text.length() && text.charAt(i + 1) == '(') {
+                            open(false);
+                            i++;
+                        } else if (c == '`') {
+                            if (inside(true)) {
+                                close();
+                            } else {
+                                open(true);
+                            }
+                        } else if (c == '(' && inside(false)) {
+                            substitutions.peek().openParens++;
+                        } else if (c == ')' && inside(false)) {
+                            if (substitutions.peek().openParens == 0) {
+                                close();
+                            } else {
+                                substitutions.peek().openParens--;
+                            }
                         }
                     }
                     case SINGLE_QUOTES -> {
@@ -57,11 +93,30 @@ enum ShellQuoteContext {
                             i = skipEscaped(text, i);
                         } else if (c == '"') {
                             state = UNQUOTED;
+                        } else if (c == '$' && i + 1 < text.length() && text.charAt(i + 1) == '(') {
+                            open(false);
+                            i++;
+                        } else if (c == '`') {
+                            open(true);
                         }
                     }
                     default -> throw new IllegalStateException("not a tracking state: " + state);
                 }
             }
+        }
+
+        private boolean inside(boolean backtick) {
+            Substitution innermost = substitutions.peek();
+            return innermost != null && innermost.backtick == backtick;
+        }
+
+        private void open(boolean backtick) {
+            substitutions.push(new Substitution(state, backtick));
+            state = UNQUOTED;
+        }
+
+        private void close() {
+            state = substitutions.pop().resumeIn;
         }
 
         private int skipEscaped(String text, int backslash) {

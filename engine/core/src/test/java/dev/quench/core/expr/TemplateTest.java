@@ -110,6 +110,31 @@ class TemplateTest {
     }
 
     @Test
+    void quotingStartsAfreshInsideCommandSubstitution() {
+        for (String text : new String[] {
+                "test \"$(redis-cli -p ${{ params.days }} dbsize)\" = 0",
+                "echo \"$(a \"$(b ${{ alert.name }})\")\"",
+                "echo \"`b ${{ alert.name }}`\"",
+                "echo \"$(a $((1 + 2)) ${{ alert.name }})\"",
+                "echo \"$(case x in (x) echo ${{ alert.name }};; esac)\""}) {
+            assertThat(Template.compile(text).shellQuotingProblem()).as(text).isEmpty();
+        }
+        assertThat(shell("test \"$(redis-cli -p ${{ params.days }} dbsize)\" = 0"))
+                .isEqualTo("test \"$(redis-cli -p 7 dbsize)\" = 0");
+        assertThat(shell("echo \"$(a \"$(b ${{ alert.annotations.summary }})\")\""))
+                .isEqualTo("echo \"$(a \"$(b 'disk 91% full')\")\"");
+        // Quotes opened inside the substitution, or reopened after it closes, still count.
+        assertThat(Template.compile("echo \"$(a \"${{ alert.name }}\")\"").shellQuotingProblem().orElseThrow())
+                .hasMessageStartingWith("${{ alert.name }} is inside double quotes");
+        assertThat(Template.compile("echo \"$(a) ${{ alert.name }}\"").shellQuotingProblem().orElseThrow())
+                .hasMessageStartingWith("${{ alert.name }} is inside double quotes");
+        assertThat(Template.compile("echo \"`a` ${{ alert.name }}\"").shellQuotingProblem().orElseThrow())
+                .hasMessageStartingWith("${{ alert.name }} is inside double quotes");
+        assertThat(Template.compile("echo '$(a ${{ alert.name }})'").shellQuotingProblem().orElseThrow())
+                .hasMessageStartingWith("${{ alert.name }} is inside single quotes");
+    }
+
+    @Test
     void compileErrorsCarryTheOffsetInsideTheText() {
         TemplateSyntaxException unknown = compileError("host ${{ alrt.labels.x }}", Declarations.unchecked());
         assertThat(unknown).hasMessage("unknown variable 'alrt' — did you mean 'alert'? "
