@@ -185,7 +185,7 @@ class TemplateTest {
     void evaluationErrorsNameTheExpression() {
         assertThatThrownBy(() -> plain("${{ toInt(alert.name) }}"))
                 .isInstanceOf(ExpressionException.class)
-                .hasMessage("${{ toInt(alert.name) }} failed: toInt: 'DiskSpaceLow' is not a whole number in the int range");
+                .hasMessage("${{ toInt(alert.name) }} failed: toInt: the value (text of 12 characters, not shown as it may hold a secret) is not a whole number in the int range");
         assertThatThrownBy(() -> plain("${{ alert.labels.nope.x }}")).isInstanceOf(ExpressionException.class)
                 .hasMessageContaining("alert.labels.nope.x");
         assertThatThrownBy(() -> plain("${{ alert.labels.nope + 1 }}")).isInstanceOf(ExpressionException.class);
