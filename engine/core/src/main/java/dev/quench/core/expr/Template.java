@@ -26,10 +26,21 @@ public final class Template {
     private record Literal(String text) implements Segment {
     }
 
-    /** One ${{ }}: its text as written between the braces, where it starts, and its shell quote context. */
-    private record Expression(String text, int offset, JexlScript script, ShellQuoteContext quoteContext)
-            implements Segment {
+    /**
+     * One ${{ }}: its text as written between the braces, where it starts, its shell quote context,
+     * the part of a URL it would land in, and whether it reads alert data.
+     */
+    private record Expression(String text, int offset, JexlScript script, ShellQuoteContext quoteContext,
+                              UrlPart urlPart, boolean readsAlert) implements Segment {
+
+        /** Whether the expression is wholly raw(...), so its value is inserted as it is. */
+        boolean isRaw() {
+            return RAW_CALL.matcher(text).matches();
+        }
     }
+
+    private static final java.util.regex.Pattern RAW_CALL = java.util.regex.Pattern.compile("\\s*raw\\s*\\(.*\\)\\s*",
+            java.util.regex.Pattern.DOTALL);
 
     private final String source;
     private final List<Segment> segments;
@@ -54,14 +65,15 @@ public final class Template {
         Objects.requireNonNull(declarations, "declarations");
         List<Segment> segments = new ArrayList<>();
         ShellQuoteContext.Tracker quoting = new ShellQuoteContext.Tracker();
+        UrlPart.Tracker url = new UrlPart.Tracker();
         int position = 0;
         while (position < text.length()) {
             int open = text.indexOf(OPEN, position);
             if (open < 0) {
-                addLiteral(segments, quoting, text.substring(position));
+                addLiteral(segments, quoting, url, text.substring(position));
                 break;
             }
-            addLiteral(segments, quoting, text.substring(position, open));
+            addLiteral(segments, quoting, url, text.substring(position, open));
             int start = open + OPEN.length();
             int close = findClose(text, start);
             if (close < 0) {
@@ -74,16 +86,20 @@ public final class Template {
             } catch (TemplateSyntaxException e) {
                 throw new TemplateSyntaxException(e.getMessage(), start + e.offset(), e.getCause());
             }
-            segments.add(new Expression(expression, start, script, quoting.current()));
+            boolean readsAlert = script.getVariables().stream().anyMatch(path -> path.getFirst().equals("alert"));
+            segments.add(new Expression(expression, start, script, quoting.current(), url.current(), readsAlert));
+            url.inserted();
             position = close + CLOSE.length();
         }
         return new Template(text, segments);
     }
 
-    private static void addLiteral(List<Segment> segments, ShellQuoteContext.Tracker quoting, String text) {
+    private static void addLiteral(List<Segment> segments, ShellQuoteContext.Tracker quoting, UrlPart.Tracker url,
+                                   String text) {
         if (!text.isEmpty()) {
             segments.add(new Literal(text));
             quoting.feed(text);
+            url.feed(text);
         }
     }
 
@@ -148,10 +164,29 @@ public final class Template {
     }
 
     /**
+     * Why this template cannot be a URL, if it cannot: alert data in the scheme, host or port,
+     * where it would decide where the request (and its credentials) goes. The offset points at the
+     * expression.
+     */
+    public Optional<TemplateSyntaxException> urlProblem() {
+        for (Segment segment : segments) {
+            if (segment instanceof Expression expression && expression.urlPart() == UrlPart.AUTHORITY
+                    && expression.readsAlert() && !expression.isRaw()) {
+                return Optional.of(new TemplateSyntaxException("${{ " + expression.text().strip() + " }} puts alert "
+                        + "data in " + UrlPart.AUTHORITY.description() + " of a URL, so an alert could send this "
+                        + "request (and its credentials) anywhere: take the host from params, env or the inventory, "
+                        + "or wrap it in raw(...) if the alert's sender is trusted",
+                        expression.offset() - OPEN.length()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
      * Renders the template.
      *
      * @return in {@link RenderMode#PLAIN}, the value itself for a single expression, else a string;
-     *         in {@link RenderMode#SHELL}, always a string
+     *         in {@link RenderMode#SHELL} and {@link RenderMode#URL}, always a string
      * @throws ExpressionException when an expression fails, naming it
      */
     public Object render(ExpressionScope scope, RenderMode mode) {
@@ -179,6 +214,9 @@ public final class Template {
         if (value instanceof RawText raw) {
             return raw.text();
         }
+        if (mode == RenderMode.URL) {
+            return urlText(expression, value);
+        }
         if (expression.quoteContext() != ShellQuoteContext.UNQUOTED) {
             // The loader refuses these; a template compiled elsewhere must not slip through either.
             throw new ExpressionException(expression.text().strip(), "inserted "
@@ -186,6 +224,21 @@ public final class Template {
                     null);
         }
         return ShellQuoting.quote(TextValues.toText(value));
+    }
+
+    private static String urlText(Expression expression, Object value) {
+        String text = TextValues.toText(value);
+        if (expression.urlPart() != UrlPart.AUTHORITY) {
+            return expression.urlPart().encode(text);
+        }
+        if (expression.readsAlert()) {
+            // The loader refuses these; a template compiled elsewhere must not slip through either.
+            throw new ExpressionException(expression.text().strip(), "inserts alert data into "
+                    + UrlPart.AUTHORITY.description() + " of a URL; wrap it in raw(...) if the alert's sender is trusted",
+                    null);
+        }
+        // The operator's own values (params, env, secrets) may give the whole base URL.
+        return text;
     }
 
     private static Object evaluate(Expression expression, ExpressionScope scope) {

@@ -2,6 +2,7 @@ package dev.quench.core.runbook;
 
 import dev.quench.core.expr.Declarations;
 import dev.quench.core.expr.DidYouMean;
+import dev.quench.core.expr.RenderMode;
 import dev.quench.core.expr.StepConfigRenderer;
 import dev.quench.core.expr.Template;
 import dev.quench.core.expr.TemplateSyntaxException;
@@ -204,7 +205,6 @@ final class StepParser {
         if (mapping.isEmpty()) {
             return ValueTemplate.MapValue.empty();
         }
-        Set<String> shellFields = configType.map(StepConfigRenderer::shellCommandFields).orElse(Set.of());
         if (configType.isPresent()) {
             Set<String> fields = new LinkedHashSet<>(Stream.of(configType.get().getRecordComponents())
                     .map(RecordComponent::getName).toList());
@@ -218,29 +218,32 @@ final class StepParser {
         }
         Map<String, ValueTemplate> entries = new LinkedHashMap<>();
         for (YamlNode.Entry field : mapping.get().entries().values()) {
-            entries.put(field.key(), compile(field.value(), declarations, shellFields.contains(field.key()), problems));
+            RenderMode mode = configType.map(type -> StepConfigRenderer.modeOf(type, field.key())).orElse(RenderMode.PLAIN);
+            entries.put(field.key(), compile(field.value(), declarations, mode, problems));
         }
         return new ValueTemplate.MapValue(entries);
     }
 
     /** Compiles a with-value; on a problem, reports it and returns a placeholder so checking goes on. */
-    static ValueTemplate compile(YamlNode node, Declarations declarations, boolean shell, ProblemList problems) {
+    static ValueTemplate compile(YamlNode node, Declarations declarations, RenderMode mode, ProblemList problems) {
         return switch (node) {
             case YamlNode.Mapping mapping -> {
                 Map<String, ValueTemplate> entries = new LinkedHashMap<>();
                 mapping.entries().forEach((key, entry) ->
-                        entries.put(key, compile(entry.value(), declarations, shell, problems)));
+                        entries.put(key, compile(entry.value(), declarations, mode, problems)));
                 yield new ValueTemplate.MapValue(entries);
             }
             case YamlNode.Sequence sequence -> new ValueTemplate.ListValue(sequence.items().stream()
-                    .map(item -> compile(item, declarations, shell, problems)).toList());
+                    .map(item -> compile(item, declarations, mode, problems)).toList());
             case YamlNode.Scalar scalar when scalar.value() instanceof String text -> {
                 try {
                     Template template = Template.compile(text, declarations);
-                    if (shell) {
-                        template.shellQuotingProblem().ifPresent(problem ->
-                                problems.add(scalar.positionAt(problem.offset()), problem.getMessage()));
-                    }
+                    Optional<TemplateSyntaxException> problem = switch (mode) {
+                        case SHELL -> template.shellQuotingProblem();
+                        case URL -> template.urlProblem();
+                        case PLAIN -> Optional.empty();
+                    };
+                    problem.ifPresent(found -> problems.add(scalar.positionAt(found.offset()), found.getMessage()));
                     yield new ValueTemplate.TextValue(template);
                 } catch (TemplateSyntaxException e) {
                     problems.add(scalar.positionAt(e.offset()), e.getMessage());
