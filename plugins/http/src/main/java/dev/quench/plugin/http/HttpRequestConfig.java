@@ -1,5 +1,6 @@
 package dev.quench.plugin.http;
 
+import dev.quench.api.Required;
 import dev.quench.api.Url;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -37,11 +38,12 @@ import java.util.Set;
  * @param expectJson      true makes a body that is not valid JSON fail the step (for steps whose outputs.json later
  *                        steps read); false when absent, when such a body just leaves outputs.json unset.
  */
-public record HttpRequestConfig(String method, @Url String url, Map<String, String> headers,
-                                Map<String, String> query, Object json, String body, String bearerToken,
-                                BasicAuth basicAuth, List<Integer> expectStatus, Duration timeout,
-                                Boolean followRedirects, Integer retries, Duration retryBackoff,
-                                TlsOptions tls, Boolean expectJson) {
+public record HttpRequestConfig(String method,
+                                @Required(example = "url: https://cache.internal/flush") @Url String url,
+                                Map<String, String> headers, Map<String, String> query, Object json, String body,
+                                String bearerToken, BasicAuth basicAuth, List<Integer> expectStatus, Duration timeout,
+                                Boolean followRedirects, Integer retries, Duration retryBackoff, TlsOptions tls,
+                                Boolean expectJson) {
 
     /** The wait before the first retry when retryBackoff is absent. */
     public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofSeconds(1);
