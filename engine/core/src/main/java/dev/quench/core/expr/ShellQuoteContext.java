@@ -27,28 +27,47 @@ enum ShellQuoteContext {
         return description;
     }
 
-    /** Follows the quoting state through the literal parts of a command, left to right. Not thread-safe. */
+    /**
+     * Follows the quoting state through the literal parts of a command, left to right, and the words
+     * of the command being read ({@link ShellWords}). Not thread-safe.
+     */
     static final class Tracker {
 
-        /** A command substitution being read: the state to return to when it closes. */
+        /** A command substitution being read: what to return to when it closes. */
         private static final class Substitution {
             private final ShellQuoteContext resumeIn;
             private final boolean backtick;
+            private final ShellWords outerWords;
             /** Unquoted ( not yet closed inside a $( ), as in a subshell or a case pattern. */
             private int openParens;
 
-            Substitution(ShellQuoteContext resumeIn, boolean backtick) {
+            Substitution(ShellQuoteContext resumeIn, boolean backtick, ShellWords outerWords) {
                 this.resumeIn = resumeIn;
                 this.backtick = backtick;
+                this.outerWords = outerWords;
             }
         }
 
         private final Deque<Substitution> substitutions = new ArrayDeque<>();
         private ShellQuoteContext state = UNQUOTED;
+        private ShellWords words = new ShellWords();
         private boolean pendingEscape;
 
         ShellQuoteContext current() {
             return pendingEscape ? AFTER_BACKSLASH : state;
+        }
+
+        /**
+         * The command that a value inserted now would be an argument of, before any {@code --}, or
+         * null (see {@link ShellWords#argumentOf()}).
+         */
+        String argumentOf() {
+            return state == UNQUOTED && !pendingEscape ? words.argumentOf() : null;
+        }
+
+        /** A value is inserted here: it is (part of) a word. */
+        void inserted() {
+            words.opaque();
         }
 
         void feed(String text) {
@@ -57,36 +76,12 @@ enum ShellQuoteContext {
             for (int i = 0; i < text.length(); i++) {
                 char c = text.charAt(i);
                 switch (state) {
-                    case UNQUOTED -> {
-                        if (c == '\\') {
-                            i = skipEscaped(text, i);
-                        } else if (c == '\'') {
-                            state = SINGLE_QUOTES;
-                        } else if (c == '"') {
-                            state = DOUBLE_QUOTES;
-                        } else if (c == '$' && i + 1 < text.length() && text.charAt(i + 1) == '(') {
-                            open(false);
-                            i++;
-                        } else if (c == '`') {
-                            if (inside(true)) {
-                                close();
-                            } else {
-                                open(true);
-                            }
-                        } else if (c == '(' && inside(false)) {
-                            substitutions.peek().openParens++;
-                        } else if (c == ')' && inside(false)) {
-                            if (substitutions.peek().openParens == 0) {
-                                close();
-                            } else {
-                                substitutions.peek().openParens--;
-                            }
-                        }
-                    }
+                    case UNQUOTED -> i = unquoted(text, i);
                     case SINGLE_QUOTES -> {
                         if (c == '\'') {
                             state = UNQUOTED;
                         }
+                        words.wordChar(c);
                     }
                     case DOUBLE_QUOTES -> {
                         if (c == '\\') {
@@ -98,11 +93,63 @@ enum ShellQuoteContext {
                             i++;
                         } else if (c == '`') {
                             open(true);
+                        } else {
+                            words.wordChar(c);
                         }
                     }
                     default -> throw new IllegalStateException("not a tracking state: " + state);
                 }
             }
+        }
+
+        /** Reads the unquoted character at {@code i}; returns the index of the last character it used. */
+        private int unquoted(String text, int i) {
+            char c = text.charAt(i);
+            if (c == '\\') {
+                words.wordChar(c);
+                return skipEscaped(text, i);
+            } else if (c == '\'') {
+                words.wordChar(c);
+                state = SINGLE_QUOTES;
+            } else if (c == '"') {
+                words.wordChar(c);
+                state = DOUBLE_QUOTES;
+            } else if (c == '$' && i + 1 < text.length() && text.charAt(i + 1) == '(') {
+                open(false);
+                return i + 1;
+            } else if (c == '`') {
+                if (inside(true)) {
+                    close();
+                } else {
+                    open(true);
+                }
+            } else if (c == '(') {
+                if (inside(false)) {
+                    substitutions.peek().openParens++;
+                }
+                words.commandEnds();
+            } else if (c == ')') {
+                if (inside(false) && substitutions.peek().openParens == 0) {
+                    close();
+                } else {
+                    if (inside(false)) {
+                        substitutions.peek().openParens--;
+                    }
+                    words.commandEnds();
+                }
+            } else if (c == ' ' || c == '\t') {
+                words.blank();
+            } else if (c == '&' && i > 0 && (text.charAt(i - 1) == '>' || text.charAt(i - 1) == '<')) {
+                // 2>&1: part of the redirection
+                words.redirect();
+            } else if (c == '\n' || c == ';' || c == '|' || c == '&') {
+                words.commandEnds();
+            } else if (c == '<' || c == '>') {
+                words.redirect();
+            } else {
+                words.wordChar(c);
+            }
+            return i;
         }
 
         private boolean inside(boolean backtick) {
@@ -111,18 +158,25 @@ enum ShellQuoteContext {
         }
 
         private void open(boolean backtick) {
-            substitutions.push(new Substitution(state, backtick));
+            // The substitution is (part of) a word of the command around it.
+            words.opaque();
+            substitutions.push(new Substitution(state, backtick, words));
             state = UNQUOTED;
+            words = new ShellWords();
         }
 
         private void close() {
-            state = substitutions.pop().resumeIn;
+            Substitution closed = substitutions.pop();
+            state = closed.resumeIn;
+            words = closed.outerWords;
         }
 
         private int skipEscaped(String text, int backslash) {
             if (backslash + 1 >= text.length()) {
                 pendingEscape = true;
+                return backslash;
             }
+            words.wordChar(text.charAt(backslash + 1));
             return backslash + 1;
         }
     }

@@ -28,10 +28,11 @@ public final class Template {
 
     /**
      * One ${{ }}: its text as written between the braces, where it starts, its shell quote context,
-     * the part of a URL it would land in, and whether it reads alert data.
+     * the part of a URL it would land in, whether it reads alert data, and the command it would be an
+     * argument of before any {@code --} in a shell command (null if none).
      */
     private record Expression(String text, int offset, JexlScript script, ShellQuoteContext quoteContext,
-                              UrlPart urlPart, boolean readsAlert) implements Segment {
+                              UrlPart urlPart, boolean readsAlert, String argumentOf) implements Segment {
 
         /** Whether the expression is wholly raw(...), so its value is inserted as it is. */
         boolean isRaw() {
@@ -87,7 +88,9 @@ public final class Template {
                 throw new TemplateSyntaxException(e.getMessage(), start + e.offset(), e.getCause());
             }
             boolean readsAlert = script.getVariables().stream().anyMatch(path -> path.getFirst().equals("alert"));
-            segments.add(new Expression(expression, start, script, quoting.current(), url.current(), readsAlert));
+            segments.add(new Expression(expression, start, script, quoting.current(), url.current(), readsAlert,
+                    quoting.argumentOf()));
+            quoting.inserted();
             url.inserted();
             position = close + CLOSE.length();
         }
@@ -161,6 +164,29 @@ public final class Template {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Warnings for a shell command: alert data inserted as an argument of a command before any
+     * {@code --}, where a value starting with {@code -} would be read as an option. Quoting cannot
+     * prevent that; {@code --} (or a fixed prefix such as {@code ./}) can. The offsets point at the
+     * expressions.
+     */
+    public List<TemplateSyntaxException> optionInjectionWarnings() {
+        List<TemplateSyntaxException> warnings = new ArrayList<>();
+        for (Segment segment : segments) {
+            if (segment instanceof Expression expression && expression.argumentOf() != null && expression.readsAlert()
+                    && !expression.isRaw()) {
+                String shown = "${{ " + expression.text().strip() + " }}";
+                String command = expression.argumentOf().isEmpty() ? "the command" : "'" + expression.argumentOf() + "'";
+                String example = expression.argumentOf().isEmpty() ? "-- " + shown : expression.argumentOf() + " -- " + shown;
+                warnings.add(new TemplateSyntaxException(shown + " is an argument of " + command + " with no -- before it: "
+                        + "an alert value starting with - (like -oevil.txt) would be read as an option, which quoting "
+                        + "cannot prevent; write -- before it if the command takes it (" + example + ")",
+                        expression.offset() - OPEN.length()));
+            }
+        }
+        return List.copyOf(warnings);
     }
 
     /**

@@ -295,6 +295,10 @@ final class StepParser {
                         case PLAIN -> Optional.empty();
                     };
                     problem.ifPresent(found -> problems.add(scalar.positionAt(found.offset()), found.getMessage()));
+                    if (mode == RenderMode.SHELL) {
+                        template.optionInjectionWarnings().forEach(warning ->
+                                problems.warn(scalar.positionAt(warning.offset()), warning.getMessage()));
+                    }
                     yield new ValueTemplate.TextValue(template);
                 } catch (TemplateSyntaxException e) {
                     problems.add(scalar.positionAt(e.offset()), e.getMessage());

@@ -135,6 +135,27 @@ class TemplateTest {
     }
 
     @Test
+    void alertValuesAsArgumentsBeforeDoubleDashAreWarnedAbout() {
+        for (String text : new String[] {"sort ${{ alert.labels.x }}", "cd /tmp && rm -f ${{ alert.labels.x }}",
+                "sudo systemctl restart ${{ alert.labels.x }}", "echo \"$(cat ${{ alert.labels.x }})\"",
+                "FOO=1 sort ${{ alert.labels.x }}", "ls /a; sort -r ${{ alert.labels.x }} > out",
+                "if grep -q ${{ alert.labels.x }} f; then :; fi", "x=$(sort ${{ alert.labels.x }} -- a)"}) {
+            assertThat(Template.compile(text).optionInjectionWarnings()).as(text).hasSize(1);
+        }
+        for (String text : new String[] {"sort -- ${{ alert.labels.x }}", "sort ./${{ alert.labels.x }}",
+                "sort --key=${{ alert.labels.x }}", "${{ alert.labels.x }} --version", "sort ${{ params.days }}",
+                "sort ${{ raw(alert.labels.x) }}", "echo x > ${{ alert.labels.x }}", "rm -- a ${{ alert.labels.x }}",
+                "cat f 2>&1 >${{ alert.labels.x }}", "FOO=${{ alert.labels.x }} sort"}) {
+            assertThat(Template.compile(text).optionInjectionWarnings()).as(text).isEmpty();
+        }
+        TemplateSyntaxException warning = Template.compile("ls; sort ${{ alert.labels.x }}").optionInjectionWarnings().getFirst();
+        assertThat(warning).hasMessage("${{ alert.labels.x }} is an argument of 'sort' with no -- before it: an alert "
+                + "value starting with - (like -oevil.txt) would be read as an option, which quoting cannot prevent; "
+                + "write -- before it if the command takes it (sort -- ${{ alert.labels.x }})");
+        assertThat(warning.offset()).isEqualTo(9);
+    }
+
+    @Test
     void compileErrorsCarryTheOffsetInsideTheText() {
         TemplateSyntaxException unknown = compileError("host ${{ alrt.labels.x }}", Declarations.unchecked());
         assertThat(unknown).hasMessage("unknown variable 'alrt' — did you mean 'alert'? "
