@@ -1,17 +1,20 @@
 package dev.quench.core.step;
 
+import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Collects text up to a limit and counts what it dropped, so that a command printing a gigabyte
  * cannot exhaust memory. The text kept ends with a marker saying how many characters were
- * dropped; capping text that already carries one keeps its count (a plugin's cap, then the
- * engine's, say what was dropped in all). Thread-safe.
+ * dropped; capping text that already carries one (this class's, or a plugin's
+ * {@code …[truncated N bytes]}) keeps its count, so a plugin's cap and then the engine's say what
+ * was dropped in all. Thread-safe.
  */
 public final class CappedText {
 
-    private static final Pattern MARKER = Pattern.compile("\n…\\[truncated (\\d+) characters]\\z");
+    /** This class's marker, or the one the ssh and http plugins write after a cap in bytes. */
+    private static final Pattern MARKER = Pattern.compile("\n?…\\[truncated (\\d+) (characters|bytes)]\\z");
 
     private final int limit;
     private final StringBuilder text = new StringBuilder();
@@ -35,7 +38,7 @@ public final class CappedText {
 
     /** The text kept, with a marker saying how much was dropped. */
     public synchronized String text() {
-        return dropped == 0 ? text.toString() : withMarker(text.toString(), dropped);
+        return dropped == 0 ? text.toString() : withMarker(text.toString(), dropped, "characters");
     }
 
     /** Caps {@code value} the same way; a marker it already ends with is kept out of the limit and added to. */
@@ -43,12 +46,20 @@ public final class CappedText {
         if (value == null) {
             return "";
         }
-        int cut = cutAt(value);
-        String kept = cut < 0 ? value : value.substring(0, cut);
+        Matcher marker = MARKER.matcher(value);
+        boolean cutBefore = marker.find();
+        String kept = cutBefore ? value.substring(0, marker.start()) : value;
         if (kept.length() <= limit) {
             return value;
         }
-        return withMarker(kept.substring(0, limit), droppedBy(value, cut) + kept.length() - limit);
+        String cutNow = kept.substring(limit);
+        if (cutBefore && marker.group(2).equals("bytes")) {
+            // Counted in bytes before: count what is cut now in bytes too.
+            return withMarker(kept.substring(0, limit), Long.parseLong(marker.group(1))
+                    + cutNow.getBytes(StandardCharsets.UTF_8).length, "bytes");
+        }
+        long before = cutBefore ? Long.parseLong(marker.group(1)) : 0;
+        return withMarker(kept.substring(0, limit), before + cutNow.length(), "characters");
     }
 
     /**
@@ -60,16 +71,7 @@ public final class CappedText {
         return marker.find() ? marker.start() : -1;
     }
 
-    private static long droppedBy(String value, int cut) {
-        if (cut < 0) {
-            return 0;
-        }
-        Matcher marker = MARKER.matcher(value);
-        marker.find(cut);
-        return Long.parseLong(marker.group(1));
-    }
-
-    private static String withMarker(String kept, long dropped) {
-        return kept + "\n…[truncated " + dropped + " characters]";
+    private static String withMarker(String kept, long dropped, String unit) {
+        return kept + "\n…[truncated " + dropped + " " + unit + "]";
     }
 }

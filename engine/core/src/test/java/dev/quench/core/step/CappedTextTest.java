@@ -20,6 +20,15 @@ class CappedTextTest {
     }
 
     @Test
+    void aPluginsCapInBytesKeepsItsCountWhenTheEngineCapsAgain() {
+        // ssh.exec and http.request cap at 64 KiB of bytes and mark it so; the engine then caps at 64 KiB of characters.
+        String fromPlugin = "x".repeat(65536) + "…[truncated 134464 bytes]";
+        assertThat(CappedText.cap(fromPlugin, 65536)).isEqualTo(fromPlugin);
+        assertThat(CappedText.cap("abcdé…[truncated 7 bytes]", 4)).isEqualTo("abcd\n…[truncated 9 bytes]");
+        assertThat(CappedText.cutAt(fromPlugin)).isEqualTo(65536);
+    }
+
+    @Test
     void textWithinTheLimitIsKeptAsItIs() {
         assertThat(CappedText.cap("short", 10)).isEqualTo("short");
         assertThat(CappedText.cap(null, 10)).isEmpty();
