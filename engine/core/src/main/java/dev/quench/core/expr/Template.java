@@ -34,14 +34,35 @@ public final class Template {
     private record Expression(String text, int offset, JexlScript script, ShellQuoteContext quoteContext,
                               UrlPart urlPart, boolean readsAlert, String argumentOf) implements Segment {
 
-        /** Whether the expression is wholly raw(...), so its value is inserted as it is. */
+        /** Whether the expression is wholly one raw(...) call, so its value is inserted as it is. */
         boolean isRaw() {
-            return RAW_CALL.matcher(text).matches();
+            String call = text.strip();
+            int open = "raw".length();
+            while (open < call.length() && Character.isWhitespace(call.charAt(open))) {
+                open++;
+            }
+            if (!call.startsWith("raw") || open >= call.length() || call.charAt(open) != '(') {
+                return false;
+            }
+            int depth = 0;
+            int position = open;
+            while (position < call.length()) {
+                char c = call.charAt(position);
+                if (c == '\'' || c == '"' || c == '`') {
+                    position = ExpressionTokens.endOfString(call, position);
+                    continue;
+                }
+                if (c == '(') {
+                    depth++;
+                } else if (c == ')' && --depth == 0) {
+                    // raw(a) + b is text again, and quoted like any other value.
+                    return position == call.length() - 1;
+                }
+                position++;
+            }
+            return false;
         }
     }
-
-    private static final java.util.regex.Pattern RAW_CALL = java.util.regex.Pattern.compile("\\s*raw\\s*\\(.*\\)\\s*",
-            java.util.regex.Pattern.DOTALL);
 
     private final String source;
     private final List<Segment> segments;

@@ -50,7 +50,8 @@ class UrlTemplateTest {
     @Test
     void alertDataInTheSchemeHostOrPortIsRefusedUnlessRaw() {
         for (String text : new String[] {"https://${{ alert.labels.host }}/x", "${{ alert.labels.host }}/x",
-                "https://cache.internal:${{ alert.labels.port }}/x", "${{ params.adminUrl + alert.labels.service }}"}) {
+                "https://cache.internal:${{ alert.labels.port }}/x", "${{ params.adminUrl + alert.labels.service }}",
+                "https://${{ raw(alert.labels.host) + '.internal' }}/x"}) {
             Template template = Template.compile(text);
             assertThat(template.urlProblem()).as(text).isPresent();
             assertThatThrownBy(() -> template.render(SCOPE, RenderMode.URL)).as(text).isInstanceOf(ExpressionException.class)
