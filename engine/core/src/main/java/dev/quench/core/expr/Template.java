@@ -221,7 +221,7 @@ public final class Template {
                     && expression.readsAlert() && !expression.isRaw()) {
                 return Optional.of(new TemplateSyntaxException("${{ " + expression.text().strip() + " }} puts alert "
                         + "data in " + UrlPart.AUTHORITY.description() + " of a URL, so an alert could send this "
-                        + "request (and its credentials) anywhere: take the host from params, env or the inventory, "
+                        + "request (and its credentials) anywhere: take the host from params or env, "
                         + "or wrap it in raw(...) if the alert's sender is trusted",
                         expression.offset() - OPEN.length()));
             }

@@ -59,8 +59,8 @@ class UrlTemplateTest {
         }
         assertThat(Template.compile("https://${{ alert.labels.host }}/x").urlProblem().orElseThrow())
                 .hasMessage("${{ alert.labels.host }} puts alert data in the scheme, host or port of a URL, so an alert "
-                        + "could send this request (and its credentials) anywhere: take the host from params, env or the "
-                        + "inventory, or wrap it in raw(...) if the alert's sender is trusted");
+                        + "could send this request (and its credentials) anywhere: take the host from params or env, or "
+                        + "wrap it in raw(...) if the alert's sender is trusted");
         for (String text : new String[] {"${{ params.adminUrl }}/caches/${{ alert.labels.service }}",
                 "https://${{ env.PORT }}:${{ params.region }}/x", "https://${{ raw(alert.labels.host) }}/x",
                 "http://cache.internal/?q=${{ alert.labels.host }}", "http://cache.internal#${{ alert.labels.host }}"}) {
