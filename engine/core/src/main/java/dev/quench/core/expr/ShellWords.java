@@ -15,6 +15,8 @@ final class ShellWords {
     /** Words after which the next word is a command again. */
     private static final Set<String> KEYWORDS = Set.of("if", "then", "else", "elif", "do", "while", "until", "!",
             "time", "exec");
+    /** Commands whose options only change how they print (echo -n, -e): no warning there. */
+    private static final Set<String> HARMLESS_OPTIONS = Set.of("echo");
 
     private final StringBuilder word = new StringBuilder();
     private boolean inWord;
@@ -60,10 +62,10 @@ final class ShellWords {
     /**
      * The command a value inserted now would be an argument of, before any {@code --}; null when it
      * would not be such an argument (it continues a word, names the command, a redirection's file,
-     * or comes after {@code --}).
+     * comes after {@code --}, or the command is {@code echo}).
      */
     String argumentOf() {
-        return !inWord && !redirectNext && words >= 1 && !endOfOptions ? name : null;
+        return !inWord && !redirectNext && words >= 1 && !endOfOptions && !HARMLESS_OPTIONS.contains(name) ? name : null;
     }
 
     private void startWord() {

@@ -145,7 +145,8 @@ class TemplateTest {
         for (String text : new String[] {"sort -- ${{ alert.labels.x }}", "sort ./${{ alert.labels.x }}",
                 "sort --key=${{ alert.labels.x }}", "${{ alert.labels.x }} --version", "sort ${{ params.days }}",
                 "sort ${{ raw(alert.labels.x) }}", "echo x > ${{ alert.labels.x }}", "rm -- a ${{ alert.labels.x }}",
-                "cat f 2>&1 >${{ alert.labels.x }}", "FOO=${{ alert.labels.x }} sort"}) {
+                "cat f 2>&1 >${{ alert.labels.x }}", "FOO=${{ alert.labels.x }} sort",
+                "echo restarted ${{ alert.labels.x }}"}) {
             assertThat(Template.compile(text).optionInjectionWarnings()).as(text).isEmpty();
         }
         TemplateSyntaxException warning = Template.compile("ls; sort ${{ alert.labels.x }}").optionInjectionWarnings().getFirst();
