@@ -94,4 +94,15 @@ class RunbookSchemaTest {
                 .anySatisfy(message -> assertThat(message).contains("attempts"));
         assertThat(validate("name: x\nsteps:\n  - uses: shell.exec\n")).isNotEmpty();
     }
+
+    @Test
+    void theSchemaRequiresWhatThePluginsMarkRequired() throws IOException {
+        String step = "name: x\nsteps:\n  - id: a\n    uses: ssh.exec\n    with: {%s}\n";
+        assertThat(validate(step.formatted("host: web-7, command: uptime"))).isEmpty();
+        assertThat(validate(step.formatted("selector: role=web, command: uptime"))).isEmpty();
+        assertThat(validate(step.formatted("command: uptime"))).isNotEmpty();
+        assertThat(validate(step.formatted("host: web-7"))).extracting(ValidationMessage::getMessage)
+                .anySatisfy(message -> assertThat(message).contains("command"));
+        assertThat(validate("name: x\nsteps:\n  - id: a\n    uses: http.request\n")).isNotEmpty();
+    }
 }

@@ -4,6 +4,7 @@ import dev.quench.core.plugin.PluginRegistry;
 import dev.quench.core.runbook.RunbookLoadResult;
 import dev.quench.core.runbook.RunbookLoader;
 import dev.quench.core.runbook.RunbookProblem;
+import dev.quench.core.runbook.RunbookWarning;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,6 +30,7 @@ final class ValidateCommand implements Callable<Integer> {
         List<Path> targets = paths.isEmpty() ? List.of(Path.of("runbooks")) : paths;
         int runbooks = 0;
         List<RunbookProblem> problems = new ArrayList<>();
+        List<RunbookWarning> warnings = new ArrayList<>();
         try (PluginRegistry plugins = PluginRegistry.discover(pluginsDirectory)) {
             RunbookLoader loader = new RunbookLoader(plugins);
             for (Path target : targets) {
@@ -39,9 +41,12 @@ final class ValidateCommand implements Callable<Integer> {
                 RunbookLoadResult result = loader.load(target);
                 runbooks += result.runbooks().size();
                 problems.addAll(result.problems());
+                warnings.addAll(result.warnings());
             }
         }
         problems.forEach(problem -> System.out.println(problem));
+        // Warnings do not change the exit code: the runbooks work, but may be misused.
+        warnings.forEach(warning -> System.out.println(warning));
         if (problems.isEmpty()) {
             System.out.println(runbooks + " runbook(s) valid");
             return 0;

@@ -1,5 +1,6 @@
 package dev.quench.core.exec;
 
+import dev.quench.core.step.CappedText;
 import dev.quench.core.store.StepRecord;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -25,10 +26,23 @@ final class SecretScrubber {
         this.secrets = List.copyOf(values);
     }
 
+    /**
+     * {@code text} with every secret masked. Text cut by an output cap (it ends with
+     * {@link CappedText}'s marker) may end in the first characters of a secret that the cap cut
+     * off: they are masked too, so a secret is never stored in part.
+     */
     String scrub(String text) {
         if (text == null || secrets.isEmpty()) {
             return text;
         }
+        int cut = CappedText.cutAt(text);
+        if (cut < 0) {
+            return maskWhole(text);
+        }
+        return maskCutEnd(maskWhole(text.substring(0, cut))) + text.substring(cut);
+    }
+
+    private String maskWhole(String text) {
         String result = text;
         for (String secret : secrets) {
             if (result.contains(secret)) {
@@ -36,6 +50,20 @@ final class SecretScrubber {
             }
         }
         return result;
+    }
+
+    /** {@code kept} with its longest ending that begins some secret masked. */
+    private String maskCutEnd(String kept) {
+        int longest = 0;
+        for (String secret : secrets) {
+            for (int length = Math.min(secret.length() - 1, kept.length()); length > longest; length--) {
+                if (kept.regionMatches(kept.length() - length, secret, 0, length)) {
+                    longest = length;
+                    break;
+                }
+            }
+        }
+        return longest == 0 ? kept : kept.substring(0, kept.length() - longest) + SecretRedaction.MASK;
     }
 
     StepRecord scrub(StepRecord record) {

@@ -57,7 +57,9 @@ public final class ExpressionFunctions {
             BigInteger whole = number.toBigIntegerExact();
             return whole.intValueExact();
         } catch (ArithmeticException | NumberFormatException e) {
-            throw new IllegalArgumentException("toInt: '" + value + "' is not a whole number in the int range", e);
+            // The value is not quoted: it may be a secret, and this message is recorded and logged.
+            throw new IllegalArgumentException("toInt: the value (" + describe(value)
+                    + ") is not a whole number in the int range", e);
         }
     }
 
@@ -103,9 +105,23 @@ public final class ExpressionFunctions {
         try {
             return group instanceof Number number ? matcher.group(number.intValue()) : matcher.group(String.valueOf(group));
         } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
-            throw new IllegalArgumentException("regexFind: the regex '" + regex + "' has no group " + group
+            throw new IllegalArgumentException("regexFind: the regex has no group " + group
                     + " (it has " + matcher.groupCount() + " numbered groups)", e);
         }
+    }
+
+    /**
+     * What an error may say about a value without quoting it: a number as is, text by its length
+     * only. Expression errors go into run records and logs, and the text may be a secret or part of
+     * one ({@code toInt(secrets.port)}, {@code json(secrets.x)}).
+     */
+    static String describe(Object value) {
+        if (value instanceof Number number) {
+            return number.toString();
+        }
+        String text = String.valueOf(value);
+        return "text of " + text.length() + (text.length() == 1 ? " character" : " characters")
+                + ", not shown as it may hold a secret";
     }
 
     /** {@code value} marked to be inserted into a shell command without quoting. */

@@ -134,7 +134,7 @@ final class ExpressionLanguage {
             throw new ExpressionException(expression, "interrupted while evaluating", e);
         } catch (ExecutionException e) {
             Throwable cause = unwrap(e.getCause());
-            throw new ExpressionException(expression, reason(cause), cause);
+            throw new ExpressionException(expression, SecretFragments.of(context).mask(reason(cause)), cause);
         }
     }
 

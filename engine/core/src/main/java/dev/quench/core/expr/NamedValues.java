@@ -1,6 +1,7 @@
 package dev.quench.core.expr;
 
 import java.util.AbstractMap;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -29,6 +30,11 @@ final class NamedValues extends AbstractMap<String, Object> {
 
     static NamedValues secrets(Map<String, String> secrets) {
         return new NamedValues(secrets, secrets.keySet(), "secrets");
+    }
+
+    /** The values themselves, for masking them where they must not be shown. */
+    Collection<String> rawValues() {
+        return values.values();
     }
 
     @Override

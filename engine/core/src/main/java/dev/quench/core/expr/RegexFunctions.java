@@ -49,7 +49,8 @@ final class RegexFunctions {
         try {
             pattern = Pattern.compile(source);
         } catch (PatternSyntaxException e) {
-            throw new IllegalArgumentException(function + ": invalid regex '" + source + "': " + e.getDescription()
+            // The pattern is not quoted: it may come from a secret; the index points into it.
+            throw new IllegalArgumentException(function + ": invalid regex: " + e.getDescription()
                     + " near index " + e.getIndex(), e);
         }
         if (CACHE.size() < CACHE_LIMIT) {

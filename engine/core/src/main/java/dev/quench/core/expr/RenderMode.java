@@ -11,5 +11,11 @@ public enum RenderMode {
      * Into a shell command: every value becomes one shell word ({@link ShellQuoting}), unless the
      * expression is wrapped in {@code raw(...)}. The result is always a string.
      */
-    SHELL
+    SHELL,
+    /**
+     * Into a URL: a value in the path, query or fragment is percent-encoded for that part
+     * ({@link UrlPart}), one in the scheme, host or port is inserted as it is, unless it reads alert
+     * data (refused); {@code raw(...)} is inserted as it is anywhere. The result is always a string.
+     */
+    URL
 }

@@ -1,6 +1,7 @@
 package dev.quench.core.expr;
 
 import dev.quench.api.ShellCommand;
+import dev.quench.api.Url;
 import java.lang.reflect.RecordComponent;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -8,24 +9,31 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * Renders a step's {@code with:} just before the step runs. Fields whose configuration record
  * component carries {@link ShellCommand} render in {@link RenderMode#SHELL} (every inserted value
- * one quoted word), everything else in {@link RenderMode#PLAIN}. Thread-safe.
+ * one quoted word), those with {@link Url} in {@link RenderMode#URL} (every inserted value
+ * encoded for its part of the URL), everything else in {@link RenderMode#PLAIN}. Thread-safe.
  */
 public final class StepConfigRenderer {
 
-    private static final ClassValue<Set<String>> SHELL_FIELDS = new ClassValue<>() {
+    private static final ClassValue<Map<String, RenderMode>> MODES = new ClassValue<>() {
         @Override
-        protected Set<String> computeValue(Class<?> type) {
+        protected Map<String, RenderMode> computeValue(Class<?> type) {
             RecordComponent[] components = type.getRecordComponents();
             if (components == null) {
-                return Set.of();
+                return Map.of();
             }
-            return Stream.of(components).filter(component -> component.isAnnotationPresent(ShellCommand.class))
-                    .map(RecordComponent::getName).collect(Collectors.toUnmodifiableSet());
+            Map<String, RenderMode> modes = new LinkedHashMap<>();
+            for (RecordComponent component : components) {
+                if (component.isAnnotationPresent(ShellCommand.class)) {
+                    modes.put(component.getName(), RenderMode.SHELL);
+                } else if (component.isAnnotationPresent(Url.class)) {
+                    modes.put(component.getName(), RenderMode.URL);
+                }
+            }
+            return Collections.unmodifiableMap(modes);
         }
     };
 
@@ -34,7 +42,14 @@ public final class StepConfigRenderer {
 
     /** The names of the components of {@code configType} that are shell commands. */
     public static Set<String> shellCommandFields(Class<? extends Record> configType) {
-        return SHELL_FIELDS.get(Objects.requireNonNull(configType, "configType"));
+        return MODES.get(Objects.requireNonNull(configType, "configType")).entrySet().stream()
+                .filter(entry -> entry.getValue() == RenderMode.SHELL).map(Map.Entry::getKey)
+                .collect(Collectors.toUnmodifiableSet());
+    }
+
+    /** How field {@code field} of {@code configType} renders. */
+    public static RenderMode modeOf(Class<? extends Record> configType, String field) {
+        return MODES.get(Objects.requireNonNull(configType, "configType")).getOrDefault(field, RenderMode.PLAIN);
     }
 
     /**
@@ -48,10 +63,9 @@ public final class StepConfigRenderer {
         Objects.requireNonNull(stepId, "stepId");
         Objects.requireNonNull(with, "with");
         Objects.requireNonNull(scope, "scope");
-        Set<String> shellFields = shellCommandFields(configType);
         Map<String, Object> rendered = new LinkedHashMap<>();
         for (Map.Entry<String, ValueTemplate> field : with.entries().entrySet()) {
-            RenderMode mode = shellFields.contains(field.getKey()) ? RenderMode.SHELL : RenderMode.PLAIN;
+            RenderMode mode = modeOf(configType, field.getKey());
             try {
                 rendered.put(field.getKey(), field.getValue().render(scope, mode));
             } catch (ExpressionException e) {

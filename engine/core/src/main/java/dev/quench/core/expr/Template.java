@@ -26,9 +26,42 @@ public final class Template {
     private record Literal(String text) implements Segment {
     }
 
-    /** One ${{ }}: its text as written between the braces, where it starts, and its shell quote context. */
-    private record Expression(String text, int offset, JexlScript script, ShellQuoteContext quoteContext)
-            implements Segment {
+    /**
+     * One ${{ }}: its text as written between the braces, where it starts, its shell quote context,
+     * the part of a URL it would land in, whether it reads alert data, and the command it would be an
+     * argument of before any {@code --} in a shell command (null if none).
+     */
+    private record Expression(String text, int offset, JexlScript script, ShellQuoteContext quoteContext,
+                              UrlPart urlPart, boolean readsAlert, String argumentOf) implements Segment {
+
+        /** Whether the expression is wholly one raw(...) call, so its value is inserted as it is. */
+        boolean isRaw() {
+            String call = text.strip();
+            int open = "raw".length();
+            while (open < call.length() && Character.isWhitespace(call.charAt(open))) {
+                open++;
+            }
+            if (!call.startsWith("raw") || open >= call.length() || call.charAt(open) != '(') {
+                return false;
+            }
+            int depth = 0;
+            int position = open;
+            while (position < call.length()) {
+                char c = call.charAt(position);
+                if (c == '\'' || c == '"' || c == '`') {
+                    position = ExpressionTokens.endOfString(call, position);
+                    continue;
+                }
+                if (c == '(') {
+                    depth++;
+                } else if (c == ')' && --depth == 0) {
+                    // raw(a) + b is text again, and quoted like any other value.
+                    return position == call.length() - 1;
+                }
+                position++;
+            }
+            return false;
+        }
     }
 
     private final String source;
@@ -54,14 +87,15 @@ public final class Template {
         Objects.requireNonNull(declarations, "declarations");
         List<Segment> segments = new ArrayList<>();
         ShellQuoteContext.Tracker quoting = new ShellQuoteContext.Tracker();
+        UrlPart.Tracker url = new UrlPart.Tracker();
         int position = 0;
         while (position < text.length()) {
             int open = text.indexOf(OPEN, position);
             if (open < 0) {
-                addLiteral(segments, quoting, text.substring(position));
+                addLiteral(segments, quoting, url, text.substring(position));
                 break;
             }
-            addLiteral(segments, quoting, text.substring(position, open));
+            addLiteral(segments, quoting, url, text.substring(position, open));
             int start = open + OPEN.length();
             int close = findClose(text, start);
             if (close < 0) {
@@ -74,16 +108,22 @@ public final class Template {
             } catch (TemplateSyntaxException e) {
                 throw new TemplateSyntaxException(e.getMessage(), start + e.offset(), e.getCause());
             }
-            segments.add(new Expression(expression, start, script, quoting.current()));
+            boolean readsAlert = script.getVariables().stream().anyMatch(path -> path.getFirst().equals("alert"));
+            segments.add(new Expression(expression, start, script, quoting.current(), url.current(), readsAlert,
+                    quoting.argumentOf()));
+            quoting.inserted();
+            url.inserted();
             position = close + CLOSE.length();
         }
         return new Template(text, segments);
     }
 
-    private static void addLiteral(List<Segment> segments, ShellQuoteContext.Tracker quoting, String text) {
+    private static void addLiteral(List<Segment> segments, ShellQuoteContext.Tracker quoting, UrlPart.Tracker url,
+                                   String text) {
         if (!text.isEmpty()) {
             segments.add(new Literal(text));
             quoting.feed(text);
+            url.feed(text);
         }
     }
 
@@ -148,10 +188,52 @@ public final class Template {
     }
 
     /**
+     * Warnings for a shell command: alert data inserted as an argument of a command before any
+     * {@code --}, where a value starting with {@code -} would be read as an option. Quoting cannot
+     * prevent that; {@code --} (or a fixed prefix such as {@code ./}) can. The offsets point at the
+     * expressions.
+     */
+    public List<TemplateSyntaxException> optionInjectionWarnings() {
+        List<TemplateSyntaxException> warnings = new ArrayList<>();
+        for (Segment segment : segments) {
+            if (segment instanceof Expression expression && expression.argumentOf() != null && expression.readsAlert()
+                    && !expression.isRaw()) {
+                String shown = "${{ " + expression.text().strip() + " }}";
+                String command = expression.argumentOf().isEmpty() ? "the command" : "'" + expression.argumentOf() + "'";
+                String example = expression.argumentOf().isEmpty() ? "-- " + shown : expression.argumentOf() + " -- " + shown;
+                warnings.add(new TemplateSyntaxException(shown + " is an argument of " + command + " with no -- before it: "
+                        + "an alert value starting with - (like -oevil.txt) would be read as an option, which quoting "
+                        + "cannot prevent; write -- before it if the command takes it (" + example + ")",
+                        expression.offset() - OPEN.length()));
+            }
+        }
+        return List.copyOf(warnings);
+    }
+
+    /**
+     * Why this template cannot be a URL, if it cannot: alert data in the scheme, host or port,
+     * where it would decide where the request (and its credentials) goes. The offset points at the
+     * expression.
+     */
+    public Optional<TemplateSyntaxException> urlProblem() {
+        for (Segment segment : segments) {
+            if (segment instanceof Expression expression && expression.urlPart() == UrlPart.AUTHORITY
+                    && expression.readsAlert() && !expression.isRaw()) {
+                return Optional.of(new TemplateSyntaxException("${{ " + expression.text().strip() + " }} puts alert "
+                        + "data in " + UrlPart.AUTHORITY.description() + " of a URL, so an alert could send this "
+                        + "request (and its credentials) anywhere: take the host from params or env, "
+                        + "or wrap it in raw(...) if the alert's sender is trusted",
+                        expression.offset() - OPEN.length()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
      * Renders the template.
      *
      * @return in {@link RenderMode#PLAIN}, the value itself for a single expression, else a string;
-     *         in {@link RenderMode#SHELL}, always a string
+     *         in {@link RenderMode#SHELL} and {@link RenderMode#URL}, always a string
      * @throws ExpressionException when an expression fails, naming it
      */
     public Object render(ExpressionScope scope, RenderMode mode) {
@@ -179,6 +261,9 @@ public final class Template {
         if (value instanceof RawText raw) {
             return raw.text();
         }
+        if (mode == RenderMode.URL) {
+            return urlText(expression, value);
+        }
         if (expression.quoteContext() != ShellQuoteContext.UNQUOTED) {
             // The loader refuses these; a template compiled elsewhere must not slip through either.
             throw new ExpressionException(expression.text().strip(), "inserted "
@@ -186,6 +271,21 @@ public final class Template {
                     null);
         }
         return ShellQuoting.quote(TextValues.toText(value));
+    }
+
+    private static String urlText(Expression expression, Object value) {
+        String text = TextValues.toText(value);
+        if (expression.urlPart() != UrlPart.AUTHORITY) {
+            return expression.urlPart().encode(text);
+        }
+        if (expression.readsAlert()) {
+            // The loader refuses these; a template compiled elsewhere must not slip through either.
+            throw new ExpressionException(expression.text().strip(), "inserts alert data into "
+                    + UrlPart.AUTHORITY.description() + " of a URL; wrap it in raw(...) if the alert's sender is trusted",
+                    null);
+        }
+        // The operator's own values (params, env, secrets) may give the whole base URL.
+        return text;
     }
 
     private static Object evaluate(Expression expression, ExpressionScope scope) {

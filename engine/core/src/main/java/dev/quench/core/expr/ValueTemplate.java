@@ -92,8 +92,8 @@ public sealed interface ValueTemplate {
 
         @Override
         public Object render(ExpressionScope scope, RenderMode mode) {
-            // A literal number in a shell command field is still text to the command.
-            return mode == RenderMode.SHELL && value != null ? value.toString() : value;
+            // A literal number in a shell command or URL field is still text there.
+            return mode != RenderMode.PLAIN && value != null ? value.toString() : value;
         }
 
         @Override

@@ -1,6 +1,7 @@
 package dev.quench.core.runbook;
 
 import dev.quench.core.expr.Declarations;
+import dev.quench.core.expr.RenderMode;
 import dev.quench.core.expr.Template;
 import dev.quench.core.expr.TemplateSyntaxException;
 import dev.quench.core.expr.ValueTemplate;
@@ -54,7 +55,7 @@ final class ForEachParser {
             }
             List<ValueTemplate> items = new ArrayList<>();
             for (YamlNode item : sequence.items()) {
-                items.add(StepParser.compile(item, declarations, false, problems));
+                items.add(StepParser.compile(item, declarations, RenderMode.PLAIN, problems));
             }
             return Optional.of(new ValueTemplate.ListValue(items));
         }

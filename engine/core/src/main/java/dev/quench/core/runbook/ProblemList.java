@@ -14,6 +14,7 @@ final class ProblemList {
 
     private final Path file;
     private final List<RunbookProblem> problems = new ArrayList<>();
+    private final List<RunbookWarning> warnings = new ArrayList<>();
 
     ProblemList(Path file) {
         this.file = Objects.requireNonNull(file, "file");
@@ -27,6 +28,19 @@ final class ProblemList {
         problems.add(RunbookProblem.at(position, message));
     }
 
+    /** A risk that does not stop the file from loading. */
+    void warn(SourcePosition position, String message) {
+        warnings.add(RunbookWarning.at(position, message));
+    }
+
+    /** The warnings in the order they appear in the file. */
+    List<RunbookWarning> sortedWarnings() {
+        return warnings.stream()
+                .sorted(Comparator.comparingInt(RunbookWarning::line).thenComparingInt(RunbookWarning::column))
+                .toList();
+    }
+
+    /** Whether there is no problem (warnings do not count). */
     boolean isEmpty() {
         return problems.isEmpty();
     }

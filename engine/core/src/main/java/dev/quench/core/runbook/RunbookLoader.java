@@ -75,6 +75,7 @@ public final class RunbookLoader {
         }
         List<Runbook> runbooks = new ArrayList<>();
         List<RunbookProblem> problems = new ArrayList<>();
+        List<RunbookWarning> warnings = new ArrayList<>();
         Map<String, RunbookParser.Parsed> byName = new HashMap<>();
         // Files are independent and the parser is thread-safe: parse them on every core (10,000
         // scheduled runbooks load in a fraction of the time), then merge in file name order so
@@ -83,6 +84,7 @@ public final class RunbookLoader {
                 : files.parallelStream().map(this::loadFile).toList();
         for (FileResult one : results) {
             problems.addAll(one.problems());
+            warnings.addAll(one.warnings());
             one.parsed().ifPresent(parsed -> {
                 RunbookParser.Parsed first = byName.putIfAbsent(parsed.runbook().name(), parsed);
                 if (first == null) {
@@ -94,18 +96,23 @@ public final class RunbookLoader {
                 }
             });
         }
-        return new RunbookLoadResult(runbooks, problems);
+        return new RunbookLoadResult(runbooks, problems, warnings);
     }
 
     /** Checks and loads runbook YAML that did not come from disk (an API upload); {@code file} names it in problems. */
     public RunbookLoadResult loadSource(Path file, String content) {
         FileResult result = parseSource(file, content);
         return new RunbookLoadResult(result.parsed().map(RunbookParser.Parsed::runbook).stream().toList(),
-                result.problems());
+                result.problems(), result.warnings());
     }
 
-    /** One file's outcome: a runbook (only when there are no problems) or its problems. */
-    private record FileResult(Optional<RunbookParser.Parsed> parsed, List<RunbookProblem> problems) {
+    /** One file's outcome: a runbook (only when there are no problems) or its problems; and its warnings. */
+    private record FileResult(Optional<RunbookParser.Parsed> parsed, List<RunbookProblem> problems,
+                              List<RunbookWarning> warnings) {
+
+        FileResult(Optional<RunbookParser.Parsed> parsed, List<RunbookProblem> problems) {
+            this(parsed, problems, List.of());
+        }
     }
 
     private FileResult parseSource(Path file, String content) {
@@ -123,7 +130,8 @@ public final class RunbookLoader {
         } catch (YamlSyntaxException e) {
             problems.add(e.position(), e.getMessage());
         }
-        return new FileResult(problems.isEmpty() ? parsed : Optional.empty(), problems.sorted());
+        return new FileResult(problems.isEmpty() ? parsed : Optional.empty(), problems.sorted(),
+                problems.sortedWarnings());
     }
 
     private FileResult loadFile(Path file) {

@@ -3,6 +3,7 @@ package dev.quench.core.runbook;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quench.api.Required;
 import dev.quench.core.plugin.StepCatalog;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
@@ -12,6 +13,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 
 /**
  * The JSON Schema (draft-07) of the runbook format, for editors ({@code # yaml-language-server:
@@ -151,19 +153,53 @@ public final class RunbookSchema {
         for (String type : new TreeSet<>(catalog.types())) {
             ObjectNode rule = byType.addObject();
             rule.putObject("if").putObject("properties").putObject("uses").put("const", type);
-            rule.putObject("then").putObject("properties").putObject("with").put("$ref", "#/definitions/with:" + type);
+            ObjectNode then = rule.putObject("then");
+            then.putObject("properties").putObject("with").put("$ref", "#/definitions/with:" + type);
+            if (catalog.configType(type).map(RunbookSchema::hasRequired).orElse(false)) {
+                then.putArray("required").add("with");
+            }
         }
         return step;
     }
 
-    /** A configuration record as a closed object; every value may also be a ${{ }} template. */
+    /**
+     * A configuration record as a closed object; every value may also be a ${{ }} template. Its
+     * {@link Required} components are required (one of them, where it names alternatives).
+     */
     private static ObjectNode record(Class<?> recordType) {
         ObjectNode schema = closedObject();
         ObjectNode properties = schema.putObject("properties");
         for (RecordComponent component : recordType.getRecordComponents()) {
             properties.set(component.getName(), valueSchema(component.getGenericType()));
         }
+        ArrayNode required = JSON.arrayNode();
+        ArrayNode oneOfSeveral = JSON.arrayNode();
+        for (RecordComponent component : recordType.getRecordComponents()) {
+            Required marked = component.getAnnotation(Required.class);
+            if (marked == null) {
+                continue;
+            }
+            if (marked.or().length == 0) {
+                required.add(component.getName());
+                continue;
+            }
+            ArrayNode anyOf = oneOfSeveral.addObject().putArray("anyOf");
+            anyOf.addObject().putArray("required").add(component.getName());
+            for (String alternative : marked.or()) {
+                anyOf.addObject().putArray("required").add(alternative);
+            }
+        }
+        if (!required.isEmpty()) {
+            schema.set("required", required);
+        }
+        if (!oneOfSeveral.isEmpty()) {
+            schema.set("allOf", oneOfSeveral);
+        }
         return schema;
+    }
+
+    private static boolean hasRequired(Class<?> recordType) {
+        return Stream.of(recordType.getRecordComponents()).anyMatch(component -> component.isAnnotationPresent(Required.class));
     }
 
     private static ObjectNode valueSchema(Type type) {

@@ -1,7 +1,9 @@
 package dev.quench.core.runbook;
 
+import dev.quench.api.Required;
 import dev.quench.core.expr.Declarations;
 import dev.quench.core.expr.DidYouMean;
+import dev.quench.core.expr.RenderMode;
 import dev.quench.core.expr.StepConfigRenderer;
 import dev.quench.core.expr.Template;
 import dev.quench.core.expr.TemplateSyntaxException;
@@ -172,6 +174,7 @@ final class StepParser {
         Declarations ownPerItem = mapping.entries().containsKey("forEach") ? ownResult.withForEachItem() : ownResult;
         ValueTemplate.MapValue with = parseWith(mapping.entries().get("with"), displayId, uses.orElse("?"), configType,
                 perItem, problems);
+        configType.ifPresent(type -> checkRequired(mapping, type, displayId, uses.get(), problems));
         Duration timeout = parseTimeout(mapping.entries().get("timeout"), problems);
         Optional<Condition> when = StepOptionsParser.condition(mapping.entries().get("when"), "when" + where,
                 declarations, problems);
@@ -204,7 +207,6 @@ final class StepParser {
         if (mapping.isEmpty()) {
             return ValueTemplate.MapValue.empty();
         }
-        Set<String> shellFields = configType.map(StepConfigRenderer::shellCommandFields).orElse(Set.of());
         if (configType.isPresent()) {
             Set<String> fields = new LinkedHashSet<>(Stream.of(configType.get().getRecordComponents())
                     .map(RecordComponent::getName).toList());
@@ -218,28 +220,84 @@ final class StepParser {
         }
         Map<String, ValueTemplate> entries = new LinkedHashMap<>();
         for (YamlNode.Entry field : mapping.get().entries().values()) {
-            entries.put(field.key(), compile(field.value(), declarations, shellFields.contains(field.key()), problems));
+            RenderMode mode = configType.map(type -> StepConfigRenderer.modeOf(type, field.key())).orElse(RenderMode.PLAIN);
+            entries.put(field.key(), compile(field.value(), declarations, mode, problems));
         }
         return new ValueTemplate.MapValue(entries);
     }
 
+    /**
+     * Reports each {@link Required} field of the step type that the step leaves out (absent, empty,
+     * or blank text) when none of its alternatives is given either. A templated value counts as
+     * given: what it renders to is checked when the step runs.
+     */
+    private static void checkRequired(YamlNode.Mapping step, Class<? extends Record> configType, String displayId,
+                                      String uses, ProblemList problems) {
+        YamlNode.Entry withEntry = step.entries().get("with");
+        Map<String, YamlNode.Entry> given = Map.of();
+        if (withEntry != null && withEntry.value() instanceof YamlNode.Mapping with) {
+            given = with.entries();
+        } else if (withEntry != null && !isEmpty(withEntry.value())) {
+            return; // with: is not a mapping, which is reported already
+        }
+        SourcePosition where = withEntry != null ? withEntry.keyPosition() : step.position();
+        String stepName = displayId == null ? "a step" : "step '" + displayId + "'";
+        for (RecordComponent component : configType.getRecordComponents()) {
+            Required required = component.getAnnotation(Required.class);
+            if (required == null) {
+                continue;
+            }
+            YamlNode.Entry own = given.get(component.getName());
+            boolean ownGiven = own != null && !isEmpty(own.value()) && !isBlankText(own.value());
+            Map<String, YamlNode.Entry> fields = given;
+            if (ownGiven || Stream.of(required.or()).anyMatch(name -> fields.containsKey(name)
+                    && !isEmpty(fields.get(name).value()))) {
+                continue;
+            }
+            String like = required.example().isEmpty() ? "" : ", like " + required.example();
+            if (required.or().length == 0) {
+                problems.add(where, stepName + ": " + uses + " needs " + component.getName() + ", which is not given: "
+                        + "add it under with:" + like);
+            } else {
+                List<String> names = new ArrayList<>(List.of(component.getName()));
+                names.addAll(List.of(required.or()));
+                problems.add(where, stepName + ": " + uses + " needs " + String.join(", ", names.subList(0, names.size() - 1))
+                        + " or " + names.getLast() + ", and none is given: add one under with:" + like);
+            }
+        }
+    }
+
+    private static boolean isEmpty(YamlNode node) {
+        return node instanceof YamlNode.Scalar scalar && scalar.value() == null;
+    }
+
+    private static boolean isBlankText(YamlNode node) {
+        return node instanceof YamlNode.Scalar scalar && scalar.value() instanceof String text && text.isBlank();
+    }
+
     /** Compiles a with-value; on a problem, reports it and returns a placeholder so checking goes on. */
-    static ValueTemplate compile(YamlNode node, Declarations declarations, boolean shell, ProblemList problems) {
+    static ValueTemplate compile(YamlNode node, Declarations declarations, RenderMode mode, ProblemList problems) {
         return switch (node) {
             case YamlNode.Mapping mapping -> {
                 Map<String, ValueTemplate> entries = new LinkedHashMap<>();
                 mapping.entries().forEach((key, entry) ->
-                        entries.put(key, compile(entry.value(), declarations, shell, problems)));
+                        entries.put(key, compile(entry.value(), declarations, mode, problems)));
                 yield new ValueTemplate.MapValue(entries);
             }
             case YamlNode.Sequence sequence -> new ValueTemplate.ListValue(sequence.items().stream()
-                    .map(item -> compile(item, declarations, shell, problems)).toList());
+                    .map(item -> compile(item, declarations, mode, problems)).toList());
             case YamlNode.Scalar scalar when scalar.value() instanceof String text -> {
                 try {
                     Template template = Template.compile(text, declarations);
-                    if (shell) {
-                        template.shellQuotingProblem().ifPresent(problem ->
-                                problems.add(scalar.positionAt(problem.offset()), problem.getMessage()));
+                    Optional<TemplateSyntaxException> problem = switch (mode) {
+                        case SHELL -> template.shellQuotingProblem();
+                        case URL -> template.urlProblem();
+                        case PLAIN -> Optional.empty();
+                    };
+                    problem.ifPresent(found -> problems.add(scalar.positionAt(found.offset()), found.getMessage()));
+                    if (mode == RenderMode.SHELL) {
+                        template.optionInjectionWarnings().forEach(warning ->
+                                problems.warn(scalar.positionAt(warning.offset()), warning.getMessage()));
                     }
                     yield new ValueTemplate.TextValue(template);
                 } catch (TemplateSyntaxException e) {

@@ -49,11 +49,15 @@ class RunbookSecretsTest {
     }
 
     private RunRecord run(String steps, RunbookEnvironment environment) throws Exception {
+        return run(steps, environment, 64 * 1024);
+    }
+
+    private RunRecord run(String steps, RunbookEnvironment environment, int outputLimit) throws Exception {
         Path file = temp.resolve("secrets.yaml");
         Files.writeString(file, "name: secrets\n" + steps);
         RunbookLoadResult loaded = new RunbookLoader(plugins).load(file);
         assertThat(loaded.problems()).isEmpty();
-        try (LocalRuns runs = LocalRuns.open(LocalRuns.memoryStoreUrl(), "sa", "", plugins, environment, 64 * 1024)) {
+        try (LocalRuns runs = LocalRuns.open(LocalRuns.memoryStoreUrl(), "sa", "", plugins, environment, outputLimit)) {
             return runs.run(loaded.runbooks().getFirst(), Map.of(), null, false, "RunbookSecretsTest");
         }
     }
@@ -74,6 +78,66 @@ class RunbookSecretsTest {
         assertThat(step.stdout()).isEqualTo("*** eu-1\n");
         assertThat(step.stderr()).isEqualTo("bad token ***\n");
         assertThat(run.toString()).doesNotContain(TOKEN);
+    }
+
+    @Test
+    void aSecretCutByTheOutputCapIsNeverStoredInPartAndTheCountSaysWhatWasDropped() throws Exception {
+        // The shell step caps at 64 KiB, then the engine caps again: the secret straddles the cut.
+        RunRecord run = run("""
+                steps:
+                  - id: spill
+                    uses: shell.exec
+                    with:
+                      command: head -c 65531 /dev/zero | tr '\\0' a; echo ${{ secrets.api_token }}tail
+                """, RunbookEnvironment.of(Map.of(), Map.of("api_token", TOKEN)));
+
+        assertThat(run.steps().getFirst().stdout()).isEqualTo("a".repeat(65531) + "***\n…[truncated 14 characters]");
+
+        // The engine's own cap, smaller than the step's, cuts the secret too.
+        RunRecord small = run("""
+                steps:
+                  - id: spill
+                    uses: shell.exec
+                    with:
+                      command: printf 'abcdefgh'; echo ${{ secrets.api_token }}
+                """, RunbookEnvironment.of(Map.of(), Map.of("api_token", TOKEN)), 12);
+
+        assertThat(small.steps().getFirst().stdout()).isEqualTo("abcdefgh***\n…[truncated 11 characters]");
+    }
+
+    @Test
+    void aFailingExpressionNeverQuotesASecretInTheRunRecord() throws Exception {
+        String secret = "hunter2hunter2-x9";
+        for (String expression : List.of("json(secrets.api_token).x", "toInt(secrets.api_token)",
+                "matches('x', secrets.api_token + '(')", "secrets.api_token * 2")) {
+            RunRecord run = run("""
+                    steps:
+                      - id: call
+                        uses: shell.exec
+                        with:
+                          command: echo ${{ EXPRESSION }}
+                    """.replace("EXPRESSION", expression), RunbookEnvironment.of(Map.of(), Map.of("api_token", secret)));
+
+            assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+            assertThat(run.steps().getFirst().message()).as(expression).contains("cannot render inputs");
+            assertNoPieceOf(secret, run.toString(), expression);
+        }
+        RunRecord json = run("""
+                steps:
+                  - id: call
+                    uses: shell.exec
+                    with: {command: "echo ${{ json(secrets.api_token).x }}"}
+                """, RunbookEnvironment.of(Map.of(), Map.of("api_token", secret)));
+        assertThat(json.steps().getFirst().message()).isEqualTo("cannot render inputs: step 'call', field 'command': "
+                + "${{ json(secrets.api_token).x }} failed: json: not valid JSON at line 1 column 1: unexpected "
+                + "character or word (the text is 17 characters; it is not shown, as it may hold a secret)");
+    }
+
+    /** No run of 4 or more characters of {@code secret} in {@code text}. */
+    private static void assertNoPieceOf(String secret, String text, String description) {
+        for (int start = 0; start + 4 <= secret.length(); start++) {
+            assertThat(text).as(description).doesNotContain(secret.substring(start, start + 4));
+        }
     }
 
     @Test

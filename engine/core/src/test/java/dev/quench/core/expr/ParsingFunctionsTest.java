@@ -34,9 +34,12 @@ class ParsingFunctionsTest {
     void badJsonIsAnErrorSayingWhere() {
         assertThatThrownBy(() -> plain("${{ json(params.broken) }}"))
                 .isInstanceOf(ExpressionException.class)
-                .hasMessageContaining("json: not valid JSON at line 1 column 12: Unrecognized token 'web': ")
-                .hasMessageContaining("(text: '{\"hosts\": [web-1]}')");
-        assertThatThrownBy(() -> plain("${{ json('{} trailing') }}")).hasMessageContaining("json: not valid JSON");
+                .hasMessageEndingWith("json: not valid JSON at line 1 column 12: unexpected character or word "
+                        + "(the text is 18 characters; it is not shown, as it may hold a secret)");
+        assertThatThrownBy(() -> plain("${{ json('{} trailing') }}"))
+                .hasMessageContaining("json: not valid JSON at line 1 column 4: unexpected character or word");
+        assertThatThrownBy(() -> plain("${{ json('{\"a\": ') }}"))
+                .hasMessageContaining("json: not valid JSON at line 1 column 7: the text ends before the JSON value does");
         assertThatThrownBy(() -> plain("${{ json(null) }}"))
                 .hasMessageContaining("json: the text is null (a missing output or label?)");
     }
@@ -56,9 +59,9 @@ class ParsingFunctionsTest {
     @Test
     void badRegexesAndOversizedInputAreClearErrors() {
         assertThatThrownBy(() -> plain("${{ matches('x', '(unclosed') }}"))
-                .hasMessageContaining("matches: invalid regex '(unclosed': Unclosed group near index 9");
+                .hasMessageContaining("matches: invalid regex: Unclosed group near index 9");
         assertThatThrownBy(() -> plain("${{ regexFind('abc', 'b', 2) }}"))
-                .hasMessageContaining("regexFind: the regex 'b' has no group 2 (it has 0 numbered groups)");
+                .hasMessageContaining("regexFind: the regex has no group 2 (it has 0 numbered groups)");
         assertThatThrownBy(() -> plain("${{ matches(params.huge, 'x') }}"))
                 .hasMessageContaining("matches: the text has 100001 characters; at most 100000 are searched");
     }

@@ -50,7 +50,7 @@ class StepConfigRendererTest {
         assertThatThrownBy(() -> StepConfigRenderer.render("connect", with, SCOPE, ExecConfig.class))
                 .isInstanceOf(ExpressionException.class)
                 .hasMessage("step 'connect', field 'port': ${{ toInt(alert.labels.n) }} failed: "
-                        + "toInt: 'x' is not a whole number in the int range")
+                        + "toInt: the value (text of 1 character, not shown as it may hold a secret) is not a whole number in the int range")
                 .satisfies(e -> {
                     ExpressionException failure = (ExpressionException) e;
                     assertThat(failure.stepId()).contains("connect");

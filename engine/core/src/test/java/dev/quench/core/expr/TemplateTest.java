@@ -110,6 +110,53 @@ class TemplateTest {
     }
 
     @Test
+    void quotingStartsAfreshInsideCommandSubstitution() {
+        for (String text : new String[] {
+                "test \"$(redis-cli -p ${{ params.days }} dbsize)\" = 0",
+                "echo \"$(a \"$(b ${{ alert.name }})\")\"",
+                "echo \"`b ${{ alert.name }}`\"",
+                "echo \"$(a $((1 + 2)) ${{ alert.name }})\"",
+                "echo \"$(case x in (x) echo ${{ alert.name }};; esac)\""}) {
+            assertThat(Template.compile(text).shellQuotingProblem()).as(text).isEmpty();
+        }
+        assertThat(shell("test \"$(redis-cli -p ${{ params.days }} dbsize)\" = 0"))
+                .isEqualTo("test \"$(redis-cli -p 7 dbsize)\" = 0");
+        assertThat(shell("echo \"$(a \"$(b ${{ alert.annotations.summary }})\")\""))
+                .isEqualTo("echo \"$(a \"$(b 'disk 91% full')\")\"");
+        // Quotes opened inside the substitution, or reopened after it closes, still count.
+        assertThat(Template.compile("echo \"$(a \"${{ alert.name }}\")\"").shellQuotingProblem().orElseThrow())
+                .hasMessageStartingWith("${{ alert.name }} is inside double quotes");
+        assertThat(Template.compile("echo \"$(a) ${{ alert.name }}\"").shellQuotingProblem().orElseThrow())
+                .hasMessageStartingWith("${{ alert.name }} is inside double quotes");
+        assertThat(Template.compile("echo \"`a` ${{ alert.name }}\"").shellQuotingProblem().orElseThrow())
+                .hasMessageStartingWith("${{ alert.name }} is inside double quotes");
+        assertThat(Template.compile("echo '$(a ${{ alert.name }})'").shellQuotingProblem().orElseThrow())
+                .hasMessageStartingWith("${{ alert.name }} is inside single quotes");
+    }
+
+    @Test
+    void alertValuesAsArgumentsBeforeDoubleDashAreWarnedAbout() {
+        for (String text : new String[] {"sort ${{ alert.labels.x }}", "cd /tmp && rm -f ${{ alert.labels.x }}",
+                "sudo systemctl restart ${{ alert.labels.x }}", "echo \"$(cat ${{ alert.labels.x }})\"",
+                "FOO=1 sort ${{ alert.labels.x }}", "ls /a; sort -r ${{ alert.labels.x }} > out",
+                "if grep -q ${{ alert.labels.x }} f; then :; fi", "x=$(sort ${{ alert.labels.x }} -- a)"}) {
+            assertThat(Template.compile(text).optionInjectionWarnings()).as(text).hasSize(1);
+        }
+        for (String text : new String[] {"sort -- ${{ alert.labels.x }}", "sort ./${{ alert.labels.x }}",
+                "sort --key=${{ alert.labels.x }}", "${{ alert.labels.x }} --version", "sort ${{ params.days }}",
+                "sort ${{ raw(alert.labels.x) }}", "echo x > ${{ alert.labels.x }}", "rm -- a ${{ alert.labels.x }}",
+                "cat f 2>&1 >${{ alert.labels.x }}", "FOO=${{ alert.labels.x }} sort",
+                "echo restarted ${{ alert.labels.x }}"}) {
+            assertThat(Template.compile(text).optionInjectionWarnings()).as(text).isEmpty();
+        }
+        TemplateSyntaxException warning = Template.compile("ls; sort ${{ alert.labels.x }}").optionInjectionWarnings().getFirst();
+        assertThat(warning).hasMessage("${{ alert.labels.x }} is an argument of 'sort' with no -- before it: an alert "
+                + "value starting with - (like -oevil.txt) would be read as an option, which quoting cannot prevent; "
+                + "write -- before it if the command takes it (sort -- ${{ alert.labels.x }})");
+        assertThat(warning.offset()).isEqualTo(9);
+    }
+
+    @Test
     void compileErrorsCarryTheOffsetInsideTheText() {
         TemplateSyntaxException unknown = compileError("host ${{ alrt.labels.x }}", Declarations.unchecked());
         assertThat(unknown).hasMessage("unknown variable 'alrt' — did you mean 'alert'? "
@@ -160,7 +207,7 @@ class TemplateTest {
     void evaluationErrorsNameTheExpression() {
         assertThatThrownBy(() -> plain("${{ toInt(alert.name) }}"))
                 .isInstanceOf(ExpressionException.class)
-                .hasMessage("${{ toInt(alert.name) }} failed: toInt: 'DiskSpaceLow' is not a whole number in the int range");
+                .hasMessage("${{ toInt(alert.name) }} failed: toInt: the value (text of 12 characters, not shown as it may hold a secret) is not a whole number in the int range");
         assertThatThrownBy(() -> plain("${{ alert.labels.nope.x }}")).isInstanceOf(ExpressionException.class)
                 .hasMessageContaining("alert.labels.nope.x");
         assertThatThrownBy(() -> plain("${{ alert.labels.nope + 1 }}")).isInstanceOf(ExpressionException.class);

@@ -1,6 +1,7 @@
 package dev.quench.core.runbook;
 
 import dev.quench.api.ShellCommand;
+import dev.quench.api.Url;
 import dev.quench.core.plugin.StepCatalog;
 import java.util.Map;
 import java.util.Optional;
@@ -14,7 +15,7 @@ public final class TestStepCatalog implements StepCatalog {
     }
 
     /** Like http.request. */
-    public record HttpConfig(String method, String url, Map<String, String> headers, Object json, String body) {
+    public record HttpConfig(String method, @Url String url, Map<String, String> headers, Object json, String body) {
     }
 
     private static final Map<String, Class<? extends Record>> TYPES = Map.of(

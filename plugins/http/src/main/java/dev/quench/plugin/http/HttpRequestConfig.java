@@ -1,5 +1,7 @@
 package dev.quench.plugin.http;
 
+import dev.quench.api.Required;
+import dev.quench.api.Url;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -15,7 +17,8 @@ import java.util.Set;
  * rejects what cannot work with a message for the runbook author.
  *
  * @param method          HTTP method, GET when absent
- * @param url             absolute http or https URL, required
+ * @param url             absolute http or https URL, required; values inserted into its path or query are
+ *                        percent-encoded, and alert data in its scheme, host or port is refused
  * @param headers         request headers
  * @param query           query parameters added to the URL (encoded by Quench)
  * @param json            any JSON value, sent as {@code application/json}
@@ -35,11 +38,12 @@ import java.util.Set;
  * @param expectJson      true makes a body that is not valid JSON fail the step (for steps whose outputs.json later
  *                        steps read); false when absent, when such a body just leaves outputs.json unset.
  */
-public record HttpRequestConfig(String method, String url, Map<String, String> headers,
-                                Map<String, String> query, Object json, String body, String bearerToken,
-                                BasicAuth basicAuth, List<Integer> expectStatus, Duration timeout,
-                                Boolean followRedirects, Integer retries, Duration retryBackoff,
-                                TlsOptions tls, Boolean expectJson) {
+public record HttpRequestConfig(String method,
+                                @Required(example = "url: https://cache.internal/flush") @Url String url,
+                                Map<String, String> headers, Map<String, String> query, Object json, String body,
+                                String bearerToken, BasicAuth basicAuth, List<Integer> expectStatus, Duration timeout,
+                                Boolean followRedirects, Integer retries, Duration retryBackoff, TlsOptions tls,
+                                Boolean expectJson) {
 
     /** The wait before the first retry when retryBackoff is absent. */
     public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofSeconds(1);

@@ -1,5 +1,6 @@
 package dev.quench.plugin.ssh;
 
+import dev.quench.api.Required;
 import java.time.Duration;
 
 /**
@@ -9,9 +10,12 @@ import java.time.Duration;
  * @param destination the local path on the Quench host; replaced atomically
  * @param maxBytes    the largest file accepted; null means {@value #DEFAULT_MAX_BYTES}
  */
-public record SshDownloadConfig(String host, Integer port, String user, String identity, String jump,
+public record SshDownloadConfig(@Required(example = "host: web-7") String host, Integer port, String user,
+                                String identity, String jump,
                                 String passphrase, String privateKey, Duration connectTimeout,
-                                String source, String destination, Long maxBytes) {
+                                @Required(example = "source: /var/log/app/app.log") String source,
+                                @Required(example = "destination: /var/lib/quench/app.log") String destination,
+                                Long maxBytes) {
 
     /** 64 MiB: logs and configs fit; disk images do not belong in a runbook step. */
     public static final long DEFAULT_MAX_BYTES = 64L * 1024 * 1024;

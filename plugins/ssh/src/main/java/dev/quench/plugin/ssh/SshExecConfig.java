@@ -1,5 +1,6 @@
 package dev.quench.plugin.ssh;
 
+import dev.quench.api.Required;
 import dev.quench.api.ShellCommand;
 
 import java.time.Duration;
@@ -42,11 +43,12 @@ import java.util.Set;
  *                       ({@code ${{ secrets.deploy_key }}}), instead of a key file; kept in memory only, never
  *                       written to disk or shown. Null: the key file ({@code identity}, inventory, settings).
  */
-public record SshExecConfig(String host, Integer port, String user, String identity,
-                            @ShellCommand String command, Boolean sudo, Duration connectTimeout,
-                            List<String> hosts, String selector, Integer concurrency, String maxErrors,
-                            Integer canary, String jump, Map<String, String> env, String passphrase,
-                            String privateKey) {
+public record SshExecConfig(@Required(or = {"hosts", "selector"}, example = "host: web-7") String host, Integer port,
+                            String user, String identity,
+                            @Required(example = "command: systemctl restart nginx") @ShellCommand String command,
+                            Boolean sudo, Duration connectTimeout, List<String> hosts, String selector,
+                            Integer concurrency, String maxErrors, Integer canary, String jump,
+                            Map<String, String> env, String passphrase, String privateKey) {
 
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 

@@ -1,5 +1,6 @@
 package dev.quench.plugin.ssh;
 
+import dev.quench.api.Required;
 import dev.quench.api.ShellCommand;
 
 import java.time.Duration;
@@ -22,12 +23,12 @@ import java.util.stream.Collectors;
  * @param passphrase  the passphrase of the private key, as in ssh.exec; never shown
  * @param privateKey  the private key itself, from a secret, as in ssh.exec; never shown
  */
-public record SshScriptConfig(String host, Integer port, String user, String identity,
-                              @ShellCommand String script, String file, List<String> args, String interpreter,
-                              Boolean sudo, Map<String, String> env, Duration connectTimeout,
-                              List<String> hosts, String selector, Integer concurrency, String maxErrors,
-                              Integer canary, String jump, String passphrase,
-                              String privateKey) {
+public record SshScriptConfig(@Required(or = {"hosts", "selector"}, example = "host: web-7") String host,
+                              Integer port, String user, String identity,
+                              @Required(or = "file", example = "script: |") @ShellCommand String script, String file,
+                              List<String> args, String interpreter, Boolean sudo, Map<String, String> env,
+                              Duration connectTimeout, List<String> hosts, String selector, Integer concurrency,
+                              String maxErrors, Integer canary, String jump, String passphrase, String privateKey) {
 
     /** The interpreter when the step does not name one. */
     public static final String DEFAULT_INTERPRETER = "/bin/sh";

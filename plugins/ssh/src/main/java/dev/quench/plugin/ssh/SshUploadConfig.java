@@ -1,5 +1,6 @@
 package dev.quench.plugin.ssh;
 
+import dev.quench.api.Required;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -13,10 +14,13 @@ import java.util.regex.Pattern;
  * @param destination the path on the host (relative: to the login user's home directory); replaced atomically
  * @param mode        octal permissions for the uploaded file ({@code "0644"}); null: the server's default
  */
-public record SshUploadConfig(String host, Integer port, String user, String identity, List<String> hosts,
-                              String selector, Integer concurrency, String maxErrors, Integer canary, String jump,
-                              String passphrase, String privateKey, Duration connectTimeout,
-                              String source, String content, String destination, String mode) {
+public record SshUploadConfig(@Required(or = {"hosts", "selector"}, example = "host: web-7") String host,
+                              Integer port, String user, String identity, List<String> hosts, String selector,
+                              Integer concurrency, String maxErrors, Integer canary, String jump, String passphrase,
+                              String privateKey, Duration connectTimeout,
+                              @Required(or = "content", example = "source: /etc/quench/files/app.conf") String source,
+                              String content,
+                              @Required(example = "destination: /etc/app/app.conf") String destination, String mode) {
 
     /** The largest {@code content} text; bigger files belong in {@code source}. */
     static final int MAX_CONTENT_BYTES = 1024 * 1024;
