@@ -188,6 +188,19 @@ class GroovyAttackTest {
     }
 
     @Test
+    void theDocumentedMethodAllowListIsTheOneTheCheckerUses() throws Exception {
+        String page = Files.readString(Path.of("../../docs/groovy-security.md"));
+        String section = page.substring(page.indexOf("## The methods a runbook may call"), page.indexOf("Operators ("));
+        java.util.Set<String> documented = new java.util.TreeSet<>();
+        java.util.regex.Matcher name = java.util.regex.Pattern.compile("`([A-Za-z]+)`").matcher(section);
+        while (name.find()) {
+            documented.add(name.group(1));
+        }
+
+        assertThat(documented).isEqualTo(new java.util.TreeSet<>(GroovySecurity.METHODS));
+    }
+
+    @Test
     void everydayGroovyStillLoadsAndRuns() throws Exception {
         Path directory = directoryWith("everyday-code.groovy");
 
