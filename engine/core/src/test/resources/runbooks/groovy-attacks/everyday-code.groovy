@@ -23,6 +23,9 @@ steps {
     def keys = sizes.keySet().toList()
     def total = sizes.values().sum()
     def builder = new StringBuilder().append(first)
+    if (!builder) {
+        throw new IllegalStateException('never: the builder holds the first host')
+    }
     if (number instanceof Integer && sizes instanceof Map && matches(label, '.*') && keys.contains('extra')) {
         shell.exec id: 'report', command: "echo ${joined} ${found} ${total} ${builder} ${counter.n} ${label}"
     }

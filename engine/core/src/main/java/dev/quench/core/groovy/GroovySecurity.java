@@ -58,8 +58,10 @@ final class GroovySecurity {
             "java.math.BigInteger", "java.util.List", "java.util.Map", "java.util.Set", "java.util.Collection",
             "groovy.lang.Closure");
 
+    /** Constructors a runbook may call: collections, text, and the exceptions a body throws to fail its run. */
     static final Set<String> CONSTRUCTORS = Set.of("java.util.ArrayList", "java.util.LinkedHashMap",
-            "java.util.HashMap", "java.util.LinkedHashSet", "java.lang.StringBuilder");
+            "java.util.HashMap", "java.util.LinkedHashSet", "java.lang.StringBuilder", "java.lang.IllegalStateException",
+            "java.lang.IllegalArgumentException", "java.lang.RuntimeException");
 
     /**
      * The methods a runbook may call, by name: the DSL, and what strings, numbers, lists, maps and
