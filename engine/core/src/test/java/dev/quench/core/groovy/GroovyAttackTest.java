@@ -7,8 +7,10 @@ import dev.quench.core.plugin.PluginRegistry;
 import dev.quench.core.runbook.RunbookLoadResult;
 import dev.quench.core.runbook.RunbookLoader;
 import dev.quench.core.runbook.RunbookProblem;
+import dev.quench.core.testing.EngineHarness;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -142,6 +144,32 @@ class GroovyAttackTest {
                 .contains(directory.resolve("dry-run-escape.groovy") + ":8:25: subscript ['class'] is not available in "
                         + "a runbook");
         assertThat(dryRun.exit()).isNotZero();
+    }
+
+    @Test
+    void anApiDryRunOfAGroovyRunbookRunsNoCommandAndReadsNoEnvironment() throws Exception {
+        Path marker = temp.resolve("api-dry-run-ran");
+        Path runbooks = Files.createDirectories(temp.resolve("runbooks"));
+        Files.copy(ATTACKS.resolve("dry-run-escape.groovy"), runbooks.resolve("dry-run-escape.groovy"));
+        Files.copy(ATTACKS.resolve("dry-run-steps-only.groovy"), runbooks.resolve("dry-run-steps-only.groovy"));
+
+        try (EngineHarness harness = EngineHarness.start(EngineHarness.config(temp.resolve("data"), runbooks))) {
+            assertThat(harness.engine().runbooks().problems().toString()).contains(runbooks.resolve("dry-run-escape.groovy")
+                    + ":8:25: subscript ['class'] is not available in a runbook");
+            HttpResponse<String> escape = harness.post("/api/v1/runs", ("{\"runbook\": \"dry-run-escape\", "
+                    + "\"dryRun\": true, \"params\": {\"marker\": \"" + marker + "\"}}").getBytes(StandardCharsets.UTF_8));
+            HttpResponse<String> steps = harness.post("/api/v1/runs", ("{\"runbook\": \"dry-run-steps-only\", "
+                    + "\"dryRun\": true, \"params\": {\"marker\": \"" + marker + "\"}}").getBytes(StandardCharsets.UTF_8));
+
+            assertThat(escape.statusCode()).as(escape.body()).isEqualTo(404);
+            assertThat(escape.body()).doesNotContain(System.getenv("PATH"));
+            assertThat(steps.statusCode()).as(steps.body()).isEqualTo(200);
+            com.fasterxml.jackson.databind.JsonNode plan = dev.quench.core.util.Json.json().readTree(steps.body());
+            assertThat(plan.get("steps")).extracting(step -> step.get("id").asText() + ": "
+                    + step.get("rendered").get("command").asText())
+                    .containsExactly("touch_0: touch " + marker, "touch_1: touch " + marker);
+            assertThat(marker).doesNotExist();
+        }
     }
 
     @Test
