@@ -35,8 +35,9 @@ import org.codehaus.groovy.syntax.SyntaxException;
 
 /**
  * Loads Groovy runbooks ({@code *.groovy}): compiles the script with {@link GroovySecurity}'s
- * allow-list and thread-interrupt checks in every loop, runs its {@code runbook { }} block under a
- * time limit, and keeps its {@code steps { }} body for runs. Thread-safe.
+ * allow-list (no code of the file runs while it compiles) and thread-interrupt checks in every
+ * loop, runs its {@code runbook { }} block under a time limit, and keeps its {@code steps { }}
+ * body for runs. Thread-safe.
  */
 public final class GroovyRunbookLoader {
 
@@ -57,7 +58,7 @@ public final class GroovyRunbookLoader {
         GroovySecurity security = new GroovySecurity(catalog.types());
         CompilerConfiguration config = new CompilerConfiguration();
         config.setScriptBaseClass(RunbookScript.class.getName());
-        security.apply(config, GroovyRunbookLoader.class.getClassLoader());
+        security.apply(config);
         config.addCompilationCustomizers(new ASTTransformationCustomizer(ThreadInterrupt.class));
         String scriptName = file.getFileName().toString().replaceAll("[^A-Za-z0-9_]", "_") + ".groovy";
         RunbookScript parsed;

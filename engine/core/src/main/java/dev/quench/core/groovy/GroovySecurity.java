@@ -160,8 +160,8 @@ final class GroovySecurity {
      * allow-list for imports and method definitions as a second net, and no global AST
      * transformation (they run on every file compiled, {@code @Grab}'s among them).
      */
-    void apply(CompilerConfiguration config, ClassLoader classLoader) {
-        config.setDisabledGlobalASTTransformations(globalTransformations(classLoader));
+    void apply(CompilerConfiguration config) {
+        config.setDisabledGlobalASTTransformations(GlobalTransformations.NAMES);
         SecureASTCustomizer secure = new SecureASTCustomizer();
         secure.setAllowedImports(List.of());
         secure.setAllowedStarImports(List.of());
@@ -172,6 +172,11 @@ final class GroovySecurity {
         CompilationCustomizer source = new RunbookSourceCheck(this);
         CompilationCustomizer code = new RunbookCodeCheck(this);
         config.addCompilationCustomizers(source, code, secure);
+    }
+
+    /** The global AST transformations on the engine's class path, found once: the class path does not change. */
+    private static final class GlobalTransformations {
+        static final Set<String> NAMES = globalTransformations(GroovySecurity.class.getClassLoader());
     }
 
     /** The global AST transformations on the class path, as Groovy finds them, to disable them all. */
@@ -192,6 +197,6 @@ final class GroovySecurity {
                         + "), so a Groovy runbook cannot be compiled safely: " + e.getMessage(), e);
             }
         }
-        return names;
+        return Set.copyOf(names);
     }
 }
