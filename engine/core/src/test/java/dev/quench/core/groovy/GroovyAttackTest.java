@@ -101,6 +101,25 @@ class GroovyAttackTest {
     }
 
     @Test
+    void astTestCodeDoesNotRunWhenAServingEngineReloadsItsRunbooks() throws Exception {
+        Path marker = temp.resolve("ast-test-ran-on-reload");
+        Path runbooks = Files.createDirectories(temp.resolve("runbooks"));
+        try (EngineHarness harness = EngineHarness.start(EngineHarness.config(temp.resolve("data"), runbooks))) {
+            Files.copy(ATTACKS.resolve("ast-test.groovy"), runbooks.resolve("ast-test.groovy"));
+            System.setProperty("quench.test.marker", marker.toString());
+            try {
+                harness.engine().runbooks().reload();
+            } finally {
+                System.clearProperty("quench.test.marker");
+            }
+
+            assertThat(marker).doesNotExist();
+            assertThat(harness.engine().runbooks().problems().toString()).contains(runbooks.resolve("ast-test.groovy")
+                    + ":2:1: annotation @groovy.transform.ASTTest is not available in a runbook");
+        }
+    }
+
+    @Test
     void grabAnnotationsAreRefusedBeforeTheyFetchAnything() throws Exception {
         String why = " is not available in a runbook: an annotation can run code while the file is compiled "
                 + "(by validate and by every reload), so Quench stopped compiling it there";
