@@ -9,7 +9,7 @@ import dev.quench.core.runbook.SourcePosition;
 import groovy.lang.Binding;
 import groovy.lang.Closure;
 import groovy.lang.GroovyClassLoader;
-import groovy.lang.GroovyShell;
+import groovy.lang.GroovyCodeSource;
 import groovy.transform.ThreadInterrupt;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,12 +30,14 @@ import org.codehaus.groovy.control.MultipleCompilationErrorsException;
 import org.codehaus.groovy.control.customizers.ASTTransformationCustomizer;
 import org.codehaus.groovy.control.messages.Message;
 import org.codehaus.groovy.control.messages.SyntaxErrorMessage;
+import org.codehaus.groovy.runtime.InvokerHelper;
 import org.codehaus.groovy.syntax.SyntaxException;
 
 /**
  * Loads Groovy runbooks ({@code *.groovy}): compiles the script with {@link GroovySecurity}'s
- * allow-list and thread-interrupt checks in every loop, runs its {@code runbook { }} block under a
- * time limit, and keeps its {@code steps { }} body for runs. Thread-safe.
+ * allow-list (no code of the file runs while it compiles) and thread-interrupt checks in every
+ * loop, runs its {@code runbook { }} block under a time limit, and keeps its {@code steps { }}
+ * body for runs. Thread-safe.
  */
 public final class GroovyRunbookLoader {
 
@@ -53,17 +55,21 @@ public final class GroovyRunbookLoader {
     }
 
     public Loaded load(Path file, String content) {
-        GroovySecurity security = new GroovySecurity();
+        GroovySecurity security = new GroovySecurity(catalog.types());
         CompilerConfiguration config = new CompilerConfiguration();
         config.setScriptBaseClass(RunbookScript.class.getName());
-        config.addCompilationCustomizers(security.customizer(), new ASTTransformationCustomizer(ThreadInterrupt.class));
+        security.apply(config);
+        config.addCompilationCustomizers(new ASTTransformationCustomizer(ThreadInterrupt.class));
         String scriptName = file.getFileName().toString().replaceAll("[^A-Za-z0-9_]", "_") + ".groovy";
         RunbookScript parsed;
         try {
             // Compiling is bounded by the file size cap; only running the script gets a time limit
             // (the first compile in a JVM loads Groovy itself, which can take seconds on a busy host).
             GroovyClassLoader classLoader = new GroovyClassLoader(GroovyRunbookLoader.class.getClassLoader(), config);
-            parsed = (RunbookScript) new GroovyShell(classLoader, new Binding(), config).parse(content, scriptName);
+            // A name the script uses never makes Groovy look for, and compile, a .groovy file of that name.
+            classLoader.setResourceLoader(name -> null);
+            Class<?> type = classLoader.parseClass(new GroovyCodeSource(content, scriptName, "/groovy/shell"), false);
+            parsed = (RunbookScript) InvokerHelper.createScript(type, new Binding());
         } catch (RuntimeException e) {
             return failure(file, e, security);
         }
@@ -118,7 +124,15 @@ public final class GroovyRunbookLoader {
                 // A copy per run: the closure's delegate is per run, the declared closure is shared.
                 Closure<?> copy = declared.rehydrate(dsl, dsl, dsl);
                 copy.setResolveStrategy(Closure.DELEGATE_ONLY);
-                copy.call();
+                try {
+                    copy.call();
+                } catch (RunbookBody.StepStopped stopped) {
+                    throw stopped;
+                } catch (RuntimeException e) {
+                    // Name the runbook's file, not the class name Groovy compiled it to.
+                    throw new IllegalStateException(file + ":" + scriptLine(e) + ": "
+                            + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
+                }
             }
 
             @Override
@@ -136,6 +150,16 @@ public final class GroovyRunbookLoader {
                 return always;
             }
         };
+    }
+
+    /** The line of the runbook where {@code error} was thrown, or 1. */
+    private static int scriptLine(Throwable error) {
+        for (StackTraceElement element : error.getStackTrace()) {
+            if (element.getFileName() != null && element.getFileName().endsWith(".groovy") && element.getLineNumber() > 0) {
+                return element.getLineNumber();
+            }
+        }
+        return 1;
     }
 
     private static Loaded failure(Path file, Throwable error, GroovySecurity security) {
@@ -159,14 +183,7 @@ public final class GroovyRunbookLoader {
                 return new Loaded(Optional.empty(), problems);
             }
         }
-        int line = 1;
-        for (StackTraceElement element : error.getStackTrace()) {
-            if (element.getFileName() != null && element.getFileName().endsWith(".groovy") && element.getLineNumber() > 0) {
-                line = element.getLineNumber();
-                break;
-            }
-        }
-        return problem(file, line, 1, error.getMessage() == null ? error.toString() : error.getMessage());
+        return problem(file, scriptLine(error), 1, error.getMessage() == null ? error.toString() : error.getMessage());
     }
 
     private static Loaded problem(Path file, int line, int column, String message) {
