@@ -44,7 +44,7 @@ final class RemoteRun {
         }
         ServerOptions.Answer answer = options.post("/api/v1/runs", Json.json().writeValueAsString(body));
         if (answer.status() >= 400) {
-            err.println("quench run: " + server + " answered " + answer.status() + ": " + answer.error());
+            err.println("quench run: " + server + " answered " + answer.status() + ": " + TerminalText.escape(answer.error()));
             return answer.status() >= 500 ? 1 : 2;
         }
         if (dryRun) {
