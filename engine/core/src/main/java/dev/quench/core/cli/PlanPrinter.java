@@ -6,6 +6,7 @@ import dev.quench.core.alert.Alert;
 import dev.quench.core.runbook.Runbook;
 import dev.quench.core.runbook.StepSpec;
 import dev.quench.core.store.RunRecord;
+import dev.quench.core.store.RunStatus;
 import dev.quench.core.store.StepRecord;
 import dev.quench.core.util.Json;
 import java.io.PrintStream;
@@ -42,7 +43,9 @@ final class PlanPrinter {
             out.printf("  if a step fails: %s%n", escape(onFailure.stream().map(spec -> spec.id() + " (" + spec.uses() + ")")
                     .collect(Collectors.joining(", "))));
         }
-        out.printf("result: %s%s%n", run.status().wireName(), run.message().isEmpty() ? "" : ": " + escape(run.message()));
+        // The record says succeeded (nothing failed while planning); what the reader got is a plan.
+        out.printf("result: %s%s%n", run.status() == RunStatus.SUCCEEDED ? "planned" : run.status().wireName(),
+                run.message().isEmpty() ? "" : ": " + escape(run.message()));
     }
 
     private static String sectionOf(Runbook runbook, StepSpec spec) {
