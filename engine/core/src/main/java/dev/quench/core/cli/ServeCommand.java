@@ -72,6 +72,7 @@ final class ServeCommand implements Callable<Integer> {
         System.out.printf("  runbooks: %s (%d loaded, %d with problems)%n", settings.runbooks().toAbsolutePath(),
                 engine.runbooks().runbooks().size(), engine.runbooks().problems().size());
         engine.runbooks().problems().forEach(problem -> System.out.println("    " + problem));
+        ScheduleSummary.print(engine.runbooks().runbooks(), System.out);
         stopped.await();
         return 0;
     }
