@@ -1,5 +1,6 @@
 package dev.quench.core.cli;
 
+import dev.quench.core.util.TerminalText;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

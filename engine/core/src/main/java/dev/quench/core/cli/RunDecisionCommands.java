@@ -1,5 +1,6 @@
 package dev.quench.core.cli;
 
+import dev.quench.core.util.TerminalText;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;

@@ -1,6 +1,6 @@
 package dev.quench.core.cli;
 
-import static dev.quench.core.cli.TerminalText.escape;
+import static dev.quench.core.util.TerminalText.escape;
 
 import dev.quench.core.store.RunRecord;
 import dev.quench.core.store.StepRecord;

@@ -1,5 +1,7 @@
 package dev.quench.core.cli;
 
+import static dev.quench.core.util.TerminalText.escape;
+
 import dev.quench.core.config.ConfigLoader;
 import dev.quench.core.config.QuenchConfig;
 import dev.quench.core.engine.Engine;
@@ -71,7 +73,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         System.out.printf("  runbooks: %s (%d loaded, %d with problems)%n", settings.runbooks().toAbsolutePath(),
                 engine.runbooks().runbooks().size(), engine.runbooks().problems().size());
-        engine.runbooks().problems().forEach(problem -> System.out.println("    " + problem));
+        engine.runbooks().problems().forEach(problem -> System.out.println("    " + escape(problem)));
         ScheduleSummary.print(engine.runbooks().runbooks(), System.out);
         stopped.await();
         return 0;

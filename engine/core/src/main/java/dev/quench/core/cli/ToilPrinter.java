@@ -1,6 +1,6 @@
 package dev.quench.core.cli;
 
-import static dev.quench.core.cli.TerminalText.escape;
+import static dev.quench.core.util.TerminalText.escape;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.quench.core.ledger.ToilReport;

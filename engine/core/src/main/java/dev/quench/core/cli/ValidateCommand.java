@@ -1,5 +1,7 @@
 package dev.quench.core.cli;
 
+import static dev.quench.core.util.TerminalText.escape;
+
 import dev.quench.core.plugin.PluginRegistry;
 import dev.quench.core.runbook.RunbookLoadResult;
 import dev.quench.core.runbook.RunbookLoader;
@@ -41,7 +43,7 @@ final class ValidateCommand implements Callable<Integer> {
                 problems.addAll(result.problems());
             }
         }
-        problems.forEach(problem -> System.out.println(problem));
+        problems.forEach(problem -> System.out.println(escape(problem)));
         if (problems.isEmpty()) {
             System.out.println(runbooks + " runbook(s) valid");
             return 0;

@@ -1,5 +1,7 @@
 package dev.quench.core.runbooktest;
 
+import static dev.quench.core.util.TerminalText.escape;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.quench.api.StepPlugin;
 import dev.quench.api.StepResult;
@@ -74,7 +76,7 @@ public final class RunbookTestRunner {
         // same path. A test of a runbook that did not load fails on its own, saying which file is broken.
         if (!loaded.problems().isEmpty()) {
             out.println("runbook problems in " + directory + " (a runbook with problems is not loaded):");
-            loaded.problems().forEach(problem -> out.println("  " + problem));
+            loaded.problems().forEach(problem -> out.println("  " + escape(problem)));
         }
         boolean oneFile = !Files.isDirectory(path);
         List<RunbookProblem> own = oneFile ? loaded.problems().stream()
@@ -93,7 +95,7 @@ public final class RunbookTestRunner {
                 try {
                     tests = RunbookTestFile.read(file);
                 } catch (TestFileException e) {
-                    out.println("  ERROR " + e.getMessage());
+                    out.println("  ERROR " + escape(e.getMessage()));
                     failed++;
                     continue;
                 }
@@ -103,11 +105,11 @@ public final class RunbookTestRunner {
                     long millis = (System.nanoTime() - started) / 1_000_000;
                     if (failures.isEmpty()) {
                         passed++;
-                        out.printf("  PASS %s (%d ms)%n", test.name(), millis);
+                        out.printf("  PASS %s (%d ms)%n", escape(test.name()), millis);
                     } else {
                         failed++;
-                        out.printf("  FAIL %s (%d ms)%n", test.name(), millis);
-                        failures.forEach(failure -> out.println("       " + failure));
+                        out.printf("  FAIL %s (%d ms)%n", escape(test.name()), millis);
+                        failures.forEach(failure -> out.println("       " + escape(failure)));
                     }
                 }
             }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.quench.core.store.RunRecord;
 import dev.quench.core.testing.CapturedStdout;
 import dev.quench.core.testing.EngineHarness;
+import dev.quench.core.util.TerminalText;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.quench.core.cli;
+package dev.quench.core.util;
 
 /**
  * Makes text from outside (alert labels, step output, messages) safe to print on a terminal.
