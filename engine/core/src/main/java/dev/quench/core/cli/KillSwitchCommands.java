@@ -1,5 +1,6 @@
 package dev.quench.core.cli;
 
+import dev.quench.core.util.TerminalText;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,7 +29,7 @@ final class KillSwitchCommands {
         public Integer call() throws Exception {
             ServerOptions.Answer answer = server.postAs("/api/v1/" + action(), by, reason);
             if (answer.status() != 200) {
-                System.err.println("quench: " + answer.error());
+                System.err.println("quench: " + TerminalText.escape(answer.error()));
                 return 1;
             }
             System.out.println(answer.body().path("paused").asBoolean()

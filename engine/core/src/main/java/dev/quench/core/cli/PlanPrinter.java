@@ -1,9 +1,12 @@
 package dev.quench.core.cli;
 
+import static dev.quench.core.util.TerminalText.escape;
+
 import dev.quench.core.alert.Alert;
 import dev.quench.core.runbook.Runbook;
 import dev.quench.core.runbook.StepSpec;
 import dev.quench.core.store.RunRecord;
+import dev.quench.core.store.RunStatus;
 import dev.quench.core.store.StepRecord;
 import dev.quench.core.util.Json;
 import java.io.PrintStream;
@@ -18,29 +21,31 @@ final class PlanPrinter {
     }
 
     static void print(Runbook runbook, Alert alert, RunRecord run, PrintStream out) {
-        out.printf("plan for %s (dry run: nothing was run or changed)%n", runbook.name());
-        out.printf("  source: %s%n", runbook.source());
+        out.printf("plan for %s (dry run: nothing was run or changed)%n", escape(runbook.name()));
+        out.printf("  source: %s%n", escape(runbook.source()));
         if (alert != null) {
-            out.printf("  alert:  %s %s %s%n", alert.status().wireName(), alert.name(), alert.labels());
+            out.printf("  alert:  %s %s %s%n", alert.status().wireName(), escape(alert.name()), escape(alert.labels()));
         }
-        out.printf("  params: %s%n", run.params().entrySet().stream()
-                .map(entry -> entry.getKey() + "=" + entry.getValue()).collect(Collectors.joining(", ")));
+        out.printf("  params: %s%n", escape(run.params().entrySet().stream()
+                .map(entry -> entry.getKey() + "=" + entry.getValue()).collect(Collectors.joining(", "))));
         for (StepRecord step : run.steps()) {
             StepSpec spec = runbook.step(step.stepId()).orElse(null);
             String section = spec == null || runbook.steps().contains(spec) ? "" : sectionOf(runbook, spec) + " ";
-            out.printf("  %d. %s%s (%s)%s%n", step.seq(), section, step.stepId(), step.uses(), details(step));
-            step.rendered().forEach((name, value) -> out.printf("       %s: %s%n", name, text(value)));
+            out.printf("  %d. %s%s (%s)%s%n", step.seq(), section, escape(step.stepId()), escape(step.uses()), details(step));
+            step.rendered().forEach((name, value) -> out.printf("       %s: %s%n", escape(name), escape(text(value))));
             if (!step.message().isEmpty()) {
-                out.printf("       %s %s%n", "skipped".equals(step.status()) ? "->" : "!", step.message());
+                out.printf("       %s %s%n", "skipped".equals(step.status()) ? "->" : "!", escape(step.message()));
             }
         }
         List<StepSpec> onFailure = runbook.onFailure();
         if (!onFailure.isEmpty() && run.steps().stream().noneMatch(step -> onFailure.stream()
                 .anyMatch(spec -> spec.id().equals(step.stepId())))) {
-            out.printf("  if a step fails: %s%n", onFailure.stream().map(spec -> spec.id() + " (" + spec.uses() + ")")
-                    .collect(Collectors.joining(", ")));
+            out.printf("  if a step fails: %s%n", escape(onFailure.stream().map(spec -> spec.id() + " (" + spec.uses() + ")")
+                    .collect(Collectors.joining(", "))));
         }
-        out.printf("result: %s%s%n", run.status().wireName(), run.message().isEmpty() ? "" : ": " + run.message());
+        // The record says succeeded (nothing failed while planning); what the reader got is a plan.
+        out.printf("result: %s%s%n", run.status() == RunStatus.SUCCEEDED ? "planned" : run.status().wireName(),
+                run.message().isEmpty() ? "" : ": " + escape(run.message()));
     }
 
     private static String sectionOf(Runbook runbook, StepSpec spec) {

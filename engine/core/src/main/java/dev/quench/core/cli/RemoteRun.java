@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quench.core.store.RunRecord;
 import dev.quench.core.store.RunStatus;
 import dev.quench.core.util.Json;
+import dev.quench.core.util.TerminalText;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -44,7 +45,8 @@ final class RemoteRun {
         }
         ServerOptions.Answer answer = options.post("/api/v1/runs", Json.json().writeValueAsString(body));
         if (answer.status() >= 400) {
-            err.println("quench run: " + server + " answered " + answer.status() + ": " + answer.error());
+            err.println("quench run: " + server + " answered " + answer.status() + ": "
+                    + TerminalText.escape(answer.error()));
             return answer.status() >= 500 ? 1 : 2;
         }
         if (dryRun) {

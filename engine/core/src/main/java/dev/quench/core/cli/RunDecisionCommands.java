@@ -1,5 +1,6 @@
 package dev.quench.core.cli;
 
+import dev.quench.core.util.TerminalText;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
@@ -36,11 +37,12 @@ final class RunDecisionCommands {
             ServerOptions.Answer answer = server.postAs("/api/v1/runs/" + URLEncoder.encode(id, StandardCharsets.UTF_8)
                     + "/" + action(), by, reason);
             if (answer.status() != 200) {
-                System.err.println("quench: " + answer.error());
+                System.err.println("quench: " + TerminalText.escape(answer.error()));
                 return 1;
             }
-            System.out.println("run " + id + ": " + answer.body().path("status").asText()
-                    + (answer.body().path("message").asText().isEmpty() ? "" : " — " + answer.body().path("message").asText()));
+            String message = answer.body().path("message").asText();
+            System.out.println(TerminalText.escape("run " + id + ": " + answer.body().path("status").asText()
+                    + (message.isEmpty() ? "" : " — " + message)));
             return 0;
         }
     }

@@ -1,5 +1,7 @@
 package dev.quench.core.cli;
 
+import static dev.quench.core.util.TerminalText.escape;
+
 import dev.quench.core.store.RunRecord;
 import dev.quench.core.store.StepRecord;
 import java.io.PrintStream;
@@ -24,32 +26,34 @@ public final class RunPrinter {
         }
         out.printf("%-36s  %-10s  %-28s  %-8s  %-24s  %s%n", "ID", "STATUS", "RUNBOOK", "SAVED", "CREATED", "TRIGGER");
         for (RunRecord run : runs) {
-            out.printf("%-36s  %-10s  %-28s  %-8s  %-24s  %s%n", run.id(), run.status().wireName(), run.runbook(),
-                    run.toilSavedMinutes() + "m", run.createdAt(), run.triggerType().wireName() + ": " + run.triggerDetail()
-                            + (GUARD_STATUSES.contains(run.status()) ? " — " + run.message() : ""));
+            out.printf("%-36s  %-10s  %-28s  %-8s  %-24s  %s%n", escape(run.id()), run.status().wireName(),
+                    escape(run.runbook()), run.toilSavedMinutes() + "m", run.createdAt(),
+                    run.triggerType().wireName() + ": " + escape(run.triggerDetail())
+                            + (GUARD_STATUSES.contains(run.status()) ? " — " + escape(run.message()) : ""));
         }
     }
 
     public static void detail(RunRecord run, PrintStream out) {
-        out.printf("run %s: %s%n", run.id(), run.status().wireName().toUpperCase(java.util.Locale.ROOT));
-        out.printf("  runbook:  %s (owner %s)%n", run.runbook(), run.owner());
-        out.printf("  trigger:  %s %s%n", run.triggerType().wireName(), run.triggerDetail());
-        out.printf("  params:   %s%n", run.params());
+        out.printf("run %s: %s%n", escape(run.id()), run.status().wireName().toUpperCase(java.util.Locale.ROOT));
+        out.printf("  runbook:  %s (owner %s)%n", escape(run.runbook()), escape(run.owner()));
+        out.printf("  trigger:  %s %s%n", run.triggerType().wireName(), escape(run.triggerDetail()));
+        out.printf("  params:   %s%n", escape(run.params()));
         out.printf("  created:  %s   started: %s   finished: %s%n", run.createdAt(), run.startedAt(), run.finishedAt());
         out.printf("  toil saved: %d min%n", run.toilSavedMinutes());
         if (!run.message().isEmpty()) {
-            out.printf("  message:  %s%n", run.message());
+            out.printf("  message:  %s%n", escape(run.message()));
         }
         for (StepRecord step : run.steps()) {
             Long millis = step.durationMillis();
-            out.printf("  step %d %s (%s): %s%s%s%n", step.seq(), step.stepId(), step.uses(), step.status(),
+            out.printf("  step %d %s (%s): %s%s%s%n", step.seq(), escape(step.stepId()), escape(step.uses()),
+                    escape(step.status()),
                     step.exitCode() == null ? "" : ", exit " + step.exitCode(),
                     millis == null ? "" : ", " + Duration.ofMillis(millis).toMillis() + " ms");
-            step.rendered().forEach((name, value) -> out.printf("      %s: %s%n", name, value));
+            step.rendered().forEach((name, value) -> out.printf("      %s: %s%n", escape(name), escape(value)));
             indent("stdout", step.stdout(), out);
             indent("stderr", step.stderr(), out);
             if (!step.message().isEmpty()) {
-                out.printf("      ! %s%n", step.message());
+                out.printf("      ! %s%n", escape(step.message()));
             }
         }
     }
@@ -59,6 +63,6 @@ public final class RunPrinter {
             return;
         }
         out.printf("      %s:%n", label);
-        text.lines().limit(40).forEach(line -> out.println("        | " + line));
+        text.lines().limit(40).forEach(line -> out.println("        | " + escape(line)));
     }
 }

@@ -1,5 +1,7 @@
 package dev.quench.core.cli;
 
+import static dev.quench.core.util.TerminalText.escape;
+
 import dev.quench.core.schedule.ScheduleView;
 import dev.quench.core.util.Json;
 import java.io.PrintStream;
@@ -50,8 +52,12 @@ final class SchedulesCommand implements Callable<Integer> {
         for (ScheduleView schedule : schedules) {
             String last = schedule.lastRunStatus() == null ? "-" : schedule.lastRunStatus().wireName();
             String next = schedule.nextFires().stream().map(Instant::toString).collect(Collectors.joining(", "));
-            out.printf(row, schedule.runbook(), schedule.cron(), schedule.timezone(), schedule.misfire(),
-                    schedule.misfires(), last, next.isEmpty() ? "never" : next);
+            out.printf(row, escape(schedule.runbook()), escape(schedule.cron()), escape(schedule.timezone()),
+                    schedule.misfire(), schedule.misfires(), last, !schedule.active() ? "disabled"
+                            : next.isEmpty() ? "never" : next);
+            if (!schedule.active() && schedule.note() != null) {
+                out.printf("  %s%n", escape(schedule.note()));
+            }
             if (schedule.lastRunId() != null) {
                 out.printf("  last run: %s (quench runs show %s)%n", schedule.lastRunId(), schedule.lastRunId());
             }

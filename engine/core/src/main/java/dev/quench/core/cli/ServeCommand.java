@@ -1,5 +1,7 @@
 package dev.quench.core.cli;
 
+import static dev.quench.core.util.TerminalText.escape;
+
 import dev.quench.core.config.ConfigLoader;
 import dev.quench.core.config.QuenchConfig;
 import dev.quench.core.engine.Engine;
@@ -77,7 +79,8 @@ final class ServeCommand implements Callable<Integer> {
                 engine.runbooks().runbooks().size(), engine.runbooks().problems().size(),
                 java.nio.file.Files.exists(settings.runbooks())
                         ? "" : ": the directory does not exist; create it, or pass --runbooks DIR");
-        engine.runbooks().problems().forEach(problem -> System.out.println("    " + problem));
+        engine.runbooks().problems().forEach(problem -> System.out.println("    " + escape(problem)));
+        ScheduleSummary.print(engine.runbooks().runbooks(), System.out);
         stopped.await();
         return 0;
     }

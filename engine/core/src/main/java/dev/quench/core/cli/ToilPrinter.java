@@ -1,5 +1,7 @@
 package dev.quench.core.cli;
 
+import static dev.quench.core.util.TerminalText.escape;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.quench.core.ledger.ToilReport;
 import dev.quench.core.util.Json;
@@ -26,7 +28,7 @@ public final class ToilPrinter {
         out.printf("%-32s %6s %9s %6s %9s %8s%n", report.by().wireName().toUpperCase(Locale.ROOT), "RUNS", "SUCCEEDED",
                 "FAILED", "MINUTES", "HOURS");
         for (ToilReport.Row row : report.rows()) {
-            out.printf("%-32s %6d %9d %6d %9d %8.1f%n", row.key(), row.runs(), row.succeeded(), row.failed(),
+            out.printf("%-32s %6d %9d %6d %9d %8.1f%n", escape(row.key()), row.runs(), row.succeeded(), row.failed(),
                     row.minutesSaved(), row.hoursSaved());
         }
         out.printf("%-32s %6s %9s %6s %9d %8.1f%n", "TOTAL", "", "", "", report.totalMinutesSaved(),
@@ -36,7 +38,7 @@ public final class ToilPrinter {
             out.println("Alerts handled by hand (no runbook matched):");
             out.printf("%-32s %6s %9s  %s%n", "ALERTNAME", "COUNT", "MINUTES", "");
             for (ToilReport.ManualAlert alert : report.manualAlerts()) {
-                out.printf("%-32s %6d %9d  %s%n", alert.alertname(), alert.count(), alert.minutesIncurred(),
+                out.printf("%-32s %6d %9d  %s%n", escape(alert.alertname()), alert.count(), alert.minutesIncurred(),
                         alert.automateNext() ? "<- automate next" : "");
             }
         }

@@ -1,5 +1,7 @@
 package dev.quench.core.cli;
 
+import static dev.quench.core.util.TerminalText.escape;
+
 import dev.quench.core.plugin.PluginRegistry;
 import dev.quench.core.runbook.RunbookLoadResult;
 import dev.quench.core.runbook.RunbookLoader;
@@ -44,9 +46,9 @@ final class ValidateCommand implements Callable<Integer> {
                 warnings.addAll(result.warnings());
             }
         }
-        problems.forEach(problem -> System.out.println(problem));
+        problems.forEach(problem -> System.out.println(escape(problem)));
         // Warnings do not change the exit code: the runbooks work, but may be misused.
-        warnings.forEach(warning -> System.out.println(warning));
+        warnings.forEach(warning -> System.out.println(escape(warning.toString())));
         if (problems.isEmpty()) {
             System.out.println(runbooks + " runbook(s) valid");
             return 0;

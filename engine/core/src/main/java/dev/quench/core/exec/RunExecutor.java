@@ -169,7 +169,9 @@ public final class RunExecutor implements AutoCloseable {
         int saved = status == RunStatus.SUCCEEDED && !run.dryRun() ? runbook.manualMinutes() : 0;
         message = state.redaction().scrub(message);
         runs.finish(run.id(), status, message, saved, clock.instant());
-        LOG.info("run {} of {} {}{}", run.id(), runbook.name(), status.wireName(), message.isEmpty() ? "" : ": " + message);
+        LOG.info("{} {} of {} {}{}", run.dryRun() ? "dry run" : "run", run.id(), runbook.name(),
+                run.dryRun() && status == RunStatus.SUCCEEDED ? "planned" : status.wireName(),
+                message.isEmpty() ? "" : ": " + message);
         return status;
     }
 

@@ -83,6 +83,8 @@ public final class RunbookSchema {
         ObjectNode schedule = type("object");
         schedule.putObject("properties").set("cron", string());
         ((ObjectNode) schedule.get("properties")).set("timezone", string());
+        ((ObjectNode) schedule.get("properties")).set("enabled", described(type("boolean"),
+                "false keeps the schedule written but inactive (default true)"));
         properties.set("schedule", schedule);
         properties.set("manual", JSON.objectNode());
         return triggers;

@@ -1,5 +1,7 @@
 package dev.quench.core.runbooktest;
 
+import static dev.quench.core.util.TerminalText.escape;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.quench.api.StepPlugin;
 import dev.quench.api.StepResult;
@@ -9,6 +11,7 @@ import dev.quench.core.plugin.PluginRegistry;
 import dev.quench.core.runbook.Runbook;
 import dev.quench.core.runbook.RunbookLoadResult;
 import dev.quench.core.runbook.RunbookLoader;
+import dev.quench.core.runbook.RunbookProblem;
 import dev.quench.core.store.RunRecord;
 import dev.quench.core.store.StepRecord;
 import dev.quench.core.util.Json;
@@ -32,11 +35,18 @@ import java.util.stream.Stream;
  */
 public final class RunbookTestRunner {
 
-    /** Totals of one invocation. */
-    public record Summary(int passed, int failed) {
+    /**
+     * Totals of one invocation.
+     *
+     * @param passed   test cases that passed
+     * @param failed   test cases that failed, and test files that could not be read
+     * @param problems load problems that fail the invocation as {@code quench validate} would: every problem
+     *                 of the directory when a directory was tested, else those of the test file's own runbook
+     */
+    public record Summary(int passed, int failed, int problems) {
 
         public boolean succeeded() {
-            return failed == 0 && passed > 0;
+            return failed == 0 && problems == 0 && passed > 0;
         }
     }
 
@@ -57,16 +67,21 @@ public final class RunbookTestRunner {
                 .orElse(Path.of("."));
         if (files.isEmpty()) {
             out.println("no runbook tests (*.test.yaml) in " + path);
-            return new Summary(0, 0);
+            return new Summary(0, 0, 0);
         }
         RunbookLoadResult loaded = new RunbookLoader(realPlugins).load(directory);
         int passed = 0;
         int failed = 0;
+        // Load problems are not tests: they are listed once, apart, and judged as 'quench validate' judges the
+        // same path. A test of a runbook that did not load fails on its own, saying which file is broken.
         if (!loaded.problems().isEmpty()) {
-            out.println("runbooks in " + directory + " have problems (they fail their tests):");
-            loaded.problems().forEach(problem -> out.println("  " + problem));
-            failed += loaded.problems().size();
+            out.println("runbook problems in " + directory + " (a runbook with problems is not loaded):");
+            loaded.problems().forEach(problem -> out.println("  " + escape(problem)));
         }
+        boolean oneFile = !Files.isDirectory(path);
+        List<RunbookProblem> own = oneFile ? loaded.problems().stream()
+                .filter(problem -> isRunbookOf(problem.file(), path)).toList() : loaded.problems();
+        List<RunbookProblem> others = loaded.problems().stream().filter(problem -> !own.contains(problem)).toList();
         List<StepPlugin<?>> standIns = new ArrayList<>();
         for (String type : realPlugins.types()) {
             realPlugins.plugin(type).ifPresent(plugin -> standIns.add(CannedStepPlugin.standInFor(plugin, canned::get)));
@@ -80,30 +95,54 @@ public final class RunbookTestRunner {
                 try {
                     tests = RunbookTestFile.read(file);
                 } catch (TestFileException e) {
-                    out.println("  ERROR " + e.getMessage());
+                    out.println("  ERROR " + escape(e.getMessage()));
                     failed++;
                     continue;
                 }
                 for (RunbookTestCase test : tests.cases()) {
                     long started = System.nanoTime();
-                    List<String> failures = runCase(test, loaded.runbooks(), matcher, runs);
+                    List<String> failures = runCase(test, file, loaded, matcher, runs);
                     long millis = (System.nanoTime() - started) / 1_000_000;
                     if (failures.isEmpty()) {
                         passed++;
-                        out.printf("  PASS %s (%d ms)%n", test.name(), millis);
+                        out.printf("  PASS %s (%d ms)%n", escape(test.name()), millis);
                     } else {
                         failed++;
-                        out.printf("  FAIL %s (%d ms)%n", test.name(), millis);
-                        failures.forEach(failure -> out.println("       " + failure));
+                        out.printf("  FAIL %s (%d ms)%n", escape(test.name()), millis);
+                        failures.forEach(failure -> out.println("       " + escape(failure)));
                     }
                 }
             }
         }
-        out.printf("%d test(s): %d passed, %d failed%n", passed + failed, passed, failed);
-        return new Summary(passed, failed);
+        StringBuilder summary = new StringBuilder("%d test(s): %d passed, %d failed".formatted(passed + failed, passed,
+                failed));
+        if (!own.isEmpty()) {
+            summary.append("; %d problem(s) in %d runbook file(s) (quench validate %s)".formatted(own.size(),
+                    files(own), oneFile ? own.getFirst().file() : directory));
+        }
+        if (!others.isEmpty()) {
+            summary.append("; note: %d problem(s) in %d other runbook file(s) in %s (quench validate %s)".formatted(
+                    others.size(), files(others), directory, directory));
+        }
+        out.println(summary);
+        return new Summary(passed, failed, own.size());
     }
 
-    private List<String> runCase(RunbookTestCase test, List<Runbook> runbooks, RunbookMatcher matcher, LocalRuns runs) {
+    private static long files(List<RunbookProblem> problems) {
+        return problems.stream().map(RunbookProblem::file).distinct().count();
+    }
+
+    /** Whether {@code runbookFile} is the runbook beside {@code testFile}: {@code x.yaml} or {@code x.groovy} for {@code x.test.yaml}. */
+    private static boolean isRunbookOf(Path runbookFile, Path testFile) {
+        String test = testFile.getFileName().toString().replaceFirst("\\.test\\.ya?ml$", "");
+        String runbook = runbookFile.getFileName().toString().replaceFirst("\\.(ya?ml|groovy)$", "");
+        return test.equals(runbook) && Objects.equals(runbookFile.toAbsolutePath().getParent(),
+                testFile.toAbsolutePath().getParent());
+    }
+
+    private List<String> runCase(RunbookTestCase test, Path testFile, RunbookLoadResult loaded, RunbookMatcher matcher,
+                                 LocalRuns runs) {
+        List<Runbook> runbooks = loaded.runbooks();
         List<String> failures = new ArrayList<>();
         List<String> matched = test.alert().map(alert -> matcher.matching(alert).stream().map(Runbook::name).toList())
                 .orElse(List.of());
@@ -116,7 +155,8 @@ public final class RunbookTestRunner {
             return failures;
         }
         RunbookTestCase.Expectation expect = test.expect().get();
-        Optional<Runbook> runbook = pick(test, runbooks, matched, failures);
+        Optional<Runbook> runbook = pick(test, testFile, runbooks, matched, failures,
+                loaded.problems().stream().map(RunbookProblem::file).distinct().toList());
         if (runbook.isEmpty()) {
             return failures;
         }
@@ -157,22 +197,29 @@ public final class RunbookTestRunner {
         return bracket > 0 && recordId.endsWith("]") ? recordId.substring(0, bracket) : recordId;
     }
 
-    private static Optional<Runbook> pick(RunbookTestCase test, List<Runbook> runbooks, List<String> matched,
-                                          List<String> failures) {
+    /** The runbook a test case runs; else a failure saying why none, naming the broken file it most likely meant. */
+    private static Optional<Runbook> pick(RunbookTestCase test, Path testFile, List<Runbook> runbooks,
+                                          List<String> matched, List<String> failures, List<Path> broken) {
         if (test.runbook().isPresent()) {
-            Optional<Runbook> named = runbooks.stream().filter(runbook -> runbook.name().equals(test.runbook().get()))
-                    .findFirst();
+            String name = test.runbook().get();
+            Optional<Runbook> named = runbooks.stream().filter(runbook -> runbook.name().equals(name)).findFirst();
             if (named.isEmpty()) {
-                failures.add("runbook '" + test.runbook().get() + "' is not loaded (loaded: "
-                        + runbooks.stream().map(Runbook::name).toList() + ")");
+                Optional<Path> source = broken.stream().filter(file -> file.getFileName().toString()
+                        .replaceFirst("\\.(ya?ml|groovy)$", "").equals(name)).findFirst();
+                failures.add("runbook '" + name + "' is not loaded" + source.map(file -> ": " + file
+                        + " has problems (above)").orElse(" (loaded: " + runbooks.stream().map(Runbook::name).toList()
+                        + (broken.isEmpty() ? "" : "; the files with problems above did not load") + ")"));
             }
             return named;
         }
         if (matched.size() == 1) {
             return runbooks.stream().filter(runbook -> runbook.name().equals(matched.getFirst())).findFirst();
         }
-        failures.add(test.alert().isEmpty() ? "no alert and no runbook: say which runbook to run, like runbook: name"
-                : "the alert matched " + matched + ": say which runbook to run, like runbook: name");
+        failures.add((test.alert().isEmpty() ? "no alert and no runbook: say which runbook to run, like runbook: name"
+                : "the alert matched " + matched + ": say which runbook to run, like runbook: name")
+                + (matched.isEmpty() ? broken.stream().filter(file -> isRunbookOf(file, testFile)).findFirst()
+                .map(file -> " (" + file + " beside this test has problems (above), so its runbook is not loaded)")
+                .orElse(broken.isEmpty() ? "" : " (the runbook files with problems above did not load)") : ""));
         return Optional.empty();
     }
 

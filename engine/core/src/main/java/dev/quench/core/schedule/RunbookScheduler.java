@@ -71,6 +71,8 @@ public final class RunbookScheduler implements AutoCloseable {
     private final ScheduleFanOut fanOut;
     private final Store store;
     private final Clock clock;
+    /** Schedules written with {@code enabled: false}, as of the last sync, by runbook name; replaced whole. */
+    private volatile List<ScheduleView> inactive = List.of();
     /** Group name → its runbooks, as of the last sync; replaced whole. */
     private volatile Map<String, Fanned> byGroup = Map.of();
     /**
@@ -182,16 +184,24 @@ public final class RunbookScheduler implements AutoCloseable {
     public synchronized SyncReport sync() throws SchedulerException {
         Map<String, ScheduleMembers.Member> wanted = new LinkedHashMap<>();
         Map<String, ScheduleSpec> specs = new HashMap<>();
+        List<ScheduleView> disabled = new ArrayList<>();
         for (Runbook runbook : runbooks.runbooks()) {
             Object raw = runbook.deferred().get("triggers.schedule");
             if (raw != null) {
                 ScheduleSpecParser.parse(raw).spec().ifPresent(spec -> {
+                    if (!spec.enabled()) {
+                        // Not stored at all: a schedule switched off is removed from the job store like a deleted one.
+                        disabled.add(ScheduleView.inactive(runbook.name(), spec, runbook.source().toString()));
+                        return;
+                    }
                     wanted.put(runbook.name(), new ScheduleMembers.Member(runbook.name(), ScheduleGroup.of(spec),
                             runbook.source().toAbsolutePath().normalize().toString()));
                     specs.put(runbook.name(), spec);
                 });
             }
         }
+        disabled.sort(java.util.Comparator.comparing(ScheduleView::runbook));
+        inactive = List.copyOf(disabled);
         Map<String, ScheduleMembers.Member> stored = members.list();
         Map<String, StoredTrigger> legacy = StoredTrigger.list(store, SCHEDULER_NAME, LEGACY_GROUP);
         Set<String> brokenFiles = new HashSet<>();
@@ -295,9 +305,9 @@ public final class RunbookScheduler implements AutoCloseable {
             LOG.info("converted {} per-runbook trigger(s) of store version 2 into schedule groups", legacy.size());
         }
         SyncReport report = new SyncReport(added, changed, removed.size() + (int) legacyRemoved, kept, unchanged);
-        LOG.info("schedules: {} added, {} changed, {} removed, {} kept (file broken), {} unchanged; {} group(s) "
-                + "({} new, {} removed)", report.added(), report.changed(), report.removed(), kept, unchanged,
-                groups.size(), toStore.size(), jobsToRemove.size() - legacy.size());
+        LOG.info("schedules: {} added, {} changed, {} removed, {} kept (file broken), {} unchanged, {} disabled; "
+                + "{} group(s) ({} new, {} removed)", report.added(), report.changed(), report.removed(), kept,
+                unchanged, disabled.size(), groups.size(), toStore.size(), jobsToRemove.size() - legacy.size());
         return report;
     }
 
@@ -372,9 +382,14 @@ public final class RunbookScheduler implements AutoCloseable {
         return quartz;
     }
 
-    /** The schedules as stored, with next fires, last run and misfires. */
+    /**
+     * The active schedules as stored, with next fires, last run and misfires, then the inactive ones
+     * ({@code enabled: false}) of the last sync.
+     */
     public List<ScheduleView> schedules() {
-        return ScheduleView.list(store);
+        List<ScheduleView> all = new ArrayList<>(ScheduleView.list(store));
+        all.addAll(inactive);
+        return all;
     }
 
     /**

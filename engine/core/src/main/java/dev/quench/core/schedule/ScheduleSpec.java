@@ -13,9 +13,11 @@ import java.util.Objects;
  * @param misfire       what to do with fires missed while the engine was down
  * @param allowOverlap  whether a fire may start a run while the previous scheduled run is still going
  * @param allowSubMinute whether the cron may fire more often than once a minute (off unless written)
+ * @param enabled       whether the schedule fires; {@code enabled: false} keeps it written but inactive (the
+ *                      shipped scheduled runbooks say so: a scheduled change to a fleet is opted into)
  */
 public record ScheduleSpec(String cron, ZoneId timezone, Duration jitter, MisfirePolicy misfire, boolean allowOverlap,
-                           boolean allowSubMinute) {
+                           boolean allowSubMinute, boolean enabled) {
 
     public ScheduleSpec {
         Objects.requireNonNull(cron, "cron");

@@ -25,7 +25,7 @@ public final class ScheduleSpecParser {
 
     /** The fields {@code triggers.schedule} may have. */
     public static final Set<String> FIELDS = new LinkedHashSet<>(List.of("cron", "timezone", "jitter", "misfire",
-            "allowOverlap", "allowSubMinute"));
+            "allowOverlap", "allowSubMinute", "enabled"));
 
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
     private static final Pattern SINGLE_SECOND = Pattern.compile("[0-9]{1,2}");
@@ -86,6 +86,7 @@ public final class ScheduleSpecParser {
         }
         boolean allowSubMinute = flag(fields, "allowSubMinute", problems);
         boolean allowOverlap = flag(fields, "allowOverlap", problems);
+        boolean enabled = !fields.containsKey("enabled") || flag(fields, "enabled", problems);
         String cron = checkCron(fields.get("cron"), allowSubMinute, problems);
         ZoneId zone = checkZone(fields.get("timezone"), problems);
         Duration jitter = checkJitter(fields.get("jitter"), problems);
@@ -93,7 +94,8 @@ public final class ScheduleSpecParser {
         if (!problems.isEmpty()) {
             return new Result(Optional.empty(), List.copyOf(problems));
         }
-        return new Result(Optional.of(new ScheduleSpec(cron, zone, jitter, misfire, allowOverlap, allowSubMinute)),
+        return new Result(Optional.of(new ScheduleSpec(cron, zone, jitter, misfire, allowOverlap, allowSubMinute,
+                enabled)),
                 List.of());
     }
 

@@ -16,6 +16,7 @@ import org.quartz.CronExpression;
  * One schedule as {@code GET /api/v1/schedules} and {@code quench schedules} show it.
  *
  * @param runbook       the runbook
+ * @param active        whether the schedule fires; false for one written with {@code enabled: false}
  * @param cron          its Quartz cron
  * @param timezone      the zone the cron is read in
  * @param misfire       {@code runOnce} or {@code skip}
@@ -23,12 +24,25 @@ import org.quartz.CronExpression;
  * @param lastRunId     the last scheduled run, or null
  * @param lastRunStatus its status, or null
  * @param misfires      how many misfires were recorded
+ * @param note          for an inactive schedule, where it is switched off and how to switch it on; else null
  */
-public record ScheduleView(String runbook, String cron, String timezone, String misfire, List<Instant> nextFires,
-                           String lastRunId, RunStatus lastRunStatus, int misfires) {
+public record ScheduleView(String runbook, boolean active, String cron, String timezone, String misfire,
+                           List<Instant> nextFires, String lastRunId, RunStatus lastRunStatus, int misfires,
+                           String note) {
 
     public ScheduleView {
         nextFires = List.copyOf(nextFires);
+    }
+
+    /** A schedule written with {@code enabled: false}: shown, never fired. */
+    public static ScheduleView inactive(String runbook, ScheduleSpec spec, String source) {
+        return new ScheduleView(runbook, false, spec.cron(), spec.timezone().getId(), spec.misfire().wireName(),
+                List.of(), null, null, 0, enableHint(source));
+    }
+
+    /** How to switch on a schedule written with {@code enabled: false} in {@code source}. */
+    public static String enableHint(String source) {
+        return "disabled: set triggers.schedule.enabled: true in " + source + " to let it fire";
     }
 
     private record LastRun(String id, RunStatus status) {
@@ -59,9 +73,9 @@ public record ScheduleView(String runbook, String cron, String timezone, String 
                             group -> nextFires(cron, timezone, nextFire, 3));
                     String runbook = row.getString("runbook");
                     LastRun last = lastRuns.get(runbook);
-                    return new ScheduleView(runbook, cron, timezone, row.getString("misfire"), nextFires,
+                    return new ScheduleView(runbook, true, cron, timezone, row.getString("misfire"), nextFires,
                             last == null ? null : last.id(), last == null ? null : last.status(),
-                            misfires.getOrDefault(runbook, 0));
+                            misfires.getOrDefault(runbook, 0), null);
                 })
                 .list());
     }

@@ -49,7 +49,7 @@ class ForEachCommandsTest {
                 .contains("2. restart[0] (shell.exec)\n       command: ssh web-1 systemctl restart app\n")
                 .contains("3. restart[1] (shell.exec)\n       command: ssh 'web 2' systemctl restart app\n")
                 .contains("4. report (shell.exec)\n       command: echo restarted 2\n")
-                .contains("result: succeeded");
+                .contains("result: planned");
     }
 
     @Test

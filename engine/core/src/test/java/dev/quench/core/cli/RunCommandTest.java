@@ -100,11 +100,27 @@ class RunCommandTest {
                   3. mark (shell.exec)
                        command: touch %s
                   if a step fails: page (http.request)
-                result: succeeded
+                result: planned
                 """.formatted(temp.resolve("runbooks/wedged.yaml"),
                 "{alertname=Wedged, instance=web-7:9100}", marker, marker)); // the sender's order
         assertThat(marker).doesNotExist();
         assertThat(data).doesNotExist();
+    }
+
+    @Test
+    void aDryRunIsLoggedAndPrintedAsPlannedNotAsSucceeded() throws Exception {
+        Path marker = temp.resolve("changed");
+        Path alert = temp.resolve("alert.yaml");
+        Files.writeString(alert, "labels: {alertname: Wedged, instance: \"web-7:9100\"}\n");
+
+        int exit = QuenchMain.run("run", "wedged", "--runbooks", runbooks(marker).toString(), "--alert", alert.toString(),
+                "--dry-run");
+
+        String log = err.toString(StandardCharsets.UTF_8);
+        assertThat(exit).as(log).isZero();
+        assertThat(log).containsPattern("dry run [0-9a-f-]{36} of wedged planned").doesNotContain("succeeded");
+        assertThat(output()).endsWith("result: planned\n").doesNotContain("succeeded");
+        assertThat(marker).doesNotExist();
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.quench.core.testing.CapturedStdout;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -118,5 +119,69 @@ class TestCommandTest {
 
         assertThat(stdout.text()).contains("ERROR " + runbooks.resolve("restart.test.yaml")
                 + ": tests[1] 'typo': unknown field 'expcet' — did you mean 'expect'?");
+    }
+
+    private static final String PASSING = """
+            tests:
+              - name: an active service is left alone
+                alert: {labels: {alertname: Wedged, service: api}}
+                steps:
+                  check: {stdout: "active\\n"}
+                expect: {status: succeeded}
+            """;
+
+    @Test
+    void problemsOfUnrelatedRunbooksAreReportedApartAndNotCountedAsTests() throws Exception {
+        Path runbooks = runbooks(PASSING);
+        for (String name : List.of("broken-one", "broken-two", "broken-three")) {
+            Files.writeString(runbooks.resolve(name + ".yaml"), """
+                    name: %s
+                    steps:
+                      - id: one
+                        uses: no.such.step
+                      - id: two
+                        uses: shell.exec
+                        with: {commnd: 'true'}
+                    """.formatted(name));
+        }
+
+        int exit = QuenchMain.run("test", runbooks.toString());
+
+        String report = stdout.text();
+        assertThat(report).contains("PASS an active service is left alone")
+                .contains(runbooks.resolve("broken-two.yaml") + ":4:")
+                .endsWith("1 test(s): 1 passed, 0 failed; 6 problem(s) in 3 runbook file(s) (quench validate "
+                        + runbooks + ")\n");
+        assertThat(exit).as("a directory with an invalid runbook fails, as 'quench validate DIR' does").isEqualTo(1);
+
+        stdout.reset();
+        exit = QuenchMain.run("test", runbooks.resolve("restart.test.yaml").toString());
+
+        assertThat(stdout.text()).contains("PASS an active service is left alone")
+                .endsWith("1 test(s): 1 passed, 0 failed; note: 6 problem(s) in 3 other runbook file(s) in " + runbooks
+                        + " (quench validate " + runbooks + ")\n");
+        assertThat(exit).as("one test file is judged by its own runbook").isZero();
+    }
+
+    @Test
+    void aTestOfABrokenRunbookFailsAndSaysWhy() throws Exception {
+        Path runbooks = runbooks(PASSING.replace("- name: an active", "- name: the restart runbook is broken\n"
+                + "    runbook: restart\n    alert: {labels: {alertname: Wedged}}\n    expect: {status: succeeded}\n"
+                + "  - name: an active"));
+        Files.writeString(runbooks.resolve("restart.yaml"), Files.readString(runbooks.resolve("restart.yaml"))
+                .replace("uses: shell.exec", "uses: shell.exce"));
+
+        int exit = QuenchMain.run("test", runbooks.resolve("restart.test.yaml").toString());
+
+        String report = stdout.text();
+        assertThat(report).contains(runbooks.resolve("restart.yaml") + ":7:11: unknown step type 'shell.exce'")
+                .contains("FAIL the restart runbook is broken")
+                .contains("runbook 'restart' is not loaded: " + runbooks.resolve("restart.yaml") + " has problems (above)")
+                .contains("FAIL an active service is left alone")
+                .contains("the alert matched []: say which runbook to run, like runbook: name (" + runbooks.resolve(
+                        "restart.yaml") + " beside this test has problems (above), so its runbook is not loaded)")
+                .endsWith("2 test(s): 0 passed, 2 failed; 3 problem(s) in 1 runbook file(s) (quench validate "
+                        + runbooks.resolve("restart.yaml") + ")\n");
+        assertThat(exit).isEqualTo(1);
     }
 }
