@@ -125,8 +125,8 @@ public final class RunExecutor implements AutoCloseable {
         try (RunScopedResources resources = new RunScopedResources(run.id())) {
             Optional<StepFailure> failure = runbook.body().isPresent()
                     ? RunbookBodies.run(runbook.body().get(), state,
-                            step -> executeStep(state, runbook, step, resources), messages)
-                    : runSection(state, runbook, runbook.steps(), resources);
+                            step -> executeStep(state, runbook, step, resources, false), messages)
+                    : runSection(state, runbook, runbook.steps(), resources, false);
             if (failure.isEmpty() && !messages.isEmpty()) {
                 status = RunStatus.FAILED;
                 // The body threw outside a step: onFailure code still gets to escalate.
@@ -136,22 +136,24 @@ public final class RunExecutor implements AutoCloseable {
                 status = RunStatus.FAILED;
                 messages.add(failure.get().describe("later steps were not run"));
                 state.noteFailure(failure.get().step().id(), failure.get().result().message());
-                runSection(state, runbook, runbook.onFailure(), resources)
+                runSection(state, runbook, runbook.onFailure(), resources, false)
                         .ifPresent(escalation -> messages.add("onFailure " + escalation.describe("the onFailure steps "
                                 + "after it were not run")));
             }
             if (status == RunStatus.FAILED && runbook.body().flatMap(RunbookBody::onFailureBody).isPresent()) {
                 runBodySection(state, runbook, runbook.body().get().onFailureBody().get(), "onFailure", resources,
-                        messages);
+                        messages, false);
             }
-            Optional<StepFailure> cleanup = runSection(state, runbook, runbook.finallySteps(), resources);
+            // Cleanup runs after a cancel too (by an operator, or at shutdown): its steps are not tied to the
+            // run's cancellation, only to their own timeouts.
+            Optional<StepFailure> cleanup = runSection(state, runbook, runbook.finallySteps(), resources, true);
             if (cleanup.isPresent()) {
                 status = RunStatus.FAILED;
                 messages.add("finally " + cleanup.get().describe("the finally steps after it were not run"));
             }
             if (runbook.body().flatMap(RunbookBody::finallyBody).isPresent()
                     && runBodySection(state, runbook, runbook.body().get().finallyBody().get(), "always", resources,
-                    messages)) {
+                    messages, true)) {
                 status = RunStatus.FAILED;
             }
         } catch (RuntimeException e) {
@@ -175,10 +177,10 @@ public final class RunExecutor implements AutoCloseable {
 
     /** Runs the onFailure or always part of a runbook body; true when it failed (and said why in {@code messages}). */
     private boolean runBodySection(RunState state, Runbook runbook, RunbookBody section, String name,
-                                   RunScopedResources resources, List<String> messages) {
+                                   RunScopedResources resources, List<String> messages, boolean cleanup) {
         List<String> sectionMessages = new ArrayList<>();
         Optional<StepFailure> failure = RunbookBodies.run(section, state,
-                step -> executeStep(state, runbook, step, resources), sectionMessages);
+                step -> executeStep(state, runbook, step, resources, cleanup), sectionMessages);
         failure.ifPresent(stopped -> messages.add(name + " " + stopped.describe("")));
         sectionMessages.forEach(message -> messages.add(name + ": " + message));
         return failure.isPresent() || !sectionMessages.isEmpty();
@@ -193,12 +195,15 @@ public final class RunExecutor implements AutoCloseable {
         }
     }
 
-    /** Runs one list of steps until a step fails without continueOnError; returns that failure. */
+    /**
+     * Runs one list of steps until a step fails without continueOnError; returns that failure.
+     * {@code cleanup} steps (finally) run even when the run was cancelled.
+     */
     private Optional<StepFailure> runSection(RunState state, Runbook runbook, List<StepSpec> steps,
-                                             RunScopedResources resources) {
+                                             RunScopedResources resources, boolean cleanup) {
         for (int index = 0; index < steps.size(); index++) {
             StepSpec step = steps.get(index);
-            StepResult result = executeStep(state, runbook, step, resources);
+            StepResult result = executeStep(state, runbook, step, resources, cleanup);
             state.record(step.id(), result);
             if (result.status() != StepStatus.FAILED) {
                 continue;
@@ -212,7 +217,8 @@ public final class RunExecutor implements AutoCloseable {
         return Optional.empty();
     }
 
-    private StepResult executeStep(RunState state, Runbook runbook, StepSpec step, RunScopedResources resources) {
+    private StepResult executeStep(RunState state, Runbook runbook, StepSpec step, RunScopedResources resources,
+                                   boolean cleanup) {
         RunRecord run = state.run();
         int seq = state.nextSeq();
         Instant started = clock.instant();
@@ -233,9 +239,9 @@ public final class RunExecutor implements AutoCloseable {
                     + "' is not available in this engine (plugins: " + plugins.types() + ")");
         }
         if (step.forEach().isPresent()) {
-            return executeForEach(state, runbook, step, plugin, scope, seq, started, resources);
+            return executeForEach(state, runbook, step, plugin, scope, seq, started, resources, cleanup);
         }
-        return executeOnce(state, runbook, step, plugin, scope, seq, step.id(), resources);
+        return executeOnce(state, runbook, step, plugin, scope, seq, step.id(), resources, cleanup);
     }
 
     /**
@@ -243,7 +249,8 @@ public final class RunExecutor implements AutoCloseable {
      * iteration of a forEach step, recorded as {@code recordId}.
      */
     private StepResult executeOnce(RunState state, Runbook runbook, StepSpec step, StepPlugin<?> plugin,
-                                   ExpressionScope scope, int seq, String recordId, RunScopedResources resources) {
+                                   ExpressionScope scope, int seq, String recordId, RunScopedResources resources,
+                                   boolean cleanup) {
         RunRecord run = state.run();
         Instant started = clock.instant();
         Map<String, Object> rendered;
@@ -256,7 +263,7 @@ public final class RunExecutor implements AutoCloseable {
         runs.startStep(run.id(), state.redaction().scrub(new StepRecord(seq, recordId, step.uses(), "running", recorded, null, "", "", "",
                 started, null)));
         StepRetry.Outcome outcome = StepRetry.run(step.retry(),
-                () -> attempt(plugin, rendered, run, runbook, step, recordId, resources),
+                () -> attempt(plugin, rendered, run, runbook, step, recordId, resources, cleanup),
                 failed -> scope.withStep(step.id(), failed), retryWait);
         StepResult result = StepOutputs.add(step, outcome.result(), scope);
         String message = result == outcome.result() ? StepRetry.describe(outcome, step.retry().attempts())
@@ -272,7 +279,8 @@ public final class RunExecutor implements AutoCloseable {
      * iteration as {@code <id>[<index>]}; later steps read the iterations as {@code steps.<id>.items}.
      */
     private StepResult executeForEach(RunState state, Runbook runbook, StepSpec step, StepPlugin<?> plugin,
-                                      ExpressionScope scope, int seq, Instant started, RunScopedResources resources) {
+                                      ExpressionScope scope, int seq, Instant started, RunScopedResources resources,
+                                      boolean cleanup) {
         RunRecord run = state.run();
         List<Object> items;
         try {
@@ -287,7 +295,7 @@ public final class RunExecutor implements AutoCloseable {
         runs.startStep(run.id(), state.redaction().scrub(new StepRecord(seq, step.id(), step.uses(), "running", recorded, null, "", "", "",
                 started, null)));
         ForEachSteps.Outcome outcome = ForEachSteps.run(step, items, scope, (itemScope, recordId) ->
-                executeOnce(state, runbook, step, plugin, itemScope, state.nextSeq(), recordId, resources));
+                executeOnce(state, runbook, step, plugin, itemScope, state.nextSeq(), recordId, resources, cleanup));
         state.recordItems(step.id(), outcome.items());
         StepResult result = outcome.result();
         runs.finishStep(run.id(), state.redaction().scrub(new StepRecord(seq, step.id(), step.uses(), statusName(result), recorded,
@@ -302,9 +310,10 @@ public final class RunExecutor implements AutoCloseable {
 
     /** One attempt with fresh output capture; output streamed live stands in for output the plugin did not return. */
     private StepResult attempt(StepPlugin<?> plugin, Map<String, Object> rendered, RunRecord run, Runbook runbook,
-                               StepSpec step, String recordId, RunScopedResources resources) {
+                               StepSpec step, String recordId, RunScopedResources resources, boolean cleanup) {
         RecordingOutput output = new RecordingOutput(outputLimit);
-        StepResult result = invoke(plugin, rendered, run, runbook, step, recordId, output, resources, clock.instant());
+        StepResult result = invoke(plugin, rendered, run, runbook, step, recordId, output, resources, clock.instant(),
+                cleanup);
         return new StepResult(result.status(), result.exitCode(),
                 result.stdout().isEmpty() ? output.stdoutText() : result.stdout(),
                 result.stderr().isEmpty() ? output.stderrText() : result.stderr(), result.outputs(), result.message());
@@ -312,7 +321,7 @@ public final class RunExecutor implements AutoCloseable {
 
     private <C extends Record> StepResult invoke(StepPlugin<C> plugin, Map<String, Object> rendered, RunRecord run,
                                                  Runbook runbook, StepSpec step, String recordId, RecordingOutput output,
-                                                 RunScopedResources resources, Instant started) {
+                                                 RunScopedResources resources, Instant started, boolean cleanup) {
         C config;
         try {
             config = StepConfigMapper.map(rendered, plugin.configType());
@@ -321,7 +330,7 @@ public final class RunExecutor implements AutoCloseable {
         }
         Duration timeout = step.timeout();
         StepCancellation cancellation = new StepCancellation();
-        Optional<String> runCancelled = cancellations.attach(run.id(), cancellation);
+        Optional<String> runCancelled = cleanup ? Optional.empty() : cancellations.attach(run.id(), cancellation);
         if (runCancelled.isPresent()) {
             return StepResult.failed("not run: " + runCancelled.get());
         }
