@@ -17,7 +17,6 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -26,8 +25,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns recorded alerts into runs and runs them. Alerts are matched one at a time on a single
- * dispatcher thread (matching is cheap, and one thread means an alert is never processed twice);
- * runs then execute concurrently, at most {@code maxConcurrentRuns} at once. Thread-safe.
+ * dispatcher thread (matching is cheap, and one thread means an alert is never processed twice).
+ * Admitted runs wait as {@code queued} rows, not as threads: a pump thread starts the oldest queued
+ * runs (by creation time) whenever a run slot is free, at most {@code maxConcurrentRuns} at once,
+ * each on a virtual thread of its own. Once the engine stops, no run starts; queued runs stay
+ * queued for the next start, and running ones get {@code executor.shutdownGrace} to finish before
+ * they are cancelled (their {@code finally} steps still run). Thread-safe.
  */
 public final class RunDispatcher implements AutoCloseable {
 
@@ -42,28 +45,40 @@ public final class RunDispatcher implements AutoCloseable {
             Thread.ofPlatform().name("quench-dispatcher").daemon(true).factory());
     private final ExecutorService runThreads = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("quench-run-", 0).factory());
-    private final Semaphore runSlots;
+    private final int maxConcurrentRuns;
+    private final ExecutorSettings settings;
+    /** Runs executing on this engine (each holds a slot). */
+    private final AtomicInteger running = new AtomicInteger();
+    /** Held while a run is claimed, so that once {@link #stopStarting()} returns no run starts. */
+    private final Object startLock = new Object();
+    private volatile boolean stopping;
+    private final Object pumpLock = new Object();
+    /** Guarded by pumpLock: the pump has been asked to look at the queue again. */
+    private boolean wakeRequested;
+    private final Thread pump;
     private final dev.quench.core.guard.RunAdmission admission;
     private final dev.quench.core.guard.KillSwitch killSwitch;
     private final dev.quench.core.guard.RunControl runControl;
-    /** Runs handed to a run thread and not yet done: a run is never executed twice by this engine. */
-    private final java.util.Set<String> submitted = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final UnmatchedAlertSummary unmatched = new UnmatchedAlertSummary(LOG);
     private final AtomicInteger active = new AtomicInteger();
     /** Alerts handed to {@link #alertsRecorded} and not yet matched: the intake's backpressure reads it. */
     private final java.util.concurrent.atomic.AtomicLong pendingAlerts = new java.util.concurrent.atomic.AtomicLong();
 
     public RunDispatcher(Store store, RunbookRegistry runbooks, RunExecutor executor,
-                         Function<String, Map<String, String>> siteParams, int maxConcurrentRuns, Clock clock) {
+                         Function<String, Map<String, String>> siteParams, int maxConcurrentRuns,
+                         ExecutorSettings settings, Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
         this.runbooks = Objects.requireNonNull(runbooks, "runbooks");
         this.executor = Objects.requireNonNull(executor, "executor");
         this.siteParams = Objects.requireNonNull(siteParams, "siteParams");
-        this.runSlots = new Semaphore(maxConcurrentRuns);
+        this.maxConcurrentRuns = maxConcurrentRuns;
+        this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.admission = new dev.quench.core.guard.RunAdmission(store.jdbi(), clock);
+        this.admission = new dev.quench.core.guard.RunAdmission(store.jdbi(), clock, settings.maxQueuedRuns(),
+                settings.maxQueuedPerRunbook());
         this.killSwitch = new dev.quench.core.guard.KillSwitch(store.jdbi(), clock);
         this.runControl = new dev.quench.core.guard.RunControl(store, clock);
+        this.pump = Thread.ofPlatform().name("quench-queue-pump").daemon(true).start(this::pumpLoop);
     }
 
     /** Called once new alerts are durably recorded: matches them and starts their runs. */
@@ -107,9 +122,8 @@ public final class RunDispatcher implements AutoCloseable {
                     clock.instant());
             LOG.warn("run {} was running when the engine stopped; recorded as failed", runId);
         }
-        for (String runId : store.runs().idsWithStatus(RunStatus.QUEUED)) {
-            store.runs().find(runId).ifPresent(this::submit);
-        }
+        // Queued runs (left by the last stop, or held by a pause) start through the pump, oldest first.
+        wake();
         List<Long> pending = new ArrayList<>();
         for (StoredAlert alert : store.alerts().unprocessed(10_000)) {
             pending.add(alert.id());
@@ -128,25 +142,37 @@ public final class RunDispatcher implements AutoCloseable {
         if (alerts.isEmpty()) {
             return;
         }
+        // Waits for the first runbook load here, before the transaction: never hold a pooled connection
+        // across a wait (with ten such waits the pool is empty and the API stalls).
+        runbooks.runbooks();
         List<RunRecord> created = new ArrayList<>();
         List<Runnable> afterCommit = new ArrayList<>();
+        int[] queueFull = new int[1];
         store.jdbi().useTransaction(handle -> {
             created.clear();
             afterCommit.clear();
+            queueFull[0] = 0;
             Map<Long, Integer> matchedCounts = new java.util.HashMap<>();
             for (StoredAlert stored : alerts) {
-                matchedCounts.put(stored.id(), process(handle, stored, created, afterCommit));
+                matchedCounts.put(stored.id(), process(handle, stored, created, afterCommit, queueFull));
             }
             // One UPDATE per distinct count, not one per alert: the dispatcher must keep up with a storm.
             store.alerts().markProcessed(handle, matchedCounts);
         });
         afterCommit.forEach(Runnable::run);
-        created.forEach(this::submit);
+        if (queueFull[0] > 0) {
+            LOG.warn("{} run(s) refused: the run queue is full (executor.maxQueuedPerRunbook {}, executor.maxQueuedRuns {}); "
+                    + "each is recorded refused with the reason (GET /api/v1/runs?status=refused)", queueFull[0],
+                    settings.maxQueuedPerRunbook(), settings.maxQueuedRuns());
+        }
+        if (!created.isEmpty()) {
+            wake();
+        }
     }
 
     /** Matches one alert and queues its runs; returns how many runbooks it matched. */
     private int process(org.jdbi.v3.core.Handle handle, StoredAlert stored, List<RunRecord> created,
-                         List<Runnable> afterCommit) {
+                         List<Runnable> afterCommit, int[] queueFull) {
         Alert alert = stored.alert();
         List<Runbook> matched = runbooks.matching(alert);
         List<String> cancelled = new ArrayList<>();
@@ -164,8 +190,11 @@ public final class RunDispatcher implements AutoCloseable {
             }
             RunRecord run = newRun(runbook, TriggerType.ALERT, describe(alert), stored.id(), Map.of(), false);
             store.runs().insertQueued(handle, run);
-            if (admission.admit(handle, runbook, run, alert, false, "alert").starts()) {
+            dev.quench.core.guard.Admission decision = admission.admit(handle, runbook, run, alert, false, "alert");
+            if (decision.starts()) {
                 created.add(run);
+            } else if (decision instanceof dev.quench.core.guard.Admission.Refused refused && refused.queueFull()) {
+                queueFull[0]++;
             }
         }
         afterCommit.add(() -> {
@@ -214,7 +243,7 @@ public final class RunDispatcher implements AutoCloseable {
         if (!decision.starts()) {
             return store.runs().find(run.id()).orElse(run);
         }
-        submitWithAlert(run, runbook, alert);
+        wake();
         return run;
     }
 
@@ -275,11 +304,17 @@ public final class RunDispatcher implements AutoCloseable {
         for (ScheduledStart start : starts) {
             created.add(newRun(start.runbook(), TriggerType.SCHEDULE, start.detail(), null, Map.of(), false));
         }
-        store.jdbi().useTransaction(handle -> created.forEach(run -> store.runs().insertQueued(handle, run)));
-        for (int i = 0; i < created.size(); i++) {
-            submitWithAlert(created.get(i), starts.get(i).runbook(), null);
-        }
-        return created;
+        List<RunRecord> recorded = new ArrayList<>(created.size());
+        store.jdbi().useTransaction(handle -> {
+            recorded.clear();
+            for (RunRecord run : created) {
+                store.runs().insertQueued(handle, run);
+                recorded.add(admission.queueFull(handle, run)
+                        .map(refused -> withStatus(run, RunStatus.REFUSED, refused.reason())).orElse(run));
+            }
+        });
+        wake();
+        return recorded;
     }
 
     /** Records a schedule fire that was not run (an overlap), as a cancelled run saying {@code reason}. */
@@ -318,9 +353,9 @@ public final class RunDispatcher implements AutoCloseable {
         return runControl;
     }
 
-    /** Starts a queued run (just approved, or held while paused), unless it is already on its way. */
+    /** Starts a queued run (just approved, or held while paused) when its turn comes. */
     public void startQueued(String runId) {
-        store.runs().find(runId).filter(run -> run.status() == RunStatus.QUEUED).ifPresent(this::submit);
+        wake();
     }
 
     /** Cancels a run executing on this engine (its current step is stopped); false if it is not running here. */
@@ -328,62 +363,126 @@ public final class RunDispatcher implements AutoCloseable {
         return executor.cancel(runId, why);
     }
 
-    /** Starts every queued run (after {@code resume}). */
+    /** Starts the queued runs (after {@code resume}), oldest first, as slots free up. */
     public void startQueuedRuns() {
-        store.runs().idsWithStatus(RunStatus.QUEUED).forEach(this::startQueued);
+        wake();
     }
 
-    private void submit(RunRecord run) {
-        Alert alert = run.alertId() == null ? null
-                : store.alerts().find(run.alertId()).map(StoredAlert::alert).orElse(null);
+    private static RunRecord withStatus(RunRecord run, RunStatus status, String message) {
+        return new RunRecord(run.id(), run.runbook(), run.owner(), run.triggerType(), run.triggerDetail(), run.alertId(),
+                status, run.dryRun(), run.params(), run.manualMinutes(), run.toilSavedMinutes(), message,
+                run.createdAt(), run.startedAt(), run.finishedAt(), run.steps());
+    }
+
+    /** Asks the pump to look at the queue: a run was queued, approved or resumed, or a slot came free. */
+    private void wake() {
+        synchronized (pumpLock) {
+            if (!wakeRequested) {
+                wakeRequested = true;
+                // Counted as work in flight until the pump has looked, so idle() cannot see a gap.
+                active.incrementAndGet();
+            }
+            pumpLock.notifyAll();
+        }
+    }
+
+    private void pumpLoop() {
+        while (true) {
+            synchronized (pumpLock) {
+                while (!wakeRequested && !stopping) {
+                    try {
+                        pumpLock.wait();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                if (stopping) {
+                    if (wakeRequested) {
+                        wakeRequested = false;
+                        active.decrementAndGet();
+                    }
+                    return;
+                }
+                wakeRequested = false;
+            }
+            try {
+                startQueuedNow();
+            } catch (RuntimeException e) {
+                LOG.error("starting queued runs failed; they stay queued and are tried again when a run is queued "
+                        + "or finishes", e);
+            } finally {
+                active.decrementAndGet();
+            }
+        }
+    }
+
+    /**
+     * Starts the oldest queued runs while slots are free. Each look-up is its own short statement: the
+     * pump holds no connection while it waits (for the runbooks to load, or for a slot).
+     */
+    private void startQueuedNow() {
+        while (!stopping && running.get() < maxConcurrentRuns) {
+            int free = maxConcurrentRuns - running.get();
+            List<String> ids = store.runs().oldestQueued(free);
+            if (ids.isEmpty()) {
+                return;
+            }
+            if (killSwitch.paused()) {
+                LOG.info("queued runs stay queued: Quench is paused ('quench resume' starts them, oldest first)");
+                return;
+            }
+            int started = 0;
+            for (String id : ids) {
+                RunRecord run = store.runs().find(id).orElse(null);
+                if (run != null && run.status() == RunStatus.QUEUED && start(run)) {
+                    started++;
+                }
+                if (stopping) {
+                    return;
+                }
+            }
+            if (started == 0 && ids.size() < free) {
+                return; // every candidate was taken elsewhere or could not start: nothing more to do now
+            }
+        }
+    }
+
+    /** Claims and starts one queued run on a thread of its own; false when it did not start. */
+    private boolean start(RunRecord run) {
+        if (!run.message().isEmpty()) {
+            // The params did not resolve: record why instead of running half-configured.
+            store.runs().finish(run.id(), RunStatus.FAILED, "invalid params: " + run.message(), 0, clock.instant());
+            return false;
+        }
         Runbook runbook = runbooks.find(run.runbook()).orElse(null);
         if (runbook == null) {
             store.runs().finish(run.id(), RunStatus.FAILED, "runbook '" + run.runbook()
                     + "' is no longer loaded; the run was not started", 0, clock.instant());
-            return;
+            return false;
         }
-        submitWithAlert(run, runbook, alert);
-    }
-
-    private void submitWithAlert(RunRecord run, Runbook runbook, Alert alert) {
-        if (!run.message().isEmpty()) {
-            // The params did not resolve: record why instead of running half-configured.
-            store.runs().finish(run.id(), RunStatus.FAILED, "invalid params: " + run.message(), 0, clock.instant());
-            return;
+        Alert alert = run.alertId() == null ? null
+                : store.alerts().find(run.alertId()).map(StoredAlert::alert).orElse(null);
+        synchronized (startLock) {
+            if (stopping || !executor.claim(run)) {
+                return false;
+            }
+            running.incrementAndGet();
+            active.incrementAndGet();
         }
-        if (killSwitch.paused()) {
-            LOG.info("run {} of {} stays queued: Quench is paused ('quench resume' starts it)", run.id(), runbook.name());
-            return;
-        }
-        if (!submitted.add(run.id())) {
-            return;
-        }
-        active.incrementAndGet();
         runThreads.execute(() -> {
             try {
-                runSlots.acquire();
-                try {
-                    if (cancelledWhileQueued(run) || killSwitch.paused()) {
-                        return; // cancelled, or paused while it waited for a slot: it stays queued
-                    }
-                    executor.execute(run, runbook, alert);
-                } finally {
-                    runSlots.release();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                executor.executeClaimed(run, runbook, alert);
             } catch (RuntimeException e) {
                 LOG.error("run {} failed in the engine", run.id(), e);
             } finally {
-                submitted.remove(run.id());
+                running.decrementAndGet();
+                if (!stopping) {
+                    wake();
+                }
                 active.decrementAndGet();
             }
         });
-    }
-
-    /** Whether {@code run} left the queue while waiting for a slot (a resolved alert cancelled it). */
-    private boolean cancelledWhileQueued(RunRecord run) {
-        return store.runs().find(run.id()).map(current -> current.status() != RunStatus.QUEUED).orElse(true);
+        return true;
     }
 
     /** True when no alert is being matched and no run is executing. */
@@ -407,13 +506,57 @@ public final class RunDispatcher implements AutoCloseable {
         return alert.name() + (instance == null ? "" : " " + instance) + " [" + alert.fingerprint() + "]";
     }
 
+    /**
+     * From now on no run starts on this engine: queued runs stay queued (rows) for the next start.
+     * Called first thing when the engine stops, before the HTTP server and the scheduler close.
+     */
+    public void stopStarting() {
+        synchronized (startLock) {
+            stopping = true;
+        }
+        synchronized (pumpLock) {
+            pumpLock.notifyAll();
+        }
+    }
+
+    /** How long cancelled runs get to run their finally steps before the engine stops without them. */
+    private static final java.time.Duration CLEANUP_LIMIT = java.time.Duration.ofSeconds(60);
+
+    /**
+     * Stops: no run starts any more; running runs get {@code executor.shutdownGrace} to finish, then
+     * are cancelled as "interrupted by shutdown" (their {@code finally} steps run, each under its own
+     * timeout, for at most a minute more).
+     */
     @Override
     public void close() throws InterruptedException {
+        stopStarting();
+        pump.join(TimeUnit.SECONDS.toMillis(10));
         dispatcher.shutdown();
         dispatcher.awaitTermination(10, TimeUnit.SECONDS);
-        runThreads.shutdown();
-        if (!runThreads.awaitTermination(30, TimeUnit.SECONDS)) {
-            runThreads.shutdownNow();
+        java.time.Duration grace = settings.shutdownGrace();
+        if (!awaitNoneRunning(Instant.now().plus(grace))) {
+            String why = "interrupted by shutdown: Quench stopped and waited " + dev.quench.core.util.Durations.format(grace)
+                    + " (executor.shutdownGrace) for this run, then cancelled it; its finally steps ran. It is not "
+                    + "repeated: check the target";
+            List<String> cancelled = executor.cancelAll(why);
+            LOG.warn("stopping: {} run(s) still running after the {} grace (executor.shutdownGrace) were cancelled, "
+                    + "their finally steps run now: {}", cancelled.size(), dev.quench.core.util.Durations.format(grace),
+                    cancelled);
+            if (!awaitNoneRunning(Instant.now().plus(CLEANUP_LIMIT))) {
+                LOG.warn("stopping: the finally steps of {} run(s) did not end within {}; stopping without them",
+                        running.get(), dev.quench.core.util.Durations.format(CLEANUP_LIMIT));
+            }
         }
+        runThreads.shutdownNow();
+    }
+
+    private boolean awaitNoneRunning(Instant deadline) throws InterruptedException {
+        while (running.get() > 0) {
+            if (Instant.now().isAfter(deadline)) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return true;
     }
 }

@@ -111,14 +111,34 @@ public final class RunExecutor implements AutoCloseable {
 
     /** As {@link #execute(RunRecord, Runbook, Alert)}, with other env values and secrets: runbook tests bring canned ones. */
     public RunStatus execute(RunRecord run, Runbook runbook, Alert alert, RunbookEnvironment environment) {
-        Instant started = clock.instant();
-        cancellations.start(run.id());
-        if (!runs.markRunning(run.id(), started)) {
-            // Cancelled (the alert resolved, or by hand) between the dispatcher's check and now: never start it.
-            cancellations.end(run.id());
+        if (!claim(run)) {
             LOG.info("run {} of {} was no longer queued when its turn came; not started", run.id(), runbook.name());
             return runs.find(run.id()).map(RunRecord::status).orElse(RunStatus.CANCELLED);
         }
+        return executeClaimed(run, runbook, alert, environment);
+    }
+
+    /**
+     * Moves {@code run} from queued to running, atomically, and makes it cancellable here; false (and
+     * nothing changed) when it is no longer queued: cancelled (the alert resolved, or by hand), or
+     * started by another engine. After true, call {@link #executeClaimed} exactly once.
+     */
+    public boolean claim(RunRecord run) {
+        // Cancellable before it is marked running: a cancel that sees it running must find it here.
+        cancellations.start(run.id());
+        if (!runs.markRunning(run.id(), clock.instant())) {
+            cancellations.end(run.id());
+            return false;
+        }
+        return true;
+    }
+
+    /** Runs a run that {@link #claim} moved to running, to the end, like {@link #execute(RunRecord, Runbook, Alert)}. */
+    public RunStatus executeClaimed(RunRecord run, Runbook runbook, Alert alert) {
+        return executeClaimed(run, runbook, alert, environment);
+    }
+
+    private RunStatus executeClaimed(RunRecord run, Runbook runbook, Alert alert, RunbookEnvironment environment) {
         RunState state = new RunState(run, runbook.name(), alert, environment);
         RunStatus status = RunStatus.SUCCEEDED;
         List<String> messages = new ArrayList<>();
@@ -389,6 +409,15 @@ public final class RunExecutor implements AutoCloseable {
      */
     public boolean cancel(String runId, String why) {
         return cancellations.cancel(runId, why);
+    }
+
+    /**
+     * Cancels every run executing here, as {@link #cancel} does (their {@code finally} steps still run).
+     *
+     * @return the ids of the runs cancelled
+     */
+    public List<String> cancelAll(String why) {
+        return cancellations.cancelAll(why);
     }
 
     @Override

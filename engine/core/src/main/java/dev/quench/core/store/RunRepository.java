@@ -164,6 +164,16 @@ public final class RunRepository {
                 .list());
     }
 
+    /** Ids of up to {@code limit} queued runs, oldest first: the order in which they start. */
+    public List<String> oldestQueued(int limit) {
+        return jdbi.withHandle(handle -> handle.createQuery(
+                        "select id from run where status = :status order by created_at, id fetch first :limit rows only")
+                .bind("status", RunStatus.QUEUED.wireName())
+                .bind("limit", limit)
+                .mapTo(String.class)
+                .list());
+    }
+
     /** Finished, non-dry runs since {@code since}, for the toil ledger. */
     public List<RunRecord> finishedSince(Instant since) {
         return jdbi.withHandle(handle -> handle.createQuery("""
