@@ -363,6 +363,16 @@ public final class RunDispatcher implements AutoCloseable {
         return executor.cancel(runId, why);
     }
 
+    /**
+     * Cancels every run executing on this engine (after {@code pause} with cancelRunning): each stops
+     * its current step, runs its finally steps and ends cancelled with {@code why}.
+     *
+     * @return the ids of the runs cancelled
+     */
+    public List<String> cancelAllRunning(String why) {
+        return executor.cancelAll(why);
+    }
+
     /** Starts the queued runs (after {@code resume}), oldest first, as slots free up. */
     public void startQueuedRuns() {
         wake();
