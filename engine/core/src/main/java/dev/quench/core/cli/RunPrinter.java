@@ -46,6 +46,7 @@ public final class RunPrinter {
                     step.exitCode() == null ? "" : ", exit " + step.exitCode(),
                     millis == null ? "" : ", " + Duration.ofMillis(millis).toMillis() + " ms");
             step.rendered().forEach((name, value) -> out.printf("      %s: %s%n", name, value));
+            step.outputs().forEach((name, value) -> out.printf("      output %s: %s%n", name, value));
             indent("stdout", step.stdout(), out);
             indent("stderr", step.stderr(), out);
             if (!step.message().isEmpty()) {

@@ -155,7 +155,7 @@ public final class RunExecutor implements AutoCloseable {
             if (failure.isPresent()) {
                 status = RunStatus.FAILED;
                 messages.add(failure.get().describe("later steps were not run"));
-                state.noteFailure(failure.get().step().id(), failure.get().result().message());
+                state.noteFailure(failure.get().step().id(), failure.get().error());
                 runSection(state, runbook, runbook.onFailure(), resources, false)
                         .ifPresent(escalation -> messages.add("onFailure " + escalation.describe("the onFailure steps "
                                 + "after it were not run")));
@@ -206,11 +206,19 @@ public final class RunExecutor implements AutoCloseable {
         return failure.isPresent() || !sectionMessages.isEmpty();
     }
 
-    /** A step that failed and stopped its section; {@code more} says whether steps were left after it. */
-    record StepFailure(StepSpec step, StepResult result, boolean more) {
+    /**
+     * A step that failed and stopped its section; {@code more} says whether steps were left after it;
+     * {@code error} is its message with the tail of its (masked) stderr, read as {@code run.error}.
+     */
+    record StepFailure(StepSpec step, StepResult result, boolean more, String error) {
+
+        static StepFailure of(StepSpec step, StepResult result, boolean more, RunState state) {
+            return new StepFailure(step, result, more,
+                    StderrTail.append(result.message(), state.redaction().scrub(result.stderr())));
+        }
 
         String describe(String skippedRest) {
-            return "step '" + step.id() + "' (" + step.uses() + ") failed: " + result.message()
+            return "step '" + step.id() + "' (" + step.uses() + ") failed: " + error
                     + (more ? "; " + skippedRest : "");
         }
     }
@@ -232,7 +240,7 @@ public final class RunExecutor implements AutoCloseable {
                 state.tolerate("step '" + step.id() + "' failed and the run went on (continueOnError): " + result.message());
                 continue;
             }
-            return Optional.of(new StepFailure(step, result, index < steps.size() - 1));
+            return Optional.of(StepFailure.of(step, result, index < steps.size() - 1, state));
         }
         return Optional.empty();
     }
@@ -290,8 +298,29 @@ public final class RunExecutor implements AutoCloseable {
                 : result.message();
         runs.finishStep(run.id(), state.redaction().scrub(new StepRecord(seq, recordId, step.uses(), statusName(result), recorded,
                 result.exitCode(), CappedText.cap(result.stdout(), outputLimit), CappedText.cap(result.stderr(), outputLimit),
-                message, started, clock.instant())));
+                message, started, clock.instant())).withOutputs(declaredOutputs(state, step, result)));
         return result.succeeded() ? result : result.withMessage(message);
+    }
+
+    /**
+     * The step's declared outputs as they are recorded: masked (by name and by secret value), then each
+     * text capped like stdout. Outputs a plugin returns without the runbook declaring them are not recorded.
+     */
+    private Map<String, Object> declaredOutputs(RunState state, StepSpec step, StepResult result) {
+        if (step.outputs().isEmpty() || result.outputs().isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Object> declared = new LinkedHashMap<>();
+        for (String name : step.outputs().keySet()) {
+            if (result.outputs().containsKey(name)) {
+                declared.put(name, result.outputs().get(name));
+            }
+        }
+        Map<String, Object> masked = state.redaction().scrub(SecretRedaction.redact(declared));
+        Map<String, Object> capped = new LinkedHashMap<>();
+        masked.forEach((name, value) -> capped.put(name,
+                value instanceof String text ? CappedText.cap(text, outputLimit) : value));
+        return capped;
     }
 
     /**

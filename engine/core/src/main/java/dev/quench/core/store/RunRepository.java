@@ -107,8 +107,9 @@ public final class RunRepository {
         jdbi.useHandle(handle -> handle.createUpdate("""
                         update run_step set status = :status, rendered = :rendered, exit_code = :exitCode,
                                             stdout = :stdout, stderr = :stderr, message = :message,
-                                            finished_at = :finishedAt
+                                            finished_at = :finishedAt, outputs = :outputs
                         where run_id = :runId and seq = :seq""")
+                .bind("outputs", step.outputs().isEmpty() ? null : toJson(step.outputs()))
                 .bind("runId", runId)
                 .bind("seq", step.seq())
                 .bind("status", step.status())
@@ -227,7 +228,8 @@ public final class RunRepository {
                 row.getString("stderr"),
                 row.getString("message"),
                 instant(row.getTimestamp("started_at")),
-                instant(row.getTimestamp("finished_at")));
+                instant(row.getTimestamp("finished_at")),
+                fromJson(row.getString("outputs")));
     }
 
     private static Map<String, Object> fromJson(String json) {
