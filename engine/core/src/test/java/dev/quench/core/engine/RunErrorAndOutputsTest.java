@@ -3,7 +3,14 @@ package dev.quench.core.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.quench.api.StepPlugin;
 import dev.quench.core.cli.QuenchMain;
+import dev.quench.core.config.RunbookEnvironment;
+import dev.quench.core.local.LocalRuns;
+import dev.quench.core.plugin.PluginRegistry;
+import dev.quench.core.runbook.RunbookLoadResult;
+import dev.quench.core.runbook.RunbookLoader;
+import dev.quench.core.step.ShellExecStep;
 import dev.quench.core.store.RunRecord;
 import dev.quench.core.store.RunStatus;
 import dev.quench.core.testing.CapturedStdout;
@@ -12,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -111,6 +119,41 @@ class RunErrorAndOutputsTest {
             assertThat(QuenchMain.run("runs", "show", run.id(), "--server", server, "--token-file",
                     temp.resolve("data/quench.token").toString())).isZero();
             assertThat(stdout.text()).contains("output freedKb: 42").contains("output directory: /var/log/42");
+        }
+    }
+
+    @Test
+    void theStderrTailAndTheRecordedOutputsNeverCarryASecret() throws Exception {
+        String token = "tok-7f3a9c1e5b";
+        Path notified = temp.resolve("notified");
+        Path file = temp.resolve("secret-run.yaml");
+        Files.writeString(file, """
+                name: secret-run
+                steps:
+                  - id: login
+                    uses: shell.exec
+                    with: {command: "echo ${{ secrets.api_token }}"}
+                    outputs: {copy: "${{ trim(steps.login.stdout) }}"}
+                  - id: call
+                    uses: shell.exec
+                    with: {command: "echo bad token ${{ secrets.api_token }} >&2; exit 3"}
+                onFailure:
+                  - id: notify
+                    uses: shell.exec
+                    with: {command: "printf '%%s' ${{ run.error }} > %s"}
+                """.formatted(notified));
+        try (PluginRegistry plugins = PluginRegistry.of(List.<StepPlugin<?>>of(new ShellExecStep()))) {
+            RunbookLoadResult loaded = new RunbookLoader(plugins).load(file);
+            assertThat(loaded.problems()).isEmpty();
+            try (LocalRuns runs = LocalRuns.open(LocalRuns.memoryStoreUrl(), "sa", "", plugins,
+                    RunbookEnvironment.of(Map.of(), Map.of("api_token", token)), 64 * 1024)) {
+                RunRecord run = runs.run(loaded.runbooks().getFirst(), Map.of(), null, false, "test");
+
+                assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+                assertThat(run.steps().getFirst().outputs()).isEqualTo(Map.of("copy", "***"));
+                assertThat(Files.readString(notified)).isEqualTo("command exited with code 3; stderr: bad token ***");
+                assertThat(run.toString()).doesNotContain(token);
+            }
         }
     }
 }
