@@ -26,11 +26,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns recorded alerts into runs and runs them. Alerts are matched one at a time on a single
  * dispatcher thread (matching is cheap, and one thread means an alert is never processed twice).
- * Admitted runs wait as {@code queued} rows, not as threads: a pump thread starts the oldest queued
- * runs (by creation time) whenever a run slot is free, at most {@code maxConcurrentRuns} at once,
- * each on a virtual thread of its own. Once the engine stops, no run starts; queued runs stay
- * queued for the next start, and running ones get {@code executor.shutdownGrace} to finish before
- * they are cancelled (their {@code finally} steps still run). Thread-safe.
+ * Admitted runs wait as {@code queued} rows, not as threads; a {@link RunQueuePump} starts them,
+ * oldest first, at most {@code maxConcurrentRuns} at once. Once the engine stops, no run starts;
+ * queued runs stay queued for the next start, and running ones get {@code executor.shutdownGrace}
+ * to finish before they are cancelled (their {@code finally} steps still run). Thread-safe.
  */
 public final class RunDispatcher implements AutoCloseable {
 
@@ -43,19 +42,8 @@ public final class RunDispatcher implements AutoCloseable {
     private final Clock clock;
     private final ExecutorService dispatcher = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("quench-dispatcher").daemon(true).factory());
-    private final ExecutorService runThreads = Executors.newThreadPerTaskExecutor(
-            Thread.ofVirtual().name("quench-run-", 0).factory());
-    private final int maxConcurrentRuns;
     private final ExecutorSettings settings;
-    /** Runs executing on this engine (each holds a slot). */
-    private final AtomicInteger running = new AtomicInteger();
-    /** Held while a run is claimed, so that once {@link #stopStarting()} returns no run starts. */
-    private final Object startLock = new Object();
-    private volatile boolean stopping;
-    private final Object pumpLock = new Object();
-    /** Guarded by pumpLock: the pump has been asked to look at the queue again. */
-    private boolean wakeRequested;
-    private final Thread pump;
+    private final RunQueuePump pump;
     private final dev.quench.core.guard.RunAdmission admission;
     private final dev.quench.core.guard.KillSwitch killSwitch;
     private final dev.quench.core.guard.RunControl runControl;
@@ -71,14 +59,14 @@ public final class RunDispatcher implements AutoCloseable {
         this.runbooks = Objects.requireNonNull(runbooks, "runbooks");
         this.executor = Objects.requireNonNull(executor, "executor");
         this.siteParams = Objects.requireNonNull(siteParams, "siteParams");
-        this.maxConcurrentRuns = maxConcurrentRuns;
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.admission = new dev.quench.core.guard.RunAdmission(store.jdbi(), clock, settings.maxQueuedRuns(),
                 settings.maxQueuedPerRunbook());
         this.killSwitch = new dev.quench.core.guard.KillSwitch(store.jdbi(), clock);
         this.runControl = new dev.quench.core.guard.RunControl(store, clock);
-        this.pump = Thread.ofPlatform().name("quench-queue-pump").daemon(true).start(this::pumpLoop);
+        this.pump = new RunQueuePump(store, runbooks, executor, killSwitch, maxConcurrentRuns, settings.shutdownGrace(),
+                clock);
     }
 
     /** Called once new alerts are durably recorded: matches them and starts their runs. */
@@ -384,120 +372,14 @@ public final class RunDispatcher implements AutoCloseable {
                 run.createdAt(), run.startedAt(), run.finishedAt(), run.steps());
     }
 
-    /** Asks the pump to look at the queue: a run was queued, approved or resumed, or a slot came free. */
+    /** Asks the pump to start queued runs: a run was queued, approved or resumed. */
     private void wake() {
-        synchronized (pumpLock) {
-            if (!wakeRequested) {
-                wakeRequested = true;
-                // Counted as work in flight until the pump has looked, so idle() cannot see a gap.
-                active.incrementAndGet();
-            }
-            pumpLock.notifyAll();
-        }
-    }
-
-    private void pumpLoop() {
-        while (true) {
-            synchronized (pumpLock) {
-                while (!wakeRequested && !stopping) {
-                    try {
-                        pumpLock.wait();
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-                if (stopping) {
-                    if (wakeRequested) {
-                        wakeRequested = false;
-                        active.decrementAndGet();
-                    }
-                    return;
-                }
-                wakeRequested = false;
-            }
-            try {
-                startQueuedNow();
-            } catch (RuntimeException e) {
-                LOG.error("starting queued runs failed; they stay queued and are tried again when a run is queued "
-                        + "or finishes", e);
-            } finally {
-                active.decrementAndGet();
-            }
-        }
-    }
-
-    /**
-     * Starts the oldest queued runs while slots are free. Each look-up is its own short statement: the
-     * pump holds no connection while it waits (for the runbooks to load, or for a slot).
-     */
-    private void startQueuedNow() {
-        while (!stopping && running.get() < maxConcurrentRuns) {
-            int free = maxConcurrentRuns - running.get();
-            List<String> ids = store.runs().oldestQueued(free);
-            if (ids.isEmpty()) {
-                return;
-            }
-            if (killSwitch.paused()) {
-                LOG.info("queued runs stay queued: Quench is paused ('quench resume' starts them, oldest first)");
-                return;
-            }
-            int started = 0;
-            for (String id : ids) {
-                RunRecord run = store.runs().find(id).orElse(null);
-                if (run != null && run.status() == RunStatus.QUEUED && start(run)) {
-                    started++;
-                }
-                if (stopping) {
-                    return;
-                }
-            }
-            if (started == 0 && ids.size() < free) {
-                return; // every candidate was taken elsewhere or could not start: nothing more to do now
-            }
-        }
-    }
-
-    /** Claims and starts one queued run on a thread of its own; false when it did not start. */
-    private boolean start(RunRecord run) {
-        if (!run.message().isEmpty()) {
-            // The params did not resolve: record why instead of running half-configured.
-            store.runs().finish(run.id(), RunStatus.FAILED, "invalid params: " + run.message(), 0, clock.instant());
-            return false;
-        }
-        Runbook runbook = runbooks.find(run.runbook()).orElse(null);
-        if (runbook == null) {
-            store.runs().finish(run.id(), RunStatus.FAILED, "runbook '" + run.runbook()
-                    + "' is no longer loaded; the run was not started", 0, clock.instant());
-            return false;
-        }
-        Alert alert = run.alertId() == null ? null
-                : store.alerts().find(run.alertId()).map(StoredAlert::alert).orElse(null);
-        synchronized (startLock) {
-            if (stopping || !executor.claim(run)) {
-                return false;
-            }
-            running.incrementAndGet();
-            active.incrementAndGet();
-        }
-        runThreads.execute(() -> {
-            try {
-                executor.executeClaimed(run, runbook, alert);
-            } catch (RuntimeException e) {
-                LOG.error("run {} failed in the engine", run.id(), e);
-            } finally {
-                running.decrementAndGet();
-                if (!stopping) {
-                    wake();
-                }
-                active.decrementAndGet();
-            }
-        });
-        return true;
+        pump.wake();
     }
 
     /** True when no alert is being matched and no run is executing. */
     public boolean idle() {
-        return active.get() == 0;
+        return active.get() == 0 && pump.idle();
     }
 
     /** Waits until {@link #idle()} or the deadline; returns whether it became idle. */
@@ -521,52 +403,19 @@ public final class RunDispatcher implements AutoCloseable {
      * Called first thing when the engine stops, before the HTTP server and the scheduler close.
      */
     public void stopStarting() {
-        synchronized (startLock) {
-            stopping = true;
-        }
-        synchronized (pumpLock) {
-            pumpLock.notifyAll();
-        }
+        pump.stopStarting();
     }
 
-    /** How long cancelled runs get to run their finally steps before the engine stops without them. */
-    private static final java.time.Duration CLEANUP_LIMIT = java.time.Duration.ofSeconds(60);
-
     /**
-     * Stops: no run starts any more; running runs get {@code executor.shutdownGrace} to finish, then
-     * are cancelled as "interrupted by shutdown" (their {@code finally} steps run, each under its own
-     * timeout, for at most a minute more).
+     * Stops: no run starts any more; alerts being matched are finished; running runs get
+     * {@code executor.shutdownGrace} to finish, then are cancelled as interrupted by shutdown (their
+     * {@code finally} steps still run).
      */
     @Override
     public void close() throws InterruptedException {
-        stopStarting();
-        pump.join(TimeUnit.SECONDS.toMillis(10));
+        pump.stopStarting();
         dispatcher.shutdown();
         dispatcher.awaitTermination(10, TimeUnit.SECONDS);
-        java.time.Duration grace = settings.shutdownGrace();
-        if (!awaitNoneRunning(Instant.now().plus(grace))) {
-            String why = "interrupted by shutdown: Quench stopped and waited " + dev.quench.core.util.Durations.format(grace)
-                    + " (executor.shutdownGrace) for this run, then cancelled it; its finally steps ran. It is not "
-                    + "repeated: check the target";
-            List<String> cancelled = executor.cancelAll(why);
-            LOG.warn("stopping: {} run(s) still running after the {} grace (executor.shutdownGrace) were cancelled, "
-                    + "their finally steps run now: {}", cancelled.size(), dev.quench.core.util.Durations.format(grace),
-                    cancelled);
-            if (!awaitNoneRunning(Instant.now().plus(CLEANUP_LIMIT))) {
-                LOG.warn("stopping: the finally steps of {} run(s) did not end within {}; stopping without them",
-                        running.get(), dev.quench.core.util.Durations.format(CLEANUP_LIMIT));
-            }
-        }
-        runThreads.shutdownNow();
-    }
-
-    private boolean awaitNoneRunning(Instant deadline) throws InterruptedException {
-        while (running.get() > 0) {
-            if (Instant.now().isAfter(deadline)) {
-                return false;
-            }
-            Thread.sleep(20);
-        }
-        return true;
+        pump.close();
     }
 }
