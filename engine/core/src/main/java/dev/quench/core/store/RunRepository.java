@@ -168,7 +168,7 @@ public final class RunRepository {
     /** Ids of up to {@code limit} queued runs, oldest first: the order in which they start. */
     public List<String> oldestQueued(int limit) {
         return jdbi.withHandle(handle -> handle.createQuery(
-                        "select id from run where status = :status order by created_at, id fetch first :limit rows only")
+                        "select id from run where status = :status order by created_at, id limit :limit")
                 .bind("status", RunStatus.QUEUED.wireName())
                 .bind("limit", limit)
                 .mapTo(String.class)
