@@ -25,13 +25,19 @@ import org.slf4j.LoggerFactory;
  * Starts queued runs. A queued run is a row, nothing more: when woken (a run was queued, approved
  * or resumed, or a running one ended) the pump starts the oldest queued runs, by creation time,
  * until {@code maxConcurrentRuns} execute, each claimed with one conditional update and run on a
- * virtual thread of its own. Every look-up is a short statement of its own, so the pump holds no
+ * virtual thread of its own; it also looks every 15 seconds unwoken. Every look-up is a short statement of its own, so the pump holds no
  * pooled connection while it waits (for the first runbook load, or for a slot). Once stopping, no
  * run starts; {@link #close()} gives the running ones a grace, then cancels them. Thread-safe.
  */
 final class RunQueuePump implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunQueuePump.class);
+
+    /**
+     * How often the pump looks at the queue without being woken: it picks up runs that another engine
+     * sharing the store queued, approved or resumed, and retries after a failed look.
+     */
+    private static final Duration POLL = Duration.ofSeconds(15);
 
     /** How long cancelled runs get to run their finally steps before the engine stops without them. */
     private static final Duration CLEANUP_LIMIT = Duration.ofSeconds(60);
@@ -98,10 +104,11 @@ final class RunQueuePump implements AutoCloseable {
 
     private void loop() {
         while (true) {
+            boolean requested;
             synchronized (wakeLock) {
-                while (!wakeRequested && !stopping) {
+                if (!wakeRequested && !stopping) {
                     try {
-                        wakeLock.wait();
+                        wakeLock.wait(POLL.toMillis());
                     } catch (InterruptedException e) {
                         return;
                     }
@@ -113,21 +120,28 @@ final class RunQueuePump implements AutoCloseable {
                     }
                     return;
                 }
+                requested = wakeRequested;
                 wakeRequested = false;
             }
             try {
-                startQueuedRuns();
+                startQueuedRuns(requested);
             } catch (RuntimeException e) {
-                LOG.error("starting queued runs failed; they stay queued and are tried again when a run is queued "
-                        + "or ends", e);
+                LOG.error("starting queued runs failed; they stay queued and are tried again within {}",
+                        Durations.format(POLL), e);
             } finally {
-                work.decrementAndGet();
+                if (requested) {
+                    work.decrementAndGet();
+                }
             }
         }
     }
 
-    /** Starts the oldest queued runs while slots are free. */
-    private void startQueuedRuns() {
+    /**
+     * Starts the oldest queued runs while slots are free.
+     *
+     * @param requested woken by an event here, not by the poll (only then is a pause worth a log line)
+     */
+    private void startQueuedRuns(boolean requested) {
         while (!stopping && running.get() < maxConcurrentRuns) {
             int free = maxConcurrentRuns - running.get();
             List<String> ids = store.runs().oldestQueued(free);
@@ -135,7 +149,9 @@ final class RunQueuePump implements AutoCloseable {
                 return;
             }
             if (killSwitch.paused()) {
-                LOG.info("queued runs stay queued: Quench is paused ('quench resume' starts them, oldest first)");
+                if (requested) {
+                    LOG.info("queued runs stay queued: Quench is paused ('quench resume' starts them, oldest first)");
+                }
                 return;
             }
             int started = 0;
