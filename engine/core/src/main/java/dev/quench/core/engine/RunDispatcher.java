@@ -130,9 +130,14 @@ public final class RunDispatcher implements AutoCloseable {
         if (alerts.isEmpty()) {
             return;
         }
-        // Waits for the first runbook load here, before the transaction: never hold a pooled connection
-        // across a wait (with ten such waits the pool is empty and the API stalls).
-        runbooks.runbooks();
+        // Matched before the transaction, which also waits here for the first runbook load: never hold a
+        // pooled connection across a wait (with ten such waits the pool is empty and the API stalls).
+        Map<Long, List<Runbook>> matches = new java.util.HashMap<>();
+        for (StoredAlert stored : alerts) {
+            List<Runbook> matched = runbooks.matching(stored.alert());
+            matched.forEach(admission::prepare);
+            matches.put(stored.id(), matched);
+        }
         List<RunRecord> created = new ArrayList<>();
         List<Runnable> afterCommit = new ArrayList<>();
         int[] queueFull = new int[1];
@@ -142,7 +147,8 @@ public final class RunDispatcher implements AutoCloseable {
             queueFull[0] = 0;
             Map<Long, Integer> matchedCounts = new java.util.HashMap<>();
             for (StoredAlert stored : alerts) {
-                matchedCounts.put(stored.id(), process(handle, stored, created, afterCommit, queueFull));
+                matchedCounts.put(stored.id(), process(handle, stored, matches.get(stored.id()), created, afterCommit,
+                        queueFull));
             }
             // One UPDATE per distinct count, not one per alert: the dispatcher must keep up with a storm.
             store.alerts().markProcessed(handle, matchedCounts);
@@ -158,11 +164,10 @@ public final class RunDispatcher implements AutoCloseable {
         }
     }
 
-    /** Matches one alert and queues its runs; returns how many runbooks it matched. */
-    private int process(org.jdbi.v3.core.Handle handle, StoredAlert stored, List<RunRecord> created,
-                         List<Runnable> afterCommit, int[] queueFull) {
+    /** Queues the runs of one alert and the runbooks it {@code matched}; returns how many runbooks it matched. */
+    private int process(org.jdbi.v3.core.Handle handle, StoredAlert stored, List<Runbook> matched,
+                        List<RunRecord> created, List<Runnable> afterCommit, int[] queueFull) {
         Alert alert = stored.alert();
-        List<Runbook> matched = runbooks.matching(alert);
         List<String> cancelled = new ArrayList<>();
         List<String> alreadyActive = new ArrayList<>();
         if (alert.status() == dev.quench.core.alert.AlertStatus.RESOLVED) {
@@ -224,6 +229,7 @@ public final class RunDispatcher implements AutoCloseable {
 
     /** Inserts {@code run}, lets the guards decide, and starts it if they admit it; returns the run as recorded. */
     private RunRecord admitAndSubmit(RunRecord run, Runbook runbook, Alert alert, boolean force, String who) {
+        admission.prepare(runbook);
         dev.quench.core.guard.Admission decision = store.jdbi().inTransaction(handle -> {
             store.runs().insertQueued(handle, run);
             return admission.admit(handle, runbook, run, alert, force, who);

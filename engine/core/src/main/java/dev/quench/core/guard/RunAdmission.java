@@ -41,6 +41,8 @@ public final class RunAdmission {
     private final Clock clock;
     private final int maxQueuedRuns;
     private final int maxQueuedPerRunbook;
+    /** Runbooks whose guard_lock row is known to exist (rows are never deleted). */
+    private final java.util.Set<String> lockRows = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** Admission without a queue bound: for runs executed at once by the caller (a local run). */
     public RunAdmission(Jdbi jdbi, Clock clock) {
@@ -58,6 +60,30 @@ public final class RunAdmission {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.maxQueuedRuns = maxQueuedRuns;
         this.maxQueuedPerRunbook = maxQueuedPerRunbook;
+    }
+
+    /**
+     * Makes sure the {@code guard_lock} row of a guarded {@code runbook} exists, on a short connection of
+     * its own. Call it before the transaction that admits a run of it: admission then never needs a second
+     * pooled connection while it holds one (with the pool busy, that wait would time out).
+     */
+    public void prepare(Runbook runbook) {
+        if (lockRows.contains(runbook.name()) || !RunbookGuards.of(runbook).any()) {
+            return;
+        }
+        try (Handle handle = jdbi.open()) {
+            boolean exists = handle.createQuery("select count(*) from guard_lock where runbook = :runbook")
+                    .bind("runbook", runbook.name()).mapTo(Integer.class).one() > 0;
+            if (!exists) {
+                try {
+                    handle.createUpdate("insert into guard_lock (runbook, checked_at) values (:runbook, :now)")
+                            .bind("runbook", runbook.name()).bind("now", Timestamp.from(clock.instant())).execute();
+                } catch (RuntimeException ignored) {
+                    // Another engine created the row at the same moment: it exists, which is all this needs.
+                }
+            }
+        }
+        lockRows.add(runbook.name());
     }
 
     /**
@@ -196,7 +222,10 @@ public final class RunAdmission {
                 + " started in the last hour; next allowed at " + freesSlot.truncatedTo(ChronoUnit.SECONDS));
     }
 
-    /** Locks the runbook's guard row until {@code handle}'s transaction ends, creating it the first time. */
+    /**
+     * Locks the runbook's guard row until {@code handle}'s transaction ends, creating it the first time
+     * (callers avoid that by calling {@link #prepare} first: creating it here takes a second connection).
+     */
     private void lock(Handle handle, String runbook, Instant now) {
         int updated = handle.createUpdate("update guard_lock set checked_at = :now where runbook = :runbook")
                 .bind("now", Timestamp.from(now)).bind("runbook", runbook).execute();

@@ -61,4 +61,42 @@ class DispatcherConnectionTest {
             }
         }
     }
+
+    @Test
+    void admittingTheFirstRunOfAGuardedRunbookNeedsOnlyOneConnectionAtATime() throws Exception {
+        Path runbookDirectory = Files.createDirectories(temp.resolve("runbooks"));
+        Files.writeString(runbookDirectory.resolve("guarded.yaml"), """
+                name: guarded-fix
+                guards: {cooldown: 1h}
+                steps:
+                  - {id: echo, uses: shell.exec, with: {command: "echo ok"}}
+                """);
+        Clock clock = Clock.systemUTC();
+        List<org.jdbi.v3.core.Handle> held = new java.util.ArrayList<>();
+        try (Store store = Store.open("jdbc:h2:mem:dispatcher-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
+             PluginRegistry plugins = PluginRegistry.discover(null);
+             RunExecutor executor = new RunExecutor(plugins, store.runs(), 64 * 1024, RunbookEnvironment.none(), clock)) {
+            RunbookRegistry runbooks = new RunbookRegistry(runbookDirectory, plugins);
+            runbooks.reload();
+            HikariDataSource pool = (HikariDataSource) store.dataSource();
+            pool.setConnectionTimeout(2_000); // a nested wait for a second connection fails in 2s, not 30s
+            try (RunDispatcher dispatcher = new RunDispatcher(store, runbooks, executor, name -> Map.of(), 2,
+                    ExecutorSettings.DEFAULTS, clock)) {
+                // Everything but one connection is taken (busy API requests, say).
+                for (int i = 1; i < pool.getMaximumPoolSize(); i++) {
+                    held.add(store.jdbi().open());
+                }
+
+                RunRecord run = dispatcher.startManual(runbooks.find("guarded-fix").orElseThrow(), Map.of(), null,
+                        false, "test");
+                held.forEach(org.jdbi.v3.core.Handle::close);
+                held.clear();
+
+                assertThat(dispatcher.awaitIdle(Instant.now().plusSeconds(30))).isTrue();
+                assertThat(store.runs().find(run.id()).orElseThrow().status()).isEqualTo(RunStatus.SUCCEEDED);
+            } finally {
+                held.forEach(org.jdbi.v3.core.Handle::close);
+            }
+        }
+    }
 }
