@@ -234,6 +234,11 @@ public final class RunDispatcher implements AutoCloseable {
             store.runs().insertQueued(handle, run);
             return admission.admit(handle, runbook, run, alert, force, who);
         });
+        if (alert != null && run.alertId() == null
+                && !(decision instanceof dev.quench.core.guard.Admission.Refused)) {
+            // Not in the alert table: the pump keeps it for when the run starts (after approval, maybe).
+            pump.remember(run.id(), alert);
+        }
         if (!decision.starts()) {
             return store.runs().find(run.id()).orElse(run);
         }

@@ -62,6 +62,12 @@ final class RunQueuePump implements AutoCloseable {
     /** Guarded by wakeLock: the pump has been asked to look at the queue again. */
     private boolean wakeRequested;
     private final Thread thread;
+    /**
+     * Alerts given with a manual run (POST /api/v1/runs {"alert": ...}), which are not in the alert table,
+     * by run id, until the run starts. Bounded by the queue; an entry of a run cancelled while queued
+     * stays until the engine stops (a few objects), and a restart forgets them, as it always has.
+     */
+    private final java.util.Map<String, Alert> givenAlerts = new java.util.concurrent.ConcurrentHashMap<>();
 
     RunQueuePump(Store store, RunbookRegistry runbooks, RunExecutor executor, KillSwitch killSwitch,
                  int maxConcurrentRuns, Duration shutdownGrace, Clock clock) {
@@ -85,6 +91,11 @@ final class RunQueuePump implements AutoCloseable {
             }
             wakeLock.notifyAll();
         }
+    }
+
+    /** Keeps the alert a manual run was given, for when it starts (call before {@link #wake()}). */
+    void remember(String runId, Alert alert) {
+        givenAlerts.put(runId, alert);
     }
 
     /** True when no wake-up waits and no run executes. */
@@ -184,7 +195,8 @@ final class RunQueuePump implements AutoCloseable {
                     + "' is no longer loaded; the run was not started", 0, clock.instant());
             return false;
         }
-        Alert alert = run.alertId() == null ? null
+        Alert given = givenAlerts.remove(run.id());
+        Alert alert = given != null || run.alertId() == null ? given
                 : store.alerts().find(run.alertId()).map(StoredAlert::alert).orElse(null);
         synchronized (startLock) {
             if (stopping || !executor.claim(run)) {
