@@ -1,6 +1,8 @@
 package dev.quench.core.cli;
 
 import dev.quench.core.util.TerminalText;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,17 +27,29 @@ final class KillSwitchCommands {
 
         abstract String action();
 
+        /** Extra fields of the request body. */
+        java.util.Map<String, Object> extra() {
+            return java.util.Map.of();
+        }
+
         @Override
         public Integer call() throws Exception {
-            ServerOptions.Answer answer = server.postAs("/api/v1/" + action(), by, reason);
+            ServerOptions.Answer answer = server.postAs("/api/v1/" + action(), by, reason, extra());
             if (answer.status() != 200) {
                 System.err.println("quench: " + TerminalText.escape(answer.error()));
                 return 1;
             }
-            System.out.println(answer.body().path("paused").asBoolean()
-                    ? "paused: no new run starts; alerts are still recorded and their runs wait queued. "
-                    + "Running runs finish. 'quench resume' starts the waiting runs."
-                    : "resumed: runs start again; the runs that waited are starting now.");
+            if (!answer.body().path("paused").asBoolean()) {
+                System.out.println("resumed: runs start again; the runs that waited are starting now, oldest first.");
+                return 0;
+            }
+            List<String> cancelled = new ArrayList<>();
+            answer.body().path("cancelled").forEach(id -> cancelled.add(id.asText()));
+            System.out.println("paused: no new run starts; alerts are still recorded and their runs wait queued. "
+                    + (extra().isEmpty() ? "Running runs finish (--cancel-running stops them). "
+                    : "Cancelled " + cancelled.size() + " running run(s)" + (cancelled.isEmpty() ? "" : ": "
+                    + String.join(", ", cancelled)) + " (their finally steps run). ")
+                    + "'quench resume' starts the waiting runs.");
             return 0;
         }
     }
@@ -43,9 +57,19 @@ final class KillSwitchCommands {
     @Command(name = "pause", mixinStandardHelpOptions = true,
             description = "Kill switch: stop starting runs, on every engine sharing the store. Alerts are still recorded.")
     static final class Pause extends Flip {
+
+        @Option(names = "--cancel-running", description = "also cancel the runs executing on that engine now "
+                + "(each stops its current step, runs its finally steps, and is recorded cancelled by --by with --reason)")
+        boolean cancelRunning;
+
         @Override
         String action() {
             return "pause";
+        }
+
+        @Override
+        java.util.Map<String, Object> extra() {
+            return cancelRunning ? java.util.Map.of("cancelRunning", true) : java.util.Map.of();
         }
     }
 

@@ -50,6 +50,7 @@ public final class RunPrinter {
                     step.exitCode() == null ? "" : ", exit " + step.exitCode(),
                     millis == null ? "" : ", " + Duration.ofMillis(millis).toMillis() + " ms");
             step.rendered().forEach((name, value) -> out.printf("      %s: %s%n", escape(name), escape(value)));
+            step.outputs().forEach((name, value) -> out.printf("      output %s: %s%n", escape(name), escape(value)));
             indent("stdout", step.stdout(), out);
             indent("stderr", step.stderr(), out);
             if (!step.message().isEmpty()) {

@@ -52,6 +52,15 @@ final class ServerOptions {
         return post(path, Json.json().writeValueAsString(java.util.Map.of("by", who, "reason", reason == null ? "" : reason)));
     }
 
+    /** Posts {@code {"by", "reason"}} plus {@code extra} fields. */
+    Answer postAs(String path, String by, String reason, java.util.Map<String, Object> extra)
+            throws IOException, InterruptedException {
+        java.util.Map<String, Object> body = new java.util.LinkedHashMap<>(extra);
+        body.put("by", by != null ? by : System.getProperty("user.name", "cli"));
+        body.put("reason", reason == null ? "" : reason);
+        return post(path, Json.json().writeValueAsString(body));
+    }
+
     record Answer(int status, JsonNode body) {
 
         /** The error text of a non-2xx answer: "error: detail". */

@@ -18,7 +18,7 @@ import java.util.Set;
 public final class ConfigLoader {
 
     private static final Set<String> ENGINE_SECTIONS =
-            Set.of("server", "store", "runbooks", "data", "inventory", "plugins", "auth", "sources", "executor", "params");
+            Set.of("server", "store", "runbooks", "data", "inventory", "plugins", "auth", "sources", "params");
 
     private ConfigLoader() {
     }

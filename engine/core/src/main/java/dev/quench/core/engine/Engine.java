@@ -121,7 +121,7 @@ public final class Engine implements AutoCloseable {
                     RunbookEnvironment.read(config, System.getenv()), clock);
             closeables.push(executor);
             RunDispatcher dispatcher = new RunDispatcher(store, runbooks, executor, config::paramsFor,
-                    config.maxConcurrentRuns(), clock);
+                    config.maxConcurrentRuns(), ExecutorSettings.from(config.sections().get("executor")), clock);
             closeables.push(dispatcher);
             ToilLedger ledger = new ToilLedger(store, ToilLedger.DEFAULT_MINUTES_PER_MANUAL_ALERT);
             closeables.push(dev.quench.core.guard.ApprovalTimeouts.start(dispatcher.runControl(), runbooks::find,
@@ -246,6 +246,8 @@ public final class Engine implements AutoCloseable {
     @Override
     public void close() {
         closing.set(true);
+        // First of all: from now on no run starts (queued ones wait for the next start).
+        dispatcher.stopStarting();
         // Stopped while still loading: let that work finish, so nothing it starts outlives the engine.
         try {
             reconciling.handle((ignored, failure) -> null).get(5, TimeUnit.MINUTES);

@@ -17,7 +17,6 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -26,8 +25,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns recorded alerts into runs and runs them. Alerts are matched one at a time on a single
- * dispatcher thread (matching is cheap, and one thread means an alert is never processed twice);
- * runs then execute concurrently, at most {@code maxConcurrentRuns} at once. Thread-safe.
+ * dispatcher thread (matching is cheap, and one thread means an alert is never processed twice).
+ * Admitted runs wait as {@code queued} rows, not as threads; a {@link RunQueuePump} starts them,
+ * oldest first, at most {@code maxConcurrentRuns} at once. Once the engine stops, no run starts;
+ * queued runs stay queued for the next start, and running ones get {@code executor.shutdownGrace}
+ * to finish before they are cancelled (their {@code finally} steps still run). Thread-safe.
  */
 public final class RunDispatcher implements AutoCloseable {
 
@@ -40,30 +42,31 @@ public final class RunDispatcher implements AutoCloseable {
     private final Clock clock;
     private final ExecutorService dispatcher = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("quench-dispatcher").daemon(true).factory());
-    private final ExecutorService runThreads = Executors.newThreadPerTaskExecutor(
-            Thread.ofVirtual().name("quench-run-", 0).factory());
-    private final Semaphore runSlots;
+    private final ExecutorSettings settings;
+    private final RunQueuePump pump;
     private final dev.quench.core.guard.RunAdmission admission;
     private final dev.quench.core.guard.KillSwitch killSwitch;
     private final dev.quench.core.guard.RunControl runControl;
-    /** Runs handed to a run thread and not yet done: a run is never executed twice by this engine. */
-    private final java.util.Set<String> submitted = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final UnmatchedAlertSummary unmatched = new UnmatchedAlertSummary(LOG);
     private final AtomicInteger active = new AtomicInteger();
     /** Alerts handed to {@link #alertsRecorded} and not yet matched: the intake's backpressure reads it. */
     private final java.util.concurrent.atomic.AtomicLong pendingAlerts = new java.util.concurrent.atomic.AtomicLong();
 
     public RunDispatcher(Store store, RunbookRegistry runbooks, RunExecutor executor,
-                         Function<String, Map<String, String>> siteParams, int maxConcurrentRuns, Clock clock) {
+                         Function<String, Map<String, String>> siteParams, int maxConcurrentRuns,
+                         ExecutorSettings settings, Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
         this.runbooks = Objects.requireNonNull(runbooks, "runbooks");
         this.executor = Objects.requireNonNull(executor, "executor");
         this.siteParams = Objects.requireNonNull(siteParams, "siteParams");
-        this.runSlots = new Semaphore(maxConcurrentRuns);
+        this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.admission = new dev.quench.core.guard.RunAdmission(store.jdbi(), clock);
+        this.admission = new dev.quench.core.guard.RunAdmission(store.jdbi(), clock, settings.maxQueuedRuns(),
+                settings.maxQueuedPerRunbook());
         this.killSwitch = new dev.quench.core.guard.KillSwitch(store.jdbi(), clock);
         this.runControl = new dev.quench.core.guard.RunControl(store, clock);
+        this.pump = new RunQueuePump(store, runbooks, executor, killSwitch, maxConcurrentRuns, settings.shutdownGrace(),
+                clock);
     }
 
     /** Called once new alerts are durably recorded: matches them and starts their runs. */
@@ -107,9 +110,8 @@ public final class RunDispatcher implements AutoCloseable {
                     clock.instant());
             LOG.warn("run {} was running when the engine stopped; recorded as failed", runId);
         }
-        for (String runId : store.runs().idsWithStatus(RunStatus.QUEUED)) {
-            store.runs().find(runId).ifPresent(this::submit);
-        }
+        // Queued runs (left by the last stop, or held by a pause) start through the pump, oldest first.
+        wake();
         List<Long> pending = new ArrayList<>();
         for (StoredAlert alert : store.alerts().unprocessed(10_000)) {
             pending.add(alert.id());
@@ -128,27 +130,44 @@ public final class RunDispatcher implements AutoCloseable {
         if (alerts.isEmpty()) {
             return;
         }
+        // Matched before the transaction, which also waits here for the first runbook load: never hold a
+        // pooled connection across a wait (with ten such waits the pool is empty and the API stalls).
+        Map<Long, List<Runbook>> matches = new java.util.HashMap<>();
+        for (StoredAlert stored : alerts) {
+            List<Runbook> matched = runbooks.matching(stored.alert());
+            matched.forEach(admission::prepare);
+            matches.put(stored.id(), matched);
+        }
         List<RunRecord> created = new ArrayList<>();
         List<Runnable> afterCommit = new ArrayList<>();
+        int[] queueFull = new int[1];
         store.jdbi().useTransaction(handle -> {
             created.clear();
             afterCommit.clear();
+            queueFull[0] = 0;
             Map<Long, Integer> matchedCounts = new java.util.HashMap<>();
             for (StoredAlert stored : alerts) {
-                matchedCounts.put(stored.id(), process(handle, stored, created, afterCommit));
+                matchedCounts.put(stored.id(), process(handle, stored, matches.get(stored.id()), created, afterCommit,
+                        queueFull));
             }
             // One UPDATE per distinct count, not one per alert: the dispatcher must keep up with a storm.
             store.alerts().markProcessed(handle, matchedCounts);
         });
         afterCommit.forEach(Runnable::run);
-        created.forEach(this::submit);
+        if (queueFull[0] > 0) {
+            LOG.warn("{} run(s) refused: the run queue is full (executor.maxQueuedPerRunbook {}, executor.maxQueuedRuns {}); "
+                    + "each is recorded refused with the reason (GET /api/v1/runs?status=refused)", queueFull[0],
+                    settings.maxQueuedPerRunbook(), settings.maxQueuedRuns());
+        }
+        if (!created.isEmpty()) {
+            wake();
+        }
     }
 
-    /** Matches one alert and queues its runs; returns how many runbooks it matched. */
-    private int process(org.jdbi.v3.core.Handle handle, StoredAlert stored, List<RunRecord> created,
-                         List<Runnable> afterCommit) {
+    /** Queues the runs of one alert and the runbooks it {@code matched}; returns how many runbooks it matched. */
+    private int process(org.jdbi.v3.core.Handle handle, StoredAlert stored, List<Runbook> matched,
+                        List<RunRecord> created, List<Runnable> afterCommit, int[] queueFull) {
         Alert alert = stored.alert();
-        List<Runbook> matched = runbooks.matching(alert);
         List<String> cancelled = new ArrayList<>();
         List<String> alreadyActive = new ArrayList<>();
         if (alert.status() == dev.quench.core.alert.AlertStatus.RESOLVED) {
@@ -164,8 +183,11 @@ public final class RunDispatcher implements AutoCloseable {
             }
             RunRecord run = newRun(runbook, TriggerType.ALERT, describe(alert), stored.id(), Map.of(), false);
             store.runs().insertQueued(handle, run);
-            if (admission.admit(handle, runbook, run, alert, false, "alert").starts()) {
+            dev.quench.core.guard.Admission decision = admission.admit(handle, runbook, run, alert, false, "alert");
+            if (decision.starts()) {
                 created.add(run);
+            } else if (decision instanceof dev.quench.core.guard.Admission.Refused refused && refused.queueFull()) {
+                queueFull[0]++;
             }
         }
         afterCommit.add(() -> {
@@ -207,14 +229,20 @@ public final class RunDispatcher implements AutoCloseable {
 
     /** Inserts {@code run}, lets the guards decide, and starts it if they admit it; returns the run as recorded. */
     private RunRecord admitAndSubmit(RunRecord run, Runbook runbook, Alert alert, boolean force, String who) {
+        admission.prepare(runbook);
         dev.quench.core.guard.Admission decision = store.jdbi().inTransaction(handle -> {
             store.runs().insertQueued(handle, run);
             return admission.admit(handle, runbook, run, alert, force, who);
         });
+        if (alert != null && run.alertId() == null
+                && !(decision instanceof dev.quench.core.guard.Admission.Refused)) {
+            // Not in the alert table: the pump keeps it for when the run starts (after approval, maybe).
+            pump.remember(run.id(), alert);
+        }
         if (!decision.starts()) {
             return store.runs().find(run.id()).orElse(run);
         }
-        submitWithAlert(run, runbook, alert);
+        wake();
         return run;
     }
 
@@ -275,11 +303,17 @@ public final class RunDispatcher implements AutoCloseable {
         for (ScheduledStart start : starts) {
             created.add(newRun(start.runbook(), TriggerType.SCHEDULE, start.detail(), null, Map.of(), false));
         }
-        store.jdbi().useTransaction(handle -> created.forEach(run -> store.runs().insertQueued(handle, run)));
-        for (int i = 0; i < created.size(); i++) {
-            submitWithAlert(created.get(i), starts.get(i).runbook(), null);
-        }
-        return created;
+        List<RunRecord> recorded = new ArrayList<>(created.size());
+        store.jdbi().useTransaction(handle -> {
+            recorded.clear();
+            for (RunRecord run : created) {
+                store.runs().insertQueued(handle, run);
+                recorded.add(admission.queueFull(handle, run)
+                        .map(refused -> withStatus(run, RunStatus.REFUSED, refused.reason())).orElse(run));
+            }
+        });
+        wake();
+        return recorded;
     }
 
     /** Records a schedule fire that was not run (an overlap), as a cancelled run saying {@code reason}. */
@@ -318,9 +352,9 @@ public final class RunDispatcher implements AutoCloseable {
         return runControl;
     }
 
-    /** Starts a queued run (just approved, or held while paused), unless it is already on its way. */
+    /** Starts a queued run (just approved, or held while paused) when its turn comes. */
     public void startQueued(String runId) {
-        store.runs().find(runId).filter(run -> run.status() == RunStatus.QUEUED).ifPresent(this::submit);
+        wake();
     }
 
     /** Cancels a run executing on this engine (its current step is stopped); false if it is not running here. */
@@ -328,67 +362,35 @@ public final class RunDispatcher implements AutoCloseable {
         return executor.cancel(runId, why);
     }
 
-    /** Starts every queued run (after {@code resume}). */
+    /**
+     * Cancels every run executing on this engine (after {@code pause} with cancelRunning): each stops
+     * its current step, runs its finally steps and ends cancelled with {@code why}.
+     *
+     * @return the ids of the runs cancelled
+     */
+    public List<String> cancelAllRunning(String why) {
+        return executor.cancelAll(why);
+    }
+
+    /** Starts the queued runs (after {@code resume}), oldest first, as slots free up. */
     public void startQueuedRuns() {
-        store.runs().idsWithStatus(RunStatus.QUEUED).forEach(this::startQueued);
+        wake();
     }
 
-    private void submit(RunRecord run) {
-        Alert alert = run.alertId() == null ? null
-                : store.alerts().find(run.alertId()).map(StoredAlert::alert).orElse(null);
-        Runbook runbook = runbooks.find(run.runbook()).orElse(null);
-        if (runbook == null) {
-            store.runs().finish(run.id(), RunStatus.FAILED, "runbook '" + run.runbook()
-                    + "' is no longer loaded; the run was not started", 0, clock.instant());
-            return;
-        }
-        submitWithAlert(run, runbook, alert);
+    private static RunRecord withStatus(RunRecord run, RunStatus status, String message) {
+        return new RunRecord(run.id(), run.runbook(), run.owner(), run.triggerType(), run.triggerDetail(), run.alertId(),
+                status, run.dryRun(), run.params(), run.manualMinutes(), run.toilSavedMinutes(), message,
+                run.createdAt(), run.startedAt(), run.finishedAt(), run.steps());
     }
 
-    private void submitWithAlert(RunRecord run, Runbook runbook, Alert alert) {
-        if (!run.message().isEmpty()) {
-            // The params did not resolve: record why instead of running half-configured.
-            store.runs().finish(run.id(), RunStatus.FAILED, "invalid params: " + run.message(), 0, clock.instant());
-            return;
-        }
-        if (killSwitch.paused()) {
-            LOG.info("run {} of {} stays queued: Quench is paused ('quench resume' starts it)", run.id(), runbook.name());
-            return;
-        }
-        if (!submitted.add(run.id())) {
-            return;
-        }
-        active.incrementAndGet();
-        runThreads.execute(() -> {
-            try {
-                runSlots.acquire();
-                try {
-                    if (cancelledWhileQueued(run) || killSwitch.paused()) {
-                        return; // cancelled, or paused while it waited for a slot: it stays queued
-                    }
-                    executor.execute(run, runbook, alert);
-                } finally {
-                    runSlots.release();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (RuntimeException e) {
-                LOG.error("run {} failed in the engine", run.id(), e);
-            } finally {
-                submitted.remove(run.id());
-                active.decrementAndGet();
-            }
-        });
-    }
-
-    /** Whether {@code run} left the queue while waiting for a slot (a resolved alert cancelled it). */
-    private boolean cancelledWhileQueued(RunRecord run) {
-        return store.runs().find(run.id()).map(current -> current.status() != RunStatus.QUEUED).orElse(true);
+    /** Asks the pump to start queued runs: a run was queued, approved or resumed. */
+    private void wake() {
+        pump.wake();
     }
 
     /** True when no alert is being matched and no run is executing. */
     public boolean idle() {
-        return active.get() == 0;
+        return active.get() == 0 && pump.idle();
     }
 
     /** Waits until {@link #idle()} or the deadline; returns whether it became idle. */
@@ -407,13 +409,24 @@ public final class RunDispatcher implements AutoCloseable {
         return alert.name() + (instance == null ? "" : " " + instance) + " [" + alert.fingerprint() + "]";
     }
 
+    /**
+     * From now on no run starts on this engine: queued runs stay queued (rows) for the next start.
+     * Called first thing when the engine stops, before the HTTP server and the scheduler close.
+     */
+    public void stopStarting() {
+        pump.stopStarting();
+    }
+
+    /**
+     * Stops: no run starts any more; alerts being matched are finished; running runs get
+     * {@code executor.shutdownGrace} to finish, then are cancelled as interrupted by shutdown (their
+     * {@code finally} steps still run).
+     */
     @Override
     public void close() throws InterruptedException {
+        pump.stopStarting();
         dispatcher.shutdown();
         dispatcher.awaitTermination(10, TimeUnit.SECONDS);
-        runThreads.shutdown();
-        if (!runThreads.awaitTermination(30, TimeUnit.SECONDS)) {
-            runThreads.shutdownNow();
-        }
+        pump.close();
     }
 }

@@ -63,6 +63,16 @@ final class RunCancellations {
         return signal == null ? Optional.empty() : signal.attach(step);
     }
 
+    /** Cancels every run executing here; returns their ids. */
+    List<String> cancelAll(String why) {
+        List<String> ids = new ArrayList<>();
+        running.forEach((runId, signal) -> {
+            signal.cancel(why);
+            ids.add(runId);
+        });
+        return ids;
+    }
+
     /** Cancels a run executing here; false if it is not executing here. */
     boolean cancel(String runId, String why) {
         RunSignal signal = running.get(runId);

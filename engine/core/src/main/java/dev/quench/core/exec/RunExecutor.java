@@ -111,22 +111,42 @@ public final class RunExecutor implements AutoCloseable {
 
     /** As {@link #execute(RunRecord, Runbook, Alert)}, with other env values and secrets: runbook tests bring canned ones. */
     public RunStatus execute(RunRecord run, Runbook runbook, Alert alert, RunbookEnvironment environment) {
-        Instant started = clock.instant();
-        cancellations.start(run.id());
-        if (!runs.markRunning(run.id(), started)) {
-            // Cancelled (the alert resolved, or by hand) between the dispatcher's check and now: never start it.
-            cancellations.end(run.id());
+        if (!claim(run)) {
             LOG.info("run {} of {} was no longer queued when its turn came; not started", run.id(), runbook.name());
             return runs.find(run.id()).map(RunRecord::status).orElse(RunStatus.CANCELLED);
         }
+        return executeClaimed(run, runbook, alert, environment);
+    }
+
+    /**
+     * Moves {@code run} from queued to running, atomically, and makes it cancellable here; false (and
+     * nothing changed) when it is no longer queued: cancelled (the alert resolved, or by hand), or
+     * started by another engine. After true, call {@link #executeClaimed} exactly once.
+     */
+    public boolean claim(RunRecord run) {
+        // Cancellable before it is marked running: a cancel that sees it running must find it here.
+        cancellations.start(run.id());
+        if (!runs.markRunning(run.id(), clock.instant())) {
+            cancellations.end(run.id());
+            return false;
+        }
+        return true;
+    }
+
+    /** Runs a run that {@link #claim} moved to running, to the end, like {@link #execute(RunRecord, Runbook, Alert)}. */
+    public RunStatus executeClaimed(RunRecord run, Runbook runbook, Alert alert) {
+        return executeClaimed(run, runbook, alert, environment);
+    }
+
+    private RunStatus executeClaimed(RunRecord run, Runbook runbook, Alert alert, RunbookEnvironment environment) {
         RunState state = new RunState(run, runbook.name(), alert, environment);
         RunStatus status = RunStatus.SUCCEEDED;
         List<String> messages = new ArrayList<>();
         try (RunScopedResources resources = new RunScopedResources(run.id())) {
             Optional<StepFailure> failure = runbook.body().isPresent()
                     ? RunbookBodies.run(runbook.body().get(), state,
-                            step -> executeStep(state, runbook, step, resources), messages)
-                    : runSection(state, runbook, runbook.steps(), resources);
+                            step -> executeStep(state, runbook, step, resources, false), messages)
+                    : runSection(state, runbook, runbook.steps(), resources, false);
             if (failure.isEmpty() && !messages.isEmpty()) {
                 status = RunStatus.FAILED;
                 // The body threw outside a step: onFailure code still gets to escalate.
@@ -135,23 +155,25 @@ public final class RunExecutor implements AutoCloseable {
             if (failure.isPresent()) {
                 status = RunStatus.FAILED;
                 messages.add(failure.get().describe("later steps were not run"));
-                state.noteFailure(failure.get().step().id(), failure.get().result().message());
-                runSection(state, runbook, runbook.onFailure(), resources)
+                state.noteFailure(failure.get().step().id(), failure.get().error());
+                runSection(state, runbook, runbook.onFailure(), resources, false)
                         .ifPresent(escalation -> messages.add("onFailure " + escalation.describe("the onFailure steps "
                                 + "after it were not run")));
             }
             if (status == RunStatus.FAILED && runbook.body().flatMap(RunbookBody::onFailureBody).isPresent()) {
                 runBodySection(state, runbook, runbook.body().get().onFailureBody().get(), "onFailure", resources,
-                        messages);
+                        messages, false);
             }
-            Optional<StepFailure> cleanup = runSection(state, runbook, runbook.finallySteps(), resources);
+            // Cleanup runs after a cancel too (by an operator, or at shutdown): its steps are not tied to the
+            // run's cancellation, only to their own timeouts.
+            Optional<StepFailure> cleanup = runSection(state, runbook, runbook.finallySteps(), resources, true);
             if (cleanup.isPresent()) {
                 status = RunStatus.FAILED;
                 messages.add("finally " + cleanup.get().describe("the finally steps after it were not run"));
             }
             if (runbook.body().flatMap(RunbookBody::finallyBody).isPresent()
                     && runBodySection(state, runbook, runbook.body().get().finallyBody().get(), "always", resources,
-                    messages)) {
+                    messages, true)) {
                 status = RunStatus.FAILED;
             }
         } catch (RuntimeException e) {
@@ -177,30 +199,41 @@ public final class RunExecutor implements AutoCloseable {
 
     /** Runs the onFailure or always part of a runbook body; true when it failed (and said why in {@code messages}). */
     private boolean runBodySection(RunState state, Runbook runbook, RunbookBody section, String name,
-                                   RunScopedResources resources, List<String> messages) {
+                                   RunScopedResources resources, List<String> messages, boolean cleanup) {
         List<String> sectionMessages = new ArrayList<>();
         Optional<StepFailure> failure = RunbookBodies.run(section, state,
-                step -> executeStep(state, runbook, step, resources), sectionMessages);
+                step -> executeStep(state, runbook, step, resources, cleanup), sectionMessages);
         failure.ifPresent(stopped -> messages.add(name + " " + stopped.describe("")));
         sectionMessages.forEach(message -> messages.add(name + ": " + message));
         return failure.isPresent() || !sectionMessages.isEmpty();
     }
 
-    /** A step that failed and stopped its section; {@code more} says whether steps were left after it. */
-    record StepFailure(StepSpec step, StepResult result, boolean more) {
+    /**
+     * A step that failed and stopped its section; {@code more} says whether steps were left after it;
+     * {@code error} is its message with the tail of its (masked) stderr, read as {@code run.error}.
+     */
+    record StepFailure(StepSpec step, StepResult result, boolean more, String error) {
+
+        static StepFailure of(StepSpec step, StepResult result, boolean more, RunState state) {
+            return new StepFailure(step, result, more,
+                    StderrTail.append(result.message(), state.redaction().scrub(result.stderr())));
+        }
 
         String describe(String skippedRest) {
-            return "step '" + step.id() + "' (" + step.uses() + ") failed: " + result.message()
+            return "step '" + step.id() + "' (" + step.uses() + ") failed: " + error
                     + (more ? "; " + skippedRest : "");
         }
     }
 
-    /** Runs one list of steps until a step fails without continueOnError; returns that failure. */
+    /**
+     * Runs one list of steps until a step fails without continueOnError; returns that failure.
+     * {@code cleanup} steps (finally) run even when the run was cancelled.
+     */
     private Optional<StepFailure> runSection(RunState state, Runbook runbook, List<StepSpec> steps,
-                                             RunScopedResources resources) {
+                                             RunScopedResources resources, boolean cleanup) {
         for (int index = 0; index < steps.size(); index++) {
             StepSpec step = steps.get(index);
-            StepResult result = executeStep(state, runbook, step, resources);
+            StepResult result = executeStep(state, runbook, step, resources, cleanup);
             state.record(step.id(), result);
             if (result.status() != StepStatus.FAILED) {
                 continue;
@@ -209,12 +242,13 @@ public final class RunExecutor implements AutoCloseable {
                 state.tolerate("step '" + step.id() + "' failed and the run went on (continueOnError): " + result.message());
                 continue;
             }
-            return Optional.of(new StepFailure(step, result, index < steps.size() - 1));
+            return Optional.of(StepFailure.of(step, result, index < steps.size() - 1, state));
         }
         return Optional.empty();
     }
 
-    private StepResult executeStep(RunState state, Runbook runbook, StepSpec step, RunScopedResources resources) {
+    private StepResult executeStep(RunState state, Runbook runbook, StepSpec step, RunScopedResources resources,
+                                   boolean cleanup) {
         RunRecord run = state.run();
         int seq = state.nextSeq();
         Instant started = clock.instant();
@@ -235,9 +269,9 @@ public final class RunExecutor implements AutoCloseable {
                     + "' is not available in this engine (plugins: " + plugins.types() + ")");
         }
         if (step.forEach().isPresent()) {
-            return executeForEach(state, runbook, step, plugin, scope, seq, started, resources);
+            return executeForEach(state, runbook, step, plugin, scope, seq, started, resources, cleanup);
         }
-        return executeOnce(state, runbook, step, plugin, scope, seq, step.id(), resources);
+        return executeOnce(state, runbook, step, plugin, scope, seq, step.id(), resources, cleanup);
     }
 
     /**
@@ -245,7 +279,8 @@ public final class RunExecutor implements AutoCloseable {
      * iteration of a forEach step, recorded as {@code recordId}.
      */
     private StepResult executeOnce(RunState state, Runbook runbook, StepSpec step, StepPlugin<?> plugin,
-                                   ExpressionScope scope, int seq, String recordId, RunScopedResources resources) {
+                                   ExpressionScope scope, int seq, String recordId, RunScopedResources resources,
+                                   boolean cleanup) {
         RunRecord run = state.run();
         Instant started = clock.instant();
         Map<String, Object> rendered;
@@ -258,15 +293,36 @@ public final class RunExecutor implements AutoCloseable {
         runs.startStep(run.id(), state.redaction().scrub(new StepRecord(seq, recordId, step.uses(), "running", recorded, null, "", "", "",
                 started, null)));
         StepRetry.Outcome outcome = StepRetry.run(step.retry(),
-                () -> attempt(plugin, rendered, run, runbook, step, recordId, resources),
+                () -> attempt(plugin, rendered, run, runbook, step, recordId, resources, cleanup),
                 failed -> scope.withStep(step.id(), failed), retryWait);
         StepResult result = StepOutputs.add(step, outcome.result(), scope);
         String message = result == outcome.result() ? StepRetry.describe(outcome, step.retry().attempts())
                 : result.message();
         runs.finishStep(run.id(), state.redaction().scrub(new StepRecord(seq, recordId, step.uses(), statusName(result), recorded,
                 result.exitCode(), CappedText.cap(result.stdout(), outputLimit), CappedText.cap(result.stderr(), outputLimit),
-                message, started, clock.instant())));
+                message, started, clock.instant())).withOutputs(declaredOutputs(state, step, result)));
         return result.succeeded() ? result : result.withMessage(message);
+    }
+
+    /**
+     * The step's declared outputs as they are recorded: masked (by name and by secret value), then each
+     * text capped like stdout. Outputs a plugin returns without the runbook declaring them are not recorded.
+     */
+    private Map<String, Object> declaredOutputs(RunState state, StepSpec step, StepResult result) {
+        if (step.outputs().isEmpty() || result.outputs().isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Object> declared = new LinkedHashMap<>();
+        for (String name : step.outputs().keySet()) {
+            if (result.outputs().containsKey(name)) {
+                declared.put(name, result.outputs().get(name));
+            }
+        }
+        Map<String, Object> masked = state.redaction().scrub(SecretRedaction.redact(declared));
+        Map<String, Object> capped = new LinkedHashMap<>();
+        masked.forEach((name, value) -> capped.put(name,
+                value instanceof String text ? CappedText.cap(text, outputLimit) : value));
+        return capped;
     }
 
     /**
@@ -274,7 +330,8 @@ public final class RunExecutor implements AutoCloseable {
      * iteration as {@code <id>[<index>]}; later steps read the iterations as {@code steps.<id>.items}.
      */
     private StepResult executeForEach(RunState state, Runbook runbook, StepSpec step, StepPlugin<?> plugin,
-                                      ExpressionScope scope, int seq, Instant started, RunScopedResources resources) {
+                                      ExpressionScope scope, int seq, Instant started, RunScopedResources resources,
+                                      boolean cleanup) {
         RunRecord run = state.run();
         List<Object> items;
         try {
@@ -289,7 +346,7 @@ public final class RunExecutor implements AutoCloseable {
         runs.startStep(run.id(), state.redaction().scrub(new StepRecord(seq, step.id(), step.uses(), "running", recorded, null, "", "", "",
                 started, null)));
         ForEachSteps.Outcome outcome = ForEachSteps.run(step, items, scope, (itemScope, recordId) ->
-                executeOnce(state, runbook, step, plugin, itemScope, state.nextSeq(), recordId, resources));
+                executeOnce(state, runbook, step, plugin, itemScope, state.nextSeq(), recordId, resources, cleanup));
         state.recordItems(step.id(), outcome.items());
         StepResult result = outcome.result();
         runs.finishStep(run.id(), state.redaction().scrub(new StepRecord(seq, step.id(), step.uses(), statusName(result), recorded,
@@ -304,9 +361,10 @@ public final class RunExecutor implements AutoCloseable {
 
     /** One attempt with fresh output capture; output streamed live stands in for output the plugin did not return. */
     private StepResult attempt(StepPlugin<?> plugin, Map<String, Object> rendered, RunRecord run, Runbook runbook,
-                               StepSpec step, String recordId, RunScopedResources resources) {
+                               StepSpec step, String recordId, RunScopedResources resources, boolean cleanup) {
         RecordingOutput output = new RecordingOutput(outputLimit);
-        StepResult result = invoke(plugin, rendered, run, runbook, step, recordId, output, resources, clock.instant());
+        StepResult result = invoke(plugin, rendered, run, runbook, step, recordId, output, resources, clock.instant(),
+                cleanup);
         return new StepResult(result.status(), result.exitCode(),
                 result.stdout().isEmpty() ? output.stdoutText() : result.stdout(),
                 result.stderr().isEmpty() ? output.stderrText() : result.stderr(), result.outputs(), result.message());
@@ -314,7 +372,7 @@ public final class RunExecutor implements AutoCloseable {
 
     private <C extends Record> StepResult invoke(StepPlugin<C> plugin, Map<String, Object> rendered, RunRecord run,
                                                  Runbook runbook, StepSpec step, String recordId, RecordingOutput output,
-                                                 RunScopedResources resources, Instant started) {
+                                                 RunScopedResources resources, Instant started, boolean cleanup) {
         C config;
         try {
             config = StepConfigMapper.map(rendered, plugin.configType());
@@ -323,7 +381,7 @@ public final class RunExecutor implements AutoCloseable {
         }
         Duration timeout = step.timeout();
         StepCancellation cancellation = new StepCancellation();
-        Optional<String> runCancelled = cancellations.attach(run.id(), cancellation);
+        Optional<String> runCancelled = cleanup ? Optional.empty() : cancellations.attach(run.id(), cancellation);
         if (runCancelled.isPresent()) {
             return StepResult.failed("not run: " + runCancelled.get());
         }
@@ -382,6 +440,15 @@ public final class RunExecutor implements AutoCloseable {
      */
     public boolean cancel(String runId, String why) {
         return cancellations.cancel(runId, why);
+    }
+
+    /**
+     * Cancels every run executing here, as {@link #cancel} does (their {@code finally} steps still run).
+     *
+     * @return the ids of the runs cancelled
+     */
+    public List<String> cancelAll(String why) {
+        return cancellations.cancelAll(why);
     }
 
     @Override

@@ -58,7 +58,7 @@ final class RunbookBodies {
                 return Optional.empty();
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof RunbookBody.StepStopped stopped) {
-                    return Optional.of(new RunExecutor.StepFailure(stopped.step(), stopped.result(), false));
+                    return Optional.of(RunExecutor.StepFailure.of(stopped.step(), stopped.result(), false, state));
                 }
                 messages.add("the runbook body failed: " + describe(e.getCause()));
                 return Optional.empty();

@@ -75,6 +75,11 @@ final class SecretScrubber {
                 record.startedAt(), record.finishedAt());
     }
 
+    /** Masks secret values anywhere in {@code map} (a step's recorded outputs). */
+    Map<String, Object> scrub(Map<String, Object> map) {
+        return secrets.isEmpty() ? map : scrubMap(map);
+    }
+
     private Map<String, Object> scrubMap(Map<String, Object> map) {
         Map<String, Object> copy = new LinkedHashMap<>();
         map.forEach((key, value) -> copy.put(key, scrubValue(value)));

@@ -9,10 +9,18 @@ public sealed interface Admission {
     record Start() implements Admission {
     }
 
-    /** A guard refused the run; it is recorded as refused with {@code reason}. */
-    record Refused(String reason) implements Admission {
+    /**
+     * A guard refused the run, or the queue was full ({@code queueFull}); it is recorded as refused
+     * with {@code reason}.
+     */
+    record Refused(String reason, boolean queueFull) implements Admission {
         public Refused {
             Objects.requireNonNull(reason, "reason");
+        }
+
+        /** Refused by a guard. */
+        public Refused(String reason) {
+            this(reason, false);
         }
     }
 

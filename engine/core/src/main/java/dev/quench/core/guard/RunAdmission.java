@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * runs per hour) and approval. Runs inside the transaction that queued the run, holding a lock on
  * the runbook's {@code guard_lock} row, so engines sharing one store admit runs one at a time per
  * runbook and never both pass a guard that has room for one. The outcome is recorded on the run:
- * refused (with the reason), awaiting_approval, or left queued. Thread-safe.
+ * refused (with the reason), awaiting_approval, or left queued. A run that would be queued while
+ * the queue is full (per runbook or overall) is refused too, saying so: queued runs are rows, and
+ * the bound keeps a storm from queueing hours of work. Thread-safe.
  */
 public final class RunAdmission {
 
@@ -37,10 +39,51 @@ public final class RunAdmission {
 
     private final Jdbi jdbi;
     private final Clock clock;
+    private final int maxQueuedRuns;
+    private final int maxQueuedPerRunbook;
+    /** Runbooks whose guard_lock row is known to exist (rows are never deleted). */
+    private final java.util.Set<String> lockRows = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+    /** Admission without a queue bound: for runs executed at once by the caller (a local run). */
     public RunAdmission(Jdbi jdbi, Clock clock) {
+        this(jdbi, clock, Integer.MAX_VALUE, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Admission with a queue bound.
+     *
+     * @param maxQueuedRuns       queued runs of all runbooks together ({@code executor.maxQueuedRuns})
+     * @param maxQueuedPerRunbook queued runs of one runbook ({@code executor.maxQueuedPerRunbook})
+     */
+    public RunAdmission(Jdbi jdbi, Clock clock, int maxQueuedRuns, int maxQueuedPerRunbook) {
         this.jdbi = Objects.requireNonNull(jdbi, "jdbi");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.maxQueuedRuns = maxQueuedRuns;
+        this.maxQueuedPerRunbook = maxQueuedPerRunbook;
+    }
+
+    /**
+     * Makes sure the {@code guard_lock} row of a guarded {@code runbook} exists, on a short connection of
+     * its own. Call it before the transaction that admits a run of it: admission then never needs a second
+     * pooled connection while it holds one (with the pool busy, that wait would time out).
+     */
+    public void prepare(Runbook runbook) {
+        if (lockRows.contains(runbook.name()) || !RunbookGuards.of(runbook).any()) {
+            return;
+        }
+        try (Handle handle = jdbi.open()) {
+            boolean exists = handle.createQuery("select count(*) from guard_lock where runbook = :runbook")
+                    .bind("runbook", runbook.name()).mapTo(Integer.class).one() > 0;
+            if (!exists) {
+                try {
+                    handle.createUpdate("insert into guard_lock (runbook, checked_at) values (:runbook, :now)")
+                            .bind("runbook", runbook.name()).bind("now", Timestamp.from(clock.instant())).execute();
+                } catch (RuntimeException ignored) {
+                    // Another engine created the row at the same moment: it exists, which is all this needs.
+                }
+            }
+        }
+        lockRows.add(runbook.name());
     }
 
     /**
@@ -95,7 +138,40 @@ public final class RunAdmission {
             handle.createUpdate("update run set guard_key = :key where id = :id")
                     .bind("key", key).bind("id", run.id()).execute();
         }
-        return new Admission.Start();
+        return queueFull(handle, run).<Admission>map(refused -> refused).orElse(new Admission.Start());
+    }
+
+    /**
+     * Refuses {@code run}, inserted as queued through {@code handle}, when the queue already holds
+     * {@code maxQueuedPerRunbook} runs of its runbook or {@code maxQueuedRuns} runs in all; records it
+     * refused with the reason. Two engines admitting at the same moment may each pass the last place.
+     */
+    public Optional<Admission.Refused> queueFull(Handle handle, RunRecord run) {
+        if (run.dryRun() || (maxQueuedRuns == Integer.MAX_VALUE && maxQueuedPerRunbook == Integer.MAX_VALUE)) {
+            return Optional.empty();
+        }
+        long[] queued = handle.createQuery("""
+                        select count(*) as queued, coalesce(sum(case when runbook = :runbook then 1 else 0 end), 0) as own
+                        from run where status = :queued and id <> :id""")
+                .bind("runbook", run.runbook()).bind("queued", RunStatus.QUEUED.wireName()).bind("id", run.id())
+                .map((row, context) -> new long[] {row.getLong("queued"), row.getLong("own")})
+                .one();
+        String reason;
+        if (queued[1] >= maxQueuedPerRunbook) {
+            reason = "queue full (" + queued[1] + " queued for " + run.runbook() + ", limit " + maxQueuedPerRunbook
+                    + "): the run was not started; it runs again only if its trigger fires again. Raise "
+                    + "executor.maxQueuedPerRunbook, or find why runs of " + run.runbook() + " pile up";
+        } else if (queued[0] >= maxQueuedRuns) {
+            reason = "queue full (" + queued[0] + " queued in all, limit " + maxQueuedRuns
+                    + "): the run was not started; it runs again only if its trigger fires again. Raise "
+                    + "executor.maxQueuedRuns or executor.maxConcurrentRuns";
+        } else {
+            return Optional.empty();
+        }
+        update(handle, run.id(), RunStatus.REFUSED, reason, null, clock.instant());
+        // DEBUG: in a storm this refuses thousands of runs; the dispatcher logs one line per batch.
+        LOG.debug("run {} of {} refused: {}", run.id(), run.runbook(), reason);
+        return Optional.of(new Admission.Refused(reason, true));
     }
 
     private Optional<String> cooldown(Handle handle, String runbook, RunbookGuards guards, String key, String runId,
@@ -146,7 +222,10 @@ public final class RunAdmission {
                 + " started in the last hour; next allowed at " + freesSlot.truncatedTo(ChronoUnit.SECONDS));
     }
 
-    /** Locks the runbook's guard row until {@code handle}'s transaction ends, creating it the first time. */
+    /**
+     * Locks the runbook's guard row until {@code handle}'s transaction ends, creating it the first time
+     * (callers avoid that by calling {@link #prepare} first: creating it here takes a second connection).
+     */
     private void lock(Handle handle, String runbook, Instant now) {
         int updated = handle.createUpdate("update guard_lock set checked_at = :now where runbook = :runbook")
                 .bind("now", Timestamp.from(now)).bind("runbook", runbook).execute();

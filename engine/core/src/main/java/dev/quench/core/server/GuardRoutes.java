@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -18,7 +19,8 @@ import java.util.concurrent.Callable;
 /**
  * Approvals, cancellation and the kill switch: {@code POST /api/v1/runs/{id}/approve|reject|cancel},
  * {@code POST /api/v1/pause|resume}, {@code GET /api/v1/status} and {@code GET /api/v1/runs/{id}/decisions}.
- * Bodies are optional: {@code {"by": "alice", "reason": "..."}}, recorded with the decision.
+ * Bodies are optional: {@code {"by": "alice", "reason": "..."}}, recorded with the decision; a pause
+ * may add {@code "cancelRunning": true} to stop the runs executing on this engine as well.
  */
 final class GuardRoutes {
 
@@ -93,12 +95,38 @@ final class GuardRoutes {
         }
         String who = body.getString("by", "api");
         String why = body.getString("reason", "");
+        Object cancelRunning = body.getValue("cancelRunning");
+        if (cancelRunning != null && !(cancelRunning instanceof Boolean)) {
+            HttpErrors.send(context, 400, "cancelRunning must be true or false",
+                    "found " + cancelRunning + "; send {\"cancelRunning\": true, \"reason\": \"...\"} to stop the "
+                            + "running runs too, or leave it out");
+            return;
+        }
+        if (!pause && Boolean.TRUE.equals(cancelRunning)) {
+            HttpErrors.send(context, 400, "cancelRunning applies to pause only",
+                    "POST /api/v1/resume takes {\"by\": ..., \"reason\": ...}; leave cancelRunning out");
+            return;
+        }
         blocking(context, () -> {
             KillSwitch.State state = killSwitch.set(pause, who, why);
+            List<String> cancelled = List.of();
             if (!pause) {
                 dispatcher.startQueuedRuns();
+            } else if (Boolean.TRUE.equals(cancelRunning)) {
+                // After the switch is set, so that nothing starts in place of what is cancelled here.
+                cancelled = dispatcher.cancelAllRunning(RunControl.cancelledBy(who, why)
+                        + " while it ran (quench pause --cancel-running)");
+                cancelled.forEach(id -> control.recordRunningCancel(id, who, why));
             }
-            return state;
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("paused", state.paused());
+            answer.put("changedBy", state.changedBy());
+            answer.put("reason", state.reason());
+            answer.put("changedAt", state.changedAt());
+            if (pause) {
+                answer.put("cancelled", cancelled);
+            }
+            return answer;
         });
     }
 

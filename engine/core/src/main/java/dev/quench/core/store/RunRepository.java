@@ -107,8 +107,9 @@ public final class RunRepository {
         jdbi.useHandle(handle -> handle.createUpdate("""
                         update run_step set status = :status, rendered = :rendered, exit_code = :exitCode,
                                             stdout = :stdout, stderr = :stderr, message = :message,
-                                            finished_at = :finishedAt
+                                            finished_at = :finishedAt, outputs = :outputs
                         where run_id = :runId and seq = :seq""")
+                .bind("outputs", step.outputs().isEmpty() ? null : toJson(step.outputs()))
                 .bind("runId", runId)
                 .bind("seq", step.seq())
                 .bind("status", step.status())
@@ -160,6 +161,16 @@ public final class RunRepository {
         return jdbi.withHandle(handle -> handle.createQuery(
                         "select id from run where status = :status order by created_at, id")
                 .bind("status", status.wireName())
+                .mapTo(String.class)
+                .list());
+    }
+
+    /** Ids of up to {@code limit} queued runs, oldest first: the order in which they start. */
+    public List<String> oldestQueued(int limit) {
+        return jdbi.withHandle(handle -> handle.createQuery(
+                        "select id from run where status = :status order by created_at, id limit :limit")
+                .bind("status", RunStatus.QUEUED.wireName())
+                .bind("limit", limit)
                 .mapTo(String.class)
                 .list());
     }
@@ -217,7 +228,8 @@ public final class RunRepository {
                 row.getString("stderr"),
                 row.getString("message"),
                 instant(row.getTimestamp("started_at")),
-                instant(row.getTimestamp("finished_at")));
+                instant(row.getTimestamp("finished_at")),
+                fromJson(row.getString("outputs")));
     }
 
     private static Map<String, Object> fromJson(String json) {

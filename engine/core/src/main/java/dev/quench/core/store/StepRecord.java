@@ -18,10 +18,11 @@ import java.util.Objects;
  * @param message    why it failed; empty otherwise
  * @param startedAt  when it started
  * @param finishedAt when it ended, or null while running
+ * @param outputs    the values of the step's declared {@code outputs:} (masked, capped), empty when it declares none
  */
 public record StepRecord(int seq, String stepId, String uses, String status, Map<String, Object> rendered,
                          Integer exitCode, String stdout, String stderr, String message, Instant startedAt,
-                         Instant finishedAt) {
+                         Instant finishedAt, Map<String, Object> outputs) {
 
     public StepRecord {
         Objects.requireNonNull(stepId, "stepId");
@@ -29,6 +30,20 @@ public record StepRecord(int seq, String stepId, String uses, String status, Map
         stdout = stdout == null ? "" : stdout;
         stderr = stderr == null ? "" : stderr;
         message = message == null ? "" : message;
+        outputs = outputs == null ? Map.of() : outputs;
+    }
+
+    /** A step record without outputs. */
+    public StepRecord(int seq, String stepId, String uses, String status, Map<String, Object> rendered,
+                      Integer exitCode, String stdout, String stderr, String message, Instant startedAt,
+                      Instant finishedAt) {
+        this(seq, stepId, uses, status, rendered, exitCode, stdout, stderr, message, startedAt, finishedAt, Map.of());
+    }
+
+    /** This record with {@code newOutputs}. */
+    public StepRecord withOutputs(Map<String, Object> newOutputs) {
+        return new StepRecord(seq, stepId, uses, status, rendered, exitCode, stdout, stderr, message, startedAt,
+                finishedAt, newOutputs);
     }
 
     /** Milliseconds the step took, or null while it runs. */

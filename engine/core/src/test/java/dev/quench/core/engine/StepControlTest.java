@@ -208,9 +208,10 @@ class StepControlTest {
         assertThat(run.toilSavedMinutes()).isZero();
         assertThat(run.steps()).extracting(StepRecord::stepId, StepRecord::status).containsExactly(
                 tuple("clean", "failed"), tuple("onFailure_1", "succeeded"), tuple("unlock", "succeeded"));
-        assertThat(run.steps().get(1).stdout()).isEqualTo("paging: clean: command exited with code 1\n");
+        assertThat(run.steps().get(1).stdout()).isEqualTo("paging: clean: command exited with code 1; stderr: "
+                + "disk still full\n");
         assertThat(run.message()).isEqualTo("step 'clean' (shell.exec) failed: command exited with code 1; "
-                + "later steps were not run");
+                + "stderr: disk still full; later steps were not run");
     }
 
     @Test

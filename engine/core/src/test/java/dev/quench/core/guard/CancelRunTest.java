@@ -56,6 +56,35 @@ class CancelRunTest {
     }
 
     @Test
+    void cancellingARunningRunStillRunsItsFinallyStepsUnderTheirOwnTimeout() throws Exception {
+        Path cleaned = temp.resolve("cleaned");
+        engine = GuardEngine.start(temp, Map.of("slow", """
+                name: slow-fix
+                steps:
+                  - {id: wait, uses: shell.exec, with: {command: "sleep 60"}, timeout: 2m}
+                  - {id: after, uses: shell.exec, with: {command: "echo should not run"}}
+                finally:
+                  - {id: cleanup, uses: shell.exec, with: {command: "sleep 0.3; touch %s"}, timeout: 20s}
+                """.formatted(cleaned)));
+        String id = engine.post("/api/v1/runs", "{\"runbook\": \"slow-fix\"}").json().path("id").asText();
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (engine.harness.run(id).steps().isEmpty()) {
+            assertThat(Instant.now()).as("waiting for the step to start").isBefore(deadline);
+            Thread.sleep(20);
+        }
+
+        assertThat(engine.post("/api/v1/runs/" + id + "/cancel", "{\"by\": \"erin\"}").status()).isEqualTo(200);
+
+        engine.harness.awaitRuns(Duration.ofSeconds(40));
+        RunRecord cancelled = engine.harness.run(id);
+        assertThat(cancelled.status()).isEqualTo(RunStatus.CANCELLED);
+        assertThat(cancelled.message()).startsWith("cancelled by erin while it ran");
+        assertThat(cancelled.steps()).extracting(step -> step.stepId()).containsExactly("wait", "cleanup");
+        assertThat(cancelled.steps().get(1).status()).as(cancelled.steps().get(1).message()).isEqualTo("succeeded");
+        assertThat(cleaned).as("the finally step ran to its end").exists();
+    }
+
+    @Test
     void aFinishedRunCannotBeCancelled() throws Exception {
         engine = GuardEngine.start(temp, Map.of("quick", """
                 name: quick-fix

@@ -45,6 +45,29 @@ abstract class GuardStoreContract {
     }
 
     @Test
+    void aRunBeyondTheQueueBoundIsRecordedRefusedSayingQueueFull() {
+        RunAdmission admission = new RunAdmission(store().jdbi(), Clock.systemUTC(), 1000, 2);
+        Runbook runbook = new Runbook("bounded-" + UUID.randomUUID().toString().substring(0, 8), "", "team", 5,
+                Optional.empty(), List.of(), List.of(), Map.of(), Path.of("bounded.yaml"));
+        List<Admission> decisions = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            RunRecord run = queued(runbook.name());
+            ids.add(run.id());
+            decisions.add(store().jdbi().inTransaction(handle -> {
+                store().runs().insertQueued(handle, run);
+                return admission.admit(handle, runbook, run, null, false, "test");
+            }));
+        }
+
+        assertThat(decisions).extracting(Admission::starts).containsExactly(true, true, false);
+        RunRecord refused = store().runs().find(ids.get(2)).orElseThrow();
+        assertThat(refused.status()).isEqualTo(RunStatus.REFUSED);
+        assertThat(refused.message()).startsWith("queue full (2 queued for " + runbook.name() + ", limit 2)");
+        assertThat(refused.finishedAt()).isNotNull();
+    }
+
+    @Test
     void concurrentAdmissionsNeverBothPassABudgetOfOne() throws Exception {
         RunAdmission admission = new RunAdmission(store().jdbi(), Clock.systemUTC());
         ExecutorService threads = Executors.newFixedThreadPool(2);

@@ -87,4 +87,38 @@ class KillSwitchTest {
         assertThat(stdout.text()).contains("resumed: runs start again");
         assertThat(engine.settled()).singleElement().extracting(RunRecord::status).isEqualTo(RunStatus.SUCCEEDED);
     }
+
+    @Test
+    void pauseWithCancelRunningAlsoStopsTheRunningRunsRecordingWhoAndWhy() throws Exception {
+        engine = GuardEngine.start(temp, Map.of("slow", """
+                name: slow-fix
+                steps:
+                  - {id: wait, uses: shell.exec, with: {command: "sleep 60"}, timeout: 2m}
+                """));
+        String server = "http://127.0.0.1:" + engine.harness.engine().port();
+        String token = temp.resolve("data/quench.token").toString();
+        String id = engine.post("/api/v1/runs", "{\"runbook\": \"slow-fix\"}").json().path("id").asText();
+        java.time.Instant deadline = java.time.Instant.now().plusSeconds(30);
+        while (engine.harness.run(id).steps().isEmpty()) {
+            assertThat(java.time.Instant.now()).as("waiting for the step to start").isBefore(deadline);
+            Thread.sleep(20);
+        }
+        assertThat(engine.post("/api/v1/pause", "{\"cancelRunning\": \"yes\"}").status())
+                .as("cancelRunning must be a boolean").isEqualTo(400);
+
+        assertThat(QuenchMain.run("pause", "--server", server, "--token-file", token, "--by", "dave",
+                "--reason", "bad deploy", "--cancel-running")).isZero();
+
+        assertThat(stdout.text()).contains("paused: no new run starts").contains("Cancelled 1 running run(s): " + id);
+        RunRecord cancelled = engine.settled().getFirst();
+        assertThat(cancelled.status()).isEqualTo(RunStatus.CANCELLED);
+        assertThat(cancelled.message()).startsWith("cancelled by dave: bad deploy while it ran (quench pause "
+                + "--cancel-running)");
+        JsonNode decisions = engine.harness.getJson("/api/v1/runs/" + id + "/decisions").path("decisions");
+        assertThat(decisions).singleElement().satisfies(decision -> {
+            assertThat(decision.path("action").asText()).isEqualTo("cancel");
+            assertThat(decision.path("actor").asText()).isEqualTo("dave");
+            assertThat(decision.path("reason").asText()).isEqualTo("bad deploy");
+        });
+    }
 }

@@ -87,6 +87,19 @@ class ManualRunsApiTest {
     }
 
     @Test
+    void aManualRunWithAnAlertRunsAgainstThatAlertAfterWaitingInTheQueue() throws Exception {
+        HttpResponse<String> response = post("""
+                {"runbook": "restart", "params": {"hosts": "web-1"},
+                 "alert": {"labels": {"alertname": "Wedged", "severity": "critical"}}}""");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        RunRecord run = harness.run(harness.awaitRuns(Duration.ofSeconds(60)).getFirst().id());
+        assertThat(run.steps().getFirst().stepId()).isEqualTo("check");
+        assertThat(run.steps().getFirst().status()).as("when: alert.labels.severity == 'critical'")
+                .isEqualTo("succeeded");
+    }
+
+    @Test
     void aDryRunAnswersThePlanAndRecordsNothing() throws Exception {
         HttpResponse<String> response = post("""
                 {"runbook": "restart", "dryRun": true, "params": {"hosts": "web-1,web-2"},

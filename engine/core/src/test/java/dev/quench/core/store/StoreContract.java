@@ -85,6 +85,24 @@ abstract class StoreContract {
     }
 
     @Test
+    void queuedRunsComeOutOldestFirst() {
+        Instant created = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            String id = "f-" + UUID.randomUUID();
+            ids.add(id);
+            // Inserted newest first: the order must come from created_at, not from the insertion.
+            store().runs().insertQueued(new RunRecord(id, "fifo", "team", TriggerType.MANUAL, "by test", null,
+                    RunStatus.QUEUED, false, Map.of(), 1, 0, "", created.minusSeconds(i), null, null, List.of()));
+        }
+        List<String> oldestFirst = ids.reversed();
+
+        assertThat(store().runs().oldestQueued(100).stream().filter(ids::contains).toList())
+                .isEqualTo(oldestFirst);
+        assertThat(store().runs().oldestQueued(2)).hasSize(2);
+    }
+
+    @Test
     void aRunIsRecordedWithItsStepsAndOutcome() {
         String id = UUID.randomUUID().toString();
         Instant created = Instant.now().truncatedTo(ChronoUnit.MILLIS);
@@ -96,7 +114,7 @@ abstract class StoreContract {
                 null, "", "", "", created, null);
         store().runs().startStep(id, step);
         store().runs().finishStep(id, new StepRecord(1, "clean", "ssh.exec", "succeeded", step.rendered(), 0,
-                "deleted 3 files", "", "", created, created.plusMillis(120)));
+                "deleted 3 files", "", "", created, created.plusMillis(120), Map.of("deleted", 3, "dir", "/var/log/app")));
         store().runs().finish(id, RunStatus.SUCCEEDED, "", 20, created.plusMillis(150));
 
         RunRecord run = store().runs().find(id).orElseThrow();
@@ -107,6 +125,7 @@ abstract class StoreContract {
             assertThat(recorded.exitCode()).isZero();
             assertThat(recorded.stdout()).isEqualTo("deleted 3 files");
             assertThat(recorded.durationMillis()).isEqualTo(120);
+            assertThat(recorded.outputs()).isEqualTo(Map.of("deleted", 3, "dir", "/var/log/app"));
         });
         assertThat(store().runs().list(RunStatus.SUCCEEDED, "disk-full-log-cleanup", 10)).extracting(RunRecord::id)
                 .containsExactly(id);
