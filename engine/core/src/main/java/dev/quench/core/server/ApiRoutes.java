@@ -18,6 +18,7 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -47,8 +48,11 @@ final class ApiRoutes {
         this.clock = clock;
     }
 
-    void mount(Router router, SourceAuth auth) {
+    /** Mounts the routes; the token is checked from the headers, then a body of {@code bodyLimit} bytes at most is read. */
+    void mount(Router router, SourceAuth auth, long bodyLimit) {
+        // Two routes: Vert.x Web runs a route's body handler before its other handlers.
         router.route("/api/v1/*").handler(auth::checkApi);
+        router.route("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(bodyLimit));
         router.get("/api/v1/runs").handler(this::listRuns);
         router.get("/api/v1/runs/:id").handler(this::getRun);
         router.post("/api/v1/runs").handler(this::startRun);

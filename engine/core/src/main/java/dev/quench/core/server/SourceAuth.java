@@ -2,6 +2,7 @@ package dev.quench.core.server;
 
 import dev.quench.core.config.QuenchConfig;
 import dev.quench.core.config.SourceSettings;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
@@ -17,12 +18,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Authenticates webhook senders: each source's own bearer token, basic auth or HMAC signature
  * when configured (any one configured method suffices), the API token otherwise, nothing when the
- * source is configured {@code open: true}. Secrets are read once at start; comparisons are
- * constant-time. A refusal is 401 with no side effect. Thread-safe.
+ * source is configured {@code open: true}. Credentials are checked from the headers before a body
+ * is read; only an HMAC signature needs the body, and only a request that offers one gets it read
+ * (bounded by the webhook body limit). Secrets are read once at start; comparisons are constant-time.
+ * A refusal is 401 with no side effect. Thread-safe.
  */
 final class SourceAuth {
 
     private static final Logger LOG = LoggerFactory.getLogger(SourceAuth.class);
+
+    /** Routing-context key: the request's headers authenticated it, so its body needs no signature check. */
+    private static final String AUTHENTICATED = "quench.authenticated";
 
     private final QuenchConfig config;
     private final ApiToken apiToken;
@@ -51,29 +57,51 @@ final class SourceAuth {
         }
     }
 
-    void check(RoutingContext context, String source) {
+    /**
+     * Before the body is read: passes a request whose headers authenticate it (or that needs its body
+     * for an offered HMAC signature, checked by {@link #checkSignature} once the body is read), and
+     * refuses any other at once, without reading its body.
+     */
+    void checkHeaders(RoutingContext context, String source) {
         SourceSettings settings = config.source(source);
         if (settings.open()) {
-            context.next();
+            context.put(AUTHENTICATED, true).next();
             return;
         }
         SourceCredentials own = credentials.get(source);
         if (own == null || !own.any()) {
             if (apiToken.acceptsHeader(context.request().getHeader("Authorization"))) {
-                context.next();
+                context.put(AUTHENTICATED, true).next();
             } else {
-                HttpErrors.send(context, 401, "unauthorized",
+                HttpErrors.sendAndClose(context, 401, "unauthorized",
                         "send 'Authorization: Bearer <token>' with the API token (or configure sources." + source
                                 + ".auth)");
             }
             return;
         }
-        Buffer body = context.body().buffer();
-        byte[] bytes = body == null ? new byte[0] : body.getBytes();
-        if (own.accepts(context.request().headers(), bytes, System.currentTimeMillis())) {
+        MultiMap headers = context.request().headers();
+        if (own.acceptsHeaders(headers)) {
+            context.put(AUTHENTICATED, true).next();
+        } else if (own.offersSignature(headers, System.currentTimeMillis())) {
             context.next();
         } else {
-            HttpErrors.send(context, 401, "unauthorized", own.describe());
+            HttpErrors.sendAndClose(context, 401, "unauthorized", own.describe());
+        }
+    }
+
+    /** After the body is read: checks the HMAC signature of a request its headers did not authenticate. */
+    void checkSignature(RoutingContext context, String source) {
+        if (Boolean.TRUE.equals(context.get(AUTHENTICATED))) {
+            context.next();
+            return;
+        }
+        SourceCredentials own = credentials.get(source);
+        Buffer body = context.body().buffer();
+        byte[] bytes = body == null ? new byte[0] : body.getBytes();
+        if (own != null && own.acceptsSignature(context.request().headers(), bytes, System.currentTimeMillis())) {
+            context.next();
+        } else {
+            HttpErrors.send(context, 401, "unauthorized", own == null ? "" : own.describe());
         }
     }
 
@@ -81,7 +109,7 @@ final class SourceAuth {
         if (apiToken.acceptsHeader(context.request().getHeader("Authorization"))) {
             context.next();
         } else {
-            HttpErrors.send(context, 401, "unauthorized", "send 'Authorization: Bearer <API token>'");
+            HttpErrors.sendAndClose(context, 401, "unauthorized", "send 'Authorization: Bearer <API token>'");
         }
     }
 
