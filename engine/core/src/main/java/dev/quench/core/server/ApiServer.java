@@ -69,7 +69,8 @@ public final class ApiServer implements AutoCloseable {
         });
         router.route().last().handler(context -> HttpErrors.sendAndClose(context, 404, "not found",
                 context.request().method() + " " + context.request().path() + " is not an endpoint of Quench"));
-        router.errorHandler(413, context -> HttpErrors.sendAndClose(context, 413, "body too large",
+        // The sender passed the credentials check: its body is read to the end and dropped, so it reads the 413.
+        router.errorHandler(413, context -> HttpErrors.send(context, 413, "body too large",
                 tooLarge(context.request().path(), context.request().getHeader("Content-Length"), limits)));
         router.errorHandler(500, context -> {
             if (context.failure() instanceof OutOfMemoryError error) {

@@ -14,6 +14,13 @@ final class HttpErrors {
      */
     static final long DRAINED_BODY_BYTES = 64 * 1024;
 
+    /**
+     * How long a refused body is still read (and dropped) before the connection is closed: a sender
+     * that writes its whole body before reading (most clients) then reads the answer instead of a
+     * reset. Nothing of the body is held meanwhile.
+     */
+    static final long LINGER_MILLIS = 2_000;
+
     private HttpErrors() {
     }
 
@@ -28,9 +35,10 @@ final class HttpErrors {
     }
 
     /**
-     * Answers a request refused before its body was read (no credentials, too large, too slow), then
-     * closes the connection unless the body has arrived or is small: a refused sender never gets to
-     * make Quench read or hold its body.
+     * Answers a request refused before its body was read (no credentials, unknown path, wrong type,
+     * too slow), then closes the connection unless the body has arrived or is small: a refused sender
+     * never gets to make Quench hold its body, nor occupy the connection for longer than
+     * {@link #LINGER_MILLIS}.
      */
     static void sendAndClose(RoutingContext context, int status, String error, String detail) {
         if (context.response().ended()) {
@@ -47,7 +55,7 @@ final class HttpErrors {
                 .end(json(error, detail))
                 .onComplete(ignored -> {
                     if (!keep) {
-                        request.connection().close();
+                        context.vertx().setTimer(LINGER_MILLIS, timer -> request.connection().close());
                     }
                 });
     }

@@ -159,12 +159,21 @@ final class WebhookRoutes implements AutoCloseable {
         Delivery parse(byte[] body) throws PayloadException;
     }
 
-    /** Answers 415 unless the request says JSON (or says nothing); runs before the body is read. */
+    /**
+     * Answers 415 unless the request says JSON (or says nothing) with no encoding or gzip; runs before
+     * the body is read.
+     */
     static void requireJson(RoutingContext context) {
         String contentType = context.request().getHeader("Content-Type");
         if (contentType != null && !jsonContentType(contentType)) {
             HttpErrors.sendAndClose(context, 415, "unsupported content type",
                     "'" + contentType + "': send the alerts as application/json (UTF-8)");
+            return;
+        }
+        String encoding = context.request().getHeader("Content-Encoding");
+        if (!ContentEncoding.supported(encoding)) {
+            HttpErrors.sendAndClose(context, 415, "unsupported content encoding",
+                    "Content-Encoding '" + encoding + "': Quench reads webhook bodies plain or gzip-compressed");
             return;
         }
         context.next();
@@ -175,12 +184,18 @@ final class WebhookRoutes implements AutoCloseable {
         byte[] body = buffer == null ? new byte[0] : buffer.getBytes();
         Delivery delivery;
         try {
+            body = ContentEncoding.decode(context.request().getHeader("Content-Encoding"), body,
+                    settings.http().webhookBodyLimit());
             requireUtf8(body);
             delivery = parser.parse(body);
             settings.limits().check(delivery.alerts());
         } catch (PayloadException e) {
             counters.rejected.increment();
             HttpErrors.send(context, 400, "invalid " + describe(source) + " payload", e.getMessage());
+            return;
+        } catch (ContentEncoding.TooLargeException e) {
+            counters.rejected.increment();
+            HttpErrors.send(context, 413, "body too large", e.getMessage());
             return;
         } catch (RuntimeException e) {
             // A body the parser did not foresee: a 5xx would make the sender retry it for ever.
