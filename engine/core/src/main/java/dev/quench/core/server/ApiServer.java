@@ -47,7 +47,8 @@ public final class ApiServer implements AutoCloseable {
         router.route().handler(guard::requestStarted);
         // Before any body is read: a form body would be decoded by the body handler and answered a bare 400.
         router.post("/hooks/*").handler(WebhookRoutes::requireJson);
-        SourceAuth auth = new SourceAuth(config, apiToken, List.of("alertmanager", "grafana", "pagerduty"));
+        SourceAuth auth = new SourceAuth(config, apiToken, List.of("alertmanager", "grafana", "pagerduty"),
+                limits.webhookBodyLimit());
         WebhookRoutes webhooks = new WebhookRoutes(vertx, store, runbooks, dispatcher, clock, config, settings, counters);
         webhooks.mount(router, auth);
         new ApiRoutes(vertx, store, runbooks, dispatcher, ledger, clock).mount(router, auth, limits.apiBodyLimit());

@@ -12,6 +12,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,17 +31,29 @@ final class SourceAuth {
     /** Routing-context key: the request's headers authenticated it, so its body needs no signature check. */
     private static final String AUTHENTICATED = "quench.authenticated";
 
+    /**
+     * Bodies read for an HMAC check are held before they are known to be genuine: all of them
+     * together stay under this (at least two bodies of the webhook limit), beyond it 503.
+     */
+    static final long MIN_UNVERIFIED_BYTES = 64L * 1024 * 1024;
+
+    private final long webhookBodyLimit;
+    private final long maxUnverifiedBytes;
+    private final AtomicLong unverifiedBytes = new AtomicLong();
     private final QuenchConfig config;
     private final ApiToken apiToken;
     private final Map<String, SourceCredentials> credentials = new ConcurrentHashMap<>();
 
-    SourceAuth(QuenchConfig config, ApiToken apiToken, Iterable<String> sources) {
-        this(config, apiToken, sources, System.getenv());
+    SourceAuth(QuenchConfig config, ApiToken apiToken, Iterable<String> sources, long webhookBodyLimit) {
+        this(config, apiToken, sources, webhookBodyLimit, System.getenv());
     }
 
-    SourceAuth(QuenchConfig config, ApiToken apiToken, Iterable<String> sources, Map<String, String> environment) {
+    SourceAuth(QuenchConfig config, ApiToken apiToken, Iterable<String> sources, long webhookBodyLimit,
+               Map<String, String> environment) {
         this.config = config;
         this.apiToken = apiToken;
+        this.webhookBodyLimit = webhookBodyLimit;
+        this.maxUnverifiedBytes = Math.max(MIN_UNVERIFIED_BYTES, 2 * webhookBodyLimit);
         List<String> names = new ArrayList<>();
         sources.forEach(names::add);
         names.addAll(config.sources().keySet());
@@ -83,10 +96,34 @@ final class SourceAuth {
         if (own.acceptsHeaders(headers)) {
             context.put(AUTHENTICATED, true).next();
         } else if (own.offersSignature(headers, System.currentTimeMillis())) {
-            context.next();
+            readForSignature(context);
         } else {
             HttpErrors.sendAndClose(context, 401, "unauthorized", own.describe());
         }
+    }
+
+    /** Lets the body of a signed request be read, within the budget of unverified bytes held at once. */
+    private void readForSignature(RoutingContext context) {
+        long size = webhookBodyLimit;
+        String length = context.request().getHeader("Content-Length");
+        if (length != null && context.request().getHeader("Transfer-Encoding") == null) {
+            try {
+                size = Math.min(Math.max(0, Long.parseLong(length.strip())), webhookBodyLimit);
+            } catch (NumberFormatException ignored) {
+                // An unreadable length is held at the limit; the body handler refuses the request anyway.
+            }
+        }
+        long reserved = size;
+        if (unverifiedBytes.addAndGet(reserved) > maxUnverifiedBytes) {
+            unverifiedBytes.addAndGet(-reserved);
+            context.response().putHeader("Retry-After", "5");
+            HttpErrors.sendAndClose(context, 503, "too many unverified bodies; retry",
+                    "Quench holds at most " + maxUnverifiedBytes + " bytes of signed bodies whose signature is not yet "
+                            + "checked; nothing of this delivery was recorded — retry after 5 s");
+            return;
+        }
+        context.addEndHandler(ignored -> unverifiedBytes.addAndGet(-reserved));
+        context.next();
     }
 
     /** After the body is read: checks the HMAC signature of a request its headers did not authenticate. */

@@ -76,6 +76,36 @@ class HostileConnectionsTest {
     }
 
     @Test
+    void signedBodiesNotYetVerifiedAreBoundedTogether() throws Exception {
+        List<RawHttp> held = new ArrayList<>();
+        try {
+            for (int index = 0; index < 2; index++) {
+                held.add(new RawHttp(port()).postHead("/hooks/grafana", THIRTY_TWO_MIB,
+                        "X-Grafana-Alerting-Signature: 0123abcd"));
+            }
+            Thread.sleep(300);
+            try (RawHttp third = new RawHttp(port())) {
+                String answer = third.postHead("/hooks/grafana", THIRTY_TWO_MIB, "X-Grafana-Alerting-Signature: 0123abcd")
+                        .answer(5_000);
+
+                assertThat(answer).startsWith("HTTP/1.1 503 ");
+                assertThat(answer).contains("Retry-After: 5");
+                assertThat(answer).contains("Quench holds at most 67108864 bytes of signed bodies whose signature is not "
+                        + "yet checked; nothing of this delivery was recorded");
+            }
+        } finally {
+            for (RawHttp client : held) {
+                client.close();
+            }
+        }
+        Thread.sleep(3_000); // the held requests time out (ingest.requestTimeout: 2s) and give their room back
+        byte[] body = dev.quench.core.testing.EngineHarness.resource("fixtures/alerts/grafana-firing-cachehitrate.json");
+        HttpResponse<String> signed = engine.post("/hooks/grafana", body, "X-Grafana-Alerting-Signature",
+                Signatures.hmacHex("s3cret", body));
+        assertThat(signed.statusCode()).as(signed.body()).isEqualTo(202);
+    }
+
+    @Test
     void anApiBodyOverOneMebibyteIs413WithTheLimit() throws Exception {
         byte[] body = ("{\"runbook\": \"x\", \"pad\": \"" + "x".repeat(1_100_000) + "\"}").getBytes(StandardCharsets.UTF_8);
 
