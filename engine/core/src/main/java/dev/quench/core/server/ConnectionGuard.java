@@ -108,9 +108,4 @@ final class ConnectionGuard {
                 "the body did not arrive within " + limits.requestTimeout().toSeconds()
                         + " s of the request head (ingest.requestTimeout); nothing of it was recorded");
     }
-
-    /** Open connections now. */
-    int open() {
-        return open.get();
-    }
 }
