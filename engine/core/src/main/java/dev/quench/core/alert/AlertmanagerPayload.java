@@ -1,6 +1,9 @@
 package dev.quench.core.alert;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.quench.core.util.Json;
 import java.io.IOException;
@@ -56,14 +59,27 @@ public final class AlertmanagerPayload {
                 root.path("truncatedAlerts").asInt(0), parsed);
     }
 
-    /** Reads {@code body} as one JSON object, or says why it is not one. */
+    /**
+     * Reads {@code body} as exactly one JSON object, or says why it is not one: malformed, nested
+     * deeper than any alert payload, or followed by more bytes.
+     */
     static JsonNode readObject(byte[] body, String what) throws PayloadException {
         JsonNode root;
-        try {
-            root = Json.json().readTree(body);
-        } catch (JsonProcessingException e) {
-            throw new PayloadException("body is not valid JSON: " + e.getOriginalMessage()
-                    + " at line " + e.getLocation().getLineNr() + " column " + e.getLocation().getColumnNr(), e);
+        try (JsonParser parser = Json.json().createParser(body)) {
+            try {
+                root = Json.json().readTree(parser);
+            } catch (StreamConstraintsException e) {
+                throw new PayloadException("body nests deeper than "
+                        + Json.json().getFactory().streamReadConstraints().getMaxNestingDepth() + " levels ("
+                        + place(parser.currentLocation()) + "): alert payloads are a few levels deep", e);
+            } catch (JsonProcessingException e) {
+                throw new PayloadException("body is not valid JSON: " + e.getOriginalMessage()
+                        + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + " column "
+                        + e.getLocation().getColumnNr()), e);
+            }
+            if (root != null && !root.isMissingNode()) {
+                requireEnd(parser);
+            }
         } catch (IOException e) {
             throw new PayloadException("body cannot be read: " + e.getMessage(), e);
         }
@@ -71,6 +87,25 @@ public final class AlertmanagerPayload {
             throw new PayloadException("body is not " + what + ": expected a JSON object");
         }
         return root;
+    }
+
+    /** A second document, or any other bytes after the first, is refused: a sender bug that would hide alerts. */
+    private static void requireEnd(JsonParser parser) throws PayloadException, IOException {
+        JsonLocation after = parser.currentLocation();
+        try {
+            if (parser.nextToken() == null) {
+                return;
+            }
+            after = parser.currentTokenLocation();
+        } catch (JsonProcessingException e) {
+            after = e.getLocation() == null ? after : e.getLocation();
+        }
+        throw new PayloadException("body goes on after its JSON document (" + place(after)
+                + "): send exactly one JSON object");
+    }
+
+    private static String place(JsonLocation location) {
+        return "line " + location.getLineNr() + ", column " + location.getColumnNr();
     }
 
     /** The {@code alerts} list shared by Alertmanager and Grafana, for {@code source}. */
@@ -89,11 +124,15 @@ public final class AlertmanagerPayload {
         String statusText = node.path("status").asText(null);
         AlertStatus status = AlertStatus.parse(statusText).orElseThrow(() -> new PayloadException(
                 where + ".status must be \"firing\" or \"resolved\", was " + node.get("status")));
-        Map<String, String> labels = stringMap(node.get("labels"), where + ".labels", true);
+        Map<String, String> labels = stringMap(node.get("labels"), where + ".labels", true, false);
         if (!labels.containsKey("alertname")) {
             throw new PayloadException(where + ".labels has no 'alertname'");
         }
-        Map<String, String> annotations = stringMap(node.get("annotations"), where + ".annotations", false);
+        if (labels.get("alertname").isBlank()) {
+            throw new PayloadException(where + ".labels.alertname is " + (labels.get("alertname").isEmpty() ? "empty" : "blank")
+                    + ": every alert needs a name");
+        }
+        Map<String, String> annotations = stringMap(node.get("annotations"), where + ".annotations", false, false);
         String fingerprint = node.hasNonNull("fingerprint") && !node.get("fingerprint").asText().isEmpty()
                 ? node.get("fingerprint").asText() : fingerprintOf(labels);
         return new Alert(source, fingerprint, status, labels, annotations,
@@ -102,7 +141,12 @@ public final class AlertmanagerPayload {
                 node.path("generatorURL").asText(""));
     }
 
-    static Map<String, String> stringMap(JsonNode node, String where, boolean required) throws PayloadException {
+    /**
+     * An object of strings. Labels and annotations are strings in Alertmanager's model, so a number or
+     * a boolean is refused unless {@code scalarsAsText} (generic sources, whose JSON is anyone's).
+     */
+    static Map<String, String> stringMap(JsonNode node, String where, boolean required, boolean scalarsAsText)
+            throws PayloadException {
         if (node == null || node.isNull()) {
             if (required) {
                 throw new PayloadException(where + " is missing");
@@ -114,12 +158,24 @@ public final class AlertmanagerPayload {
         }
         Map<String, String> values = new Alert.Fresh(); // handed to one Alert, or copied from
         for (Map.Entry<String, JsonNode> entry : node.properties()) {
-            if (!entry.getValue().isValueNode() || entry.getValue().isNull()) {
-                throw new PayloadException(where + "." + entry.getKey() + " must be a string");
+            JsonNode value = entry.getValue();
+            if (!value.isTextual() && !(scalarsAsText && value.isValueNode() && !value.isNull())) {
+                int dot = where.lastIndexOf('.');
+                throw notAString(where + "." + entry.getKey(), value, dot < 0 ? "labels" : where.substring(dot + 1));
             }
-            values.put(entry.getKey(), entry.getValue().asText());
+            values.put(entry.getKey(), value.asText());
         }
         return values;
+    }
+
+    private static PayloadException notAString(String where, JsonNode value, String kind) {
+        String model = ": " + kind + " are strings in Alertmanager's model";
+        if (value.isNumber() || value.isBoolean()) {
+            return new PayloadException(where + " must be a string, not the " + (value.isNumber() ? "number " : "boolean ")
+                    + value.asText() + model + "; send \"" + value.asText() + "\"");
+        }
+        String type = value.isNull() ? "null" : value.isArray() ? "a list" : value.isObject() ? "an object" : "binary data";
+        return new PayloadException(where + " must be a string, not " + type + model);
     }
 
     static Instant time(JsonNode node, String where) throws PayloadException {

@@ -52,7 +52,7 @@ public final class GenericPayload {
         if (mapping.labelsFrom() != null) {
             JsonNode from = node.at(mapping.labelsFrom());
             if (!from.isMissingNode() && !from.isNull()) {
-                labels.putAll(AlertmanagerPayload.stringMap(from, where + mapping.labelsFrom(), false));
+                labels.putAll(AlertmanagerPayload.stringMap(from, where + mapping.labelsFrom(), false, true));
             }
         }
         for (Map.Entry<String, JsonPointer> label : mapping.labels().entrySet()) {

@@ -18,6 +18,7 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -29,6 +30,8 @@ import java.util.concurrent.Callable;
 final class ApiRoutes {
 
     private static final int MAX_LIMIT = 1000;
+    /** Retry-After while the runbooks load at start-up: a load of 10,000 runbooks takes seconds. */
+    private static final int LOADING_RETRY_AFTER_SECONDS = 2;
 
     private final Vertx vertx;
     private final Store store;
@@ -47,8 +50,11 @@ final class ApiRoutes {
         this.clock = clock;
     }
 
-    void mount(Router router, SourceAuth auth) {
+    /** Mounts the routes; the token is checked from the headers, then a body of {@code bodyLimit} bytes at most is read. */
+    void mount(Router router, SourceAuth auth, long bodyLimit) {
+        // Two routes: Vert.x Web runs a route's body handler before its other handlers.
         router.route("/api/v1/*").handler(auth::checkApi);
+        router.route("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(bodyLimit));
         router.get("/api/v1/runs").handler(this::listRuns);
         router.get("/api/v1/runs/:id").handler(this::getRun);
         router.post("/api/v1/runs").handler(this::startRun);
@@ -85,7 +91,26 @@ final class ApiRoutes {
         });
     }
 
+    /**
+     * True after answering 503 when the start-up load of the runbooks has not finished: a look-up
+     * would wait for it, and on the event loop that would stall every other request meanwhile.
+     */
+    private boolean stillLoading(RoutingContext context) {
+        if (runbooks.loaded()) {
+            return false;
+        }
+        context.response().putHeader("Retry-After", Integer.toString(LOADING_RETRY_AFTER_SECONDS));
+        HttpErrors.send(context, 503, "runbooks are still loading",
+                "Quench is loading the runbooks in " + runbooks.directory().toAbsolutePath() + " (start-up); retry in "
+                        + LOADING_RETRY_AFTER_SECONDS + " s — GET /health/ready answers 200 once they are loaded "
+                        + "(if this lasts, the load failed: see the log)");
+        return true;
+    }
+
     private void startRun(RoutingContext context) {
+        if (stillLoading(context)) {
+            return;
+        }
         JsonObject request;
         try {
             request = context.body().asJsonObject();
@@ -133,6 +158,9 @@ final class ApiRoutes {
     }
 
     private void listRunbooks(RoutingContext context) {
+        if (stillLoading(context)) {
+            return;
+        }
         List<Map<String, Object>> loaded = runbooks.runbooks().stream().map(RunbookViews::summary).toList();
         List<String> problems = runbooks.problems().stream().map(Object::toString).toList();
         List<Map<String, Object>> kept = runbooks.kept().stream().map(keep -> Map.<String, Object>of(

@@ -8,20 +8,21 @@ import dev.quench.core.schedule.RunbookScheduler;
 import dev.quench.core.store.Store;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The HTTP side of the engine: webhooks, API and health, on one Vert.x server. */
 public final class ApiServer implements AutoCloseable {
 
-    /** Bodies larger than this are refused with 413 (a 10,000-alert storm is about 10 MB). */
-    static final long BODY_LIMIT_BYTES = 32L * 1024 * 1024;
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
 
     private final HttpServer server;
     private final WebhookRoutes webhooks;
@@ -36,17 +37,26 @@ public final class ApiServer implements AutoCloseable {
                                   RunbookRegistry runbooks, RunDispatcher dispatcher, ToilLedger ledger, Clock clock,
                                   RunbookScheduler schedules)
             throws InterruptedException, ExecutionException, TimeoutException {
+        IngestSettings settings = IngestSettings.from(config.sections().get("ingest"));
+        HttpLimits limits = settings.http();
+        IngestCounters counters = new IngestCounters();
+        ConnectionGuard guard = new ConnectionGuard(vertx, limits, counters);
+        HeapWatch heap = new HeapWatch(HeapWatch.DEFAULT_LIMIT);
+        watchForOutOfMemory(vertx, heap);
         Router router = Router.router(vertx);
-        // Before the body handler: it would decode a form body itself and answer a bare 400.
+        router.route().handler(guard::requestStarted);
+        // Before any body is read: a form body would be decoded by the body handler and answered a bare 400.
         router.post("/hooks/*").handler(WebhookRoutes::requireJson);
-        router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
-        SourceAuth auth = new SourceAuth(config, apiToken, List.of("alertmanager", "grafana", "pagerduty"));
-        WebhookRoutes webhooks = new WebhookRoutes(vertx, store, runbooks, dispatcher, clock, config);
+        SourceAuth auth = new SourceAuth(config, apiToken, List.of("alertmanager", "grafana", "pagerduty"),
+                limits.webhookBodyLimit());
+        WebhookRoutes webhooks = new WebhookRoutes(vertx, store, runbooks, dispatcher, clock, config, settings, counters);
         webhooks.mount(router, auth);
-        new ApiRoutes(vertx, store, runbooks, dispatcher, ledger, clock).mount(router, auth);
+        new ApiRoutes(vertx, store, runbooks, dispatcher, ledger, clock).mount(router, auth, limits.apiBodyLimit());
         new ScheduleRoutes(vertx, schedules).mount(router);
         new GuardRoutes(vertx, store, dispatcher).mount(router);
-        router.get("/health/live").handler(context -> context.json(new JsonObject().put("status", "up")));
+        router.get("/health/live").handler(context -> heap.problem().ifPresentOrElse(
+                problem -> HttpErrors.send(context, 503, "not live", problem),
+                () -> context.json(new JsonObject().put("status", "up"))));
         router.get("/health/ready").handler(context -> {
             if (!runbooks.loaded()) {
                 // Serving, but not matching yet (start-up: docs/startup.md); webhooks are stored meanwhile.
@@ -58,17 +68,49 @@ public final class ApiServer implements AutoCloseable {
                     .put("runbooks", runbooks.runbooks().size())
                     .put("runbookProblems", runbooks.problems().size()));
         });
-        router.route().last().handler(context -> HttpErrors.send(context, 404, "not found",
+        router.route().last().handler(context -> HttpErrors.sendAndClose(context, 404, "not found",
                 context.request().method() + " " + context.request().path() + " is not an endpoint of Quench"));
+        // The sender passed the credentials check: its body is read to the end and dropped, so it reads the 413.
         router.errorHandler(413, context -> HttpErrors.send(context, 413, "body too large",
-                "the limit is " + BODY_LIMIT_BYTES + " bytes"));
-        router.errorHandler(500, context -> HttpErrors.send(context, 500, "internal error",
-                context.failure() == null ? "" : context.failure().getMessage()));
-        HttpServer server = vertx.createHttpServer()
+                tooLarge(context.request().path(), context.request().getHeader("Content-Length"), limits)));
+        router.errorHandler(500, context -> {
+            if (context.failure() instanceof OutOfMemoryError error) {
+                heap.outOfMemory(error);
+            }
+            HttpErrors.send(context, 500, "internal error",
+                    context.failure() == null ? "" : context.failure().getMessage());
+        });
+        // HTTP/1.1 only: no sender of alerts speaks cleartext HTTP/2, and with it on, a connection is not
+        // handed to the guard until its first bytes arrive (an idle one would hold a socket uncounted).
+        HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false))
+                .connectionHandler(guard::connected)
                 .requestHandler(router)
                 .listen(config.port(), config.host())
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         return new ApiServer(server, webhooks);
+    }
+
+    private static String tooLarge(String path, String contentLength, HttpLimits limits) {
+        boolean api = path.startsWith("/api/");
+        String size = contentLength == null ? "this one is longer" : "this one has " + contentLength.strip();
+        return (api ? "/api/v1 takes bodies of " + limits.apiBodyLimit() + " bytes at most (ingest.apiBodyLimit); "
+                : "a webhook body may have " + limits.webhookBodyLimit() + " bytes at most (ingest.webhookBodyLimit); ")
+                + size;
+    }
+
+    /** An OutOfMemoryError that reaches Vert.x makes the engine not live (HeapWatch); it is logged as before. */
+    private static void watchForOutOfMemory(Vertx vertx, HeapWatch heap) {
+        io.vertx.core.Handler<Throwable> previous = vertx.exceptionHandler();
+        vertx.exceptionHandler(error -> {
+            if (error instanceof OutOfMemoryError) {
+                heap.outOfMemory(error);
+            }
+            if (previous != null) {
+                previous.handle(error);
+            } else {
+                LOG.error("unhandled exception in the HTTP server", error);
+            }
+        });
     }
 
     public int port() {

@@ -3,7 +3,7 @@ package dev.quench.core.server;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.atomic.LongAdder;
 
-/** Running totals of the webhook intake since start, for {@code GET /api/v1/ingest}. Thread-safe. */
+/** Running totals of the webhook intake and its HTTP server since start, for {@code GET /api/v1/ingest}. Thread-safe. */
 final class IngestCounters {
 
     final LongAdder accepted = new LongAdder();
@@ -18,6 +18,10 @@ final class IngestCounters {
     /** Journal expansions (one transaction each) and the alerts they stored in the alert table. */
     final LongAdder expansions = new LongAdder();
     final LongAdder expandedAlerts = new LongAdder();
+    /** Connections closed at once because ingest.maxConnections were open. */
+    final LongAdder refusedConnections = new LongAdder();
+    /** Requests answered 408 or cut because their body did not arrive within ingest.requestTimeout. */
+    final LongAdder timedOutRequests = new LongAdder();
 
     JsonObject toJson() {
         return new JsonObject()
@@ -30,6 +34,8 @@ final class IngestCounters {
                 .put("commits", commits.sum())
                 .put("committedDeliveries", committedDeliveries.sum())
                 .put("expansions", expansions.sum())
-                .put("expandedAlerts", expandedAlerts.sum());
+                .put("expandedAlerts", expandedAlerts.sum())
+                .put("refusedConnections", refusedConnections.sum())
+                .put("timedOutRequests", timedOutRequests.sum());
     }
 }

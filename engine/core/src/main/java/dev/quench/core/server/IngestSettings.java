@@ -20,16 +20,17 @@ import java.time.Duration;
  * @param redeliveryWindow  how long a re-delivery of an alert stored in bulk (firing, matched no
  *                          runbook) is recognised
  * @param redeliveryKeys    at most this many alerts' keys are kept for that (32 to 64 bytes each)
+ * @param http              connections, timeouts and body limits of the HTTP server
  */
 record IngestSettings(long maxPendingAlerts, int retryAfterSeconds, AlertLimits limits, boolean journal,
-                      Duration redeliveryWindow, int redeliveryKeys) {
+                      Duration redeliveryWindow, int redeliveryKeys, HttpLimits http) {
 
     /**
      * Off by default: measured on 2 cores, the journal's second pass (file, then alert rows) costs
      * more CPU than it saves, so the sustained rate is lower (docs/sources.md has the figures).
      */
     static final IngestSettings DEFAULT = new IngestSettings(100_000, 5, AlertLimits.DEFAULT, false,
-            AlertRepository.DEFAULT_REDELIVERY_WINDOW, AlertRepository.DEFAULT_REDELIVERY_KEYS);
+            AlertRepository.DEFAULT_REDELIVERY_WINDOW, AlertRepository.DEFAULT_REDELIVERY_KEYS, HttpLimits.DEFAULT);
 
     static IngestSettings from(JsonNode node) {
         if (node == null || node.isMissingNode() || node.isNull()) {
@@ -45,7 +46,8 @@ record IngestSettings(long maxPendingAlerts, int retryAfterSeconds, AlertLimits 
                         node.path("maxAnnotationValueLength").asInt(defaults.maxAnnotationValueLength())),
                 journal(node.path("journal")),
                 redeliveryWindow(node.path("redeliveryWindow")),
-                redeliveryKeys(node.path("redeliveryKeys")));
+                redeliveryKeys(node.path("redeliveryKeys")),
+                HttpLimits.from(node));
         if (settings.maxPendingAlerts() < 1 || settings.retryAfterSeconds() < 1 || settings.limits().maxLabels() < 1) {
             throw new ConfigException("ingest: maxPendingAlerts, retryAfterSeconds and maxLabels must be at least 1");
         }

@@ -2,6 +2,7 @@ package dev.quench.core.server;
 
 import dev.quench.core.config.QuenchConfig;
 import dev.quench.core.config.SourceSettings;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
@@ -11,30 +12,48 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Authenticates webhook senders: each source's own bearer token, basic auth or HMAC signature
  * when configured (any one configured method suffices), the API token otherwise, nothing when the
- * source is configured {@code open: true}. Secrets are read once at start; comparisons are
- * constant-time. A refusal is 401 with no side effect. Thread-safe.
+ * source is configured {@code open: true}. Credentials are checked from the headers before a body
+ * is read; only an HMAC signature needs the body, and only a request that offers one gets it read
+ * (bounded by the webhook body limit). Secrets are read once at start; comparisons are constant-time.
+ * A refusal is 401 with no side effect. Thread-safe.
  */
 final class SourceAuth {
 
     private static final Logger LOG = LoggerFactory.getLogger(SourceAuth.class);
 
+    /** Routing-context key: the request's headers authenticated it, so its body needs no signature check. */
+    private static final String AUTHENTICATED = "quench.authenticated";
+
+    /**
+     * Bodies read for an HMAC check are held before they are known to be genuine: all of them
+     * together stay under this (at least two bodies of the webhook limit), beyond it 503.
+     */
+    static final long MIN_UNVERIFIED_BYTES = 64L * 1024 * 1024;
+
+    private final long webhookBodyLimit;
+    private final long maxUnverifiedBytes;
+    private final AtomicLong unverifiedBytes = new AtomicLong();
     private final QuenchConfig config;
     private final ApiToken apiToken;
     private final Map<String, SourceCredentials> credentials = new ConcurrentHashMap<>();
 
-    SourceAuth(QuenchConfig config, ApiToken apiToken, Iterable<String> sources) {
-        this(config, apiToken, sources, System.getenv());
+    SourceAuth(QuenchConfig config, ApiToken apiToken, Iterable<String> sources, long webhookBodyLimit) {
+        this(config, apiToken, sources, webhookBodyLimit, System.getenv());
     }
 
-    SourceAuth(QuenchConfig config, ApiToken apiToken, Iterable<String> sources, Map<String, String> environment) {
+    SourceAuth(QuenchConfig config, ApiToken apiToken, Iterable<String> sources, long webhookBodyLimit,
+               Map<String, String> environment) {
         this.config = config;
         this.apiToken = apiToken;
+        this.webhookBodyLimit = webhookBodyLimit;
+        this.maxUnverifiedBytes = Math.max(MIN_UNVERIFIED_BYTES, 2 * webhookBodyLimit);
         List<String> names = new ArrayList<>();
         sources.forEach(names::add);
         names.addAll(config.sources().keySet());
@@ -51,29 +70,75 @@ final class SourceAuth {
         }
     }
 
-    void check(RoutingContext context, String source) {
+    /**
+     * Before the body is read: passes a request whose headers authenticate it (or that needs its body
+     * for an offered HMAC signature, checked by {@link #checkSignature} once the body is read), and
+     * refuses any other at once, without reading its body.
+     */
+    void checkHeaders(RoutingContext context, String source) {
         SourceSettings settings = config.source(source);
         if (settings.open()) {
-            context.next();
+            context.put(AUTHENTICATED, true).next();
             return;
         }
         SourceCredentials own = credentials.get(source);
         if (own == null || !own.any()) {
             if (apiToken.acceptsHeader(context.request().getHeader("Authorization"))) {
-                context.next();
+                context.put(AUTHENTICATED, true).next();
             } else {
-                HttpErrors.send(context, 401, "unauthorized",
+                HttpErrors.sendAndClose(context, 401, "unauthorized",
                         "send 'Authorization: Bearer <token>' with the API token (or configure sources." + source
                                 + ".auth)");
             }
             return;
         }
+        MultiMap headers = context.request().headers();
+        if (own.acceptsHeaders(headers)) {
+            context.put(AUTHENTICATED, true).next();
+        } else if (own.offersSignature(headers, System.currentTimeMillis())) {
+            readForSignature(context);
+        } else {
+            HttpErrors.sendAndClose(context, 401, "unauthorized", own.describe());
+        }
+    }
+
+    /** Lets the body of a signed request be read, within the budget of unverified bytes held at once. */
+    private void readForSignature(RoutingContext context) {
+        long size = webhookBodyLimit;
+        String length = context.request().getHeader("Content-Length");
+        if (length != null && context.request().getHeader("Transfer-Encoding") == null) {
+            try {
+                size = Math.min(Math.max(0, Long.parseLong(length.strip())), webhookBodyLimit);
+            } catch (NumberFormatException ignored) {
+                // An unreadable length is held at the limit; the body handler refuses the request anyway.
+            }
+        }
+        long reserved = size;
+        if (unverifiedBytes.addAndGet(reserved) > maxUnverifiedBytes) {
+            unverifiedBytes.addAndGet(-reserved);
+            context.response().putHeader("Retry-After", "5");
+            HttpErrors.sendAndClose(context, 503, "too many unverified bodies; retry",
+                    "Quench holds at most " + maxUnverifiedBytes + " bytes of signed bodies whose signature is not yet "
+                            + "checked; nothing of this delivery was recorded — retry after 5 s");
+            return;
+        }
+        context.addEndHandler(ignored -> unverifiedBytes.addAndGet(-reserved));
+        context.next();
+    }
+
+    /** After the body is read: checks the HMAC signature of a request its headers did not authenticate. */
+    void checkSignature(RoutingContext context, String source) {
+        if (Boolean.TRUE.equals(context.get(AUTHENTICATED))) {
+            context.next();
+            return;
+        }
+        SourceCredentials own = credentials.get(source);
         Buffer body = context.body().buffer();
         byte[] bytes = body == null ? new byte[0] : body.getBytes();
-        if (own.accepts(context.request().headers(), bytes, System.currentTimeMillis())) {
+        if (own != null && own.acceptsSignature(context.request().headers(), bytes, System.currentTimeMillis())) {
             context.next();
         } else {
-            HttpErrors.send(context, 401, "unauthorized", own.describe());
+            HttpErrors.send(context, 401, "unauthorized", own == null ? "" : own.describe());
         }
     }
 
@@ -81,7 +146,7 @@ final class SourceAuth {
         if (apiToken.acceptsHeader(context.request().getHeader("Authorization"))) {
             context.next();
         } else {
-            HttpErrors.send(context, 401, "unauthorized", "send 'Authorization: Bearer <API token>'");
+            HttpErrors.sendAndClose(context, 401, "unauthorized", "send 'Authorization: Bearer <API token>'");
         }
     }
 

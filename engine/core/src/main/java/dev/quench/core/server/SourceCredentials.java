@@ -37,20 +37,39 @@ record SourceCredentials(String source, String bearerToken, String basicHeader, 
         return bearerToken != null || basicHeader != null || hmacKey != null;
     }
 
-    boolean accepts(MultiMap headers, byte[] body, long nowMillis) {
+    /** True when the headers carry this source's bearer token or basic credentials; constant time. */
+    boolean acceptsHeaders(MultiMap headers) {
         String authorization = headers.get("Authorization");
         boolean accepted = false;
-        // Evaluate every method (no early exit) so timing says nothing about which one almost matched.
+        // Evaluate both methods (no early exit) so timing says nothing about which one almost matched.
         if (bearerToken != null) {
             accepted |= SourceAuth.sameText("Bearer " + bearerToken, authorization);
         }
         if (basicHeader != null) {
             accepted |= SourceAuth.sameText(basicHeader, authorization);
         }
-        if (hmacKey != null) {
-            accepted |= signatureMatches(headers, body, nowMillis);
-        }
         return accepted;
+    }
+
+    /**
+     * True when the headers offer a signature worth reading the body for: the signature header is
+     * there and, when a timestamp is signed too, the timestamp is fresh. Checked before the body is
+     * read, so a request that cannot pass never makes Quench hold its body.
+     */
+    boolean offersSignature(MultiMap headers, long nowMillis) {
+        if (hmacKey == null || headers.get(hmac.header()) == null) {
+            return false;
+        }
+        if (hmac.timestampHeader() == null) {
+            return true;
+        }
+        String timestamp = headers.get(hmac.timestampHeader());
+        return timestamp != null && fresh(timestamp.strip(), nowMillis);
+    }
+
+    /** True when the body's HMAC signature matches; false for a source without HMAC. */
+    boolean acceptsSignature(MultiMap headers, byte[] body, long nowMillis) {
+        return hmacKey != null && signatureMatches(headers, body, nowMillis);
     }
 
     private boolean signatureMatches(MultiMap headers, byte[] body, long nowMillis) {

@@ -19,6 +19,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -55,7 +56,7 @@ final class WebhookRoutes implements AutoCloseable {
     private final QuenchConfig config;
     private final IngestSettings settings;
     private final IntakeGate gate;
-    private final IngestCounters counters = new IngestCounters();
+    private final IngestCounters counters;
     private final AlertJournal journal;
     private final boolean journaling;
     private final JournalExpander expander;
@@ -65,13 +66,14 @@ final class WebhookRoutes implements AutoCloseable {
     private static final int MAX_ALERTS_PER_COMMIT = 5_000;
 
     WebhookRoutes(Vertx vertx, Store store, RunbookRegistry runbooks, RunDispatcher dispatcher, Clock clock,
-                  QuenchConfig config) {
+                  QuenchConfig config, IngestSettings settings, IngestCounters counters) {
         this.vertx = vertx;
         this.store = store;
         this.dispatcher = dispatcher;
         this.clock = clock;
         this.config = config;
-        this.settings = IngestSettings.from(config.sections().get("ingest"));
+        this.settings = settings;
+        this.counters = counters;
         // A firing alert no runbook matches needs no dispatcher work: it is stored already processed (the
         // dispatcher would only mark it so), which keeps a storm of unhandled alerts off the dispatcher.
         // While the runbooks still load at start-up every alert goes to the dispatcher, which matches it
@@ -93,24 +95,29 @@ final class WebhookRoutes implements AutoCloseable {
     }
 
     void mount(Router router, SourceAuth auth) {
-        mount(router, auth, "/hooks/alertmanager", AlertmanagerPayload.SOURCE, (context, body) -> {
+        // Credentials are checked from the headers first; only then is the body read (bounded).
+        BodyHandler bodies = BodyHandler.create(false).setBodyLimit(settings.http().webhookBodyLimit());
+        mount(router, auth, bodies, "/hooks/alertmanager", AlertmanagerPayload.SOURCE, (context, body) -> {
             AlertmanagerPayload.Notification notification = AlertmanagerPayload.parse(body);
             return new Delivery(notification.alerts(), null, notification.truncatedAlerts(), "");
         });
-        mount(router, auth, "/hooks/grafana", GrafanaPayload.SOURCE, (context, body) -> GrafanaPayload.parse(body));
-        mount(router, auth, "/hooks/pagerduty", PagerDutyPayload.SOURCE, (context, body) ->
+        mount(router, auth, bodies, "/hooks/grafana", GrafanaPayload.SOURCE, (context, body) -> GrafanaPayload.parse(body));
+        mount(router, auth, bodies, "/hooks/pagerduty", PagerDutyPayload.SOURCE, (context, body) ->
                 PagerDutyPayload.parse(body, context.request().getHeader("X-Webhook-Id")));
         router.post("/hooks/generic/:source")
                 .handler(context -> {
                     String source = context.pathParam("source");
                     if (BUILT_IN.contains(source) || mapping(source).isEmpty()) {
-                        HttpErrors.send(context, 404, "unknown source",
+                        HttpErrors.sendAndClose(context, 404, "unknown source",
                                 "no generic source '" + source + "' is configured: add sources." + source
                                         + ".mapping to quench.yaml (see docs/sources.md)");
                         return;
                     }
-                    auth.check(context, source);
-                })
+                    auth.checkHeaders(context, source);
+                });
+        router.post("/hooks/generic/:source")
+                .handler(bodies)
+                .handler(context -> auth.checkSignature(context, context.pathParam("source")))
                 .handler(context -> {
                     String source = context.pathParam("source");
                     GenericMapping mapping = mapping(source).orElseThrow();
@@ -137,9 +144,13 @@ final class WebhookRoutes implements AutoCloseable {
         return config.sources().containsKey(source) ? config.source(source).mappingIfSet() : Optional.empty();
     }
 
-    private void mount(Router router, SourceAuth auth, String path, String source, SourceParser parser) {
+    private void mount(Router router, SourceAuth auth, BodyHandler bodies, String path, String source,
+                       SourceParser parser) {
+        // Two routes: Vert.x Web runs a route's body handler before its other handlers.
+        router.post(path).handler(context -> auth.checkHeaders(context, source));
         router.post(path)
-                .handler(context -> auth.check(context, source))
+                .handler(bodies)
+                .handler(context -> auth.checkSignature(context, source))
                 .handler(context -> receive(context, source, body -> parser.parse(context, body)));
     }
 
@@ -148,12 +159,21 @@ final class WebhookRoutes implements AutoCloseable {
         Delivery parse(byte[] body) throws PayloadException;
     }
 
-    /** Answers 415 unless the request says JSON (or says nothing); runs before the body is read. */
+    /**
+     * Answers 415 unless the request says JSON (or says nothing) with no encoding or gzip; runs before
+     * the body is read.
+     */
     static void requireJson(RoutingContext context) {
         String contentType = context.request().getHeader("Content-Type");
         if (contentType != null && !jsonContentType(contentType)) {
-            HttpErrors.send(context, 415, "unsupported content type",
+            HttpErrors.sendAndClose(context, 415, "unsupported content type",
                     "'" + contentType + "': send the alerts as application/json (UTF-8)");
+            return;
+        }
+        String encoding = context.request().getHeader("Content-Encoding");
+        if (!ContentEncoding.supported(encoding)) {
+            HttpErrors.sendAndClose(context, 415, "unsupported content encoding",
+                    "Content-Encoding '" + encoding + "': Quench reads webhook bodies plain or gzip-compressed");
             return;
         }
         context.next();
@@ -164,12 +184,18 @@ final class WebhookRoutes implements AutoCloseable {
         byte[] body = buffer == null ? new byte[0] : buffer.getBytes();
         Delivery delivery;
         try {
+            body = ContentEncoding.decode(context.request().getHeader("Content-Encoding"), body,
+                    settings.http().webhookBodyLimit());
             requireUtf8(body);
             delivery = parser.parse(body);
             settings.limits().check(delivery.alerts());
         } catch (PayloadException e) {
             counters.rejected.increment();
             HttpErrors.send(context, 400, "invalid " + describe(source) + " payload", e.getMessage());
+            return;
+        } catch (ContentEncoding.TooLargeException e) {
+            counters.rejected.increment();
+            HttpErrors.send(context, 413, "body too large", e.getMessage());
             return;
         } catch (RuntimeException e) {
             // A body the parser did not foresee: a 5xx would make the sender retry it for ever.

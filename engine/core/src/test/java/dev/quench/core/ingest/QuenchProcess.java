@@ -35,9 +35,17 @@ final class QuenchProcess implements AutoCloseable {
 
     /** Starts {@code quench serve --config config} with this JVM's classpath; returns once it listens. */
     static QuenchProcess start(Path config, Path dataDirectory, Path log) throws Exception {
+        return start(config, dataDirectory, log, List.of());
+    }
+
+    /** As {@link #start(Path, Path, Path)}, with JVM options such as {@code -Xmx128m}. */
+    static QuenchProcess start(Path config, Path dataDirectory, Path log, List<String> jvmOptions) throws Exception {
         String javaBinary = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process process = new ProcessBuilder(List.of(javaBinary, "-cp", System.getProperty("java.class.path"),
-                "dev.quench.core.cli.QuenchMain", "serve", "--config", config.toString()))
+        List<String> command = new java.util.ArrayList<>(List.of(javaBinary));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"),
+                "dev.quench.core.cli.QuenchMain", "serve", "--config", config.toString()));
+        Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .start();
         CompletableFuture<Integer> port = new CompletableFuture<>();
@@ -75,6 +83,10 @@ final class QuenchProcess implements AutoCloseable {
                         .timeout(Duration.ofSeconds(30))
                         .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    int port() {
+        return port;
     }
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {

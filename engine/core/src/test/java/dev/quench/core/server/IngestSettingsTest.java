@@ -44,4 +44,23 @@ class IngestSettingsTest {
         assertThatThrownBy(() -> parse("redeliveryKeys: 3000000000")).isInstanceOf(ConfigException.class)
                 .hasMessage("ingest.redeliveryKeys must be a whole number of alerts, not '3000000000'");
     }
+
+    @Test
+    void connectionTimeAndBodyLimitsAreReadWithDefaultsAndBadValuesRefused() throws Exception {
+        HttpLimits defaults = parse("maxPendingAlerts: 500").http();
+        HttpLimits set = parse("{maxConnections: 64, idleTimeout: 10s, requestTimeout: 2m, apiBodyLimit: 65536, "
+                + "webhookBodyLimit: 10485760}").http();
+
+        assertThat(defaults).isEqualTo(new HttpLimits(1_000, Duration.ofSeconds(30), Duration.ofSeconds(60),
+                32L * 1024 * 1024, 1024L * 1024));
+        assertThat(set).isEqualTo(new HttpLimits(64, Duration.ofSeconds(10), Duration.ofMinutes(2), 10_485_760, 65_536));
+        assertThatThrownBy(() -> parse("maxConnections: 0")).isInstanceOf(ConfigException.class)
+                .hasMessage("ingest.maxConnections must be a whole number from 1 to 2147483647, not '0'");
+        assertThatThrownBy(() -> parse("apiBodyLimit: 1MiB")).isInstanceOf(ConfigException.class)
+                .hasMessage("ingest.apiBodyLimit must be a whole number from 1024 to 2147483647, not '1MiB'");
+        assertThatThrownBy(() -> parse("idleTimeout: 100ms")).isInstanceOf(ConfigException.class)
+                .hasMessage("ingest.idleTimeout must be at least 1s, not 100ms");
+        assertThatThrownBy(() -> parse("requestTimeout: later")).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("ingest.requestTimeout: ");
+    }
 }
