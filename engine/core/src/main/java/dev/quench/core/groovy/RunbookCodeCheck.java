@@ -27,10 +27,8 @@ import org.codehaus.groovy.ast.expr.StaticMethodCallExpression;
 import org.codehaus.groovy.ast.expr.TupleExpression;
 import org.codehaus.groovy.ast.expr.VariableExpression;
 import org.codehaus.groovy.ast.stmt.ForStatement;
-import org.codehaus.groovy.classgen.GeneratorContext;
 import org.codehaus.groovy.control.CompilePhase;
 import org.codehaus.groovy.control.SourceUnit;
-import org.codehaus.groovy.control.customizers.CompilationCustomizer;
 import org.codehaus.groovy.syntax.Types;
 
 /**
@@ -40,34 +38,23 @@ import org.codehaus.groovy.syntax.Types;
  * {@link RunbookSubscripts}, which checks keys computed at run time. Not thread-safe: one per
  * compilation.
  */
-final class RunbookCodeCheck extends CompilationCustomizer {
+final class RunbookCodeCheck extends RunbookCheck {
 
     private static final ClassNode SUBSCRIPTS = ClassHelper.make(RunbookSubscripts.class);
     private static final String METHODS_WHY = GroovySecurity.STEP_CALLS
             + ", and it calls only the methods listed in docs/groovy-security.md";
 
-    private final GroovySecurity security;
-    private boolean checked;
     /** The expression being checked: where a refusal points when its part has no position. */
     private Expression current;
 
     RunbookCodeCheck(GroovySecurity security) {
-        super(CompilePhase.CANONICALIZATION);
-        this.security = security;
+        super(CompilePhase.CANONICALIZATION, security);
     }
 
     @Override
-    public void call(SourceUnit source, GeneratorContext context, ClassNode classNode) {
-        if (checked) {
-            return;
-        }
-        checked = true;
-        int before = security.count();
+    void check(SourceUnit source) {
         // The script's statements are its run() method; everything else of the class is Groovy's own.
         new Checker(source).visitBlockStatement(source.getAST().getStatementBlock());
-        if (security.count() > before) {
-            throw new SecurityException("the runbook uses what a runbook may not: see the problems reported");
-        }
     }
 
     private final class Checker extends ClassCodeExpressionTransformer {

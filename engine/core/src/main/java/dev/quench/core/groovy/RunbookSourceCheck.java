@@ -13,10 +13,8 @@ import org.codehaus.groovy.ast.expr.ClosureExpression;
 import org.codehaus.groovy.ast.expr.DeclarationExpression;
 import org.codehaus.groovy.ast.stmt.CatchStatement;
 import org.codehaus.groovy.ast.stmt.ForStatement;
-import org.codehaus.groovy.classgen.GeneratorContext;
 import org.codehaus.groovy.control.CompilePhase;
 import org.codehaus.groovy.control.SourceUnit;
-import org.codehaus.groovy.control.customizers.CompilationCustomizer;
 
 /**
  * The first check of a Groovy runbook, right after parsing (CONVERSION), before any AST
@@ -25,27 +23,17 @@ import org.codehaus.groovy.control.customizers.CompilationCustomizer;
  * that names it), and imports, package, class and method declarations. When it refuses anything,
  * compiling stops there. Not thread-safe: one per compilation.
  */
-final class RunbookSourceCheck extends CompilationCustomizer {
+final class RunbookSourceCheck extends RunbookCheck {
 
     private static final String ANNOTATION_WHY = " is not available in a runbook: an annotation can run code while "
             + "the file is compiled (by validate and by every reload), so Quench stopped compiling it there";
 
-    private final GroovySecurity security;
-    private boolean checked;
-
     RunbookSourceCheck(GroovySecurity security) {
-        super(CompilePhase.CONVERSION);
-        this.security = security;
+        super(CompilePhase.CONVERSION, security);
     }
 
     @Override
-    public void call(SourceUnit source, GeneratorContext context, ClassNode classNode) {
-        // Called once per class of the file; the check is of the whole file.
-        if (checked) {
-            return;
-        }
-        checked = true;
-        int before = security.count();
+    void check(SourceUnit source) {
         ModuleNode module = source.getAST();
         if (module.getPackage() != null) {
             security.refuse(module.getPackage(), "package declarations are not available in a runbook: a runbook is "
@@ -78,9 +66,6 @@ final class RunbookSourceCheck extends CompilationCustomizer {
                     + "): use a closure, def " + method.getName() + " = { x -> ... }");
         }
         module.getStatementBlock().visit(new AnnotationFinder());
-        if (security.count() > before) {
-            throw new SecurityException("the runbook uses what a runbook may not: see the problems reported");
-        }
     }
 
     private void annotations(AnnotatedNode node) {
