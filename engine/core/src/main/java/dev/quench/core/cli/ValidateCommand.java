@@ -6,7 +6,6 @@ import dev.quench.core.plugin.PluginRegistry;
 import dev.quench.core.runbook.RunbookLoadResult;
 import dev.quench.core.runbook.RunbookLoader;
 import dev.quench.core.runbook.RunbookProblem;
-import dev.quench.core.runbook.RunbookWarning;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,7 +31,7 @@ final class ValidateCommand implements Callable<Integer> {
         List<Path> targets = paths.isEmpty() ? List.of(Path.of("runbooks")) : paths;
         int runbooks = 0;
         List<RunbookProblem> problems = new ArrayList<>();
-        List<RunbookWarning> warnings = new ArrayList<>();
+        List<RunbookProblem> warnings = new ArrayList<>();
         try (PluginRegistry plugins = PluginRegistry.discover(pluginsDirectory)) {
             RunbookLoader loader = new RunbookLoader(plugins);
             for (Path target : targets) {
@@ -48,7 +47,7 @@ final class ValidateCommand implements Callable<Integer> {
         }
         problems.forEach(problem -> System.out.println(escape(problem)));
         // Warnings do not change the exit code: the runbooks work, but may be misused.
-        warnings.forEach(warning -> System.out.println(escape(warning.toString())));
+        warnings.forEach(warning -> System.out.println(escape(warning)));
         if (problems.isEmpty()) {
             System.out.println(runbooks + " runbook(s) valid");
             return 0;

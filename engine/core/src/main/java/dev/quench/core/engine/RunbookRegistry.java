@@ -104,7 +104,7 @@ public final class RunbookRegistry {
             LOG.warn("runbooks directory {} does not exist: serving with no runbooks (alerts are stored, none is "
                     + "remediated). Create it (it is loaded within seconds), or point Quench at yours with "
                     + "--runbooks DIR or runbooks: in quench.yaml", directory.toAbsolutePath().normalize());
-            return new RunbookLoadResult(List.of(), List.of());
+            return new RunbookLoadResult(List.of(), List.of(), List.of());
         }
         return loader.load(directory);
     }

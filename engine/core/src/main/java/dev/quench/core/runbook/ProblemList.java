@@ -14,7 +14,7 @@ final class ProblemList {
 
     private final Path file;
     private final List<RunbookProblem> problems = new ArrayList<>();
-    private final List<RunbookWarning> warnings = new ArrayList<>();
+    private final List<RunbookProblem> warnings = new ArrayList<>();
 
     ProblemList(Path file) {
         this.file = Objects.requireNonNull(file, "file");
@@ -30,14 +30,12 @@ final class ProblemList {
 
     /** A risk that does not stop the file from loading. */
     void warn(SourcePosition position, String message) {
-        warnings.add(RunbookWarning.at(position, message));
+        warnings.add(RunbookProblem.warningAt(position, message));
     }
 
     /** The warnings in the order they appear in the file. */
-    List<RunbookWarning> sortedWarnings() {
-        return warnings.stream()
-                .sorted(Comparator.comparingInt(RunbookWarning::line).thenComparingInt(RunbookWarning::column))
-                .toList();
+    List<RunbookProblem> sortedWarnings() {
+        return inFileOrder(warnings);
     }
 
     /** Whether there is no problem (warnings do not count). */
@@ -47,6 +45,10 @@ final class ProblemList {
 
     /** The problems in the order they appear in the file. */
     List<RunbookProblem> sorted() {
+        return inFileOrder(problems);
+    }
+
+    private static List<RunbookProblem> inFileOrder(List<RunbookProblem> problems) {
         return problems.stream()
                 .sorted(Comparator.comparingInt(RunbookProblem::line).thenComparingInt(RunbookProblem::column))
                 .toList();

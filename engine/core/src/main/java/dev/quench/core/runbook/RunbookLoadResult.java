@@ -8,20 +8,15 @@ import java.util.Objects;
  * the others. A file with any problem contributes no runbook; warnings do not stop a file.
  *
  * @param runbooks the loaded runbooks, in file name order
- * @param problems every problem found, by file, then line and column
+ * @param problems every error found, by file, then line and column
  * @param warnings every warning, by file, then line and column
  */
-public record RunbookLoadResult(List<Runbook> runbooks, List<RunbookProblem> problems, List<RunbookWarning> warnings) {
+public record RunbookLoadResult(List<Runbook> runbooks, List<RunbookProblem> problems, List<RunbookProblem> warnings) {
 
     public RunbookLoadResult {
         runbooks = List.copyOf(Objects.requireNonNull(runbooks, "runbooks"));
         problems = List.copyOf(Objects.requireNonNull(problems, "problems"));
         warnings = List.copyOf(Objects.requireNonNull(warnings, "warnings"));
-    }
-
-    /** A result without warnings. */
-    public RunbookLoadResult(List<Runbook> runbooks, List<RunbookProblem> problems) {
-        this(runbooks, problems, List.of());
     }
 
     /** Whether every file loaded. */

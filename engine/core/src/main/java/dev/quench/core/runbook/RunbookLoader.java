@@ -75,7 +75,7 @@ public final class RunbookLoader {
         }
         List<Runbook> runbooks = new ArrayList<>();
         List<RunbookProblem> problems = new ArrayList<>();
-        List<RunbookWarning> warnings = new ArrayList<>();
+        List<RunbookProblem> warnings = new ArrayList<>();
         Map<String, RunbookParser.Parsed> byName = new HashMap<>();
         // Files are independent and the parser is thread-safe: parse them on every core (10,000
         // scheduled runbooks load in a fraction of the time), then merge in file name order so
@@ -108,7 +108,7 @@ public final class RunbookLoader {
 
     /** One file's outcome: a runbook (only when there are no problems) or its problems; and its warnings. */
     private record FileResult(Optional<RunbookParser.Parsed> parsed, List<RunbookProblem> problems,
-                              List<RunbookWarning> warnings) {
+                              List<RunbookProblem> warnings) {
 
         FileResult(Optional<RunbookParser.Parsed> parsed, List<RunbookProblem> problems) {
             this(parsed, problems, List.of());
