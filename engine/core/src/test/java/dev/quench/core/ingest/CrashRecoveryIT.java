@@ -3,6 +3,7 @@ package dev.quench.core.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.quench.core.testing.ServeProcess;
 import dev.quench.core.util.Json;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,8 +30,12 @@ class CrashRecoveryIT {
                   "startsAt": "2026-11-21T10:00:00Z"}]}""").formatted(name, instance).getBytes(StandardCharsets.UTF_8);
     }
 
-    private static JsonNode runs(QuenchProcess quench) throws Exception {
-        return Json.json().readTree(quench.get("/api/v1/runs?limit=100").body()).path("runs");
+    private String token() throws Exception {
+        return Files.readString(temp.resolve("data/quench.token")).strip();
+    }
+
+    private JsonNode runs(ServeProcess quench) throws Exception {
+        return Json.json().readTree(quench.get("/api/v1/runs?limit=100", token()).body()).path("runs");
     }
 
     private static List<String> statusesOf(JsonNode runs, String runbook) {
@@ -76,19 +81,22 @@ class CrashRecoveryIT {
                 executor: {maxConcurrentRuns: 1}
                 """);
 
-        try (QuenchProcess first = QuenchProcess.start(config, temp.resolve("data"), temp.resolve("first.log"))) {
-            assertThat(first.post("/hooks/alertmanager", alert("Busy", "b-1")).statusCode()).isEqualTo(202);
+        try (ServeProcess first = ServeProcess.start(temp, temp.resolve("first.log"), "serve", "--config",
+                config.toString())) {
+            assertThat(first.post("/hooks/alertmanager", token(), alert("Busy", "b-1")).statusCode()).isEqualTo(202);
             awaitStatus(first, "busy", "running");
-            assertThat(first.post("/hooks/alertmanager", alert("DiskSpaceLow", "web-7")).statusCode()).isEqualTo(202);
+            assertThat(first.post("/hooks/alertmanager", token(), alert("DiskSpaceLow", "web-7")).statusCode())
+                    .isEqualTo(202);
             awaitStatus(first, "fix", "queued");
             first.killHard();
         }
         assertThat(marker).doesNotExist();
 
-        try (QuenchProcess second = QuenchProcess.start(config, temp.resolve("data"), temp.resolve("second.log"))) {
+        try (ServeProcess second = ServeProcess.start(temp, temp.resolve("second.log"), "serve", "--config",
+                config.toString())) {
             awaitStatus(second, "fix", "succeeded");
             // Alertmanager did get its 202, but a re-delivery of the same notification is normal.
-            assertThat(second.post("/hooks/alertmanager", alert("DiskSpaceLow", "web-7")).body())
+            assertThat(second.post("/hooks/alertmanager", token(), alert("DiskSpaceLow", "web-7")).body())
                     .contains("\"duplicates\":1");
             Thread.sleep(500);
             JsonNode runs = runs(second);
@@ -98,7 +106,7 @@ class CrashRecoveryIT {
         }
     }
 
-    private static void awaitStatus(QuenchProcess quench, String runbook, String status) throws Exception {
+    private void awaitStatus(ServeProcess quench, String runbook, String status) throws Exception {
         Instant deadline = Instant.now().plusSeconds(30);
         while (!statusesOf(runs(quench), runbook).contains(status)) {
             assertThat(Instant.now()).as("waiting for a %s run of %s; runs: %s", status, runbook, runs(quench))

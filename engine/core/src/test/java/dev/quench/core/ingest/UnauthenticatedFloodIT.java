@@ -2,6 +2,7 @@ package dev.quench.core.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quench.core.testing.ServeProcess;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -41,8 +42,9 @@ class UnauthenticatedFloodIT {
                 runbooks: runbooks
                 server: {host: 127.0.0.1, port: 0}
                 """);
-        try (QuenchProcess quench = QuenchProcess.start(config, temp.resolve("data"), temp.resolve("quench.log"),
-                List.of("-Xmx96m"))) {
+        try (ServeProcess quench = ServeProcess.start(temp, temp.resolve("quench.log"), List.of("-Xmx96m"), "serve",
+                "--config", config.toString())) {
+            String token = Files.readString(temp.resolve("data/quench.token")).strip();
             AtomicBoolean stop = new AtomicBoolean();
             AtomicLong hostileBytes = new AtomicLong();
             AtomicLong hostileAttempts = new AtomicLong();
@@ -58,12 +60,13 @@ class UnauthenticatedFloodIT {
                 Thread.sleep(1_000); // the flood is under way
                 for (int index = 0; index < AUTHENTICATED_REQUESTS && Instant.now().isBefore(deadline); index++) {
                     HttpResponse<String> response = index % 2 == 0
-                            ? quench.post("/hooks/alertmanager", AlertmanagerGroups.group("Flood" + index, 1, "firing", 0))
-                            : quench.get("/api/v1/runs?limit=5");
+                            ? quench.post("/hooks/alertmanager", token,
+                                    AlertmanagerGroups.group("Flood" + index, 1, "firing", 0))
+                            : quench.get("/api/v1/runs?limit=5", token);
                     String body = response.body().replaceAll("\\s+", " ");
                     answers.add(response.statusCode() + " " + body.substring(0, Math.min(80, body.length())));
                 }
-                HttpResponse<String> live = quench.get("/health/live");
+                HttpResponse<String> live = quench.get("/health/live", token);
                 answers.add("live " + live.statusCode());
             } catch (IOException e) {
                 answers.add("failed: " + e);

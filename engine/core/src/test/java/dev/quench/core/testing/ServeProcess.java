@@ -40,25 +40,29 @@ public final class ServeProcess implements AutoCloseable {
 
     /** Starts {@code quench serve args} in {@code workingDirectory}; returns once it prints that it serves. */
     public static ServeProcess start(Path workingDirectory, Path log, String... args) throws Exception {
-        Process process = launch(workingDirectory, log, args);
+        return start(workingDirectory, log, List.of(), args);
+    }
+
+    /** As {@link #start(Path, Path, String...)}, with JVM options such as {@code -Xmx96m}. */
+    public static ServeProcess start(Path workingDirectory, Path log, List<String> jvmOptions, String... args)
+            throws Exception {
+        Process process = launch(workingDirectory, log, jvmOptions, args);
         CompletableFuture<Integer> port = new CompletableFuture<>();
         Thread.ofPlatform().daemon(true).start(() -> copyOutput(process, log, port));
         try {
             return new ServeProcess(process, port.get(60, TimeUnit.SECONDS), log);
         } catch (Exception e) {
-            process.destroyForcibly();
-            process.waitFor(30, TimeUnit.SECONDS);
+            kill(process);
             throw new AssertionError("quench serve did not start: " + Files.readString(log), e);
         }
     }
 
     /** Runs {@code quench ARGS} to its end in {@code workingDirectory}; returns the exit code, output in {@code log}. */
     public static int runToEnd(Path workingDirectory, Path log, Duration timeout, String... args) throws Exception {
-        Process process = launch(workingDirectory, log, args);
+        Process process = launch(workingDirectory, log, List.of(), args);
         Thread copier = Thread.ofPlatform().daemon(true).start(() -> copyOutput(process, log, new CompletableFuture<>()));
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            process.destroyForcibly();
-            process.waitFor(30, TimeUnit.SECONDS);
+            kill(process);
             throw new AssertionError("quench " + String.join(" ", args) + " did not end within " + timeout + ": "
                     + Files.readString(log));
         }
@@ -66,9 +70,12 @@ public final class ServeProcess implements AutoCloseable {
         return process.exitValue();
     }
 
-    private static Process launch(Path workingDirectory, Path log, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "dev.quench.core.cli.QuenchMain"));
+    private static Process launch(Path workingDirectory, Path log, List<String> jvmOptions, String... args)
+            throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.quench.core.cli.QuenchMain"));
         command.addAll(List.of(args));
         Files.deleteIfExists(log);
         Files.createFile(log);
@@ -128,11 +135,20 @@ public final class ServeProcess implements AutoCloseable {
     public int terminate() throws InterruptedException {
         process.destroy();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            process.waitFor(30, TimeUnit.SECONDS);
+            killHard();
             throw new AssertionError("quench serve did not stop within 60 s of SIGTERM");
         }
         return process.exitValue();
+    }
+
+    /** SIGKILL: no shutdown hook, no clean close — what a crash or the OOM killer does. */
+    public void killHard() throws InterruptedException {
+        kill(process);
+    }
+
+    private static void kill(Process process) throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
     }
 
     @Override
@@ -140,8 +156,7 @@ public final class ServeProcess implements AutoCloseable {
         if (process.isAlive()) {
             process.destroy();
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(30, TimeUnit.SECONDS);
+                killHard();
             }
         }
     }
