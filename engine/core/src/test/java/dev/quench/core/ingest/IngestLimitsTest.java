@@ -6,32 +6,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Bad input gets the right 4xx and stores nothing; a storm-sized group is accepted whole. */
 class IngestLimitsTest {
 
-    @TempDir
-    static Path temp;
-
-    private static IngestEngine engine;
-
-    @BeforeAll
-    static void start() throws Exception {
-        engine = IngestEngine.start(temp, """
-                ingest: {maxLabels: 12}
-                """, Map.of());
-    }
-
-    @AfterAll
-    static void stop() {
-        engine.close();
-    }
+    @RegisterExtension
+    static final IngestEngine engine = IngestEngine.perClass("""
+            ingest: {maxLabels: 12}
+            """, Map.of());
 
     private static int storedAlerts() throws Exception {
         engine.harness.awaitIngested(java.time.Duration.ofSeconds(30));

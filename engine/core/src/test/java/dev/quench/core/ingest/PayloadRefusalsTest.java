@@ -7,13 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Bodies that look almost right are refused with the exact reason and store nothing: label values
@@ -23,24 +20,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PayloadRefusalsTest {
 
-    @TempDir
-    static Path temp;
-
-    private static IngestEngine engine;
-
-    @BeforeAll
-    static void start() throws Exception {
-        engine = IngestEngine.start(temp, """
-                sources:
-                  uptime:
-                    mapping: {name: /check, labelsFrom: /tags}
-                """, Map.of());
-    }
-
-    @AfterAll
-    static void stop() {
-        engine.close();
-    }
+    @RegisterExtension
+    static final IngestEngine engine = IngestEngine.perClass("""
+            sources:
+              uptime:
+                mapping: {name: /check, labelsFrom: /tags}
+            """, Map.of());
 
     private static void assertRefused(String path, byte[] body, int status, String error, String detail,
                                       String... headers) throws Exception {

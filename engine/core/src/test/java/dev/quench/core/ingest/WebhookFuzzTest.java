@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,10 +16,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Throws thousands of mutated payloads at every webhook (fixed seed, bounded in count and time):
@@ -34,33 +31,21 @@ class WebhookFuzzTest {
             {"checks": [{"check": {"id": "c-1", "name": "DiskSpaceLow"}, "host": "web-7", "state": "down",
               "since": 1795000000, "tags": {"team": "storage"}, "message": "disk 97%"}]}""";
 
-    @TempDir
-    static Path temp;
-
-    private static IngestEngine engine;
-
-    @BeforeAll
-    static void start() throws Exception {
-        engine = IngestEngine.start(temp, """
-                sources:
-                  uptime:
-                    auth: {open: true}
-                    mapping:
-                      alerts: /checks
-                      name: /check/name
-                      status: /state
-                      fingerprint: /check/id
-                      startsAt: /since
-                      labels: {instance: /host}
-                      labelsFrom: /tags
-                      annotations: {summary: /message}
-                """, Map.of("disk", IngestEngine.RUNBOOK_DISK));
-    }
-
-    @AfterAll
-    static void stop() {
-        engine.close();
-    }
+    @RegisterExtension
+    static final IngestEngine engine = IngestEngine.perClass("""
+            sources:
+              uptime:
+                auth: {open: true}
+                mapping:
+                  alerts: /checks
+                  name: /check/name
+                  status: /state
+                  fingerprint: /check/id
+                  startsAt: /since
+                  labels: {instance: /host}
+                  labelsFrom: /tags
+                  annotations: {summary: /message}
+            """, Map.of("disk", IngestEngine.RUNBOOK_DISK));
 
     @Test
     void mutatedPayloadsNeverGetA5xxAndTheServerStaysUp() throws Exception {
