@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quench.core.plugin.PluginRegistry;
 import dev.quench.core.runbook.Runbook;
-import dev.quench.core.runbook.RunbookLoadResult;
-import dev.quench.core.runbook.RunbookLoader;
+import dev.quench.core.runbook.load.RunbookLoadResult;
+import dev.quench.core.runbook.load.RunbookLoader;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 

@@ -2,8 +2,8 @@ package dev.quench.bench.matching;
 
 import dev.quench.core.alert.Alert;
 import dev.quench.core.alert.AlertStatus;
-import dev.quench.core.match.LabelMatcherParser;
 import dev.quench.core.runbook.AlertTrigger;
+import dev.quench.core.runbook.LabelMatcherParser;
 import dev.quench.core.runbook.Runbook;
 import dev.quench.core.runbook.TriggerStatus;
 import java.nio.file.Path;

@@ -2,7 +2,6 @@ package dev.quench.core.alert;
 
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.quench.core.config.GenericMapping;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.quench.core.cli;
 
+import dev.quench.core.boot.ServingAddress;
 import dev.quench.core.config.QuenchConfig;
-import dev.quench.core.engine.ServingAddress;
 import dev.quench.core.server.ApiToken;
 import dev.quench.core.store.DataDirectory;
 import java.io.IOException;

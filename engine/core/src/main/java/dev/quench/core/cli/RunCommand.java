@@ -1,20 +1,21 @@
 package dev.quench.core.cli;
 
 import dev.quench.core.alert.Alert;
+import dev.quench.core.alert.SampleAlerts;
+import dev.quench.core.boot.ServingAddress;
+import dev.quench.core.cli.print.RunPrinter;
 import dev.quench.core.config.ConfigLoader;
 import dev.quench.core.config.QuenchConfig;
 import dev.quench.core.config.RunbookEnvironment;
-import dev.quench.core.engine.ServingAddress;
-import dev.quench.core.expr.DidYouMean;
 import dev.quench.core.local.LocalPlugins;
 import dev.quench.core.local.LocalRuns;
-import dev.quench.core.local.SampleAlerts;
 import dev.quench.core.runbook.Runbook;
-import dev.quench.core.runbook.RunbookLoadResult;
-import dev.quench.core.runbook.RunbookLoader;
-import dev.quench.core.store.RunRecord;
+import dev.quench.core.runbook.load.RunbookLoadResult;
+import dev.quench.core.runbook.load.RunbookLoader;
 import dev.quench.core.store.DataDirectory;
+import dev.quench.core.store.RunRecord;
 import dev.quench.core.store.RunStatus;
+import dev.quench.core.util.DidYouMean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

@@ -1,5 +1,6 @@
 package dev.quench.core.cli;
 
+import dev.quench.core.cli.print.RunPrinter;
 import dev.quench.core.store.RunRecord;
 import dev.quench.core.store.RunStatus;
 import java.util.Optional;

@@ -3,8 +3,8 @@ package dev.quench.core.cli;
 import static dev.quench.core.util.TerminalText.escape;
 
 import dev.quench.core.runbook.Runbook;
-import dev.quench.core.schedule.ScheduleSpec;
-import dev.quench.core.schedule.ScheduleSpecParser;
+import dev.quench.core.runbook.ScheduleSpec;
+import dev.quench.core.runbook.ScheduleSpecParser;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Comparator;

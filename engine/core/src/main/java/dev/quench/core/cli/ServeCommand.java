@@ -2,9 +2,9 @@ package dev.quench.core.cli;
 
 import static dev.quench.core.util.TerminalText.escape;
 
+import dev.quench.core.boot.Engine;
 import dev.quench.core.config.ConfigLoader;
 import dev.quench.core.config.QuenchConfig;
-import dev.quench.core.engine.Engine;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;

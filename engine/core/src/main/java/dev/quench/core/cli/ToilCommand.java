@@ -1,5 +1,6 @@
 package dev.quench.core.cli;
 
+import dev.quench.core.cli.print.ToilPrinter;
 import dev.quench.core.ledger.ToilGrouping;
 import dev.quench.core.util.Durations;
 import java.util.concurrent.Callable;

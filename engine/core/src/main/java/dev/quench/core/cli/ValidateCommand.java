@@ -3,9 +3,9 @@ package dev.quench.core.cli;
 import static dev.quench.core.util.TerminalText.escape;
 
 import dev.quench.core.plugin.PluginRegistry;
-import dev.quench.core.runbook.RunbookLoadResult;
-import dev.quench.core.runbook.RunbookLoader;
 import dev.quench.core.runbook.RunbookProblem;
+import dev.quench.core.runbook.load.RunbookLoadResult;
+import dev.quench.core.runbook.load.RunbookLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.quench.core.config;
 
+import dev.quench.core.alert.GenericMapping;
 import java.nio.file.Path;
 import java.util.Optional;
 

@@ -1,16 +1,16 @@
 package dev.quench.core.demo;
 
-import dev.quench.testkit.LoopbackSshServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.quench.core.cli.RunPrinter;
-import dev.quench.core.cli.ToilPrinter;
+import dev.quench.core.boot.Engine;
+import dev.quench.core.cli.print.RunPrinter;
+import dev.quench.core.cli.print.ToilPrinter;
 import dev.quench.core.config.QuenchConfig;
-import dev.quench.core.engine.Engine;
 import dev.quench.core.ledger.ToilGrouping;
 import dev.quench.core.store.RunRecord;
 import dev.quench.core.store.RunStatus;
 import dev.quench.core.util.Json;
+import dev.quench.testkit.LoopbackSshServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;

@@ -1,6 +1,7 @@
 package dev.quench.core.expr;
 
 import dev.quench.core.expr.ExpressionTokens.Token;
+import dev.quench.core.util.DidYouMean;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;

@@ -2,6 +2,8 @@ package dev.quench.core.match;
 
 import dev.quench.core.alert.Alert;
 import dev.quench.core.runbook.AlertTrigger;
+import dev.quench.core.runbook.MatchOperator;
+import dev.quench.core.runbook.RegexPrefixes;
 import dev.quench.core.runbook.Runbook;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -2,6 +2,7 @@ package dev.quench.core.match;
 
 import dev.quench.core.alert.Alert;
 import dev.quench.core.runbook.AlertTrigger;
+import dev.quench.core.runbook.LabelMatcher;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

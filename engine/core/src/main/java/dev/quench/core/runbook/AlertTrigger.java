@@ -1,8 +1,6 @@
 package dev.quench.core.runbook;
 
 import dev.quench.core.alert.Alert;
-import dev.quench.core.match.LabelMatcher;
-import dev.quench.core.match.MatchOperator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;

@@ -1,9 +1,9 @@
 package dev.quench.core.runbook;
 
 import dev.quench.core.expr.Declarations;
-import dev.quench.core.expr.DidYouMean;
 import dev.quench.core.expr.Template;
 import dev.quench.core.expr.TemplateSyntaxException;
+import dev.quench.core.util.DidYouMean;
 import dev.quench.core.util.Durations;
 import java.math.BigInteger;
 import java.time.Duration;

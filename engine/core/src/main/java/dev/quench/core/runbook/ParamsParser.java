@@ -1,6 +1,6 @@
 package dev.quench.core.runbook;
 
-import dev.quench.core.expr.DidYouMean;
+import dev.quench.core.util.DidYouMean;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

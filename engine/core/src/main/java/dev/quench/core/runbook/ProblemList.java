@@ -1,6 +1,6 @@
 package dev.quench.core.runbook;
 
-import dev.quench.core.expr.DidYouMean;
+import dev.quench.core.util.DidYouMean;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -10,13 +10,13 @@ import java.util.Optional;
 import java.util.Set;
 
 /** The problems of one file as they are found, with helpers for the checks every section needs. */
-final class ProblemList {
+public final class ProblemList {
 
     private final Path file;
     private final List<RunbookProblem> problems = new ArrayList<>();
     private final List<RunbookProblem> warnings = new ArrayList<>();
 
-    ProblemList(Path file) {
+    public ProblemList(Path file) {
         this.file = Objects.requireNonNull(file, "file");
     }
 
@@ -24,7 +24,7 @@ final class ProblemList {
         return file;
     }
 
-    void add(SourcePosition position, String message) {
+    public void add(SourcePosition position, String message) {
         problems.add(RunbookProblem.at(position, message));
     }
 
@@ -34,17 +34,17 @@ final class ProblemList {
     }
 
     /** The warnings in the order they appear in the file. */
-    List<RunbookProblem> sortedWarnings() {
+    public List<RunbookProblem> sortedWarnings() {
         return inFileOrder(warnings);
     }
 
     /** Whether there is no problem (warnings do not count). */
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return problems.isEmpty();
     }
 
     /** The problems in the order they appear in the file. */
-    List<RunbookProblem> sorted() {
+    public List<RunbookProblem> sorted() {
         return inFileOrder(problems);
     }
 

@@ -1,6 +1,6 @@
 package dev.quench.core.runbook;
 
-import dev.quench.core.expr.DidYouMean;
+import dev.quench.core.util.DidYouMean;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -1,10 +1,7 @@
 package dev.quench.core.runbook;
 
-import dev.quench.core.expr.DidYouMean;
-import dev.quench.core.match.LabelMatcher;
-import dev.quench.core.match.LabelMatcherParser;
-import dev.quench.core.match.MatcherSyntaxException;
 import dev.quench.core.plugin.StepCatalog;
+import dev.quench.core.util.DidYouMean;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,7 +18,7 @@ import java.util.regex.Pattern;
  * defines but this version does not run yet are kept as plain values in {@link Runbook#deferred()}.
  * Thread-safe.
  */
-final class RunbookParser {
+public final class RunbookParser {
 
     static final Set<String> TOP_LEVEL = new LinkedHashSet<>(List.of("name", "description", "owner", "toil",
             "triggers", "params", "guards", "approval", "steps", "onFailure", "finally"));
@@ -32,16 +29,16 @@ final class RunbookParser {
 
     private final StepParser stepParser;
 
-    RunbookParser(StepCatalog catalog) {
+    public RunbookParser(StepCatalog catalog) {
         this.stepParser = new StepParser(Objects.requireNonNull(catalog, "catalog"));
     }
 
     /** A parsed runbook and where its name is written, to point at duplicates across files. */
-    record Parsed(Runbook runbook, SourcePosition namePosition) {
+    public record Parsed(Runbook runbook, SourcePosition namePosition) {
     }
 
     /** The runbook, or empty when {@code problems} got at least one problem. */
-    Optional<Parsed> parse(YamlNode root, ProblemList problems) {
+    public Optional<Parsed> parse(YamlNode root, ProblemList problems) {
         if (!(root instanceof YamlNode.Mapping mapping)) {
             problems.add(root.position(), "a runbook must be a YAML mapping with name:, steps: and so on, found "
                     + root.describe());

@@ -1,6 +1,5 @@
 package dev.quench.core.runbook;
 
-import dev.quench.core.schedule.ScheduleSpecParser;
 
 /** Points the problems of a {@code triggers.schedule} at the line and column of the field they are about. */
 final class ScheduleCheck {

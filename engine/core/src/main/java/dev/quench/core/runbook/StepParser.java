@@ -2,13 +2,13 @@ package dev.quench.core.runbook;
 
 import dev.quench.api.Required;
 import dev.quench.core.expr.Declarations;
-import dev.quench.core.expr.DidYouMean;
 import dev.quench.core.expr.RenderMode;
 import dev.quench.core.expr.StepConfigRenderer;
 import dev.quench.core.expr.Template;
 import dev.quench.core.expr.TemplateSyntaxException;
 import dev.quench.core.expr.ValueTemplate;
 import dev.quench.core.plugin.StepCatalog;
+import dev.quench.core.util.DidYouMean;
 import dev.quench.core.util.Durations;
 import java.lang.reflect.RecordComponent;
 import java.time.Duration;

@@ -23,14 +23,14 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * {@link #MAX_DEPTH} deep, no aliases (no "billion laughs"), no duplicate keys, one document.
  * Thread-safe.
  */
-final class YamlReader {
+public final class YamlReader {
 
     static final int MAX_FILE_CHARS = 1 << 20;
     static final int MAX_DEPTH = 32;
 
     private final YAMLFactory factory;
 
-    YamlReader() {
+    public YamlReader() {
         LoaderOptions options = new LoaderOptions();
         options.setCodePointLimit(MAX_FILE_CHARS);
         options.setNestingDepthLimit(MAX_DEPTH);
@@ -50,7 +50,7 @@ final class YamlReader {
      *
      * @throws YamlSyntaxException with the position of the first syntax problem
      */
-    YamlNode read(Path file, String content) throws YamlSyntaxException {
+    public YamlNode read(Path file, String content) throws YamlSyntaxException {
         if (content.length() > MAX_FILE_CHARS) {
             throw new YamlSyntaxException(new SourcePosition(file, 1, 1), "file is larger than "
                     + MAX_FILE_CHARS / 1024 + " KiB: split it into several runbooks", null);

@@ -3,7 +3,7 @@ package dev.quench.core.runbook;
 import java.util.Objects;
 
 /** A runbook file that is not YAML Quench accepts, with where the parser stopped. */
-final class YamlSyntaxException extends Exception {
+public final class YamlSyntaxException extends Exception {
 
     private final transient SourcePosition position;
 
@@ -12,7 +12,7 @@ final class YamlSyntaxException extends Exception {
         this.position = Objects.requireNonNull(position, "position");
     }
 
-    SourcePosition position() {
+    public SourcePosition position() {
         return position;
     }
 }

@@ -1,9 +1,12 @@
 package dev.quench.core.schedule;
 
-import dev.quench.core.engine.RunDispatcher;
-import dev.quench.core.engine.RunbookRegistry;
+import dev.quench.core.dispatch.RunDispatcher;
+import dev.quench.core.dispatch.RunbookRegistry;
+import dev.quench.core.runbook.MisfirePolicy;
 import dev.quench.core.runbook.Runbook;
 import dev.quench.core.runbook.RunbookProblem;
+import dev.quench.core.runbook.ScheduleSpec;
+import dev.quench.core.runbook.ScheduleSpecParser;
 import dev.quench.core.store.Store;
 import java.sql.Connection;
 import java.sql.SQLException;

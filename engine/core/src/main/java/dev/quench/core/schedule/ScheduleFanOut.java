@@ -1,8 +1,9 @@
 package dev.quench.core.schedule;
 
-import dev.quench.core.engine.RunDispatcher;
-import dev.quench.core.engine.RunbookRegistry;
+import dev.quench.core.dispatch.RunDispatcher;
+import dev.quench.core.dispatch.RunbookRegistry;
 import dev.quench.core.runbook.Runbook;
+import dev.quench.core.runbook.ScheduleSpec;
 import dev.quench.core.store.RunRecord;
 import java.time.Clock;
 import java.time.Duration;

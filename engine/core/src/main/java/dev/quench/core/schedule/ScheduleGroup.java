@@ -1,5 +1,7 @@
 package dev.quench.core.schedule;
 
+import dev.quench.core.runbook.MisfirePolicy;
+import dev.quench.core.runbook.ScheduleSpec;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

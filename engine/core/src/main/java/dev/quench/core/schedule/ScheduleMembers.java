@@ -1,5 +1,6 @@
 package dev.quench.core.schedule;
 
+import dev.quench.core.runbook.MisfirePolicy;
 import dev.quench.core.store.Store;
 import java.util.Collection;
 import java.util.LinkedHashMap;

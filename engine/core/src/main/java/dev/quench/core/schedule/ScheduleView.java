@@ -1,5 +1,6 @@
 package dev.quench.core.schedule;
 
+import dev.quench.core.runbook.ScheduleSpec;
 import dev.quench.core.store.RunStatus;
 import dev.quench.core.store.Store;
 import java.text.ParseException;

@@ -2,11 +2,11 @@ package dev.quench.core.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.quench.core.alert.Alert;
-import dev.quench.core.engine.RunDispatcher;
-import dev.quench.core.engine.RunbookRegistry;
+import dev.quench.core.alert.SampleAlerts;
+import dev.quench.core.dispatch.RunDispatcher;
+import dev.quench.core.dispatch.RunbookRegistry;
 import dev.quench.core.ledger.ToilGrouping;
 import dev.quench.core.ledger.ToilLedger;
-import dev.quench.core.local.SampleAlerts;
 import dev.quench.core.runbook.Runbook;
 import dev.quench.core.store.AlertQuery;
 import dev.quench.core.store.RunStatus;

@@ -1,8 +1,11 @@
 package dev.quench.core.server;
 
 import dev.quench.core.config.QuenchConfig;
-import dev.quench.core.engine.RunDispatcher;
-import dev.quench.core.engine.RunbookRegistry;
+import dev.quench.core.dispatch.RunDispatcher;
+import dev.quench.core.dispatch.RunbookRegistry;
+import dev.quench.core.ingest.HttpLimits;
+import dev.quench.core.ingest.IngestCounters;
+import dev.quench.core.ingest.IngestSettings;
 import dev.quench.core.ledger.ToilLedger;
 import dev.quench.core.schedule.RunbookScheduler;
 import dev.quench.core.store.Store;

@@ -1,5 +1,7 @@
 package dev.quench.core.server;
 
+import dev.quench.core.ingest.HttpLimits;
+import dev.quench.core.ingest.IngestCounters;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;

@@ -1,6 +1,6 @@
 package dev.quench.core.server;
 
-import dev.quench.core.engine.RunDispatcher;
+import dev.quench.core.dispatch.RunDispatcher;
 import dev.quench.core.guard.KillSwitch;
 import dev.quench.core.guard.RunControl;
 import dev.quench.core.store.RunStatus;

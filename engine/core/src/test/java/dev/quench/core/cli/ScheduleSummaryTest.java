@@ -3,8 +3,8 @@ package dev.quench.core.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quench.core.plugin.PluginRegistry;
-import dev.quench.core.runbook.RunbookLoadResult;
-import dev.quench.core.runbook.RunbookLoader;
+import dev.quench.core.runbook.load.RunbookLoadResult;
+import dev.quench.core.runbook.load.RunbookLoader;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

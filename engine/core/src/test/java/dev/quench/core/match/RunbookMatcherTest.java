@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.quench.core.alert.Alert;
 import dev.quench.core.alert.AlertStatus;
 import dev.quench.core.runbook.AlertTrigger;
+import dev.quench.core.runbook.LabelMatcherParser;
 import dev.quench.core.runbook.Runbook;
 import dev.quench.core.runbook.TriggerStatus;
 import java.nio.file.Path;

@@ -2,6 +2,8 @@ package dev.quench.core.runbook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quench.core.runbook.load.RunbookLoadResult;
+import dev.quench.core.runbook.load.RunbookLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

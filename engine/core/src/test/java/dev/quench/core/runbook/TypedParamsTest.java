@@ -3,6 +3,8 @@ package dev.quench.core.runbook;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.quench.core.runbook.load.RunbookLoadResult;
+import dev.quench.core.runbook.load.RunbookLoader;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

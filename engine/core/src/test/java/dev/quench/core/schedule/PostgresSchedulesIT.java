@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.quench.core.config.QuenchConfig;
+import dev.quench.core.runbook.MisfirePolicy;
 import dev.quench.core.store.RunStatus;
 import dev.quench.core.store.TriggerType;
 import dev.quench.core.testing.EngineHarness;

@@ -1,7 +1,7 @@
 package dev.quench.core.schedule;
 
+import dev.quench.core.boot.Engine;
 import dev.quench.core.config.QuenchConfig;
-import dev.quench.core.engine.Engine;
 import dev.quench.core.util.Json;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;

@@ -3,6 +3,7 @@ package dev.quench.core.schedule;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.quench.core.runbook.ScheduleSpecParser;
 import dev.quench.core.testing.EngineHarness;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,6 +2,7 @@ package dev.quench.core.step;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quench.core.util.CappedText;
 import org.junit.jupiter.api.Test;
 
 class CappedTextTest {

@@ -1,8 +1,8 @@
 package dev.quench.core.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.quench.core.boot.Engine;
 import dev.quench.core.config.QuenchConfig;
-import dev.quench.core.engine.Engine;
 import dev.quench.core.store.RunRecord;
 import dev.quench.core.util.Json;
 import java.io.IOException;

@@ -1,0 +1,2 @@
+/** The {@code quench} command line. */
+package dev.quench.core.cli;

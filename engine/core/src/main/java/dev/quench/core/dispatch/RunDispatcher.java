@@ -1,0 +1,433 @@
+package dev.quench.core.dispatch;
+
+import dev.quench.core.alert.Alert;
+import dev.quench.core.exec.RunExecutor;
+import dev.quench.core.match.UnmatchedAlertSummary;
+import dev.quench.core.runbook.Runbook;
+import dev.quench.core.store.RunRecord;
+import dev.quench.core.store.RunStatus;
+import dev.quench.core.store.Store;
+import dev.quench.core.store.StoredAlert;
+import dev.quench.core.store.TriggerType;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns recorded alerts into runs and runs them. Alerts are matched one at a time on a single
+ * dispatcher thread (matching is cheap, and one thread means an alert is never processed twice).
+ * Admitted runs wait as {@code queued} rows, not as threads; a {@link RunQueuePump} starts them,
+ * oldest first, at most {@code maxConcurrentRuns} at once. Once the engine stops, no run starts;
+ * queued runs stay queued for the next start, and running ones get {@code executor.shutdownGrace}
+ * to finish before they are cancelled (their {@code finally} steps still run). Thread-safe.
+ */
+public final class RunDispatcher implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunDispatcher.class);
+
+    private final Store store;
+    private final RunbookRegistry runbooks;
+    private final RunExecutor executor;
+    private final Function<String, Map<String, String>> siteParams;
+    private final Clock clock;
+    private final ExecutorService dispatcher = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("quench-dispatcher").daemon(true).factory());
+    private final ExecutorSettings settings;
+    private final RunQueuePump pump;
+    private final dev.quench.core.guard.RunAdmission admission;
+    private final dev.quench.core.guard.KillSwitch killSwitch;
+    private final dev.quench.core.guard.RunControl runControl;
+    private final UnmatchedAlertSummary unmatched = new UnmatchedAlertSummary(LOG);
+    private final AtomicInteger active = new AtomicInteger();
+    /** Alerts handed to {@link #alertsRecorded} and not yet matched: the intake's backpressure reads it. */
+    private final java.util.concurrent.atomic.AtomicLong pendingAlerts = new java.util.concurrent.atomic.AtomicLong();
+
+    public RunDispatcher(Store store, RunbookRegistry runbooks, RunExecutor executor,
+                         Function<String, Map<String, String>> siteParams, int maxConcurrentRuns,
+                         ExecutorSettings settings, Clock clock) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.runbooks = Objects.requireNonNull(runbooks, "runbooks");
+        this.executor = Objects.requireNonNull(executor, "executor");
+        this.siteParams = Objects.requireNonNull(siteParams, "siteParams");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.admission = new dev.quench.core.guard.RunAdmission(store.jdbi(), clock, settings.maxQueuedRuns(),
+                settings.maxQueuedPerRunbook());
+        this.killSwitch = new dev.quench.core.guard.KillSwitch(store.jdbi(), clock);
+        this.runControl = new dev.quench.core.guard.RunControl(store, clock);
+        this.pump = new RunQueuePump(store, runbooks, executor, killSwitch, maxConcurrentRuns, settings.shutdownGrace(),
+                clock);
+    }
+
+    /** Called once new alerts are durably recorded: matches them and starts their runs. */
+    public void alertsRecorded(List<Long> alertIds) {
+        if (alertIds.isEmpty()) {
+            return;
+        }
+        active.incrementAndGet();
+        pendingAlerts.addAndGet(alertIds.size());
+        dispatcher.execute(() -> {
+            try {
+                // In batches, one transaction each: a commit per alert cannot keep up with a storm.
+                for (int from = 0; from < alertIds.size(); from += BATCH) {
+                    List<Long> batch = alertIds.subList(from, Math.min(alertIds.size(), from + BATCH));
+                    try {
+                        processBatch(batch);
+                    } finally {
+                        pendingAlerts.addAndGet(-batch.size());
+                    }
+                }
+            } finally {
+                active.decrementAndGet();
+            }
+        });
+    }
+
+    /** Alerts recorded but not yet matched against the runbooks. */
+    public long pendingAlerts() {
+        return pendingAlerts.get();
+    }
+
+    /**
+     * Picks up what a previous engine left: alerts recorded but never matched, runs queued but
+     * never started, runs that were running when it stopped (recorded as failed: a half-done
+     * remediation is not repeated blindly).
+     */
+    public void recover() {
+        for (String runId : store.runs().idsWithStatus(RunStatus.RUNNING)) {
+            store.runs().finish(runId, RunStatus.FAILED,
+                    "the engine stopped while this run was running; it was not repeated — check the target", 0,
+                    clock.instant());
+            LOG.warn("run {} was running when the engine stopped; recorded as failed", runId);
+        }
+        // Queued runs (left by the last stop, or held by a pause) start through the pump, oldest first.
+        wake();
+        List<Long> pending = new ArrayList<>();
+        for (StoredAlert alert : store.alerts().unprocessed(10_000)) {
+            pending.add(alert.id());
+        }
+        if (!pending.isEmpty()) {
+            LOG.info("{} alert(s) were recorded but not processed before the last stop; processing them now", pending.size());
+            alertsRecorded(pending);
+        }
+    }
+
+    /** Alerts matched in one transaction. */
+    private static final int BATCH = 500;
+
+    private void processBatch(List<Long> ids) {
+        List<StoredAlert> alerts = store.alerts().findAll(ids).stream().filter(alert -> !alert.processed()).toList();
+        if (alerts.isEmpty()) {
+            return;
+        }
+        // Matched before the transaction, which also waits here for the first runbook load: never hold a
+        // pooled connection across a wait (with ten such waits the pool is empty and the API stalls).
+        Map<Long, List<Runbook>> matches = new java.util.HashMap<>();
+        for (StoredAlert stored : alerts) {
+            List<Runbook> matched = runbooks.matching(stored.alert());
+            matched.forEach(admission::prepare);
+            matches.put(stored.id(), matched);
+        }
+        List<RunRecord> created = new ArrayList<>();
+        List<Runnable> afterCommit = new ArrayList<>();
+        int[] queueFull = new int[1];
+        store.jdbi().useTransaction(handle -> {
+            created.clear();
+            afterCommit.clear();
+            queueFull[0] = 0;
+            Map<Long, Integer> matchedCounts = new java.util.HashMap<>();
+            for (StoredAlert stored : alerts) {
+                matchedCounts.put(stored.id(), process(handle, stored, matches.get(stored.id()), created, afterCommit,
+                        queueFull));
+            }
+            // One UPDATE per distinct count, not one per alert: the dispatcher must keep up with a storm.
+            store.alerts().markProcessed(handle, matchedCounts);
+        });
+        afterCommit.forEach(Runnable::run);
+        if (queueFull[0] > 0) {
+            LOG.warn("{} run(s) refused: the run queue is full (executor.maxQueuedPerRunbook {}, executor.maxQueuedRuns {}); "
+                    + "each is recorded refused with the reason (GET /api/v1/runs?status=refused)", queueFull[0],
+                    settings.maxQueuedPerRunbook(), settings.maxQueuedRuns());
+        }
+        if (!created.isEmpty()) {
+            wake();
+        }
+    }
+
+    /** Queues the runs of one alert and the runbooks it {@code matched}; returns how many runbooks it matched. */
+    private int process(org.jdbi.v3.core.Handle handle, StoredAlert stored, List<Runbook> matched,
+                        List<RunRecord> created, List<Runnable> afterCommit, int[] queueFull) {
+        Alert alert = stored.alert();
+        List<String> cancelled = new ArrayList<>();
+        List<String> alreadyActive = new ArrayList<>();
+        if (alert.status() == dev.quench.core.alert.AlertStatus.RESOLVED) {
+            cancelled.addAll(AlertLifecycle.cancelQueuedRuns(handle, alert, clock.instant()));
+        }
+        for (Runbook runbook : matched) {
+            if (alert.status() == dev.quench.core.alert.AlertStatus.FIRING) {
+                java.util.Optional<String> activeRun = AlertLifecycle.activeRun(handle, runbook.name(), alert);
+                if (activeRun.isPresent()) {
+                    alreadyActive.add(runbook.name() + " (run " + activeRun.get() + ")");
+                    continue;
+                }
+            }
+            RunRecord run = newRun(runbook, TriggerType.ALERT, describe(alert), stored.id(), Map.of(), false);
+            store.runs().insertQueued(handle, run);
+            dev.quench.core.guard.Admission decision = admission.admit(handle, runbook, run, alert, false, "alert");
+            if (decision.starts()) {
+                created.add(run);
+            } else if (decision instanceof dev.quench.core.guard.Admission.Refused refused && refused.queueFull()) {
+                queueFull[0]++;
+            }
+        }
+        afterCommit.add(() -> {
+            if (!cancelled.isEmpty()) {
+                LOG.info("alert {} resolved: cancelled its queued run(s) {}", describe(alert), cancelled);
+            }
+            if (!alreadyActive.isEmpty()) {
+                LOG.info("alert {} fired again while {} still queued or running: no second run started",
+                        describe(alert), alreadyActive);
+            }
+            if (matched.isEmpty()) {
+                // Per alert at DEBUG only: in a storm of unmatched alerts an INFO line each would flood the log.
+                LOG.debug("alert {} ({}) matched no runbook: counted as manual toil", describe(alert),
+                        alert.status().wireName());
+                unmatched.count();
+            }
+        });
+        return matched.size();
+    }
+
+    /**
+     * Starts {@code runbook} now, by hand.
+     *
+     * @param params  values for the runbook's params (site values from the config fill the rest)
+     * @param alert   an alert to run against, or null
+     * @param who     who asked, recorded with the run
+     */
+    public RunRecord startManual(Runbook runbook, Map<String, String> params, Alert alert, boolean dryRun, String who) {
+        return startManual(runbook, params, alert, dryRun, who, false);
+    }
+
+    /** Like {@link #startManual(Runbook, Map, Alert, boolean, String)}; {@code force} bypasses the guards (recorded). */
+    public RunRecord startManual(Runbook runbook, Map<String, String> params, Alert alert, boolean dryRun, String who,
+                                 boolean force) {
+        RunRecord run = newRun(runbook, TriggerType.MANUAL, "by " + who + (force ? " (force: guards bypassed)" : ""),
+                null, params, dryRun);
+        return admitAndSubmit(run, runbook, alert, force, who);
+    }
+
+    /** Inserts {@code run}, lets the guards decide, and starts it if they admit it; returns the run as recorded. */
+    private RunRecord admitAndSubmit(RunRecord run, Runbook runbook, Alert alert, boolean force, String who) {
+        admission.prepare(runbook);
+        dev.quench.core.guard.Admission decision = store.jdbi().inTransaction(handle -> {
+            store.runs().insertQueued(handle, run);
+            return admission.admit(handle, runbook, run, alert, force, who);
+        });
+        if (alert != null && run.alertId() == null
+                && !(decision instanceof dev.quench.core.guard.Admission.Refused)) {
+            // Not in the alert table: the pump keeps it for when the run starts (after approval, maybe).
+            pump.remember(run.id(), alert);
+        }
+        if (!decision.starts()) {
+            return store.runs().find(run.id()).orElse(run);
+        }
+        wake();
+        return run;
+    }
+
+    /**
+     * Plans {@code runbook} as a dry run, in this thread: every step rendered, plugins told it is a
+     * dry run, recorded only in a scratch in-memory store that is dropped afterwards, so the
+     * engine's history is untouched.
+     *
+     * @return the finished dry run with its steps
+     * @throws IllegalArgumentException when the params do not fit the runbook
+     */
+    public RunRecord dryRun(Runbook runbook, Map<String, String> params, Alert alert, String who) {
+        checkParams(runbook, params);
+        // No DB_CLOSE_DELAY: the in-memory database disappears when the scratch store closes.
+        try (Store scratch = Store.open("jdbc:h2:mem:quench-dry-run-" + UUID.randomUUID(), "sa", "");
+             RunExecutor planner = executor.recordingTo(scratch.runs())) {
+            RunRecord run = newRun(runbook, TriggerType.MANUAL, "dry run by " + who, null, params, true);
+            scratch.runs().insertQueued(run);
+            planner.execute(run, runbook, alert);
+            return scratch.runs().find(run.id()).orElseThrow();
+        }
+    }
+
+    /**
+     * Checks {@code params} (with the site's params for the runbook) against the runbook's declared
+     * params, so a manual start can be refused before anything is recorded.
+     *
+     * @throws IllegalArgumentException naming the param that does not fit and why
+     */
+    public void checkParams(Runbook runbook, Map<String, String> params) {
+        Map<String, String> values = new java.util.LinkedHashMap<>(siteParams.apply(runbook.name()));
+        values.putAll(params);
+        runbook.resolveParams(values);
+    }
+
+    /**
+     * Starts {@code runbook} for a schedule fire (see {@code dev.quench.core.schedule}).
+     *
+     * @param detail the schedule, scheduled and actual fire time and lateness, recorded with the run
+     */
+    public RunRecord startScheduled(Runbook runbook, String detail) {
+        RunRecord run = newRun(runbook, TriggerType.SCHEDULE, detail, null, Map.of(), false);
+        return admitAndSubmit(run, runbook, null, false, "schedule");
+    }
+
+    /** A scheduled run to start: the runbook and its trigger detail. */
+    public record ScheduledStart(Runbook runbook, String detail) {
+    }
+
+    /**
+     * Starts many scheduled runs, recorded in one transaction: a schedule group of 1,000 runbooks
+     * firing together is queued in one round trip instead of 1,000 commits.
+     *
+     * @return the runs, in the order given
+     */
+    public List<RunRecord> startScheduled(List<ScheduledStart> starts) {
+        List<RunRecord> created = new ArrayList<>(starts.size());
+        for (ScheduledStart start : starts) {
+            created.add(newRun(start.runbook(), TriggerType.SCHEDULE, start.detail(), null, Map.of(), false));
+        }
+        List<RunRecord> recorded = new ArrayList<>(created.size());
+        store.jdbi().useTransaction(handle -> {
+            recorded.clear();
+            for (RunRecord run : created) {
+                store.runs().insertQueued(handle, run);
+                recorded.add(admission.queueFull(handle, run)
+                        .map(refused -> withStatus(run, RunStatus.REFUSED, refused.reason())).orElse(run));
+            }
+        });
+        wake();
+        return recorded;
+    }
+
+    /** Records a schedule fire that was not run (an overlap), as a cancelled run saying {@code reason}. */
+    public RunRecord recordSkippedSchedule(Runbook runbook, String detail, String reason) {
+        RunRecord run = newRun(runbook, TriggerType.SCHEDULE, detail, null, Map.of(), false);
+        store.runs().insertQueued(run);
+        store.runs().finish(run.id(), RunStatus.CANCELLED, reason, 0, clock.instant());
+        return run;
+    }
+
+    private RunRecord newRun(Runbook runbook, TriggerType trigger, String detail, Long alertId,
+                             Map<String, String> params, boolean dryRun) {
+        Map<String, String> values = new java.util.LinkedHashMap<>(siteParams.apply(runbook.name()));
+        values.putAll(params);
+        Map<String, Object> resolved;
+        String problem = null;
+        try {
+            resolved = runbook.resolveParams(values);
+        } catch (IllegalArgumentException e) {
+            resolved = Map.copyOf(values);
+            problem = e.getMessage();
+        }
+        RunRecord run = new RunRecord(UUID.randomUUID().toString(), runbook.name(), runbook.owner(), trigger, detail,
+                alertId, RunStatus.QUEUED, dryRun, resolved, runbook.manualMinutes(), 0, problem, clock.instant(),
+                null, null, List.of());
+        return run;
+    }
+
+    /** The kill switch the dispatcher obeys. */
+    public dev.quench.core.guard.KillSwitch killSwitch() {
+        return killSwitch;
+    }
+
+    /** Approvals and cancellations of runs. */
+    public dev.quench.core.guard.RunControl runControl() {
+        return runControl;
+    }
+
+    /** Starts a queued run (just approved, or held while paused) when its turn comes. */
+    public void startQueued(String runId) {
+        wake();
+    }
+
+    /** Cancels a run executing on this engine (its current step is stopped); false if it is not running here. */
+    public boolean cancelRunning(String runId, String why) {
+        return executor.cancel(runId, why);
+    }
+
+    /**
+     * Cancels every run executing on this engine (after {@code pause} with cancelRunning): each stops
+     * its current step, runs its finally steps and ends cancelled with {@code why}.
+     *
+     * @return the ids of the runs cancelled
+     */
+    public List<String> cancelAllRunning(String why) {
+        return executor.cancelAll(why);
+    }
+
+    /** Starts the queued runs (after {@code resume}), oldest first, as slots free up. */
+    public void startQueuedRuns() {
+        wake();
+    }
+
+    private static RunRecord withStatus(RunRecord run, RunStatus status, String message) {
+        return new RunRecord(run.id(), run.runbook(), run.owner(), run.triggerType(), run.triggerDetail(), run.alertId(),
+                status, run.dryRun(), run.params(), run.manualMinutes(), run.toilSavedMinutes(), message,
+                run.createdAt(), run.startedAt(), run.finishedAt(), run.steps());
+    }
+
+    /** Asks the pump to start queued runs: a run was queued, approved or resumed. */
+    private void wake() {
+        pump.wake();
+    }
+
+    /** True when no alert is being matched and no run is executing. */
+    public boolean idle() {
+        return active.get() == 0 && pump.idle();
+    }
+
+    /** Waits until {@link #idle()} or the deadline; returns whether it became idle. */
+    public boolean awaitIdle(Instant deadline) throws InterruptedException {
+        while (!idle()) {
+            if (Instant.now().isAfter(deadline)) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return true;
+    }
+
+    static String describe(Alert alert) {
+        String instance = alert.labels().get("instance");
+        return alert.name() + (instance == null ? "" : " " + instance) + " [" + alert.fingerprint() + "]";
+    }
+
+    /**
+     * From now on no run starts on this engine: queued runs stay queued (rows) for the next start.
+     * Called first thing when the engine stops, before the HTTP server and the scheduler close.
+     */
+    public void stopStarting() {
+        pump.stopStarting();
+    }
+
+    /**
+     * Stops: no run starts any more; alerts being matched are finished; running runs get
+     * {@code executor.shutdownGrace} to finish, then are cancelled as interrupted by shutdown (their
+     * {@code finally} steps still run).
+     */
+    @Override
+    public void close() throws InterruptedException {
+        pump.stopStarting();
+        dispatcher.shutdown();
+        dispatcher.awaitTermination(10, TimeUnit.SECONDS);
+        pump.close();
+    }
+}

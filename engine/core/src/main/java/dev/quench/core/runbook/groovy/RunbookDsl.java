@@ -1,0 +1,172 @@
+package dev.quench.core.runbook.groovy;
+
+import dev.quench.core.runbook.AlertTrigger;
+import dev.quench.core.runbook.LabelMatcher;
+import dev.quench.core.runbook.LabelMatcherParser;
+import dev.quench.core.runbook.ParamSpec;
+import dev.quench.core.runbook.ParamType;
+import dev.quench.core.runbook.TriggerStatus;
+import dev.quench.core.util.DidYouMean;
+import dev.quench.core.util.Durations;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The {@code runbook { }} block of a Groovy runbook: the same metadata as the YAML format. */
+public final class RunbookDsl {
+
+    String name;
+    String description = "";
+    String owner = "";
+    int manualMinutes;
+    AlertTrigger alertTrigger;
+    final List<ParamSpec> params = new ArrayList<>();
+    Duration timeLimit = Duration.ofMinutes(30);
+    /** What YAML keeps in {@code Runbook.deferred()}: the schedule, guards and approval policy. */
+    final Map<String, Object> deferred = new java.util.LinkedHashMap<>();
+
+    public void name(String value) {
+        if (!value.matches("[a-z0-9-]+")) {
+            throw new IllegalArgumentException("invalid name '" + value + "': use lower-case letters, digits and -");
+        }
+        name = value;
+    }
+
+    public void description(String value) {
+        description = value;
+    }
+
+    public void owner(String value) {
+        owner = value;
+    }
+
+    public void manualMinutes(int value) {
+        if (value < 0) {
+            throw new IllegalArgumentException("manualMinutes must be 0 or more");
+        }
+        manualMinutes = value;
+    }
+
+    /** {@code alert matchers: ['alertname="X"'], status: 'firing'}. */
+    public void alert(Map<String, Object> options) {
+        Object matchers = options.get("matchers");
+        if (!(matchers instanceof List<?> list) || list.isEmpty()) {
+            throw new IllegalArgumentException("alert needs matchers: ['alertname=\"X\"'] (at least one)");
+        }
+        List<LabelMatcher> parsed = new ArrayList<>();
+        list.forEach(matcher -> parsed.add(LabelMatcherParser.parse(matcher.toString())));
+        String statusText = String.valueOf(options.getOrDefault("status", "firing"));
+        TriggerStatus status = TriggerStatus.parse(statusText).orElseThrow(() ->
+                new IllegalArgumentException("unknown status '" + statusText + "' (firing, resolved or any)"));
+        alertTrigger = new AlertTrigger(parsed, status);
+    }
+
+    /** {@code param 'logDir', type: 'string', default: '/var/log/app', required: false, description: '...'}. */
+    public void param(Map<String, Object> options, String paramName) {
+        if (!paramName.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            throw new IllegalArgumentException("invalid param name '" + paramName + "'");
+        }
+        Optional<ParamType> type = Optional.empty();
+        Object default_ = options.get("default");
+        if (options.containsKey("type")) {
+            String name = String.valueOf(options.get("type"));
+            type = ParamType.parse(name);
+            if (type.isEmpty()) {
+                String hint = ParamType.alias(name).map(alias -> " — did you mean '" + alias + "'?")
+                        .orElseGet(() -> DidYouMean.hint(name, ParamType.names()));
+                throw new IllegalArgumentException("unknown type '" + name + "' of param '" + paramName + "'" + hint
+                        + " (types: " + String.join(", ", ParamType.names()) + ")");
+            }
+            if (default_ != null) {
+                try {
+                    default_ = type.get().convert(default_);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("the default of param '" + paramName + "' (type: " + name + "): "
+                            + e.getMessage(), e);
+                }
+            }
+        }
+        params.add(new ParamSpec(paramName, Optional.ofNullable(default_), Boolean.TRUE.equals(options.get("required")),
+                String.valueOf(options.getOrDefault("description", "")), type));
+    }
+
+    public void param(String paramName) {
+        param(Map.of(), paramName);
+    }
+
+    /** How long the body may run in all, like '10m' (default 30m). */
+    public void timeLimit(String value) {
+        timeLimit = Durations.parse(value);
+    }
+
+    /** {@code schedule cron: '0 30 3 * * ?', timezone: 'UTC', jitter: '5m', misfire: 'skip', allowOverlap: false}. */
+    public void schedule(Map<String, Object> options) {
+        Map<String, Object> plain = new java.util.LinkedHashMap<>();
+        options.forEach((key, value) -> plain.put(key, value instanceof CharSequence text ? text.toString() : value));
+        dev.quench.core.runbook.ScheduleSpecParser.Result parsed = dev.quench.core.runbook.ScheduleSpecParser.parse(plain);
+        if (parsed.spec().isEmpty()) {
+            throw new IllegalArgumentException(parsed.problems().stream()
+                    .map(problem -> "schedule " + problem.field() + ": " + problem.message())
+                    .collect(java.util.stream.Collectors.joining("; ")));
+        }
+        deferred.put("triggers.schedule", plain);
+    }
+
+    /** {@code guards cooldown: '30m', maxRunsPerHour: 3, dedupeKey: '${{ alert.labels.instance }}'}, as in YAML. */
+    public void guards(Map<String, Object> options) {
+        for (String field : options.keySet()) {
+            if (!List.of("cooldown", "maxRunsPerHour", "dedupeKey").contains(field)) {
+                throw new IllegalArgumentException("unknown guard '" + field + "'"
+                        + DidYouMean.hint(field, List.of("cooldown", "maxRunsPerHour", "dedupeKey"))
+                        + " (guards: cooldown, maxRunsPerHour, dedupeKey)");
+            }
+        }
+        Optional<Duration> cooldown = Optional.ofNullable(options.get("cooldown")).map(value -> {
+            Duration parsed = Durations.parse(value.toString());
+            if (parsed.compareTo(Duration.ofSeconds(1)) < 0 || parsed.compareTo(Duration.ofDays(7)) > 0) {
+                throw new IllegalArgumentException("guards cooldown must be from 1s to 7d, found " + value);
+            }
+            return parsed;
+        });
+        java.util.OptionalInt maxRunsPerHour = java.util.OptionalInt.empty();
+        Object max = options.get("maxRunsPerHour");
+        if (max != null) {
+            if (!(max instanceof Integer count) || count < 1 || count > 3600) {
+                throw new IllegalArgumentException("guards maxRunsPerHour must be a whole number from 1 to 3600, found "
+                        + max);
+            }
+            maxRunsPerHour = java.util.OptionalInt.of(count);
+        }
+        Optional<dev.quench.core.expr.Template> dedupeKey = Optional.ofNullable(options.get("dedupeKey"))
+                .map(value -> dev.quench.core.expr.Template.compile(value.toString()));
+        deferred.put("guards", new dev.quench.core.runbook.RunbookGuards(cooldown, maxRunsPerHour, dedupeKey));
+    }
+
+    /** {@code approval 'required'} or {@code approval 'none'}. */
+    public void approval(String value) {
+        switch (value) {
+            case "required" -> deferred.put("approval", new dev.quench.core.runbook.ApprovalPolicy(true, Optional.empty()));
+            case "none" -> deferred.remove("approval");
+            default -> throw new IllegalArgumentException("approval must be 'none' or 'required' (or required: true, "
+                    + "timeout: '1h'), found '" + value + "'");
+        }
+    }
+
+    /** {@code approval required: true, timeout: '1h'}: unapproved runs are rejected after the timeout. */
+    public void approval(Map<String, Object> options) {
+        if (!Boolean.TRUE.equals(options.get("required"))) {
+            deferred.remove("approval");
+            return;
+        }
+        Optional<Duration> timeout = Optional.ofNullable(options.get("timeout")).map(value -> {
+            Duration parsed = Durations.parse(value.toString());
+            if (parsed.compareTo(Duration.ofMinutes(1)) < 0 || parsed.compareTo(Duration.ofDays(30)) > 0) {
+                throw new IllegalArgumentException("approval timeout must be from 1m to 30d, found " + value);
+            }
+            return parsed;
+        });
+        deferred.put("approval", new dev.quench.core.runbook.ApprovalPolicy(true, timeout));
+    }
+}

@@ -1,0 +1,2 @@
+/** Runbook tests ({@code *.test.yaml}): sample alert in, expected plan and outcome out. */
+package dev.quench.core.runbooktest;

@@ -1,0 +1,2 @@
+/** Scheduled maintenance on Quartz: syncing runbook schedules, fan-out, fires, misfires. */
+package dev.quench.core.schedule;

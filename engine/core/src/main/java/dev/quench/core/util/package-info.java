@@ -1,0 +1,2 @@
+/** Small helpers every layer uses: durations, JSON, capped text, did-you-mean suggestions. */
+package dev.quench.core.util;

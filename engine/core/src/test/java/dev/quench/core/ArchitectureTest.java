@@ -1,0 +1,109 @@
+package dev.quench.core;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.tngtech.archunit.ArchConfiguration;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import dev.quench.core.cli.QuenchMain;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The package structure of engine/core, checked so that it cannot drift back into a knot: packages
+ * follow the data flow and form no cycle, one composition root wires them, and plugins see only
+ * engine/api.
+ *
+ * <p>Every package is its own slice ({@code dev.quench.core.(**)}): a sub-package such as
+ * {@code runbook.groovy} counts as separate from {@code runbook}, so a cycle between a package and
+ * its sub-package fails too.
+ */
+class ArchitectureTest {
+
+    private static JavaClasses mainClasses;
+
+    @BeforeAll
+    static void importMainClasses() {
+        // Only engine/core's own class directory: scanning the whole class path for the package takes ~10x longer.
+        ArchConfiguration.get().setResolveMissingDependenciesFromClassPath(false);
+        mainClasses = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPath(classDirectoryOf(QuenchMain.class));
+    }
+
+    @Test
+    void corePackagesFormNoCycle() {
+        slices().matching("dev.quench.core.(**)")
+                .namingSlices("$1")
+                .should().beFreeOfCycles()
+                .check(mainClasses);
+    }
+
+    @Test
+    void onlyTheEntryPointsImportTheCompositionRoot() {
+        noClasses().that().resideOutsideOfPackages("dev.quench.core.boot..", "dev.quench.core.cli..",
+                        "dev.quench.core.demo..")
+                .should().dependOnClassesThat().resideInAPackage("dev.quench.core.boot..")
+                .because("the composition root wires the engine; the engine's parts do not reach back into it")
+                .allowEmptyShould(true)
+                .check(mainClasses);
+    }
+
+    @Test
+    void noPluginReachesIntoTheCore() throws IOException {
+        Path plugins = repositoryRoot().resolve("plugins");
+        Pattern core = Pattern.compile("\\bdev\\.quench\\.core\\b");
+        List<String> offenders;
+        try (Stream<Path> files = Files.walk(plugins)) {
+            offenders = files
+                    .filter(file -> file.toString().endsWith(".java"))
+                    .filter(file -> !file.toString().contains("/target/"))
+                    .filter(file -> core.matcher(read(file)).find())
+                    .map(file -> plugins.relativize(file).toString())
+                    .sorted()
+                    .toList();
+        }
+        assertThat(offenders)
+                .as("plugins compile against engine/api only (and the test kit), never dev.quench.core; "
+                        + "move what they need into engine/api")
+                .isEmpty();
+    }
+
+    private static Path classDirectoryOf(Class<?> type) {
+        try {
+            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException("cannot locate the classes of " + type.getName(), e);
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    /** The checkout's root: the nearest directory above the working directory holding plugins/ and engine/core/. */
+    private static Path repositoryRoot() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isDirectory(dir.resolve("plugins")) && Files.isDirectory(dir.resolve("engine/core"))) {
+                return dir;
+            }
+        }
+        throw new IllegalStateException("no directory holding plugins/ and engine/core/ above "
+                + Path.of("").toAbsolutePath() + ": run this test from inside the Quench checkout");
+    }
+}
