@@ -48,4 +48,18 @@ class DistributionContentsIT {
                     .contains("enabled: false");
         }
     }
+
+    @Test
+    void theDemoShipsWithItsSshServerBesideTheEngine() throws IOException {
+        List<String> jars;
+        try (var files = Files.list(DISTRIBUTION.resolve("lib"))) {
+            jars = files.map(file -> file.getFileName().toString()).sorted().toList();
+        }
+
+        // engine/core no longer carries the test kit: `quench demo` (engine/demo) brings it and MINA SSHD.
+        assertThat(jars).anyMatch(jar -> jar.startsWith("quench-engine-core-"))
+                .anyMatch(jar -> jar.startsWith("quench-demo-"))
+                .anyMatch(jar -> jar.startsWith("quench-testkit-"))
+                .anyMatch(jar -> jar.startsWith("sshd-core-"));
+    }
 }

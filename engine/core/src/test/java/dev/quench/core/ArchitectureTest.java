@@ -52,11 +52,17 @@ class ArchitectureTest {
 
     @Test
     void onlyTheEntryPointsImportTheCompositionRoot() {
-        noClasses().that().resideOutsideOfPackages("dev.quench.core.boot..", "dev.quench.core.cli..",
-                        "dev.quench.core.demo..")
+        noClasses().that().resideOutsideOfPackages("dev.quench.core.boot..", "dev.quench.core.cli..")
                 .should().dependOnClassesThat().resideInAPackage("dev.quench.core.boot..")
                 .because("the composition root wires the engine; the engine's parts do not reach back into it")
                 .allowEmptyShould(true)
+                .check(mainClasses);
+    }
+
+    @Test
+    void theEngineCarriesNoTestServer() {
+        noClasses().should().dependOnClassesThat().resideInAnyPackage("dev.quench.testkit..", "org.apache.sshd..")
+                .because("the test kit's SSH server is for tests and `quench demo` (engine/demo), not the engine's runtime")
                 .check(mainClasses);
     }
 

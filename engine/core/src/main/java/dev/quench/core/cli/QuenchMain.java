@@ -1,5 +1,6 @@
 package dev.quench.core.cli;
 
+import java.util.ServiceLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,10 +10,9 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "quench", mixinStandardHelpOptions = true, versionProvider = QuenchVersion.class,
         description = "Toil-reduction runbook engine: alerts in, remediation out, toil saved on record.",
-        subcommands = {ServeCommand.class, DemoCommand.class, ValidateCommand.class, RunCommand.class,
+        subcommands = {ServeCommand.class, ValidateCommand.class, RunCommand.class,
                 TestCommand.class, RunsCommand.class, ToilCommand.class, SchedulesCommand.class,
-                KillSwitchCommands.Pause.class, KillSwitchCommands.Resume.class,
-                CommandLine.HelpCommand.class})
+                KillSwitchCommands.Pause.class, KillSwitchCommands.Resume.class})
 public final class QuenchMain {
 
     public static void main(String[] args) {
@@ -27,6 +27,11 @@ public final class QuenchMain {
             System.setProperty("picocli.disable.closures", "true");
         }
         CommandLine commandLine = new CommandLine(new QuenchMain());
+        // Subcommands of modules above the core (quench demo), when their jar is on the class path.
+        for (QuenchSubcommand subcommand : ServiceLoader.load(QuenchSubcommand.class)) {
+            commandLine.addSubcommand(subcommand.command());
+        }
+        commandLine.addSubcommand(new CommandLine.HelpCommand());
         commandLine.setExecutionExceptionHandler((error, line, parseResult) -> {
             line.getErr().println("quench: " + line.getColorScheme().errorText(
                     error.getMessage() == null ? error.toString() : error.getMessage()));

@@ -93,4 +93,13 @@ class QuenchCliTest {
     void aBadOptionValueIsAUsageError() {
         assertThat(QuenchMain.run("toil", "report", "--data", temp.toString(), "--by", "planet")).isEqualTo(2);
     }
+
+    @Test
+    void withoutTheDemoModuleThereIsNoDemoCommandAndTheRestWorks() {
+        // engine/demo registers `quench demo` through ServiceLoader; the core alone does not have it.
+        assertThat(QuenchMain.run("demo")).isEqualTo(2);
+
+        assertThat(QuenchMain.run("--help")).isZero();
+        assertThat(stdout.text()).contains("validate").contains("help").doesNotContainPattern("(?m)^\\s+demo\\b");
+    }
 }

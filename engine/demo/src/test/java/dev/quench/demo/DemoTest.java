@@ -1,7 +1,8 @@
-package dev.quench.core.demo;
+package dev.quench.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quench.core.cli.QuenchMain;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -25,5 +26,27 @@ class DemoTest {
                 .contains("5 of 5 old rotated logs deleted on web-7")
                 .containsPattern("HighLatency\\s+3\\s+90\\s+<- automate next")
                 .contains("demo OK");
+    }
+
+    @Test
+    void theQuenchCommandFindsTheDemoOnTheClassPath() {
+        PrintStream original = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        int help;
+        int demoHelp;
+        try {
+            help = QuenchMain.run("--help");
+            demoHelp = QuenchMain.run("demo", "--help");
+        } finally {
+            System.setOut(original);
+        }
+
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertThat(help).as(printed).isZero();
+        assertThat(demoHelp).as(printed).isZero();
+        assertThat(printed)
+                .containsPattern("(?m)^\\s+demo\\s+Show the whole loop on this machine")
+                .contains("Usage: quench demo");
     }
 }

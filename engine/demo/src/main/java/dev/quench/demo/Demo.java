@@ -1,4 +1,4 @@
-package dev.quench.core.demo;
+package dev.quench.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
