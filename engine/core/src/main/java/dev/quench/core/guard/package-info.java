@@ -1,2 +1,2 @@
-/** What may start a run: the kill switch, cooldown, rate budget, per-target lock, circuit breaker and approvals. */
+/** What may start a run: the kill switch, cooldowns and hourly rate budgets per dedupe key, approvals, run control (approve, reject, cancel). */
 package dev.quench.core.guard;

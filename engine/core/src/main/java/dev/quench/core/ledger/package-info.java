@@ -1,2 +1,2 @@
-/** The toil ledger: toil saved and incurred, grouped per incident, reported per runbook, team and week. */
+/** The toil ledger: toil saved by runs and incurred by unmatched alerts, reported per runbook, team and week. */
 package dev.quench.core.ledger;

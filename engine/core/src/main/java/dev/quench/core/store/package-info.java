@@ -1,2 +1,2 @@
-/** Storage: the repositories of alerts, runs and the alert journal, and the only SQL of the engine. */
+/** Storage: opening the H2 or PostgreSQL store and its schema, the private data directory, the repositories of alerts and runs, the alert journal files. */
 package dev.quench.core.store;
