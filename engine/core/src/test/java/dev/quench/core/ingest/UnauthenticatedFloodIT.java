@@ -80,8 +80,10 @@ class UnauthenticatedFloodIT {
                 }
             }
 
-            assertThat(answers).as("hostile: %d attempts, %d MiB sent", hostileAttempts.get(),
-                    hostileBytes.get() >> 20).hasSize(AUTHENTICATED_REQUESTS + 1);
+            String engineLog = quench.output();
+            assertThat(answers).as("hostile: %d attempts, %d MiB sent; engine %s; its log ends:%n%s",
+                    hostileAttempts.get(), hostileBytes.get() >> 20, quench.isAlive() ? "alive" : "exited",
+                    engineLog.substring(Math.max(0, engineLog.length() - 4000))).hasSize(AUTHENTICATED_REQUESTS + 1);
             assertThat(answers.subList(0, AUTHENTICATED_REQUESTS)).allSatisfy(answer -> assertThat(answer).matches("2\\d\\d .*"));
             assertThat(answers.getLast()).isEqualTo("live 200");
             assertThat(hostileAttempts.get()).isGreaterThanOrEqualTo(HOSTILE_CONNECTIONS);
