@@ -1,16 +1,13 @@
 package dev.quench.core.store;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.quench.core.alert.Alert;
 import dev.quench.core.alert.AlertStatus;
 import dev.quench.core.util.Json;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -185,7 +182,7 @@ final class JournalCodec {
         expect(in.nextToken(), JsonToken.START_ARRAY);
         List<Alert> alerts = new ArrayList<>();
         for (int index = 0; in.nextToken() == JsonToken.START_ARRAY; index++) {
-            Alert alert = readAlert(in, true);
+            Alert alert = readAlert(in);
             if (!skipped.contains(index)) {
                 alerts.add(alert);
             }
@@ -208,73 +205,18 @@ final class JournalCodec {
         return Instant.ofEpochSecond(seconds, nanos);
     }
 
-    /** A delivery's alerts alone, times as text: the V7 journal table's payload (read at upgrade; tests write it). */
-    static byte[] encode(List<Alert> alerts) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 * Math.max(1, alerts.size()));
-        try (JsonGenerator out = FACTORY.createGenerator(bytes)) {
-            writeAlerts(out, alerts);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot encode " + alerts.size() + " alert(s) for the ingest journal", e);
-        }
-        return bytes.toByteArray();
-    }
-
-    static List<Alert> decode(byte[] payload) {
-        try (JsonParser in = FACTORY.createParser(payload)) {
-            return readAlerts(in);
-        } catch (IOException | RuntimeException e) {
-            throw new IllegalStateException("an ingest journal entry cannot be read (" + e.getMessage()
-                    + "); it was written by another Quench version or damaged", e);
-        }
-    }
-
-    /** The V7 table's form: times as ISO-8601 text. */
-    private static void writeAlerts(JsonGenerator out, List<Alert> alerts) throws IOException {
-        out.writeStartArray();
-        for (Alert alert : alerts) {
-            out.writeStartArray();
-            out.writeString(alert.source());
-            out.writeString(alert.fingerprint());
-            out.writeString(alert.status().wireName());
-            writeMap(out, alert.labels());
-            writeMap(out, alert.annotations());
-            writeInstant(out, alert.startsAt());
-            writeInstant(out, alert.endsAt());
-            out.writeString(alert.generatorUrl());
-            out.writeEndArray();
-        }
-        out.writeEndArray();
-    }
-
     /** Reads one alert after its opening bracket, through its closing one. */
-    private static Alert readAlert(JsonParser in, boolean epochTimes) throws IOException {
+    private static Alert readAlert(JsonParser in) throws IOException {
         String source = in.nextTextValue();
         String fingerprint = in.nextTextValue();
         String status = in.nextTextValue();
         Map<String, String> labels = readMap(in);
         Map<String, String> annotations = readMap(in);
-        Instant startsAt = epochTimes ? readTime(in) : readInstant(in);
-        Instant endsAt = epochTimes ? readTime(in) : readInstant(in);
+        Instant startsAt = readTime(in);
+        Instant endsAt = readTime(in);
         String generatorUrl = in.nextTextValue();
         expect(in.nextToken(), JsonToken.END_ARRAY);
         return new Alert(source, fingerprint, status(status), labels, annotations, startsAt, endsAt, generatorUrl);
-    }
-
-    private static List<Alert> readAlerts(JsonParser in) throws IOException {
-        expect(in.nextToken(), JsonToken.START_ARRAY);
-        List<Alert> alerts = new ArrayList<>();
-        while (in.nextToken() == JsonToken.START_ARRAY) {
-            alerts.add(readAlert(in, false));
-        }
-        return alerts;
-    }
-
-    private static void writeMap(JsonGenerator out, Map<String, String> map) throws IOException {
-        out.writeStartObject();
-        for (Map.Entry<String, String> entry : map.entrySet()) {
-            out.writeStringField(entry.getKey(), entry.getValue());
-        }
-        out.writeEndObject();
     }
 
     private static Map<String, String> readMap(JsonParser in) throws IOException {
@@ -285,19 +227,6 @@ final class JournalCodec {
             map.put(key, in.nextTextValue());
         }
         return map;
-    }
-
-    private static void writeInstant(JsonGenerator out, Instant instant) throws IOException {
-        if (instant == null) {
-            out.writeNull();
-        } else {
-            out.writeString(instant.toString());
-        }
-    }
-
-    private static Instant readInstant(JsonParser in) throws IOException {
-        JsonToken token = in.nextToken();
-        return token == JsonToken.VALUE_NULL ? null : Instant.parse(in.getText());
     }
 
     private static void expect(JsonToken actual, JsonToken expected) {
