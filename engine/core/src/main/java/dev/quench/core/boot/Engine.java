@@ -137,12 +137,8 @@ public final class Engine implements AutoCloseable {
             RunbookScheduler schedules = RunbookScheduler.open(store, runbooks, dispatcher,
                     ScheduleSettings.from(config.sections().get("schedule")), clock);
             closeables.push(schedules);
-            // Quartz fires the stored triggers from now on; a fire waits for the first sync below. Triggers
-            // of store version 2 are converted by that sync first (once, on the upgrade).
-            boolean startsBeforeSync = !schedules.holdsVersionTwoTriggers();
-            if (startsBeforeSync) {
-                schedules.start();
-            }
+            // Quartz fires the stored triggers from now on; a fire waits for the first sync below.
+            schedules.start();
             ApiServer server = ApiServer.start(vertx, config, apiToken, store, runbooks, dispatcher, ledger, clock,
                     schedules);
             closeables.push(server);
@@ -156,9 +152,6 @@ public final class Engine implements AutoCloseable {
             CompletableFuture<Void> reconciling = loading.thenRunAsync(() -> {
                 try {
                     schedules.sync();
-                    if (!startsBeforeSync) {
-                        schedules.start();
-                    }
                 } catch (org.quartz.SchedulerException e) {
                     throw new CompletionException(e);
                 }

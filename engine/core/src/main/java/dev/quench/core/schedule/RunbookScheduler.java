@@ -63,8 +63,6 @@ public final class RunbookScheduler implements AutoCloseable {
     static final String SCHEDULER_NAME = "quench";
     /** The Quartz group of the schedule-group triggers and jobs. */
     static final String GROUP = "schedule-groups";
-    /** Store version 2 kept one trigger per runbook in this group; the first sync converts them. */
-    static final String LEGACY_GROUP = "runbooks";
     /** How long a fire waits for the first sync at start-up (a load of 10,000 runbooks takes seconds). */
     private static final java.time.Duration FIRST_SYNC_WAIT = java.time.Duration.ofMinutes(5);
 
@@ -160,14 +158,6 @@ public final class RunbookScheduler implements AutoCloseable {
         }
     }
 
-    /**
-     * Whether the store holds per-runbook triggers of store version 2: the first {@link #sync()} converts
-     * them, carrying their next fire over, so Quartz must not fire (and move on) them before it.
-     */
-    public boolean holdsVersionTwoTriggers() throws SchedulerException {
-        return !StoredTrigger.list(store, SCHEDULER_NAME, LEGACY_GROUP).isEmpty();
-    }
-
     /** Starts firing; fires missed while the engine was down are handled by their misfire policy now. */
     public void start() throws SchedulerException {
         quartz.start();
@@ -206,31 +196,19 @@ public final class RunbookScheduler implements AutoCloseable {
         disabled.sort(java.util.Comparator.comparing(ScheduleView::runbook));
         inactive = List.copyOf(disabled);
         Map<String, ScheduleMembers.Member> stored = members.list();
-        Map<String, StoredTrigger> legacy = StoredTrigger.list(store, SCHEDULER_NAME, LEGACY_GROUP);
         Set<String> brokenFiles = new HashSet<>();
         for (RunbookProblem problem : runbooks.problems()) {
             brokenFiles.add(problem.file().toAbsolutePath().normalize().toString());
         }
         Map<String, ScheduleMembers.Member> all = new LinkedHashMap<>(wanted);
-        List<ScheduleMembers.Member> candidatesToKeep = new ArrayList<>(stored.values());
-        legacy.values().forEach(trigger -> candidatesToKeep.add(trigger.asMember()));
         int kept = 0;
-        for (ScheduleMembers.Member candidate : candidatesToKeep) {
+        for (ScheduleMembers.Member candidate : stored.values()) {
             if (!all.containsKey(candidate.runbook()) && candidate.source() != null
                     && brokenFiles.contains(candidate.source())) {
                 all.put(candidate.runbook(), candidate);
                 kept++;
                 LOG.warn("runbook {} did not load ({}): its schedule is kept until the file is fixed",
                         candidate.runbook(), candidate.source());
-            }
-        }
-        // A store of version 2 held one trigger per runbook: keep the earliest fire each group's
-        // runbooks were waiting for, so fires missed across the upgrade follow the misfire policy.
-        Map<String, Long> carriedOver = new HashMap<>();
-        for (StoredTrigger trigger : legacy.values()) {
-            ScheduleMembers.Member member = all.get(trigger.name());
-            if (member != null && trigger.nextFireMillis() != null) {
-                carriedOver.merge(member.group().name(), trigger.nextFireMillis(), Math::min);
             }
         }
         Map<String, StoredTrigger> storedGroups = StoredTrigger.list(store, SCHEDULER_NAME, GROUP);
@@ -252,7 +230,7 @@ public final class RunbookScheduler implements AutoCloseable {
             }
             JobDetail job = JobBuilder.newJob(RunbookScheduleJob.class).withIdentity(group.name(), GROUP)
                     .withDescription(group.fingerprint()).storeDurably().build();
-            toStore.put(job, Set.of(trigger(group, carriedOver.get(group.name()))));
+            toStore.put(job, Set.of(trigger(group)));
         }
         int added = 0;
         int changed = 0;
@@ -273,11 +251,9 @@ public final class RunbookScheduler implements AutoCloseable {
             }
         }
         List<String> removed = stored.keySet().stream().filter(name -> !all.containsKey(name)).toList();
-        long legacyRemoved = legacy.keySet().stream().filter(name -> !all.containsKey(name)).count();
         List<JobKey> jobsToRemove = new ArrayList<>();
         storedGroups.keySet().stream().filter(name -> !groups.containsKey(name))
                 .forEach(name -> jobsToRemove.add(JobKey.jobKey(name, GROUP)));
-        legacy.keySet().forEach(name -> jobsToRemove.add(JobKey.jobKey(name, LEGACY_GROUP)));
         if (!toStore.isEmpty()) {
             // One job store transaction for every new group.
             quartz.scheduleJobs(toStore, true);
@@ -304,13 +280,10 @@ public final class RunbookScheduler implements AutoCloseable {
             earlyMisfires.clear();
         }
         early.forEach(misfire -> misfired(misfire.groupName(), misfire.scheduledAt(), misfire.misfireInstruction()));
-        if (!legacy.isEmpty()) {
-            LOG.info("converted {} per-runbook trigger(s) of store version 2 into schedule groups", legacy.size());
-        }
-        SyncReport report = new SyncReport(added, changed, removed.size() + (int) legacyRemoved, kept, unchanged);
+        SyncReport report = new SyncReport(added, changed, removed.size(), kept, unchanged);
         LOG.info("schedules: {} added, {} changed, {} removed, {} kept (file broken), {} unchanged, {} disabled; "
                 + "{} group(s) ({} new, {} removed)", report.added(), report.changed(), report.removed(), kept,
-                unchanged, disabled.size(), groups.size(), toStore.size(), jobsToRemove.size() - legacy.size());
+                unchanged, disabled.size(), groups.size(), toStore.size(), jobsToRemove.size());
         return report;
     }
 
@@ -324,21 +297,14 @@ public final class RunbookScheduler implements AutoCloseable {
         }
     }
 
-    /**
-     * The group's trigger; {@code carriedOverMillis} (a fire a version-2 trigger was still waiting for)
-     * becomes its first fire, so Quartz applies the misfire policy to it if it has passed.
-     */
-    private static Trigger trigger(ScheduleGroup group, Long carriedOverMillis) {
+    /** The group's trigger. */
+    private static Trigger trigger(ScheduleGroup group) {
         CronScheduleBuilder schedule = CronScheduleBuilder.cronSchedule(group.cron())
                 .inTimeZone(TimeZone.getTimeZone(group.timezone()));
         schedule = group.misfire() == MisfirePolicy.SKIP ? schedule.withMisfireHandlingInstructionDoNothing()
                 : schedule.withMisfireHandlingInstructionFireAndProceed();
-        TriggerBuilder<CronTrigger> builder = TriggerBuilder.newTrigger().withIdentity(group.name(), GROUP)
-                .forJob(group.name(), GROUP).withDescription(group.fingerprint()).withSchedule(schedule);
-        if (carriedOverMillis != null) {
-            builder = builder.startAt(new Date(carriedOverMillis));
-        }
-        return builder.build();
+        return TriggerBuilder.newTrigger().withIdentity(group.name(), GROUP)
+                .forJob(group.name(), GROUP).withDescription(group.fingerprint()).withSchedule(schedule).build();
     }
 
     /** A fire of the trigger named {@code groupName}, from {@link RunbookScheduleJob}. */

@@ -1,17 +1,16 @@
 package dev.quench.core.schedule;
 
-import dev.quench.core.runbook.MisfirePolicy;
 import dev.quench.core.store.Store;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A trigger as the job store holds it (a schedule group's, or a runbook's from store version 2),
- * read with one query per Quartz group instead of a Quartz look-up per trigger.
+ * A schedule group's trigger as the job store holds it, read with one query per Quartz group instead
+ * of a Quartz look-up per trigger.
  *
- * @param name        the group, or for a version-2 trigger the runbook
+ * @param name        the group
  * @param description the schedule fingerprint written by {@link RunbookScheduler}
- * @param source      the job's description: for a version-2 trigger the runbook file it came from, or null
+ * @param source      the job's description (the fingerprint too)
  * @param cron        the cron expression
  * @param timezone    the cron's time zone id
  * @param misfireInstruction Quartz's misfire instruction
@@ -19,13 +18,6 @@ import java.util.Map;
  */
 record StoredTrigger(String name, String description, String source, String cron, String timezone,
                      int misfireInstruction, Long nextFireMillis) {
-
-    /** A version-2 per-runbook trigger as the membership it becomes. */
-    ScheduleMembers.Member asMember() {
-        MisfirePolicy misfire = misfireInstruction == org.quartz.CronTrigger.MISFIRE_INSTRUCTION_DO_NOTHING
-                ? MisfirePolicy.SKIP : MisfirePolicy.RUN_ONCE;
-        return new ScheduleMembers.Member(name, ScheduleGroup.of(cron, timezone, misfire), source);
-    }
 
     static Map<String, StoredTrigger> list(Store store, String schedulerName, String group) {
         Map<String, StoredTrigger> triggers = new LinkedHashMap<>();

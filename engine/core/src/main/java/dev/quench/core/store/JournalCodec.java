@@ -1,16 +1,8 @@
 package dev.quench.core.store;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import dev.quench.core.alert.Alert;
 import dev.quench.core.alert.AlertStatus;
-import dev.quench.core.util.Json;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,18 +14,12 @@ import java.util.Map;
  * The ingest journal's records and the bulk alert rows' contents: a delivery and its alerts in a compact
  * binary form (varint lengths, UTF-8 strings, times as epoch second + nano), written on the event loop
  * that parsed the delivery and read back only after a restart or for a query. Round-trips every field of
- * {@link Alert} exactly. Records of format 1 (a JSON array, written by Quench before the binary form) are
- * still read, so a journal left by an older version is drained at upgrade. Stateless and thread-safe.
+ * {@link Alert} exactly. Stateless and thread-safe.
  */
 final class JournalCodec {
 
-    private static final JsonFactory FACTORY = Json.json().getFactory();
-
     private JournalCodec() {
     }
-
-    /** Format of a JSON journal record (its first element); such a record starts with '['. */
-    private static final int JSON_RECORD_FORMAT = 1;
 
     /** Format of a binary record: its first byte. */
     private static final byte BINARY_RECORD_FORMAT = 2;
@@ -77,20 +63,14 @@ final class JournalCodec {
         return out.toByteArray();
     }
 
-    /** Reads a {@link #record} (or a format-1 JSON one): the delivery with its skipped alerts left out. */
+    /** Reads a {@link #record}: the delivery with its skipped alerts left out. */
     static DeliveryToRecord decodeRecord(byte[] record) {
         try {
-            if (record.length > 0 && record[0] == '[') {
-                try (JsonParser in = FACTORY.createParser(record)) {
-                    expect(in.nextToken(), JsonToken.START_ARRAY);
-                    return readRecord(in);
-                }
-            }
             Input in = new Input(record, 0, record.length);
             DeliveryToRecord delivery = readRecord(in);
             in.expectEnd();
             return delivery;
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             throw new IllegalStateException("an ingest journal record cannot be read (" + e.getMessage()
                     + "); it was written by another Quench version or damaged", e);
         }
@@ -165,145 +145,6 @@ final class JournalCodec {
 
     private static AlertStatus status(String status) {
         return AlertStatus.parse(status).orElseThrow(() -> new IllegalStateException("unknown status '" + status + "'"));
-    }
-
-    /** Reads one format-1 JSON record after its opening bracket, through its closing one. */
-    private static DeliveryToRecord readRecord(JsonParser in) throws IOException {
-        expect(in.nextToken(), JsonToken.VALUE_NUMBER_INT);
-        if (in.getIntValue() != JSON_RECORD_FORMAT) {
-            throw new IllegalStateException("record format " + in.getIntValue() + " is not " + JSON_RECORD_FORMAT);
-        }
-        String source = in.nextTextValue();
-        JsonToken id = in.nextToken();
-        String deliveryId = id == JsonToken.VALUE_NULL ? null : in.getText();
-        Instant receivedAt = readTime(in);
-        expect(in.nextToken(), JsonToken.START_ARRAY);
-        java.util.Set<Integer> skipped = new java.util.HashSet<>();
-        while (in.nextToken() == JsonToken.VALUE_NUMBER_INT) {
-            skipped.add(in.getIntValue());
-        }
-        expect(in.nextToken(), JsonToken.START_ARRAY);
-        List<Alert> alerts = new ArrayList<>();
-        for (int index = 0; in.nextToken() == JsonToken.START_ARRAY; index++) {
-            Alert alert = readAlert(in, true);
-            if (!skipped.contains(index)) {
-                alerts.add(alert);
-            }
-        }
-        expect(in.nextToken(), JsonToken.END_ARRAY);
-        return new DeliveryToRecord(source, deliveryId, alerts, receivedAt);
-    }
-
-    private static Instant readTime(JsonParser in) throws IOException {
-        JsonToken token = in.nextToken();
-        if (token == JsonToken.VALUE_NULL) {
-            return null;
-        }
-        expect(token, JsonToken.START_ARRAY);
-        expect(in.nextToken(), JsonToken.VALUE_NUMBER_INT);
-        long seconds = in.getLongValue();
-        expect(in.nextToken(), JsonToken.VALUE_NUMBER_INT);
-        int nanos = in.getIntValue();
-        expect(in.nextToken(), JsonToken.END_ARRAY);
-        return Instant.ofEpochSecond(seconds, nanos);
-    }
-
-    /** A delivery's alerts alone, times as text: the V7 journal table's payload (read at upgrade; tests write it). */
-    static byte[] encode(List<Alert> alerts) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 * Math.max(1, alerts.size()));
-        try (JsonGenerator out = FACTORY.createGenerator(bytes)) {
-            writeAlerts(out, alerts);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot encode " + alerts.size() + " alert(s) for the ingest journal", e);
-        }
-        return bytes.toByteArray();
-    }
-
-    static List<Alert> decode(byte[] payload) {
-        try (JsonParser in = FACTORY.createParser(payload)) {
-            return readAlerts(in);
-        } catch (IOException | RuntimeException e) {
-            throw new IllegalStateException("an ingest journal entry cannot be read (" + e.getMessage()
-                    + "); it was written by another Quench version or damaged", e);
-        }
-    }
-
-    /** The V7 table's form: times as ISO-8601 text. */
-    private static void writeAlerts(JsonGenerator out, List<Alert> alerts) throws IOException {
-        out.writeStartArray();
-        for (Alert alert : alerts) {
-            out.writeStartArray();
-            out.writeString(alert.source());
-            out.writeString(alert.fingerprint());
-            out.writeString(alert.status().wireName());
-            writeMap(out, alert.labels());
-            writeMap(out, alert.annotations());
-            writeInstant(out, alert.startsAt());
-            writeInstant(out, alert.endsAt());
-            out.writeString(alert.generatorUrl());
-            out.writeEndArray();
-        }
-        out.writeEndArray();
-    }
-
-    /** Reads one alert after its opening bracket, through its closing one. */
-    private static Alert readAlert(JsonParser in, boolean epochTimes) throws IOException {
-        String source = in.nextTextValue();
-        String fingerprint = in.nextTextValue();
-        String status = in.nextTextValue();
-        Map<String, String> labels = readMap(in);
-        Map<String, String> annotations = readMap(in);
-        Instant startsAt = epochTimes ? readTime(in) : readInstant(in);
-        Instant endsAt = epochTimes ? readTime(in) : readInstant(in);
-        String generatorUrl = in.nextTextValue();
-        expect(in.nextToken(), JsonToken.END_ARRAY);
-        return new Alert(source, fingerprint, status(status), labels, annotations, startsAt, endsAt, generatorUrl);
-    }
-
-    private static List<Alert> readAlerts(JsonParser in) throws IOException {
-        expect(in.nextToken(), JsonToken.START_ARRAY);
-        List<Alert> alerts = new ArrayList<>();
-        while (in.nextToken() == JsonToken.START_ARRAY) {
-            alerts.add(readAlert(in, false));
-        }
-        return alerts;
-    }
-
-    private static void writeMap(JsonGenerator out, Map<String, String> map) throws IOException {
-        out.writeStartObject();
-        for (Map.Entry<String, String> entry : map.entrySet()) {
-            out.writeStringField(entry.getKey(), entry.getValue());
-        }
-        out.writeEndObject();
-    }
-
-    private static Map<String, String> readMap(JsonParser in) throws IOException {
-        expect(in.nextToken(), JsonToken.START_OBJECT);
-        Map<String, String> map = new LinkedHashMap<>();
-        String key;
-        while ((key = in.nextFieldName()) != null) {
-            map.put(key, in.nextTextValue());
-        }
-        return map;
-    }
-
-    private static void writeInstant(JsonGenerator out, Instant instant) throws IOException {
-        if (instant == null) {
-            out.writeNull();
-        } else {
-            out.writeString(instant.toString());
-        }
-    }
-
-    private static Instant readInstant(JsonParser in) throws IOException {
-        JsonToken token = in.nextToken();
-        return token == JsonToken.VALUE_NULL ? null : Instant.parse(in.getText());
-    }
-
-    private static void expect(JsonToken actual, JsonToken expected) {
-        if (actual != expected) {
-            throw new IllegalStateException("expected " + expected + ", found " + actual);
-        }
     }
 
     /** A growing byte array with the primitives of the binary form. */

@@ -58,15 +58,7 @@ public final class Store implements AutoCloseable {
             dataSource.close();
             throw new StoreException("cannot bring the store schema at " + jdbcUrl + " up to date: " + rootMessage(e), e);
         }
-        Store store = new Store(dataSource);
-        try {
-            LegacyJournalTable.drain(store.jdbi);
-        } catch (RuntimeException e) {
-            dataSource.close();
-            throw new StoreException("cannot store the alerts left in the old ingest journal table at " + jdbcUrl
-                    + ": " + rootMessage(e), e);
-        }
-        return store;
+        return new Store(dataSource);
     }
 
     /**

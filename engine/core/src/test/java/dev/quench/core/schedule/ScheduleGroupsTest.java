@@ -19,21 +19,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TimeZone;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.quartz.CronScheduleBuilder;
-import org.quartz.JobBuilder;
-import org.quartz.TriggerBuilder;
 
 /**
  * Schedule groups: runbooks with the same cron, timezone and misfire policy share one Quartz trigger
- * and each still gets its own run, fire record and schedule view; a store of version 2 (one trigger
- * per runbook) is converted on start without losing a fire missed across the upgrade.
+ * and each still gets its own run, fire record and schedule view.
  */
 class ScheduleGroupsTest {
 
@@ -101,43 +94,6 @@ class ScheduleGroupsTest {
             harness.engine().runbooks().reload();
             assertThat(harness.engine().schedules().sync()).isEqualTo(new RunbookScheduler.SyncReport(0, 0, 1, 0, 30));
             assertThat(triggers(store, RunbookScheduler.GROUP)).as("the emptied group is removed").isEqualTo(2);
-        }
-    }
-
-    @Test
-    void aVersionTwoStoreWithPerRunbookTriggersIsConvertedAndItsMissedFireRunsOnce() throws Exception {
-        Path runbooks = Files.createDirectories(temp.resolve("runbooks"));
-        Instant fireAt;
-        try (EngineHarness harness = EngineHarness.start(config(runbooks))) {
-            // What store version 2 held: a trigger named after the runbook, in group 'runbooks'.
-            fireAt = secondsAhead(Duration.ofSeconds(2));
-            String source = runbooks.resolve("legacy.yaml").toAbsolutePath().normalize().toString();
-            var job = JobBuilder.newJob(RunbookScheduleJob.class).withIdentity("legacy", RunbookScheduler.LEGACY_GROUP)
-                    .withDescription(source).storeDurably().build();
-            var trigger = TriggerBuilder.newTrigger().withIdentity("legacy", RunbookScheduler.LEGACY_GROUP)
-                    .forJob(job).withDescription(dailyCronAt(fireAt) + "|UTC|runOnce")
-                    .withSchedule(CronScheduleBuilder.cronSchedule(dailyCronAt(fireAt))
-                            .inTimeZone(TimeZone.getTimeZone("UTC")).withMisfireHandlingInstructionFireAndProceed())
-                    .build();
-            harness.engine().schedules().quartz().standby();
-            harness.engine().schedules().quartz().scheduleJobs(Map.of(job, Set.of(trigger)), true);
-            assertThat(trigger.getNextFireTime()).isEqualTo(Date.from(fireAt));
-        }
-        writeRunbook(runbooks, "legacy", "{cron: \"" + dailyCronAt(fireAt) + "\"}", "echo caught up");
-        // Down while the fire time passes, and for longer than the misfire threshold.
-        Thread.sleep(Math.max(0, Duration.between(Instant.now(), fireAt.plusSeconds(2)).toMillis()));
-
-        try (EngineHarness harness = EngineHarness.start(config(runbooks))) {
-            Store store = harness.engine().store();
-            assertThat(triggers(store, RunbookScheduler.LEGACY_GROUP)).as("version-2 triggers are gone").isZero();
-            assertThat(triggers(store, RunbookScheduler.GROUP)).isEqualTo(1);
-            await().atMost(WAIT).until(() -> scheduledRuns(store).stream()
-                    .anyMatch(run -> run.status() == RunStatus.SUCCEEDED));
-            assertThat(scheduledRuns(store)).hasSize(1);
-            JsonNode schedule = harness.getJson("/api/v1/schedules").path("schedules").get(0);
-            assertThat(schedule.path("runbook").asText()).isEqualTo("legacy");
-            assertThat(schedule.path("misfires").asInt()).isEqualTo(1);
-            assertThat(Instant.parse(schedule.path("nextFires").get(0).asText())).isEqualTo(fireAt.plus(Duration.ofDays(1)));
         }
     }
 }

@@ -78,21 +78,13 @@ class JournalCodecTest {
     }
 
     @Test
-    void aJsonRecordWrittenByTheEarlierQuenchIsStillRead() {
-        // Format 1, as Quench wrote journal files before the binary form: drained at upgrade.
-        String json = "[1,\"alertmanager\",null,[1796279400,123456789],[1],"
-                + "[[\"alertmanager\",\"a1\",\"firing\",{\"alertname\":\"DiskFull\"},{},[1796279000,0],null,\"\"],"
-                + "[\"alertmanager\",\"a2\",\"resolved\",{\"alertname\":\"X\"},{},null,null,\"\"],"
-                + "[\"alertmanager\",\"a3\",\"resolved\",{\"alertname\":\"CacheCold\",\"host\":\"web-7\"},"
-                + "{\"summary\":\"cold\"},null,[1796279100,5],\"http://g\"]]]";
+    void aJsonRecordOfTheUnreleasedFormat1IsRefusedAsAnotherVersions() {
+        // Format 1 (JSON) was written only by development builds before 0.1.0: no user has such a journal.
+        byte[] json = "[1,\"alertmanager\",null,[1796279400,123456789],[],[]]".getBytes(StandardCharsets.UTF_8);
 
-        DeliveryToRecord delivery = JournalCodec.decodeRecord(json.getBytes(StandardCharsets.UTF_8));
-
-        assertThat(delivery.receivedAt()).isEqualTo(Instant.ofEpochSecond(1796279400, 123456789));
-        assertThat(delivery.alerts()).extracting(Alert::fingerprint).containsExactly("a1", "a3");
-        assertThat(delivery.alerts().get(1)).isEqualTo(new Alert("alertmanager", "a3", AlertStatus.RESOLVED,
-                Map.of("alertname", "CacheCold", "host", "web-7"), Map.of("summary", "cold"), null,
-                Instant.ofEpochSecond(1796279100, 5), "http://g"));
+        assertThatThrownBy(() -> JournalCodec.decodeRecord(json)).isInstanceOf(IllegalStateException.class)
+                .hasMessage("an ingest journal record cannot be read (record format 91 is not 2); "
+                        + "it was written by another Quench version or damaged");
     }
 
     @Test
