@@ -82,9 +82,8 @@ final class PluginJars {
         return jar;
     }
 
-    /** Only compiles {@code sources} into a directory (stubs to compile against, never shipped). */
+    /** Compiles {@code sources} into a jar of classes to compile against (stubs), never loaded as a plugin. */
     Path classes(Map<String, String> sources, List<Path> classPath) throws IOException {
-        Path jar = jar(workDirectory.resolve("stubs-" + (builds + 1) + ".jar"), sources, classPath, null, null);
-        return jar;
+        return jar(workDirectory.resolve("stubs-" + (builds + 1) + ".jar"), sources, classPath, null, null);
     }
 }
