@@ -11,13 +11,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -98,9 +95,7 @@ class PluginDirectoryIT {
 
     /** A second plugin jar, compiled here against engine/api, that also claims {@code example.greet}. */
     private Path impostorJar(Path jar) throws Exception {
-        Path sources = Files.createDirectories(directory.resolve("impostor-src/impostor"));
-        Path classes = Files.createDirectories(directory.resolve("impostor-classes"));
-        Files.writeString(sources.resolve("ImpostorStep.java"), """
+        return new PluginJars(directory.resolve("impostor-build")).jar(jar, Map.of("impostor/ImpostorStep.java", """
                 package impostor;
                 public final class ImpostorStep implements dev.quench.api.StepPlugin<ImpostorStep.Config> {
                     public record Config(String name) {}
@@ -110,22 +105,6 @@ class PluginDirectoryIT {
                         return dev.quench.api.StepResult.succeeded("impostor");
                     }
                 }
-                """);
-        String api = Path.of(StepPlugin.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        int exit = javac.run(null, null, null, "-classpath", api, "-d", classes.toString(),
-                sources.resolve("ImpostorStep.java").toString());
-        assertThat(exit).as("javac exit code").isZero();
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
-            out.putNextEntry(new JarEntry("META-INF/services/dev.quench.api.StepPlugin"));
-            out.write("impostor.ImpostorStep\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            try (Stream<Path> files = Files.walk(classes)) {
-                for (Path file : files.filter(Files::isRegularFile).toList()) {
-                    out.putNextEntry(new JarEntry(classes.relativize(file).toString().replace('\\', '/')));
-                    out.write(Files.readAllBytes(file));
-                }
-            }
-        }
-        return jar;
+                """), List.of(PluginJars.apiJar()), null, "impostor.ImpostorStep");
     }
 }

@@ -2,11 +2,6 @@ package dev.quench.core.plugin;
 
 import dev.quench.api.PluginEnvironment;
 import dev.quench.api.StepPlugin;
-import java.io.IOException;
-import java.net.MalformedURLException;
-import java.net.URL;
-import java.net.URLClassLoader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.CodeSource;
 import java.util.ArrayList;
@@ -15,54 +10,80 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The step plugins the engine runs, found with {@link ServiceLoader} on the class path and in the
- * jars of a plugins directory. Two plugins with the same step type stop the engine, naming both
- * jars. Thread-safe once built.
+ * plugins directory, where each plugin has a class loader of its own ({@link PluginDirectory}). Two
+ * plugins with the same step type stop the engine, naming both jars. Thread-safe once built.
  */
 public final class PluginRegistry implements StepCatalog, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PluginRegistry.class);
 
     private final Map<String, StepPlugin<?>> plugins;
-    private final URLClassLoader pluginJars;
+    private final PluginDirectory pluginDirectory;
 
-    private PluginRegistry(Map<String, StepPlugin<?>> plugins, URLClassLoader pluginJars) {
+    private PluginRegistry(Map<String, StepPlugin<?>> plugins, PluginDirectory pluginDirectory) {
         this.plugins = Collections.unmodifiableMap(plugins);
-        this.pluginJars = pluginJars;
+        this.pluginDirectory = pluginDirectory;
     }
 
     /**
-     * Discovers plugins on the class path and in {@code pluginsDirectory} (may be null).
+     * Discovers plugins on the class path and in {@code pluginsDirectory} (may be null), each entry of which
+     * gets a class loader of its own ({@link PluginDirectory}).
      *
-     * @throws PluginException on duplicate step types or an unreadable plugins directory
+     * @throws PluginException on duplicate step types, an unreadable plugins directory, or a plugin jar built
+     *     against another API version or whose classes do not link against this engine's API
      */
     public static PluginRegistry discover(Path pluginsDirectory) {
-        URLClassLoader pluginJars = pluginsDirectory == null ? null : jarLoader(pluginsDirectory);
-        ClassLoader loader = pluginJars != null ? pluginJars : PluginRegistry.class.getClassLoader();
-        Map<String, StepPlugin<?>> plugins = new LinkedHashMap<>();
-        Map<String, String> origins = new LinkedHashMap<>();
-        for (ServiceLoader.Provider<StepPlugin> provider : ServiceLoader.load(StepPlugin.class, loader).stream().toList()) {
-            StepPlugin<?> plugin = provider.get();
-            String origin = origin(provider.type());
-            String type = plugin.type();
-            if (plugins.containsKey(type)) {
-                throw new PluginException("two plugins provide step type '" + type + "': "
-                        + plugins.get(type).getClass().getName() + " in " + origins.get(type) + " and "
-                        + plugin.getClass().getName() + " in " + origin
-                        + ". Remove one of the jars (or the older version) from the class path / plugins directory.");
+        List<PluginDirectory.Loaded> found = new ArrayList<>(classPathPlugins());
+        PluginDirectory directory = pluginsDirectory == null ? null : PluginDirectory.load(pluginsDirectory);
+        try {
+            if (directory != null) {
+                found.addAll(directory.plugins());
             }
-            plugins.put(type, plugin);
-            origins.put(type, origin);
+            Map<String, StepPlugin<?>> plugins = new LinkedHashMap<>();
+            Map<String, String> origins = new LinkedHashMap<>();
+            for (PluginDirectory.Loaded loaded : found) {
+                StepPlugin<?> plugin = loaded.plugin();
+                String type = plugin.type();
+                if (plugins.containsKey(type)) {
+                    throw new PluginException("two plugins provide step type '" + type + "': "
+                            + plugins.get(type).getClass().getName() + " in " + origins.get(type) + " and "
+                            + plugin.getClass().getName() + " in " + loaded.origin()
+                            + ". Remove one of the jars (or the older version) from the class path / plugins directory.");
+                }
+                plugins.put(type, plugin);
+                origins.put(type, loaded.origin());
+            }
+            LOG.debug("step plugins: {}", origins);
+            return new PluginRegistry(plugins, directory);
+        } catch (RuntimeException e) {
+            if (directory != null) {
+                directory.close();
+            }
+            throw e;
         }
-        LOG.debug("step plugins: {}", origins);
-        return new PluginRegistry(plugins, pluginJars);
+    }
+
+    private static List<PluginDirectory.Loaded> classPathPlugins() {
+        List<PluginDirectory.Loaded> found = new ArrayList<>();
+        try {
+            for (ServiceLoader.Provider<StepPlugin> provider
+                    : ServiceLoader.load(StepPlugin.class, PluginRegistry.class.getClassLoader()).stream().toList()) {
+                found.add(new PluginDirectory.Loaded(provider.get(), origin(provider.type())));
+            }
+        } catch (ServiceConfigurationError | LinkageError e) {
+            throw new PluginException("cannot load the step plugins on the class path: " + e
+                    + ": a jar on the class path was probably built against another Quench API; rebuild it against "
+                    + "quench-engine-api " + PluginApiVersion.engineLine(), e);
+        }
+        return found;
     }
 
     /** A registry of exactly these plugins (tests, embedding). */
@@ -112,36 +133,15 @@ public final class PluginRegistry implements StepCatalog, AutoCloseable {
                 LOG.warn("step plugin '{}' failed to close", plugin.type(), e);
             }
         }
-        if (pluginJars != null) {
-            try {
-                pluginJars.close();
-            } catch (IOException e) {
-                LOG.warn("cannot close plugin class loader", e);
-            }
+        if (pluginDirectory != null) {
+            pluginDirectory.close();
         }
         if (!failures.isEmpty()) {
             LOG.warn("plugins that did not close cleanly: {}", failures);
         }
     }
 
-    private static URLClassLoader jarLoader(Path directory) {
-        if (!Files.isDirectory(directory)) {
-            throw new PluginException("plugins directory " + directory + " does not exist or is not a directory");
-        }
-        try (Stream<Path> files = Files.list(directory)) {
-            List<URL> jars = new ArrayList<>();
-            for (Path jar : files.filter(path -> path.toString().endsWith(".jar")).sorted().toList()) {
-                jars.add(jar.toUri().toURL());
-            }
-            return new URLClassLoader("quench-plugins", jars.toArray(URL[]::new), PluginRegistry.class.getClassLoader());
-        } catch (MalformedURLException e) {
-            throw new PluginException("cannot load a jar from plugins directory " + directory + ": " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new PluginException("cannot list plugins directory " + directory + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static String origin(Class<?> type) {
+    static String origin(Class<?> type) {
         CodeSource source = type.getProtectionDomain().getCodeSource();
         return source == null || source.getLocation() == null ? "(unknown jar)" : source.getLocation().getPath();
     }
