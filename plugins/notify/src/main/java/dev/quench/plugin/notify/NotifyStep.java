@@ -1,5 +1,8 @@
 package dev.quench.plugin.notify;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quench.api.PluginEnvironment;
 import dev.quench.api.StepContext;
 import dev.quench.api.StepFailedException;
@@ -19,6 +22,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -33,6 +37,8 @@ public final class NotifyStep implements StepPlugin<NotifyConfig> {
     static final List<Duration> RETRY_DELAYS = List.of(Duration.ofSeconds(1), Duration.ofSeconds(2));
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
     private static final int ANSWER_CHARS = 300;
+    /** Thread-safe once configured; used only to write the request bodies and read PagerDuty's answer. */
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Function<String, String> environment;
     private volatile boolean started;
@@ -83,7 +89,7 @@ public final class NotifyStep implements StepPlugin<NotifyConfig> {
             context.output().info("dry run: would post to " + where + ": " + config.text());
             return StepResult.succeeded("");
         }
-        Answer answer = post(context, webhook, JsonText.object(Map.of("text", config.text())), where);
+        Answer answer = post(context, webhook, json(Map.of("text", config.text())), where);
         if (answer.status() / 100 != 2) {
             throw new StepFailedException(where + " answered HTTP " + answer.status() + ": " + answer.body()
                     + ". The message was not posted; check that the webhook URL is current (revoked webhooks answer"
@@ -113,14 +119,14 @@ public final class NotifyStep implements StepPlugin<NotifyConfig> {
             context.output().info("dry run: would send " + action + " to " + where);
             return StepResult.succeeded("");
         }
-        Answer answer = post(context, URI.create(config.eventsUrlOrDefault()), JsonText.object(event), where);
+        Answer answer = post(context, URI.create(config.eventsUrlOrDefault()), json(event), where);
         if (answer.status() != 202 && answer.status() / 100 != 2) {
             String hint = answer.status() == 400 ? "PagerDuty rejected the event: check the routing key (an Events "
                     + "v2 integration key) and the fields" : "the event was not accepted";
             throw new StepFailedException(where + " answered HTTP " + answer.status() + " to " + action + ": "
                     + answer.body() + ". " + hint + ".");
         }
-        String dedupKey = JsonText.stringField(answer.body(), "dedup_key").orElse(config.dedupKey() == null ? ""
+        String dedupKey = answeredDedupKey(answer.fullBody()).orElse(config.dedupKey() == null ? ""
                 : config.dedupKey());
         String sent = "sent " + action + " to " + where + "; dedup key " + dedupKey;
         context.output().info(sent);
@@ -166,14 +172,13 @@ public final class NotifyStep implements StepPlugin<NotifyConfig> {
             String failure;
             try {
                 HttpResponse<String> response = current.send(request, HttpResponse.BodyHandlers.ofString());
-                String body = response.body().length() > ANSWER_CHARS
-                        ? response.body().substring(0, ANSWER_CHARS) + "…" : response.body();
+                Answer answer = new Answer(response.statusCode(), response.body());
                 if (response.statusCode() != 429 && response.statusCode() / 100 != 5) {
-                    return new Answer(response.statusCode(), body);
+                    return answer;
                 }
-                failure = "HTTP " + response.statusCode() + ": " + body;
+                failure = "HTTP " + response.statusCode() + ": " + answer.body();
                 if (attempt == RETRY_DELAYS.size()) {
-                    return new Answer(response.statusCode(), body);
+                    return answer;
                 }
             } catch (IOException e) {
                 failure = e.toString();
@@ -209,6 +214,30 @@ public final class NotifyStep implements StepPlugin<NotifyConfig> {
         }
     }
 
-    private record Answer(int status, String body) {
+    private static String json(Map<String, ?> fields) throws StepFailedException {
+        try {
+            return JSON.writeValueAsString(fields);
+        } catch (JsonProcessingException e) {
+            // Maps of strings always serialize; this would be a bug in this class, not in the runbook.
+            throw new StepFailedException("notify could not write its JSON request (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** PagerDuty's {@code dedup_key} from its answer, if the answer is JSON that has one. */
+    private static Optional<String> answeredDedupKey(String body) {
+        try {
+            JsonNode dedupKey = JSON.readTree(body).path("dedup_key");
+            return dedupKey.isTextual() ? Optional.of(dedupKey.asText()) : Optional.empty();
+        } catch (JsonProcessingException ignored) {
+            // An answer that is not JSON carries no key: the step falls back to the key it sent.
+            return Optional.empty();
+        }
+    }
+
+    /** An HTTP answer; {@link #body()} is what messages show, capped so an HTML error page cannot flood them. */
+    private record Answer(int status, String fullBody) {
+        String body() {
+            return fullBody.length() > ANSWER_CHARS ? fullBody.substring(0, ANSWER_CHARS) + "…" : fullBody;
+        }
     }
 }
