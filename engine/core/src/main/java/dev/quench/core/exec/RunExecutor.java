@@ -2,6 +2,7 @@ package dev.quench.core.exec;
 
 import dev.quench.api.CappedText;
 import dev.quench.api.RecordingOutput;
+import dev.quench.api.RetryAdvice;
 import dev.quench.api.StepPlugin;
 import dev.quench.api.StepResult;
 import dev.quench.api.StepStatus;
@@ -368,7 +369,8 @@ public final class RunExecutor implements AutoCloseable {
                 cleanup);
         return new StepResult(result.status(), result.exitCode(),
                 result.stdout().isEmpty() ? output.allStdout() : result.stdout(),
-                result.stderr().isEmpty() ? output.allStderr() : result.stderr(), result.outputs(), result.message());
+                result.stderr().isEmpty() ? output.allStderr() : result.stderr(), result.outputs(), result.message(),
+                result.retry());
     }
 
     private <C extends Record> StepResult invoke(StepPlugin<C> plugin, Map<String, Object> rendered, RunRecord run,
@@ -406,7 +408,10 @@ public final class RunExecutor implements AutoCloseable {
             if (!(cause instanceof dev.quench.api.StepFailedException)) {
                 LOG.warn("run {} step {}: {} threw", run.id(), step.id(), step.uses(), cause);
             }
-            return new StepResult(StepStatus.FAILED, null, output.allStdout(), output.allStderr(), Map.of(), reason);
+            RetryAdvice retry = cause instanceof dev.quench.api.StepFailedException failed ? failed.retry()
+                    : RetryAdvice.UNSAID;
+            return new StepResult(StepStatus.FAILED, null, output.allStdout(), output.allStderr(), Map.of(), reason,
+                    retry);
         } catch (InterruptedException e) {
             cancellation.cancel("engine shutting down");
             future.cancel(true);
