@@ -64,7 +64,7 @@ record OnBehalfContext(StepContext step, boolean dryRun, Duration timeout, Insta
 
     @Override
     public StepOutput output() {
-        return InfoOnlyOutput.of(step.output());
+        return StepOutput.infoOnly(step.output());
     }
 
     @Override
