@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quench.api.PluginEnvironment;
+import dev.quench.api.RetryAdvice;
 import dev.quench.api.StepContext;
 import dev.quench.api.StepFailedException;
 import dev.quench.api.StepPlugin;
@@ -20,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -28,13 +28,12 @@ import java.util.function.Function;
 /**
  * The {@code notify} step, so that a runbook can escalate: posts {@code {"text": ...}} to a Slack-compatible
  * incoming webhook, or sends a PagerDuty Events v2 {@code trigger} or {@code resolve} with the routing key
- * read from a file or an environment variable (never from the runbook, never logged). A 429, a 5xx or a
- * refused connection is retried twice (after 1 s, then 2 s) within the step's deadline: a lost page is worse
- * than a late one. Thread-safe.
+ * read from a file or an environment variable (never from the runbook, never logged). It sends once and
+ * reports a 429, a 5xx or a refused connection as retryable, so the step's {@code retry:} tries again (a lost
+ * page is worse than a late one: give notify steps a retry). Thread-safe.
  */
 public final class NotifyStep implements StepPlugin<NotifyConfig> {
 
-    static final List<Duration> RETRY_DELAYS = List.of(Duration.ofSeconds(1), Duration.ofSeconds(2));
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
     private static final int ANSWER_CHARS = 300;
     /** Thread-safe once configured; used only to write the request bodies and read PagerDuty's answer. */
@@ -93,7 +92,7 @@ public final class NotifyStep implements StepPlugin<NotifyConfig> {
         if (answer.status() / 100 != 2) {
             throw new StepFailedException(where + " answered HTTP " + answer.status() + ": " + answer.body()
                     + ". The message was not posted; check that the webhook URL is current (revoked webhooks answer"
-                    + " 404 or 410).");
+                    + " 404 or 410).", null, retryAdvice(answer.status()));
         }
         context.output().info("posted to " + where);
         return StepResult.succeeded("posted to " + where + "\n");
@@ -124,7 +123,7 @@ public final class NotifyStep implements StepPlugin<NotifyConfig> {
             String hint = answer.status() == 400 ? "PagerDuty rejected the event: check the routing key (an Events "
                     + "v2 integration key) and the fields" : "the event was not accepted";
             throw new StepFailedException(where + " answered HTTP " + answer.status() + " to " + action + ": "
-                    + answer.body() + ". " + hint + ".");
+                    + answer.body() + ". " + hint + ".", null, retryAdvice(answer.status()));
         }
         String dedupKey = answeredDedupKey(answer.fullBody()).orElse(config.dedupKey() == null ? ""
                 : config.dedupKey());
@@ -162,49 +161,27 @@ public final class NotifyStep implements StepPlugin<NotifyConfig> {
         if (!started) {
             throw new IllegalStateException("notify used before start(PluginEnvironment)");
         }
-        HttpClient current = client();
-        for (int attempt = 0; ; attempt++) {
-            Duration left = Duration.between(Instant.now(), context.deadline());
-            HttpRequest request = HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
-                    .timeout(left.compareTo(REQUEST_TIMEOUT) < 0 && !left.isNegative() && !left.isZero() ? left
-                            : REQUEST_TIMEOUT)
-                    .POST(HttpRequest.BodyPublishers.ofString(json)).build();
-            String failure;
-            try {
-                HttpResponse<String> response = current.send(request, HttpResponse.BodyHandlers.ofString());
-                Answer answer = new Answer(response.statusCode(), response.body());
-                if (response.statusCode() != 429 && response.statusCode() / 100 != 5) {
-                    return answer;
-                }
-                failure = "HTTP " + response.statusCode() + ": " + answer.body();
-                if (attempt == RETRY_DELAYS.size()) {
-                    return answer;
-                }
-            } catch (IOException e) {
-                failure = e.toString();
-                if (attempt == RETRY_DELAYS.size()) {
-                    throw new StepFailedException("could not reach " + where + " after " + (attempt + 1)
-                            + " attempts (" + failure + "). Nobody was notified; check the network path to it.", e);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new StepFailedException("stopped before " + where + " answered: " + context.cancellation()
-                        .reason(), e);
-            }
-            Duration delay = RETRY_DELAYS.get(attempt);
-            if (Instant.now().plus(delay).isAfter(context.deadline()) || context.cancellation().isCancelled()) {
-                throw new StepFailedException(where + " failed (" + failure + ") and the step has no time left to "
-                        + "retry. Nobody was notified.");
-            }
-            context.output().info(where + " failed (" + failure + "); retrying in " + delay.toSeconds() + "s");
-            try {
-                Thread.sleep(delay);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new StepFailedException("stopped while retrying " + where + ": "
-                        + context.cancellation().reason(), e);
-            }
+        Duration left = Duration.between(Instant.now(), context.deadline());
+        HttpRequest request = HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+                .timeout(left.compareTo(REQUEST_TIMEOUT) < 0 && !left.isNegative() && !left.isZero() ? left
+                        : REQUEST_TIMEOUT)
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build();
+        try {
+            HttpResponse<String> response = client().send(request, HttpResponse.BodyHandlers.ofString());
+            return new Answer(response.statusCode(), response.body());
+        } catch (IOException e) {
+            throw new StepFailedException("could not reach " + where + " (" + e + "). Nobody was notified; check the"
+                    + " network path to it.", e, RetryAdvice.retryable());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StepFailedException("stopped before " + where + " answered: " + context.cancellation()
+                    .reason(), e);
         }
+    }
+
+    /** A 429 or a 5xx may pass, so the engine's retry: may try again; another refusal would come back the same. */
+    private static RetryAdvice retryAdvice(int status) {
+        return status == 429 || status / 100 == 5 ? RetryAdvice.retryable() : RetryAdvice.notRetryable();
     }
 
     @Override
