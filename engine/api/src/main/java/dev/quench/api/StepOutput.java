@@ -18,18 +18,16 @@ public interface StepOutput {
 
     /** An output that discards everything. */
     static StepOutput discard() {
-        return new StepOutput() {
-            @Override
-            public void stdout(String chunk) {
-            }
+        return new InfoOnlyOutput(message -> {
+            // Discarded too.
+        });
+    }
 
-            @Override
-            public void stderr(String chunk) {
-            }
-
-            @Override
-            public void info(String message) {
-            }
-        };
+    /**
+     * An output for work done on a step's behalf (one target of a fan-out, a clean-up after a stop): its stdout
+     * and stderr are kept elsewhere or not at all, while its info lines still reach {@code live}.
+     */
+    static StepOutput infoOnly(StepOutput live) {
+        return new InfoOnlyOutput(live::info);
     }
 }

@@ -12,9 +12,11 @@ import java.util.Objects;
  * @param stderr    standard error, never null
  * @param outputs   named values for later steps ({@code steps.<id>.outputs.name}), never null
  * @param message   why the step failed, in words for the on-call engineer; empty when it succeeded
+ * @param retry     whether a failure is worth another attempt, for the engine's {@code retry:} policy;
+ *                  {@link RetryAdvice#UNSAID} when the step does not say
  */
 public record StepResult(StepStatus status, Integer exitCode, String stdout, String stderr,
-                         Map<String, Object> outputs, String message) {
+                         Map<String, Object> outputs, String message, RetryAdvice retry) {
 
     public StepResult {
         Objects.requireNonNull(status, "status");
@@ -22,6 +24,13 @@ public record StepResult(StepStatus status, Integer exitCode, String stdout, Str
         stderr = stderr == null ? "" : stderr;
         outputs = outputs == null ? Map.of() : Map.copyOf(outputs);
         message = message == null ? "" : message;
+        retry = retry == null ? RetryAdvice.UNSAID : retry;
+    }
+
+    /** A result that says nothing about retrying. */
+    public StepResult(StepStatus status, Integer exitCode, String stdout, String stderr, Map<String, Object> outputs,
+                      String message) {
+        this(status, exitCode, stdout, stderr, outputs, message, RetryAdvice.UNSAID);
     }
 
     /** A successful step with output. */
@@ -42,12 +51,17 @@ public record StepResult(StepStatus status, Integer exitCode, String stdout, Str
 
     /** This result with a different failure message. */
     public StepResult withMessage(String newMessage) {
-        return new StepResult(status, exitCode, stdout, stderr, outputs, newMessage);
+        return new StepResult(status, exitCode, stdout, stderr, outputs, newMessage, retry);
     }
 
     /** This result with named outputs for later steps. */
     public StepResult withOutputs(Map<String, Object> newOutputs) {
-        return new StepResult(status, exitCode, stdout, stderr, newOutputs, message);
+        return new StepResult(status, exitCode, stdout, stderr, newOutputs, message, retry);
+    }
+
+    /** This result with advice for the engine's {@code retry:} policy. */
+    public StepResult withRetry(RetryAdvice advice) {
+        return new StepResult(status, exitCode, stdout, stderr, outputs, message, advice);
     }
 
     public boolean succeeded() {

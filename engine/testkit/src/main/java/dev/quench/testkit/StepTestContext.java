@@ -1,5 +1,6 @@
 package dev.quench.testkit;
 
+import dev.quench.api.RecordingOutput;
 import dev.quench.api.RunResources;
 import dev.quench.api.StepContext;
 

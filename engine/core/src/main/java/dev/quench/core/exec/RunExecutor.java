@@ -1,5 +1,8 @@
 package dev.quench.core.exec;
 
+import dev.quench.api.CappedText;
+import dev.quench.api.RecordingOutput;
+import dev.quench.api.RetryAdvice;
 import dev.quench.api.StepPlugin;
 import dev.quench.api.StepResult;
 import dev.quench.api.StepStatus;
@@ -16,7 +19,6 @@ import dev.quench.core.store.RunRecord;
 import dev.quench.core.store.RunRepository;
 import dev.quench.core.store.RunStatus;
 import dev.quench.core.store.StepRecord;
-import dev.quench.core.util.CappedText;
 import dev.quench.core.util.Durations;
 import java.time.Clock;
 import java.time.Duration;
@@ -366,8 +368,9 @@ public final class RunExecutor implements AutoCloseable {
         StepResult result = invoke(plugin, rendered, run, runbook, step, recordId, output, resources, clock.instant(),
                 cleanup);
         return new StepResult(result.status(), result.exitCode(),
-                result.stdout().isEmpty() ? output.stdoutText() : result.stdout(),
-                result.stderr().isEmpty() ? output.stderrText() : result.stderr(), result.outputs(), result.message());
+                result.stdout().isEmpty() ? output.allStdout() : result.stdout(),
+                result.stderr().isEmpty() ? output.allStderr() : result.stderr(), result.outputs(), result.message(),
+                result.retry());
     }
 
     private <C extends Record> StepResult invoke(StepPlugin<C> plugin, Map<String, Object> rendered, RunRecord run,
@@ -396,7 +399,7 @@ public final class RunExecutor implements AutoCloseable {
             cancellation.cancel(why);
             future.cancel(true);
             awaitQuietly(future);
-            return new StepResult(StepStatus.FAILED, null, output.stdoutText(), output.stderrText(), Map.of(),
+            return new StepResult(StepStatus.FAILED, null, output.allStdout(), output.allStderr(), Map.of(),
                     why + "; the step was stopped");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
@@ -405,7 +408,10 @@ public final class RunExecutor implements AutoCloseable {
             if (!(cause instanceof dev.quench.api.StepFailedException)) {
                 LOG.warn("run {} step {}: {} threw", run.id(), step.id(), step.uses(), cause);
             }
-            return new StepResult(StepStatus.FAILED, null, output.stdoutText(), output.stderrText(), Map.of(), reason);
+            RetryAdvice retry = cause instanceof dev.quench.api.StepFailedException failed ? failed.retry()
+                    : RetryAdvice.UNSAID;
+            return new StepResult(StepStatus.FAILED, null, output.allStdout(), output.allStderr(), Map.of(), reason,
+                    retry);
         } catch (InterruptedException e) {
             cancellation.cancel("engine shutting down");
             future.cancel(true);

@@ -1,7 +1,7 @@
 package dev.quench.core.exec;
 
+import dev.quench.api.CappedText;
 import dev.quench.core.store.StepRecord;
-import dev.quench.core.util.CappedText;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;

@@ -1,5 +1,6 @@
 package dev.quench.core.exec;
 
+import dev.quench.api.RetryAdvice;
 import dev.quench.api.StepResult;
 import dev.quench.core.expr.ExpressionException;
 import dev.quench.core.expr.ExpressionScope;
@@ -13,7 +14,10 @@ import java.util.function.Supplier;
 /**
  * Runs one step's attempts under its {@link RetryPolicy}: again after a failure, while attempts
  * are left and {@code retryOn} (if any) says the failure is worth another try, waiting the
- * policy's growing delay in between. Stateless; the waiting blocks the calling (virtual) thread.
+ * policy's growing delay in between. Without {@code retryOn}, a step's own {@link RetryAdvice}
+ * refines the policy: a failure it calls not retryable (an HTTP 400) stops at once, and a wait
+ * the peer asked for (HTTP {@code Retry-After}) replaces the policy's delay. This is the one
+ * retry loop of Quench: plugins report, the engine retries. Stateless; the waiting blocks the calling (virtual) thread.
  */
 final class StepRetry {
 
@@ -58,8 +62,11 @@ final class StepRetry {
                 } catch (ExpressionException e) {
                     return new Outcome(result, attempts, "not retried: retryOn failed: " + e.getMessage());
                 }
+            } else if (result.retry().verdict() == RetryAdvice.Verdict.NOT_RETRYABLE) {
+                return new Outcome(result, attempts, "not retried: the step says another attempt would fail"
+                        + " the same way (add retryOn to the step's retry: to retry it anyway)");
             }
-            Duration delay = policy.delayBefore(attempts);
+            Duration delay = delayBefore(policy, attempts, result.retry());
             try {
                 sleeper.sleep(delay);
             } catch (InterruptedException e) {
@@ -68,6 +75,16 @@ final class StepRetry {
                         + Durations.format(delay) + " wait");
             }
         }
+    }
+
+    /**
+     * The policy's wait before retry number {@code retry}, or the wait the peer asked for ({@code Retry-After})
+     * when the step passed it on; either is capped at {@link RetryPolicy#MAX_DELAY}.
+     */
+    static Duration delayBefore(RetryPolicy policy, int retry, RetryAdvice advice) {
+        return advice.retryAfter()
+                .map(asked -> asked.compareTo(RetryPolicy.MAX_DELAY) > 0 ? RetryPolicy.MAX_DELAY : asked)
+                .orElseGet(() -> policy.delayBefore(retry));
     }
 
     /** The step's message with what retrying did, for run history. */

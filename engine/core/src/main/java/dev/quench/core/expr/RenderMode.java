@@ -8,7 +8,7 @@ public enum RenderMode {
      */
     PLAIN,
     /**
-     * Into a shell command: every value becomes one shell word ({@link ShellQuoting}), unless the
+     * Into a shell command: every value becomes one shell word ({@link dev.quench.api.ShellQuote}), unless the
      * expression is wrapped in {@code raw(...)}. The result is always a string.
      */
     SHELL,

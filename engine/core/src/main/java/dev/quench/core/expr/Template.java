@@ -1,5 +1,6 @@
 package dev.quench.core.expr;
 
+import dev.quench.api.ShellQuote;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -270,7 +271,7 @@ public final class Template {
                     + expression.quoteContext().description() + " in a shell command, where quoting cannot protect it",
                     null);
         }
-        return ShellQuoting.quote(TextValues.toText(value));
+        return ShellQuote.quote(TextValues.toText(value));
     }
 
     private static String urlText(Expression expression, Object value) {

@@ -30,6 +30,12 @@ import java.util.stream.Stream;
  */
 final class StepParser {
 
+    /** The fields that step types once had for retrying on their own; the engine's retry: replaced them. */
+    private static final Set<String> RETRY_FIELDS = Set.of("retries", "retryBackoff");
+    private static final String RETRY_HINT = " — retrying is the engine's: give the step retry: {attempts: 4, delay:"
+            + " 1s, backoff: 2} next to with: (attempts counts the first try; the step tells the engine which"
+            + " failures are worth another one)";
+
     static final Set<String> STEP_FIELDS = new LinkedHashSet<>(List.of("id", "uses", "with", "when", "timeout",
             "retry", "continueOnError", "outputs", "forEach", "concurrency"));
     private static final Set<String> DEFERRED_FIELDS = Set.of();
@@ -212,7 +218,7 @@ final class StepParser {
                     .map(RecordComponent::getName).toList());
             for (YamlNode.Entry field : mapping.get().entries().values()) {
                 if (!fields.contains(field.key())) {
-                    String hint = DidYouMean.hint(field.key(), fields);
+                    String hint = RETRY_FIELDS.contains(field.key()) ? RETRY_HINT : DidYouMean.hint(field.key(), fields);
                     problems.add(field.keyPosition(), (id == null ? "" : "step '" + id + "': ") + uses + " has no field '"
                             + field.key() + "'" + (hint.isEmpty() ? " (its fields: " + String.join(", ", fields) + ")" : hint));
                 }

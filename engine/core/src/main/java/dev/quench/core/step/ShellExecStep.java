@@ -1,10 +1,10 @@
 package dev.quench.core.step;
 
+import dev.quench.api.CappedText;
 import dev.quench.api.StepContext;
 import dev.quench.api.StepFailedException;
 import dev.quench.api.StepPlugin;
 import dev.quench.api.StepResult;
-import dev.quench.core.util.CappedText;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;

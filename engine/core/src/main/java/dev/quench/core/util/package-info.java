@@ -1,2 +1,2 @@
-/** Small helpers every layer uses: durations, JSON, capped text, did-you-mean suggestions. */
+/** Small helpers every layer uses: durations, JSON, terminal text, did-you-mean suggestions. */
 package dev.quench.core.util;

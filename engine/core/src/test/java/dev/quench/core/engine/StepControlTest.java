@@ -7,11 +7,8 @@ import dev.quench.core.store.RunRecord;
 import dev.quench.core.store.RunStatus;
 import dev.quench.core.store.StepRecord;
 import dev.quench.core.testing.EngineHarness;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,14 +32,7 @@ class StepControlTest {
                   alert:
                     matchers: ['alertname="Wedged"']
                 """ + body);
-        try (EngineHarness harness = EngineHarness.start(EngineHarness.config(temp.resolve("data"), runbooks))) {
-            assertThat(harness.engine().runbooks().problems()).isEmpty();
-            assertThat(harness.post("/hooks/alertmanager", ALERT.getBytes(StandardCharsets.UTF_8)).statusCode())
-                    .isEqualTo(202);
-            List<RunRecord> runs = harness.awaitRuns(Duration.ofSeconds(60));
-            assertThat(runs).hasSize(1);
-            return harness.run(runs.get(0).id());
-        }
+        return EngineHarness.runOnAlert(temp.resolve("data"), runbooks, ALERT);
     }
 
     @Test

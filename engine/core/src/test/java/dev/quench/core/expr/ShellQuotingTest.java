@@ -13,21 +13,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** The engine's renderer quotes through {@link dev.quench.api.ShellQuote}; these run the result in a real shell. */
 class ShellQuotingTest {
 
     private static final String INJECTION = "x'; touch pwned; echo '";
-
-    @Test
-    void quotesAsOneWord() {
-        assertThat(ShellQuoting.quote("")).isEqualTo("''");
-        assertThat(ShellQuoting.quote("web-7:9100")).isEqualTo("web-7:9100");
-        assertThat(ShellQuoting.quote("/var/log/app")).isEqualTo("/var/log/app");
-        assertThat(ShellQuoting.quote("two words")).isEqualTo("'two words'");
-        assertThat(ShellQuoting.quote("$(reboot)")).isEqualTo("'$(reboot)'");
-        assertThat(ShellQuoting.quote("*.gz")).isEqualTo("'*.gz'");
-        assertThat(ShellQuoting.quote("it's")).isEqualTo("'it'\\''s'");
-        assertThat(ShellQuoting.quote(INJECTION)).isEqualTo("'x'\\''; touch pwned; echo '\\'''");
-    }
 
     /** The promise of the design: a hostile label reaches the command as one literal argument. */
     @Test

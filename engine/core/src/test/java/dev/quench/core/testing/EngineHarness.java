@@ -12,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -109,6 +110,29 @@ public final class EngineHarness implements AutoCloseable {
             throw new AssertionError("runs still in flight after " + timeout);
         }
         return engine.store().runs().list(null, null, 1000);
+    }
+
+    /**
+     * Starts an engine on {@code runbooks}, posts {@code alertmanagerPayload} to the Alertmanager webhook and
+     * returns the one run it started, once finished.
+     */
+    public static RunRecord runOnAlert(Path dataDirectory, Path runbooks, String alertmanagerPayload)
+            throws Exception {
+        try (EngineHarness harness = start(config(dataDirectory, runbooks))) {
+            if (!harness.engine().runbooks().problems().isEmpty()) {
+                throw new AssertionError("runbooks did not load: " + harness.engine().runbooks().problems());
+            }
+            HttpResponse<String> accepted = harness.post("/hooks/alertmanager",
+                    alertmanagerPayload.getBytes(StandardCharsets.UTF_8));
+            if (accepted.statusCode() != 202) {
+                throw new AssertionError("webhook answered " + accepted.statusCode() + ": " + accepted.body());
+            }
+            List<RunRecord> runs = harness.awaitRuns(Duration.ofSeconds(60));
+            if (runs.size() != 1) {
+                throw new AssertionError("expected one run, got " + runs.size());
+            }
+            return harness.run(runs.get(0).id());
+        }
     }
 
     public RunRecord run(String id) {

@@ -14,7 +14,9 @@ import java.util.Set;
 
 /**
  * The {@code with:} block of an {@code http.request} step. Immutable; the compact constructor
- * rejects what cannot work with a message for the runbook author.
+ * rejects what cannot work with a message for the runbook author. Retrying is not configured here but
+ * with the step's {@code retry:}: a failure the step reports as retryable (a connection failure, a
+ * timeout, a 5xx or a 429 not listed in expectStatus, with its Retry-After) is tried again by the engine.
  *
  * @param method          HTTP method, GET when absent
  * @param url             absolute http or https URL, required; values inserted into its path or query are
@@ -28,11 +30,6 @@ import java.util.Set;
  * @param expectStatus    status codes that count as success; any 2xx when absent
  * @param timeout         time limit of the request; the step's own timeout applies as well
  * @param followRedirects whether to follow redirects, true when absent
- * @param retries         how many times to send the request again after a connection failure, a timeout, a 5xx
- *                        or a 429 answer (unless expectStatus lists that status); 0 when absent. Retrying a
- *                        request that is not idempotent (POST) is the runbook author's decision.
- * @param retryBackoff    the wait before the first retry, doubled before each next one (a 429's Retry-After
- *                        in seconds wins); 1s when absent. Retries never outlast the step's timeout.
  * @param tls             CAs to trust, client certificate, and the loud opt-out of verification; only for
  *                        https URLs. The JDK's trusted CAs and full verification when absent.
  * @param expectJson      true makes a body that is not valid JSON fail the step (for steps whose outputs.json later
@@ -42,11 +39,7 @@ public record HttpRequestConfig(String method,
                                 @Required(example = "url: https://cache.internal/flush") @Url String url,
                                 Map<String, String> headers, Map<String, String> query, Object json, String body,
                                 String bearerToken, BasicAuth basicAuth, List<Integer> expectStatus, Duration timeout,
-                                Boolean followRedirects, Integer retries, Duration retryBackoff, TlsOptions tls,
-                                Boolean expectJson) {
-
-    /** The wait before the first retry when retryBackoff is absent. */
-    public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofSeconds(1);
+                                Boolean followRedirects, TlsOptions tls, Boolean expectJson) {
 
     private static final Set<String> METHODS =
             Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
@@ -86,16 +79,6 @@ public record HttpRequestConfig(String method,
             throw new IllegalArgumentException("http.request: timeout must be positive, like 10s");
         }
         followRedirects = followRedirects == null || followRedirects;
-        if (retries == null) {
-            retries = 0;
-        } else if (retries < 0 || retries > 100) {
-            throw new IllegalArgumentException("http.request: retries must be between 0 and 100, got " + retries);
-        }
-        if (retryBackoff == null) {
-            retryBackoff = DEFAULT_RETRY_BACKOFF;
-        } else if (retryBackoff.isNegative()) {
-            throw new IllegalArgumentException("http.request: retryBackoff must not be negative, like 500ms");
-        }
         expectJson = expectJson != null && expectJson;
         if (tls != null && !url.regionMatches(true, 0, "https:", 0, 6)) {
             throw new IllegalArgumentException("http.request: tls options apply only to https:// URLs, but url is '"
@@ -103,33 +86,23 @@ public record HttpRequestConfig(String method,
         }
     }
 
-    /** A request with retries and without TLS options. */
-    public HttpRequestConfig(String method, String url, Map<String, String> headers, Map<String, String> query,
-                             Object json, String body, String bearerToken, BasicAuth basicAuth,
-                             List<Integer> expectStatus, Duration timeout, Boolean followRedirects,
-                             Integer retries, Duration retryBackoff) {
-        this(method, url, headers, query, json, body, bearerToken, basicAuth, expectStatus, timeout, followRedirects,
-                retries, retryBackoff, null, null);
-    }
-
     /** A request with TLS options and without a JSON expectation. */
     public HttpRequestConfig(String method, String url, Map<String, String> headers, Map<String, String> query,
                              Object json, String body, String bearerToken, BasicAuth basicAuth,
-                             List<Integer> expectStatus, Duration timeout, Boolean followRedirects,
-                             Integer retries, Duration retryBackoff, TlsOptions tls) {
+                             List<Integer> expectStatus, Duration timeout, Boolean followRedirects, TlsOptions tls) {
         this(method, url, headers, query, json, body, bearerToken, basicAuth, expectStatus, timeout, followRedirects,
-                retries, retryBackoff, tls, null);
+                tls, null);
     }
 
-    /** A request without retries. */
+    /** A request without TLS options and without a JSON expectation. */
     public HttpRequestConfig(String method, String url, Map<String, String> headers, Map<String, String> query,
                              Object json, String body, String bearerToken, BasicAuth basicAuth,
                              List<Integer> expectStatus, Duration timeout, Boolean followRedirects) {
         this(method, url, headers, query, json, body, bearerToken, basicAuth, expectStatus, timeout, followRedirects,
-                null, null, null);
+                null, null);
     }
 
-    /** True when an answer with {@code status} is worth sending the request again for. */
+    /** True when an answer with {@code status} is worth sending the request again for (the engine's retry: decides). */
     public boolean retriesOn(int status) {
         return (status >= 500 || status == 429) && !expectStatus.contains(status);
     }
@@ -155,7 +128,7 @@ public record HttpRequestConfig(String method,
                 + ", json=" + (json != null) + ", body=" + (body != null)
                 + ", bearerToken=" + (bearerToken == null ? "null" : Redaction.REDACTED)
                 + ", basicAuth=" + basicAuth + ", expectStatus=" + expectStatus + ", timeout=" + timeout
-                + ", followRedirects=" + followRedirects + ", retries=" + retries + ", retryBackoff=" + retryBackoff
+                + ", followRedirects=" + followRedirects
                 + ", tls=" + tls + ", expectJson=" + expectJson + "]";
     }
 

@@ -1,6 +1,7 @@
 package dev.quench.plugin.http;
 
 import dev.quench.api.PluginEnvironment;
+import dev.quench.api.RetryAdvice;
 import dev.quench.api.StepContext;
 import dev.quench.api.StepFailedException;
 import dev.quench.api.StepPlugin;
@@ -28,7 +29,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * The {@code http.request} step: calls an HTTP API (flush a cache, page someone, ask a service for
  * its state) with Vert.x's web client on the engine's shared event loop. The step's exit code is
- * the HTTP status; its stdout is the (capped) response body. Thread-safe once started.
+ * the HTTP status; its stdout is the (capped) response body. It sends the request once: a failure it
+ * reports as retryable (5xx, 429, a connection failure) is tried again by the engine's {@code retry:}.
+ * Thread-safe once started.
  */
 public final class HttpRequestStep implements StepPlugin<HttpRequestConfig> {
 
@@ -97,50 +100,18 @@ public final class HttpRequestStep implements StepPlugin<HttpRequestConfig> {
             context.output().info(warning);
         }
 
-        CappedBody body;
+        CappedBody body = new CappedBody(settings.maxResponseBytes());
+        HttpRequest<Void> request = prepare(webClient, config, limit).as(BodyCodec.pipe(body));
+        Instant sentAt = Instant.now();
         HttpResponse<Void> response;
-        Instant sentAt;
-        Duration backoff = config.retryBackoff();
-        for (int attempt = 1; ; attempt++) {
-            boolean lastAttempt = attempt > config.retries();
-            body = new CappedBody(settings.maxResponseBytes());
-            HttpRequest<Void> request = prepare(webClient, config, limit).as(BodyCodec.pipe(body));
-            sentAt = Instant.now();
-            Future<HttpResponse<Void>> sending = send(request, config);
-            String retryReason;
-            Duration wait = backoff;
-            try {
-                response = await(context, target, host, port, limit, sending, body);
-                if (lastAttempt || !config.retriesOn(response.statusCode())) {
-                    break;
-                }
-                retryReason = "answered " + response.statusCode() + " " + response.statusMessage();
-                wait = retryAfter(response).orElse(backoff);
-            } catch (StepFailedException e) {
-                if (lastAttempt || context.cancellation().isCancelled()) {
-                    throw attempt == 1 ? e : new StepFailedException(e.getMessage() + " (attempt " + attempt + " of "
-                            + (config.retries() + 1) + ")", e.getCause() == null ? e : e.getCause());
-                }
-                retryReason = e.getMessage();
+        try {
+            response = await(context, target, host, port, limit, send(request, config), body);
+        } catch (StepFailedException e) {
+            if (context.cancellation().isCancelled()) {
+                throw e;
             }
-            if (Instant.now().plus(wait).isAfter(context.deadline())) {
-                throw new StepFailedException(target + ": attempt " + attempt + " failed (" + retryReason + ") and the "
-                        + "next retry, in " + wait.toMillis() + " ms, would not end within the step's timeout of "
-                        + context.timeout() + "; Quench stopped retrying. Raise the step's timeout or lower "
-                        + "retryBackoff.");
-            }
-            context.output().info("attempt " + attempt + " of " + (config.retries() + 1) + " failed: " + retryReason
-                    + "; retrying in " + wait.toMillis() + " ms");
-            if (!sleep(context, wait)) {
-                throw new StepFailedException(target + ": stopped retrying (" + reasonOr(context, "cancelled")
-                        + ") after attempt " + attempt + ": " + retryReason);
-            }
-            backoff = backoff.multipliedBy(2);
-            limit = timeLimit(context, config);
-            if (limit.isZero() || limit.isNegative()) {
-                throw new StepFailedException(target + ": attempt " + attempt + " failed (" + retryReason
-                        + ") and the step's time ran out before the next one");
-            }
+            // A refused connection, a reset or a timeout may pass: the engine's retry: decides whether to try again.
+            throw new StepFailedException(e.getMessage(), e.getCause(), RetryAdvice.retryable());
         }
 
         long millis = Duration.between(sentAt, Instant.now()).toMillis();
@@ -148,6 +119,9 @@ public final class HttpRequestStep implements StepPlugin<HttpRequestConfig> {
                 + millis + " ms, " + body.totalBytes() + " bytes"
                 + (response.getHeader("content-type") == null ? "" : " of " + response.getHeader("content-type")));
         StepResult result = ResponseReader.read(target, config, response, body, context.output());
+        if (!result.succeeded()) {
+            result = result.withRetry(retryAdvice(config, response));
+        }
         if (!result.stdout().isEmpty()) {
             context.output().stdout(result.stdout());
         }
@@ -254,30 +228,19 @@ public final class HttpRequestStep implements StepPlugin<HttpRequestConfig> {
                 : new StepFailedException(target + " failed: " + explanation, failure);
     }
 
-    /** A 429's or 503's {@code Retry-After} in seconds (the HTTP-date form is rare and ignored). */
-    private static java.util.Optional<Duration> retryAfter(HttpResponse<Void> response) {
+    /**
+     * A 5xx or 429 the runbook does not expect may pass (with the server's {@code Retry-After} in seconds; the
+     * HTTP-date form is rare and ignored); any other unexpected status would come back the same.
+     */
+    private static RetryAdvice retryAdvice(HttpRequestConfig config, HttpResponse<Void> response) {
+        if (!config.retriesOn(response.statusCode())) {
+            return config.isExpected(response.statusCode()) ? RetryAdvice.UNSAID : RetryAdvice.notRetryable();
+        }
         String value = response.getHeader("Retry-After");
         if (value == null || !value.strip().matches("\\d{1,6}")) {
-            return java.util.Optional.empty();
+            return RetryAdvice.retryable();
         }
-        return java.util.Optional.of(Duration.ofSeconds(Long.parseLong(value.strip())));
-    }
-
-    /** Waits {@code wait}; false when the step was cancelled meanwhile. */
-    private static boolean sleep(StepContext context, Duration wait) {
-        CompletableFuture<Void> stopped = new CompletableFuture<>();
-        context.cancellation().onCancel(() -> stopped.complete(null));
-        try {
-            stopped.get(Math.max(1, wait.toMillis()), TimeUnit.MILLISECONDS);
-            return false;
-        } catch (TimeoutException e) {
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } catch (ExecutionException e) {
-            return false;
-        }
+        return RetryAdvice.retryableAfter(Duration.ofSeconds(Long.parseLong(value.strip())));
     }
 
     private static String reasonOr(StepContext context, String fallback) {

@@ -115,7 +115,7 @@ class HttpExpectJsonTest {
 
     private StepResult execute(String path, boolean expectJson) throws Exception {
         HttpRequestConfig config = new HttpRequestConfig("GET", url(path), null, null, null, null, null, null, null,
-                Duration.ofSeconds(10), null, null, null, null, expectJson);
+                Duration.ofSeconds(10), null, null, expectJson);
         return step.execute(StepTestContext.builder().stepId("state").timeout(Duration.ofSeconds(20)).build(), config);
     }
 

@@ -2,7 +2,7 @@ package dev.quench.plugin.http;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.Fault;
-import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import dev.quench.api.RetryAdvice;
 import dev.quench.api.StepFailedException;
 import dev.quench.api.StepResult;
 import dev.quench.api.StepStatus;
@@ -24,9 +24,13 @@ import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-/** {@code http.request} retries against WireMock answering 5xx, 429 and connection faults before it recovers. */
+/**
+ * {@code http.request} sends once and tells the engine's {@code retry:} policy which failures are worth another
+ * attempt (5xx, 429 with its Retry-After, connection faults) and which are not (other unexpected statuses). The
+ * retrying itself is tested through the engine (engine/core {@code HttpRetryRunTest}).
+ */
 class HttpRetryTest {
 
     private static Vertx vertx;
@@ -60,94 +64,60 @@ class HttpRetryTest {
         step.close();
     }
 
-    private static String url(String path) {
-        return "http://127.0.0.1:" + server.port() + path;
-    }
-
-    private static HttpRequestConfig withRetries(String path, Integer retries, List<Integer> expectStatus) {
-        return new HttpRequestConfig("GET", url(path), null, null, null, null, null, null, expectStatus, null, null,
-                retries, Duration.ofMillis(50));
-    }
-
-    /** {@code path} answers with each of {@code first} in turn, then 200 "ok". */
-    private static void failThenSucceed(String path, com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder... first) {
-        String state = Scenario.STARTED;
-        for (int index = 0; index < first.length; index++) {
-            String next = "after " + (index + 1);
-            server.stubFor(get(path).inScenario(path).whenScenarioStateIs(state).willReturn(first[index])
-                    .willSetStateTo(next));
-            state = next;
-        }
-        server.stubFor(get(path).inScenario(path).whenScenarioStateIs(state).willReturn(aResponse().withBody("ok")));
+    private static HttpRequestConfig request(String path, List<Integer> expectStatus) {
+        return new HttpRequestConfig("GET", "http://127.0.0.1:" + server.port() + path, null, null, null, null, null,
+                null, expectStatus, null, null);
     }
 
     @Test
-    void fiveHundredsAndAResetAreRetriedUntilTheServiceAnswers() throws Exception {
-        failThenSucceed("/flaky", aResponse().withStatus(503), aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER),
-                aResponse().withStatus(500));
+    void aServiceUnavailableAnswerIsRetryableAfterItsRetryAfter() throws Exception {
+        server.stubFor(get("/busy").willReturn(aResponse().withStatus(503).withHeader("Retry-After", "7")));
 
-        StepResult result = step.execute(context, withRetries("/flaky", 3, null));
-
-        assertThat(result.status()).isEqualTo(StepStatus.SUCCEEDED);
-        assertThat(result.stdout()).isEqualTo("ok");
-        server.verify(4, getRequestedFor(urlEqualTo("/flaky")));
-        assertThat(context.output().allInfo())
-                .contains("attempt 1 of 4 failed: answered 503 Service Unavailable; retrying in 50 ms")
-                .contains("attempt 2 of 4 failed: GET " + url("/flaky") + " failed: ")
-                .contains("attempt 3 of 4 failed: answered 500 Server Error; retrying in 200 ms");
-    }
-
-    @Test
-    void aTooManyRequestsAnswerIsRetriedAfterItsRetryAfter() throws Exception {
-        failThenSucceed("/limited", aResponse().withStatus(429).withHeader("Retry-After", "1"));
-        long started = System.nanoTime();
-
-        StepResult result = step.execute(context, withRetries("/limited", 1, null));
-
-        assertThat(result.status()).isEqualTo(StepStatus.SUCCEEDED);
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
-        assertThat(context.output().allInfo()).contains("answered 429 Too Many Requests; retrying in 1000 ms");
-    }
-
-    @Test
-    void whenEveryAttemptFailsTheStepFailsWithTheLastAnswer() throws Exception {
-        server.stubFor(get("/down").willReturn(aResponse().withStatus(502).withBody("bad gateway")));
-
-        StepResult result = step.execute(context, withRetries("/down", 2, null));
+        StepResult result = step.execute(context, request("/busy", null));
 
         assertThat(result.status()).isEqualTo(StepStatus.FAILED);
-        assertThat(result.message()).contains("502");
-        server.verify(3, getRequestedFor(urlEqualTo("/down")));
+        assertThat(result.retry()).isEqualTo(RetryAdvice.retryableAfter(Duration.ofSeconds(7)));
+        server.verify(1, getRequestedFor(urlEqualTo("/busy")));
     }
 
     @Test
-    void anEmptyResponseOnEveryAttemptFailsNamingTheAttempts() {
-        server.stubFor(get("/empty").willReturn(aResponse().withFault(Fault.EMPTY_RESPONSE)));
+    void fiveHundredsAndTooManyRequestsAreRetryableWithoutAWaitWhenTheServerNamesNone() throws Exception {
+        server.stubFor(get("/down").willReturn(aResponse().withStatus(502)));
+        server.stubFor(get("/limited").willReturn(aResponse().withStatus(429).withHeader("Retry-After", "soon")));
 
-        assertThatThrownBy(() -> step.execute(context, withRetries("/empty", 1, null)))
-                .isInstanceOf(StepFailedException.class)
-                .hasMessageContaining("without a complete answer")
-                .hasMessageEndingWith("(attempt 2 of 2)");
-        server.verify(2, getRequestedFor(urlEqualTo("/empty")));
+        assertThat(step.execute(context, request("/down", null)).retry()).isEqualTo(RetryAdvice.retryable());
+        assertThat(step.execute(context, request("/limited", null)).retry()).isEqualTo(RetryAdvice.retryable());
     }
 
     @Test
-    void noRetriesUnlessAskedAndNoneForAnExpectedStatus() throws Exception {
-        server.stubFor(get("/once").willReturn(aResponse().withStatus(503)));
+    void aBadRequestIsNotRetryable() throws Exception {
+        server.stubFor(get("/bad").willReturn(aResponse().withStatus(400).withBody("missing field")));
 
-        assertThat(step.execute(context, withRetries("/once", null, null)).status()).isEqualTo(StepStatus.FAILED);
-        assertThat(step.execute(context, withRetries("/once", 3, List.of(503))).status())
-                .isEqualTo(StepStatus.SUCCEEDED);
-        server.verify(2, getRequestedFor(urlEqualTo("/once")));
+        StepResult result = step.execute(context, request("/bad", null));
+
+        assertThat(result.status()).isEqualTo(StepStatus.FAILED);
+        assertThat(result.retry()).isEqualTo(RetryAdvice.notRetryable());
     }
 
     @Test
-    void retriesThatCannotEndWithinTheStepTimeoutStopEarlyAndSaySo() {
-        server.stubFor(get("/slow-limit").willReturn(aResponse().withStatus(429).withHeader("Retry-After", "60")));
+    void anExpectedStatusSucceedsAndSaysNothingAboutRetrying() throws Exception {
+        server.stubFor(get("/gone").willReturn(aResponse().withStatus(503)));
 
-        assertThatThrownBy(() -> step.execute(context, withRetries("/slow-limit", 5, null)))
-                .isInstanceOf(StepFailedException.class)
-                .hasMessageContaining("attempt 1 failed (answered 429 Too Many Requests) and the next retry, in 60000 ms, "
-                        + "would not end within the step's timeout");
+        StepResult result = step.execute(context, request("/gone", List.of(503)));
+
+        assertThat(result.status()).isEqualTo(StepStatus.SUCCEEDED);
+        assertThat(result.retry()).isEqualTo(RetryAdvice.UNSAID);
+    }
+
+    @Test
+    void aConnectionFaultIsRetryable() {
+        server.stubFor(get("/reset").willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+
+        StepFailedException failure = catchThrowableOfType(StepFailedException.class,
+                () -> step.execute(context, request("/reset", null)));
+
+        assertThat(failure).hasMessageContaining("GET http://127.0.0.1:" + server.port() + "/reset failed: ");
+        assertThat(failure.retry()).isEqualTo(RetryAdvice.retryable());
+        server.verify(1, getRequestedFor(urlEqualTo("/reset")));
     }
 }

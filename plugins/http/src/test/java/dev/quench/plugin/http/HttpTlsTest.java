@@ -241,6 +241,6 @@ class HttpTlsTest {
 
     private static HttpRequestConfig config(String url, TlsOptions tls) {
         return new HttpRequestConfig("GET", url, null, null, null, null, null, null, null, Duration.ofSeconds(10),
-                null, null, null, tls);
+                null, tls);
     }
 }

@@ -1,6 +1,10 @@
 package dev.quench.plugin.notify;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quench.api.PluginEnvironment;
+import dev.quench.api.RetryAdvice;
 import dev.quench.api.StepContext;
 import dev.quench.api.StepFailedException;
 import dev.quench.api.StepPlugin;
@@ -17,22 +21,23 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
  * The {@code notify} step, so that a runbook can escalate: posts {@code {"text": ...}} to a Slack-compatible
  * incoming webhook, or sends a PagerDuty Events v2 {@code trigger} or {@code resolve} with the routing key
- * read from a file or an environment variable (never from the runbook, never logged). A 429, a 5xx or a
- * refused connection is retried twice (after 1 s, then 2 s) within the step's deadline: a lost page is worse
- * than a late one. Thread-safe.
+ * read from a file or an environment variable (never from the runbook, never logged). It sends once and
+ * reports a 429, a 5xx or a refused connection as retryable, so the step's {@code retry:} tries again (a lost
+ * page is worse than a late one: give notify steps a retry). Thread-safe.
  */
 public final class NotifyStep implements StepPlugin<NotifyConfig> {
 
-    static final List<Duration> RETRY_DELAYS = List.of(Duration.ofSeconds(1), Duration.ofSeconds(2));
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
     private static final int ANSWER_CHARS = 300;
+    /** Thread-safe once configured; used only to write the request bodies and read PagerDuty's answer. */
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Function<String, String> environment;
     private volatile boolean started;
@@ -83,11 +88,11 @@ public final class NotifyStep implements StepPlugin<NotifyConfig> {
             context.output().info("dry run: would post to " + where + ": " + config.text());
             return StepResult.succeeded("");
         }
-        Answer answer = post(context, webhook, JsonText.object(Map.of("text", config.text())), where);
+        Answer answer = post(context, webhook, json(Map.of("text", config.text())), where);
         if (answer.status() / 100 != 2) {
             throw new StepFailedException(where + " answered HTTP " + answer.status() + ": " + answer.body()
                     + ". The message was not posted; check that the webhook URL is current (revoked webhooks answer"
-                    + " 404 or 410).");
+                    + " 404 or 410).", null, retryAdvice(answer.status()));
         }
         context.output().info("posted to " + where);
         return StepResult.succeeded("posted to " + where + "\n");
@@ -113,14 +118,14 @@ public final class NotifyStep implements StepPlugin<NotifyConfig> {
             context.output().info("dry run: would send " + action + " to " + where);
             return StepResult.succeeded("");
         }
-        Answer answer = post(context, URI.create(config.eventsUrlOrDefault()), JsonText.object(event), where);
+        Answer answer = post(context, URI.create(config.eventsUrlOrDefault()), json(event), where);
         if (answer.status() != 202 && answer.status() / 100 != 2) {
             String hint = answer.status() == 400 ? "PagerDuty rejected the event: check the routing key (an Events "
                     + "v2 integration key) and the fields" : "the event was not accepted";
             throw new StepFailedException(where + " answered HTTP " + answer.status() + " to " + action + ": "
-                    + answer.body() + ". " + hint + ".");
+                    + answer.body() + ". " + hint + ".", null, retryAdvice(answer.status()));
         }
-        String dedupKey = JsonText.stringField(answer.body(), "dedup_key").orElse(config.dedupKey() == null ? ""
+        String dedupKey = answeredDedupKey(answer.fullBody()).orElse(config.dedupKey() == null ? ""
                 : config.dedupKey());
         String sent = "sent " + action + " to " + where + "; dedup key " + dedupKey;
         context.output().info(sent);
@@ -156,50 +161,27 @@ public final class NotifyStep implements StepPlugin<NotifyConfig> {
         if (!started) {
             throw new IllegalStateException("notify used before start(PluginEnvironment)");
         }
-        HttpClient current = client();
-        for (int attempt = 0; ; attempt++) {
-            Duration left = Duration.between(Instant.now(), context.deadline());
-            HttpRequest request = HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
-                    .timeout(left.compareTo(REQUEST_TIMEOUT) < 0 && !left.isNegative() && !left.isZero() ? left
-                            : REQUEST_TIMEOUT)
-                    .POST(HttpRequest.BodyPublishers.ofString(json)).build();
-            String failure;
-            try {
-                HttpResponse<String> response = current.send(request, HttpResponse.BodyHandlers.ofString());
-                String body = response.body().length() > ANSWER_CHARS
-                        ? response.body().substring(0, ANSWER_CHARS) + "…" : response.body();
-                if (response.statusCode() != 429 && response.statusCode() / 100 != 5) {
-                    return new Answer(response.statusCode(), body);
-                }
-                failure = "HTTP " + response.statusCode() + ": " + body;
-                if (attempt == RETRY_DELAYS.size()) {
-                    return new Answer(response.statusCode(), body);
-                }
-            } catch (IOException e) {
-                failure = e.toString();
-                if (attempt == RETRY_DELAYS.size()) {
-                    throw new StepFailedException("could not reach " + where + " after " + (attempt + 1)
-                            + " attempts (" + failure + "). Nobody was notified; check the network path to it.", e);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new StepFailedException("stopped before " + where + " answered: " + context.cancellation()
-                        .reason(), e);
-            }
-            Duration delay = RETRY_DELAYS.get(attempt);
-            if (Instant.now().plus(delay).isAfter(context.deadline()) || context.cancellation().isCancelled()) {
-                throw new StepFailedException(where + " failed (" + failure + ") and the step has no time left to "
-                        + "retry. Nobody was notified.");
-            }
-            context.output().info(where + " failed (" + failure + "); retrying in " + delay.toSeconds() + "s");
-            try {
-                Thread.sleep(delay);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new StepFailedException("stopped while retrying " + where + ": "
-                        + context.cancellation().reason(), e);
-            }
+        Duration left = Duration.between(Instant.now(), context.deadline());
+        HttpRequest request = HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+                .timeout(left.compareTo(REQUEST_TIMEOUT) < 0 && !left.isNegative() && !left.isZero() ? left
+                        : REQUEST_TIMEOUT)
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build();
+        try {
+            HttpResponse<String> response = client().send(request, HttpResponse.BodyHandlers.ofString());
+            return new Answer(response.statusCode(), response.body());
+        } catch (IOException e) {
+            throw new StepFailedException("could not reach " + where + " (" + e + "). Nobody was notified; check the"
+                    + " network path to it.", e, RetryAdvice.retryable());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StepFailedException("stopped before " + where + " answered: " + context.cancellation()
+                    .reason(), e);
         }
+    }
+
+    /** A 429 or a 5xx may pass, so the engine's retry: may try again; another refusal would come back the same. */
+    private static RetryAdvice retryAdvice(int status) {
+        return status == 429 || status / 100 == 5 ? RetryAdvice.retryable() : RetryAdvice.notRetryable();
     }
 
     @Override
@@ -209,6 +191,30 @@ public final class NotifyStep implements StepPlugin<NotifyConfig> {
         }
     }
 
-    private record Answer(int status, String body) {
+    private static String json(Map<String, ?> fields) throws StepFailedException {
+        try {
+            return JSON.writeValueAsString(fields);
+        } catch (JsonProcessingException e) {
+            // Maps of strings always serialize; this would be a bug in this class, not in the runbook.
+            throw new StepFailedException("notify could not write its JSON request (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** PagerDuty's {@code dedup_key} from its answer, if the answer is JSON that has one. */
+    private static Optional<String> answeredDedupKey(String body) {
+        try {
+            JsonNode dedupKey = JSON.readTree(body).path("dedup_key");
+            return dedupKey.isTextual() ? Optional.of(dedupKey.asText()) : Optional.empty();
+        } catch (JsonProcessingException ignored) {
+            // An answer that is not JSON carries no key: the step falls back to the key it sent.
+            return Optional.empty();
+        }
+    }
+
+    /** An HTTP answer; {@link #body()} is what messages show, capped so an HTML error page cannot flood them. */
+    private record Answer(int status, String fullBody) {
+        String body() {
+            return fullBody.length() > ANSWER_CHARS ? fullBody.substring(0, ANSWER_CHARS) + "…" : fullBody;
+        }
     }
 }

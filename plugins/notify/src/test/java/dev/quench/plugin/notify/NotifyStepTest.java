@@ -1,7 +1,7 @@
 package dev.quench.plugin.notify;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import dev.quench.api.RetryAdvice;
 import dev.quench.api.StepFailedException;
 import dev.quench.api.StepPlugin;
 import dev.quench.api.StepResult;
@@ -30,6 +30,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /** {@code notify} against WireMock standing in for a Slack webhook and the PagerDuty Events v2 API. */
 class NotifyStepTest {
@@ -133,18 +134,15 @@ class NotifyStepTest {
     }
 
     @Test
-    void aServerErrorIsRetriedThenTheEventGoesThrough() throws Exception {
-        server.stubFor(post("/v2/enqueue").inScenario("flaky").whenScenarioStateIs(Scenario.STARTED)
-                .willReturn(aResponse().withStatus(503).withBody("busy")).willSetStateTo("ok"));
-        server.stubFor(post("/v2/enqueue").inScenario("flaky").whenScenarioStateIs("ok")
-                .willReturn(aResponse().withStatus(202).withBody("{\"dedup_key\":\"abc\"}")));
-        StepTestContext context = StepTestContext.create();
+    void aServerErrorFailsOnceAndIsRetryableByTheEnginesRetryPolicy() {
+        server.stubFor(post("/v2/enqueue").willReturn(aResponse().withStatus(503).withBody("busy")));
 
-        StepResult result = step.execute(context, pagerDuty("trigger", null, "PD_ROUTING_KEY", "disk full", null));
+        StepFailedException failure = catchThrowableOfType(StepFailedException.class, () -> step.execute(
+                StepTestContext.create(), pagerDuty("trigger", null, "PD_ROUTING_KEY", "disk full", null)));
 
-        assertThat(result.outputs()).containsEntry("dedupKey", "abc");
-        assertThat(context.output().allInfo()).contains("failed (HTTP 503: busy); retrying in 1s");
-        server.verify(2, postRequestedFor(urlEqualTo("/v2/enqueue")));
+        assertThat(failure).hasMessageContaining("answered HTTP 503 to trigger \"disk full\": busy");
+        assertThat(failure.retry()).isEqualTo(RetryAdvice.retryable());
+        server.verify(1, postRequestedFor(urlEqualTo("/v2/enqueue")));
     }
 
     @Test
@@ -156,7 +154,9 @@ class NotifyStepTest {
                 pagerDuty("trigger", null, "PD_ROUTING_KEY", "disk full", null)))
                 .hasMessageContaining("answered HTTP 400 to trigger \"disk full\": {\"status\":\"invalid event\"")
                 .hasMessageEndingWith("PagerDuty rejected the event: check the routing key (an Events v2 integration"
-                        + " key) and the fields.");
+                        + " key) and the fields.")
+                .satisfies(failure -> assertThat(((StepFailedException) failure).retry())
+                        .isEqualTo(RetryAdvice.notRetryable()));
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.quench.plugin.ssh;
 
 import dev.quench.api.Required;
 import dev.quench.api.ShellCommand;
+import dev.quench.api.ShellQuote;
 
 import java.time.Duration;
 import java.util.HashSet;
@@ -253,9 +254,9 @@ public record SshExecConfig(@Required(or = {"hosts", "selector"}, example = "hos
      */
     public String remoteCommand() {
         String withEnv = env.isEmpty() ? command : new TreeMap<>(env).entrySet().stream()
-                .map(entry -> entry.getKey() + "=" + singleQuoted(entry.getValue()))
+                .map(entry -> entry.getKey() + "=" + ShellQuote.quote(entry.getValue()))
                 .collect(Collectors.joining(" ", "export ", "; ")) + command;
-        return useSudo() ? "sudo -n -- sh -c " + singleQuoted(withEnv) : withEnv;
+        return useSudo() ? "sudo -n -- sh -c " + ShellQuote.quote(withEnv) : withEnv;
     }
 
     private static Map<String, String> checkedEnv(Map<String, String> env) {
@@ -269,10 +270,5 @@ public record SshExecConfig(@Required(or = {"hosts", "selector"}, example = "hos
             }
         }
         return Map.copyOf(env);
-    }
-
-    /** {@code value} as one POSIX shell word: single quotes, each {@code '} written as {@code '\''}. */
-    static String singleQuoted(String value) {
-        return "'" + value.replace("'", "'\\''") + "'";
     }
 }

@@ -1,16 +1,12 @@
 package dev.quench.plugin.ssh;
 
-import dev.quench.api.Cancellation;
 import dev.quench.api.Inventory;
-import dev.quench.api.RunResources;
 import dev.quench.api.StepContext;
 import dev.quench.api.StepFailedException;
-import dev.quench.api.StepOutput;
 import dev.quench.api.StepResult;
 import dev.quench.api.StepStatus;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -50,7 +46,7 @@ final class SshFanOut {
             return StepResult.succeeded("");
         }
         context.output().info("running on " + plan);
-        StepContext targetContext = new TargetContext(context);
+        StepContext targetContext = OnBehalfContext.forTarget(context);
         long started = System.nanoTime();
         List<TargetResult> results = rollout.run(hosts, context.cancellation(), host -> {
             SshTarget target = SshTarget.resolve(config.forHost(host), inventory, settings);
@@ -133,56 +129,5 @@ final class SshFanOut {
 
     private static Duration since(long startedNanos) {
         return Duration.ofNanos(System.nanoTime() - startedNanos);
-    }
-
-    /**
-     * The step's context as one target sees it: the same deadline, cancellation and run resources, but its
-     * stdout and stderr are kept per target (interleaved chunks of many hosts would be unreadable live).
-     */
-    private record TargetContext(StepContext step) implements StepContext {
-        @Override
-        public String runId() {
-            return step.runId();
-        }
-
-        @Override
-        public String runbook() {
-            return step.runbook();
-        }
-
-        @Override
-        public String stepId() {
-            return step.stepId();
-        }
-
-        @Override
-        public boolean dryRun() {
-            return step.dryRun();
-        }
-
-        @Override
-        public Duration timeout() {
-            return step.timeout();
-        }
-
-        @Override
-        public Instant deadline() {
-            return step.deadline();
-        }
-
-        @Override
-        public StepOutput output() {
-            return InfoOnlyOutput.of(step.output());
-        }
-
-        @Override
-        public Cancellation cancellation() {
-            return step.cancellation();
-        }
-
-        @Override
-        public RunResources resources() {
-            return step.resources();
-        }
     }
 }

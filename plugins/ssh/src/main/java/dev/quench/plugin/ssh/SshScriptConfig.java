@@ -2,6 +2,7 @@ package dev.quench.plugin.ssh;
 
 import dev.quench.api.Required;
 import dev.quench.api.ShellCommand;
+import dev.quench.api.ShellQuote;
 
 import java.time.Duration;
 import java.util.Arrays;
@@ -87,9 +88,9 @@ public record SshScriptConfig(@Required(or = {"hosts", "selector"}, example = "h
 
     /** The interpreter and the arguments after the script's path, each word shell-quoted. */
     String invocation(String scriptPath) {
-        String program = Arrays.stream(interpreter.split("\\s+")).map(SshExecConfig::singleQuoted)
+        String program = Arrays.stream(interpreter.split("\\s+")).map(ShellQuote::quote)
                 .collect(Collectors.joining(" "));
-        String quotedArgs = args.stream().map(SshExecConfig::singleQuoted).map(arg -> " " + arg)
+        String quotedArgs = args.stream().map(ShellQuote::quote).map(arg -> " " + arg)
                 .collect(Collectors.joining());
         return program + " " + scriptPath + quotedArgs;
     }

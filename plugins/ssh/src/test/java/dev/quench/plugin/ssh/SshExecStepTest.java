@@ -154,7 +154,7 @@ class SshExecStepTest {
         assertThat(run(config).stdout()).isEqualTo("it's $HOME|\n");
         SshExecConfig withSudo = new SshExecConfig("127.0.0.1", server.port(), null, null, "env", true, null, null,
                 null, null, null, null, null, Map.of("A", "1"));
-        assertThat(withSudo.remoteCommand()).isEqualTo("sudo -n -- sh -c 'export A='\\''1'\\''; env'");
+        assertThat(withSudo.remoteCommand()).isEqualTo("sudo -n -- sh -c 'export A=1; env'");
     }
 
     private static String runLocally(String command) throws Exception {

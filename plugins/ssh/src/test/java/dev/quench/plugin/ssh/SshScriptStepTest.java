@@ -162,7 +162,7 @@ class SshScriptStepTest {
         step.execute(context, SshScriptConfig.of("web-1", "echo hi", List.of("x y")));
 
         assertThat(context.output().allInfo()).contains("dry run: would run on web-1 (127.0.0.1:" + server.port()
-                + ")").contains("upload a script of 7 bytes and run '/bin/sh' <script> 'x y'");
+                + ")").contains("upload a script of 7 bytes and run /bin/sh <script> 'x y'");
         assertThat(server.sessionsOpened()).isEqualTo(before);
     }
 

@@ -1,9 +1,9 @@
 package dev.quench.core.runbook.groovy;
 
+import dev.quench.api.ShellQuote;
 import dev.quench.api.StepResult;
 import dev.quench.core.expr.ExpressionFunctions;
 import dev.quench.core.expr.ExpressionScope;
-import dev.quench.core.expr.ShellQuoting;
 import dev.quench.core.expr.StepConfigRenderer;
 import dev.quench.core.expr.TextValues;
 import dev.quench.core.expr.ValueTemplate;
@@ -153,7 +153,7 @@ public final class StepsDsl extends GroovyObjectSupport {
                 command.append(strings[i]);
                 if (i < values.length) {
                     command.append(values[i] instanceof Raw raw ? raw.text()
-                            : ShellQuoting.quote(TextValues.toText(values[i])));
+                            : ShellQuote.quote(TextValues.toText(values[i])));
                 }
             }
             return command.toString();

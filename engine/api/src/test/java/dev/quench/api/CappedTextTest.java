@@ -1,8 +1,7 @@
-package dev.quench.core.step;
+package dev.quench.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.quench.core.util.CappedText;
 import org.junit.jupiter.api.Test;
 
 class CappedTextTest {

@@ -1,4 +1,4 @@
-package dev.quench.core.expr;
+package dev.quench.api;
 
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -7,14 +7,15 @@ import java.util.regex.Pattern;
  * Quotes a value as exactly one POSIX shell word. Values made only of characters that no shell
  * treats specially stay as they are (readable commands in run logs); everything else is wrapped
  * in single quotes, inside which nothing is special, and each {@code '} becomes {@code '\''}.
- * Thread-safe.
+ * The one quoting rule of Quench: the engine's expression renderer and every plugin that builds a
+ * command line use it. Thread-safe.
  */
-public final class ShellQuoting {
+public final class ShellQuote {
 
     // The same conservative set as Python's shlex.quote: no globs, no ~, no braces, no spaces.
     private static final Pattern SAFE_WORD = Pattern.compile("[A-Za-z0-9_@%+=:,./-]+");
 
-    private ShellQuoting() {
+    private ShellQuote() {
     }
 
     /** {@code value} as one shell word; the empty string becomes {@code ''}. */

@@ -1,4 +1,4 @@
-package dev.quench.core.util;
+package dev.quench.api;
 
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
