@@ -46,7 +46,7 @@ abstract class GuardStoreContract {
 
     @Test
     void aRunBeyondTheQueueBoundIsRecordedRefusedSayingQueueFull() {
-        RunAdmission admission = new RunAdmission(store().jdbi(), Clock.systemUTC(), 1000, 2);
+        RunAdmission admission = new RunAdmission(store().guards(), Clock.systemUTC(), 1000, 2);
         Runbook runbook = new Runbook("bounded-" + UUID.randomUUID().toString().substring(0, 8), "", "team", 5,
                 Optional.empty(), List.of(), List.of(), Map.of(), Path.of("bounded.yaml"));
         List<Admission> decisions = new ArrayList<>();
@@ -54,7 +54,7 @@ abstract class GuardStoreContract {
         for (int i = 0; i < 3; i++) {
             RunRecord run = queued(runbook.name());
             ids.add(run.id());
-            decisions.add(store().jdbi().inTransaction(handle -> {
+            decisions.add(store().inTransaction(handle -> {
                 store().runs().insertQueued(handle, run);
                 return admission.admit(handle, runbook, run, null, false, "test");
             }));
@@ -69,7 +69,7 @@ abstract class GuardStoreContract {
 
     @Test
     void concurrentAdmissionsNeverBothPassABudgetOfOne() throws Exception {
-        RunAdmission admission = new RunAdmission(store().jdbi(), Clock.systemUTC());
+        RunAdmission admission = new RunAdmission(store().guards(), Clock.systemUTC());
         ExecutorService threads = Executors.newFixedThreadPool(2);
         try {
             for (int round = 0; round < 5; round++) {
@@ -80,7 +80,7 @@ abstract class GuardStoreContract {
                     RunRecord run = queued(runbook.name());
                     decisions.add(threads.submit(() -> {
                         go.await();
-                        return store().jdbi().inTransaction(handle -> {
+                        return store().inTransaction(handle -> {
                             store().runs().insertQueued(handle, run);
                             return admission.admit(handle, runbook, run, null, false, "test");
                         });
@@ -108,8 +108,8 @@ abstract class GuardStoreContract {
                 Map.of("approval", new dev.quench.core.runbook.ApprovalPolicy(true, Optional.of(Duration.ofHours(1)))),
                 Path.of("needs-approval.yaml"));
         RunRecord run = queued(runbook.name());
-        RunAdmission admission = new RunAdmission(store().jdbi(), Clock.systemUTC());
-        Admission decision = store().jdbi().inTransaction(handle -> {
+        RunAdmission admission = new RunAdmission(store().guards(), Clock.systemUTC());
+        Admission decision = store().inTransaction(handle -> {
             store().runs().insertQueued(handle, run);
             return admission.admit(handle, runbook, run, null, false, "test");
         });
@@ -129,12 +129,12 @@ abstract class GuardStoreContract {
 
     @Test
     void theKillSwitchIsKeptInTheStore() {
-        KillSwitch killSwitch = new KillSwitch(store().jdbi(), Clock.systemUTC());
+        KillSwitch killSwitch = new KillSwitch(store().switches(), Clock.systemUTC());
         assertThat(killSwitch.paused()).isFalse();
 
         killSwitch.set(true, "dave", "incident");
 
-        KillSwitch.State state = new KillSwitch(store().jdbi(), Clock.systemUTC()).state();
+        KillSwitch.State state = new KillSwitch(store().switches(), Clock.systemUTC()).state();
         assertThat(state.paused()).isTrue();
         assertThat(state.changedBy()).isEqualTo("dave");
         assertThat(state.reason()).isEqualTo("incident");
