@@ -175,7 +175,8 @@ public final class Store implements AutoCloseable {
         jdbi.useTransaction(handle -> work.accept(new StoreTransaction(handle)));
     }
 
-    public Jdbi jdbi() {
+    /** Package-private: SQL belongs to this package (tests reach it through StoreSql). */
+    Jdbi jdbi() {
         return jdbi;
     }
 
