@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quench.core.runbook.Runbook;
 import dev.quench.core.runbook.RunbookGuards;
+import dev.quench.core.store.GuardRepository;
 import dev.quench.core.store.RunRecord;
 import dev.quench.core.store.RunStatus;
 import dev.quench.core.store.Store;
@@ -125,6 +126,49 @@ abstract class GuardStoreContract {
                 + " is queued: only a run that is awaiting_approval can be rejected"));
         assertThat(control.decisions(run.id())).extracting(RunControl.Decision::action, RunControl.Decision::actor)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("approve", "alice"));
+    }
+
+    @Test
+    void theGuardLookUpsCountOnlyRunsThatRan() {
+        String runbook = "counted-" + UUID.randomUUID().toString().substring(0, 8);
+        GuardRepository guards = store().guards();
+        Instant now = Instant.now();
+        RunRecord ran = queued(runbook);
+        RunRecord refused = queued(runbook);
+        RunRecord admitted = queued(runbook);
+        guards.ensureLockRow(runbook, now);
+        guards.ensureLockRow(runbook, now);
+        store().useTransaction(transaction -> {
+            guards.lockRunbook(transaction, runbook, now);
+            for (RunRecord run : List.of(ran, refused, admitted)) {
+                store().runs().insertQueued(transaction, run);
+            }
+            guards.setGuardKey(transaction, ran.id(), "web-7");
+            guards.recordVerdict(transaction, refused.id(), RunStatus.REFUSED, "cooldown", "web-7", now);
+        });
+
+        store().useTransaction(transaction -> {
+            assertThat(guards.lastCountedRunWithKey(transaction, runbook, "web-7", admitted.id(), now.minusSeconds(60)))
+                    .map(GuardRepository.CountedRun::id).contains(ran.id());
+            assertThat(guards.lastCountedRunWithKey(transaction, runbook, "web-8", admitted.id(), now.minusSeconds(60)))
+                    .isEmpty();
+            assertThat(guards.countedRunStartsSince(transaction, runbook, admitted.id(), now.minusSeconds(60)))
+                    .hasSize(1);
+            GuardRepository.QueueDepth depth = guards.queueDepth(transaction, runbook, admitted.id());
+            assertThat(depth.sameRunbook()).isEqualTo(1);
+            assertThat(depth.all()).isGreaterThanOrEqualTo(1);
+        });
+        assertThat(store().runs().find(refused.id()).orElseThrow().message()).isEqualTo("cooldown");
+
+        assertThat(guards.decide(admitted.id(), List.of(RunStatus.AWAITING_APPROVAL), RunStatus.REJECTED, "no",
+                now, new GuardRepository.Decision("reject", "bob", "no", now))).isFalse();
+        assertThat(guards.decide(admitted.id(), List.of(RunStatus.QUEUED), RunStatus.CANCELLED, "cancelled by carol",
+                now, new GuardRepository.Decision("cancel", "carol", "", now))).isTrue();
+        guards.recordDecision(admitted.id(), new GuardRepository.Decision("note", null, null, now.plusSeconds(1)));
+        assertThat(guards.decisions(admitted.id())).extracting(GuardRepository.Decision::action,
+                        GuardRepository.Decision::actor)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("cancel", "carol"),
+                        org.assertj.core.groups.Tuple.tuple("note", "unknown"));
     }
 
     @Test
