@@ -136,15 +136,15 @@ public final class RunAdmission {
         if (run.dryRun() || (maxQueuedRuns == Integer.MAX_VALUE && maxQueuedPerRunbook == Integer.MAX_VALUE)) {
             return Optional.empty();
         }
-        GuardRepository.QueueDepth depth = guardStore.queueDepth(transaction, run.runbook(), run.id());
-        long[] queued = {depth.all(), depth.sameRunbook()};
+        GuardRepository.QueueDepth queued = guardStore.queueDepth(transaction, run.runbook(), run.id());
         String reason;
-        if (queued[1] >= maxQueuedPerRunbook) {
-            reason = "queue full (" + queued[1] + " queued for " + run.runbook() + ", limit " + maxQueuedPerRunbook
+        if (queued.sameRunbook() >= maxQueuedPerRunbook) {
+            reason = "queue full (" + queued.sameRunbook() + " queued for " + run.runbook() + ", limit "
+                    + maxQueuedPerRunbook
                     + "): the run was not started; it runs again only if its trigger fires again. Raise "
                     + "executor.maxQueuedPerRunbook, or find why runs of " + run.runbook() + " pile up";
-        } else if (queued[0] >= maxQueuedRuns) {
-            reason = "queue full (" + queued[0] + " queued in all, limit " + maxQueuedRuns
+        } else if (queued.all() >= maxQueuedRuns) {
+            reason = "queue full (" + queued.all() + " queued in all, limit " + maxQueuedRuns
                     + "): the run was not started; it runs again only if its trigger fires again. Raise "
                     + "executor.maxQueuedRuns or executor.maxConcurrentRuns";
         } else {
