@@ -67,6 +67,21 @@ class ArchitectureTest {
     }
 
     @Test
+    void onlyTheStoreSpeaksSql() {
+        noClasses().that().resideOutsideOfPackages("dev.quench.core.store..", "db.migration..")
+                .and().doNotHaveFullyQualifiedName("dev.quench.core.schedule.StoreConnectionProvider")
+                .should().dependOnClassesThat().resideInAnyPackage("org.jdbi..", "java.sql..")
+                .because("storage has one door: repositories in dev.quench.core.store own every SQL statement and "
+                        + "the rest of the engine calls their methods (add one there rather than opening a "
+                        + "connection). Two exceptions: db.migration holds Flyway's Java migrations, which Flyway "
+                        + "finds by that package and which are the schema, the store's own business; and "
+                        + "schedule.StoreConnectionProvider implements Quartz's ConnectionProvider, whose "
+                        + "interface hands out java.sql.Connection so Quartz's job store (SQL Quartz writes "
+                        + "itself) shares the store's pool")
+                .check(mainClasses);
+    }
+
+    @Test
     void noPluginReachesIntoTheCore() throws IOException {
         Path plugins = repositoryRoot().resolve("plugins");
         Pattern core = Pattern.compile("\\bdev\\.quench\\.core\\b");

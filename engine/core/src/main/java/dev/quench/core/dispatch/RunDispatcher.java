@@ -62,9 +62,9 @@ public final class RunDispatcher implements AutoCloseable {
         this.siteParams = Objects.requireNonNull(siteParams, "siteParams");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.admission = new dev.quench.core.guard.RunAdmission(store.jdbi(), clock, settings.maxQueuedRuns(),
+        this.admission = new dev.quench.core.guard.RunAdmission(store.guards(), clock, settings.maxQueuedRuns(),
                 settings.maxQueuedPerRunbook());
-        this.killSwitch = new dev.quench.core.guard.KillSwitch(store.jdbi(), clock);
+        this.killSwitch = new dev.quench.core.guard.KillSwitch(store.switches(), clock);
         this.runControl = new dev.quench.core.guard.RunControl(store, clock);
         this.pump = new RunQueuePump(store, runbooks, executor, killSwitch, maxConcurrentRuns, settings.shutdownGrace(),
                 clock);
@@ -142,17 +142,17 @@ public final class RunDispatcher implements AutoCloseable {
         List<RunRecord> created = new ArrayList<>();
         List<Runnable> afterCommit = new ArrayList<>();
         int[] queueFull = new int[1];
-        store.jdbi().useTransaction(handle -> {
+        store.useTransaction(transaction -> {
             created.clear();
             afterCommit.clear();
             queueFull[0] = 0;
             Map<Long, Integer> matchedCounts = new java.util.HashMap<>();
             for (StoredAlert stored : alerts) {
-                matchedCounts.put(stored.id(), process(handle, stored, matches.get(stored.id()), created, afterCommit,
-                        queueFull));
+                matchedCounts.put(stored.id(), process(transaction, stored, matches.get(stored.id()), created,
+                        afterCommit, queueFull));
             }
             // One UPDATE per distinct count, not one per alert: the dispatcher must keep up with a storm.
-            store.alerts().markProcessed(handle, matchedCounts);
+            store.alerts().markProcessed(transaction, matchedCounts);
         });
         afterCommit.forEach(Runnable::run);
         if (queueFull[0] > 0) {
@@ -166,25 +166,26 @@ public final class RunDispatcher implements AutoCloseable {
     }
 
     /** Queues the runs of one alert and the runbooks it {@code matched}; returns how many runbooks it matched. */
-    private int process(org.jdbi.v3.core.Handle handle, StoredAlert stored, List<Runbook> matched,
-                        List<RunRecord> created, List<Runnable> afterCommit, int[] queueFull) {
+    private int process(dev.quench.core.store.StoreTransaction transaction, StoredAlert stored,
+                        List<Runbook> matched, List<RunRecord> created, List<Runnable> afterCommit, int[] queueFull) {
         Alert alert = stored.alert();
         List<String> cancelled = new ArrayList<>();
         List<String> alreadyActive = new ArrayList<>();
         if (alert.status() == dev.quench.core.alert.AlertStatus.RESOLVED) {
-            cancelled.addAll(AlertLifecycle.cancelQueuedRuns(handle, alert, clock.instant()));
+            cancelled.addAll(AlertLifecycle.cancelQueuedRuns(store.runs(), transaction, alert, clock.instant()));
         }
         for (Runbook runbook : matched) {
             if (alert.status() == dev.quench.core.alert.AlertStatus.FIRING) {
-                java.util.Optional<String> activeRun = AlertLifecycle.activeRun(handle, runbook.name(), alert);
+                java.util.Optional<String> activeRun = AlertLifecycle.activeRun(store.runs(), transaction,
+                        runbook.name(), alert);
                 if (activeRun.isPresent()) {
                     alreadyActive.add(runbook.name() + " (run " + activeRun.get() + ")");
                     continue;
                 }
             }
             RunRecord run = newRun(runbook, TriggerType.ALERT, describe(alert), stored.id(), Map.of(), false);
-            store.runs().insertQueued(handle, run);
-            dev.quench.core.guard.Admission decision = admission.admit(handle, runbook, run, alert, false, "alert");
+            store.runs().insertQueued(transaction, run);
+            dev.quench.core.guard.Admission decision = admission.admit(transaction, runbook, run, alert, false, "alert");
             if (decision.starts()) {
                 created.add(run);
             } else if (decision instanceof dev.quench.core.guard.Admission.Refused refused && refused.queueFull()) {
@@ -231,9 +232,9 @@ public final class RunDispatcher implements AutoCloseable {
     /** Inserts {@code run}, lets the guards decide, and starts it if they admit it; returns the run as recorded. */
     private RunRecord admitAndSubmit(RunRecord run, Runbook runbook, Alert alert, boolean force, String who) {
         admission.prepare(runbook);
-        dev.quench.core.guard.Admission decision = store.jdbi().inTransaction(handle -> {
-            store.runs().insertQueued(handle, run);
-            return admission.admit(handle, runbook, run, alert, force, who);
+        dev.quench.core.guard.Admission decision = store.inTransaction(transaction -> {
+            store.runs().insertQueued(transaction, run);
+            return admission.admit(transaction, runbook, run, alert, force, who);
         });
         if (alert != null && run.alertId() == null
                 && !(decision instanceof dev.quench.core.guard.Admission.Refused)) {
@@ -305,11 +306,11 @@ public final class RunDispatcher implements AutoCloseable {
             created.add(newRun(start.runbook(), TriggerType.SCHEDULE, start.detail(), null, Map.of(), false));
         }
         List<RunRecord> recorded = new ArrayList<>(created.size());
-        store.jdbi().useTransaction(handle -> {
+        store.useTransaction(transaction -> {
             recorded.clear();
             for (RunRecord run : created) {
-                store.runs().insertQueued(handle, run);
-                recorded.add(admission.queueFull(handle, run)
+                store.runs().insertQueued(transaction, run);
+                recorded.add(admission.queueFull(transaction, run)
                         .map(refused -> withStatus(run, RunStatus.REFUSED, refused.reason())).orElse(run));
             }
         });

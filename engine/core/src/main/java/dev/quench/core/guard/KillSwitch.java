@@ -1,11 +1,11 @@
 package dev.quench.core.guard;
 
-import java.sql.Timestamp;
+import dev.quench.core.store.EngineSwitchRepository;
+import dev.quench.core.store.EngineSwitchRepository.EngineSwitch;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
-import org.jdbi.v3.core.Jdbi;
 
 /**
  * The kill switch: while paused, no new run starts, on any engine sharing the store (the state
@@ -16,11 +16,11 @@ public final class KillSwitch {
 
     private static final String PAUSED = "paused";
 
-    private final Jdbi jdbi;
+    private final EngineSwitchRepository switches;
     private final Clock clock;
 
-    public KillSwitch(Jdbi jdbi, Clock clock) {
-        this.jdbi = Objects.requireNonNull(jdbi, "jdbi");
+    public KillSwitch(EngineSwitchRepository switches, Clock clock) {
+        this.switches = Objects.requireNonNull(switches, "switches");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -41,12 +41,8 @@ public final class KillSwitch {
     }
 
     public State state() {
-        return jdbi.withHandle(handle -> handle.createQuery(
-                        "select enabled, changed_by, reason, changed_at from engine_switch where name = :name")
-                .bind("name", PAUSED)
-                .map((row, context) -> new State(row.getBoolean("enabled"), row.getString("changed_by"),
-                        row.getString("reason"), row.getTimestamp("changed_at").toInstant()))
-                .findOne())
+        return switches.find(PAUSED)
+                .map(found -> new State(found.enabled(), found.changedBy(), found.reason(), found.changedAt()))
                 .orElse(new State(false, "", "", null));
     }
 
@@ -55,21 +51,7 @@ public final class KillSwitch {
         Instant now = clock.instant();
         String actor = Optional.ofNullable(who).filter(text -> !text.isBlank()).orElse("unknown");
         String why = reason == null ? "" : reason;
-        jdbi.useTransaction(handle -> {
-            int updated = handle.createUpdate("""
-                            update engine_switch set enabled = :enabled, changed_by = :who, reason = :reason,
-                                                     changed_at = :now
-                            where name = :name""")
-                    .bind("enabled", paused).bind("who", actor).bind("reason", why)
-                    .bind("now", Timestamp.from(now)).bind("name", PAUSED).execute();
-            if (updated == 0) {
-                handle.createUpdate("""
-                                insert into engine_switch (name, enabled, changed_by, reason, changed_at)
-                                values (:name, :enabled, :who, :reason, :now)""")
-                        .bind("enabled", paused).bind("who", actor).bind("reason", why)
-                        .bind("now", Timestamp.from(now)).bind("name", PAUSED).execute();
-            }
-        });
+        switches.set(PAUSED, new EngineSwitch(paused, actor, why, now));
         return new State(paused, actor, why, now);
     }
 }

@@ -5,10 +5,11 @@ import dev.quench.core.expr.ExpressionException;
 import dev.quench.core.runbook.ApprovalPolicy;
 import dev.quench.core.runbook.Runbook;
 import dev.quench.core.runbook.RunbookGuards;
+import dev.quench.core.store.GuardRepository;
 import dev.quench.core.store.RunRecord;
 import dev.quench.core.store.RunStatus;
+import dev.quench.core.store.StoreTransaction;
 import dev.quench.core.util.Durations;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,8 +17,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,10 +33,7 @@ public final class RunAdmission {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunAdmission.class);
 
-    /** Runs that never ran do not use up a cooldown or budget. */
-    private static final List<String> NOT_COUNTED = List.of(RunStatus.REFUSED.wireName(), RunStatus.REJECTED.wireName());
-
-    private final Jdbi jdbi;
+    private final GuardRepository guardStore;
     private final Clock clock;
     private final int maxQueuedRuns;
     private final int maxQueuedPerRunbook;
@@ -45,8 +41,8 @@ public final class RunAdmission {
     private final java.util.Set<String> lockRows = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** Admission without a queue bound: for runs executed at once by the caller (a local run). */
-    public RunAdmission(Jdbi jdbi, Clock clock) {
-        this(jdbi, clock, Integer.MAX_VALUE, Integer.MAX_VALUE);
+    public RunAdmission(GuardRepository guardStore, Clock clock) {
+        this(guardStore, clock, Integer.MAX_VALUE, Integer.MAX_VALUE);
     }
 
     /**
@@ -55,8 +51,8 @@ public final class RunAdmission {
      * @param maxQueuedRuns       queued runs of all runbooks together ({@code executor.maxQueuedRuns})
      * @param maxQueuedPerRunbook queued runs of one runbook ({@code executor.maxQueuedPerRunbook})
      */
-    public RunAdmission(Jdbi jdbi, Clock clock, int maxQueuedRuns, int maxQueuedPerRunbook) {
-        this.jdbi = Objects.requireNonNull(jdbi, "jdbi");
+    public RunAdmission(GuardRepository guardStore, Clock clock, int maxQueuedRuns, int maxQueuedPerRunbook) {
+        this.guardStore = Objects.requireNonNull(guardStore, "guardStore");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.maxQueuedRuns = maxQueuedRuns;
         this.maxQueuedPerRunbook = maxQueuedPerRunbook;
@@ -71,30 +67,20 @@ public final class RunAdmission {
         if (lockRows.contains(runbook.name()) || !RunbookGuards.of(runbook).any()) {
             return;
         }
-        try (Handle handle = jdbi.open()) {
-            boolean exists = handle.createQuery("select count(*) from guard_lock where runbook = :runbook")
-                    .bind("runbook", runbook.name()).mapTo(Integer.class).one() > 0;
-            if (!exists) {
-                try {
-                    handle.createUpdate("insert into guard_lock (runbook, checked_at) values (:runbook, :now)")
-                            .bind("runbook", runbook.name()).bind("now", Timestamp.from(clock.instant())).execute();
-                } catch (RuntimeException ignored) {
-                    // Another engine created the row at the same moment: it exists, which is all this needs.
-                }
-            }
-        }
+        guardStore.ensureLockRow(runbook.name(), clock.instant());
         lockRows.add(runbook.name());
     }
 
     /**
-     * Admits {@code run}, already inserted as queued through {@code handle}, and records the outcome.
+     * Admits {@code run}, already inserted as queued in {@code transaction}, and records the outcome there.
      *
      * @param alert the alert it runs for, or null
      * @param force bypass the guards (not approval): a person asked for this run explicitly
      * @param who   who asked, recorded with a forced run
      */
-    public Admission admit(Handle handle, Runbook runbook, RunRecord run, Alert alert, boolean force, String who) {
-        Objects.requireNonNull(handle, "handle");
+    public Admission admit(StoreTransaction transaction, Runbook runbook, RunRecord run, Alert alert, boolean force,
+                           String who) {
+        Objects.requireNonNull(transaction, "transaction");
         Objects.requireNonNull(runbook, "runbook");
         Objects.requireNonNull(run, "run");
         if (run.dryRun() || !run.message().isEmpty()) {
@@ -113,16 +99,17 @@ public final class RunAdmission {
                         + "; the run was refused because its guards cannot be checked — fix the expression");
             }
             if (force) {
-                recordDecision(handle, run.id(), "force", who, "guards bypassed (force: true)", now);
+                guardStore.recordDecision(transaction, run.id(),
+                        new GuardRepository.Decision("force", who, "guards bypassed (force: true)", now));
                 refusal = Optional.empty();
             } else if (refusal.isEmpty()) {
-                lock(handle, runbook.name(), now);
-                refusal = cooldown(handle, runbook.name(), guards, key, run.id(), now)
-                        .or(() -> budget(handle, runbook.name(), guards, run.id(), now));
+                guardStore.lockRunbook(transaction, runbook.name(), now);
+                refusal = cooldown(transaction, runbook.name(), guards, key, run.id(), now)
+                        .or(() -> budget(transaction, runbook.name(), guards, run.id(), now));
             }
         }
         if (refusal.isPresent()) {
-            update(handle, run.id(), RunStatus.REFUSED, refusal.get(), key, now);
+            guardStore.recordVerdict(transaction, run.id(), RunStatus.REFUSED, refusal.get(), key, now);
             LOG.info("run {} of {} refused: {}", run.id(), runbook.name(), refusal.get());
             return new Admission.Refused(refusal.get());
         }
@@ -131,88 +118,63 @@ public final class RunAdmission {
             String message = "waiting for approval: quench runs approve " + run.id() + " (or reject)"
                     + approval.timeout().map(timeout -> "; rejected if nobody decides by "
                     + run.createdAt().plus(timeout).truncatedTo(ChronoUnit.SECONDS)).orElse("");
-            update(handle, run.id(), RunStatus.AWAITING_APPROVAL, message, key, null);
+            guardStore.recordVerdict(transaction, run.id(), RunStatus.AWAITING_APPROVAL, message, key, null);
             return new Admission.AwaitingApproval();
         }
         if (key != null) {
-            handle.createUpdate("update run set guard_key = :key where id = :id")
-                    .bind("key", key).bind("id", run.id()).execute();
+            guardStore.setGuardKey(transaction, run.id(), key);
         }
-        return queueFull(handle, run).<Admission>map(refused -> refused).orElse(new Admission.Start());
+        return queueFull(transaction, run).<Admission>map(refused -> refused).orElse(new Admission.Start());
     }
 
     /**
-     * Refuses {@code run}, inserted as queued through {@code handle}, when the queue already holds
+     * Refuses {@code run}, inserted as queued in {@code transaction}, when the queue already holds
      * {@code maxQueuedPerRunbook} runs of its runbook or {@code maxQueuedRuns} runs in all; records it
      * refused with the reason. Two engines admitting at the same moment may each pass the last place.
      */
-    public Optional<Admission.Refused> queueFull(Handle handle, RunRecord run) {
+    public Optional<Admission.Refused> queueFull(StoreTransaction transaction, RunRecord run) {
         if (run.dryRun() || (maxQueuedRuns == Integer.MAX_VALUE && maxQueuedPerRunbook == Integer.MAX_VALUE)) {
             return Optional.empty();
         }
-        long[] queued = handle.createQuery("""
-                        select count(*) as queued, coalesce(sum(case when runbook = :runbook then 1 else 0 end), 0) as own
-                        from run where status = :queued and id <> :id""")
-                .bind("runbook", run.runbook()).bind("queued", RunStatus.QUEUED.wireName()).bind("id", run.id())
-                .map((row, context) -> new long[] {row.getLong("queued"), row.getLong("own")})
-                .one();
+        GuardRepository.QueueDepth queued = guardStore.queueDepth(transaction, run.runbook(), run.id());
         String reason;
-        if (queued[1] >= maxQueuedPerRunbook) {
-            reason = "queue full (" + queued[1] + " queued for " + run.runbook() + ", limit " + maxQueuedPerRunbook
+        if (queued.sameRunbook() >= maxQueuedPerRunbook) {
+            reason = "queue full (" + queued.sameRunbook() + " queued for " + run.runbook() + ", limit "
+                    + maxQueuedPerRunbook
                     + "): the run was not started; it runs again only if its trigger fires again. Raise "
                     + "executor.maxQueuedPerRunbook, or find why runs of " + run.runbook() + " pile up";
-        } else if (queued[0] >= maxQueuedRuns) {
-            reason = "queue full (" + queued[0] + " queued in all, limit " + maxQueuedRuns
+        } else if (queued.all() >= maxQueuedRuns) {
+            reason = "queue full (" + queued.all() + " queued in all, limit " + maxQueuedRuns
                     + "): the run was not started; it runs again only if its trigger fires again. Raise "
                     + "executor.maxQueuedRuns or executor.maxConcurrentRuns";
         } else {
             return Optional.empty();
         }
-        update(handle, run.id(), RunStatus.REFUSED, reason, null, clock.instant());
+        guardStore.recordVerdict(transaction, run.id(), RunStatus.REFUSED, reason, null, clock.instant());
         // DEBUG: in a storm this refuses thousands of runs; the dispatcher logs one line per batch.
         LOG.debug("run {} of {} refused: {}", run.id(), run.runbook(), reason);
         return Optional.of(new Admission.Refused(reason, true));
     }
 
-    private Optional<String> cooldown(Handle handle, String runbook, RunbookGuards guards, String key, String runId,
+    private Optional<String> cooldown(StoreTransaction transaction, String runbook, RunbookGuards guards, String key, String runId,
                                       Instant now) {
         if (guards.cooldown().isEmpty()) {
             return Optional.empty();
         }
         Duration cooldown = guards.cooldown().get();
-        return handle.createQuery("""
-                        select id, created_at from run
-                        where runbook = :runbook and guard_key = :key and id <> :id and dry_run = false
-                          and status not in (<notCounted>) and created_at > :since
-                        order by created_at desc fetch first 1 rows only""")
-                .bind("runbook", runbook).bind("key", key).bind("id", runId)
-                .bindList("notCounted", NOT_COUNTED)
-                .bind("since", Timestamp.from(now.minus(cooldown)))
-                .map((row, context) -> {
-                    Instant last = row.getTimestamp("created_at").toInstant();
-                    return "cooldown " + Durations.format(cooldown) + ": run " + row.getString("id") + " for "
-                            + key + " started " + ago(last, now) + " ago; next allowed at "
-                            + last.plus(cooldown).truncatedTo(ChronoUnit.SECONDS);
-                })
-                .findFirst();
+        return guardStore.lastCountedRunWithKey(transaction, runbook, key, runId, now.minus(cooldown))
+                .map(last -> "cooldown " + Durations.format(cooldown) + ": run " + last.id() + " for "
+                        + key + " started " + ago(last.createdAt(), now) + " ago; next allowed at "
+                        + last.createdAt().plus(cooldown).truncatedTo(ChronoUnit.SECONDS));
     }
 
-    private Optional<String> budget(Handle handle, String runbook, RunbookGuards guards, String runId, Instant now) {
+    private Optional<String> budget(StoreTransaction transaction, String runbook, RunbookGuards guards, String runId, Instant now) {
         if (guards.maxRunsPerHour().isEmpty()) {
             return Optional.empty();
         }
         int max = guards.maxRunsPerHour().getAsInt();
         Instant since = now.minus(Duration.ofHours(1));
-        List<Instant> recent = handle.createQuery("""
-                        select created_at from run
-                        where runbook = :runbook and id <> :id and dry_run = false
-                          and status not in (<notCounted>) and created_at > :since
-                        order by created_at desc""")
-                .bind("runbook", runbook).bind("id", runId)
-                .bindList("notCounted", NOT_COUNTED)
-                .bind("since", Timestamp.from(since))
-                .map((row, context) -> row.getTimestamp("created_at").toInstant())
-                .list();
+        List<Instant> recent = guardStore.countedRunStartsSince(transaction, runbook, runId, since);
         if (recent.size() < max) {
             return Optional.empty();
         }
@@ -220,50 +182,6 @@ public final class RunAdmission {
         Instant freesSlot = recent.get(max - 1).plus(Duration.ofHours(1));
         return Optional.of("maxRunsPerHour " + max + ": " + recent.size() + " run(s) of " + runbook
                 + " started in the last hour; next allowed at " + freesSlot.truncatedTo(ChronoUnit.SECONDS));
-    }
-
-    /**
-     * Locks the runbook's guard row until {@code handle}'s transaction ends, creating it the first time
-     * (callers avoid that by calling {@link #prepare} first: creating it here takes a second connection).
-     */
-    private void lock(Handle handle, String runbook, Instant now) {
-        int updated = handle.createUpdate("update guard_lock set checked_at = :now where runbook = :runbook")
-                .bind("now", Timestamp.from(now)).bind("runbook", runbook).execute();
-        if (updated == 0) {
-            // On a connection of its own (jdbi.open(), not useHandle, which reuses this thread's handle):
-            // on PostgreSQL a duplicate-key error would abort the caller's transaction.
-            try (Handle other = jdbi.open()) {
-                other.createUpdate("insert into guard_lock (runbook, checked_at) values (:runbook, :now)")
-                        .bind("runbook", runbook).bind("now", Timestamp.from(now)).execute();
-            } catch (RuntimeException ignored) {
-                // Another engine created the row at the same moment: the update below waits for its lock.
-            }
-            int locked = handle.createUpdate("update guard_lock set checked_at = :now where runbook = :runbook")
-                    .bind("now", Timestamp.from(now)).bind("runbook", runbook).execute();
-            if (locked == 0) {
-                throw new IllegalStateException("cannot create the guard lock row of runbook '" + runbook
-                        + "' in table guard_lock: check that the store is writable; the run was not admitted");
-            }
-        }
-    }
-
-    private static void update(Handle handle, String runId, RunStatus status, String message, String key,
-                               Instant finishedAt) {
-        handle.createUpdate("""
-                        update run set status = :status, message = :message, guard_key = :key, finished_at = :finished
-                        where id = :id""")
-                .bind("status", status.wireName()).bind("message", message).bind("key", key)
-                .bind("finished", finishedAt == null ? null : Timestamp.from(finishedAt)).bind("id", runId)
-                .execute();
-    }
-
-    /** Records who decided what about a run (approve, reject, cancel, force) and why. */
-    static void recordDecision(Handle handle, String runId, String action, String actor, String reason, Instant at) {
-        handle.createUpdate("""
-                        insert into run_decision (run_id, action, actor, reason, decided_at)
-                        values (:runId, :action, :actor, :reason, :at)""")
-                .bind("runId", runId).bind("action", action).bind("actor", actor == null ? "unknown" : actor)
-                .bind("reason", reason == null ? "" : reason).bind("at", Timestamp.from(at)).execute();
     }
 
     private static String ago(Instant then, Instant now) {

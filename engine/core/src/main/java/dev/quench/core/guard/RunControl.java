@@ -2,11 +2,11 @@ package dev.quench.core.guard;
 
 import dev.quench.core.runbook.ApprovalPolicy;
 import dev.quench.core.runbook.Runbook;
+import dev.quench.core.store.GuardRepository;
 import dev.quench.core.store.RunRecord;
 import dev.quench.core.store.RunStatus;
 import dev.quench.core.store.Store;
 import dev.quench.core.util.Durations;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
-import org.jdbi.v3.core.Handle;
 
 /**
  * What people decide about runs: approve or reject a run awaiting approval, cancel a run that has
@@ -96,7 +95,7 @@ public final class RunControl {
 
     /** Records that {@code who} cancelled a run while it ran (the executor stops it). */
     public void recordRunningCancel(String runId, String who, String why) {
-        store.jdbi().useTransaction(handle -> record(handle, runId, "cancel", who, why, clock.instant()));
+        store.guards().recordDecision(runId, decision("cancel", who, why, clock.instant()));
     }
 
     /** The message of a run {@code who} cancels: {@code cancelled by alice: why}. */
@@ -106,13 +105,9 @@ public final class RunControl {
 
     /** The decisions recorded for a run, oldest first. */
     public List<Decision> decisions(String runId) {
-        return store.jdbi().withHandle(handle -> handle.createQuery("""
-                        select action, actor, reason, decided_at from run_decision where run_id = :id
-                        order by decided_at""")
-                .bind("id", runId)
-                .map((row, context) -> new Decision(row.getString("action"), row.getString("actor"),
-                        row.getString("reason"), row.getTimestamp("decided_at").toInstant()))
-                .list());
+        return store.guards().decisions(runId).stream()
+                .map(found -> new Decision(found.action(), found.actor(), found.reason(), found.decidedAt()))
+                .toList();
     }
 
     private Outcome decide(String runId, String action, String who, String why, List<RunStatus> from, RunStatus to,
@@ -123,20 +118,8 @@ public final class RunControl {
         if (before.isEmpty()) {
             return new Outcome.NotFound(runId);
         }
-        boolean done = store.jdbi().inTransaction(handle -> {
-            int updated = handle.createUpdate("""
-                            update run set status = :to, message = :message, finished_at = :finished
-                            where id = :id and status in (<from>)""")
-                    .bind("to", to.wireName()).bind("message", message)
-                    .bind("finished", finished ? Timestamp.from(now) : null)
-                    .bind("id", runId)
-                    .bindList("from", from.stream().map(RunStatus::wireName).toList())
-                    .execute();
-            if (updated == 1) {
-                record(handle, runId, action, who, why, now);
-            }
-            return updated == 1;
-        });
+        boolean done = store.guards().decide(runId, from, to, message, finished ? now : null,
+                decision(action, who, why, now));
         if (done) {
             return new Outcome.Done(store.runs().find(runId).orElseThrow());
         }
@@ -147,8 +130,8 @@ public final class RunControl {
                 ? " here; a running run can be cancelled only on the engine executing it" : ""));
     }
 
-    private static void record(Handle handle, String runId, String action, String who, String why, Instant now) {
-        RunAdmission.recordDecision(handle, runId, action, actor(who), why, now);
+    private static GuardRepository.Decision decision(String action, String who, String why, Instant now) {
+        return new GuardRepository.Decision(action, actor(who), why, now);
     }
 
     private static String pastTense(String action) {

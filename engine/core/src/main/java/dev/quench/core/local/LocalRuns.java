@@ -86,16 +86,16 @@ public final class LocalRuns implements AutoCloseable {
                 clock.instant(), null, null, List.of());
         if (!dryRun) {
             // The same kill switch and guards as the engine: this store may be the one it uses.
-            dev.quench.core.guard.KillSwitch.State pause = new dev.quench.core.guard.KillSwitch(store.jdbi(), clock).state();
+            dev.quench.core.guard.KillSwitch.State pause = new dev.quench.core.guard.KillSwitch(store.switches(), clock).state();
             if (pause.paused()) {
                 throw new IllegalStateException("Quench is paused (by " + pause.changedBy()
                         + (pause.reason().isEmpty() ? "" : ": " + pause.reason()) + "): no run starts until "
                         + "'quench resume'; nothing was run or recorded (a --dry-run still works)");
             }
         }
-        dev.quench.core.guard.Admission decision = store.jdbi().inTransaction(handle -> {
+        dev.quench.core.guard.Admission decision = store.inTransaction(handle -> {
             store.runs().insertQueued(handle, run);
-            return new dev.quench.core.guard.RunAdmission(store.jdbi(), clock).admit(handle, runbook, run, alert, false, who);
+            return new dev.quench.core.guard.RunAdmission(store.guards(), clock).admit(handle, runbook, run, alert, false, who);
         });
         if (decision.starts()) {
             if (environment == null) {

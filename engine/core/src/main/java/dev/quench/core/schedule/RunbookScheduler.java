@@ -8,8 +8,6 @@ import dev.quench.core.runbook.RunbookProblem;
 import dev.quench.core.runbook.ScheduleSpec;
 import dev.quench.core.runbook.ScheduleSpecParser;
 import dev.quench.core.store.Store;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Instant;
@@ -19,7 +17,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -149,12 +146,11 @@ public final class RunbookScheduler implements AutoCloseable {
     }
 
     private static String delegateFor(Store store) throws SchedulerException {
-        try (Connection connection = store.dataSource().getConnection()) {
-            String product = connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
-            return product.contains("postgres") ? "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate"
+        try {
+            return store.isPostgres() ? "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate"
                     : "org.quartz.impl.jdbcjobstore.StdJDBCDelegate";
-        } catch (SQLException e) {
-            throw new SchedulerException("cannot read the store's database type: " + e.getMessage(), e);
+        } catch (dev.quench.core.store.StoreException e) {
+            throw new SchedulerException(e.getMessage(), e);
         }
     }
 

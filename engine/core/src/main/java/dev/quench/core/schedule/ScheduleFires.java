@@ -1,19 +1,17 @@
 package dev.quench.core.schedule;
 
 import dev.quench.core.store.RunStatus;
+import dev.quench.core.store.ScheduleRepository;
 import dev.quench.core.store.Store;
-import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import org.jdbi.v3.core.Jdbi;
 
 /**
- * The {@code schedule_fire} table: one row per schedule fire (ran, skipped, misfired), and the
- * look-ups the scheduler needs from the run table. Thread-safe.
+ * The schedule fire log: one entry per schedule fire (ran, skipped, misfired), and the look-ups the
+ * scheduler needs about runs, through the store's {@link ScheduleRepository}. Thread-safe.
  */
 public final class ScheduleFires {
 
@@ -35,10 +33,10 @@ public final class ScheduleFires {
     public record ActiveRun(String id, RunStatus status) {
     }
 
-    private final Jdbi jdbi;
+    private final ScheduleRepository schedules;
 
     public ScheduleFires(Store store) {
-        this.jdbi = Objects.requireNonNull(store, "store").jdbi();
+        this.schedules = Objects.requireNonNull(store, "store").schedules();
     }
 
     /**
@@ -62,26 +60,7 @@ public final class ScheduleFires {
 
     /** Records many fires in one batched transaction: a group fire of 1,000 runbooks is one round trip. */
     public void recordAll(List<Fire> fires) {
-        if (fires.isEmpty()) {
-            return;
-        }
-        jdbi.useTransaction(handle -> {
-            var batch = handle.prepareBatch("""
-                    insert into schedule_fire (runbook, outcome, scheduled_at, fired_at, lateness_ms, run_id, message)
-                    values (:runbook, :outcome, :scheduledAt, :firedAt, :lateness, :runId, :message)""");
-            for (Fire fire : fires) {
-                batch.bind("runbook", fire.runbook())
-                        .bind("outcome", fire.outcome().wireName())
-                        .bind("scheduledAt", Timestamp.from(fire.scheduledAt()))
-                        .bind("firedAt", Timestamp.from(fire.firedAt()))
-                        .bind("lateness", Math.max(0, fire.decidedAt().toEpochMilli()
-                                - fire.scheduledAt().toEpochMilli()))
-                        .bind("runId", fire.runId())
-                        .bind("message", fire.message())
-                        .add();
-            }
-            batch.execute();
-        });
+        schedules.recordFires(fires.stream().map(ScheduleFires::row).toList());
     }
 
     /**
@@ -89,14 +68,8 @@ public final class ScheduleFires {
      * (there are few at any time; the run table is indexed by status).
      */
     public Map<String, ActiveRun> activeScheduledRuns() {
-        Map<String, ActiveRun> active = new HashMap<>();
-        jdbi.useHandle(handle -> handle.createQuery("""
-                        select runbook, id, status from run
-                        where status in ('queued', 'running') and trigger_type = 'schedule'
-                        order by created_at""")
-                .map((row, context) -> Map.entry(row.getString("runbook"),
-                        new ActiveRun(row.getString("id"), RunStatus.parse(row.getString("status")))))
-                .forEach(entry -> active.putIfAbsent(entry.getKey(), entry.getValue())));
+        Map<String, ActiveRun> active = new java.util.HashMap<>();
+        schedules.unfinishedScheduledRuns().forEach((runbook, run) -> active.put(runbook, activeRun(run)));
         return active;
     }
 
@@ -108,49 +81,30 @@ public final class ScheduleFires {
      */
     public void record(String runbook, Outcome outcome, Instant scheduledAt, Instant firedAt, Instant decidedAt,
                        String runId, String message) {
-        jdbi.useHandle(handle -> handle.createUpdate("""
-                        insert into schedule_fire (runbook, outcome, scheduled_at, fired_at, lateness_ms, run_id, message)
-                        values (:runbook, :outcome, :scheduledAt, :firedAt, :lateness, :runId, :message)""")
-                .bind("runbook", runbook)
-                .bind("outcome", outcome.wireName())
-                .bind("scheduledAt", Timestamp.from(scheduledAt))
-                .bind("firedAt", Timestamp.from(firedAt))
-                .bind("lateness", Math.max(0, decidedAt.toEpochMilli() - scheduledAt.toEpochMilli()))
-                .bind("runId", runId)
-                .bind("message", message)
-                .execute());
+        schedules.recordFire(row(new Fire(runbook, outcome, scheduledAt, firedAt, decidedAt, runId, message)));
     }
 
     /** The oldest scheduled run of {@code runbook} that is still queued or running. */
     public Optional<ActiveRun> activeScheduledRun(String runbook) {
-        return jdbi.withHandle(handle -> handle.createQuery("""
-                        select id, status from run
-                        where runbook = :runbook and trigger_type = 'schedule' and status in ('queued', 'running')
-                        order by created_at limit 1""")
-                .bind("runbook", runbook)
-                .map((row, context) -> new ActiveRun(row.getString("id"), RunStatus.parse(row.getString("status"))))
-                .findOne());
+        return schedules.unfinishedScheduledRun(runbook).map(ScheduleFires::activeRun);
     }
 
     /** Misfires recorded per runbook. */
     public Map<String, Integer> misfireCounts() {
-        Map<String, Integer> counts = new HashMap<>();
-        jdbi.useHandle(handle -> handle.createQuery(
-                        "select runbook, count(*) as n from schedule_fire where outcome = 'misfired' group by runbook")
-                .map((row, context) -> Map.entry(row.getString("runbook"), row.getInt("n")))
-                .forEach(entry -> counts.put(entry.getKey(), entry.getValue())));
-        return counts;
+        return schedules.misfireCounts();
     }
 
     /** For the benchmark: of each fire that ran since {@code since}, Quartz's lateness and Quench's, in ms. */
     public List<long[]> latenessOfRunsSince(Instant since) {
-        return jdbi.withHandle(handle -> handle.createQuery("""
-                        select scheduled_at, fired_at, lateness_ms from schedule_fire
-                        where outcome = 'ran' and scheduled_at >= :since order by id""")
-                .bind("since", Timestamp.from(since))
-                .map((row, context) -> new long[] {
-                        row.getTimestamp("fired_at").getTime() - row.getTimestamp("scheduled_at").getTime(),
-                        row.getLong("lateness_ms")})
-                .list());
+        return schedules.latenessOfRunsSince(since);
+    }
+
+    private static ScheduleRepository.FireRow row(Fire fire) {
+        return new ScheduleRepository.FireRow(fire.runbook(), fire.outcome().wireName(), fire.scheduledAt(),
+                fire.firedAt(), fire.decidedAt(), fire.runId(), fire.message());
+    }
+
+    private static ActiveRun activeRun(ScheduleRepository.RunState run) {
+        return new ActiveRun(run.id(), run.status());
     }
 }

@@ -1,16 +1,15 @@
 package dev.quench.core.schedule;
 
 import dev.quench.core.runbook.MisfirePolicy;
+import dev.quench.core.store.ScheduleRepository;
 import dev.quench.core.store.Store;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.statement.PreparedBatch;
 
 /**
- * The {@code schedule_member} table: which runbook belongs to which {@link ScheduleGroup}, as last
+ * The stored schedule memberships ({@link ScheduleRepository#members()}): which runbook belongs to which {@link ScheduleGroup}, as last
  * synced. Read in one query and changed in batches, so syncing 10,000 schedules takes a few round
  * trips. The engine fans fires out from the runbooks it has loaded; this table is what
  * {@code quench schedules} shows and what keeps a broken file's schedule. Thread-safe.
@@ -32,24 +31,16 @@ final class ScheduleMembers {
         }
     }
 
-    private final Jdbi jdbi;
+    private final ScheduleRepository schedules;
 
     ScheduleMembers(Store store) {
-        this.jdbi = Objects.requireNonNull(store, "store").jdbi();
+        this.schedules = Objects.requireNonNull(store, "store").schedules();
     }
 
     /** Every stored membership, by runbook name. */
     Map<String, Member> list() {
         Map<String, Member> members = new LinkedHashMap<>();
-        jdbi.useHandle(handle -> handle.createQuery("""
-                        select runbook, group_name, cron, timezone, misfire, source from schedule_member
-                        order by runbook""")
-                .map((row, context) -> new Member(row.getString("runbook"),
-                        new ScheduleGroup(row.getString("group_name"), row.getString("cron"),
-                                row.getString("timezone"),
-                                MisfirePolicy.parse(row.getString("misfire")).orElse(MisfirePolicy.RUN_ONCE)),
-                        row.getString("source")))
-                .forEach(member -> members.put(member.runbook(), member)));
+        schedules.members().forEach((runbook, row) -> members.put(runbook, member(row)));
         return members;
     }
 
@@ -60,30 +51,16 @@ final class ScheduleMembers {
      * @param deletes runbooks whose stored row goes: the removed ones and the changed ones
      */
     void apply(Collection<Member> upserts, Collection<String> deletes) {
-        if (upserts.isEmpty() && deletes.isEmpty()) {
-            return;
-        }
-        jdbi.useTransaction(handle -> {
-            if (!deletes.isEmpty()) {
-                PreparedBatch delete = handle.prepareBatch("delete from schedule_member where runbook = :runbook");
-                deletes.forEach(name -> delete.bind("runbook", name).add());
-                delete.execute();
-            }
-            if (!upserts.isEmpty()) {
-                PreparedBatch insert = handle.prepareBatch("""
-                        insert into schedule_member (runbook, group_name, cron, timezone, misfire, source)
-                        values (:runbook, :group, :cron, :timezone, :misfire, :source)""");
-                for (Member member : upserts) {
-                    insert.bind("runbook", member.runbook())
-                            .bind("group", member.group().name())
-                            .bind("cron", member.group().cron())
-                            .bind("timezone", member.group().timezone())
-                            .bind("misfire", member.group().misfire().wireName())
-                            .bind("source", member.source())
-                            .add();
-                }
-                insert.execute();
-            }
-        });
+        schedules.replaceMembers(upserts.stream().map(ScheduleMembers::row).toList(), deletes);
+    }
+
+    private static Member member(ScheduleRepository.MemberRow row) {
+        return new Member(row.runbook(), new ScheduleGroup(row.groupName(), row.cron(), row.timezone(),
+                MisfirePolicy.parse(row.misfire()).orElse(MisfirePolicy.RUN_ONCE)), row.source());
+    }
+
+    private static ScheduleRepository.MemberRow row(Member member) {
+        return new ScheduleRepository.MemberRow(member.runbook(), member.group().name(), member.group().cron(),
+                member.group().timezone(), member.group().misfire().wireName(), member.source());
     }
 }

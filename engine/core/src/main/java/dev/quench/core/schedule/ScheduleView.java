@@ -2,6 +2,7 @@ package dev.quench.core.schedule;
 
 import dev.quench.core.runbook.ScheduleSpec;
 import dev.quench.core.store.RunStatus;
+import dev.quench.core.store.ScheduleRepository;
 import dev.quench.core.store.Store;
 import java.text.ParseException;
 import java.time.Instant;
@@ -46,54 +47,25 @@ public record ScheduleView(String runbook, boolean active, String cron, String t
         return "disabled: set triggers.schedule.enabled: true in " + source + " to let it fire";
     }
 
-    private record LastRun(String id, RunStatus status) {
-    }
-
     /**
      * Every stored schedule, by runbook name; reads only the store, so it works without a running
      * engine. Three queries however many schedules there are.
      */
     public static List<ScheduleView> list(Store store) {
         Map<String, Integer> misfires = new ScheduleFires(store).misfireCounts();
-        Map<String, LastRun> lastRuns = lastScheduledRuns(store);
+        Map<String, ScheduleRepository.RunState> lastRuns = store.schedules().lastScheduledRuns();
         Map<String, List<Instant>> nextByGroup = new HashMap<>();
-        return store.jdbi().withHandle(handle -> handle.createQuery("""
-                        select m.runbook, m.group_name, m.cron, m.timezone, m.misfire, t.next_fire_time
-                        from schedule_member m
-                        left join qrtz_triggers t on t.sched_name = :scheduler and t.trigger_group = :group
-                                                 and t.trigger_name = m.group_name
-                        order by m.runbook""")
-                .bind("scheduler", RunbookScheduler.SCHEDULER_NAME)
-                .bind("group", RunbookScheduler.GROUP)
-                .map((row, context) -> {
-                    long next = row.getLong("next_fire_time");
-                    Long nextFire = row.wasNull() ? null : next;
-                    String cron = row.getString("cron");
-                    String timezone = row.getString("timezone");
-                    List<Instant> nextFires = nextByGroup.computeIfAbsent(row.getString("group_name"),
-                            group -> nextFires(cron, timezone, nextFire, 3));
-                    String runbook = row.getString("runbook");
-                    LastRun last = lastRuns.get(runbook);
-                    return new ScheduleView(runbook, true, cron, timezone, row.getString("misfire"), nextFires,
-                            last == null ? null : last.id(), last == null ? null : last.status(),
-                            misfires.getOrDefault(runbook, 0), null);
+        return store.schedules().membersWithNextFire(RunbookScheduler.SCHEDULER_NAME, RunbookScheduler.GROUP).stream()
+                .map(scheduled -> {
+                    ScheduleRepository.MemberRow member = scheduled.member();
+                    List<Instant> nextFires = nextByGroup.computeIfAbsent(member.groupName(),
+                            group -> nextFires(member.cron(), member.timezone(), scheduled.nextFireMillis(), 3));
+                    ScheduleRepository.RunState last = lastRuns.get(member.runbook());
+                    return new ScheduleView(member.runbook(), true, member.cron(), member.timezone(),
+                            member.misfire(), nextFires, last == null ? null : last.id(),
+                            last == null ? null : last.status(), misfires.getOrDefault(member.runbook(), 0), null);
                 })
-                .list());
-    }
-
-    /** The newest scheduled run of every runbook, in one query. */
-    private static Map<String, LastRun> lastScheduledRuns(Store store) {
-        Map<String, LastRun> last = new HashMap<>();
-        store.jdbi().useHandle(handle -> handle.createQuery("""
-                        select runbook, id, status from (
-                            select runbook, id, status,
-                                   row_number() over (partition by runbook order by created_at desc, id desc) as n
-                            from run where trigger_type = 'schedule') latest
-                        where n = 1""")
-                .map((row, context) -> Map.entry(row.getString("runbook"),
-                        new LastRun(row.getString("id"), RunStatus.parse(row.getString("status")))))
-                .forEach(entry -> last.put(entry.getKey(), entry.getValue())));
-        return last;
+                .collect(java.util.stream.Collectors.toCollection(ArrayList::new));
     }
 
     private static List<Instant> nextFires(String cron, String timezone, Long nextFireMillis, int count) {

@@ -178,17 +178,12 @@ public final class AlertRepository {
                 .or(() -> AlertChunks.find(handle, id)));
     }
 
-    /** Marks an alert as matched against the runbooks. */
-    public void markProcessed(Handle handle, long id, int matchedRunbooks) {
-        handle.createUpdate("update alert set processed = true, matched_runbooks = :matched where id = :id")
-                .bind("id", id).bind("matched", matchedRunbooks).execute();
-    }
-
     /**
      * Marks many alerts as matched in a few statements: {@code matchedCounts} maps each alert id to
      * the number of runbooks it matched (one UPDATE per distinct count, not one per alert).
      */
-    public void markProcessed(Handle handle, Map<Long, Integer> matchedCounts) {
+    public void markProcessed(StoreTransaction transaction, Map<Long, Integer> matchedCounts) {
+        Handle handle = transaction.handle();
         Map<Integer, List<Long>> byCount = new java.util.TreeMap<>();
         matchedCounts.forEach((id, matched) -> byCount.computeIfAbsent(matched, ignored -> new ArrayList<>()).add(id));
         byCount.forEach((matched, ids) -> {

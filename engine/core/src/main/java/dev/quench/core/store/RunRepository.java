@@ -30,8 +30,12 @@ public final class RunRepository {
         this.jdbi = jdbi;
     }
 
-    /** Records a new queued run inside {@code handle}'s transaction. */
-    public void insertQueued(Handle handle, RunRecord run) {
+    /** Records a new queued run inside {@code transaction}. */
+    public void insertQueued(StoreTransaction transaction, RunRecord run) {
+        insertQueued(transaction.handle(), run);
+    }
+
+    private static void insertQueued(Handle handle, RunRecord run) {
         handle.createUpdate("""
                         insert into run (id, runbook, owner, trigger_type, trigger_detail, alert_id, status, dry_run,
                                          params, manual_minutes, created_at, alert_source, alert_fingerprint)
@@ -190,6 +194,58 @@ public final class RunRepository {
     public int countForAlert(long alertId) {
         return jdbi.withHandle(handle -> handle.createQuery("select count(*) from run where alert_id = :id")
                 .bind("id", alertId).mapTo(Integer.class).one());
+    }
+
+    /**
+     * Records the runs of one alert ({@code source}, {@code fingerprint}) that have not started (queued or
+     * awaiting approval) as cancelled with {@code reason}, inside {@code transaction}; returns their ids,
+     * oldest first.
+     */
+    public List<String> cancelWaitingRunsOfAlert(StoreTransaction transaction, String source, String fingerprint,
+                                                 String reason, Instant now) {
+        Handle handle = transaction.handle();
+        List<String> waiting = List.of(RunStatus.QUEUED.wireName(), RunStatus.AWAITING_APPROVAL.wireName());
+        List<String> ids = handle.createQuery("""
+                        select r.id from run r
+                        where r.alert_source = :source and r.alert_fingerprint = :fingerprint and r.status in (<waiting>)
+                        order by r.created_at""")
+                .bind("source", source)
+                .bind("fingerprint", fingerprint)
+                .bindList("waiting", waiting)
+                .mapTo(String.class)
+                .list();
+        for (String id : ids) {
+            handle.createUpdate("""
+                            update run set status = :cancelled, message = :reason, finished_at = :now
+                            where id = :id and status in (<waiting>)""")
+                    .bind("cancelled", RunStatus.CANCELLED.wireName())
+                    .bind("reason", reason)
+                    .bind("now", timestamp(now))
+                    .bind("id", id)
+                    .bindList("waiting", waiting)
+                    .execute();
+        }
+        return ids;
+    }
+
+    /**
+     * The id of a run of {@code runbook} for one alert ({@code source}, {@code fingerprint}) that has not
+     * finished (queued, running or awaiting approval), read inside {@code transaction}, if there is one.
+     */
+    public Optional<String> unfinishedRunOfAlert(StoreTransaction transaction, String runbook, String source,
+                                                 String fingerprint) {
+        return transaction.handle().createQuery("""
+                        select r.id from run r
+                        where r.runbook = :runbook and r.status in (<active>)
+                          and r.alert_source = :source and r.alert_fingerprint = :fingerprint
+                        fetch first 1 rows only""")
+                .bind("runbook", runbook)
+                .bindList("active", List.of(RunStatus.QUEUED.wireName(), RunStatus.RUNNING.wireName(),
+                        RunStatus.AWAITING_APPROVAL.wireName()))
+                .bind("source", source)
+                .bind("fingerprint", fingerprint)
+                .mapTo(String.class)
+                .findFirst();
     }
 
     private static RunRecord mapRun(ResultSet row, StatementContext context) throws SQLException {

@@ -18,12 +18,18 @@ public final class Store implements AutoCloseable {
     private final Jdbi jdbi;
     private final AlertRepository alerts;
     private final RunRepository runs;
+    private final GuardRepository guards;
+    private final EngineSwitchRepository switches;
+    private final ScheduleRepository schedules;
 
     private Store(HikariDataSource dataSource) {
         this.dataSource = dataSource;
         this.jdbi = Jdbi.create(dataSource);
         this.alerts = new AlertRepository(jdbi);
         this.runs = new RunRepository(jdbi);
+        this.guards = new GuardRepository(jdbi);
+        this.switches = new EngineSwitchRepository(jdbi);
+        this.schedules = new ScheduleRepository(jdbi);
     }
 
     /**
@@ -124,7 +130,45 @@ public final class Store implements AutoCloseable {
         return runs;
     }
 
-    public Jdbi jdbi() {
+    public GuardRepository guards() {
+        return guards;
+    }
+
+    public EngineSwitchRepository switches() {
+        return switches;
+    }
+
+    public ScheduleRepository schedules() {
+        return schedules;
+    }
+
+    /**
+     * Whether the store is a PostgreSQL database (otherwise H2): Quartz picks its SQL dialect by it.
+     *
+     * @throws StoreException when the database cannot be asked
+     */
+    public boolean isPostgres() {
+        try (java.sql.Connection connection = dataSource.getConnection()) {
+            return connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres");
+        } catch (java.sql.SQLException e) {
+            throw new StoreException("cannot read the store's database type: " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs {@code work} in one transaction, committed when it returns, rolled back when it throws. */
+    public <T> T inTransaction(java.util.function.Function<StoreTransaction, T> work) {
+        Objects.requireNonNull(work, "work");
+        return jdbi.inTransaction(handle -> work.apply(new StoreTransaction(handle)));
+    }
+
+    /** Runs {@code work} in one transaction, committed when it returns, rolled back when it throws. */
+    public void useTransaction(java.util.function.Consumer<StoreTransaction> work) {
+        Objects.requireNonNull(work, "work");
+        jdbi.useTransaction(handle -> work.accept(new StoreTransaction(handle)));
+    }
+
+    /** Package-private: SQL belongs to this package (tests reach it through StoreSql). */
+    Jdbi jdbi() {
         return jdbi;
     }
 

@@ -14,6 +14,7 @@ import dev.quench.core.plugin.PluginRegistry;
 import dev.quench.core.store.RunRecord;
 import dev.quench.core.store.RunStatus;
 import dev.quench.core.store.Store;
+import dev.quench.core.store.StoreSql;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -87,7 +88,7 @@ class DispatcherConnectionTest {
                     ExecutorSettings.DEFAULTS, clock)) {
                 // Everything but one connection is taken (busy API requests, say).
                 for (int i = 1; i < pool.getMaximumPoolSize(); i++) {
-                    held.add(store.jdbi().open());
+                    held.add(StoreSql.jdbi(store).open());
                 }
 
                 RunRecord run = dispatcher.startManual(runbooks.find("guarded-fix").orElseThrow(), Map.of(), null,

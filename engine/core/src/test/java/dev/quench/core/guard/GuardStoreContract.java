@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quench.core.runbook.Runbook;
 import dev.quench.core.runbook.RunbookGuards;
+import dev.quench.core.store.GuardRepository;
 import dev.quench.core.store.RunRecord;
 import dev.quench.core.store.RunStatus;
 import dev.quench.core.store.Store;
@@ -46,7 +47,7 @@ abstract class GuardStoreContract {
 
     @Test
     void aRunBeyondTheQueueBoundIsRecordedRefusedSayingQueueFull() {
-        RunAdmission admission = new RunAdmission(store().jdbi(), Clock.systemUTC(), 1000, 2);
+        RunAdmission admission = new RunAdmission(store().guards(), Clock.systemUTC(), 1000, 2);
         Runbook runbook = new Runbook("bounded-" + UUID.randomUUID().toString().substring(0, 8), "", "team", 5,
                 Optional.empty(), List.of(), List.of(), Map.of(), Path.of("bounded.yaml"));
         List<Admission> decisions = new ArrayList<>();
@@ -54,7 +55,7 @@ abstract class GuardStoreContract {
         for (int i = 0; i < 3; i++) {
             RunRecord run = queued(runbook.name());
             ids.add(run.id());
-            decisions.add(store().jdbi().inTransaction(handle -> {
+            decisions.add(store().inTransaction(handle -> {
                 store().runs().insertQueued(handle, run);
                 return admission.admit(handle, runbook, run, null, false, "test");
             }));
@@ -69,7 +70,7 @@ abstract class GuardStoreContract {
 
     @Test
     void concurrentAdmissionsNeverBothPassABudgetOfOne() throws Exception {
-        RunAdmission admission = new RunAdmission(store().jdbi(), Clock.systemUTC());
+        RunAdmission admission = new RunAdmission(store().guards(), Clock.systemUTC());
         ExecutorService threads = Executors.newFixedThreadPool(2);
         try {
             for (int round = 0; round < 5; round++) {
@@ -80,7 +81,7 @@ abstract class GuardStoreContract {
                     RunRecord run = queued(runbook.name());
                     decisions.add(threads.submit(() -> {
                         go.await();
-                        return store().jdbi().inTransaction(handle -> {
+                        return store().inTransaction(handle -> {
                             store().runs().insertQueued(handle, run);
                             return admission.admit(handle, runbook, run, null, false, "test");
                         });
@@ -108,8 +109,8 @@ abstract class GuardStoreContract {
                 Map.of("approval", new dev.quench.core.runbook.ApprovalPolicy(true, Optional.of(Duration.ofHours(1)))),
                 Path.of("needs-approval.yaml"));
         RunRecord run = queued(runbook.name());
-        RunAdmission admission = new RunAdmission(store().jdbi(), Clock.systemUTC());
-        Admission decision = store().jdbi().inTransaction(handle -> {
+        RunAdmission admission = new RunAdmission(store().guards(), Clock.systemUTC());
+        Admission decision = store().inTransaction(handle -> {
             store().runs().insertQueued(handle, run);
             return admission.admit(handle, runbook, run, null, false, "test");
         });
@@ -128,13 +129,56 @@ abstract class GuardStoreContract {
     }
 
     @Test
+    void theGuardLookUpsCountOnlyRunsThatRan() {
+        String runbook = "counted-" + UUID.randomUUID().toString().substring(0, 8);
+        GuardRepository guards = store().guards();
+        Instant now = Instant.now();
+        RunRecord ran = queued(runbook);
+        RunRecord refused = queued(runbook);
+        RunRecord admitted = queued(runbook);
+        guards.ensureLockRow(runbook, now);
+        guards.ensureLockRow(runbook, now);
+        store().useTransaction(transaction -> {
+            guards.lockRunbook(transaction, runbook, now);
+            for (RunRecord run : List.of(ran, refused, admitted)) {
+                store().runs().insertQueued(transaction, run);
+            }
+            guards.setGuardKey(transaction, ran.id(), "web-7");
+            guards.recordVerdict(transaction, refused.id(), RunStatus.REFUSED, "cooldown", "web-7", now);
+        });
+
+        store().useTransaction(transaction -> {
+            assertThat(guards.lastCountedRunWithKey(transaction, runbook, "web-7", admitted.id(), now.minusSeconds(60)))
+                    .map(GuardRepository.CountedRun::id).contains(ran.id());
+            assertThat(guards.lastCountedRunWithKey(transaction, runbook, "web-8", admitted.id(), now.minusSeconds(60)))
+                    .isEmpty();
+            assertThat(guards.countedRunStartsSince(transaction, runbook, admitted.id(), now.minusSeconds(60)))
+                    .hasSize(1);
+            GuardRepository.QueueDepth depth = guards.queueDepth(transaction, runbook, admitted.id());
+            assertThat(depth.sameRunbook()).isEqualTo(1);
+            assertThat(depth.all()).isGreaterThanOrEqualTo(1);
+        });
+        assertThat(store().runs().find(refused.id()).orElseThrow().message()).isEqualTo("cooldown");
+
+        assertThat(guards.decide(admitted.id(), List.of(RunStatus.AWAITING_APPROVAL), RunStatus.REJECTED, "no",
+                now, new GuardRepository.Decision("reject", "bob", "no", now))).isFalse();
+        assertThat(guards.decide(admitted.id(), List.of(RunStatus.QUEUED), RunStatus.CANCELLED, "cancelled by carol",
+                now, new GuardRepository.Decision("cancel", "carol", "", now))).isTrue();
+        guards.recordDecision(admitted.id(), new GuardRepository.Decision("note", null, null, now.plusSeconds(1)));
+        assertThat(guards.decisions(admitted.id())).extracting(GuardRepository.Decision::action,
+                        GuardRepository.Decision::actor)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("cancel", "carol"),
+                        org.assertj.core.groups.Tuple.tuple("note", "unknown"));
+    }
+
+    @Test
     void theKillSwitchIsKeptInTheStore() {
-        KillSwitch killSwitch = new KillSwitch(store().jdbi(), Clock.systemUTC());
+        KillSwitch killSwitch = new KillSwitch(store().switches(), Clock.systemUTC());
         assertThat(killSwitch.paused()).isFalse();
 
         killSwitch.set(true, "dave", "incident");
 
-        KillSwitch.State state = new KillSwitch(store().jdbi(), Clock.systemUTC()).state();
+        KillSwitch.State state = new KillSwitch(store().switches(), Clock.systemUTC()).state();
         assertThat(state.paused()).isTrue();
         assertThat(state.changedBy()).isEqualTo("dave");
         assertThat(state.reason()).isEqualTo("incident");

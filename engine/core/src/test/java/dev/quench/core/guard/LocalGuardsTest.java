@@ -41,7 +41,7 @@ class LocalGuardsTest {
 
         QuenchConfig config = QuenchConfig.defaults(data);
         try (Store store = Store.open(config.storeUrl(), config.storeUser(), config.storePassword())) {
-            new KillSwitch(store.jdbi(), Clock.systemUTC()).set(true, "dave", "incident");
+            new KillSwitch(store.switches(), Clock.systemUTC()).set(true, "dave", "incident");
         }
         assertThat(QuenchMain.run("run", "once-an-hour", "--runbooks", runbooks.toString(), "--data", data.toString(),
                 "--dry-run")).as("a dry run changes nothing: allowed while paused").isZero();

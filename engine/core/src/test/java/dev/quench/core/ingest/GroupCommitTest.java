@@ -3,6 +3,7 @@ package dev.quench.core.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quench.core.store.RunRecord;
+import dev.quench.core.store.StoreSql;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -82,7 +83,7 @@ class GroupCommitTest {
     }
 
     private long count(String sql) {
-        return engine.harness.engine().store().jdbi()
+        return StoreSql.jdbi(engine.harness.engine().store())
                 .withHandle(handle -> handle.createQuery(sql).mapTo(Long.class).one());
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quench.core.store.RunRecord;
 import dev.quench.core.store.RunStatus;
+import dev.quench.core.store.StoreSql;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -51,7 +52,8 @@ class IngestShutdownTest {
     }
 
     private static long count(IngestEngine engine, String sql) {
-        return engine.harness.engine().store().jdbi().withHandle(handle -> handle.createQuery(sql).mapTo(Long.class).one());
+        return StoreSql.jdbi(engine.harness.engine().store())
+                .withHandle(handle -> handle.createQuery(sql).mapTo(Long.class).one());
     }
 
     @Test

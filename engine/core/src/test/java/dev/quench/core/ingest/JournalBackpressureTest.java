@@ -3,6 +3,7 @@ package dev.quench.core.ingest;
 import static dev.quench.core.testing.EngineHarness.resource;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quench.core.store.StoreSql;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,7 +67,7 @@ class JournalBackpressureTest {
         assertThat(engine.postWithToken("/hooks/alertmanager", fixture).statusCode()).isEqualTo(202);
         assertThat(engine.harness.awaitRuns(Duration.ofSeconds(30))).hasSize(2);
         // The alert tables are gone: look-ups and inserts fail, as with a store that is down.
-        engine.harness.engine().store().jdbi().useHandle(handle -> {
+        StoreSql.jdbi(engine.harness.engine().store()).useHandle(handle -> {
             handle.execute("alter table alert rename to alert_away");
             handle.execute("alter table alert_id rename to alert_id_away");
         });
@@ -82,7 +83,7 @@ class JournalBackpressureTest {
         assertThat(engine.harness.getJson("/api/v1/ingest").path("journalAlerts").asLong())
                 .as("the new alert waits in the journal").isEqualTo(1);
 
-        engine.harness.engine().store().jdbi().useHandle(handle -> {
+        StoreSql.jdbi(engine.harness.engine().store()).useHandle(handle -> {
             handle.execute("alter table alert_away rename to alert");
             handle.execute("alter table alert_id_away rename to alert_id");
         });

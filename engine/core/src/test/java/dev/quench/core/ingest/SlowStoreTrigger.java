@@ -1,5 +1,6 @@
 package dev.quench.core.ingest;
 
+import dev.quench.core.store.StoreSql;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.CountDownLatch;
@@ -20,7 +21,7 @@ public final class SlowStoreTrigger implements Trigger {
 
     /** Installs the trigger in {@code store}'s H2 database. */
     static void install(dev.quench.core.store.Store store) {
-        store.jdbi().useHandle(handle -> handle.execute("create trigger slow_store before update on alert_id "
+        StoreSql.jdbi(store).useHandle(handle -> handle.execute("create trigger slow_store before update on alert_id "
                 + "for each row call '" + SlowStoreTrigger.class.getName() + "'"));
     }
 

@@ -11,6 +11,7 @@ import dev.quench.core.config.QuenchConfig;
 import dev.quench.core.store.RunRecord;
 import dev.quench.core.store.RunStatus;
 import dev.quench.core.store.Store;
+import dev.quench.core.store.StoreSql;
 import dev.quench.core.store.TriggerType;
 import dev.quench.core.testing.EngineHarness;
 import dev.quench.core.util.Json;
@@ -46,7 +47,7 @@ class ScheduleGroupsTest {
     }
 
     private static int triggers(Store store, String group) {
-        return store.jdbi().withHandle(handle -> handle.createQuery(
+        return StoreSql.jdbi(store).withHandle(handle -> handle.createQuery(
                         "select count(*) from qrtz_triggers where trigger_group = :group")
                 .bind("group", group).mapTo(Integer.class).one());
     }

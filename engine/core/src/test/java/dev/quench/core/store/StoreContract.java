@@ -84,6 +84,85 @@ abstract class StoreContract {
         assertThat(store().runs().find(id).orElseThrow().status()).isEqualTo(RunStatus.CANCELLED);
     }
 
+    private static RunRecord run(String runbook, TriggerType trigger, Long alertId, Instant created) {
+        return new RunRecord("r-" + UUID.randomUUID(), runbook, "team", trigger, "by test", alertId, RunStatus.QUEUED,
+                false, Map.of(), 1, 0, "", created, null, null, List.of());
+    }
+
+    @Test
+    void aResolvedAlertCancelsItsWaitingRunsButNotItsRunningOne() {
+        String fingerprint = "fp-" + UUID.randomUUID();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        long alertId = store().alerts().record(List.of(alert(fingerprint, AlertStatus.FIRING, now)), now).get(0);
+        RunRecord running = run("lifecycle", TriggerType.ALERT, alertId, now.minusSeconds(3));
+        RunRecord queued = run("lifecycle", TriggerType.ALERT, alertId, now.minusSeconds(2));
+        RunRecord otherAlert = run("lifecycle", TriggerType.MANUAL, null, now.minusSeconds(1));
+        store().runs().insertQueued(running);
+        store().runs().insertQueued(queued);
+        store().runs().insertQueued(otherAlert);
+        store().runs().markRunning(running.id(), now);
+
+        java.util.Optional<String> unfinished = store().inTransaction(transaction -> store().runs()
+                .unfinishedRunOfAlert(transaction, "lifecycle", "alertmanager", fingerprint));
+        assertThat(unfinished).isPresent();
+        List<String> cancelled = store().inTransaction(transaction -> store().runs().cancelWaitingRunsOfAlert(
+                transaction, "alertmanager", fingerprint, "the alert resolved", now));
+
+        assertThat(cancelled).containsExactly(queued.id());
+        RunRecord after = store().runs().find(queued.id()).orElseThrow();
+        assertThat(after.status()).isEqualTo(RunStatus.CANCELLED);
+        assertThat(after.message()).isEqualTo("the alert resolved");
+        assertThat(store().runs().find(running.id()).orElseThrow().status()).isEqualTo(RunStatus.RUNNING);
+        assertThat(store().runs().find(otherAlert.id()).orElseThrow().status()).isEqualTo(RunStatus.QUEUED);
+        java.util.Optional<String> ofAnotherRunbook = store().inTransaction(transaction -> store().runs()
+                .unfinishedRunOfAlert(transaction, "other-runbook", "alertmanager", fingerprint));
+        assertThat(ofAnotherRunbook).isEmpty();
+    }
+
+    @Test
+    void scheduleMembershipsFiresAndScheduledRunsAreKept() {
+        ScheduleRepository schedules = store().schedules();
+        String nightly = "nightly-" + UUID.randomUUID();
+        String hourly = "hourly-" + UUID.randomUUID();
+        schedules.replaceMembers(List.of(
+                new ScheduleRepository.MemberRow(nightly, "g-nightly", "0 0 3 * * ?", "UTC", "run-once", "a.yaml"),
+                new ScheduleRepository.MemberRow(hourly, "g-hourly", "0 0 * * * ?", "UTC", "skip", null)), List.of());
+        // A changed membership is deleted and written again, in one call.
+        schedules.replaceMembers(List.of(
+                new ScheduleRepository.MemberRow(nightly, "g-nightly", "0 30 3 * * ?", "UTC", "run-once", "a.yaml")),
+                List.of(nightly, hourly));
+
+        assertThat(schedules.members()).containsKey(nightly).doesNotContainKey(hourly);
+        assertThat(schedules.members().get(nightly).cron()).isEqualTo("0 30 3 * * ?");
+        assertThat(schedules.membersWithNextFire("no-such-scheduler", "no-such-group"))
+                .filteredOn(scheduled -> scheduled.member().runbook().equals(nightly))
+                .singleElement().satisfies(scheduled -> assertThat(scheduled.nextFireMillis()).isNull());
+        assertThat(schedules.quartzCronTriggers("no-such-scheduler", "no-such-group")).isEmpty();
+
+        Instant at = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        RunRecord older = run(nightly, TriggerType.SCHEDULE, null, at.minusSeconds(2));
+        RunRecord newer = run(nightly, TriggerType.SCHEDULE, null, at.minusSeconds(1));
+        store().runs().insertQueued(older);
+        store().runs().insertQueued(newer);
+        schedules.recordFires(List.of(
+                new ScheduleRepository.FireRow(nightly, "ran", at, at.plusMillis(5), at.plusMillis(20), older.id(), ""),
+                new ScheduleRepository.FireRow(nightly, "misfired", at, at, at, null, "engine was down")));
+        schedules.recordFire(new ScheduleRepository.FireRow(nightly, "misfired", at, at, at, null, "again"));
+
+        assertThat(schedules.misfireCounts()).containsEntry(nightly, 2);
+        assertThat(schedules.latenessOfRunsSince(at)).anySatisfy(lateness ->
+                assertThat(lateness).containsExactly(5L, 20L));
+        assertThat(schedules.unfinishedScheduledRuns()).containsEntry(nightly,
+                new ScheduleRepository.RunState(older.id(), RunStatus.QUEUED));
+        assertThat(schedules.unfinishedScheduledRun(nightly))
+                .contains(new ScheduleRepository.RunState(older.id(), RunStatus.QUEUED));
+        assertThat(schedules.lastScheduledRuns()).containsEntry(nightly,
+                new ScheduleRepository.RunState(newer.id(), RunStatus.QUEUED));
+        store().runs().finish(older.id(), RunStatus.SUCCEEDED, "", 0, at);
+        store().runs().finish(newer.id(), RunStatus.SUCCEEDED, "", 0, at);
+        assertThat(schedules.unfinishedScheduledRun(nightly)).isEmpty();
+    }
+
     @Test
     void queuedRunsComeOutOldestFirst() {
         Instant created = Instant.now().truncatedTo(ChronoUnit.MILLIS);
