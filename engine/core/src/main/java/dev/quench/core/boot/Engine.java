@@ -93,6 +93,9 @@ public final class Engine implements AutoCloseable {
         Deque<AutoCloseable> closeables = new ConcurrentLinkedDeque<>();
         AtomicBoolean closing = new AtomicBoolean();
         Clock clock = Clock.systemUTC();
+        EngineSettings settings = EngineSettings.bind(config);
+        ExecutorSettings executorSettings = settings.executor();
+        ScheduleSettings scheduleSettings = settings.schedule();
         try {
             // Private to Quench's user (0700, files 0600): it holds the store, the API token and the journal.
             DataDirectory.prepare(config.dataDirectory());
@@ -121,11 +124,11 @@ public final class Engine implements AutoCloseable {
             CompletableFuture<?> loading = CompletableFuture.supplyAsync(runbooks::reload,
                     task -> Thread.ofPlatform().name("quench-runbooks-load").daemon(true).start(task));
             Store store = joined(opening);
-            RunExecutor executor = new RunExecutor(plugins, store.runs(), config.outputLimitBytes(),
+            RunExecutor executor = new RunExecutor(plugins, store.runs(), executorSettings.outputLimitBytes(),
                     RunbookEnvironment.read(config, System.getenv()), clock);
             closeables.push(executor);
             RunDispatcher dispatcher = new RunDispatcher(store, runbooks, executor, config::paramsFor,
-                    config.maxConcurrentRuns(), ExecutorSettings.from(config.sections().get("executor")), clock);
+                    executorSettings.maxConcurrentRuns(), executorSettings, clock);
             closeables.push(dispatcher);
             ToilLedger ledger = new ToilLedger(store, ToilLedger.DEFAULT_MINUTES_PER_MANUAL_ALERT);
             closeables.push(dev.quench.core.guard.ApprovalTimeouts.start(dispatcher.runControl(), runbooks::find,
@@ -135,7 +138,7 @@ public final class Engine implements AutoCloseable {
             // need their runbook now, so only then does this wait for the load.
             dispatcher.recover();
             RunbookScheduler schedules = RunbookScheduler.open(store, runbooks, dispatcher,
-                    ScheduleSettings.from(config.sections().get("schedule")), clock);
+                    scheduleSettings, clock);
             closeables.push(schedules);
             // Quartz fires the stored triggers from now on; a fire waits for the first sync below. Triggers
             // of store version 2 are converted by that sync first (once, on the upgrade).
