@@ -1,6 +1,7 @@
 package dev.quench.core.boot;
 
 import dev.quench.api.Inventory;
+import dev.quench.core.config.ConfigLoader;
 import dev.quench.core.config.InventoryFile;
 import dev.quench.core.config.QuenchConfig;
 import dev.quench.core.config.RunbookEnvironment;
@@ -115,6 +116,7 @@ public final class Engine implements AutoCloseable {
             Inventory inventory = config.inventoryIfSet().<Inventory>map(InventoryFile::load).orElse(Inventory.empty());
             PluginRegistry plugins = PluginRegistry.discover(config.pluginsDirectoryIfSet().orElse(null));
             closeables.push(plugins);
+            ConfigLoader.requireKnownSections(config, plugins.types());
             plugins.start(new EnginePluginEnvironment(config.sections(), inventory, Map.of(Vertx.class, vertx),
                     config.dataDirectory()));
             RunbookRegistry runbooks = new RunbookRegistry(config.runbooks(), plugins);

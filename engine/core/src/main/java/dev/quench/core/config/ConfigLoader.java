@@ -7,7 +7,12 @@ import dev.quench.core.util.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.quench.core.util.DidYouMean;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.TreeSet;
 import java.util.Map;
 import java.util.Set;
 
@@ -51,7 +56,10 @@ public final class ConfigLoader {
     }
 
     static QuenchConfig fromTree(ObjectNode root, Path baseDirectory, Path file, ConfigPositions positions) {
-        QuenchFile top = new ConfigSection("", root, positions).bind(QuenchFile.class).orElseThrow();
+        // Keys the engine does not read are plugin sections (checked against the plugins once they are found).
+        ObjectNode engineKeys = root.deepCopy();
+        engineKeys.retain(QuenchFile.KEYS);
+        QuenchFile top = new ConfigSection("", engineKeys, positions).bind(QuenchFile.class).orElseThrow();
         Path data = path(top.data(), baseDirectory, "data");
         QuenchConfig defaults = QuenchConfig.defaults(data);
         ConfigSection serverSection = new ConfigSection("server", top.server(), positions);
@@ -97,6 +105,28 @@ public final class ConfigLoader {
                 .runbookParams(top.params() != null ? top.params() : Map.of())
                 .sections(sections, positions)
                 .build();
+    }
+
+    /**
+     * Refuses a top-level key that is neither the engine's nor a loaded plugin's section, naming its
+     * position and the key meant.
+     *
+     * @param stepTypes the loaded plugins' step types ({@code ssh.exec}); each one's prefix names a section
+     * @throws ConfigException for the first unknown key
+     */
+    public static void requireKnownSections(QuenchConfig config, Collection<String> stepTypes) {
+        Set<String> pluginSections = new TreeSet<>();
+        stepTypes.forEach(type -> pluginSections.add(type.contains(".") ? type.substring(0, type.indexOf('.')) : type));
+        for (String key : config.sections().keySet()) {
+            if (!QuenchFile.KEYS.contains(key) && !pluginSections.contains(key)) {
+                List<String> known = new ArrayList<>(QuenchFile.KEYS);
+                known.addAll(pluginSections);
+                throw new ConfigException(config.positions().atKey("/" + key) + key + ": unknown key"
+                        + DidYouMean.hint(key, known) + " (quench.yaml takes "
+                        + String.join(", ", QuenchFile.KEYS.stream().sorted().toList())
+                        + ", and the sections of the loaded plugins: " + String.join(", ", pluginSections) + ")");
+            }
+        }
     }
 
     /** {@code secrets: {name: {file: relative}}} is relative to the config file, like every other path in it. */

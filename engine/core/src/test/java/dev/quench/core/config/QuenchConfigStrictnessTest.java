@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.quench.core.boot.EngineSettings;
 import dev.quench.core.dispatch.ExecutorSettings;
 import dev.quench.core.ingest.IngestSettings;
+import dev.quench.core.plugin.PluginRegistry;
 import dev.quench.core.schedule.ScheduleSettings;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,8 +33,9 @@ class QuenchConfigStrictnessTest {
     private static final Path INVALID = Path.of("src/test/resources/config/invalid");
 
     static Stream<Arguments> invalidFixtures() {
-        String top = "(quench.yaml takes auth, data, env, executor, http, ingest, inventory, params, plugins, runbooks, "
-                + "schedule, secrets, server, sources, ssh, store)";
+        String top = "(quench.yaml takes auth, data, env, executor, ingest, inventory, params, plugins, runbooks, "
+                + "schedule, secrets, server, sources, store, and the sections of the loaded plugins: http, notify, "
+                + "shell, ssh, wait)";
         String executor = "(executor takes maxConcurrentRuns, maxQueuedPerRunbook, maxQueuedRuns, outputLimitBytes, "
                 + "shutdownGrace)";
         return Stream.of(
@@ -62,7 +64,7 @@ class QuenchConfigStrictnessTest {
     void anInvalidConfigStopsTheStartNamingFileLineColumnAndKey(String fixture, String expected) {
         Path file = INVALID.resolve(fixture);
 
-        assertThatThrownBy(() -> EngineSettings.bind(ConfigLoader.load(file, Path.of("data"))))
+        assertThatThrownBy(() -> loadStrictly(file))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage(file + ":" + expected);
     }
@@ -79,7 +81,7 @@ class QuenchConfigStrictnessTest {
     @Test
     void theExampleConfigLoadsStrictly() {
         QuenchConfig config = ConfigLoader.load(example(), Path.of("data"));
-        EngineSettings settings = EngineSettings.bind(config);
+        EngineSettings settings = loadStrictly(example());
 
         assertThat(config.port()).isEqualTo(9095);
         assertThat(settings.executor().maxConcurrentRuns()).isEqualTo(8);
@@ -114,6 +116,16 @@ class QuenchConfigStrictnessTest {
         });
 
         assertThat(missing).as("keys missing from deploy/config/quench.example.yaml").isEmpty();
+    }
+
+    /** What {@code quench serve} checks before it serves: the file, the engine's sections, the plugins' names. */
+    private static EngineSettings loadStrictly(Path file) {
+        QuenchConfig config = ConfigLoader.load(file, Path.of("data"));
+        EngineSettings settings = EngineSettings.bind(config);
+        try (PluginRegistry plugins = PluginRegistry.discover(null)) {
+            ConfigLoader.requireKnownSections(config, plugins.types());
+        }
+        return settings;
     }
 
     private static List<String> names(Class<? extends Record> type) {
