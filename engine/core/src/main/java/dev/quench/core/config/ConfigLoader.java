@@ -69,7 +69,7 @@ public final class ConfigLoader {
                 .orElse(new QuenchFile.Store(null, null, null, null));
         QuenchFile.Auth auth = new ConfigSection("auth", top.auth(), positions).bind(QuenchFile.Auth.class)
                 .orElse(new QuenchFile.Auth(null));
-        Map<String, SourceSettings> sources = SourceSettingsReader.read(root.path("sources"),
+        Map<String, SourceSettings> sources = SourceSettingsReader.read(new ConfigSection("sources", top.sources(), positions), root.path("sources"),
                 node -> path(node.asText(), baseDirectory, null), file);
         Map<String, JsonNode> sections = new LinkedHashMap<>();
         root.properties().forEach(field -> {

@@ -37,10 +37,32 @@ public final class ConfigSection {
     private final JsonNode node;
     private final ConfigPositions positions;
 
+    private final String pointer;
+
     ConfigSection(String name, JsonNode node, ConfigPositions positions) {
+        this(name, node, positions, name.isEmpty() ? "" : "/" + name);
+    }
+
+    private ConfigSection(String name, JsonNode node, ConfigPositions positions, String pointer) {
         this.name = Objects.requireNonNull(name, "name");
         this.node = node;
         this.positions = Objects.requireNonNull(positions, "positions");
+        this.pointer = pointer;
+    }
+
+    /** The entry {@code key} of this section ({@code sources.alertmanager}), bound the same way. */
+    public ConfigSection child(String key) {
+        return new ConfigSection(name + "." + key, isPresent() ? node.get(key) : null, positions,
+                pointer + "/" + key.replace("~", "~0").replace("/", "~1"));
+    }
+
+    /** The keys of this section in file order; none when it is absent. */
+    public List<String> keys() {
+        List<String> keys = new ArrayList<>();
+        if (isPresent()) {
+            node.fieldNames().forEachRemaining(keys::add);
+        }
+        return keys;
     }
 
     /** A section built in code (tests, the demo): errors name the key but no file position. */
@@ -179,7 +201,7 @@ public final class ConfigSection {
     }
 
     private String pointer() {
-        return name.isEmpty() ? "" : "/" + name;
+        return pointer;
     }
 
     private String dotted(List<String> path) {

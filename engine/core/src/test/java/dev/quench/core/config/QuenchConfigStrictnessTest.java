@@ -55,6 +55,11 @@ class QuenchConfigStrictnessTest {
                 Arguments.of("bad-duration.yaml", "2:18: executor.shutdownGrace: expected a duration such as 500ms, "
                         + "30s, 5m or 1h30m, got \"soon\""),
                 Arguments.of("port-out-of-range.yaml", "2:9: server.port: must be 0-65535, got 70000"),
+                Arguments.of("misspelt-source-auth-key.yaml", "4:7: sources.alertmanager.auth.bearerTokenFle: "
+                        + "unknown key — did you mean 'bearerTokenFile'? (sources.alertmanager.auth takes basic, "
+                        + "bearerTokenEnv, bearerTokenFile, hmac, open)"),
+                Arguments.of("string-for-boolean-in-source.yaml",
+                        "3:18: sources.grafana.auth.open: expected true or false, got \"yes\""),
                 Arguments.of("section-not-a-mapping.yaml",
                         "1:11: executor: expected a mapping (executor: {key: value, ...}), got 8"));
     }
