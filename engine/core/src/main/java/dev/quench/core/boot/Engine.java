@@ -1,6 +1,7 @@
 package dev.quench.core.boot;
 
 import dev.quench.api.Inventory;
+import dev.quench.core.config.ConfigLoader;
 import dev.quench.core.config.InventoryFile;
 import dev.quench.core.config.QuenchConfig;
 import dev.quench.core.config.RunbookEnvironment;
@@ -93,6 +94,9 @@ public final class Engine implements AutoCloseable {
         Deque<AutoCloseable> closeables = new ConcurrentLinkedDeque<>();
         AtomicBoolean closing = new AtomicBoolean();
         Clock clock = Clock.systemUTC();
+        EngineSettings settings = EngineSettings.bind(config);
+        ExecutorSettings executorSettings = settings.executor();
+        ScheduleSettings scheduleSettings = settings.schedule();
         try {
             // Private to Quench's user (0700, files 0600): it holds the store, the API token and the journal.
             DataDirectory.prepare(config.dataDirectory());
@@ -112,6 +116,7 @@ public final class Engine implements AutoCloseable {
             Inventory inventory = config.inventoryIfSet().<Inventory>map(InventoryFile::load).orElse(Inventory.empty());
             PluginRegistry plugins = PluginRegistry.discover(config.pluginsDirectoryIfSet().orElse(null));
             closeables.push(plugins);
+            ConfigLoader.requireKnownSections(config, plugins.types());
             plugins.start(new EnginePluginEnvironment(config.sections(), inventory, Map.of(Vertx.class, vertx),
                     config.dataDirectory()));
             RunbookRegistry runbooks = new RunbookRegistry(config.runbooks(), plugins);
@@ -121,11 +126,11 @@ public final class Engine implements AutoCloseable {
             CompletableFuture<?> loading = CompletableFuture.supplyAsync(runbooks::reload,
                     task -> Thread.ofPlatform().name("quench-runbooks-load").daemon(true).start(task));
             Store store = joined(opening);
-            RunExecutor executor = new RunExecutor(plugins, store.runs(), config.outputLimitBytes(),
+            RunExecutor executor = new RunExecutor(plugins, store.runs(), executorSettings.outputLimitBytes(),
                     RunbookEnvironment.read(config, System.getenv()), clock);
             closeables.push(executor);
             RunDispatcher dispatcher = new RunDispatcher(store, runbooks, executor, config::paramsFor,
-                    config.maxConcurrentRuns(), ExecutorSettings.from(config.sections().get("executor")), clock);
+                    executorSettings.maxConcurrentRuns(), executorSettings, clock);
             closeables.push(dispatcher);
             ToilLedger ledger = new ToilLedger(store, ToilLedger.DEFAULT_MINUTES_PER_MANUAL_ALERT);
             closeables.push(dev.quench.core.guard.ApprovalTimeouts.start(dispatcher.runControl(), runbooks::find,
@@ -135,7 +140,7 @@ public final class Engine implements AutoCloseable {
             // need their runbook now, so only then does this wait for the load.
             dispatcher.recover();
             RunbookScheduler schedules = RunbookScheduler.open(store, runbooks, dispatcher,
-                    ScheduleSettings.from(config.sections().get("schedule")), clock);
+                    scheduleSettings, clock);
             closeables.push(schedules);
             // Quartz fires the stored triggers from now on; a fire waits for the first sync below.
             schedules.start();

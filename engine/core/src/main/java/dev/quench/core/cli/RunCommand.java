@@ -5,6 +5,7 @@ import dev.quench.core.alert.SampleAlerts;
 import dev.quench.core.boot.ServingAddress;
 import dev.quench.core.cli.print.RunPrinter;
 import dev.quench.core.config.ConfigLoader;
+import dev.quench.core.dispatch.ExecutorSettings;
 import dev.quench.core.config.QuenchConfig;
 import dev.quench.core.config.RunbookEnvironment;
 import dev.quench.core.local.LocalPlugins;
@@ -124,8 +125,9 @@ final class RunCommand implements Callable<Integer> {
                 }
                 DataDirectory.prepare(dataDirectory);
             }
+            int outputLimitBytes = ExecutorSettings.from(settings.section("executor")).outputLimitBytes();
             try (LocalRuns runs = LocalRuns.open(storeUrl, settings.storeUser(), settings.storePassword(),
-                    plugins.registry(), RunbookEnvironment.read(settings, System.getenv()), settings.outputLimitBytes())) {
+                    plugins.registry(), RunbookEnvironment.read(settings, System.getenv()), outputLimitBytes)) {
                 if (!dryRun) {
                     DataDirectory.secure(settings.dataDirectory());
                 }

@@ -2,22 +2,29 @@ package dev.quench.core.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.quench.core.util.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Iterator;
+import dev.quench.core.util.DidYouMean;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.TreeSet;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads {@code quench.yaml}. Relative paths in the file are relative to the file's directory, so
- * a config works wherever the engine is started from. Thread-safe (stateless).
+ * Reads {@code quench.yaml} strictly (see {@link ConfigSection}). Relative paths in the file are
+ * relative to the file's directory, so a config works wherever the engine is started from.
+ * Thread-safe (stateless).
  */
 public final class ConfigLoader {
 
-    private static final Set<String> ENGINE_SECTIONS =
+    /** Top-level keys bound here; every other one is kept as a section for its owner. */
+    private static final Set<String> BOUND_HERE =
             Set.of("server", "store", "runbooks", "data", "inventory", "plugins", "auth", "sources", "params");
 
     private ConfigLoader() {
@@ -26,7 +33,7 @@ public final class ConfigLoader {
     /**
      * Loads {@code file}, or returns the defaults for {@code defaultDataDirectory} when file is null.
      *
-     * @throws ConfigException naming the file, the key and what is wrong
+     * @throws ConfigException naming the file, the position, the key and what is wrong
      */
     public static QuenchConfig load(Path file, Path defaultDataDirectory) {
         if (file == null) {
@@ -39,61 +46,87 @@ public final class ConfigLoader {
         if (!root.isObject()) {
             throw new ConfigException(file + ": the config must be a mapping of sections (server:, store:, ...)");
         }
-        return fromTree((ObjectNode) root, file.toAbsolutePath().getParent(), file);
+        ConfigPositions positions;
+        try {
+            positions = ConfigPositions.index(file.toString(), Files.readString(file));
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
+        }
+        return fromTree((ObjectNode) root, file.toAbsolutePath().getParent(), file, positions);
     }
 
-    static QuenchConfig fromTree(ObjectNode root, Path baseDirectory, Path file) {
-        Path data = path(root.path("data"), baseDirectory, "data");
+    static QuenchConfig fromTree(ObjectNode root, Path baseDirectory, Path file, ConfigPositions positions) {
+        // Keys the engine does not read are plugin sections (checked against the plugins once they are found).
+        ObjectNode engineKeys = root.deepCopy();
+        engineKeys.retain(QuenchFile.KEYS);
+        QuenchFile top = new ConfigSection("", engineKeys, positions).bind(QuenchFile.class).orElseThrow();
+        Path data = path(top.data(), baseDirectory, "data");
         QuenchConfig defaults = QuenchConfig.defaults(data);
-        JsonNode server = root.path("server");
-        JsonNode store = root.path("store");
-        JsonNode executor = root.path("executor");
-        Map<String, SourceSettings> sources = SourceSettingsReader.read(root.path("sources"),
-                node -> path(node, baseDirectory, null), file);
-        Map<String, Map<String, String>> params = new LinkedHashMap<>();
-        root.path("params").properties().forEach(entry -> {
-            Map<String, String> values = new LinkedHashMap<>();
-            entry.getValue().properties().forEach(param -> values.put(param.getKey(), param.getValue().asText()));
-            params.put(entry.getKey(), values);
-        });
+        ConfigSection serverSection = new ConfigSection("server", top.server(), positions);
+        QuenchFile.Server server = serverSection.bind(QuenchFile.Server.class).orElse(new QuenchFile.Server(null, null));
+        ConfigSection storeSection = new ConfigSection("store", top.store(), positions);
+        QuenchFile.Store store = storeSection.bind(QuenchFile.Store.class)
+                .orElse(new QuenchFile.Store(null, null, null, null));
+        QuenchFile.Auth auth = new ConfigSection("auth", top.auth(), positions).bind(QuenchFile.Auth.class)
+                .orElse(new QuenchFile.Auth(null));
+        Map<String, SourceSettings> sources = SourceSettingsReader.read(new ConfigSection("sources", top.sources(), positions), root.path("sources"),
+                node -> path(node.asText(), baseDirectory, null), file);
         Map<String, JsonNode> sections = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> fields = root.fields(); fields.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = fields.next();
-            if (!ENGINE_SECTIONS.contains(field.getKey())) {
+        root.properties().forEach(field -> {
+            if (!BOUND_HERE.contains(field.getKey())) {
                 sections.put(field.getKey(), field.getKey().equals("secrets")
                         ? withAbsoluteFiles(field.getValue(), baseDirectory) : field.getValue());
             }
-        }
-        String password = store.path("password").asText("");
-        if (store.hasNonNull("passwordFile")) {
-            Path passwordFile = path(store.get("passwordFile"), baseDirectory, null);
+        });
+        String password = store.password() == null ? "" : store.password();
+        if (store.passwordFile() != null) {
+            Path passwordFile = path(store.passwordFile(), baseDirectory, null);
             try {
                 password = Files.readString(passwordFile).strip();
             } catch (IOException e) {
-                throw new ConfigException(file + ": store.passwordFile " + passwordFile + " cannot be read: " + e.getMessage(), e);
+                throw storeSection.invalid("passwordFile", passwordFile + " cannot be read: " + e.getMessage());
             }
         }
-        int port = server.path("port").asInt(defaults.port());
-        if (port < 0 || port > 65535) {
-            throw new ConfigException(file + ": server.port must be 0-65535, was " + port);
+        int port = serverSection.atLeast("port", server.port(), 0, defaults.port());
+        if (port > 65535) {
+            throw serverSection.invalid("port", "must be 0-65535, got " + port);
         }
-        return new QuenchConfig(
-                port,
-                server.path("host").asText(defaults.host()),
-                store.path("url").asText(defaults.storeUrl()),
-                store.path("user").asText(defaults.storeUser()),
-                password,
-                root.hasNonNull("runbooks") ? path(root.get("runbooks"), baseDirectory, null) : defaults.runbooks(),
-                data,
-                root.hasNonNull("inventory") ? path(root.get("inventory"), baseDirectory, null) : null,
-                root.hasNonNull("plugins") ? path(root.get("plugins"), baseDirectory, null) : null,
-                root.path("auth").hasNonNull("tokenFile")
-                        ? path(root.path("auth").get("tokenFile"), baseDirectory, null) : defaults.apiTokenFile(),
-                sources,
-                executor.path("maxConcurrentRuns").asInt(defaults.maxConcurrentRuns()),
-                executor.path("outputLimitBytes").asInt(defaults.outputLimitBytes()),
-                params,
-                sections);
+        return defaults.toBuilder()
+                .port(port)
+                .host(server.host() != null ? server.host() : defaults.host())
+                .store(store.url() != null ? store.url() : defaults.storeUrl(),
+                        store.user() != null ? store.user() : defaults.storeUser(), password)
+                .runbooks(top.runbooks() != null ? path(top.runbooks(), baseDirectory, null) : defaults.runbooks())
+                .inventory(top.inventory() != null ? path(top.inventory(), baseDirectory, null) : null)
+                .pluginsDirectory(top.plugins() != null ? path(top.plugins(), baseDirectory, null) : null)
+                .apiTokenFile(auth.tokenFile() != null ? path(auth.tokenFile(), baseDirectory, null)
+                        : defaults.apiTokenFile())
+                .sources(sources)
+                .runbookParams(top.params() != null ? top.params() : Map.of())
+                .sections(sections, positions)
+                .build();
+    }
+
+    /**
+     * Refuses a top-level key that is neither the engine's nor a loaded plugin's section, naming its
+     * position and the key meant.
+     *
+     * @param stepTypes the loaded plugins' step types ({@code ssh.exec}); each one's prefix names a section
+     * @throws ConfigException for the first unknown key
+     */
+    public static void requireKnownSections(QuenchConfig config, Collection<String> stepTypes) {
+        Set<String> pluginSections = new TreeSet<>();
+        stepTypes.forEach(type -> pluginSections.add(type.contains(".") ? type.substring(0, type.indexOf('.')) : type));
+        for (String key : config.sections().keySet()) {
+            if (!QuenchFile.KEYS.contains(key) && !pluginSections.contains(key)) {
+                List<String> known = new ArrayList<>(QuenchFile.KEYS);
+                known.addAll(pluginSections);
+                throw new ConfigException(config.positions().atKey("/" + key) + key + ": unknown key"
+                        + DidYouMean.hint(key, known) + " (quench.yaml takes "
+                        + String.join(", ", QuenchFile.KEYS.stream().sorted().toList())
+                        + ", and the sections of the loaded plugins: " + String.join(", ", pluginSections) + ")");
+            }
+        }
     }
 
     /** {@code secrets: {name: {file: relative}}} is relative to the config file, like every other path in it. */
@@ -104,14 +137,14 @@ public final class ConfigLoader {
         ObjectNode copy = secrets.deepCopy();
         copy.properties().forEach(entry -> {
             if (entry.getValue() instanceof ObjectNode secret && secret.hasNonNull("file")) {
-                secret.put("file", path(secret.get("file"), baseDirectory, null).toString());
+                secret.set("file", TextNode.valueOf(path(secret.get("file").asText(), baseDirectory, null).toString()));
             }
         });
         return copy;
     }
 
-    private static Path path(JsonNode node, Path baseDirectory, String fallback) {
-        String text = node.isMissingNode() || node.isNull() ? fallback : node.asText();
+    private static Path path(String value, Path baseDirectory, String fallback) {
+        String text = value == null ? fallback : value;
         if (text.startsWith("~/")) {
             text = System.getProperty("user.home") + text.substring(1);
         }

@@ -7,7 +7,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The engine configuration: {@code quench.yaml} with command-line overrides applied. Immutable.
+ * The engine configuration: {@code quench.yaml} with command-line overrides applied. Immutable; change
+ * a copy with {@link #toBuilder()} or the {@code with...} shortcuts.
  *
  * @param port            HTTP port for webhooks and API (0 picks a free one)
  * @param host            address the HTTP server binds
@@ -20,16 +21,17 @@ import java.util.Optional;
  * @param pluginsDirectory a directory of extra plugin jars, if any
  * @param apiTokenFile    the file holding the API token (created when absent)
  * @param sources         per-webhook-source settings, by source name
- * @param maxConcurrentRuns how many runs execute at once
- * @param outputLimitBytes how much of each step's stdout/stderr is kept
  * @param runbookParams   site values for runbook params, by runbook name
- * @param sections        the remaining top-level sections ({@code ssh:}, {@code http:}) for plugins
+ * @param sections        the sections bound by their owners ({@code executor:}, {@code ingest:},
+ *                        {@code schedule:}, {@code env:}, {@code secrets:}) and the plugins' ({@code ssh:},
+ *                        {@code http:}); read them with {@link #section(String)}
+ * @param positions       where each key of the file is, for error messages
  */
 public record QuenchConfig(int port, String host, String storeUrl, String storeUser, String storePassword,
                            Path runbooks, Path dataDirectory, Path inventory, Path pluginsDirectory,
-                           Path apiTokenFile, Map<String, SourceSettings> sources, int maxConcurrentRuns,
-                           int outputLimitBytes, Map<String, Map<String, String>> runbookParams,
-                           Map<String, JsonNode> sections) {
+                           Path apiTokenFile, Map<String, SourceSettings> sources,
+                           Map<String, Map<String, String>> runbookParams, Map<String, JsonNode> sections,
+                           ConfigPositions positions) {
 
     /** The port {@code quench serve} listens on unless told otherwise. */
     public static final int DEFAULT_PORT = 9095;
@@ -40,12 +42,15 @@ public record QuenchConfig(int port, String host, String storeUrl, String storeU
         Objects.requireNonNull(runbooks, "runbooks");
         Objects.requireNonNull(dataDirectory, "dataDirectory");
         Objects.requireNonNull(apiTokenFile, "apiTokenFile");
+        Objects.requireNonNull(positions, "positions");
         sources = Map.copyOf(sources);
         runbookParams = Map.copyOf(runbookParams);
         sections = Map.copyOf(sections);
-        if (maxConcurrentRuns < 1) {
-            throw new IllegalArgumentException("executor.maxConcurrentRuns must be at least 1, was " + maxConcurrentRuns);
-        }
+    }
+
+    /** The section {@code name} of the file (possibly absent), for its owner to bind strictly. */
+    public ConfigSection section(String name) {
+        return new ConfigSection(name, sections.get(name), positions);
     }
 
     /** Settings of one webhook source, or the defaults (token auth with the API token). */
@@ -70,12 +75,17 @@ public record QuenchConfig(int port, String host, String storeUrl, String storeU
     public static QuenchConfig defaults(Path dataDirectory) {
         Path data = dataDirectory.toAbsolutePath().normalize();
         return new QuenchConfig(DEFAULT_PORT, "0.0.0.0", h2Url(data), "sa", "", Path.of("runbooks"), data,
-                null, null, data.resolve("quench.token"), Map.of(), 16, 64 * 1024, Map.of(), Map.of());
+                null, null, data.resolve("quench.token"), Map.of(), Map.of(), Map.of(), ConfigPositions.NONE);
     }
 
     static String h2Url(Path dataDirectory) {
         // No AUTO_SERVER: nothing listens but the HTTP port. The CLI reads a running engine through its API.
         return "jdbc:h2:file:" + dataDirectory.resolve("quench");
+    }
+
+    /** A builder holding this config's values. */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
     /**
@@ -91,37 +101,132 @@ public record QuenchConfig(int port, String host, String storeUrl, String storeU
         Path newTokenFile = apiTokenFile.toAbsolutePath().normalize()
                 .equals(dataDirectory.toAbsolutePath().normalize().resolve("quench.token"))
                 ? data.resolve("quench.token") : apiTokenFile;
-        return new QuenchConfig(port, host, newStoreUrl, storeUser, storePassword, runbooks, data, inventory,
-                pluginsDirectory, newTokenFile, sources, maxConcurrentRuns, outputLimitBytes, runbookParams, sections);
+        return toBuilder().dataDirectory(data).store(newStoreUrl, storeUser, storePassword)
+                .apiTokenFile(newTokenFile).build();
     }
 
     public QuenchConfig withPort(int newPort) {
-        return new QuenchConfig(newPort, host, storeUrl, storeUser, storePassword, runbooks, dataDirectory, inventory,
-                pluginsDirectory, apiTokenFile, sources, maxConcurrentRuns, outputLimitBytes, runbookParams, sections);
+        return toBuilder().port(newPort).build();
     }
 
     public QuenchConfig withRunbooks(Path newRunbooks) {
-        return new QuenchConfig(port, host, storeUrl, storeUser, storePassword, newRunbooks, dataDirectory, inventory,
-                pluginsDirectory, apiTokenFile, sources, maxConcurrentRuns, outputLimitBytes, runbookParams, sections);
+        return toBuilder().runbooks(newRunbooks).build();
     }
 
     public QuenchConfig withInventory(Path newInventory) {
-        return new QuenchConfig(port, host, storeUrl, storeUser, storePassword, runbooks, dataDirectory, newInventory,
-                pluginsDirectory, apiTokenFile, sources, maxConcurrentRuns, outputLimitBytes, runbookParams, sections);
+        return toBuilder().inventory(newInventory).build();
     }
 
     public QuenchConfig withHost(String newHost) {
-        return new QuenchConfig(port, newHost, storeUrl, storeUser, storePassword, runbooks, dataDirectory, inventory,
-                pluginsDirectory, apiTokenFile, sources, maxConcurrentRuns, outputLimitBytes, runbookParams, sections);
+        return toBuilder().host(newHost).build();
     }
 
+    /** The same config with these sections, built in code (their errors carry no file position). */
     public QuenchConfig withSections(Map<String, JsonNode> newSections) {
-        return new QuenchConfig(port, host, storeUrl, storeUser, storePassword, runbooks, dataDirectory, inventory,
-                pluginsDirectory, apiTokenFile, sources, maxConcurrentRuns, outputLimitBytes, runbookParams, newSections);
+        return toBuilder().sections(newSections, ConfigPositions.NONE).build();
     }
 
     public QuenchConfig withRunbookParams(Map<String, Map<String, String>> newParams) {
-        return new QuenchConfig(port, host, storeUrl, storeUser, storePassword, runbooks, dataDirectory, inventory,
-                pluginsDirectory, apiTokenFile, sources, maxConcurrentRuns, outputLimitBytes, newParams, sections);
+        return toBuilder().runbookParams(newParams).build();
+    }
+
+    /** Builds a {@link QuenchConfig} from another's values. Not thread-safe; use it on one thread. */
+    public static final class Builder {
+        private int port;
+        private String host;
+        private String storeUrl;
+        private String storeUser;
+        private String storePassword;
+        private Path runbooks;
+        private Path dataDirectory;
+        private Path inventory;
+        private Path pluginsDirectory;
+        private Path apiTokenFile;
+        private Map<String, SourceSettings> sources;
+        private Map<String, Map<String, String>> runbookParams;
+        private Map<String, JsonNode> sections;
+        private ConfigPositions positions;
+
+        private Builder(QuenchConfig from) {
+            port = from.port;
+            host = from.host;
+            storeUrl = from.storeUrl;
+            storeUser = from.storeUser;
+            storePassword = from.storePassword;
+            runbooks = from.runbooks;
+            dataDirectory = from.dataDirectory;
+            inventory = from.inventory;
+            pluginsDirectory = from.pluginsDirectory;
+            apiTokenFile = from.apiTokenFile;
+            sources = from.sources;
+            runbookParams = from.runbookParams;
+            sections = from.sections;
+            positions = from.positions;
+        }
+
+        public Builder port(int newPort) {
+            port = newPort;
+            return this;
+        }
+
+        public Builder host(String newHost) {
+            host = newHost;
+            return this;
+        }
+
+        /** The store's JDBC URL, user and password together: they describe one database. */
+        public Builder store(String url, String user, String password) {
+            storeUrl = url;
+            storeUser = user;
+            storePassword = password;
+            return this;
+        }
+
+        public Builder runbooks(Path newRunbooks) {
+            runbooks = newRunbooks;
+            return this;
+        }
+
+        /** Only the directory; {@link QuenchConfig#withDataDirectory} also moves what lived in the old one. */
+        public Builder dataDirectory(Path newDataDirectory) {
+            dataDirectory = newDataDirectory;
+            return this;
+        }
+
+        public Builder inventory(Path newInventory) {
+            inventory = newInventory;
+            return this;
+        }
+
+        public Builder pluginsDirectory(Path newPluginsDirectory) {
+            pluginsDirectory = newPluginsDirectory;
+            return this;
+        }
+
+        public Builder apiTokenFile(Path newApiTokenFile) {
+            apiTokenFile = newApiTokenFile;
+            return this;
+        }
+
+        public Builder sources(Map<String, SourceSettings> newSources) {
+            sources = newSources;
+            return this;
+        }
+
+        public Builder runbookParams(Map<String, Map<String, String>> newParams) {
+            runbookParams = newParams;
+            return this;
+        }
+
+        Builder sections(Map<String, JsonNode> newSections, ConfigPositions newPositions) {
+            sections = newSections;
+            positions = newPositions;
+            return this;
+        }
+
+        public QuenchConfig build() {
+            return new QuenchConfig(port, host, storeUrl, storeUser, storePassword, runbooks, dataDirectory, inventory,
+                    pluginsDirectory, apiTokenFile, sources, runbookParams, sections, positions);
+        }
     }
 }

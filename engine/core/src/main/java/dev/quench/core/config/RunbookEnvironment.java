@@ -91,7 +91,8 @@ public record RunbookEnvironment(Map<String, String> env, Map<String, String> se
                     throw new ConfigException(where + ": a secret name is letters, digits and _ starting with a letter, "
                             + "so that runbooks can write ${{ secrets." + name.replaceAll("[^A-Za-z0-9_]", "_") + " }}");
                 }
-                secrets.put(name, secret(where, entry.getValue()).read(processEnvironment));
+                secrets.put(name, secret(where, config.section("secrets").child(name), entry.getValue())
+                        .read(processEnvironment));
                 if (secrets.get(name).length() < MIN_SECRET_LENGTH) {
                     throw new ConfigException(where + " is shorter than " + MIN_SECRET_LENGTH
                             + " characters: too short to be masked in recorded output; use a real secret");
@@ -101,15 +102,15 @@ public record RunbookEnvironment(Map<String, String> env, Map<String, String> se
         return new RunbookEnvironment(env, secrets, unset);
     }
 
-    private static Secret secret(String where, JsonNode node) {
+    /** Where one secret is read from: {@code {file: PATH}} or {@code {env: VARIABLE}}. */
+    record SecretKeys(String file, String env) {
+    }
+
+    private static Secret secret(String where, ConfigSection section, JsonNode node) {
         if (!node.isObject()) {
             throw new ConfigException(where + ": give {file: PATH} or {env: VARIABLE}, found " + node);
         }
-        node.fieldNames().forEachRemaining(field -> {
-            if (!field.equals("file") && !field.equals("env")) {
-                throw new ConfigException(where + ": unknown field '" + field + "': give {file: PATH} or {env: VARIABLE}");
-            }
-        });
+        section.bind(SecretKeys.class);
         Path file = node.hasNonNull("file") ? Path.of(node.get("file").asText()) : null;
         String env = node.hasNonNull("env") ? node.get("env").asText() : null;
         return new Secret(where, file, env);

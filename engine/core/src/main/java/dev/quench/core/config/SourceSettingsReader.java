@@ -8,29 +8,46 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 
 /**
  * Reads the {@code sources:} section of {@code quench.yaml}: per source its {@code auth} and, for
- * generic sources, its {@code mapping}. Unknown keys are errors, so a typo never silently leaves
- * a source unauthenticated. Thread-safe (stateless).
+ * generic sources, its {@code mapping}. Each source is bound strictly onto {@link SourceKeys} first
+ * (unknown keys and wrong types are errors with their position), so a typo never silently leaves a
+ * source unauthenticated. Thread-safe (stateless).
  */
 final class SourceSettingsReader {
-
-    private static final Set<String> AUTH_KEYS =
-            Set.of("open", "bearerTokenFile", "bearerTokenEnv", "basic", "hmac");
 
     private SourceSettingsReader() {
     }
 
-    static Map<String, SourceSettings> read(JsonNode sources, Function<JsonNode, Path> paths, Path file) {
+    /** The keys a source may have, so a misspelt one is an error with its position, not a silent default. */
+    record SourceKeys(AuthKeys auth, MappingKeys mapping) {
+    }
+
+    record AuthKeys(Boolean open, String bearerTokenFile, String bearerTokenEnv, BasicKeys basic, HmacKeys hmac) {
+    }
+
+    record BasicKeys(String user, String passwordFile, String passwordEnv) {
+    }
+
+    record HmacKeys(String secretFile, String secretEnv, String header, String timestampHeader) {
+    }
+
+    record MappingKeys(String alerts, String name, String status, List<String> resolvedValues, String fingerprint,
+                       String startsAt, Map<String, String> labels, String labelsFrom, Map<String, String> annotations) {
+    }
+
+    static Map<String, SourceSettings> read(ConfigSection section, JsonNode sources, Function<JsonNode, Path> paths,
+                                            Path file) {
+        section.bind(JsonNode.class);
         Map<String, SourceSettings> settings = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> entry : sources.properties()) {
             String name = entry.getKey();
             if (!name.matches("[a-z0-9][a-z0-9_-]{0,63}")) {
                 throw new ConfigException(file + ": sources." + name + ": a source name is 1-64 of [a-z0-9_-]");
             }
+            section.child(name).bind(SourceKeys.class);
             settings.put(name, source(name, entry.getValue(), paths, file));
         }
         return settings;
@@ -39,11 +56,6 @@ final class SourceSettingsReader {
     private static SourceSettings source(String name, JsonNode node, Function<JsonNode, Path> paths, Path file) {
         String where = file + ": sources." + name + ".auth";
         JsonNode auth = node.path("auth");
-        for (Map.Entry<String, JsonNode> key : auth.properties()) {
-            if (!AUTH_KEYS.contains(key.getKey())) {
-                throw new ConfigException(where + "." + key.getKey() + " is not a setting; use one of " + AUTH_KEYS);
-            }
-        }
         Secret bearer = secret(auth, "bearerToken", where, paths);
         SourceSettings.BasicAuth basic = null;
         if (auth.has("basic")) {

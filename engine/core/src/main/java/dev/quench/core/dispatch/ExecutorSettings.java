@@ -1,82 +1,61 @@
 package dev.quench.core.dispatch;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.quench.core.config.ConfigException;
-import dev.quench.core.util.DidYouMean;
-import dev.quench.core.util.Durations;
+import dev.quench.core.config.ConfigSection;
 import java.time.Duration;
-import java.util.List;
 
 /**
- * The queue and shutdown settings of the config's {@code executor:} section (its
- * {@code maxConcurrentRuns} and {@code outputLimitBytes} are read with the rest of the config).
- * Immutable.
+ * The config's {@code executor:} section: how many runs execute at once, how much output is kept,
+ * the queue limits and the shutdown grace. Immutable.
  *
+ * @param maxConcurrentRuns   how many runs execute at once
+ * @param outputLimitBytes    how much of each step's stdout/stderr is kept
  * @param maxQueuedRuns       queued runs of all runbooks together; a run beyond is recorded refused ("queue full")
  * @param maxQueuedPerRunbook queued runs of one runbook; a run beyond is recorded refused ("queue full")
  * @param shutdownGrace       how long a stop waits for running runs before it cancels them (their
  *                            {@code finally} steps still run) and records them interrupted by shutdown
  */
-public record ExecutorSettings(int maxQueuedRuns, int maxQueuedPerRunbook, Duration shutdownGrace) {
+public record ExecutorSettings(int maxConcurrentRuns, int outputLimitBytes, int maxQueuedRuns,
+                               int maxQueuedPerRunbook, Duration shutdownGrace) {
 
-    public static final ExecutorSettings DEFAULTS = new ExecutorSettings(1000, 100, Duration.ofSeconds(30));
+    public static final ExecutorSettings DEFAULTS =
+            new ExecutorSettings(16, 64 * 1024, 1000, 100, Duration.ofSeconds(30));
 
-    private static final List<String> KEYS = List.of("maxConcurrentRuns", "outputLimitBytes", "maxQueuedRuns",
-            "maxQueuedPerRunbook", "shutdownGrace");
+    /** The keys as written in the file; absent ones are null and take their default. */
+    public record Section(Integer maxConcurrentRuns, Integer outputLimitBytes, Integer maxQueuedRuns,
+                   Integer maxQueuedPerRunbook, Duration shutdownGrace) {
+    }
 
     public ExecutorSettings {
-        if (maxQueuedRuns < 1) {
-            throw new ConfigException("executor.maxQueuedRuns must be at least 1, was " + maxQueuedRuns);
-        }
-        if (maxQueuedPerRunbook < 1) {
-            throw new ConfigException("executor.maxQueuedPerRunbook must be at least 1, was " + maxQueuedPerRunbook);
-        }
-        if (shutdownGrace.isNegative()) {
-            throw new ConfigException("executor.shutdownGrace must not be negative, was " + shutdownGrace);
+        if (maxConcurrentRuns < 1 || outputLimitBytes < 0 || maxQueuedRuns < 1 || maxQueuedPerRunbook < 1
+                || shutdownGrace.isNegative()) {
+            throw new IllegalArgumentException("executor settings out of range: " + maxConcurrentRuns + ", "
+                    + outputLimitBytes + ", " + maxQueuedRuns + ", " + maxQueuedPerRunbook + ", " + shutdownGrace);
         }
     }
 
     /**
-     * Reads the {@code executor:} section, or the defaults when it is absent.
+     * Binds the {@code executor:} section, or the defaults when it is absent.
      *
-     * @throws ConfigException naming the key and what is wrong with it
+     * @throws dev.quench.core.config.ConfigException naming the position, the key and what is wrong with it
      */
-    public static ExecutorSettings from(JsonNode section) {
-        if (section == null || section.isNull() || section.isMissingNode()) {
-            return DEFAULTS;
-        }
-        if (!section.isObject()) {
-            throw new ConfigException("executor must be a mapping (executor: {maxConcurrentRuns: 16, ...}), found "
-                    + section.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
-        }
-        section.fieldNames().forEachRemaining(key -> {
-            if (!KEYS.contains(key)) {
-                throw new ConfigException("unknown key executor." + key + DidYouMean.hint(key, KEYS)
-                        + " (executor takes " + String.join(", ", KEYS) + ")");
+    public static ExecutorSettings from(ConfigSection section) {
+        return section.bind(Section.class).map(keys -> {
+            if (keys.shutdownGrace() != null && keys.shutdownGrace().isNegative()) {
+                throw section.invalid("shutdownGrace", "must not be negative, got " + keys.shutdownGrace());
             }
-        });
-        return new ExecutorSettings(
-                count(section, "maxQueuedRuns", DEFAULTS.maxQueuedRuns()),
-                count(section, "maxQueuedPerRunbook", DEFAULTS.maxQueuedPerRunbook()),
-                section.hasNonNull("shutdownGrace") ? duration(section.get("shutdownGrace")) : DEFAULTS.shutdownGrace());
+            return new ExecutorSettings(
+                    section.atLeast("maxConcurrentRuns", keys.maxConcurrentRuns(), 1, DEFAULTS.maxConcurrentRuns()),
+                    section.atLeast("outputLimitBytes", keys.outputLimitBytes(), 0, DEFAULTS.outputLimitBytes()),
+                    section.atLeast("maxQueuedRuns", keys.maxQueuedRuns(), 1, DEFAULTS.maxQueuedRuns()),
+                    section.atLeast("maxQueuedPerRunbook", keys.maxQueuedPerRunbook(), 1,
+                            DEFAULTS.maxQueuedPerRunbook()),
+                    keys.shutdownGrace() != null ? keys.shutdownGrace() : DEFAULTS.shutdownGrace());
+        }).orElse(DEFAULTS);
     }
 
-    private static int count(JsonNode section, String key, int fallback) {
-        JsonNode value = section.get(key);
-        if (value == null || value.isNull()) {
-            return fallback;
-        }
-        if (!value.canConvertToInt() || !value.isIntegralNumber()) {
-            throw new ConfigException("executor." + key + " must be a whole number, found '" + value.asText() + "'");
-        }
-        return value.asInt();
-    }
-
-    private static Duration duration(JsonNode value) {
-        try {
-            return Durations.parse(value.asText());
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("executor.shutdownGrace: " + e.getMessage(), e);
-        }
+    /** {@link #from(ConfigSection)} for a section built in code. */
+    public static ExecutorSettings from(JsonNode section) {
+        return from(ConfigSection.of("executor", section));
     }
 }

@@ -1,8 +1,6 @@
 package dev.quench.core.ingest;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.quench.core.config.ConfigException;
-import dev.quench.core.util.Durations;
+import dev.quench.core.config.ConfigSection;
 import java.time.Duration;
 
 /**
@@ -22,46 +20,23 @@ public record HttpLimits(int maxConnections, Duration idleTimeout, Duration requ
     static final HttpLimits DEFAULT = new HttpLimits(1_000, Duration.ofSeconds(30), Duration.ofSeconds(60),
             32L * 1024 * 1024, 1024L * 1024);
 
-    /** Reads the keys of the {@code ingest:} section it owns; absent keys keep their defaults. */
-    static HttpLimits from(JsonNode ingest) {
-        if (ingest == null || ingest.isMissingNode() || ingest.isNull()) {
-            return DEFAULT;
-        }
+    /** The keys of the {@code ingest:} section it owns; absent keys keep their defaults. */
+    static HttpLimits from(ConfigSection section, IngestSettings.Section keys) {
         return new HttpLimits(
-                (int) whole(ingest, "maxConnections", DEFAULT.maxConnections(), 1, Integer.MAX_VALUE),
-                duration(ingest, "idleTimeout", DEFAULT.idleTimeout()),
-                duration(ingest, "requestTimeout", DEFAULT.requestTimeout()),
-                whole(ingest, "webhookBodyLimit", DEFAULT.webhookBodyLimit(), 1024, Integer.MAX_VALUE),
-                whole(ingest, "apiBodyLimit", DEFAULT.apiBodyLimit(), 1024, Integer.MAX_VALUE));
+                section.atLeast("maxConnections", keys.maxConnections(), 1, DEFAULT.maxConnections()),
+                IngestSettings.atLeast(section, "idleTimeout", keys.idleTimeout(), Duration.ofSeconds(1), "1s",
+                        DEFAULT.idleTimeout()),
+                IngestSettings.atLeast(section, "requestTimeout", keys.requestTimeout(), Duration.ofSeconds(1), "1s",
+                        DEFAULT.requestTimeout()),
+                bodyLimit(section, "webhookBodyLimit", keys.webhookBodyLimit(), DEFAULT.webhookBodyLimit()),
+                bodyLimit(section, "apiBodyLimit", keys.apiBodyLimit(), DEFAULT.apiBodyLimit()));
     }
 
-    private static long whole(JsonNode ingest, String key, long fallback, long least, long most) {
-        JsonNode node = ingest.path(key);
-        if (node.isMissingNode() || node.isNull()) {
-            return fallback;
+    private static long bodyLimit(ConfigSection section, String key, Long value, long fallback) {
+        long limit = section.atLeast(key, value, 1024, fallback);
+        if (limit > Integer.MAX_VALUE) {
+            throw section.invalid(key, "must be at most " + Integer.MAX_VALUE + " bytes, got " + limit);
         }
-        if (!node.isIntegralNumber() || !node.canConvertToLong() || node.longValue() < least
-                || node.longValue() > most) {
-            throw new ConfigException("ingest." + key + " must be a whole number from " + least + " to " + most
-                    + ", not '" + node.asText() + "'");
-        }
-        return node.longValue();
-    }
-
-    private static Duration duration(JsonNode ingest, String key, Duration fallback) {
-        JsonNode node = ingest.path(key);
-        if (node.isMissingNode() || node.isNull()) {
-            return fallback;
-        }
-        Duration duration;
-        try {
-            duration = Durations.parse(node.asText());
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("ingest." + key + ": " + e.getMessage());
-        }
-        if (duration.compareTo(Duration.ofSeconds(1)) < 0) {
-            throw new ConfigException("ingest." + key + " must be at least 1s, not " + node.asText());
-        }
-        return duration;
+        return limit;
     }
 }

@@ -3,6 +3,7 @@ package dev.quench.core.ingest;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.quench.core.alert.AlertLimits;
 import dev.quench.core.config.ConfigException;
+import dev.quench.core.config.ConfigSection;
 import dev.quench.core.store.AlertRepository;
 import dev.quench.core.util.Durations;
 import java.time.Duration;
@@ -32,64 +33,51 @@ public record IngestSettings(long maxPendingAlerts, int retryAfterSeconds, Alert
     static final IngestSettings DEFAULT = new IngestSettings(100_000, 5, AlertLimits.DEFAULT, false,
             AlertRepository.DEFAULT_REDELIVERY_WINDOW, AlertRepository.DEFAULT_REDELIVERY_KEYS, HttpLimits.DEFAULT);
 
+    /** The keys as written in the file; absent ones are null and take their default. */
+    public record Section(Long maxPendingAlerts, Integer retryAfterSeconds, Integer maxLabels, Integer maxNameLength,
+                   Integer maxLabelValueLength, Integer maxAnnotationValueLength, Boolean journal,
+                   Duration redeliveryWindow, Integer redeliveryKeys, Integer maxConnections, Duration idleTimeout,
+                   Duration requestTimeout, Long webhookBodyLimit, Long apiBodyLimit) {
+    }
+
+    /**
+     * Binds the {@code ingest:} section, or the defaults when it is absent.
+     *
+     * @throws ConfigException naming the position, the key and what is wrong with it
+     */
+    public static IngestSettings from(ConfigSection section) {
+        return section.bind(Section.class).map(keys -> {
+            AlertLimits defaults = AlertLimits.DEFAULT;
+            return new IngestSettings(
+                    section.atLeast("maxPendingAlerts", keys.maxPendingAlerts(), 1, DEFAULT.maxPendingAlerts()),
+                    section.atLeast("retryAfterSeconds", keys.retryAfterSeconds(), 1, DEFAULT.retryAfterSeconds()),
+                    new AlertLimits(section.atLeast("maxLabels", keys.maxLabels(), 1, defaults.maxLabels()),
+                            section.atLeast("maxNameLength", keys.maxNameLength(), 1, defaults.maxNameLength()),
+                            section.atLeast("maxLabelValueLength", keys.maxLabelValueLength(), 1,
+                                    defaults.maxLabelValueLength()),
+                            section.atLeast("maxAnnotationValueLength", keys.maxAnnotationValueLength(), 1,
+                                    defaults.maxAnnotationValueLength())),
+                    keys.journal() != null ? keys.journal() : DEFAULT.journal(),
+                    atLeast(section, "redeliveryWindow", keys.redeliveryWindow(), Duration.ofMinutes(1), "1m",
+                            DEFAULT.redeliveryWindow()),
+                    section.atLeast("redeliveryKeys", keys.redeliveryKeys(), 1_000, DEFAULT.redeliveryKeys()),
+                    HttpLimits.from(section, keys));
+        }).orElse(DEFAULT);
+    }
+
+    /** {@link #from(ConfigSection)} for a section built in code. */
     public static IngestSettings from(JsonNode node) {
-        if (node == null || node.isMissingNode() || node.isNull()) {
-            return DEFAULT;
-        }
-        AlertLimits defaults = AlertLimits.DEFAULT;
-        IngestSettings settings = new IngestSettings(
-                node.path("maxPendingAlerts").asLong(DEFAULT.maxPendingAlerts()),
-                node.path("retryAfterSeconds").asInt(DEFAULT.retryAfterSeconds()),
-                new AlertLimits(node.path("maxLabels").asInt(defaults.maxLabels()),
-                        node.path("maxNameLength").asInt(defaults.maxNameLength()),
-                        node.path("maxLabelValueLength").asInt(defaults.maxLabelValueLength()),
-                        node.path("maxAnnotationValueLength").asInt(defaults.maxAnnotationValueLength())),
-                journal(node.path("journal")),
-                redeliveryWindow(node.path("redeliveryWindow")),
-                redeliveryKeys(node.path("redeliveryKeys")),
-                HttpLimits.from(node));
-        if (settings.maxPendingAlerts() < 1 || settings.retryAfterSeconds() < 1 || settings.limits().maxLabels() < 1) {
-            throw new ConfigException("ingest: maxPendingAlerts, retryAfterSeconds and maxLabels must be at least 1");
-        }
-        if (settings.redeliveryKeys() < 1_000) {
-            throw new ConfigException("ingest.redeliveryKeys must be at least 1000, not " + settings.redeliveryKeys());
-        }
-        return settings;
+        return from(ConfigSection.of("ingest", node));
     }
 
-    private static int redeliveryKeys(JsonNode node) {
-        if (node.isMissingNode() || node.isNull()) {
-            return DEFAULT.redeliveryKeys();
+    static Duration atLeast(ConfigSection section, String key, Duration value, Duration least, String leastText,
+                            Duration fallback) {
+        if (value == null) {
+            return fallback;
         }
-        if (!node.canConvertToInt() || !node.isIntegralNumber()) {
-            throw new ConfigException("ingest.redeliveryKeys must be a whole number of alerts, not '" + node.asText() + "'");
+        if (value.compareTo(least) < 0) {
+            throw section.invalid(key, "must be at least " + leastText + ", got " + Durations.format(value));
         }
-        return node.intValue();
-    }
-
-    private static Duration redeliveryWindow(JsonNode node) {
-        if (node.isMissingNode() || node.isNull()) {
-            return DEFAULT.redeliveryWindow();
-        }
-        Duration window;
-        try {
-            window = Durations.parse(node.asText());
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("ingest.redeliveryWindow: " + e.getMessage());
-        }
-        if (window.compareTo(Duration.ofMinutes(1)) < 0) {
-            throw new ConfigException("ingest.redeliveryWindow must be at least 1m, not " + node.asText());
-        }
-        return window;
-    }
-
-    private static boolean journal(JsonNode node) {
-        if (node.isMissingNode() || node.isNull()) {
-            return DEFAULT.journal();
-        }
-        if (!node.isBoolean()) {
-            throw new ConfigException("ingest.journal must be true or false, not " + node);
-        }
-        return node.booleanValue();
+        return value;
     }
 }

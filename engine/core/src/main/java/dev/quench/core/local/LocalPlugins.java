@@ -1,6 +1,7 @@
 package dev.quench.core.local;
 
 import dev.quench.api.Inventory;
+import dev.quench.core.config.ConfigLoader;
 import dev.quench.core.config.InventoryFile;
 import dev.quench.core.config.QuenchConfig;
 import dev.quench.core.plugin.EnginePluginEnvironment;
@@ -28,6 +29,7 @@ public final class LocalPlugins implements AutoCloseable {
         try {
             Inventory inventory = config.inventoryIfSet().<Inventory>map(InventoryFile::load).orElse(Inventory.empty());
             plugins = PluginRegistry.discover(config.pluginsDirectoryIfSet().orElse(null));
+            ConfigLoader.requireKnownSections(config, plugins.types());
             plugins.start(new EnginePluginEnvironment(config.sections(), inventory, Map.of(Vertx.class, vertx),
                     config.dataDirectory()));
             return new LocalPlugins(vertx, plugins);

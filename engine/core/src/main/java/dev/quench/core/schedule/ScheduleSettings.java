@@ -1,7 +1,7 @@
 package dev.quench.core.schedule;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.quench.core.util.Durations;
+import dev.quench.core.config.ConfigSection;
 import java.time.Duration;
 
 /**
@@ -15,6 +15,10 @@ public record ScheduleSettings(int threads, Duration misfireThreshold) {
 
     public static final ScheduleSettings DEFAULTS = new ScheduleSettings(20, Duration.ofSeconds(60));
 
+    /** The keys as written in the file; absent ones are null and take their default. */
+    public record Section(Integer threads, Duration misfireThreshold) {
+    }
+
     public ScheduleSettings {
         if (threads < 1) {
             throw new IllegalArgumentException("schedule.threads must be at least 1, was " + threads);
@@ -24,14 +28,24 @@ public record ScheduleSettings(int threads, Duration misfireThreshold) {
         }
     }
 
-    /** Reads the {@code schedule:} section, or the defaults when it is null. */
+    /**
+     * Binds the {@code schedule:} section, or the defaults when it is absent.
+     *
+     * @throws dev.quench.core.config.ConfigException naming the position, the key and what is wrong with it
+     */
+    public static ScheduleSettings from(ConfigSection section) {
+        return section.bind(Section.class).map(keys -> {
+            if (keys.misfireThreshold() != null
+                    && (keys.misfireThreshold().isNegative() || keys.misfireThreshold().isZero())) {
+                throw section.invalid("misfireThreshold", "must be positive, got " + keys.misfireThreshold());
+            }
+            return new ScheduleSettings(section.atLeast("threads", keys.threads(), 1, DEFAULTS.threads()),
+                    keys.misfireThreshold() != null ? keys.misfireThreshold() : DEFAULTS.misfireThreshold());
+        }).orElse(DEFAULTS);
+    }
+
+    /** {@link #from(ConfigSection)} for a section built in code. */
     public static ScheduleSettings from(JsonNode section) {
-        if (section == null || section.isNull()) {
-            return DEFAULTS;
-        }
-        int threads = section.path("threads").asInt(DEFAULTS.threads());
-        Duration threshold = section.hasNonNull("misfireThreshold")
-                ? Durations.parse(section.get("misfireThreshold").asText()) : DEFAULTS.misfireThreshold();
-        return new ScheduleSettings(threads, threshold);
+        return from(ConfigSection.of("schedule", section));
     }
 }

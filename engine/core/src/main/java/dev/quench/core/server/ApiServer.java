@@ -40,7 +40,7 @@ public final class ApiServer implements AutoCloseable {
                                   RunbookRegistry runbooks, RunDispatcher dispatcher, ToilLedger ledger, Clock clock,
                                   RunbookScheduler schedules)
             throws InterruptedException, ExecutionException, TimeoutException {
-        IngestSettings settings = IngestSettings.from(config.sections().get("ingest"));
+        IngestSettings settings = IngestSettings.from(config.section("ingest"));
         HttpLimits limits = settings.http();
         IngestCounters counters = new IngestCounters();
         ConnectionGuard guard = new ConnectionGuard(vertx, limits, counters);

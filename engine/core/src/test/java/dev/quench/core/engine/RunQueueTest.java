@@ -170,7 +170,7 @@ class RunQueueTest {
     void anUnknownExecutorKeyStopsTheStartNamingIt() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ExecutorSettings.from(
                         Json.yaml().readTree("{maxQueuedRun: 5}")))
-                .hasMessage("unknown key executor.maxQueuedRun — did you mean 'maxQueuedRuns'? (executor takes "
-                        + "maxConcurrentRuns, outputLimitBytes, maxQueuedRuns, maxQueuedPerRunbook, shutdownGrace)");
+                .hasMessage("executor.maxQueuedRun: unknown key — did you mean 'maxQueuedRuns'? (executor takes "
+                        + "maxConcurrentRuns, maxQueuedPerRunbook, maxQueuedRuns, outputLimitBytes, shutdownGrace)");
     }
 }

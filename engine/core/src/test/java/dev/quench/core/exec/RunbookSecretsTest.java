@@ -186,7 +186,8 @@ class RunbookSecretsTest {
         assertThatThrownBy(() -> RunbookEnvironment.read(config("secrets: {webhook: {env: HOOK_URL}}"), Map.of()))
                 .isInstanceOf(ConfigException.class).hasMessage("secrets.webhook: environment variable HOOK_URL is not set");
         assertThatThrownBy(() -> RunbookEnvironment.read(config("secrets: {webhook: {path: x}}"), Map.of()))
-                .hasMessage("secrets.webhook: unknown field 'path': give {file: PATH} or {env: VARIABLE}");
+                .hasMessage(temp.resolve("quench.yaml")
+                        + ":1:21: secrets.webhook.path: unknown key (secrets.webhook takes env, file)");
         assertThatThrownBy(() -> RunbookEnvironment.read(config("secrets: {pin: {env: PIN}}"), Map.of("PIN", "12")))
                 .hasMessageContaining("secrets.pin is shorter than 4 characters");
         assertThatThrownBy(() -> RunbookEnvironment.read(config("env: REGION"), Map.of()))

@@ -53,9 +53,7 @@ class PostgresSchedulesIT {
 
     private QuenchConfig config(Path runbooks) {
         QuenchConfig base = EngineHarness.config(temp.resolve("data"), runbooks);
-        return new QuenchConfig(base.port(), base.host(), postgres.getJdbcUrl("postgres", "quench_schedules"),
-                "postgres", "", base.runbooks(), base.dataDirectory(), null, null, base.apiTokenFile(), base.sources(),
-                base.maxConcurrentRuns(), base.outputLimitBytes(), base.runbookParams(), base.sections());
+        return base.toBuilder().store(postgres.getJdbcUrl("postgres", "quench_schedules"), "postgres", "").build();
     }
 
     @Test
