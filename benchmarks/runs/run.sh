@@ -1,0 +1,217 @@
+#!/usr/bin/env bash
+# Runs per minute: `quench serve` (embedded store) with one runbook of two cheap shell.exec steps
+# (`true`); python3 posts ALERTS alerts (default 10000) to /hooks/alertmanager, PER_REQUEST (50) a
+# request, as fast as the engine accepts them (a 503 is retried after its Retry-After), then waits until
+# ALERTS runs have finished (at most TIMEOUT s, default 600). Prints runs per minute (first post -> last
+# run finished), the engine's CPU time and CPU ms per run, and FAIL when a run failed or was refused.
+# Uses only what older checkouts have too: serve --config, POST /hooks/alertmanager, GET /api/v1/runs,
+# /api/v1/toil, /api/v1/status, /api/v1/alerts and /api/v1/ingest. Needs a JDK 21+ in JAVA_HOME, python3.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT="$PWD"
+ALERTS="${ALERTS:-10000}"
+PER_REQUEST="${PER_REQUEST:-50}"
+CONCURRENCY="${CONCURRENCY:-16}"
+SENDERS="${SENDERS:-4}"
+TIMEOUT="${TIMEOUT:-600}"
+JAVA="${JAVA_HOME:?set JAVA_HOME to a JDK 21+}/bin/java"
+WORK="$(mktemp -d /tmp/quench-runs-bench.XXXXXX)"
+PID=""
+cleanup() {
+  if [ -n "$PID" ]; then kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; fi
+  cp "$WORK/quench.log" /tmp/quench-runs-bench.log 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+./mvnw -q -B -pl engine/core -am compile dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt" >/dev/null
+CP="$ROOT/engine/core/target/classes:$(cat "$WORK/cp.txt")"
+PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+mkdir -p "$WORK/runbooks"
+cat > "$WORK/runbooks/bench-two-steps.yaml" <<'YAML'
+name: bench-two-steps
+owner: bench
+toil: {manualMinutes: 1}
+triggers:
+  alert:
+    matchers: ['alertname="BenchRun"']
+steps:
+  - id: first
+    uses: shell.exec
+    with:
+      command: "true"
+  - id: second
+    uses: shell.exec
+    with:
+      command: "true"
+YAML
+# No guards: no cooldown or hourly cap. The queue limits are read by newer checkouts; older ones ignore them.
+printf 'data: %s\nrunbooks: %s\nserver: {host: 127.0.0.1, port: %s}\nexecutor: {maxConcurrentRuns: %s, maxQueuedRuns: %s, maxQueuedPerRunbook: %s}\n' \
+  "$WORK/data" "$WORK/runbooks" "$PORT" "$CONCURRENCY" "$((ALERTS + 1000))" "$((ALERTS + 1000))" > "$WORK/quench.yaml"
+"$JAVA" ${QJOPTS:-} -cp "$CP" dev.quench.core.cli.QuenchMain serve --config "$WORK/quench.yaml" > "$WORK/quench.log" 2>&1 &
+PID=$!
+for i in $(seq 1 600); do
+  (echo > "/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break
+  kill -0 "$PID" 2>/dev/null || { echo "quench serve exited:" >&2; cat "$WORK/quench.log" >&2; exit 1; }
+  [ "$i" = 600 ] && { echo "nothing listens on port $PORT after 60 s:" >&2; cat "$WORK/quench.log" >&2; exit 1; }
+  sleep 0.1
+done
+for _ in $(seq 1 100); do [ -s "$WORK/data/quench.token" ] && break; sleep 0.1; done
+TOKEN="$(cat "$WORK/data/quench.token")"
+
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(. /etc/os-release; echo "$PRETTY_NAME"), $("$JAVA" -version 2>&1 | head -1)"
+echo "checkout: $ROOT ($(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'))"
+echo "alerts: $ALERTS in requests of $PER_REQUEST from $SENDERS python threads; executor.maxConcurrentRuns=$CONCURRENCY; runbook: 2 shell.exec 'true' steps"
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (figures taken on a busy machine are a floor)"
+
+status=0
+python3 - "$PORT" "$TOKEN" "$PID" "$ALERTS" "$PER_REQUEST" "$SENDERS" "$TIMEOUT" "$(getconf CLK_TCK)" <<'PY' || status=$?
+import json, sys, threading, time, urllib.error, urllib.request
+from datetime import datetime
+port, token, pid = sys.argv[1], sys.argv[2], sys.argv[3]
+total, per_request, senders, timeout, clk_tck = (int(v) for v in sys.argv[4:9])
+base = f"http://127.0.0.1:{port}"
+auth = {"Authorization": f"Bearer {token}"}
+run_tag = str(time.time_ns())
+
+def cpu_seconds():
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / clk_tck   # utime + stime (fields 14, 15)
+
+def get(path):
+    request = urllib.request.Request(base + path, headers=auth)
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.load(response)
+
+def instant(text):
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp() if text else None
+
+def body(first, count):
+    alerts = []
+    for i in range(first, first + count):
+        alerts.append({"status": "firing",
+                       "labels": {"alertname": "BenchRun", "instance": f"bench-{i}:9100", "job": "node", "severity": "warning"},
+                       "annotations": {"summary": f"bench alert {i}"},
+                       "startsAt": "2026-11-21T10:00:00.000Z", "endsAt": "0001-01-01T00:00:00Z",
+                       "generatorURL": "http://prometheus.invalid/graph", "fingerprint": f"{run_tag}-{i:08d}"})
+    return json.dumps({"receiver": "quench", "status": "firing", "alerts": alerts,
+                       "groupLabels": {"alertname": "BenchRun"}, "commonLabels": {"alertname": "BenchRun"},
+                       "commonAnnotations": {}, "externalURL": "http://alertmanager.invalid", "version": "4",
+                       "groupKey": "{}:{alertname=\"BenchRun\"}", "truncatedAlerts": 0}).encode()
+
+batches = [(first, min(per_request, total - first)) for first in range(0, total, per_request)]
+lock = threading.Lock()
+stats = {"posted": 0, "retries_503": 0, "errors": []}
+deadline = time.monotonic() + timeout
+
+def sender():
+    while True:
+        with lock:
+            if not batches:
+                return
+            first, count = batches.pop(0)
+        data = body(first, count)
+        while True:
+            request = urllib.request.Request(base + "/hooks/alertmanager", data=data, method="POST",
+                                             headers={**auth, "Content-Type": "application/json"})
+            try:
+                with urllib.request.urlopen(request, timeout=60) as response:
+                    response.read()
+                with lock:
+                    stats["posted"] += count
+                break
+            except urllib.error.HTTPError as e:
+                if e.code == 503 and time.monotonic() < deadline:
+                    with lock:
+                        stats["retries_503"] += 1
+                    time.sleep(float(e.headers.get("Retry-After") or 1))
+                    continue
+                with lock:
+                    stats["errors"].append(f"HTTP {e.code}: {e.read()[:200]!r}")
+                break
+            except Exception as e:   # connection refused, timeout: reported, not retried
+                with lock:
+                    stats["errors"].append(repr(e))
+                break
+
+cpu_start = cpu_seconds()
+start = time.time()
+threads = [threading.Thread(target=sender) for _ in range(senders)]
+for t in threads: t.start()
+for t in threads: t.join()
+accepted_after = time.time() - start
+posted = stats["posted"]
+print(f"alerts posted: {posted} of {total} in {accepted_after:.2f} s ({posted / accepted_after:,.0f} alerts/s accepted; "
+      f"{stats['retries_503']} retries after 503; {len(stats['errors'])} errors)")
+for error in stats["errors"][:5]:
+    print(f"  post error: {error}")
+
+# Finished runs are counted exactly by the toil ledger (it reads every finished run: a costly call), so it
+# is asked only once nothing is queued or running, or every 5 s; /api/v1/status and runs?status=running are cheap.
+def toil_counts():
+    rows = [row for row in get("/api/v1/toil?since=1d&by=runbook")["rows"] if row["key"] == "bench-two-steps"]
+    return (rows[0]["succeeded"], rows[0]["failed"]) if rows else (0, 0)
+
+succeeded = failed = 0
+last_toil = 0.0
+timed_out = False
+while True:
+    idle = get("/api/v1/status").get("queued", 0) == 0 and not get("/api/v1/runs?status=running&limit=1")["runs"]
+    if idle or time.monotonic() - last_toil > 5:
+        succeeded, failed = toil_counts()
+        last_toil = time.monotonic()
+        if succeeded + failed >= total:
+            break
+    if time.monotonic() > deadline:
+        timed_out = True
+        break
+    time.sleep(0.2)
+cpu = cpu_seconds() - cpu_start
+detected = time.time()
+finished = succeeded + failed
+
+refused = len(get(f"/api/v1/runs?status=refused&limit=1000")["runs"])
+others = {s: len(get(f"/api/v1/runs?status={s}&limit=1000")["runs"]) for s in ("queued", "running", "awaiting_approval", "rejected", "cancelled")}
+# The newest 1000 runs (created last): the last to finish is among them.
+recent = get("/api/v1/runs?limit=1000")["runs"]
+ends = [instant(r.get("finishedAt")) for r in recent if r.get("finishedAt")]
+last_end = max(ends) if ends and finished >= total else detected
+wall = max(last_end - start, 1e-9)
+print(f"runs finished: {finished} (succeeded {succeeded}, failed or cancelled {failed}); refused {refused}"
+      + "".join(f", {s} {n}" for s, n in others.items() if n))
+print(f"wall time: {wall:.2f} s from the first post to the last run finished" + ("  (TIMEOUT: not all runs finished)" if timed_out else ""))
+print(f"RUNS PER MINUTE: {60 * finished / wall:,.0f}")
+print(f"engine cpu: {cpu:.1f} s (first post -> all runs seen finished), {1000 * cpu / max(1, finished):.2f} ms per run")
+
+# Alert received -> run started (and run created -> run started), over the newest min(ALERTS, 1000) runs.
+alerts = {a["id"]: instant(a.get("receivedAt")) for a in get("/api/v1/alerts?limit=1000")["alerts"] if "id" in a}
+def pct(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(p / 100 * len(values)))] if values else None
+waits = [instant(r["startedAt"]) - alerts[r["alertId"]] for r in recent
+         if r.get("startedAt") and r.get("alertId") in alerts and alerts[r["alertId"]] is not None]
+queue = [instant(r["startedAt"]) - instant(r["createdAt"]) for r in recent if r.get("startedAt") and r.get("createdAt")]
+scope = f"newest {len(recent)} runs" if total > 1000 else f"all {len(recent)} runs"
+if waits:
+    print(f"alert received -> run started ({scope}): p50 {1000 * pct(waits, 50):,.0f} ms, p99 {1000 * pct(waits, 99):,.0f} ms")
+if queue:
+    print(f"run created -> run started ({scope}): p50 {1000 * pct(queue, 50):,.0f} ms, p99 {1000 * pct(queue, 99):,.0f} ms")
+try:
+    ingest = get("/api/v1/ingest")
+    print("ingest: " + ", ".join(f"{k}={ingest[k]}" for k in ("acceptedAlerts", "storedAlerts", "refusedWhileFull") if k in ingest))
+except Exception as e:
+    print(f"ingest: unavailable ({e})")
+
+problems = []
+if posted < total or stats["errors"]:
+    problems.append(f"{total - posted} alerts not accepted")
+if finished < total:
+    problems.append(f"{total - finished} runs not finished within {timeout} s")
+if failed or refused:
+    problems.append(f"{failed} runs failed or cancelled, {refused} refused")
+print("FAIL: " + "; ".join(problems) if problems else "OK: every alert ran its runbook to success")
+sys.exit(1 if problems else 0)
+PY
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+exit $status
