@@ -44,8 +44,8 @@ public final class RunbookFleet {
             }
             AlertTrigger trigger = new AlertTrigger(matchers.stream().map(LabelMatcherParser::parse).toList(),
                     TriggerStatus.FIRING);
-            runbooks.add(new Runbook("runbook-" + index, "", "team", 5, Optional.of(trigger), List.of(), List.of(),
-                    Map.of(), Path.of("runbook-" + index + ".yaml")));
+            runbooks.add(Runbook.builder("runbook-" + index, Path.of("runbook-" + index + ".yaml")).owner("team")
+                    .manualMinutes(5).alertTrigger(trigger).build());
         }
         return List.copyOf(runbooks);
     }
