@@ -53,8 +53,10 @@ public record SshScriptConfig(@Required(or = {"hosts", "selector"}, example = "h
         interpreter = interpreter == null || interpreter.isBlank() ? DEFAULT_INTERPRETER : interpreter.strip();
         // Checks the placement fields (host, hosts, selector, fan-out limits, jump, env) the way ssh.exec does.
         // (The parameters, not the fields: a compact constructor assigns the fields only after its body.)
-        new SshExecConfig(host, port, user, identity, "true", sudo, connectTimeout, hosts, selector, concurrency,
-                maxErrors, canary, jump, env, passphrase, privateKey);
+        SshExecConfig.builder().host(host).port(port).user(user).identity(identity).command("true").sudo(sudo)
+                .connectTimeout(connectTimeout).hosts(hosts).selector(selector).concurrency(concurrency)
+                .maxErrors(maxErrors).canary(canary).jump(jump).env(env).passphrase(passphrase).privateKey(privateKey)
+                .build();
     }
 
     /** A script step whose key comes from a file (or the inventory, or the settings). */
@@ -82,8 +84,10 @@ public record SshScriptConfig(@Required(or = {"hosts", "selector"}, example = "h
 
     /** The same placement as an {@code ssh.exec} step running {@code command}. */
     SshExecConfig execConfig(String command) {
-        return new SshExecConfig(host, port, user, identity, command, sudo, connectTimeout, hosts, selector,
-                concurrency, maxErrors, canary, jump, env, passphrase, privateKey);
+        return SshExecConfig.builder().host(host).port(port).user(user).identity(identity).command(command).sudo(sudo)
+                .connectTimeout(connectTimeout).hosts(hosts).selector(selector).concurrency(concurrency)
+                .maxErrors(maxErrors).canary(canary).jump(jump).env(env).passphrase(passphrase).privateKey(privateKey)
+                .build();
     }
 
     /** The interpreter and the arguments after the script's path, each word shell-quoted. */
