@@ -87,7 +87,7 @@ final class GuardsParser {
             // No steps have run when guards are checked: steps.* is unknown here on purpose.
             return Optional.of(Template.compile((String) scalar.value(), Declarations.of(paramNames, List.of(), Set.of())));
         } catch (TemplateSyntaxException e) {
-            String why = e.getMessage().startsWith("unknown step")
+            String why = e.kind() == TemplateSyntaxException.Kind.UNKNOWN_STEP
                     ? e.getMessage() + ": guards.dedupeKey is computed before any step runs; use alert or params"
                     : e.getMessage();
             problems.add(scalar.positionAt(e.offset()), why);
