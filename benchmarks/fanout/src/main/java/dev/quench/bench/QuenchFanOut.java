@@ -43,8 +43,8 @@ final class QuenchFanOut {
                     .settings("ssh", new SshSettings(knownHosts.toString(), "strict", identity.toString(), user, null,
                             Duration.ofSeconds(60)))
                     .hosts(inventory).dataDirectory(knownHosts.getParent().resolve("quench-data")).build());
-            SshExecConfig config = new SshExecConfig(null, null, null, null, command, null, null, names, null,
-                    concurrency, "100%", null);
+            SshExecConfig config = SshExecConfig.builder().command(command).hosts(names).concurrency(concurrency)
+                    .maxErrors("100%").build();
             long started = System.nanoTime();
             StepResult result;
             long stepDone;

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 
 /**
@@ -44,8 +43,8 @@ public final class RunbookFleet {
             }
             AlertTrigger trigger = new AlertTrigger(matchers.stream().map(LabelMatcherParser::parse).toList(),
                     TriggerStatus.FIRING);
-            runbooks.add(new Runbook("runbook-" + index, "", "team", 5, Optional.of(trigger), List.of(), List.of(),
-                    Map.of(), Path.of("runbook-" + index + ".yaml")));
+            runbooks.add(Runbook.builder("runbook-" + index, Path.of("runbook-" + index + ".yaml")).owner("team")
+                    .manualMinutes(5).alertTrigger(trigger).build());
         }
         return List.copyOf(runbooks);
     }

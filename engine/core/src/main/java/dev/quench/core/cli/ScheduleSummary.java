@@ -4,7 +4,6 @@ import static dev.quench.core.util.TerminalText.escape;
 
 import dev.quench.core.runbook.Runbook;
 import dev.quench.core.runbook.ScheduleSpec;
-import dev.quench.core.runbook.ScheduleSpecParser;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -27,11 +26,7 @@ final class ScheduleSummary {
         List<Entry> active = new ArrayList<>();
         List<Entry> disabled = new ArrayList<>();
         for (Runbook runbook : runbooks) {
-            Object raw = runbook.deferred().get("triggers.schedule");
-            if (raw != null) {
-                ScheduleSpecParser.parse(raw).spec().ifPresent(spec ->
-                        (spec.enabled() ? active : disabled).add(new Entry(runbook, spec)));
-            }
+            runbook.schedule().ifPresent(spec -> (spec.enabled() ? active : disabled).add(new Entry(runbook, spec)));
         }
         out.printf("  schedules: %d active, %d disabled%n", active.size(), disabled.size());
         active.sort(Comparator.comparing(entry -> entry.runbook().name()));

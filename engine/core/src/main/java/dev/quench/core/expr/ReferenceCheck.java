@@ -91,8 +91,9 @@ final class ReferenceCheck {
             }
             String earlier = declarations.earlierSteps().isEmpty() ? "no step runs before this one"
                     : "earlier steps: " + String.join(", ", declarations.earlierSteps());
-            throw new TemplateSyntaxException("unknown step '" + id + "'"
-                    + DidYouMean.hint(id, declarations.earlierSteps()) + " (" + earlier + ")", offset(tokens, path, 1));
+            throw new TemplateSyntaxException(TemplateSyntaxException.Kind.UNKNOWN_STEP, "unknown step '" + id + "'"
+                    + DidYouMean.hint(id, declarations.earlierSteps()) + " (" + earlier + ")", offset(tokens, path, 1),
+                    null);
         }
         if (path.size() > 2 && !ExpressionLanguage.STEP_FIELDS.contains(path.get(2))) {
             String field = path.get(2);

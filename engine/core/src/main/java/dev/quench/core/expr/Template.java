@@ -107,7 +107,7 @@ public final class Template {
             try {
                 script = ExpressionLanguage.compile(expression, declarations);
             } catch (TemplateSyntaxException e) {
-                throw new TemplateSyntaxException(e.getMessage(), start + e.offset(), e.getCause());
+                throw new TemplateSyntaxException(e.kind(), e.getMessage(), start + e.offset(), e.getCause());
             }
             boolean readsAlert = script.getVariables().stream().anyMatch(path -> path.getFirst().equals("alert"));
             segments.add(new Expression(expression, start, script, quoting.current(), url.current(), readsAlert,

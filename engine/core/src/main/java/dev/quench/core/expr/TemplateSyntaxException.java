@@ -9,15 +9,33 @@ import java.util.Objects;
  */
 public final class TemplateSyntaxException extends RuntimeException {
 
+    /** What kind of problem it is, for callers that add advice of their own (never read the message for it). */
+    public enum Kind {
+        /** Bad syntax, or a reference to something that does not exist other than a step. */
+        GENERAL,
+        /** A reference to a step the runbook does not have before this point ({@code unknown step}). */
+        UNKNOWN_STEP
+    }
+
     private final int offset;
+    private final Kind kind;
 
     public TemplateSyntaxException(String message, int offset) {
         this(message, offset, null);
     }
 
     public TemplateSyntaxException(String message, int offset, Throwable cause) {
+        this(Kind.GENERAL, message, offset, cause);
+    }
+
+    public TemplateSyntaxException(Kind kind, String message, int offset, Throwable cause) {
         super(Objects.requireNonNull(message, "message"), cause);
+        this.kind = Objects.requireNonNull(kind, "kind");
         this.offset = Math.max(0, offset);
+    }
+
+    public Kind kind() {
+        return kind;
     }
 
     /** 0-based offset of the problem inside the template text. */

@@ -64,7 +64,7 @@ public final class RunAdmission {
      * pooled connection while it holds one (with the pool busy, that wait would time out).
      */
     public void prepare(Runbook runbook) {
-        if (lockRows.contains(runbook.name()) || !RunbookGuards.of(runbook).any()) {
+        if (lockRows.contains(runbook.name()) || !runbook.guards().any()) {
             return;
         }
         guardStore.ensureLockRow(runbook.name(), clock.instant());
@@ -88,7 +88,7 @@ public final class RunAdmission {
             return new Admission.Start();
         }
         Instant now = clock.instant();
-        RunbookGuards guards = RunbookGuards.of(runbook);
+        RunbookGuards guards = runbook.guards();
         String key = null;
         Optional<String> refusal = Optional.empty();
         if (guards.any()) {
@@ -113,7 +113,7 @@ public final class RunAdmission {
             LOG.info("run {} of {} refused: {}", run.id(), runbook.name(), refusal.get());
             return new Admission.Refused(refusal.get());
         }
-        ApprovalPolicy approval = ApprovalPolicy.of(runbook);
+        ApprovalPolicy approval = runbook.approval();
         if (approval.required()) {
             String message = "waiting for approval: quench runs approve " + run.id() + " (or reject)"
                     + approval.timeout().map(timeout -> "; rejected if nobody decides by "

@@ -79,7 +79,7 @@ public final class RunControl {
         Instant now = clock.instant();
         List<String> expired = new ArrayList<>();
         for (RunRecord run : store.runs().list(RunStatus.AWAITING_APPROVAL, null, 1000)) {
-            Optional<Duration> timeout = runbooks.apply(run.runbook()).map(ApprovalPolicy::of)
+            Optional<Duration> timeout = runbooks.apply(run.runbook()).map(Runbook::approval)
                     .flatMap(ApprovalPolicy::timeout);
             if (timeout.isPresent() && run.createdAt().plus(timeout.get()).isBefore(now)) {
                 String message = "rejected: nobody approved it within " + Durations.format(timeout.get())

@@ -17,15 +17,7 @@ public record ApprovalPolicy(boolean required, Optional<Duration> timeout) {
     /** No approval: runs start at once. */
     public static final ApprovalPolicy NONE = new ApprovalPolicy(false, Optional.empty());
 
-    /** Where {@link Runbook#deferred()} keeps the parsed policy. */
-    static final String KEY = "approval";
-
     public ApprovalPolicy {
         Objects.requireNonNull(timeout, "timeout");
-    }
-
-    /** The approval policy of {@code runbook}, or {@link #NONE}. */
-    public static ApprovalPolicy of(Runbook runbook) {
-        return runbook.deferred().get(KEY) instanceof ApprovalPolicy policy ? policy : NONE;
     }
 }

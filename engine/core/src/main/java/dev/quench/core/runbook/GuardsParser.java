@@ -30,17 +30,16 @@ final class GuardsParser {
     private GuardsParser() {
     }
 
-    /** Parses {@code guards:} and {@code approval:} of {@code mapping} into {@code deferred}. */
-    static void parse(YamlNode.Mapping mapping, List<ParamSpec> params, Map<String, Object> deferred,
-                      ProblemList problems) {
+    /** The {@code guards:} of {@code mapping}: {@link RunbookGuards#NONE} when not written or wrong (then with problems). */
+    static RunbookGuards guards(YamlNode.Mapping mapping, List<ParamSpec> params, ProblemList problems) {
         YamlNode.Entry guards = mapping.entries().get("guards");
-        if (guards != null) {
-            parseGuards(guards, params, problems).ifPresent(parsed -> deferred.put(RunbookGuards.KEY, parsed));
-        }
+        return guards == null ? RunbookGuards.NONE : parseGuards(guards, params, problems).orElse(RunbookGuards.NONE);
+    }
+
+    /** The {@code approval:} of {@code mapping}: {@link ApprovalPolicy#NONE} when not written or wrong (then with problems). */
+    static ApprovalPolicy approval(YamlNode.Mapping mapping, ProblemList problems) {
         YamlNode.Entry approval = mapping.entries().get("approval");
-        if (approval != null) {
-            parseApproval(approval, problems).ifPresent(parsed -> deferred.put(ApprovalPolicy.KEY, parsed));
-        }
+        return approval == null ? ApprovalPolicy.NONE : parseApproval(approval, problems).orElse(ApprovalPolicy.NONE);
     }
 
     private static Optional<RunbookGuards> parseGuards(YamlNode.Entry guards, List<ParamSpec> params,
@@ -88,7 +87,7 @@ final class GuardsParser {
             // No steps have run when guards are checked: steps.* is unknown here on purpose.
             return Optional.of(Template.compile((String) scalar.value(), Declarations.of(paramNames, List.of(), Set.of())));
         } catch (TemplateSyntaxException e) {
-            String why = e.getMessage().startsWith("unknown step")
+            String why = e.kind() == TemplateSyntaxException.Kind.UNKNOWN_STEP
                     ? e.getMessage() + ": guards.dedupeKey is computed before any step runs; use alert or params"
                     : e.getMessage();
             problems.add(scalar.positionAt(e.offset()), why);

@@ -10,8 +10,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A runbook, loaded and checked: what it is, which alerts start it, its params and its steps.
- * Immutable and thread-safe.
+ * A runbook, loaded and checked: what it is, which alerts and schedule start it, its params, guards,
+ * approval and steps. Every section is parsed once, at load, into the typed field below. Immutable and
+ * thread-safe. Build one with {@link #builder(String, Path)}.
  *
  * @param name          unique name, {@code [a-z0-9-]+}
  * @param description   what it does, may be empty
@@ -20,9 +21,11 @@ import java.util.Optional;
  * @param alertTrigger  which alerts start it, if any (it may be scheduled or manual only)
  * @param params        declared params, in the order written
  * @param steps         the steps, in order
- * @param deferred      sections read by other parts of the engine, keyed by their path:
- *                      {@code triggers.schedule} as plain YAML values, {@code guards} and
- *                      {@code approval} parsed ({@link RunbookGuards#of}, {@link ApprovalPolicy#of})
+ * @param schedule      when it runs by the clock ({@code triggers.schedule}), if it does; a schedule
+ *                      written with {@code enabled: false} is present and says so
+ * @param guards        how often it may start ({@code guards:}); {@link RunbookGuards#NONE} when not written
+ * @param approval      whether a person approves each run ({@code approval:}); {@link ApprovalPolicy#NONE}
+ *                      when not written
  * @param source        the file it came from
  * @param onFailure     steps run after a step failed and stopped the run (escalation, paging)
  * @param finallySteps  steps run at the end of every run, whatever happened ({@code finally:})
@@ -31,8 +34,9 @@ import java.util.Optional;
  */
 public record Runbook(String name, String description, String owner, int manualMinutes,
                       Optional<AlertTrigger> alertTrigger, List<ParamSpec> params, List<StepSpec> steps,
-                      Map<String, Object> deferred, Path source, List<StepSpec> onFailure,
-                      List<StepSpec> finallySteps, Optional<RunbookBody> body) {
+                      Optional<ScheduleSpec> schedule, RunbookGuards guards, ApprovalPolicy approval,
+                      Path source, List<StepSpec> onFailure, List<StepSpec> finallySteps,
+                      Optional<RunbookBody> body) {
 
     public Runbook {
         Objects.requireNonNull(name, "name");
@@ -44,27 +48,21 @@ public record Runbook(String name, String description, String owner, int manualM
         Objects.requireNonNull(alertTrigger, "alertTrigger");
         params = List.copyOf(Objects.requireNonNull(params, "params"));
         steps = List.copyOf(Objects.requireNonNull(steps, "steps"));
-        deferred = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(deferred, "deferred")));
+        Objects.requireNonNull(schedule, "schedule");
+        Objects.requireNonNull(guards, "guards");
+        Objects.requireNonNull(approval, "approval");
         Objects.requireNonNull(source, "source");
         onFailure = List.copyOf(Objects.requireNonNull(onFailure, "onFailure"));
         finallySteps = List.copyOf(Objects.requireNonNull(finallySteps, "finallySteps"));
         Objects.requireNonNull(body, "body");
     }
 
-    /** A runbook of YAML steps. */
-    public Runbook(String name, String description, String owner, int manualMinutes,
-                   Optional<AlertTrigger> alertTrigger, List<ParamSpec> params, List<StepSpec> steps,
-                   Map<String, Object> deferred, Path source, List<StepSpec> onFailure, List<StepSpec> finallySteps) {
-        this(name, description, owner, manualMinutes, alertTrigger, params, steps, deferred, source, onFailure,
-                finallySteps, Optional.empty());
-    }
-
-    /** A runbook with no onFailure or finally steps. */
-    public Runbook(String name, String description, String owner, int manualMinutes,
-                   Optional<AlertTrigger> alertTrigger, List<ParamSpec> params, List<StepSpec> steps,
-                   Map<String, Object> deferred, Path source) {
-        this(name, description, owner, manualMinutes, alertTrigger, params, steps, deferred, source, List.of(),
-                List.of(), Optional.empty());
+    /**
+     * A builder for the runbook {@code name} from the file {@code source}; every other part starts
+     * empty (no trigger, schedule, params, steps, guards or approval).
+     */
+    public static Builder builder(String name, Path source) {
+        return new Builder(name, source);
     }
 
     /** The param called {@code paramName}, if declared. */
@@ -114,5 +112,108 @@ public record Runbook(String name, String description, String owner, int manualM
             }
         }
         return Collections.unmodifiableMap(resolved);
+    }
+
+    /** Collects the parts of a {@link Runbook}; {@link #build()} checks them. Not thread-safe. */
+    public static final class Builder {
+        private final String name;
+        private final Path source;
+        private String description = "";
+        private String owner = "";
+        private int manualMinutes;
+        private Optional<AlertTrigger> alertTrigger = Optional.empty();
+        private List<ParamSpec> params = List.of();
+        private List<StepSpec> steps = List.of();
+        private Optional<ScheduleSpec> schedule = Optional.empty();
+        private RunbookGuards guards = RunbookGuards.NONE;
+        private ApprovalPolicy approval = ApprovalPolicy.NONE;
+        private List<StepSpec> onFailure = List.of();
+        private List<StepSpec> finallySteps = List.of();
+        private Optional<RunbookBody> body = Optional.empty();
+
+        private Builder(String name, Path source) {
+            this.name = Objects.requireNonNull(name, "name");
+            this.source = Objects.requireNonNull(source, "source");
+        }
+
+        public Builder description(String newDescription) {
+            description = newDescription;
+            return this;
+        }
+
+        public Builder owner(String newOwner) {
+            owner = newOwner;
+            return this;
+        }
+
+        public Builder manualMinutes(int minutes) {
+            manualMinutes = minutes;
+            return this;
+        }
+
+        public Builder alertTrigger(Optional<AlertTrigger> trigger) {
+            alertTrigger = Objects.requireNonNull(trigger, "trigger");
+            return this;
+        }
+
+        public Builder alertTrigger(AlertTrigger trigger) {
+            return alertTrigger(Optional.of(trigger));
+        }
+
+        public Builder params(List<ParamSpec> newParams) {
+            params = newParams;
+            return this;
+        }
+
+        public Builder steps(List<StepSpec> newSteps) {
+            steps = newSteps;
+            return this;
+        }
+
+        public Builder schedule(Optional<ScheduleSpec> newSchedule) {
+            schedule = Objects.requireNonNull(newSchedule, "schedule");
+            return this;
+        }
+
+        public Builder schedule(ScheduleSpec newSchedule) {
+            return schedule(Optional.of(newSchedule));
+        }
+
+        public Builder guards(RunbookGuards newGuards) {
+            guards = newGuards;
+            return this;
+        }
+
+        public Builder approval(ApprovalPolicy newApproval) {
+            approval = newApproval;
+            return this;
+        }
+
+        public Builder onFailure(List<StepSpec> steps) {
+            onFailure = steps;
+            return this;
+        }
+
+        public Builder finallySteps(List<StepSpec> steps) {
+            finallySteps = steps;
+            return this;
+        }
+
+        /** For a runbook written as code: the body that calls its steps. */
+        public Builder body(RunbookBody newBody) {
+            body = Optional.of(newBody);
+            return this;
+        }
+
+        /**
+         * The runbook.
+         *
+         * @throws NullPointerException     when a part was set to null
+         * @throws IllegalArgumentException when {@code manualMinutes} is negative
+         */
+        public Runbook build() {
+            return new Runbook(name, description, owner, manualMinutes, alertTrigger, params, steps, schedule, guards,
+                    approval, source, onFailure, finallySteps, body);
+        }
     }
 }

@@ -20,18 +20,10 @@ public record RunbookGuards(Optional<Duration> cooldown, OptionalInt maxRunsPerH
     /** No guards: every run is admitted. */
     public static final RunbookGuards NONE = new RunbookGuards(Optional.empty(), OptionalInt.empty(), Optional.empty());
 
-    /** Where {@link Runbook#deferred()} keeps the parsed guards. */
-    static final String KEY = "guards";
-
     public RunbookGuards {
         Objects.requireNonNull(cooldown, "cooldown");
         Objects.requireNonNull(maxRunsPerHour, "maxRunsPerHour");
         Objects.requireNonNull(dedupeKey, "dedupeKey");
-    }
-
-    /** The guards of {@code runbook}, or {@link #NONE}. */
-    public static RunbookGuards of(Runbook runbook) {
-        return runbook.deferred().get(KEY) instanceof RunbookGuards guards ? guards : NONE;
     }
 
     /** Whether any guard is set. */

@@ -4,19 +4,16 @@ import dev.quench.core.plugin.StepCatalog;
 import dev.quench.core.util.DidYouMean;
 import java.math.BigInteger;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Turns the YAML of one runbook file into a {@link Runbook}, or into problems. Fields the format
- * defines but this version does not run yet are kept as plain values in {@link Runbook#deferred()}.
- * Thread-safe.
+ * Turns the YAML of one runbook file into a {@link Runbook}, or into problems: every section is
+ * parsed here, once, into the runbook's typed fields. Thread-safe.
  */
 public final class RunbookParser {
 
@@ -49,17 +46,21 @@ public final class RunbookParser {
         String description = problems.optionalText(mapping, "description", "description").orElse("");
         String owner = problems.optionalText(mapping, "owner", "owner").orElse("");
         int manualMinutes = parseToil(mapping, problems);
-        Map<String, Object> deferred = new LinkedHashMap<>();
-        Optional<AlertTrigger> trigger = parseTriggers(mapping, deferred, problems);
+        Optional<YamlNode.Mapping> triggers = triggers(mapping, problems);
+        Optional<ScheduleSpec> schedule = triggers.flatMap(fields -> parseSchedule(fields, problems));
+        Optional<AlertTrigger> trigger = triggers.flatMap(fields -> parseAlert(fields, problems));
         List<ParamSpec> params = ParamsParser.parse(mapping, problems);
         StepParser.Sections steps = parseSteps(mapping, params, problems);
-        GuardsParser.parse(mapping, params, deferred, problems);
+        RunbookGuards guards = GuardsParser.guards(mapping, params, problems);
+        ApprovalPolicy approval = GuardsParser.approval(mapping, problems);
         if (!problems.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new Parsed(new Runbook(name, description, owner, manualMinutes, trigger, params,
-                steps.steps(), deferred, problems.file(), steps.onFailure(), steps.finallySteps()),
-                mapping.entries().get("name").value().position()));
+        Runbook runbook = Runbook.builder(name, problems.file()).description(description).owner(owner)
+                .manualMinutes(manualMinutes).alertTrigger(trigger).schedule(schedule).params(params)
+                .steps(steps.steps()).onFailure(steps.onFailure()).finallySteps(steps.finallySteps())
+                .guards(guards).approval(approval).build();
+        return Optional.of(new Parsed(runbook, mapping.entries().get("name").value().position()));
     }
 
     private static String parseName(YamlNode.Mapping mapping, ProblemList problems) {
@@ -103,23 +104,24 @@ public final class RunbookParser {
         return 0;
     }
 
-    private static Optional<AlertTrigger> parseTriggers(YamlNode.Mapping mapping, Map<String, Object> deferred,
-                                                        ProblemList problems) {
+    /** The {@code triggers:} mapping, its keys checked; empty when not written or not a mapping. */
+    private static Optional<YamlNode.Mapping> triggers(YamlNode.Mapping mapping, ProblemList problems) {
         YamlNode.Entry triggers = mapping.entries().get("triggers");
         if (triggers == null) {
             return Optional.empty();
         }
         Optional<YamlNode.Mapping> fields = problems.mapping(triggers.value(), "triggers", "alert: and/or schedule:");
-        if (fields.isEmpty()) {
-            return Optional.empty();
-        }
-        problems.checkKeys(fields.get(), TRIGGER_FIELDS, " in triggers");
-        YamlNode.Entry schedule = fields.get().entries().get("schedule");
-        if (schedule != null) {
-            deferred.put("triggers.schedule", schedule.value().toPlain());
-            ScheduleCheck.check(schedule.value(), problems);
-        }
-        YamlNode.Entry alert = fields.get().entries().get("alert");
+        fields.ifPresent(checked -> problems.checkKeys(checked, TRIGGER_FIELDS, " in triggers"));
+        return fields;
+    }
+
+    private static Optional<ScheduleSpec> parseSchedule(YamlNode.Mapping triggers, ProblemList problems) {
+        YamlNode.Entry schedule = triggers.entries().get("schedule");
+        return schedule == null ? Optional.empty() : ScheduleCheck.parse(schedule.value(), problems);
+    }
+
+    private static Optional<AlertTrigger> parseAlert(YamlNode.Mapping triggers, ProblemList problems) {
+        YamlNode.Entry alert = triggers.entries().get("alert");
         if (alert == null) {
             return Optional.empty();
         }

@@ -7,9 +7,11 @@ import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,8 +26,8 @@ import org.quartz.CronExpression;
 public final class ScheduleSpecParser {
 
     /** The fields {@code triggers.schedule} may have. */
-    public static final Set<String> FIELDS = new LinkedHashSet<>(List.of("cron", "timezone", "jitter", "misfire",
-            "allowOverlap", "allowSubMinute", "enabled"));
+    public static final Set<String> FIELDS = Collections.unmodifiableSet(new LinkedHashSet<>(List.of("cron", "timezone",
+            "jitter", "misfire", "allowOverlap", "allowSubMinute", "enabled")));
 
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
     private static final Pattern SINGLE_SECOND = Pattern.compile("[0-9]{1,2}");
@@ -37,50 +39,52 @@ public final class ScheduleSpecParser {
      * One problem in a schedule.
      *
      * @param field   the field it is about ({@code cron}, {@code timezone} ...), or empty for the schedule itself
+     * @param at      which part of the written schedule is wrong, so a loader knows where to point
      * @param message what is wrong and what to write instead
      */
-    public record Problem(String field, String message) {
+    public record Problem(String field, At at, String message) {
+
+        public Problem {
+            Objects.requireNonNull(field, "field");
+            Objects.requireNonNull(at, "at");
+            Objects.requireNonNull(message, "message");
+        }
+
+        /** A problem with the value of {@code field}: the usual kind. */
+        static Problem inValue(String field, String message) {
+            return new Problem(field, At.VALUE, message);
+        }
+    }
+
+    /** The part of a written schedule a {@link Problem} is about. */
+    public enum At {
+        /** The schedule as a whole: it is not a mapping, or lacks a field it needs. */
+        SCHEDULE,
+        /** A field's name: a field the schedule does not have. */
+        KEY,
+        /** A field's value. */
+        VALUE
     }
 
     /** The outcome: a spec when there are no problems. */
     public record Result(Optional<ScheduleSpec> spec, List<Problem> problems) {
     }
 
-    /** Results by the written schedule: 10,000 runbooks usually write a few hundred different ones. */
-    private static final Map<Map<?, ?>, Result> RESULTS = new ConcurrentHashMap<>();
-    private static final int RESULTS_MAX = 50_000;
-
     /**
-     * Parses the plain value of {@code triggers.schedule} (a map from the YAML). Remembers results,
-     * since loading checks each schedule and every sync reads it again.
+     * Parses the plain value of {@code triggers.schedule} (a map from the YAML, or the options of a
+     * Groovy runbook's {@code schedule}). Called once per runbook load: the runbook keeps the spec.
      */
     public static Result parse(Object raw) {
-        if (!(raw instanceof Map<?, ?> fields)) {
-            return parseUncached(raw);
-        }
-        Result known = RESULTS.get(fields);
-        if (known != null) {
-            return known;
-        }
-        Result result = parseUncached(fields);
-        if (RESULTS.size() >= RESULTS_MAX) {
-            RESULTS.clear();
-        }
-        // A copy as the key: the caller's map must not change the cache if it is changed later.
-        RESULTS.put(new java.util.LinkedHashMap<>(fields), result);
-        return result;
-    }
-
-    private static Result parseUncached(Object raw) {
         List<Problem> problems = new ArrayList<>();
         if (!(raw instanceof Map<?, ?> fields)) {
-            problems.add(new Problem("", "triggers.schedule must be a mapping, like cron: \"0 30 3 * * ?\""));
+            problems.add(new Problem("", At.SCHEDULE,
+                    "triggers.schedule must be a mapping, like cron: \"0 30 3 * * ?\""));
             return new Result(Optional.empty(), problems);
         }
         for (Object key : fields.keySet()) {
             if (!FIELDS.contains(String.valueOf(key))) {
                 String hint = DidYouMean.hint(String.valueOf(key), FIELDS);
-                problems.add(new Problem(String.valueOf(key), "unknown field '" + key + "' in triggers.schedule"
+                problems.add(new Problem(String.valueOf(key), At.KEY, "unknown field '" + key + "' in triggers.schedule"
                         + (hint.isEmpty() ? " (known fields: " + String.join(", ", FIELDS) + ")" : hint)));
             }
         }
@@ -101,25 +105,25 @@ public final class ScheduleSpecParser {
 
     private static String checkCron(Object value, boolean allowSubMinute, List<Problem> problems) {
         if (value == null) {
-            problems.add(new Problem("", "triggers.schedule needs cron:, a Quartz cron expression with seconds "
+            problems.add(new Problem("", At.SCHEDULE, "triggers.schedule needs cron:, a Quartz cron expression with seconds "
                     + "first, like cron: \"0 30 3 * * ?\" (03:30 every day)"));
             return null;
         }
         if (!(value instanceof String text) || text.isBlank()) {
-            problems.add(new Problem("cron", "cron must be text, like \"0 30 3 * * ?\"; found " + value));
+            problems.add(Problem.inValue("cron", "cron must be text, like \"0 30 3 * * ?\"; found " + value));
             return null;
         }
         String cron = text.strip();
         String error = cronError(cron);
         if (!error.isEmpty()) {
-            problems.add(new Problem("cron", "invalid cron '" + cron + "': " + error
+            problems.add(Problem.inValue("cron", "invalid cron '" + cron + "': " + error
                     + ". Quartz cron has 6 or 7 fields, seconds first, and ? in day-of-month or day-of-week, "
                     + "like \"0 30 3 * * ?\""));
             return null;
         }
         String seconds = WHITESPACE.split(cron, 2)[0];
         if (!allowSubMinute && !SINGLE_SECOND.matcher(seconds).matches()) {
-            problems.add(new Problem("cron", "cron '" + cron + "' fires more than once a minute (seconds field '"
+            problems.add(Problem.inValue("cron", "cron '" + cron + "' fires more than once a minute (seconds field '"
                     + seconds + "'): write one second, like \"0 */5 * * * ?\" for every 5 minutes, or set "
                     + "allowSubMinute: true if you really mean it"));
             return null;
@@ -162,7 +166,7 @@ public final class ScheduleSpecParser {
             return ZoneId.of(String.valueOf(value).strip());
         } catch (DateTimeException e) {
             String hint = DidYouMean.hint(String.valueOf(value).strip(), ZoneId.getAvailableZoneIds());
-            problems.add(new Problem("timezone", "unknown timezone '" + value + "'"
+            problems.add(Problem.inValue("timezone", "unknown timezone '" + value + "'"
                     + (hint.isEmpty() ? ": use an IANA zone like Europe/Berlin or America/New_York, or UTC" : hint)));
             return null;
         }
@@ -175,7 +179,7 @@ public final class ScheduleSpecParser {
         try {
             return Durations.parse(String.valueOf(value).strip());
         } catch (IllegalArgumentException e) {
-            problems.add(new Problem("jitter", "invalid jitter '" + value + "': " + e.getMessage()));
+            problems.add(Problem.inValue("jitter", "invalid jitter '" + value + "': " + e.getMessage()));
             return null;
         }
     }
@@ -186,7 +190,7 @@ public final class ScheduleSpecParser {
         }
         Optional<MisfirePolicy> policy = MisfirePolicy.parse(String.valueOf(value));
         if (policy.isEmpty()) {
-            problems.add(new Problem("misfire", "unknown misfire policy '" + value
+            problems.add(Problem.inValue("misfire", "unknown misfire policy '" + value
                     + "': use runOnce (run once when the engine is back) or skip"));
             return null;
         }
@@ -201,7 +205,7 @@ public final class ScheduleSpecParser {
         if (value instanceof Boolean bool) {
             return bool;
         }
-        problems.add(new Problem(name, name + " must be true or false, found " + value));
+        problems.add(Problem.inValue(name, name + " must be true or false, found " + value));
         return false;
     }
 }

@@ -38,7 +38,6 @@ final class StepParser {
 
     static final Set<String> STEP_FIELDS = new LinkedHashSet<>(List.of("id", "uses", "with", "when", "timeout",
             "retry", "continueOnError", "outputs", "forEach", "concurrency"));
-    private static final Set<String> DEFERRED_FIELDS = Set.of();
     /** Step ids are read as steps.<id> in expressions, so they must be identifiers (no '-'). */
     static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
@@ -188,17 +187,10 @@ final class StepParser {
         boolean continueOnError = StepOptionsParser.flag(mapping.entries().get("continueOnError"),
                 "continueOnError" + where, problems);
         Map<String, Template> outputs = StepOptionsParser.outputs(mapping.entries().get("outputs"), ownPerItem, problems);
-        Map<String, Object> deferred = new LinkedHashMap<>();
-        for (String field : DEFERRED_FIELDS) {
-            YamlNode.Entry entry = mapping.entries().get(field);
-            if (entry != null) {
-                deferred.put(field, entry.value().toPlain());
-            }
-        }
         if (id == null || uses.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new StepSpec(id, uses.get(), with, timeout, mapping.position(), deferred, when, retry,
+        return Optional.of(new StepSpec(id, uses.get(), with, timeout, mapping.position(), when, retry,
                 continueOnError, outputs, forEach));
     }
 

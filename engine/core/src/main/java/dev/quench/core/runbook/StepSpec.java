@@ -17,8 +17,6 @@ import java.util.Optional;
  * @param with            the step's configuration, with compiled {@code ${{ }}} templates
  * @param timeout         how long one attempt of the step may run (default {@link #DEFAULT_TIMEOUT})
  * @param position        where the step starts in its file
- * @param deferred        fields the format defines but this version does not run yet, as plain
- *                        YAML values by name
  * @param when            run the step only when this holds; empty means always
  * @param retry           how a failed step is tried again
  * @param continueOnError whether the run goes on (and may succeed) when this step fails
@@ -27,7 +25,7 @@ import java.util.Optional;
  * @param forEach         run the step once per item of a list, if set
  */
 public record StepSpec(String id, String uses, ValueTemplate.MapValue with, Duration timeout, SourcePosition position,
-                       Map<String, Object> deferred, Optional<Condition> when, RetryPolicy retry,
+                       Optional<Condition> when, RetryPolicy retry,
                        boolean continueOnError, Map<String, Template> outputs, Optional<ForEach> forEach) {
 
     /** The timeout of a step that does not set one. */
@@ -39,23 +37,9 @@ public record StepSpec(String id, String uses, ValueTemplate.MapValue with, Dura
         Objects.requireNonNull(with, "with");
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(position, "position");
-        deferred = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(deferred, "deferred")));
         Objects.requireNonNull(when, "when");
         Objects.requireNonNull(retry, "retry");
         outputs = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(outputs, "outputs")));
         Objects.requireNonNull(forEach, "forEach");
-    }
-
-    /** A step that runs once. */
-    public StepSpec(String id, String uses, ValueTemplate.MapValue with, Duration timeout, SourcePosition position,
-                    Map<String, Object> deferred, Optional<Condition> when, RetryPolicy retry,
-                    boolean continueOnError, Map<String, Template> outputs) {
-        this(id, uses, with, timeout, position, deferred, when, retry, continueOnError, outputs, Optional.empty());
-    }
-
-    /** A step that always runs once and stops the run when it fails. */
-    public StepSpec(String id, String uses, ValueTemplate.MapValue with, Duration timeout, SourcePosition position,
-                    Map<String, Object> deferred) {
-        this(id, uses, with, timeout, position, deferred, Optional.empty(), RetryPolicy.NONE, false, Map.of());
     }
 }

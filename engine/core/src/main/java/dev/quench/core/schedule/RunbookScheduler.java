@@ -6,7 +6,6 @@ import dev.quench.core.runbook.MisfirePolicy;
 import dev.quench.core.runbook.Runbook;
 import dev.quench.core.runbook.RunbookProblem;
 import dev.quench.core.runbook.ScheduleSpec;
-import dev.quench.core.runbook.ScheduleSpecParser;
 import dev.quench.core.store.Store;
 import java.text.ParseException;
 import java.time.Clock;
@@ -175,19 +174,16 @@ public final class RunbookScheduler implements AutoCloseable {
         Map<String, ScheduleSpec> specs = new HashMap<>();
         List<ScheduleView> disabled = new ArrayList<>();
         for (Runbook runbook : runbooks.runbooks()) {
-            Object raw = runbook.deferred().get("triggers.schedule");
-            if (raw != null) {
-                ScheduleSpecParser.parse(raw).spec().ifPresent(spec -> {
-                    if (!spec.enabled()) {
-                        // Not stored at all: a schedule switched off is removed from the job store like a deleted one.
-                        disabled.add(ScheduleView.inactive(runbook.name(), spec, runbook.source().toString()));
-                        return;
-                    }
-                    wanted.put(runbook.name(), new ScheduleMembers.Member(runbook.name(), ScheduleGroup.of(spec),
-                            runbook.source().toAbsolutePath().normalize().toString()));
-                    specs.put(runbook.name(), spec);
-                });
-            }
+            runbook.schedule().ifPresent(spec -> {
+                if (!spec.enabled()) {
+                    // Not stored at all: a schedule switched off is removed from the job store like a deleted one.
+                    disabled.add(ScheduleView.inactive(runbook.name(), spec, runbook.source().toString()));
+                    return;
+                }
+                wanted.put(runbook.name(), new ScheduleMembers.Member(runbook.name(), ScheduleGroup.of(spec),
+                        runbook.source().toAbsolutePath().normalize().toString()));
+                specs.put(runbook.name(), spec);
+            });
         }
         disabled.sort(java.util.Comparator.comparing(ScheduleView::runbook));
         inactive = List.copyOf(disabled);

@@ -196,6 +196,20 @@ class TemplateTest {
     }
 
     @Test
+    void anUnknownStepSaysSoByItsKindNotOnlyByItsText() {
+        Declarations declarations = Declarations.of(Set.of("logDir"), List.of("clean"), Set.of("clean", "verify"));
+        // Behind text, so the offset is shifted: the kind must survive that too.
+        assertThat(compileError("echo ${{ steps.clena.stdout }}", declarations).kind())
+                .isEqualTo(TemplateSyntaxException.Kind.UNKNOWN_STEP);
+        assertThat(compileError("${{ steps.clean.stdot }}", declarations).kind())
+                .isEqualTo(TemplateSyntaxException.Kind.GENERAL);
+        assertThat(compileError("${{ steps.verify.stdout }}", declarations).kind())
+                .isEqualTo(TemplateSyntaxException.Kind.GENERAL);
+        assertThat(compileError("${{ params.logdir }}", declarations).kind())
+                .isEqualTo(TemplateSyntaxException.Kind.GENERAL);
+    }
+
+    @Test
     void expressionsCannotReachClassesOrChangeValues() {
         assertThatThrownBy(() -> plain("${{ alert.name.getClass() }}")).isInstanceOf(ExpressionException.class);
         assertThatThrownBy(() -> plain("${{ alert.name.class }}")).isInstanceOf(ExpressionException.class);

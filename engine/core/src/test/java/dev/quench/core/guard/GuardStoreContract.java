@@ -35,9 +35,8 @@ abstract class GuardStoreContract {
     abstract Store store();
 
     private static Runbook budgetOfOne(String name) {
-        return new Runbook(name, "", "team", 5, Optional.empty(), List.of(), List.of(),
-                Map.of("guards", new RunbookGuards(Optional.empty(), OptionalInt.of(1), Optional.empty())),
-                Path.of(name + ".yaml"));
+        return Runbook.builder(name, Path.of(name + ".yaml")).owner("team").manualMinutes(5)
+                .guards(new RunbookGuards(Optional.empty(), OptionalInt.of(1), Optional.empty())).build();
     }
 
     private static RunRecord queued(String runbook) {
@@ -48,8 +47,8 @@ abstract class GuardStoreContract {
     @Test
     void aRunBeyondTheQueueBoundIsRecordedRefusedSayingQueueFull() {
         RunAdmission admission = new RunAdmission(store().guards(), Clock.systemUTC(), 1000, 2);
-        Runbook runbook = new Runbook("bounded-" + UUID.randomUUID().toString().substring(0, 8), "", "team", 5,
-                Optional.empty(), List.of(), List.of(), Map.of(), Path.of("bounded.yaml"));
+        Runbook runbook = Runbook.builder("bounded-" + UUID.randomUUID().toString().substring(0, 8),
+                Path.of("bounded.yaml")).owner("team").manualMinutes(5).build();
         List<Admission> decisions = new ArrayList<>();
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -105,9 +104,9 @@ abstract class GuardStoreContract {
 
     @Test
     void twoApprovalsOfOneRunCannotBothWin() {
-        Runbook runbook = new Runbook("needs-approval", "", "team", 5, Optional.empty(), List.of(), List.of(),
-                Map.of("approval", new dev.quench.core.runbook.ApprovalPolicy(true, Optional.of(Duration.ofHours(1)))),
-                Path.of("needs-approval.yaml"));
+        Runbook runbook = Runbook.builder("needs-approval", Path.of("needs-approval.yaml")).owner("team")
+                .manualMinutes(5)
+                .approval(new dev.quench.core.runbook.ApprovalPolicy(true, Optional.of(Duration.ofHours(1)))).build();
         RunRecord run = queued(runbook.name());
         RunAdmission admission = new RunAdmission(store().guards(), Clock.systemUTC());
         Admission decision = store().inTransaction(handle -> {

@@ -22,7 +22,7 @@ class RunbookMatcherTest {
     private static Runbook runbook(String name, TriggerStatus status, String... matchers) {
         Optional<AlertTrigger> trigger = matchers.length == 0 ? Optional.empty()
                 : Optional.of(new AlertTrigger(List.of(matchers).stream().map(LabelMatcherParser::parse).toList(), status));
-        return new Runbook(name, "", "", 0, trigger, List.of(), List.of(), Map.of(), Path.of(name + ".yaml"));
+        return Runbook.builder(name, Path.of(name + ".yaml")).alertTrigger(trigger).build();
     }
 
     private static Alert alert(AlertStatus status, Map<String, String> labels) {

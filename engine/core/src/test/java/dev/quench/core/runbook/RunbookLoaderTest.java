@@ -49,14 +49,13 @@ class RunbookLoaderTest {
         assertThat(clean.timeout()).isEqualTo(Duration.ofSeconds(60));
         assertThat(clean.position()).isEqualTo(new SourcePosition(VALID.resolve("disk-full-log-cleanup.yaml"), 21, 5));
         assertThat(clean.retry()).isEqualTo(new RetryPolicy(2, Duration.ofSeconds(5), 1, java.util.Optional.empty()));
-        assertThat(clean.deferred()).isEmpty();
         assertThat(runbook.steps().get(1).timeout()).isEqualTo(StepSpec.DEFAULT_TIMEOUT);
-        assertThat(runbook.deferred()).containsOnlyKeys("triggers.schedule", "guards", "approval");
+        assertThat(runbook.schedule()).as("triggers.schedule, parsed at load").isPresent();
         assertThat(runbook.onFailure()).extracting(StepSpec::id, StepSpec::uses)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("onFailure_1", "http.request"));
-        assertThat(ApprovalPolicy.of(runbook)).isEqualTo(ApprovalPolicy.NONE);
-        assertThat(RunbookGuards.of(runbook).cooldown()).contains(Duration.ofMinutes(30));
-        assertThat(RunbookGuards.of(runbook).maxRunsPerHour()).hasValue(3);
+        assertThat(runbook.approval()).isEqualTo(ApprovalPolicy.NONE);
+        assertThat(runbook.guards().cooldown()).contains(Duration.ofMinutes(30));
+        assertThat(runbook.guards().maxRunsPerHour()).hasValue(3);
     }
 
     @Test

@@ -77,7 +77,8 @@ class ScheduleOptInTest {
 
         assertThat(result.spec()).isEmpty();
         assertThat(result.problems()).containsExactly(
-                new ScheduleSpecParser.Problem("enabled", "enabled must be true or false, found no"));
+                new ScheduleSpecParser.Problem("enabled", ScheduleSpecParser.At.VALUE,
+                        "enabled must be true or false, found no"));
         assertThat(ScheduleSpecParser.parse(Map.of("cron", "0 30 3 * * ?")).spec().orElseThrow().enabled()).isTrue();
     }
 }

@@ -86,20 +86,9 @@ public record HttpRequestConfig(String method,
         }
     }
 
-    /** A request with TLS options and without a JSON expectation. */
-    public HttpRequestConfig(String method, String url, Map<String, String> headers, Map<String, String> query,
-                             Object json, String body, String bearerToken, BasicAuth basicAuth,
-                             List<Integer> expectStatus, Duration timeout, Boolean followRedirects, TlsOptions tls) {
-        this(method, url, headers, query, json, body, bearerToken, basicAuth, expectStatus, timeout, followRedirects,
-                tls, null);
-    }
-
-    /** A request without TLS options and without a JSON expectation. */
-    public HttpRequestConfig(String method, String url, Map<String, String> headers, Map<String, String> query,
-                             Object json, String body, String bearerToken, BasicAuth basicAuth,
-                             List<Integer> expectStatus, Duration timeout, Boolean followRedirects) {
-        this(method, url, headers, query, json, body, bearerToken, basicAuth, expectStatus, timeout, followRedirects,
-                null, null);
+    /** A builder with every part unset; {@link Builder#build()} checks them as the record does. */
+    public static Builder builder() {
+        return new Builder();
     }
 
     /** True when an answer with {@code status} is worth sending the request again for (the engine's retry: decides). */
@@ -214,6 +203,105 @@ public record HttpRequestConfig(String method,
         @Override
         public String toString() {
             return "BasicAuth[user=" + user + ", password=" + Redaction.REDACTED + "]";
+        }
+    }
+
+    /**
+     * Collects the parts of an {@link HttpRequestConfig}, each named, instead of a constructor call with a
+     * run of nulls. Every part starts unset (null), which means what the record's parameter says. Not
+     * thread-safe.
+     */
+    public static final class Builder {
+        private String method;
+        private String url;
+        private Map<String, String> headers;
+        private Map<String, String> query;
+        private Object json;
+        private String body;
+        private String bearerToken;
+        private BasicAuth basicAuth;
+        private List<Integer> expectStatus;
+        private Duration timeout;
+        private Boolean followRedirects;
+        private TlsOptions tls;
+        private Boolean expectJson;
+
+        private Builder() {
+        }
+
+        public Builder method(String newMethod) {
+            method = newMethod;
+            return this;
+        }
+
+        public Builder url(String newUrl) {
+            url = newUrl;
+            return this;
+        }
+
+        public Builder headers(Map<String, String> newHeaders) {
+            headers = newHeaders;
+            return this;
+        }
+
+        public Builder query(Map<String, String> newQuery) {
+            query = newQuery;
+            return this;
+        }
+
+        public Builder json(Object newJson) {
+            json = newJson;
+            return this;
+        }
+
+        public Builder body(String newBody) {
+            body = newBody;
+            return this;
+        }
+
+        public Builder bearerToken(String newBearerToken) {
+            bearerToken = newBearerToken;
+            return this;
+        }
+
+        public Builder basicAuth(BasicAuth newBasicAuth) {
+            basicAuth = newBasicAuth;
+            return this;
+        }
+
+        public Builder expectStatus(List<Integer> newExpectStatus) {
+            expectStatus = newExpectStatus;
+            return this;
+        }
+
+        public Builder timeout(Duration newTimeout) {
+            timeout = newTimeout;
+            return this;
+        }
+
+        public Builder followRedirects(Boolean newFollowRedirects) {
+            followRedirects = newFollowRedirects;
+            return this;
+        }
+
+        public Builder tls(TlsOptions newTls) {
+            tls = newTls;
+            return this;
+        }
+
+        public Builder expectJson(Boolean newExpectJson) {
+            expectJson = newExpectJson;
+            return this;
+        }
+
+        /**
+         * The request's configuration.
+         *
+         * @throws IllegalArgumentException what the record refuses (no url, json and body together ...)
+         */
+        public HttpRequestConfig build() {
+            return new HttpRequestConfig(method, url, headers, query, json, body, bearerToken, basicAuth, expectStatus,
+                    timeout, followRedirects, tls, expectJson);
         }
     }
 }

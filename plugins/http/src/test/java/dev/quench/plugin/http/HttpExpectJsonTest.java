@@ -114,8 +114,8 @@ class HttpExpectJsonTest {
     }
 
     private StepResult execute(String path, boolean expectJson) throws Exception {
-        HttpRequestConfig config = new HttpRequestConfig("GET", url(path), null, null, null, null, null, null, null,
-                Duration.ofSeconds(10), null, null, expectJson);
+        HttpRequestConfig config = HttpRequestConfig.builder().method("GET").url(url(path))
+                .timeout(Duration.ofSeconds(10)).expectJson(expectJson).build();
         return step.execute(StepTestContext.builder().stepId("state").timeout(Duration.ofSeconds(20)).build(), config);
     }
 

@@ -81,8 +81,8 @@ class HttpRequestStepTest {
                 .withHeader("X-Team", equalTo("storage"))
                 .willReturn(aResponse().withStatus(200).withHeader("X-Served-By", "cache-1").withBody("all good")));
 
-        StepResult result = execute(config("GET", url("/health"), Map.of("X-Team", "storage"),
-                ordered("verbose", "true", "q", "a b&c"), null, null, null, null, null, null));
+        StepResult result = execute(HttpRequestConfig.builder().method("GET").url(url("/health"))
+                .headers(Map.of("X-Team", "storage")).query(ordered("verbose", "true", "q", "a b&c")).build());
 
         assertThat(result.status()).isEqualTo(StepStatus.SUCCEEDED);
         assertThat(result.exitCode()).isEqualTo(200);
@@ -104,7 +104,8 @@ class HttpRequestStepTest {
         nested.put("note", null);
         json.put("options", nested);
 
-        StepResult result = execute(config("POST", url("/cache/flush"), null, null, json, null, null, null, null, null));
+        StepResult result = execute(HttpRequestConfig.builder().method("POST").url(url("/cache/flush")).json(json)
+                .build());
 
         assertThat(result.status()).isEqualTo(StepStatus.SUCCEEDED);
         assertThat(result.exitCode()).isEqualTo(204);
@@ -121,7 +122,7 @@ class HttpRequestStepTest {
     void textBodyIsSentAsIs() throws Exception {
         server.stubFor(post("/echo").willReturn(aResponse().withStatus(200)));
 
-        execute(config("POST", url("/echo"), null, null, null, "line one\nzwölf", null, null, null, null));
+        execute(HttpRequestConfig.builder().method("POST").url(url("/echo")).body("line one\nzwölf").build());
 
         server.verify(postRequestedFor(urlEqualTo("/echo"))
                 .withHeader("Content-Type", equalTo("text/plain; charset=UTF-8"))
@@ -133,8 +134,8 @@ class HttpRequestStepTest {
         server.stubFor(get("/secure").withHeader("Authorization", equalTo("Bearer s3cr3t-t0ken"))
                 .willReturn(aResponse().withStatus(200).withBody("ok")));
         StepTestContext context = StepTestContext.builder().stepId("call").timeout(STEP_TIMEOUT).build();
-        HttpRequestConfig config = new HttpRequestConfig("GET", url("/secure"), Map.of("X-Api-Key", "k3y"), null,
-                null, null, "s3cr3t-t0ken", null, null, null, null);
+        HttpRequestConfig config = HttpRequestConfig.builder().method("GET").url(url("/secure"))
+                .headers(Map.of("X-Api-Key", "k3y")).bearerToken("s3cr3t-t0ken").build();
 
         StepResult result = step.execute(context, config);
 
@@ -149,8 +150,8 @@ class HttpRequestStepTest {
     void basicAuthIsSentButThePasswordIsNeverShown() throws Exception {
         server.stubFor(get("/admin").willReturn(aResponse().withStatus(200)));
         StepTestContext context = StepTestContext.builder().stepId("call").timeout(STEP_TIMEOUT).build();
-        HttpRequestConfig config = new HttpRequestConfig("GET", url("/admin"), null, null, null, null, null,
-                new HttpRequestConfig.BasicAuth("ops", "hunter2"), null, null, null);
+        HttpRequestConfig config = HttpRequestConfig.builder().method("GET").url(url("/admin"))
+                .basicAuth(new HttpRequestConfig.BasicAuth("ops", "hunter2")).build();
 
         step.execute(context, config);
 
@@ -166,7 +167,7 @@ class HttpRequestStepTest {
                 .withHeader("Content-Type", "application/json; charset=utf-8")
                 .withBody("{\"id\": 7, \"state\": \"done\", \"hosts\": [{\"name\": \"web-7\"}], \"error\": null}")));
 
-        StepResult result = execute(config("GET", url("/jobs/7"), null, null, null, null, null, null, null, null));
+        StepResult result = execute(HttpRequestConfig.builder().method("GET").url(url("/jobs/7")).build());
 
         assertThat(result.succeeded()).isTrue();
         assertThat(result.outputs().get("json")).isInstanceOf(Map.class);
@@ -184,7 +185,8 @@ class HttpRequestStepTest {
                 .withHeader("Content-Type", "application/json").withBody("{\"id\": 7,")));
         StepTestContext context = StepTestContext.builder().stepId("call").timeout(STEP_TIMEOUT).build();
 
-        StepResult result = step.execute(context, config("GET", url("/broken"), null, null, null, null, null, null, null, null));
+        StepResult result = step.execute(context, HttpRequestConfig.builder().method("GET").url(url("/broken"))
+                .build());
 
         assertThat(result.succeeded()).isTrue();
         assertThat(result.stdout()).isEqualTo("{\"id\": 7,");
@@ -197,8 +199,8 @@ class HttpRequestStepTest {
         server.stubFor(post("/restart").willReturn(aResponse().withStatus(503)
                 .withStatusMessage("Service Unavailable").withBody("database is down\nretry later")));
 
-        StepResult result = execute(config("POST", url("/restart"), null, null, Map.of("service", "nginx"), null,
-                null, null, null, null));
+        StepResult result = execute(HttpRequestConfig.builder().method("POST").url(url("/restart"))
+                .json(Map.of("service", "nginx")).build());
 
         assertThat(result.status()).isEqualTo(StepStatus.FAILED);
         assertThat(result.exitCode()).isEqualTo(503);
@@ -211,7 +213,7 @@ class HttpRequestStepTest {
     void plainServerErrorStillNamesStatusAndBody() throws Exception {
         server.stubFor(get("/boom").willReturn(aResponse().withStatus(500).withBody("x".repeat(300))));
 
-        StepResult result = execute(config("GET", url("/boom"), null, null, null, null, null, null, null, null));
+        StepResult result = execute(HttpRequestConfig.builder().method("GET").url(url("/boom")).build());
 
         assertThat(result.status()).isEqualTo(StepStatus.FAILED);
         assertThat(result.message()).startsWith("GET " + url("/boom") + " answered 500")
@@ -223,7 +225,8 @@ class HttpRequestStepTest {
     void expectStatusMakesA404Succeed() throws Exception {
         server.stubFor(get("/lock").willReturn(aResponse().withStatus(404).withBody("no lock")));
 
-        StepResult result = execute(config("GET", url("/lock"), null, null, null, null, null, List.of(404), null, null));
+        StepResult result = execute(HttpRequestConfig.builder().method("GET").url(url("/lock"))
+                .expectStatus(List.of(404)).build());
 
         assertThat(result.status()).isEqualTo(StepStatus.SUCCEEDED);
         assertThat(result.exitCode()).isEqualTo(404);
@@ -233,7 +236,8 @@ class HttpRequestStepTest {
     void expectStatusMakesA200Fail() throws Exception {
         server.stubFor(get("/lock").willReturn(aResponse().withStatus(200)));
 
-        StepResult result = execute(config("GET", url("/lock"), null, null, null, null, null, List.of(404, 410), null, null));
+        StepResult result = execute(HttpRequestConfig.builder().method("GET").url(url("/lock"))
+                .expectStatus(List.of(404, 410)).build());
 
         assertThat(result.status()).isEqualTo(StepStatus.FAILED);
         assertThat(result.message()).contains("answered 200").contains("(expected 404, 410)");
@@ -243,7 +247,7 @@ class HttpRequestStepTest {
     void connectionResetFailsWithAClearReason() {
         server.stubFor(get("/reset").willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
 
-        assertThatThrownBy(() -> execute(config("GET", url("/reset"), null, null, null, null, null, null, null, null)))
+        assertThatThrownBy(() -> execute(HttpRequestConfig.builder().method("GET").url(url("/reset")).build()))
                 .isInstanceOf(StepFailedException.class)
                 .hasMessageStartingWith("GET " + url("/reset") + " failed: ")
                 .hasMessageContaining("reset")
@@ -254,7 +258,7 @@ class HttpRequestStepTest {
     void emptyResponseFailsWithAClearReason() {
         server.stubFor(get("/empty").willReturn(aResponse().withFault(Fault.EMPTY_RESPONSE)));
 
-        assertThatThrownBy(() -> execute(config("GET", url("/empty"), null, null, null, null, null, null, null, null)))
+        assertThatThrownBy(() -> execute(HttpRequestConfig.builder().method("GET").url(url("/empty")).build()))
                 .isInstanceOf(StepFailedException.class)
                 .hasMessageStartingWith("GET " + url("/empty") + " failed: ")
                 .hasMessageContaining("without a complete answer");
@@ -266,8 +270,8 @@ class HttpRequestStepTest {
         long started = System.nanoTime();
 
         // The token in the URL must not leak through Vert.x's timeout message, which quotes the URI.
-        assertThatThrownBy(() -> execute(config("GET", url("/slow") + "?token=s3cr3t", null, null, null, null, null, null,
-                Duration.ofSeconds(1), null)))
+        assertThatThrownBy(() -> execute(HttpRequestConfig.builder().method("GET").url(url("/slow") + "?token=s3cr3t")
+                .timeout(Duration.ofSeconds(1)).build()))
                 .isInstanceOf(StepFailedException.class)
                 .hasMessage("GET " + url("/slow") + "?token=[redacted] failed: no complete answer from localhost:"
                         + server.port() + " within 1000 ms: check the server's load and logs, or raise the step's timeout")
@@ -283,7 +287,7 @@ class HttpRequestStepTest {
         long started = System.nanoTime();
 
         assertThatThrownBy(() -> step.execute(StepTestContext.builder().timeout(Duration.ofMillis(800)).build(),
-                config("GET", url("/slow"), null, null, null, null, null, null, Duration.ofSeconds(30), null)))
+                HttpRequestConfig.builder().method("GET").url(url("/slow")).timeout(Duration.ofSeconds(30)).build()))
                 .isInstanceOf(StepFailedException.class);
 
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(8));
@@ -299,7 +303,7 @@ class HttpRequestStepTest {
             long started = System.nanoTime();
 
             assertThatThrownBy(() -> step.execute(context,
-                    config("GET", url("/slow"), null, null, null, null, null, null, null, null)))
+                    HttpRequestConfig.builder().method("GET").url(url("/slow")).build()))
                     .isInstanceOf(StepFailedException.class)
                     .hasMessageContaining("stopped waiting for the answer (run cancelled by alice)");
 
@@ -317,7 +321,8 @@ class HttpRequestStepTest {
         }
         String url = "http://localhost:" + closedPort + "/hooks";
 
-        assertThatThrownBy(() -> execute(config("POST", url, null, null, Map.of("a", 1), null, null, null, null, null)))
+        assertThatThrownBy(() -> execute(HttpRequestConfig.builder().method("POST").url(url).json(Map.of("a", 1))
+                .build()))
                 .isInstanceOf(StepFailedException.class)
                 .hasMessage("POST " + url + " failed: connection refused by localhost:" + closedPort
                         + ": nothing listens there; check that the service runs and that the URL's port is right");
@@ -327,7 +332,7 @@ class HttpRequestStepTest {
     void unknownHostFailsNamingDns() {
         String url = "http://no-such-host.invalid/x";
 
-        assertThatThrownBy(() -> execute(config("GET", url, null, null, null, null, null, null, null, null)))
+        assertThatThrownBy(() -> execute(HttpRequestConfig.builder().method("GET").url(url).build()))
                 .isInstanceOf(StepFailedException.class)
                 .hasMessageContaining("'no-such-host.invalid' does not resolve (DNS)");
     }
@@ -337,7 +342,7 @@ class HttpRequestStepTest {
         int size = 200 * 1024;
         server.stubFor(get("/big").willReturn(aResponse().withStatus(200).withBody("a".repeat(size))));
 
-        StepResult result = execute(config("GET", url("/big"), null, null, null, null, null, null, null, null));
+        StepResult result = execute(HttpRequestConfig.builder().method("GET").url(url("/big")).build());
 
         int shown = ResponseReader.STDOUT_LIMIT_BYTES;
         assertThat(result.succeeded()).isTrue();
@@ -347,7 +352,7 @@ class HttpRequestStepTest {
     @Test
     void dryRunSendsNothing() throws Exception {
         StepResult result = step.execute(StepTestContext.builder().stepId("call").timeout(STEP_TIMEOUT).dryRun().build(),
-                config("DELETE", url("/everything"), null, null, null, null, null, null, null, null));
+                HttpRequestConfig.builder().method("DELETE").url(url("/everything")).build());
 
         assertThat(result.succeeded()).isTrue();
         server.verify(0, anyRequestedFor(anyUrl()));
@@ -370,7 +375,7 @@ class HttpRequestStepTest {
                 .settings("http", new HttpSettings(Duration.ofSeconds(2), Duration.ofSeconds(5), 4096, "Quench-test/1")).build());
         try {
             configured.execute(StepTestContext.builder().stepId("call").timeout(STEP_TIMEOUT).build(),
-                    config("GET", url("/ua"), null, null, null, null, null, null, null, null));
+                    HttpRequestConfig.builder().method("GET").url(url("/ua")).build());
         } finally {
             configured.close();
         }
@@ -387,30 +392,32 @@ class HttpRequestStepTest {
 
     @Test
     void configRejectsWhatCannotWork() {
-        assertThatThrownBy(() -> config("POST", url("/x"), null, null, Map.of("a", 1), "text", null, null, null, null))
+        assertThatThrownBy(() -> HttpRequestConfig.builder().method("POST").url(url("/x")).json(Map.of("a", 1))
+                .body("text").build())
                 .hasMessage("http.request: set either json (sent as application/json) or body (sent as text), not both");
-        assertThatThrownBy(() -> config("GET", null, null, null, null, null, null, null, null, null))
+        assertThatThrownBy(() -> HttpRequestConfig.builder().method("GET").build())
                 .hasMessageStartingWith("http.request: url is required");
-        assertThatThrownBy(() -> config("GET", "ftp://files.example.com/x", null, null, null, null, null, null, null, null))
+        assertThatThrownBy(() -> HttpRequestConfig.builder().method("GET").url("ftp://files.example.com/x").build())
                 .hasMessage("http.request: url 'ftp://files.example.com/x' must start with http:// or https://");
-        assertThatThrownBy(() -> config("GET", "https://ops:pw@api.example.com/", null, null, null, null, null, null, null, null))
+        assertThatThrownBy(() -> HttpRequestConfig.builder().method("GET").url("https://ops:pw@api.example.com/")
+                .build())
                 .hasMessageContaining("use basicAuth");
-        assertThatThrownBy(() -> config("BREW", url("/x"), null, null, null, null, null, null, null, null))
+        assertThatThrownBy(() -> HttpRequestConfig.builder().method("BREW").url(url("/x")).build())
                 .hasMessageContaining("method 'BREW' is not supported");
-        assertThatThrownBy(() -> config("GET", url("/x"), null, null, null, null, null, List.of(42), null, null))
+        assertThatThrownBy(() -> HttpRequestConfig.builder().method("GET").url(url("/x")).expectStatus(List.of(42))
+                .build())
                 .hasMessageContaining("expectStatus 42 is not an HTTP status code");
-        assertThatThrownBy(() -> new HttpRequestConfig("GET", url("/x"), Map.of("authorization", "Bearer a"), null,
-                null, null, "b", null, null, null, null))
+        assertThatThrownBy(() -> HttpRequestConfig.builder().method("GET").url(url("/x"))
+                .headers(Map.of("authorization", "Bearer a")).bearerToken("b").build())
                 .hasMessageContaining("the Authorization header is set twice");
-        assertThatThrownBy(() -> config("GET", url("/x"), Map.of("X-A", "1\r\nX-Injected: yes"), null, null, null,
-                null, null, null, null))
+        assertThatThrownBy(() -> HttpRequestConfig.builder().method("GET").url(url("/x"))
+                .headers(Map.of("X-A", "1\r\nX-Injected: yes")).build())
                 .hasMessageContaining("contains a line break");
     }
 
     @Test
     void configDefaults() {
-        HttpRequestConfig config = new HttpRequestConfig(null, " https://api.example.com/v1 ", null, null, null,
-                null, null, null, null, null, null);
+        HttpRequestConfig config = HttpRequestConfig.builder().url(" https://api.example.com/v1 ").build();
 
         assertThat(config.method()).isEqualTo("GET");
         assertThat(config.url()).isEqualTo("https://api.example.com/v1");
@@ -421,13 +428,6 @@ class HttpRequestStepTest {
 
     private StepResult execute(HttpRequestConfig config) throws Exception {
         return step.execute(StepTestContext.builder().stepId("call").timeout(STEP_TIMEOUT).build(), config);
-    }
-
-    private static HttpRequestConfig config(String method, String url, Map<String, String> headers,
-                                            Map<String, String> query, Object json, String body, String bearerToken,
-                                            List<Integer> expectStatus, Duration timeout, Boolean followRedirects) {
-        return new HttpRequestConfig(method, url, headers, query, json, body, bearerToken, null, expectStatus,
-                timeout, followRedirects);
     }
 
     private static String url(String path) {

@@ -65,8 +65,8 @@ class HttpRetryTest {
     }
 
     private static HttpRequestConfig request(String path, List<Integer> expectStatus) {
-        return new HttpRequestConfig("GET", "http://127.0.0.1:" + server.port() + path, null, null, null, null, null,
-                null, expectStatus, null, null);
+        return HttpRequestConfig.builder().method("GET").url("http://127.0.0.1:" + server.port() + path)
+                .expectStatus(expectStatus).build();
     }
 
     @Test

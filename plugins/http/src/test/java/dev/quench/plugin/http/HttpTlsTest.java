@@ -240,7 +240,6 @@ class HttpTlsTest {
     }
 
     private static HttpRequestConfig config(String url, TlsOptions tls) {
-        return new HttpRequestConfig("GET", url, null, null, null, null, null, null, null, Duration.ofSeconds(10),
-                null, tls);
+        return HttpRequestConfig.builder().method("GET").url(url).timeout(Duration.ofSeconds(10)).tls(tls).build();
     }
 }

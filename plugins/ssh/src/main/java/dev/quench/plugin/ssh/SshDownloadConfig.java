@@ -35,14 +35,14 @@ public record SshDownloadConfig(@Required(example = "host: web-7") String host, 
             throw new IllegalArgumentException("maxBytes must be 0 or more, got " + maxBytes);
         }
         // The parameters, not the fields: a compact constructor assigns the fields only after its body.
-        new SshExecConfig(host, port, user, identity, "true", null, connectTimeout, null, null, null, null, null,
-                jump, null, passphrase, privateKey);
+        SshExecConfig.builder().host(host).port(port).user(user).identity(identity).command("true")
+                .connectTimeout(connectTimeout).jump(jump).passphrase(passphrase).privateKey(privateKey).build();
     }
 
     /** The placement as a single-host {@code ssh.exec} step (checks it too). */
     SshExecConfig placement() {
-        return new SshExecConfig(host, port, user, identity, "true", null, connectTimeout, null, null, null, null,
-                null, jump, null, passphrase, privateKey);
+        return SshExecConfig.builder().host(host).port(port).user(user).identity(identity).command("true")
+                .connectTimeout(connectTimeout).jump(jump).passphrase(passphrase).privateKey(privateKey).build();
     }
 
     /** Like the record's, but the passphrase and the key are never shown. */

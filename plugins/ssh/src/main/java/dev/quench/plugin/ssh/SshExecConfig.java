@@ -119,22 +119,6 @@ public record SshExecConfig(@Required(or = {"hosts", "selector"}, example = "hos
         }
     }
 
-    /** A step whose key comes from a file (or the inventory, or the settings), not from a secret. */
-    public SshExecConfig(String host, Integer port, String user, String identity, String command, Boolean sudo,
-                         Duration connectTimeout, List<String> hosts, String selector, Integer concurrency,
-                         String maxErrors, Integer canary, String jump, Map<String, String> env, String passphrase) {
-        this(host, port, user, identity, command, sudo, connectTimeout, hosts, selector, concurrency, maxErrors,
-                canary, jump, env, passphrase, null);
-    }
-
-    /** A step whose key has no passphrase. */
-    public SshExecConfig(String host, Integer port, String user, String identity, String command, Boolean sudo,
-                         Duration connectTimeout, List<String> hosts, String selector, Integer concurrency,
-                         String maxErrors, Integer canary, String jump, Map<String, String> env) {
-        this(host, port, user, identity, command, sudo, connectTimeout, hosts, selector, concurrency, maxErrors,
-                canary, jump, env, null);
-    }
-
     /** Like the record's, but the passphrase is never shown (run records and logs print configurations). */
     @Override
     public String toString() {
@@ -147,53 +131,39 @@ public record SshExecConfig(@Required(or = {"hosts", "selector"}, example = "hos
 
     /** This step with the passphrase of its key. */
     public SshExecConfig withPassphrase(String keyPassphrase) {
-        return new SshExecConfig(host, port, user, identity, command, sudo, connectTimeout, hosts, selector,
-                concurrency, maxErrors, canary, jump, env, keyPassphrase, privateKey);
+        return toBuilder().passphrase(keyPassphrase).build();
     }
 
     /** This step logging in with {@code key}, the private key's text (from a secret), instead of a key file. */
     public SshExecConfig withPrivateKey(String key) {
-        return new SshExecConfig(host, port, user, null, command, sudo, connectTimeout, hosts, selector,
-                concurrency, maxErrors, canary, jump, env, passphrase, key);
-    }
-
-    /** A step without environment variables. */
-    public SshExecConfig(String host, Integer port, String user, String identity, String command, Boolean sudo,
-                         Duration connectTimeout, List<String> hosts, String selector, Integer concurrency,
-                         String maxErrors, Integer canary, String jump) {
-        this(host, port, user, identity, command, sudo, connectTimeout, hosts, selector, concurrency, maxErrors,
-                canary, jump, null);
-    }
-
-    /** A step without a jump host. */
-    public SshExecConfig(String host, Integer port, String user, String identity, String command, Boolean sudo,
-                         Duration connectTimeout, List<String> hosts, String selector, Integer concurrency,
-                         String maxErrors, Integer canary) {
-        this(host, port, user, identity, command, sudo, connectTimeout, hosts, selector, concurrency, maxErrors,
-                canary, null);
-    }
-
-    /** A single-host step. */
-    public SshExecConfig(String host, Integer port, String user, String identity, String command, Boolean sudo,
-                         Duration connectTimeout) {
-        this(host, port, user, identity, command, sudo, connectTimeout, null, null, null, null, null, null, null, null);
+        return toBuilder().identity(null).privateKey(key).build();
     }
 
     /** This step through a jump host. */
     public SshExecConfig viaJump(String jumpHost) {
-        return new SshExecConfig(host, port, user, identity, command, sudo, connectTimeout, hosts, selector,
-                concurrency, maxErrors, canary, jumpHost, env, passphrase, privateKey);
+        return toBuilder().jump(jumpHost).build();
     }
 
     /** This step running {@code otherCommand} instead, everything else (targets, sudo, env, jump) the same. */
     SshExecConfig withCommand(String otherCommand) {
-        return new SshExecConfig(host, port, user, identity, otherCommand, sudo, connectTimeout, hosts, selector,
-                concurrency, maxErrors, canary, jump, env, passphrase, privateKey);
+        return toBuilder().command(otherCommand).build();
     }
 
     /** A step with only the required parts, the rest taken from the inventory and settings. */
     public static SshExecConfig of(String host, String command) {
-        return new SshExecConfig(host, null, null, null, command, null, null);
+        return builder().host(host).command(command).build();
+    }
+
+    /** A builder with every part unset; {@link Builder#build()} checks them as the record does. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this step's parts, to change some of them. */
+    public Builder toBuilder() {
+        return new Builder().host(host).port(port).user(user).identity(identity).command(command).sudo(sudo)
+                .connectTimeout(connectTimeout).hosts(hosts).selector(selector).concurrency(concurrency)
+                .maxErrors(maxErrors).canary(canary).jump(jump).env(env).passphrase(passphrase).privateKey(privateKey);
     }
 
     /** True when the step runs on a fleet ({@code hosts} or {@code selector}) rather than on one host. */
@@ -221,8 +191,8 @@ public record SshExecConfig(@Required(or = {"hosts", "selector"}, example = "hos
 
     /** This step aimed at one of its fleet's hosts. */
     SshExecConfig forHost(String target) {
-        return new SshExecConfig(target, port, user, identity, command, sudo, connectTimeout, null, null, null, null,
-                null, jump, env, passphrase, privateKey);
+        return toBuilder().host(target).hosts(null).selector(null).concurrency(null).maxErrors(null).canary(null)
+                .build();
     }
 
     private static List<String> checkedHosts(List<String> hosts) {
@@ -270,5 +240,122 @@ public record SshExecConfig(@Required(or = {"hosts", "selector"}, example = "hos
             }
         }
         return Map.copyOf(env);
+    }
+
+    /**
+     * Collects the parts of an {@link SshExecConfig}, each named, instead of a constructor call with a
+     * run of nulls. Every part starts unset (null), which means what the record's parameter says. Not
+     * thread-safe.
+     */
+    public static final class Builder {
+        private String host;
+        private Integer port;
+        private String user;
+        private String identity;
+        private String command;
+        private Boolean sudo;
+        private Duration connectTimeout;
+        private List<String> hosts;
+        private String selector;
+        private Integer concurrency;
+        private String maxErrors;
+        private Integer canary;
+        private String jump;
+        private Map<String, String> env;
+        private String passphrase;
+        private String privateKey;
+
+        private Builder() {
+        }
+
+        public Builder host(String newHost) {
+            host = newHost;
+            return this;
+        }
+
+        public Builder port(Integer newPort) {
+            port = newPort;
+            return this;
+        }
+
+        public Builder user(String newUser) {
+            user = newUser;
+            return this;
+        }
+
+        public Builder identity(String newIdentity) {
+            identity = newIdentity;
+            return this;
+        }
+
+        public Builder command(String newCommand) {
+            command = newCommand;
+            return this;
+        }
+
+        public Builder sudo(Boolean newSudo) {
+            sudo = newSudo;
+            return this;
+        }
+
+        public Builder connectTimeout(Duration newConnectTimeout) {
+            connectTimeout = newConnectTimeout;
+            return this;
+        }
+
+        public Builder hosts(List<String> newHosts) {
+            hosts = newHosts;
+            return this;
+        }
+
+        public Builder selector(String newSelector) {
+            selector = newSelector;
+            return this;
+        }
+
+        public Builder concurrency(Integer newConcurrency) {
+            concurrency = newConcurrency;
+            return this;
+        }
+
+        public Builder maxErrors(String newMaxErrors) {
+            maxErrors = newMaxErrors;
+            return this;
+        }
+
+        public Builder canary(Integer newCanary) {
+            canary = newCanary;
+            return this;
+        }
+
+        public Builder jump(String newJump) {
+            jump = newJump;
+            return this;
+        }
+
+        public Builder env(Map<String, String> newEnv) {
+            env = newEnv;
+            return this;
+        }
+
+        public Builder passphrase(String newPassphrase) {
+            passphrase = newPassphrase;
+            return this;
+        }
+
+        public Builder privateKey(String newPrivateKey) {
+            privateKey = newPrivateKey;
+            return this;
+        }
+
+        /**
+         * The step's configuration.
+         *
+         * @throws IllegalArgumentException what the record refuses (no target, two targets, no command ...)
+         */
+        public SshExecConfig build() {
+            return new SshExecConfig(host, port, user, identity, command, sudo, connectTimeout, hosts, selector,
+                    concurrency, maxErrors, canary, jump, env, passphrase, privateKey);
+        }
     }
 }

@@ -53,23 +53,20 @@ public record SshScriptConfig(@Required(or = {"hosts", "selector"}, example = "h
         interpreter = interpreter == null || interpreter.isBlank() ? DEFAULT_INTERPRETER : interpreter.strip();
         // Checks the placement fields (host, hosts, selector, fan-out limits, jump, env) the way ssh.exec does.
         // (The parameters, not the fields: a compact constructor assigns the fields only after its body.)
-        new SshExecConfig(host, port, user, identity, "true", sudo, connectTimeout, hosts, selector, concurrency,
-                maxErrors, canary, jump, env, passphrase, privateKey);
-    }
-
-    /** A script step whose key comes from a file (or the inventory, or the settings). */
-    public SshScriptConfig(String host, Integer port, String user, String identity, String script, String file,
-                           List<String> args, String interpreter, Boolean sudo, Map<String, String> env,
-                           Duration connectTimeout, List<String> hosts, String selector, Integer concurrency,
-                           String maxErrors, Integer canary, String jump, String passphrase) {
-        this(host, port, user, identity, script, file, args, interpreter, sudo, env, connectTimeout, hosts, selector,
-                concurrency, maxErrors, canary, jump, passphrase, null);
+        SshExecConfig.builder().host(host).port(port).user(user).identity(identity).command("true").sudo(sudo)
+                .connectTimeout(connectTimeout).hosts(hosts).selector(selector).concurrency(concurrency)
+                .maxErrors(maxErrors).canary(canary).jump(jump).env(env).passphrase(passphrase).privateKey(privateKey)
+                .build();
     }
 
     /** A script on one host, the rest taken from the inventory and settings. */
     public static SshScriptConfig of(String host, String script, List<String> args) {
-        return new SshScriptConfig(host, null, null, null, script, null, args, null, null, null, null, null, null,
-                null, null, null, null, null, null);
+        return builder().host(host).script(script).args(args).build();
+    }
+
+    /** A builder with every part unset; {@link Builder#build()} checks them as the record does. */
+    public static Builder builder() {
+        return new Builder();
     }
 
     /** Like the record's, but the passphrase is never shown. */
@@ -82,8 +79,10 @@ public record SshScriptConfig(@Required(or = {"hosts", "selector"}, example = "h
 
     /** The same placement as an {@code ssh.exec} step running {@code command}. */
     SshExecConfig execConfig(String command) {
-        return new SshExecConfig(host, port, user, identity, command, sudo, connectTimeout, hosts, selector,
-                concurrency, maxErrors, canary, jump, env, passphrase, privateKey);
+        return SshExecConfig.builder().host(host).port(port).user(user).identity(identity).command(command).sudo(sudo)
+                .connectTimeout(connectTimeout).hosts(hosts).selector(selector).concurrency(concurrency)
+                .maxErrors(maxErrors).canary(canary).jump(jump).env(env).passphrase(passphrase).privateKey(privateKey)
+                .build();
     }
 
     /** The interpreter and the arguments after the script's path, each word shell-quoted. */
@@ -93,5 +92,140 @@ public record SshScriptConfig(@Required(or = {"hosts", "selector"}, example = "h
         String quotedArgs = args.stream().map(ShellQuote::quote).map(arg -> " " + arg)
                 .collect(Collectors.joining());
         return program + " " + scriptPath + quotedArgs;
+    }
+
+    /**
+     * Collects the parts of an {@link SshScriptConfig}, each named, instead of a constructor call with a
+     * run of nulls. Every part starts unset (null), which means what the record's parameter says. Not
+     * thread-safe.
+     */
+    public static final class Builder {
+        private String host;
+        private Integer port;
+        private String user;
+        private String identity;
+        private String script;
+        private String file;
+        private List<String> args;
+        private String interpreter;
+        private Boolean sudo;
+        private Map<String, String> env;
+        private Duration connectTimeout;
+        private List<String> hosts;
+        private String selector;
+        private Integer concurrency;
+        private String maxErrors;
+        private Integer canary;
+        private String jump;
+        private String passphrase;
+        private String privateKey;
+
+        private Builder() {
+        }
+
+        public Builder host(String newHost) {
+            host = newHost;
+            return this;
+        }
+
+        public Builder port(Integer newPort) {
+            port = newPort;
+            return this;
+        }
+
+        public Builder user(String newUser) {
+            user = newUser;
+            return this;
+        }
+
+        public Builder identity(String newIdentity) {
+            identity = newIdentity;
+            return this;
+        }
+
+        public Builder script(String newScript) {
+            script = newScript;
+            return this;
+        }
+
+        public Builder file(String newFile) {
+            file = newFile;
+            return this;
+        }
+
+        public Builder args(List<String> newArgs) {
+            args = newArgs;
+            return this;
+        }
+
+        public Builder interpreter(String newInterpreter) {
+            interpreter = newInterpreter;
+            return this;
+        }
+
+        public Builder sudo(Boolean newSudo) {
+            sudo = newSudo;
+            return this;
+        }
+
+        public Builder env(Map<String, String> newEnv) {
+            env = newEnv;
+            return this;
+        }
+
+        public Builder connectTimeout(Duration newConnectTimeout) {
+            connectTimeout = newConnectTimeout;
+            return this;
+        }
+
+        public Builder hosts(List<String> newHosts) {
+            hosts = newHosts;
+            return this;
+        }
+
+        public Builder selector(String newSelector) {
+            selector = newSelector;
+            return this;
+        }
+
+        public Builder concurrency(Integer newConcurrency) {
+            concurrency = newConcurrency;
+            return this;
+        }
+
+        public Builder maxErrors(String newMaxErrors) {
+            maxErrors = newMaxErrors;
+            return this;
+        }
+
+        public Builder canary(Integer newCanary) {
+            canary = newCanary;
+            return this;
+        }
+
+        public Builder jump(String newJump) {
+            jump = newJump;
+            return this;
+        }
+
+        public Builder passphrase(String newPassphrase) {
+            passphrase = newPassphrase;
+            return this;
+        }
+
+        public Builder privateKey(String newPrivateKey) {
+            privateKey = newPrivateKey;
+            return this;
+        }
+
+        /**
+         * The step's configuration.
+         *
+         * @throws IllegalArgumentException what the record refuses (no script or file, both, a bad placement ...)
+         */
+        public SshScriptConfig build() {
+            return new SshScriptConfig(host, port, user, identity, script, file, args, interpreter, sudo, env,
+                    connectTimeout, hosts, selector, concurrency, maxErrors, canary, jump, passphrase, privateKey);
+        }
     }
 }

@@ -53,14 +53,16 @@ public record SshUploadConfig(@Required(or = {"hosts", "selector"}, example = "h
                     + "file and give source instead");
         }
         // The parameters, not the fields: a compact constructor assigns the fields only after its body.
-        new SshExecConfig(host, port, user, identity, "true", null, connectTimeout, hosts, selector, concurrency,
-                maxErrors, canary, jump, null, passphrase, privateKey);
+        SshExecConfig.builder().host(host).port(port).user(user).identity(identity).command("true")
+                .connectTimeout(connectTimeout).hosts(hosts).selector(selector).concurrency(concurrency)
+                .maxErrors(maxErrors).canary(canary).jump(jump).passphrase(passphrase).privateKey(privateKey).build();
     }
 
     /** The placement as an {@code ssh.exec} step (checks it too). */
     SshExecConfig placement() {
-        return new SshExecConfig(host, port, user, identity, "true", null, connectTimeout, hosts, selector,
-                concurrency, maxErrors, canary, jump, null, passphrase, privateKey);
+        return SshExecConfig.builder().host(host).port(port).user(user).identity(identity).command("true")
+                .connectTimeout(connectTimeout).hosts(hosts).selector(selector).concurrency(concurrency)
+                .maxErrors(maxErrors).canary(canary).jump(jump).passphrase(passphrase).privateKey(privateKey).build();
     }
 
     /** The mode as a number, or null. */

@@ -45,7 +45,7 @@ class SshConnectionLostTest {
             CompletableFuture<StepResult> running = CompletableFuture.supplyAsync(() -> {
                 try {
                     return step.execute(context,
-                            new SshExecConfig("127.0.0.1", server.port(), null, null, "sleep 30", null, null));
+                            SshExecConfig.builder().host("127.0.0.1").port(server.port()).command("sleep 30").build());
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }

@@ -125,8 +125,8 @@ class SshExecOpenSshIT {
                     key.toString());
             Files.writeString(server.directory.resolve("authorized_keys"), Files.readString(Path.of(key + ".pub")),
                     java.nio.file.StandardOpenOption.APPEND);
-            SshExecConfig config = new SshExecConfig("127.0.0.1", null, null, key.toString(), "echo " + type, null,
-                    null);
+            SshExecConfig config = SshExecConfig.builder().host("127.0.0.1").identity(key.toString())
+                    .command("echo " + type).build();
 
             try (TestRunResources run = new TestRunResources()) {
                 StepResult result = step.execute(StepTestContext.of(run), config.withPassphrase("open sesame"));
@@ -155,7 +155,7 @@ class SshExecOpenSshIT {
             // As a secret holds it: the file's text, with the file itself gone.
             String keyText = Files.readString(key);
             Files.delete(key);
-            SshExecConfig config = new SshExecConfig("127.0.0.1", null, null, null, "echo " + type, null, null)
+            SshExecConfig config = SshExecConfig.builder().host("127.0.0.1").command("echo " + type).build()
                     .withPrivateKey(keyText);
 
             try (TestRunResources run = new TestRunResources()) {
@@ -188,7 +188,7 @@ class SshExecOpenSshIT {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        SshExecConfig config = new SshExecConfig("127.0.0.1", closedPort, null, null, "true", null, null)
+        SshExecConfig config = SshExecConfig.builder().host("127.0.0.1").port(closedPort).command("true").build()
                 .viaJump("127.0.0.1:" + server.port());
 
         assertThatThrownBy(() -> step.execute(StepTestContext.of(resources), config))
@@ -248,8 +248,8 @@ class SshExecOpenSshIT {
 
     private void assertStoppedOnTimeout(OpenSshServer pamServer, String user, String sleep) throws Exception {
         StepTestContext context = StepTestContext.builder().resources(resources).timeout(Duration.ofSeconds(1)).build();
-        SshExecConfig config = new SshExecConfig("127.0.0.1", pamServer.port(), user, pamServer.clientKey.toString(),
-                sleep + "; echo never", null, null);
+        SshExecConfig config = SshExecConfig.builder().host("127.0.0.1").port(pamServer.port()).user(user)
+                .identity(pamServer.clientKey.toString()).command(sleep + "; echo never").build();
         long start = System.nanoTime();
 
         StepResult result = step.execute(context, config);
@@ -261,8 +261,9 @@ class SshExecOpenSshIT {
                 + "the remote command was stopped with TERM");
         assertThat(processIdsRunning(sleep)).isEmpty();
         // The session survives a stopped command: the run's next step uses it.
-        assertThat(step.execute(StepTestContext.of(resources), new SshExecConfig("127.0.0.1", pamServer.port(), user,
-                pamServer.clientKey.toString(), "echo next", null, null)).stdout()).isEqualTo("next\n");
+        assertThat(step.execute(StepTestContext.of(resources), SshExecConfig.builder().host("127.0.0.1")
+                .port(pamServer.port()).user(user).identity(pamServer.clientKey.toString()).command("echo next")
+                .build()).stdout()).isEqualTo("next\n");
     }
 
     @Test
@@ -272,7 +273,8 @@ class SshExecOpenSshIT {
         StepTestContext context = StepTestContext.builder().resources(resources).timeout(Duration.ofSeconds(1)).build();
         long start = System.nanoTime();
 
-        StepResult result = step.execute(context, new SshExecConfig("127.0.0.1", null, "root", null, sleep, null, null));
+        StepResult result = step.execute(context, SshExecConfig.builder().host("127.0.0.1").user("root").command(sleep)
+                .build());
 
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2200));
         assertThat(result.message()).startsWith(display() + ": timed out after 1s; the server refused the TERM "

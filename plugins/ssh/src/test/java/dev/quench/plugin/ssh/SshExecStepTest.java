@@ -80,7 +80,7 @@ class SshExecStepTest {
     }
 
     private SshExecConfig onServer(String command) {
-        return new SshExecConfig("127.0.0.1", server.port(), null, null, command, null, null);
+        return SshExecConfig.builder().host("127.0.0.1").port(server.port()).command(command).build();
     }
 
     private StepResult run(SshExecConfig config) throws Exception {
@@ -137,7 +137,7 @@ class SshExecStepTest {
     void sudoWrapsTheWholeCommandAsOneQuotedArgumentOfShC() throws Exception {
         String command = "echo \"it's\" | tr a-z A-Z > /dev/null; echo '$done'";
 
-        run(new SshExecConfig("127.0.0.1", server.port(), null, null, command, true, null));
+        run(SshExecConfig.builder().host("127.0.0.1").port(server.port()).command(command).sudo(true).build());
 
         String sent = server.commands().getLast();
         assertThat(sent).isEqualTo("sudo -n -- sh -c 'echo \"it'\\''s\" | tr a-z A-Z > /dev/null; echo '\\''$done'\\'''");
@@ -148,12 +148,12 @@ class SshExecStepTest {
 
     @Test
     void envIsExportedQuotedAndInsideSudosShell() throws Exception {
-        SshExecConfig config = new SshExecConfig("127.0.0.1", server.port(), null, null, "echo \"$GREETING|$EMPTY\"",
-                null, null, null, null, null, null, null, null, Map.of("GREETING", "it's $HOME", "EMPTY", ""));
+        SshExecConfig config = SshExecConfig.builder().host("127.0.0.1").port(server.port())
+                .command("echo \"$GREETING|$EMPTY\"").env(Map.of("GREETING", "it's $HOME", "EMPTY", "")).build();
 
         assertThat(run(config).stdout()).isEqualTo("it's $HOME|\n");
-        SshExecConfig withSudo = new SshExecConfig("127.0.0.1", server.port(), null, null, "env", true, null, null,
-                null, null, null, null, null, Map.of("A", "1"));
+        SshExecConfig withSudo = SshExecConfig.builder().host("127.0.0.1").port(server.port()).command("env").sudo(true)
+                .env(Map.of("A", "1")).build();
         assertThat(withSudo.remoteCommand()).isEqualTo("sudo -n -- sh -c 'export A=1; env'");
     }
 
@@ -265,7 +265,8 @@ class SshExecStepTest {
             String realKeyForOtherPort = server.knownHostsLine().replace("]:" + server.port() + " ", "]:" + other.port() + " ");
             Files.writeString(knownHosts, "# fleet keys\n" + realKeyForOtherPort + "\n");
 
-            assertThatThrownBy(() -> run(new SshExecConfig("127.0.0.1", other.port(), null, null, "true", null, null)))
+            assertThatThrownBy(() -> run(SshExecConfig.builder().host("127.0.0.1").port(other.port()).command("true")
+                    .build()))
                     .isInstanceOf(StepFailedException.class)
                     .hasMessageStartingWith("127.0.0.1 (127.0.0.1:" + other.port() + "): HOST KEY CHANGED!")
                     .hasMessageContaining("man-in-the-middle")
@@ -293,7 +294,8 @@ class SshExecStepTest {
         try (LoopbackSshServer first = LoopbackSshServer.start(firstKey, clientKey.getPublic(), 0)) {
             port = first.port();
             StepTestContext context = StepTestContext.of(resources);
-            assertThat(tofu.execute(context, new SshExecConfig("127.0.0.1", port, null, null, "echo first", null, null))
+            assertThat(tofu.execute(context, SshExecConfig.builder().host("127.0.0.1").port(port).command("echo first")
+                    .build())
                     .stdout()).isEqualTo("first\n");
             assertThat(context.output().allInfo()).contains("pinned on first use into " + pinned);
             assertThat(Files.readString(pinned)).startsWith(first.knownHostsLine() + " ");
@@ -301,14 +303,14 @@ class SshExecStepTest {
             // Pinned keys are trusted on later connections.
             try (TestRunResources again = new TestRunResources()) {
                 assertThat(tofu.execute(StepTestContext.of(again),
-                        new SshExecConfig("127.0.0.1", port, null, null, "echo again", null, null)).stdout())
+                        SshExecConfig.builder().host("127.0.0.1").port(port).command("echo again").build()).stdout())
                         .isEqualTo("again\n");
             }
         }
         try (LoopbackSshServer replaced = LoopbackSshServer.start(TestKeys.ecdsa(), clientKey.getPublic(), port);
              TestRunResources later = new TestRunResources()) {
             assertThatThrownBy(() -> tofu.execute(StepTestContext.of(later),
-                    new SshExecConfig("127.0.0.1", port, null, null, "echo replaced", null, null)))
+                    SshExecConfig.builder().host("127.0.0.1").port(port).command("echo replaced").build()))
                     .isInstanceOf(StepFailedException.class)
                     .hasMessageContaining("HOST KEY CHANGED!")
                     .hasMessageContaining(pinned + " line 1");
@@ -325,7 +327,8 @@ class SshExecStepTest {
             closedPort = socket.getLocalPort();
         }
 
-        assertThatThrownBy(() -> run(new SshExecConfig("127.0.0.1", closedPort, null, null, "true", null, null)))
+        assertThatThrownBy(() -> run(SshExecConfig.builder().host("127.0.0.1").port(closedPort).command("true")
+                .build()))
                 .isInstanceOf(StepFailedException.class)
                 .hasMessage("127.0.0.1 (127.0.0.1:" + closedPort + "): connection refused: nothing accepts SSH "
                         + "connections on port " + closedPort + ". Is sshd running on the host, and is the port right?")
@@ -334,8 +337,8 @@ class SshExecStepTest {
 
     @Test
     void unknownHostNameSaysDnsLookupFailed() {
-        assertThatThrownBy(() -> run(new SshExecConfig("no-such-host.invalid", 22, null, null, "true", null,
-                Duration.ofSeconds(2))))
+        assertThatThrownBy(() -> run(SshExecConfig.builder().host("no-such-host.invalid").port(22).command("true")
+                .connectTimeout(Duration.ofSeconds(2)).build()))
                 .isInstanceOf(StepFailedException.class)
                 .hasMessageStartingWith("no-such-host.invalid (no-such-host.invalid:22): unknown host name "
                         + "'no-such-host.invalid' (DNS lookup failed)");
@@ -345,8 +348,8 @@ class SshExecStepTest {
     void authenticationFailureNamesUserAndKeyFile() throws Exception {
         Path stranger = TestKeys.writeOpenSsh(TestKeys.ecdsa(), directory.resolve("id_stranger"));
 
-        assertThatThrownBy(() -> run(new SshExecConfig("127.0.0.1", server.port(), "ops", stranger.toString(), "true",
-                null, null)))
+        assertThatThrownBy(() -> run(SshExecConfig.builder().host("127.0.0.1").port(server.port()).user("ops")
+                .identity(stranger.toString()).command("true").build()))
                 .isInstanceOf(StepFailedException.class)
                 .hasMessageStartingWith(display() + ": authentication failed for user 'ops' with key " + stranger
                         + " (the step's identity)");
@@ -356,8 +359,8 @@ class SshExecStepTest {
     void missingKeyFileIsNamed() {
         Path missing = directory.resolve("nope");
 
-        assertThatThrownBy(() -> run(new SshExecConfig("127.0.0.1", server.port(), null, missing.toString(), "true",
-                null, null)))
+        assertThatThrownBy(() -> run(SshExecConfig.builder().host("127.0.0.1").port(server.port())
+                .identity(missing.toString()).command("true").build()))
                 .isInstanceOf(StepFailedException.class)
                 .hasMessage(display() + ": private key file " + missing + " does not exist (from the step's identity)."
                         + " Check the path.");
@@ -367,8 +370,8 @@ class SshExecStepTest {
     void passphraseProtectedKeyIsRefusedWithAnExplanation() throws Exception {
         Path locked = TestKeys.writeOpenSshEncrypted(clientKey, directory.resolve("id_locked"), "secret");
 
-        assertThatThrownBy(() -> run(new SshExecConfig("127.0.0.1", server.port(), null, locked.toString(), "true",
-                null, null)))
+        assertThatThrownBy(() -> run(SshExecConfig.builder().host("127.0.0.1").port(server.port())
+                .identity(locked.toString()).command("true").build()))
                 .isInstanceOf(StepFailedException.class)
                 .hasMessageStartingWith(display() + ": private key file " + locked + " is protected by a passphrase, and the step gives none");
     }
@@ -378,7 +381,8 @@ class SshExecStepTest {
         int before = server.sessionsOpened();
         StepTestContext context = StepTestContext.builder().resources(resources).dryRun().build();
 
-        StepResult result = step.execute(context, new SshExecConfig("web-7", null, null, null, "rm -rf /tmp/x", true, null));
+        StepResult result = step.execute(context, SshExecConfig.builder().host("web-7").command("rm -rf /tmp/x")
+                .sudo(true).build());
 
         assertThat(result.succeeded()).isTrue();
         assertThat(context.output().allInfo()).isEqualTo("dry run: would run on web-7 (127.0.0.1:" + server.port()

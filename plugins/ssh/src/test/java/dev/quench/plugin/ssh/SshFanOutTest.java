@@ -86,8 +86,8 @@ class SshFanOutTest {
 
     private static SshExecConfig fleet(List<String> hosts, String selector, Integer concurrency, String maxErrors,
                                        Integer canary, String command) {
-        return new SshExecConfig(null, null, null, null, command, null, null, hosts, selector, concurrency, maxErrors,
-                canary);
+        return SshExecConfig.builder().command(command).hosts(hosts).selector(selector).concurrency(concurrency)
+                .maxErrors(maxErrors).canary(canary).build();
     }
 
     private StepResult run(SshExecConfig config) throws Exception {
@@ -231,8 +231,8 @@ class SshFanOutTest {
 
     @Test
     void badFleetSettingsAreRejectedWhenTheRunbookLoads() {
-        assertThatThrownBy(() -> new SshExecConfig("web-1", null, null, null, "true", null, null, List.of("web-2"),
-                null, null, null, null)).hasMessage("give only one of host, hosts and selector");
+        assertThatThrownBy(() -> SshExecConfig.builder().host("web-1").command("true").hosts(List.of("web-2"))
+                .build()).hasMessage("give only one of host, hosts and selector");
         assertThatThrownBy(() -> fleet(null, "role", null, null, null, "true"))
                 .hasMessage("selector term 'role' in 'role' is not label=value or label!=value (example: role=web,env=prod)");
         assertThatThrownBy(() -> fleet(List.of("web-1"), null, null, "lots", null, "true"))
@@ -241,7 +241,7 @@ class SshFanOutTest {
                 .hasMessage("concurrency must be at least 1, got 0");
         assertThatThrownBy(() -> fleet(List.of("web-1", "web-1"), null, null, null, null, "true"))
                 .hasMessage("hosts lists web-1 twice: each target runs once");
-        assertThatThrownBy(() -> new SshExecConfig("web-1", null, null, null, "true", null, null, null, null, 5, null,
-                null)).hasMessage("concurrency, maxErrors and canary apply to a fleet: use hosts or selector instead of host");
+        assertThatThrownBy(() -> SshExecConfig.builder().host("web-1").command("true").concurrency(5).build())
+                .hasMessage("concurrency, maxErrors and canary apply to a fleet: use hosts or selector instead of host");
     }
 }

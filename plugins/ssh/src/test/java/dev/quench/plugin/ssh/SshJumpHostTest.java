@@ -102,8 +102,8 @@ class SshJumpHostTest {
             assertThat(result.status()).isEqualTo(StepStatus.SUCCEEDED);
             assertThat(result.stdout()).isEqualTo("hello " + index + "\n");
         }
-        StepResult fleet = step.execute(StepTestContext.of(resources), new SshExecConfig(null, null, null, null,
-                "echo fleet", null, null, null, "role=web", 2, null, null, "bastion"));
+        StepResult fleet = step.execute(StepTestContext.of(resources), SshExecConfig.builder().command("echo fleet")
+                .selector("role=web").concurrency(2).jump("bastion").build());
 
         assertThat(fleet.status()).isEqualTo(StepStatus.SUCCEEDED);
         assertThat(fleet.outputs().get("succeeded")).isEqualTo(2L);

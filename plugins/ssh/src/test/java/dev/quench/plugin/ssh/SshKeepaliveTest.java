@@ -45,14 +45,16 @@ class SshKeepaliveTest {
             try (TestRunResources run = new TestRunResources()) {
                 // A quiet command longer than the window, on a healthy link: keepalives are answered.
                 StepResult quiet = step.execute(StepTestContext.builder().timeout(STEP_TIMEOUT).resources(run).build(),
-                        new SshExecConfig("127.0.0.1", proxy.port(), null, null, "sleep 5; echo alive", null, null));
+                        SshExecConfig.builder().host("127.0.0.1").port(proxy.port()).command("sleep 5; echo alive")
+                                .build());
                 assertThat(quiet.stdout()).isEqualTo("alive\n");
 
                 StepTestContext context = StepTestContext.builder().timeout(STEP_TIMEOUT).resources(run).build();
                 CompletableFuture<StepResult> running = CompletableFuture.supplyAsync(() -> {
                     try {
                         return step.execute(context,
-                                new SshExecConfig("127.0.0.1", proxy.port(), null, null, "sleep 60", null, null));
+                                SshExecConfig.builder().host("127.0.0.1").port(proxy.port()).command("sleep 60")
+                                        .build());
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
                     }

@@ -56,9 +56,10 @@ class SshLeakIT {
                             Duration.ofSeconds(10)))
                     .dataDirectory(directory.resolve("data")).build());
             List<SshExecConfig> failing = List.of(
-                    new SshExecConfig("127.0.0.1", closedPort, null, null, "true", null, null),
-                    new SshExecConfig("127.0.0.1", stranger.port(), null, null, "true", null, null),
-                    new SshExecConfig("127.0.0.1", known.port(), null, null, "echo no >&2; exit 3", null, null));
+                    SshExecConfig.builder().host("127.0.0.1").port(closedPort).command("true").build(),
+                    SshExecConfig.builder().host("127.0.0.1").port(stranger.port()).command("true").build(),
+                    SshExecConfig.builder().host("127.0.0.1").port(known.port()).command("echo no >&2; exit 3")
+                            .build());
             // Warm up the same way, so that lazily started JDK threads (virtual-thread pollers and schedulers)
             // are part of the baseline.
             runSteps(step, failing, failing.size() * 2);

@@ -37,7 +37,7 @@ class SshPrivateKeyTest {
                  SshExecStep step = started(server);
                  TestRunResources run = new TestRunResources()) {
                 StepResult result = step.execute(StepTestContext.of(run),
-                        new SshExecConfig("127.0.0.1", server.port(), null, null, "echo " + type, null, null)
+                        SshExecConfig.builder().host("127.0.0.1").port(server.port()).command("echo " + type).build()
                                 .withPrivateKey(keyText));
 
                 assertThat(result.stdout()).as(type).isEqualTo(type + "\n");
@@ -53,8 +53,8 @@ class SshPrivateKeyTest {
         String keyText = keyText(clientKey, "open sesame");
         try (LoopbackSshServer server = LoopbackSshServer.start(TestKeys.ecdsa(), clientKey.getPublic(), 0);
              SshExecStep step = started(server)) {
-            SshExecConfig config = new SshExecConfig("127.0.0.1", server.port(), null, null, "echo in", null, null)
-                    .withPrivateKey(keyText);
+            SshExecConfig config = SshExecConfig.builder().host("127.0.0.1").port(server.port()).command("echo in")
+                    .privateKey(keyText).build();
             String display = "127.0.0.1 (127.0.0.1:" + server.port() + ")";
             try (TestRunResources run = new TestRunResources()) {
                 assertThat(step.execute(StepTestContext.of(run), config.withPassphrase("open sesame")).stdout())
@@ -91,9 +91,8 @@ class SshPrivateKeyTest {
         assertThatThrownBy(() -> config.withPrivateKey("  "))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("privateKey is empty: check the secret it comes from");
-        assertThatThrownBy(() -> new SshExecConfig("web-7", null, null, "~/.ssh/id_ed25519", "true", null, null, null,
-                null, null, null, null, null, null, null, "-----BEGIN OPENSSH PRIVATE KEY-----\nx\n"
-                + "-----END OPENSSH PRIVATE KEY-----"))
+        assertThatThrownBy(() -> SshExecConfig.builder().host("web-7").identity("~/.ssh/id_ed25519").command("true")
+                .privateKey("-----BEGIN OPENSSH PRIVATE KEY-----\nx\n-----END OPENSSH PRIVATE KEY-----").build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("give only one of identity (a private key file) and privateKey (the private key itself, "
                         + "from a secret)");
@@ -108,7 +107,8 @@ class SshPrivateKeyTest {
             String broken = "-----BEGIN OPENSSH PRIVATE KEY-----\nbm90IGEga2V5\n-----END OPENSSH PRIVATE KEY-----\n";
 
             assertThatThrownBy(() -> step.execute(StepTestContext.of(run),
-                    new SshExecConfig("127.0.0.1", server.port(), null, null, "true", null, null).withPrivateKey(broken)))
+                    SshExecConfig.builder().host("127.0.0.1").port(server.port()).command("true").build()
+                            .withPrivateKey(broken)))
                     .isInstanceOf(StepFailedException.class)
                     .hasMessageStartingWith("127.0.0.1 (127.0.0.1:" + server.port() + "): the step's privateKey is "
                             + "not a private key Quench can read")

@@ -75,8 +75,8 @@ class SshScriptStepTest {
 
     private static SshScriptConfig script(String text, String file, List<String> args, String interpreter,
                                           Map<String, String> env) {
-        return new SshScriptConfig("web-1", null, null, null, text, file, args, interpreter, null, env, null, null,
-                null, null, null, null, null, null);
+        return SshScriptConfig.builder().host("web-1").script(text).file(file).args(args).interpreter(interpreter)
+                .env(env).build();
     }
 
     private StepResult run(SshScriptConfig config) throws Exception {
@@ -147,8 +147,8 @@ class SshScriptStepTest {
 
     @Test
     void aFleetRunsTheScriptOnEveryTarget() throws Exception {
-        StepResult result = run(new SshScriptConfig(null, null, null, null, "echo \"$1 ran\"", null, List.of("it"),
-                null, null, null, null, null, "role=web", 2, null, null, null, null));
+        StepResult result = run(SshScriptConfig.builder().script("echo \"$1 ran\"").args(List.of("it"))
+                .selector("role=web").concurrency(2).build());
 
         assertThat(result.status()).isEqualTo(StepStatus.SUCCEEDED);
         assertThat(result.outputs().get("succeeded")).isEqualTo(2L);

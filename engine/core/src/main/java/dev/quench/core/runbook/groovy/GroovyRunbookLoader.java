@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -109,10 +108,11 @@ public final class GroovyRunbookLoader {
         Optional<RunbookBody> always = Optional.ofNullable(script.alwaysBody)
                 .map(declared -> closureBody(file, declared, timeLimit, Optional.empty(), Optional.empty()));
         RunbookBody body = closureBody(file, script.body, timeLimit, onFailure, always);
-        return new Loaded(Optional.of(new Runbook(meta.name, meta.description, meta.owner, meta.manualMinutes,
-                Optional.ofNullable(meta.alertTrigger), meta.params, List.of(), Map.copyOf(meta.deferred), file, List.of(),
-                List.of(),
-                Optional.of(body))), List.of());
+        Runbook runbook = Runbook.builder(meta.name, file).description(meta.description).owner(meta.owner)
+                .manualMinutes(meta.manualMinutes).alertTrigger(Optional.ofNullable(meta.alertTrigger))
+                .schedule(Optional.ofNullable(meta.schedule)).params(meta.params).guards(meta.guards)
+                .approval(meta.approval).body(body).build();
+        return new Loaded(Optional.of(runbook), List.of());
     }
 
     private RunbookBody closureBody(Path file, Closure<?> declared, Duration timeLimit, Optional<RunbookBody> onFailure,

@@ -1,10 +1,14 @@
 package dev.quench.core.runbook.groovy;
 
 import dev.quench.core.runbook.AlertTrigger;
+import dev.quench.core.runbook.ApprovalPolicy;
 import dev.quench.core.runbook.LabelMatcher;
 import dev.quench.core.runbook.LabelMatcherParser;
 import dev.quench.core.runbook.ParamSpec;
 import dev.quench.core.runbook.ParamType;
+import dev.quench.core.runbook.RunbookGuards;
+import dev.quench.core.runbook.ScheduleSpec;
+import dev.quench.core.runbook.ScheduleSpecParser;
 import dev.quench.core.runbook.TriggerStatus;
 import dev.quench.core.util.DidYouMean;
 import dev.quench.core.util.Durations;
@@ -24,8 +28,9 @@ public final class RunbookDsl {
     AlertTrigger alertTrigger;
     final List<ParamSpec> params = new ArrayList<>();
     Duration timeLimit = Duration.ofMinutes(30);
-    /** What YAML keeps in {@code Runbook.deferred()}: the schedule, guards and approval policy. */
-    final Map<String, Object> deferred = new java.util.LinkedHashMap<>();
+    ScheduleSpec schedule;
+    RunbookGuards guards = RunbookGuards.NONE;
+    ApprovalPolicy approval = ApprovalPolicy.NONE;
 
     public void name(String value) {
         if (!value.matches("[a-z0-9-]+")) {
@@ -105,13 +110,13 @@ public final class RunbookDsl {
     public void schedule(Map<String, Object> options) {
         Map<String, Object> plain = new java.util.LinkedHashMap<>();
         options.forEach((key, value) -> plain.put(key, value instanceof CharSequence text ? text.toString() : value));
-        dev.quench.core.runbook.ScheduleSpecParser.Result parsed = dev.quench.core.runbook.ScheduleSpecParser.parse(plain);
+        ScheduleSpecParser.Result parsed = ScheduleSpecParser.parse(plain);
         if (parsed.spec().isEmpty()) {
             throw new IllegalArgumentException(parsed.problems().stream()
                     .map(problem -> "schedule " + problem.field() + ": " + problem.message())
                     .collect(java.util.stream.Collectors.joining("; ")));
         }
-        deferred.put("triggers.schedule", plain);
+        schedule = parsed.spec().get();
     }
 
     /** {@code guards cooldown: '30m', maxRunsPerHour: 3, dedupeKey: '${{ alert.labels.instance }}'}, as in YAML. */
@@ -141,14 +146,14 @@ public final class RunbookDsl {
         }
         Optional<dev.quench.core.expr.Template> dedupeKey = Optional.ofNullable(options.get("dedupeKey"))
                 .map(value -> dev.quench.core.expr.Template.compile(value.toString()));
-        deferred.put("guards", new dev.quench.core.runbook.RunbookGuards(cooldown, maxRunsPerHour, dedupeKey));
+        guards = new RunbookGuards(cooldown, maxRunsPerHour, dedupeKey);
     }
 
     /** {@code approval 'required'} or {@code approval 'none'}. */
     public void approval(String value) {
         switch (value) {
-            case "required" -> deferred.put("approval", new dev.quench.core.runbook.ApprovalPolicy(true, Optional.empty()));
-            case "none" -> deferred.remove("approval");
+            case "required" -> approval = new ApprovalPolicy(true, Optional.empty());
+            case "none" -> approval = ApprovalPolicy.NONE;
             default -> throw new IllegalArgumentException("approval must be 'none' or 'required' (or required: true, "
                     + "timeout: '1h'), found '" + value + "'");
         }
@@ -157,7 +162,7 @@ public final class RunbookDsl {
     /** {@code approval required: true, timeout: '1h'}: unapproved runs are rejected after the timeout. */
     public void approval(Map<String, Object> options) {
         if (!Boolean.TRUE.equals(options.get("required"))) {
-            deferred.remove("approval");
+            approval = ApprovalPolicy.NONE;
             return;
         }
         Optional<Duration> timeout = Optional.ofNullable(options.get("timeout")).map(value -> {
@@ -167,6 +172,6 @@ public final class RunbookDsl {
             }
             return parsed;
         });
-        deferred.put("approval", new dev.quench.core.runbook.ApprovalPolicy(true, timeout));
+        approval = new ApprovalPolicy(true, timeout);
     }
 }

@@ -132,8 +132,8 @@ public final class StepsDsl extends GroovyObjectSupport {
             }
         });
         StepSpec step = new StepSpec(id.toString(), uses, new ValueTemplate.MapValue(with), timeout, position(),
-                Map.of(), Optional.empty(), attempts > 1 ? new RetryPolicy(attempts, Duration.ofSeconds(1), 1,
-                Optional.empty()) : RetryPolicy.NONE, continueOnError, Map.of());
+                Optional.empty(), attempts > 1 ? new RetryPolicy(attempts, Duration.ofSeconds(1), 1,
+                Optional.empty()) : RetryPolicy.NONE, continueOnError, Map.of(), Optional.empty());
         StepResult ignored = runner.run(step);
         @SuppressWarnings("unchecked")
         Map<String, Object> steps = (Map<String, Object>) scope.get().variable("steps");

@@ -110,12 +110,14 @@ class GroovyRunbookTest {
 
         assertThat(result.problems()).isEmpty();
         dev.quench.core.runbook.Runbook runbook = result.runbooks().getFirst();
-        assertThat(dev.quench.core.runbook.RunbookGuards.of(runbook).toString())
+        assertThat(runbook.guards().toString())
                 .isEqualTo("guards{cooldown=30m, maxRunsPerHour=3, dedupeKey=default}");
-        assertThat(dev.quench.core.runbook.ApprovalPolicy.of(runbook))
+        assertThat(runbook.approval())
                 .isEqualTo(new dev.quench.core.runbook.ApprovalPolicy(true, Optional.of(Duration.ofHours(1))));
-        assertThat(dev.quench.core.runbook.ScheduleSpecParser.parse(runbook.deferred().get("triggers.schedule"))
-                .spec()).isPresent();
+        assertThat(runbook.schedule()).map(dev.quench.core.runbook.ScheduleSpec::describe)
+                .contains("0 30 3 * * ? (Europe/Berlin)");
+        assertThat(runbook.schedule()).map(dev.quench.core.runbook.ScheduleSpec::misfire)
+                .contains(dev.quench.core.runbook.MisfirePolicy.SKIP);
 
         assertThat(load("runbook { name 'x'; schedule cron: '61 * * * * ?' }\nsteps { }\n").problems())
                 .extracting(RunbookProblem::message).singleElement().asString().startsWith("schedule cron:");
