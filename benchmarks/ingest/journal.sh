@@ -3,6 +3,8 @@
 # off and on, on the embedded H2 file and on a real PostgreSQL, side by side in one session (the runs
 # interleaved, so a change in the machine's load hits both settings alike). Each PostgreSQL run gets a fresh
 # database. Bounded: 8 Quench runs of about a minute each (DURATION seconds measured, default 15).
+# JOURNAL_ORDER="true false" runs the journal first in each pair (a second session with the order reversed
+# shows whether a trend in the machine's load favoured one side).
 # PostgreSQL: Debian's postgresql 15 binaries (PG_BIN, default /usr/lib/postgresql/15/bin), started by this
 # script in a temporary directory on a free loopback port as user postgres (PostgreSQL refuses to run as
 # root) with its default durability (fsync on, synchronous_commit on), and stopped by its PID at the end.
@@ -41,7 +43,7 @@ export CP_FILE="$WORK/cp.txt"
 
 QUENCH=false benchmarks/ingest/run.sh
 for alerts in 1 50; do
-  for journal in false true; do
+  for journal in ${JOURNAL_ORDER:-false true}; do
     echo "=== H2, ingest.journal: $journal, $alerts alert(s) per request"
     JOURNAL="$journal" ALERTS_LIST="$alerts" BARE=false benchmarks/ingest/run.sh | grep -v '^machine\|^alert-to'
     database="bench_${journal}_${alerts}"
