@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 
 /**
  * The step-type reference ({@code docs/steps.md}) in Markdown: for each step type its summary, a table of the
@@ -94,10 +95,11 @@ public final class StepReference {
 
     private static void rows(StringBuilder markdown, String prefix, List<ConfigField> fields) {
         for (ConfigField field : fields) {
-            String row = "| `" + prefix + field.name() + "` | " + cell(field.typeName()) + " | "
-                    + cell(field.requiredText()) + " | " + cell(field.defaultText()) + " | "
-                    + cell(field.description()) + " |";
-            markdown.append(row.replace("|  |", "| |")).append('\n');
+            Stream.of("`" + prefix + field.name() + "`", field.typeName(), field.requiredText(), field.defaultText(),
+                            field.description())
+                    .map(StepReference::cell)
+                    .forEach(cell -> markdown.append(cell.isEmpty() ? "| " : "| " + cell + " "));
+            markdown.append("|\n");
             field.nestedRecord().ifPresent(nested ->
                     rows(markdown, prefix + field.name() + ".", ConfigField.of(nested)));
         }
