@@ -9,6 +9,7 @@ import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import dev.quench.core.plugin.PluginRegistry;
 import dev.quench.core.runbook.RunbookSchema;
+import dev.quench.core.runbook.StepReference;
 import dev.quench.core.runbook.load.RunbookLoader;
 import dev.quench.core.util.Json;
 import java.io.IOException;
@@ -23,8 +24,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The runbook JSON Schema: the copy in the jar and in docs/ equal what {@link RunbookSchema}
- * generates for the shipped plugins (rewrite both with {@code -Dquench.schema.write=true}), and it
- * accepts every shipped runbook and refuses misspelt ones.
+ * generates for the shipped plugins (rewrite both with {@link StepReference#REGENERATE}), it carries the
+ * descriptions and defaults the plugins' annotations give, and it accepts every shipped runbook and refuses
+ * misspelt ones.
  */
 class RunbookSchemaTest {
 
@@ -55,10 +57,32 @@ class RunbookSchemaTest {
             Files.writeString(IN_JAR, schema);
             Files.writeString(IN_DOCS, schema);
         }
-        assertThat(Files.readString(IN_JAR)).as("%s is stale: rerun with -Dquench.schema.write=true", IN_JAR)
+        assertThat(Files.readString(IN_JAR)).as("%s is stale: regenerate it with %s", IN_JAR, StepReference.REGENERATE)
                 .isEqualTo(schema);
-        assertThat(Files.readString(IN_DOCS)).as("%s is stale: rerun with -Dquench.schema.write=true", IN_DOCS)
+        assertThat(Files.readString(IN_DOCS)).as("%s is stale: regenerate it with %s", IN_DOCS, StepReference.REGENERATE)
                 .isEqualTo(schema);
+    }
+
+    @Test
+    void editorsSeeEachFieldsDescriptionAndDefaultTypedAsWritten() throws IOException {
+        JsonNode definitions;
+        try (PluginRegistry plugins = PluginRegistry.discover(null)) {
+            definitions = RunbookSchema.generate(plugins).path("definitions");
+        }
+        JsonNode http = definitions.path("with:http.request");
+        assertThat(http.path("description").asText()).startsWith("One HTTP request.");
+        assertThat(http.at("/properties/method/default").asText()).isEqualTo("GET");
+        assertThat(http.at("/properties/method/description").asText()).contains("POST");
+        assertThat(http.at("/properties/followRedirects/default").isBoolean()).isTrue();
+        assertThat(http.at("/properties/tls/description").asText()).endsWith("(when absent: the JDK's CAs, full verification)");
+        assertThat(http.at("/properties/tls/anyOf/0/properties/caFile/description").asText()).contains("PEM file");
+        JsonNode ssh = definitions.path("with:ssh.exec");
+        assertThat(ssh.at("/properties/concurrency/default").asInt()).isEqualTo(10);
+        assertThat(ssh.at("/properties/concurrency/default").isNumber()).isTrue();
+        assertThat(ssh.at("/properties/sudo/default").asBoolean(true)).isFalse();
+        assertThat(ssh.at("/properties/hosts/description").asText())
+                .as("Markdown links and code spans read as plain text in an editor")
+                .isEqualTo("fan-out: inventory names or addresses, in rollout order (fanout.md)");
     }
 
     @Test

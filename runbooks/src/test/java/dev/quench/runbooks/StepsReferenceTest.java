@@ -2,77 +2,77 @@ package dev.quench.runbooks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
 import dev.quench.core.plugin.PluginRegistry;
 import dev.quench.core.runbook.RunbookSchema;
+import dev.quench.core.runbook.StepReference;
+import dev.quench.core.runbook.load.RunbookLoadResult;
+import dev.quench.core.runbook.load.RunbookLoader;
+import dev.quench.core.util.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * docs/steps.md, the step-type reference, describes exactly the step types the shipped plugins
- * register and exactly the fields of each one's {@code with:} block: a field added to a plugin's
- * configuration record and not documented, or documented and gone, fails the build.
+ * docs/steps.md, the step-type reference, is generated from the shipped plugins' configuration records
+ * ({@code @StepDoc}, {@code @StepField}, {@code @Required}): the committed page equals what they generate
+ * (rewrite it with {@link StepReference#REGENERATE}), every step type and field is described, and every
+ * example in it loads as a runbook and passes the editor schema.
  */
 class StepsReferenceTest {
 
     private static final Path REFERENCE = Path.of("../docs/steps.md");
-    private static final Pattern SECTION = Pattern.compile("(?m)^## `([a-z0-9.]+)`$");
-    private static final Pattern FIELD_ROW = Pattern.compile("(?m)^\\| ((?:`[A-Za-z]+`(?:, )?)+) \\|");
-    private static final Pattern NAME = Pattern.compile("`([A-Za-z]+)`");
 
-    /** Step type → the fields its table lists. */
-    private static Map<String, Set<String>> documented() throws IOException {
-        String text = Files.readString(REFERENCE);
-        Map<String, Set<String>> byType = new LinkedHashMap<>();
-        Matcher section = SECTION.matcher(text);
-        int start = -1;
-        String type = null;
-        while (true) {
-            boolean found = section.find();
-            if (type != null) {
-                byType.put(type, fields(text.substring(start, found ? section.start() : text.length())));
-            }
-            if (!found) {
-                return byType;
-            }
-            type = section.group(1);
-            start = section.end();
+    @Test
+    void theCommittedReferenceIsWhatTheAnnotationsGenerate() throws IOException {
+        String generated;
+        try (PluginRegistry plugins = PluginRegistry.discover(null)) {
+            generated = StepReference.generate(plugins);
         }
-    }
-
-    private static Set<String> fields(String sectionText) {
-        Set<String> fields = new TreeSet<>();
-        Matcher row = FIELD_ROW.matcher(sectionText);
-        while (row.find()) {
-            Matcher name = NAME.matcher(row.group(1));
-            while (name.find()) {
-                fields.add(name.group(1));
-            }
+        if (Boolean.getBoolean("quench.schema.write")) {
+            Files.writeString(REFERENCE, generated);
         }
-        return fields;
+        assertThat(Files.readString(REFERENCE)).as("%s is stale: regenerate it with %s", REFERENCE,
+                StepReference.REGENERATE).isEqualTo(generated);
     }
 
     @Test
-    void theStepReferenceListsEveryShippedStepTypeAndEachOfItsFields() throws IOException {
-        Map<String, Set<String>> documented = documented();
+    void everyShippedStepTypeAndEachOfItsFieldsIsDescribed() {
         try (PluginRegistry plugins = PluginRegistry.discover(null)) {
-            assertThat(documented.keySet()).as("step types in %s", REFERENCE)
-                    .containsExactlyInAnyOrderElementsOf(plugins.types());
-            JsonNode definitions = RunbookSchema.generate(plugins).path("definitions");
+            assertThat(StepReference.undocumented(plugins))
+                    .as("give each configuration record a @StepDoc and each component a @StepField (engine/api)")
+                    .isEmpty();
+            assertThat(StepReference.generate(plugins)).contains("## `shell.exec`", "## `ssh.exec`",
+                    "## `http.request`", "## `wait`", "## `notify`",
+                    "| `command` | text | yes | | the command the remote login shell runs;",
+                    "| `concurrency` | integer | no | `10` |",
+                    "| `host` | text | one of `host`, `hosts`, `selector` |",
+                    "| `tls.caFile` | text | no | the JDK's trusted CAs |");
+        }
+    }
+
+    @Test
+    void everyExampleLoadsAsARunbookAndPassesTheEditorSchema() throws IOException {
+        try (PluginRegistry plugins = PluginRegistry.discover(null)) {
+            var schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7)
+                    .getSchema(RunbookSchema.generate(plugins));
+            RunbookLoader loader = new RunbookLoader(plugins);
             for (String type : plugins.types()) {
-                Set<String> actual = new TreeSet<>();
-                definitions.path("with:" + type).path("properties").fieldNames().forEachRemaining(actual::add);
-                assertThat(actual).as("the with: fields of %s", type).isNotEmpty();
-                assertThat(documented.get(type)).as("the fields %s documents for %s", REFERENCE, type)
-                        .containsExactlyInAnyOrderElementsOf(actual);
+                String example = StepReference.example(plugins, type).orElseThrow();
+                assertThat(example).as("the example of %s", type).contains("uses: " + type + "\n");
+                String runbook = """
+                        name: example
+                        triggers:
+                          alert: {matchers: ['alertname="Example"']}
+                        steps:
+                        """ + example.strip().lines().map(line -> "  " + line).collect(Collectors.joining("\n")) + "\n";
+                RunbookLoadResult result = loader.loadSource(Path.of(type + ".yaml"), runbook);
+                assertThat(result.problems()).as("the example of %s, loaded as:%n%s", type, runbook).isEmpty();
+                assertThat(schema.validate(Json.yaml().readTree(runbook))).as("the example of %s against the schema", type)
+                        .isEmpty();
             }
         }
     }

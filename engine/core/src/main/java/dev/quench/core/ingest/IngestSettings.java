@@ -27,8 +27,9 @@ public record IngestSettings(long maxPendingAlerts, int retryAfterSeconds, Alert
                       Duration redeliveryWindow, int redeliveryKeys, HttpLimits http) {
 
     /**
-     * Off by default: measured on 2 cores, the journal's second pass (file, then alert rows) costs
-     * more CPU than it saves, so the sustained rate is lower (docs/sources.md has the figures).
+     * Off by default, for the default embedded H2 store: measured on 2 cores, the journal's second pass
+     * (file, then alert rows) costs more CPU than it saves there. With PostgreSQL it pays (the writer no
+     * longer waits for each transaction), so docs/sources.md says to turn it on there.
      */
     static final IngestSettings DEFAULT = new IngestSettings(100_000, 5, AlertLimits.DEFAULT, false,
             AlertRepository.DEFAULT_REDELIVERY_WINDOW, AlertRepository.DEFAULT_REDELIVERY_KEYS, HttpLimits.DEFAULT);

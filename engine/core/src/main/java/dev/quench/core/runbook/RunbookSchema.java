@@ -3,10 +3,12 @@ package dev.quench.core.runbook;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.quench.api.Required;
+import dev.quench.api.StepDoc;
+import dev.quench.api.StepField;
 import dev.quench.core.plugin.StepCatalog;
 import java.lang.reflect.ParameterizedType;
-import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.Collection;
@@ -166,27 +168,41 @@ public final class RunbookSchema {
 
     /**
      * A configuration record as a closed object; every value may also be a ${{ }} template. Its
-     * {@link Required} components are required (one of them, where it names alternatives).
+     * {@link Required} components are required (one of them, where it names alternatives); each
+     * component's {@link StepField} gives its description and default, the record's {@link StepDoc} the
+     * object's description.
      */
     private static ObjectNode record(Class<?> recordType) {
         ObjectNode schema = closedObject();
+        StepDoc doc = recordType.getAnnotation(StepDoc.class);
+        if (doc != null) {
+            schema.put("description", plain(doc.summary()));
+        }
         ObjectNode properties = schema.putObject("properties");
-        for (RecordComponent component : recordType.getRecordComponents()) {
-            properties.set(component.getName(), valueSchema(component.getGenericType()));
+        List<ConfigField> fields = ConfigField.of(recordType);
+        for (ConfigField field : fields) {
+            ObjectNode value = valueSchema(field.type());
+            if (!field.description().isEmpty()) {
+                String absent = field.defaultValue().isEmpty() && !field.defaultText().isEmpty()
+                        ? " (when absent: " + field.defaultText() + ")" : "";
+                value.put("description", plain(field.description() + absent));
+            }
+            field.defaultValue().ifPresent(text -> value.set("default", defaultNode(recordType, field, text)));
+            properties.set(field.name(), value);
         }
         ArrayNode required = JSON.arrayNode();
         ArrayNode oneOfSeveral = JSON.arrayNode();
-        for (RecordComponent component : recordType.getRecordComponents()) {
-            Required marked = component.getAnnotation(Required.class);
+        for (ConfigField field : fields) {
+            Required marked = field.required().orElse(null);
             if (marked == null) {
                 continue;
             }
             if (marked.or().length == 0) {
-                required.add(component.getName());
+                required.add(field.name());
                 continue;
             }
             ArrayNode anyOf = oneOfSeveral.addObject().putArray("anyOf");
-            anyOf.addObject().putArray("required").add(component.getName());
+            anyOf.addObject().putArray("required").add(field.name());
             for (String alternative : marked.or()) {
                 anyOf.addObject().putArray("required").add(alternative);
             }
@@ -198,6 +214,39 @@ public final class RunbookSchema {
             schema.set("allOf", oneOfSeveral);
         }
         return schema;
+    }
+
+    /** A {@link StepField#defaultValue()} as a JSON value of the field's type, so editors insert it as written. */
+    private static JsonNode defaultNode(Class<?> recordType, ConfigField field, String text) {
+        Class<?> raw = field.rawType();
+        try {
+            if (raw == Integer.class || raw == int.class || raw == Long.class || raw == long.class) {
+                return JSON.numberNode(Long.parseLong(text));
+            }
+            if (raw == Double.class || raw == double.class) {
+                return JSON.numberNode(Double.parseDouble(text));
+            }
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException(recordType.getName() + "." + field.name() + ": @StepField(defaultValue = \""
+                    + text + "\") is not a number", e);
+        }
+        if (raw == Boolean.class || raw == boolean.class) {
+            if (!text.equals("true") && !text.equals("false")) {
+                throw new IllegalStateException(recordType.getName() + "." + field.name()
+                        + ": @StepField(defaultValue = \"" + text + "\") is not true or false");
+            }
+            return JSON.booleanNode(Boolean.parseBoolean(text));
+        }
+        return JSON.textNode(text);
+    }
+
+    /**
+     * Editors show a description as plain text: Markdown code spans lose their backticks, a link keeps its
+     * text, lines join.
+     */
+    private static String plain(String markdown) {
+        return markdown.strip().replace("`", "").replaceAll("\\[([^\\]]+)]\\([^)]*\\)", "$1")
+                .replaceAll("\\s*\\R\\s*", " ");
     }
 
     private static boolean hasRequired(Class<?> recordType) {

@@ -1,6 +1,8 @@
 package dev.quench.plugin.http;
 
 import dev.quench.api.Required;
+import dev.quench.api.StepDoc;
+import dev.quench.api.StepField;
 import dev.quench.api.Url;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -35,11 +37,54 @@ import java.util.Set;
  * @param expectJson      true makes a body that is not valid JSON fail the step (for steps whose outputs.json later
  *                        steps read); false when absent, when such a body just leaves outputs.json unset.
  */
-public record HttpRequestConfig(String method,
-                                @Required(example = "url: https://cache.internal/flush") @Url String url,
-                                Map<String, String> headers, Map<String, String> query, Object json, String body,
-                                String bearerToken, BasicAuth basicAuth, List<Integer> expectStatus, Duration timeout,
-                                Boolean followRedirects, TlsOptions tls, Boolean expectJson) {
+@StepDoc(summary = """
+        One HTTP request. The response body is the step's `stdout` (its first 64 KiB), and a JSON body is also \
+        `outputs.json` for later steps.""",
+        example = """
+                - id: flush
+                  uses: http.request
+                  with:
+                    method: POST
+                    url: https://cache.internal/flush
+                    json: {keys: ["${{ alert.labels.key }}"]}
+                    bearerToken: ${{ secrets.cache_token }}
+                    expectStatus: [200, 204]
+                  retry: {attempts: 3, delay: 2s}
+                """,
+        notes = """
+                The request is sent once. To send it again, give the step `retry:` (next to `with:`, see \
+                [runbooks](runbooks.md)): a connection failure, a timeout, a 5xx or a 429 (unless `expectStatus` \
+                lists it) is retried by that policy, a server's `Retry-After` (seconds) replaces the policy's delay, \
+                and any other unexpected status (a 400, a 404) is not retried. The fields `retries` and \
+                `retryBackoff` are gone: a runbook that sets them does not load, and the error names `retry:`.""")
+public record HttpRequestConfig(@StepField(description = "`GET`, `HEAD`, `POST`, `PUT`, `PATCH`, `DELETE` or "
+                                        + "`OPTIONS`", defaultValue = "GET") String method,
+                                @Required(example = "url: https://cache.internal/flush")
+                                @StepField(description = "absolute `http://` or `https://` URL; values inserted into "
+                                        + "its path or query are percent-encoded, alert data in its scheme, host or port "
+                                        + "is refused") @Url String url,
+                                @StepField(description = "request headers, `{Name: value}`", whenAbsent = "none")
+                                Map<String, String> headers,
+                                @StepField(description = "query parameters added to the URL, encoded by Quench",
+                                        whenAbsent = "none") Map<String, String> query,
+                                @StepField(description = "any JSON value, sent as `application/json`; not with `body`")
+                                Object json,
+                                @StepField(description = "a text body; not with `json`") String body,
+                                @StepField(description = "sent as `Authorization: Bearer …`; never logged")
+                                String bearerToken,
+                                @StepField(description = "`{user, password}`, sent as `Authorization: Basic …`")
+                                BasicAuth basicAuth,
+                                @StepField(description = "status codes that count as success, like `[200, 204]`",
+                                        whenAbsent = "any 2xx") List<Integer> expectStatus,
+                                @StepField(description = "time limit of the request; the step's own `timeout` applies "
+                                        + "as well", whenAbsent = "`http.requestTimeout`, then 30s") Duration timeout,
+                                @StepField(description = "follow redirects", defaultValue = "true")
+                                Boolean followRedirects,
+                                @StepField(description = "TLS for `https://` URLs: CAs to trust, a client certificate "
+                                        + "for mutual TLS, and the loud opt-out of verification",
+                                        whenAbsent = "the JDK's CAs, full verification") TlsOptions tls,
+                                @StepField(description = "a body that is not valid JSON fails the step (else it just "
+                                        + "leaves `outputs.json` unset)", defaultValue = "false") Boolean expectJson) {
 
     private static final Set<String> METHODS =
             Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
@@ -186,7 +231,10 @@ public record HttpRequestConfig(String method,
      * @param user     the user name
      * @param password the password; never logged
      */
-    public record BasicAuth(String user, String password) {
+    public record BasicAuth(@Required(example = "user: quench") @StepField(description = "the user name; no `:`")
+                            String user,
+                            @StepField(description = "the password, from a secret; never logged", whenAbsent = "empty")
+                            String password) {
 
         public BasicAuth {
             if (user == null || user.isEmpty()) {

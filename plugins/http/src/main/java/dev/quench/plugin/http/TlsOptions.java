@@ -1,5 +1,7 @@
 package dev.quench.plugin.http;
 
+import dev.quench.api.StepField;
+
 /**
  * The {@code tls:} block of an {@code http.request} step: which CAs to trust and which client
  * certificate to present. Immutable. The server's certificate and host name are always verified
@@ -15,8 +17,17 @@ package dev.quench.plugin.http;
  * @param clientKeyPassphrase the passphrase of an encrypted {@code clientKey}, from a secret
  *                           ({@code ${{ secrets.client_key_passphrase }}}); never shown
  */
-public record TlsOptions(String caFile, String clientCert, String clientKey, Boolean insecureSkipVerify,
-                         String clientKeyPassphrase) {
+public record TlsOptions(@StepField(description = "PEM file with the CA certificates to trust instead of the JDK's "
+                                 + "(like curl's `--cacert`)", whenAbsent = "the JDK's trusted CAs") String caFile,
+                         @StepField(description = "PEM file with the client certificate (and any intermediates) for "
+                                 + "mutual TLS; with `clientKey`") String clientCert,
+                         @StepField(description = "PEM file with the client certificate's private key: unencrypted "
+                                 + "(PKCS#8 or PKCS#1), or encrypted PKCS#8 with `clientKeyPassphrase`") String clientKey,
+                         @StepField(description = "`true` stops checking the server's certificate and host name; "
+                                 + "every request then logs a warning", defaultValue = "false")
+                         Boolean insecureSkipVerify,
+                         @StepField(description = "the passphrase of an encrypted `clientKey`, from a secret; never "
+                                 + "shown") String clientKeyPassphrase) {
 
     /** Options whose client key, if any, is not encrypted. */
     public TlsOptions(String caFile, String clientCert, String clientKey, Boolean insecureSkipVerify) {

@@ -1,5 +1,8 @@
 package dev.quench.plugin.notify;
 
+import dev.quench.api.Required;
+import dev.quench.api.StepDoc;
+import dev.quench.api.StepField;
 import java.net.URI;
 import java.util.Locale;
 import java.util.Set;
@@ -20,8 +23,40 @@ import java.util.Set;
  * @param dedupKey       groups trigger and resolve of one problem; required for {@code resolve}
  * @param eventsUrl      the Events v2 endpoint; null means {@value #PAGERDUTY_EVENTS_URL}
  */
-public record NotifyConfig(String slack, String text, String pagerduty, String routingKeyFile, String routingKeyEnv,
-                           String summary, String severity, String source, String dedupKey, String eventsUrl) {
+@StepDoc(summary = """
+        A message to a Slack-compatible incoming webhook (Slack, Mattermost, Rocket.Chat), or a PagerDuty Events v2 \
+        event: exactly one of `slack` and `pagerduty`.""",
+        example = """
+                - id: page
+                  uses: notify
+                  with:
+                    pagerduty: trigger
+                    routingKeyFile: /etc/quench/pagerduty.key
+                    summary: "disk cleanup failed on ${{ alert.labels.instance }}"
+                    dedupKey: disk-${{ alert.labels.instance }}
+                    severity: critical
+                  retry: {attempts: 3, delay: 1s, backoff: 2}
+                """,
+        notes = """
+                It sends once. A 429, a 5xx or a refused connection fails the step as retryable, so give a page a \
+                `retry:` (like `retry: {attempts: 3, delay: 1s, backoff: 2}`); a 400 or 404 is not retried.""")
+public record NotifyConfig(
+        @Required(or = "pagerduty", example = "slack: https://hooks.slack.com/services/…")
+        @StepField(description = "the incoming-webhook URL (Slack, Mattermost, Rocket.Chat take the same JSON)")
+        String slack,
+        @StepField(description = "the message text; required with `slack`") String text,
+        @StepField(description = "`trigger` or `resolve`") String pagerduty,
+        @StepField(description = "a file holding the PagerDuty integration (routing) key; with `pagerduty`, this or "
+                + "`routingKeyEnv`") String routingKeyFile,
+        @StepField(description = "an environment variable holding the routing key; with `pagerduty`, this or "
+                + "`routingKeyFile`") String routingKeyEnv,
+        @StepField(description = "the incident title; required with `pagerduty: trigger`") String summary,
+        @StepField(description = "`critical`, `error`, `warning` or `info`", defaultValue = "error") String severity,
+        @StepField(description = "the affected system, for `trigger`", defaultValue = "quench") String source,
+        @StepField(description = "groups the trigger and resolve of one problem; required with `pagerduty: resolve`")
+        String dedupKey,
+        @StepField(description = "the Events v2 endpoint", defaultValue = NotifyConfig.PAGERDUTY_EVENTS_URL)
+        String eventsUrl) {
 
     public static final String PAGERDUTY_EVENTS_URL = "https://events.pagerduty.com/v2/enqueue";
     static final Set<String> SEVERITIES = Set.of("critical", "error", "warning", "info");

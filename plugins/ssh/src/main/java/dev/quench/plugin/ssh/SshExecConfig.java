@@ -3,6 +3,8 @@ package dev.quench.plugin.ssh;
 import dev.quench.api.Required;
 import dev.quench.api.ShellCommand;
 import dev.quench.api.ShellQuote;
+import dev.quench.api.StepDoc;
+import dev.quench.api.StepField;
 
 import java.time.Duration;
 import java.util.HashSet;
@@ -44,12 +46,43 @@ import java.util.Set;
  *                       ({@code ${{ secrets.deploy_key }}}), instead of a key file; kept in memory only, never
  *                       written to disk or shown. Null: the key file ({@code identity}, inventory, settings).
  */
-public record SshExecConfig(@Required(or = {"hosts", "selector"}, example = "host: web-7") String host, Integer port,
-                            String user, String identity,
-                            @Required(example = "command: systemctl restart nginx") @ShellCommand String command,
-                            Boolean sudo, Duration connectTimeout, List<String> hosts, String selector,
-                            Integer concurrency, String maxErrors, Integer canary, String jump,
-                            Map<String, String> env, String passphrase, String privateKey) {
+@StepDoc(summary = """
+        A command on one host (`host`) or a fleet (`hosts` or `selector`): exactly one of the three. Where a field \
+        is absent, the inventory host's value is used, then the `ssh:` section of `quench.yaml`, then the default \
+        ([ssh.md](ssh.md#hosts-and-the-inventory-inventory)). Host keys are always checked.""",
+        example = """
+                - id: restart
+                  uses: ssh.exec
+                  with:
+                    host: ${{ alert.labels.instance }}
+                    command: systemctl restart nginx
+                    sudo: true
+                """)
+public record SshExecConfig(@Required(or = {"hosts", "selector"}, example = "host: web-7")
+                            @StepField(description = SshFieldDocs.HOST) String host,
+                            @StepField(description = SshFieldDocs.PORT, whenAbsent = SshFieldDocs.PORT_ABSENT)
+                            Integer port,
+                            @StepField(description = SshFieldDocs.USER, whenAbsent = SshFieldDocs.USER_ABSENT)
+                            String user,
+                            @StepField(description = SshFieldDocs.IDENTITY, whenAbsent = SshFieldDocs.IDENTITY_ABSENT)
+                            String identity,
+                            @Required(example = "command: systemctl restart nginx")
+                            @StepField(description = "the command the remote login shell runs; `${{ }}` values "
+                                    + "inserted into it are shell-quoted as one word")
+                            @ShellCommand String command,
+                            @StepField(description = SshFieldDocs.SUDO, defaultValue = "false") Boolean sudo,
+                            @StepField(description = SshFieldDocs.CONNECT_TIMEOUT,
+                                    whenAbsent = SshFieldDocs.CONNECT_TIMEOUT_ABSENT) Duration connectTimeout,
+                            @StepField(description = SshFieldDocs.HOSTS) List<String> hosts,
+                            @StepField(description = SshFieldDocs.SELECTOR) String selector,
+                            @StepField(description = SshFieldDocs.CONCURRENCY, defaultValue = "10") Integer concurrency,
+                            @StepField(description = SshFieldDocs.MAX_ERRORS, defaultValue = "0") String maxErrors,
+                            @StepField(description = SshFieldDocs.CANARY, whenAbsent = SshFieldDocs.NONE) Integer canary,
+                            @StepField(description = SshFieldDocs.JUMP, whenAbsent = SshFieldDocs.JUMP_ABSENT) String jump,
+                            @StepField(description = SshFieldDocs.ENV, whenAbsent = SshFieldDocs.NONE)
+                            Map<String, String> env,
+                            @StepField(description = SshFieldDocs.PASSPHRASE) String passphrase,
+                            @StepField(description = SshFieldDocs.PRIVATE_KEY) String privateKey) {
 
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 

@@ -3,6 +3,8 @@ package dev.quench.plugin.ssh;
 import dev.quench.api.Required;
 import dev.quench.api.ShellCommand;
 import dev.quench.api.ShellQuote;
+import dev.quench.api.StepDoc;
+import dev.quench.api.StepField;
 
 import java.time.Duration;
 import java.util.Arrays;
@@ -24,12 +26,48 @@ import java.util.stream.Collectors;
  * @param passphrase  the passphrase of the private key, as in ssh.exec; never shown
  * @param privateKey  the private key itself, from a secret, as in ssh.exec; never shown
  */
-public record SshScriptConfig(@Required(or = {"hosts", "selector"}, example = "host: web-7") String host,
-                              Integer port, String user, String identity,
-                              @Required(or = "file", example = "script: |") @ShellCommand String script, String file,
-                              List<String> args, String interpreter, Boolean sudo, Map<String, String> env,
-                              Duration connectTimeout, List<String> hosts, String selector, Integer concurrency,
-                              String maxErrors, Integer canary, String jump, String passphrase, String privateKey) {
+@StepDoc(summary = """
+        A script uploaded to the host(s) and run there by `interpreter` with `args`; `script` or `file`, exactly \
+        one. Where it runs and as whom (`host`, `hosts`, `selector`, `sudo`, `env`, `jump`, the login fields) is \
+        given as for `ssh.exec`. The temporary file and its cleanup: \
+        [ssh.md](ssh.md#sshscript-upload-a-script-and-run-it).""",
+        example = """
+                - id: collect
+                  uses: ssh.script
+                  with:
+                    host: ${{ alert.labels.instance }}
+                    interpreter: /bin/bash -e
+                    args: ["${{ alert.labels.mountpoint }}"]
+                    script: |
+                      du -sh "$1"/* | sort -h | tail -5
+                """)
+public record SshScriptConfig(
+        @Required(or = {"hosts", "selector"}, example = "host: web-7")
+        @StepField(description = SshFieldDocs.HOST) String host,
+        @StepField(description = SshFieldDocs.PORT, whenAbsent = SshFieldDocs.PORT_ABSENT) Integer port,
+        @StepField(description = SshFieldDocs.USER, whenAbsent = SshFieldDocs.USER_ABSENT) String user,
+        @StepField(description = SshFieldDocs.IDENTITY, whenAbsent = SshFieldDocs.IDENTITY_ABSENT) String identity,
+        @Required(or = "file", example = "script: |")
+        @StepField(description = "the script text; `${{ }}` values in it are shell-quoted as in `ssh.exec` commands")
+        @ShellCommand String script,
+        @StepField(description = "a script file on the Quench host instead (absolute, or relative to Quench's "
+                + "working directory)") String file,
+        @StepField(description = "arguments, each passed as one word exactly as given", whenAbsent = SshFieldDocs.NONE)
+        List<String> args,
+        @StepField(description = "the program that runs the script, with its options (`/bin/bash -e`, "
+                + "`/usr/bin/env python3`)", defaultValue = SshScriptConfig.DEFAULT_INTERPRETER) String interpreter,
+        @StepField(description = SshFieldDocs.SUDO, defaultValue = "false") Boolean sudo,
+        @StepField(description = SshFieldDocs.ENV, whenAbsent = SshFieldDocs.NONE) Map<String, String> env,
+        @StepField(description = SshFieldDocs.CONNECT_TIMEOUT, whenAbsent = SshFieldDocs.CONNECT_TIMEOUT_ABSENT)
+        Duration connectTimeout,
+        @StepField(description = SshFieldDocs.HOSTS) List<String> hosts,
+        @StepField(description = SshFieldDocs.SELECTOR) String selector,
+        @StepField(description = SshFieldDocs.CONCURRENCY, defaultValue = "10") Integer concurrency,
+        @StepField(description = SshFieldDocs.MAX_ERRORS, defaultValue = "0") String maxErrors,
+        @StepField(description = SshFieldDocs.CANARY, whenAbsent = SshFieldDocs.NONE) Integer canary,
+        @StepField(description = SshFieldDocs.JUMP, whenAbsent = SshFieldDocs.JUMP_ABSENT) String jump,
+        @StepField(description = SshFieldDocs.PASSPHRASE) String passphrase,
+        @StepField(description = SshFieldDocs.PRIVATE_KEY) String privateKey) {
 
     /** The interpreter when the step does not name one. */
     public static final String DEFAULT_INTERPRETER = "/bin/sh";

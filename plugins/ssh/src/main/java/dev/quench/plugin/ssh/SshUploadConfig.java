@@ -1,6 +1,8 @@
 package dev.quench.plugin.ssh;
 
 import dev.quench.api.Required;
+import dev.quench.api.StepDoc;
+import dev.quench.api.StepField;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -14,13 +16,44 @@ import java.util.regex.Pattern;
  * @param destination the path on the host (relative: to the login user's home directory); replaced atomically
  * @param mode        octal permissions for the uploaded file ({@code "0644"}); null: the server's default
  */
-public record SshUploadConfig(@Required(or = {"hosts", "selector"}, example = "host: web-7") String host,
-                              Integer port, String user, String identity, List<String> hosts, String selector,
-                              Integer concurrency, String maxErrors, Integer canary, String jump, String passphrase,
-                              String privateKey, Duration connectTimeout,
-                              @Required(or = "content", example = "source: /etc/quench/files/app.conf") String source,
-                              String content,
-                              @Required(example = "destination: /etc/app/app.conf") String destination, String mode) {
+@StepDoc(summary = """
+        A local file or a text to a path on one host or a fleet, over SFTP, replaced atomically; `source` or \
+        `content`, exactly one ([ssh.md](ssh.md#sshupload-and-sshdownload-files-over-sftp)). Where it goes and \
+        the login fields are given as for `ssh.exec`.""",
+        example = """
+                - id: config
+                  uses: ssh.upload
+                  with:
+                    hosts: [web-7, web-8]
+                    source: /etc/quench/files/app.conf
+                    destination: /etc/app/app.conf
+                    mode: "0644"
+                """)
+public record SshUploadConfig(
+        @Required(or = {"hosts", "selector"}, example = "host: web-7")
+        @StepField(description = SshFieldDocs.HOST) String host,
+        @StepField(description = SshFieldDocs.PORT, whenAbsent = SshFieldDocs.PORT_ABSENT) Integer port,
+        @StepField(description = SshFieldDocs.USER, whenAbsent = SshFieldDocs.USER_ABSENT) String user,
+        @StepField(description = SshFieldDocs.IDENTITY, whenAbsent = SshFieldDocs.IDENTITY_ABSENT) String identity,
+        @StepField(description = SshFieldDocs.HOSTS) List<String> hosts,
+        @StepField(description = SshFieldDocs.SELECTOR) String selector,
+        @StepField(description = SshFieldDocs.CONCURRENCY, defaultValue = "10") Integer concurrency,
+        @StepField(description = SshFieldDocs.MAX_ERRORS, defaultValue = "0") String maxErrors,
+        @StepField(description = SshFieldDocs.CANARY, whenAbsent = SshFieldDocs.NONE) Integer canary,
+        @StepField(description = SshFieldDocs.JUMP, whenAbsent = SshFieldDocs.JUMP_ABSENT) String jump,
+        @StepField(description = SshFieldDocs.PASSPHRASE) String passphrase,
+        @StepField(description = SshFieldDocs.PRIVATE_KEY) String privateKey,
+        @StepField(description = SshFieldDocs.CONNECT_TIMEOUT, whenAbsent = SshFieldDocs.CONNECT_TIMEOUT_ABSENT)
+        Duration connectTimeout,
+        @Required(or = "content", example = "source: /etc/quench/files/app.conf")
+        @StepField(description = "a file on the Quench host (absolute, or relative to Quench's working directory)")
+        String source,
+        @StepField(description = "text to upload instead, at most 1 MiB") String content,
+        @Required(example = "destination: /etc/app/app.conf")
+        @StepField(description = "the path on the host (relative: to the login user's home); must not end with `/`")
+        String destination,
+        @StepField(description = "octal permissions with a leading 0, like `\"0644\"` (quote it)",
+                whenAbsent = "the server's default") String mode) {
 
     /** The largest {@code content} text; bigger files belong in {@code source}. */
     static final int MAX_CONTENT_BYTES = 1024 * 1024;

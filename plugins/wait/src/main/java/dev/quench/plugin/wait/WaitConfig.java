@@ -1,6 +1,9 @@
 package dev.quench.plugin.wait;
 
+import dev.quench.api.Required;
 import dev.quench.api.ShellCommand;
+import dev.quench.api.StepDoc;
+import dev.quench.api.StepField;
 
 import java.net.URI;
 import java.time.Duration;
@@ -17,8 +20,27 @@ import java.time.Duration;
  * @param interval time between checks; null means {@value #DEFAULT_INTERVAL_SECONDS} s
  * @param deadline how long checks may go on; null means until the step's timeout
  */
-public record WaitConfig(Duration duration, String http, Integer status, @ShellCommand String command,
-                         Duration interval, Duration deadline) {
+@StepDoc(summary = """
+        A fixed wait, or a check repeated every `interval` until it passes or `deadline` passes: exactly one of \
+        `duration`, `http`, `command`.""",
+        example = """
+                - id: healthy
+                  uses: wait
+                  with:
+                    http: http://${{ alert.labels.instance }}:8080/health
+                    interval: 2s
+                    deadline: 1m
+                """)
+public record WaitConfig(
+        @Required(or = {"http", "command"}, example = "duration: 30s")
+        @StepField(description = "how long to wait, for a fixed wait") Duration duration,
+        @StepField(description = "a URL checked with GET; passes on a 2xx, or on `status`") String http,
+        @StepField(description = "the status the `http` check expects (100-599)", whenAbsent = "any 2xx")
+        Integer status,
+        @StepField(description = "a local shell command (`/bin/sh -c`); passes when it exits 0")
+        @ShellCommand String command,
+        @StepField(description = "time between checks", defaultValue = "5s") Duration interval,
+        @StepField(description = "how long checks may go on", whenAbsent = "the step's `timeout`") Duration deadline) {
 
     static final long DEFAULT_INTERVAL_SECONDS = 5;
 
