@@ -88,7 +88,7 @@ final class SourceAuth {
         }
         SourceCredentials own = credentials.get(source);
         if (own == null || !own.any()) {
-            switch (tokens.authenticate(context.request().getHeader("Authorization"))) {
+            switch (tokens.authenticate(context.request().getHeader("Authorization"), true)) {
                 case TokenDirectory.Lookup.Found found -> context.put(AUTHENTICATED, true).next();
                 case TokenDirectory.Lookup.Refused refused -> failures.refuse(context, refused.detail()
                         + " (or configure sources." + source + ".auth)");
