@@ -5,6 +5,7 @@ import dev.quench.core.dispatch.ExecutorSettings;
 import dev.quench.core.ingest.IngestSettings;
 import dev.quench.core.schedule.ScheduleSettings;
 import dev.quench.core.server.ApprovalSettings;
+import dev.quench.core.server.OidcSettings;
 
 /**
  * The engine's own {@code quench.yaml} sections that packages above the config own, bound strictly
@@ -15,9 +16,10 @@ import dev.quench.core.server.ApprovalSettings;
  * @param schedule the {@code schedule:} section
  * @param ingest   the {@code ingest:} section
  * @param approval the {@code approval:} section
+ * @param oidc     the {@code oidc:} section, if any
  */
 public record EngineSettings(ExecutorSettings executor, ScheduleSettings schedule, IngestSettings ingest,
-                             ApprovalSettings approval) {
+                             ApprovalSettings approval, java.util.Optional<OidcSettings> oidc) {
 
     /**
      * Binds the sections of {@code config}.
@@ -27,6 +29,6 @@ public record EngineSettings(ExecutorSettings executor, ScheduleSettings schedul
     public static EngineSettings bind(QuenchConfig config) {
         return new EngineSettings(ExecutorSettings.from(config.section("executor")),
                 ScheduleSettings.from(config.section("schedule")), IngestSettings.from(config.section("ingest")),
-                ApprovalSettings.from(config.section("approval")));
+                ApprovalSettings.from(config.section("approval")), OidcSettings.from(config.section("oidc")));
     }
 }

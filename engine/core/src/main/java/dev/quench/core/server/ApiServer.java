@@ -53,7 +53,8 @@ public final class ApiServer implements AutoCloseable {
         router.route().handler(guard::requestStarted);
         // Before any body is read: a form body would be decoded by the body handler and answered a bare 400.
         router.post("/hooks/*").handler(WebhookRoutes::requireJson);
-        TokenDirectory tokens = new TokenDirectory(store, clock);
+        TokenDirectory tokens = new TokenDirectory(store, clock,
+                OidcSettings.from(config.section("oidc")).map(JwtVerifier::new).orElse(null));
         AuditTrail audit = new AuditTrail(vertx, store, clock);
         AuthFailures failures = new AuthFailures(vertx, clock, audit, java.time.Duration.ofMinutes(1));
         Access access = new Access(tokens, failures, audit);

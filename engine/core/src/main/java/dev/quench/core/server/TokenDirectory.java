@@ -49,12 +49,19 @@ final class TokenDirectory implements AutoCloseable {
 
     private final Store store;
     private final Clock clock;
+    private final JwtVerifier jwts;
     private final ScheduledExecutorService refresher;
     private volatile Snapshot snapshot;
 
     TokenDirectory(Store store, Clock clock) {
+        this(store, clock, null);
+    }
+
+    /** With {@code jwts}, bearer JWTs of the configured identity provider are accepted too. */
+    TokenDirectory(Store store, Clock clock, JwtVerifier jwts) {
         this.store = Objects.requireNonNull(store, "store");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.jwts = jwts;
         this.snapshot = read();
         this.refresher = Executors.newSingleThreadScheduledExecutor(
                 task -> Thread.ofPlatform().name("quench-token-refresh").daemon(true).unstarted(task));
@@ -82,13 +89,17 @@ final class TokenDirectory implements AutoCloseable {
         if (authorizationHeader == null || !authorizationHeader.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return new Lookup.Refused("send 'Authorization: Bearer <token>' (quench tokens create makes one)");
         }
+        String bearer = authorizationHeader.substring(7).strip();
+        if (jwts != null && JwtVerifier.looksLikeJwt(bearer)) {
+            return jwts.verify(bearer);
+        }
         Snapshot current = snapshot;
         Instant now = clock.instant();
         if (!staleAllowed && current.readAt().plus(STALE).isBefore(now)) {
             return new Lookup.Unavailable("tokens cannot be checked: the store has not answered since "
                     + current.readAt() + "; nothing was done — retry once the store is back");
         }
-        StoredToken token = current.byHash().get(TokenRepository.hash(authorizationHeader.substring(7).strip()));
+        StoredToken token = current.byHash().get(TokenRepository.hash(bearer));
         if (token == null || !token.activeAt(now)) {
             return new Lookup.Refused("the token is unknown, revoked or expired: ask an admin for a token "
                     + "(quench tokens create NAME --role ROLE)");
