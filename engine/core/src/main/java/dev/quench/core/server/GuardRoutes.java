@@ -6,9 +6,8 @@ import dev.quench.core.guard.RunControl;
 import dev.quench.core.store.Role;
 import dev.quench.core.store.RunRecord;
 import dev.quench.core.store.RunStatus;
-import dev.quench.core.store.TriggerType;
-import java.util.Optional;
 import dev.quench.core.store.Store;
+import dev.quench.core.store.TriggerType;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -18,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -35,12 +35,11 @@ final class GuardRoutes {
     private final RunDispatcher dispatcher;
     private final RunControl control;
     private final KillSwitch killSwitch;
+    private final ApprovalSettings approval;
 
     /** Refused before anything was decided: 403 with why. */
     private record Forbidden(String detail) {
     }
-
-    private final ApprovalSettings approval;
 
     GuardRoutes(Vertx vertx, Store store, RunDispatcher dispatcher, ApprovalSettings approval) {
         this.approval = Objects.requireNonNull(approval, "approval");
