@@ -126,6 +126,8 @@ public final class Engine implements AutoCloseable {
             CompletableFuture<?> loading = CompletableFuture.supplyAsync(runbooks::reload,
                     task -> Thread.ofPlatform().name("quench-runbooks-load").daemon(true).start(task));
             Store store = joined(opening);
+            // The token in data/quench.token is the admin token named 'admin' (once; a revocation sticks).
+            store.tokens().registerBootstrap(apiToken.value(), clock.instant());
             RunExecutor executor = new RunExecutor(plugins, store.runs(), executorSettings.outputLimitBytes(),
                     RunbookEnvironment.read(config, System.getenv()), clock);
             closeables.push(executor);
@@ -144,7 +146,7 @@ public final class Engine implements AutoCloseable {
             closeables.push(schedules);
             // Quartz fires the stored triggers from now on; a fire waits for the first sync below.
             schedules.start();
-            ApiServer server = ApiServer.start(vertx, config, apiToken, store, runbooks, dispatcher, ledger, clock,
+            ApiServer server = ApiServer.start(vertx, config, store, runbooks, dispatcher, ledger, clock,
                     schedules);
             closeables.push(server);
             // For `quench runs list --data DIR` while this engine holds the store: gone before the server stops.

@@ -4,6 +4,8 @@ import dev.quench.core.config.QuenchConfig;
 import dev.quench.core.dispatch.ExecutorSettings;
 import dev.quench.core.ingest.IngestSettings;
 import dev.quench.core.schedule.ScheduleSettings;
+import dev.quench.core.server.ApprovalSettings;
+import dev.quench.core.server.OidcSettings;
 
 /**
  * The engine's own {@code quench.yaml} sections that packages above the config own, bound strictly
@@ -13,8 +15,11 @@ import dev.quench.core.schedule.ScheduleSettings;
  * @param executor the {@code executor:} section
  * @param schedule the {@code schedule:} section
  * @param ingest   the {@code ingest:} section
+ * @param approval the {@code approval:} section
+ * @param oidc     the {@code oidc:} section, if any
  */
-public record EngineSettings(ExecutorSettings executor, ScheduleSettings schedule, IngestSettings ingest) {
+public record EngineSettings(ExecutorSettings executor, ScheduleSettings schedule, IngestSettings ingest,
+                             ApprovalSettings approval, java.util.Optional<OidcSettings> oidc) {
 
     /**
      * Binds the sections of {@code config}.
@@ -23,6 +28,7 @@ public record EngineSettings(ExecutorSettings executor, ScheduleSettings schedul
      */
     public static EngineSettings bind(QuenchConfig config) {
         return new EngineSettings(ExecutorSettings.from(config.section("executor")),
-                ScheduleSettings.from(config.section("schedule")), IngestSettings.from(config.section("ingest")));
+                ScheduleSettings.from(config.section("schedule")), IngestSettings.from(config.section("ingest")),
+                ApprovalSettings.from(config.section("approval")), OidcSettings.from(config.section("oidc")));
     }
 }

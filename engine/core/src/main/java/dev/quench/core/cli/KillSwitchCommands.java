@@ -19,9 +19,6 @@ final class KillSwitchCommands {
         @Mixin
         ServerOptions server;
 
-        @Option(names = "--by", description = "who, recorded (default: $USER)")
-        String by;
-
         @Option(names = "--reason", description = "why, recorded and shown in GET /api/v1/status")
         String reason;
 
@@ -34,7 +31,7 @@ final class KillSwitchCommands {
 
         @Override
         public Integer call() throws Exception {
-            ServerOptions.Answer answer = server.postAs("/api/v1/" + action(), by, reason, extra());
+            ServerOptions.Answer answer = server.postWithReason("/api/v1/" + action(), reason, extra());
             if (answer.status() != 200) {
                 System.err.println("quench: " + TerminalText.escape(answer.error()));
                 return 1;
@@ -59,7 +56,7 @@ final class KillSwitchCommands {
     static final class Pause extends Flip {
 
         @Option(names = "--cancel-running", description = "also cancel the runs executing on that engine now "
-                + "(each stops its current step, runs its finally steps, and is recorded cancelled by --by with --reason)")
+                + "(each stops its current step, runs its finally steps, and is recorded cancelled by the token's name with --reason)")
         boolean cancelRunning;
 
         @Override

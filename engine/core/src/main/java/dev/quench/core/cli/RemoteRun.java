@@ -39,7 +39,6 @@ final class RemoteRun {
         ObjectNode values = body.putObject("params");
         params.forEach(values::put);
         body.put("dryRun", dryRun);
-        body.put("by", System.getProperty("user.name", "cli"));
         if (alertFile != null) {
             JsonNode alert = Json.yaml().readTree(alertFile.toFile());
             body.set("alert", alert);

@@ -15,7 +15,7 @@ final class RunDecisionCommands {
     private RunDecisionCommands() {
     }
 
-    /** What the decision commands share: the run, who decides, why, and the server. */
+    /** What the decision commands share: the run, why, and the server (the token's name is who decides). */
     abstract static class Decide implements Callable<Integer> {
 
         @Mixin
@@ -24,9 +24,6 @@ final class RunDecisionCommands {
         @Parameters(paramLabel = "ID", description = "the run id")
         String id;
 
-        @Option(names = "--by", description = "who decides, recorded with the run (default: $USER)")
-        String by;
-
         @Option(names = "--reason", description = "why, recorded with the run")
         String reason;
 
@@ -34,8 +31,8 @@ final class RunDecisionCommands {
 
         @Override
         public Integer call() throws Exception {
-            ServerOptions.Answer answer = server.postAs("/api/v1/runs/" + URLEncoder.encode(id, StandardCharsets.UTF_8)
-                    + "/" + action(), by, reason);
+            ServerOptions.Answer answer = server.postWithReason("/api/v1/runs/"
+                    + URLEncoder.encode(id, StandardCharsets.UTF_8) + "/" + action(), reason, java.util.Map.of());
             if (answer.status() != 200) {
                 System.err.println("quench: " + TerminalText.escape(answer.error()));
                 return 1;

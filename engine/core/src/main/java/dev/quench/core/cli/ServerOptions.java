@@ -44,19 +44,12 @@ final class ServerOptions {
     }
 
     /**
-     * POSTs a change made by a person: {@code {"by": WHO, "reason": WHY}}, where who defaults to
-     * the local user name; the engine records both with the change.
+     * POSTs a change: {@code {"reason": WHY}} plus {@code extra} fields. The engine records the token's
+     * name as who made it.
      */
-    Answer postAs(String path, String by, String reason) throws IOException, InterruptedException {
-        String who = by != null ? by : System.getProperty("user.name", "cli");
-        return post(path, Json.json().writeValueAsString(java.util.Map.of("by", who, "reason", reason == null ? "" : reason)));
-    }
-
-    /** Posts {@code {"by", "reason"}} plus {@code extra} fields. */
-    Answer postAs(String path, String by, String reason, java.util.Map<String, Object> extra)
+    Answer postWithReason(String path, String reason, java.util.Map<String, Object> extra)
             throws IOException, InterruptedException {
         java.util.Map<String, Object> body = new java.util.LinkedHashMap<>(extra);
-        body.put("by", by != null ? by : System.getProperty("user.name", "cli"));
         body.put("reason", reason == null ? "" : reason);
         return post(path, Json.json().writeValueAsString(body));
     }

@@ -40,7 +40,8 @@ final class AlertQueries {
         return new AlertQuery(status, source, matched, since, limit);
     }
 
-    private static Instant since(String text, Instant now) {
+    /** {@code 30m}, {@code 7d} back from now, or an RFC 3339 time. */
+    static Instant since(String text, Instant now) {
         try {
             return OffsetDateTime.parse(text).toInstant();
         } catch (DateTimeParseException notATime) {

@@ -9,6 +9,7 @@ import dev.quench.core.ledger.ToilGrouping;
 import dev.quench.core.ledger.ToilLedger;
 import dev.quench.core.runbook.Runbook;
 import dev.quench.core.store.AlertQuery;
+import dev.quench.core.store.Role;
 import dev.quench.core.store.RunStatus;
 import dev.quench.core.store.Store;
 import dev.quench.core.util.Durations;
@@ -50,17 +51,26 @@ final class ApiRoutes {
         this.clock = clock;
     }
 
-    /** Mounts the routes; the token is checked from the headers, then a body of {@code bodyLimit} bytes at most is read. */
-    void mount(Router router, SourceAuth auth, long bodyLimit) {
+    /**
+     * Mounts the routes; the token is checked from the headers (every {@code /api/v1} route needs viewer at
+     * least), then a body of {@code bodyLimit} bytes at most is read.
+     */
+    void mount(Router router, Access access, long bodyLimit) {
         // Two routes: Vert.x Web runs a route's body handler before its other handlers.
-        router.route("/api/v1/*").handler(auth::checkApi);
+        router.route("/api/v1/*").handler(access::api);
         router.route("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(bodyLimit));
-        router.get("/api/v1/runs").handler(this::listRuns);
-        router.get("/api/v1/runs/:id").handler(this::getRun);
-        router.post("/api/v1/runs").handler(this::startRun);
-        router.get("/api/v1/runbooks").handler(this::listRunbooks);
-        router.get("/api/v1/toil").handler(this::toil);
-        router.get("/api/v1/alerts").handler(this::alerts);
+        router.get("/api/v1/runs").handler(access.read(Role.VIEWER)).handler(this::listRuns);
+        router.get("/api/v1/runs/:id").handler(access.read(Role.VIEWER)).handler(this::getRun);
+        router.post("/api/v1/runs").handler(access.change(Role.OPERATOR, "run.start", ApiRoutes::runbookOfBody))
+                .handler(this::startRun);
+        router.get("/api/v1/runbooks").handler(access.read(Role.VIEWER)).handler(this::listRunbooks);
+        router.get("/api/v1/toil").handler(access.readAllTeams(Role.VIEWER)).handler(this::toil);
+        router.get("/api/v1/alerts").handler(access.readAllTeams(Role.VIEWER)).handler(this::alerts);
+    }
+
+    private static String runbookOfBody(RoutingContext context) {
+        JsonObject body = context.body() == null ? null : context.body().asJsonObject();
+        return body == null ? null : "runbook " + body.getString("runbook");
     }
 
     private void listRuns(RoutingContext context) {
@@ -75,7 +85,8 @@ final class ApiRoutes {
             return;
         }
         String runbook = context.queryParams().get("runbook");
-        blocking(context, () -> Map.of("runs", store.runs().list(status, runbook, limit)));
+        String team = Access.principal(context).team();
+        blocking(context, () -> Map.of("runs", store.runs().list(status, runbook, team, limit)));
     }
 
     private void getRun(RoutingContext context) {
@@ -85,7 +96,7 @@ final class ApiRoutes {
                 HttpErrors.send(context, 500, "cannot read the run", result.cause().getMessage());
             } else if (result.result().isEmpty()) {
                 HttpErrors.send(context, 404, "no such run", "no run has id " + id);
-            } else {
+            } else if (Access.covers(context, result.result().get().owner(), "run " + id)) {
                 JsonResponses.send(context, 200, result.result().get());
             }
         });
@@ -129,6 +140,16 @@ final class ApiRoutes {
                     + "'; GET /api/v1/runbooks lists them");
             return;
         }
+        Principal principal = Access.principal(context);
+        if (!Access.covers(context, runbook.owner(), "runbook " + name)) {
+            return;
+        }
+        try {
+            RequestText.refuseBy(request, principal);
+        } catch (IllegalArgumentException e) {
+            HttpErrors.send(context, 422, "invalid field 'by'", e.getMessage());
+            return;
+        }
         Map<String, String> params = new LinkedHashMap<>();
         JsonObject given = request.getJsonObject("params", new JsonObject());
         given.forEach(entry -> params.put(entry.getKey(), String.valueOf(entry.getValue())));
@@ -147,8 +168,8 @@ final class ApiRoutes {
             HttpErrors.send(context, 422, "invalid alert", e.getMessage());
             return;
         }
-        // Who asked, recorded with the run ("by alice"); one API token has no user of its own yet.
-        String by = request.getValue("by") instanceof String text && !text.isBlank() ? text.strip() : "api";
+        // Who asked, recorded with the run ("manual by alice"): the token's name, never a field of the body.
+        String by = principal.name();
         if (dryRun) {
             blocking(context, 200, () -> DryRunPlan.of(runbook, alert, dispatcher.dryRun(runbook, params, alert, by)));
             return;
@@ -161,9 +182,14 @@ final class ApiRoutes {
         if (stillLoading(context)) {
             return;
         }
-        List<Map<String, Object>> loaded = runbooks.runbooks().stream().map(RunbookViews::summary).toList();
-        List<String> problems = runbooks.problems().stream().map(Object::toString).toList();
-        List<Map<String, Object>> kept = runbooks.kept().stream().map(keep -> Map.<String, Object>of(
+        Principal principal = Access.principal(context);
+        List<Map<String, Object>> loaded = runbooks.runbooks().stream()
+                .filter(runbook -> principal.covers(runbook.owner())).map(RunbookViews::summary).toList();
+        // A broken file names no owner that can be trusted: its problems are for tokens of every team.
+        List<String> problems = principal.team() != null ? List.of()
+                : runbooks.problems().stream().map(Object::toString).toList();
+        List<Map<String, Object>> kept = runbooks.kept().stream()
+                .filter(keep -> principal.covers(keep.runbook().owner())).map(keep -> Map.<String, Object>of(
                 "name", keep.runbook().name(), "source", keep.runbook().source().toString(),
                 "reason", keep.reason(), "note", "the file is broken: the last good version stays in service")).toList();
         JsonResponses.send(context, 200, Map.of("runbooks", loaded, "problems", problems, "kept", kept,

@@ -29,18 +29,21 @@ public final class ApiServer implements AutoCloseable {
 
     private final HttpServer server;
     private final WebhookRoutes webhooks;
+    private final TokenDirectory tokens;
 
-    private ApiServer(HttpServer server, WebhookRoutes webhooks) {
+    private ApiServer(HttpServer server, WebhookRoutes webhooks, TokenDirectory tokens) {
         this.server = server;
         this.webhooks = webhooks;
+        this.tokens = tokens;
     }
 
     /** Starts listening; returns once the port is bound. */
-    public static ApiServer start(Vertx vertx, QuenchConfig config, ApiToken apiToken, Store store,
+    public static ApiServer start(Vertx vertx, QuenchConfig config, Store store,
                                   RunbookRegistry runbooks, RunDispatcher dispatcher, ToilLedger ledger, Clock clock,
                                   RunbookScheduler schedules)
             throws InterruptedException, ExecutionException, TimeoutException {
         IngestSettings settings = IngestSettings.from(config.section("ingest"));
+        ApprovalSettings approval = ApprovalSettings.from(config.section("approval"));
         HttpLimits limits = settings.http();
         IngestCounters counters = new IngestCounters();
         ConnectionGuard guard = new ConnectionGuard(vertx, limits, counters);
@@ -50,13 +53,20 @@ public final class ApiServer implements AutoCloseable {
         router.route().handler(guard::requestStarted);
         // Before any body is read: a form body would be decoded by the body handler and answered a bare 400.
         router.post("/hooks/*").handler(WebhookRoutes::requireJson);
-        SourceAuth auth = new SourceAuth(config, apiToken, List.of("alertmanager", "grafana", "pagerduty"),
+        TokenDirectory tokens = new TokenDirectory(store, clock,
+                OidcSettings.from(config.section("oidc")).map(JwtVerifier::new).orElse(null));
+        AuditTrail audit = new AuditTrail(vertx, store, clock);
+        AuthFailures failures = new AuthFailures(vertx, clock, audit, java.time.Duration.ofMinutes(1));
+        Access access = new Access(tokens, failures, audit);
+        SourceAuth auth = new SourceAuth(config, tokens, failures, List.of("alertmanager", "grafana", "pagerduty"),
                 limits.webhookBodyLimit());
         WebhookRoutes webhooks = new WebhookRoutes(vertx, store, runbooks, dispatcher, clock, config, settings, counters);
-        webhooks.mount(router, auth);
-        new ApiRoutes(vertx, store, runbooks, dispatcher, ledger, clock).mount(router, auth, limits.apiBodyLimit());
-        new ScheduleRoutes(vertx, schedules).mount(router);
-        new GuardRoutes(vertx, store, dispatcher).mount(router);
+        webhooks.mount(router, auth, access);
+        new ApiRoutes(vertx, store, runbooks, dispatcher, ledger, clock).mount(router, access, limits.apiBodyLimit());
+        new ScheduleRoutes(vertx, schedules).mount(router, access);
+        new GuardRoutes(vertx, store, dispatcher, approval).mount(router, access);
+        new TokenRoutes(vertx, store, tokens, runbooks, clock).mount(router, access);
+        new AuditRoutes(vertx, store, clock).mount(router, access);
         router.get("/health/live").handler(context -> heap.problem().ifPresentOrElse(
                 problem -> HttpErrors.send(context, 503, "not live", problem),
                 () -> context.json(new JsonObject().put("status", "up"))));
@@ -90,7 +100,7 @@ public final class ApiServer implements AutoCloseable {
                 .requestHandler(router)
                 .listen(config.port(), config.host())
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        return new ApiServer(server, webhooks);
+        return new ApiServer(server, webhooks, tokens);
     }
 
     private static String tooLarge(String path, String contentLength, HttpLimits limits) {
@@ -125,5 +135,6 @@ public final class ApiServer implements AutoCloseable {
         // Graceful: stop accepting, let requests waiting for the intake's commit get their answer.
         server.shutdown(5, TimeUnit.SECONDS).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         webhooks.close();
+        tokens.close();
     }
 }

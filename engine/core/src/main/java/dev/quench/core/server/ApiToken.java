@@ -11,9 +11,10 @@ import java.util.HexFormat;
 import java.util.Objects;
 
 /**
- * A bearer token read from a file, compared in constant time. {@link #loadOrCreate} makes a random
- * token (readable only by its owner) when the file does not exist, so a fresh engine is never open.
- * Immutable.
+ * The bootstrap token in a file ({@code data/quench.token}), and the token the CLI reads from a file.
+ * {@link #loadOrCreate} makes a random token (readable only by its owner) when the file does not
+ * exist, so a fresh engine is never open; the engine registers it in the store as the admin token
+ * named {@code admin}, where requests are checked ({@link TokenDirectory}). Immutable.
  */
 public final class ApiToken {
 
@@ -50,15 +51,6 @@ public final class ApiToken {
         }
         Files.move(temporary, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         return new ApiToken(token);
-    }
-
-    /** True when {@code authorizationHeader} is {@code Bearer <this token>}; constant time. */
-    public boolean acceptsHeader(String authorizationHeader) {
-        if (authorizationHeader == null || !authorizationHeader.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return false;
-        }
-        byte[] offered = authorizationHeader.substring(7).strip().getBytes(StandardCharsets.UTF_8);
-        return MessageDigest.isEqual(token, offered);
     }
 
     /** The token text, for clients of this engine (the CLI, the demo). */

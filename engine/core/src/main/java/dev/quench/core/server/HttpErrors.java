@@ -21,6 +21,9 @@ final class HttpErrors {
      */
     static final long LINGER_MILLIS = 2_000;
 
+    /** Routing-context key of the error answered, for the audit trail's detail. */
+    static final String ANSWERED_ERROR = "quench.answeredError";
+
     private HttpErrors() {
     }
 
@@ -28,6 +31,7 @@ final class HttpErrors {
         if (context.response().ended()) {
             return;
         }
+        context.put(ANSWERED_ERROR, detail == null || detail.isEmpty() ? error : error + ": " + detail);
         context.response()
                 .setStatusCode(status)
                 .putHeader("content-type", "application/json")
@@ -44,6 +48,7 @@ final class HttpErrors {
         if (context.response().ended()) {
             return;
         }
+        context.put(ANSWERED_ERROR, detail == null || detail.isEmpty() ? error : error + ": " + detail);
         HttpServerRequest request = context.request();
         boolean keep = request.isEnded() || smallBody(request);
         if (!keep) {

@@ -1,6 +1,7 @@
 package dev.quench.core.server;
 
 import dev.quench.core.schedule.RunbookScheduler;
+import dev.quench.core.store.Role;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -19,8 +20,8 @@ final class ScheduleRoutes {
     }
 
     /** Mount after {@link ApiRoutes}, whose {@code /api/v1/*} handler checks the token first. */
-    void mount(Router router) {
-        router.get("/api/v1/schedules").handler(this::list);
+    void mount(Router router, Access access) {
+        router.get("/api/v1/schedules").handler(access.readAllTeams(Role.VIEWER)).handler(this::list);
     }
 
     private void list(RoutingContext context) {

@@ -18,8 +18,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Authenticates webhook senders: each source's own bearer token, basic auth or HMAC signature
- * when configured (any one configured method suffices), the API token otherwise, nothing when the
- * source is configured {@code open: true}. Credentials are checked from the headers before a body
+ * when configured (any one configured method suffices; such a sender acts as role {@code sender} of
+ * that source only), any named token otherwise (every role may post alerts), nothing when the
+ * source is configured {@code open: true}. Repeated 401s from one address are slowed down
+ * ({@link AuthFailures}). Credentials are checked from the headers before a body
  * is read; only an HMAC signature needs the body, and only a request that offers one gets it read
  * (bounded by the webhook body limit). Secrets are read once at start; comparisons are constant-time.
  * A refusal is 401 with no side effect. Thread-safe.
@@ -41,17 +43,20 @@ final class SourceAuth {
     private final long maxUnverifiedBytes;
     private final AtomicLong unverifiedBytes = new AtomicLong();
     private final QuenchConfig config;
-    private final ApiToken apiToken;
+    private final TokenDirectory tokens;
+    private final AuthFailures failures;
     private final Map<String, SourceCredentials> credentials = new ConcurrentHashMap<>();
 
-    SourceAuth(QuenchConfig config, ApiToken apiToken, Iterable<String> sources, long webhookBodyLimit) {
-        this(config, apiToken, sources, webhookBodyLimit, System.getenv());
+    SourceAuth(QuenchConfig config, TokenDirectory tokens, AuthFailures failures, Iterable<String> sources,
+               long webhookBodyLimit) {
+        this(config, tokens, failures, sources, webhookBodyLimit, System.getenv());
     }
 
-    SourceAuth(QuenchConfig config, ApiToken apiToken, Iterable<String> sources, long webhookBodyLimit,
-               Map<String, String> environment) {
+    SourceAuth(QuenchConfig config, TokenDirectory tokens, AuthFailures failures, Iterable<String> sources,
+               long webhookBodyLimit, Map<String, String> environment) {
         this.config = config;
-        this.apiToken = apiToken;
+        this.tokens = tokens;
+        this.failures = failures;
         this.webhookBodyLimit = webhookBodyLimit;
         this.maxUnverifiedBytes = Math.max(MIN_UNVERIFIED_BYTES, 2 * webhookBodyLimit);
         List<String> names = new ArrayList<>();
@@ -83,12 +88,15 @@ final class SourceAuth {
         }
         SourceCredentials own = credentials.get(source);
         if (own == null || !own.any()) {
-            if (apiToken.acceptsHeader(context.request().getHeader("Authorization"))) {
-                context.put(AUTHENTICATED, true).next();
-            } else {
-                HttpErrors.sendAndClose(context, 401, "unauthorized",
-                        "send 'Authorization: Bearer <token>' with the API token (or configure sources." + source
-                                + ".auth)");
+            switch (tokens.authenticate(context.request().getHeader("Authorization"), true)) {
+                case TokenDirectory.Lookup.Found found -> context.put(AUTHENTICATED, true).next();
+                case TokenDirectory.Lookup.Refused refused -> failures.refuse(context, refused.detail()
+                        + " (or configure sources." + source + ".auth)");
+                case TokenDirectory.Lookup.Unavailable unavailable -> {
+                    // 503: Alertmanager and PagerDuty retry it; the alerts arrive once the store is back.
+                    context.response().putHeader("Retry-After", "5");
+                    HttpErrors.sendAndClose(context, 503, "cannot check credentials", unavailable.detail());
+                }
             }
             return;
         }
@@ -98,7 +106,7 @@ final class SourceAuth {
         } else if (own.offersSignature(headers, System.currentTimeMillis())) {
             readForSignature(context);
         } else {
-            HttpErrors.sendAndClose(context, 401, "unauthorized", own.describe());
+            failures.refuse(context, own.describe());
         }
     }
 
@@ -138,15 +146,7 @@ final class SourceAuth {
         if (own != null && own.acceptsSignature(context.request().headers(), bytes, System.currentTimeMillis())) {
             context.next();
         } else {
-            HttpErrors.send(context, 401, "unauthorized", own == null ? "" : own.describe());
-        }
-    }
-
-    void checkApi(RoutingContext context) {
-        if (apiToken.acceptsHeader(context.request().getHeader("Authorization"))) {
-            context.next();
-        } else {
-            HttpErrors.sendAndClose(context, 401, "unauthorized", "send 'Authorization: Bearer <API token>'");
+            failures.refuse(context, own == null ? "" : own.describe());
         }
     }
 

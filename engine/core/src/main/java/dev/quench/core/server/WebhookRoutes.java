@@ -18,6 +18,7 @@ import dev.quench.core.ingest.IntakeGate;
 import dev.quench.core.ingest.JournalExpander;
 import dev.quench.core.store.AlertJournal;
 import dev.quench.core.store.DeliveryToRecord;
+import dev.quench.core.store.Role;
 import dev.quench.core.store.Store;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -99,7 +100,7 @@ final class WebhookRoutes implements AutoCloseable {
         this.groupCommit = new GroupCommit(journaling ? journal : null, expander, MAX_ALERTS_PER_COMMIT, counters);
     }
 
-    void mount(Router router, SourceAuth auth) {
+    void mount(Router router, SourceAuth auth, Access access) {
         // Credentials are checked from the headers first; only then is the body read (bounded).
         BodyHandler bodies = BodyHandler.create(false).setBodyLimit(settings.http().webhookBodyLimit());
         mount(router, auth, bodies, "/hooks/alertmanager", AlertmanagerPayload.SOURCE, (context, body) -> {
@@ -128,7 +129,7 @@ final class WebhookRoutes implements AutoCloseable {
                     GenericMapping mapping = mapping(source).orElseThrow();
                     receive(context, source, body -> GenericPayload.parse(body, source, mapping));
                 });
-        router.get("/api/v1/ingest").handler(auth::checkApi).handler(context ->
+        router.get("/api/v1/ingest").handler(access.read(Role.VIEWER)).handler(context ->
                 vertx.executeBlocking(() -> store.alerts().count(), false).onComplete(stored -> {
                     // The intake's own figures still answer while the store is down: that is when they matter.
                     JsonObject answer = counters.toJson()

@@ -140,12 +140,20 @@ public final class RunRepository {
 
     /** Runs newest first, optionally filtered; without their steps. */
     public List<RunRecord> list(RunStatus status, String runbook, int limit) {
+        return list(status, runbook, null, limit);
+    }
+
+    /** Runs newest first, optionally filtered (by the owning team too: a team-scoped token's view); without their steps. */
+    public List<RunRecord> list(RunStatus status, String runbook, String owner, int limit) {
         StringBuilder sql = new StringBuilder("select * from run where 1 = 1");
         if (status != null) {
             sql.append(" and status = :status");
         }
         if (runbook != null) {
             sql.append(" and runbook = :runbook");
+        }
+        if (owner != null) {
+            sql.append(" and owner = :owner");
         }
         sql.append(" order by created_at desc, id desc limit :limit");
         return jdbi.withHandle(handle -> {
@@ -155,6 +163,9 @@ public final class RunRepository {
             }
             if (runbook != null) {
                 query.bind("runbook", runbook);
+            }
+            if (owner != null) {
+                query.bind("owner", owner);
             }
             return query.map(RunRepository::mapRun).list();
         });

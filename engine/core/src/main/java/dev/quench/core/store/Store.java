@@ -21,6 +21,8 @@ public final class Store implements AutoCloseable {
     private final GuardRepository guards;
     private final EngineSwitchRepository switches;
     private final ScheduleRepository schedules;
+    private final TokenRepository tokens;
+    private final AuditRepository audit;
 
     private Store(HikariDataSource dataSource) {
         this.dataSource = dataSource;
@@ -30,6 +32,8 @@ public final class Store implements AutoCloseable {
         this.guards = new GuardRepository(jdbi);
         this.switches = new EngineSwitchRepository(jdbi);
         this.schedules = new ScheduleRepository(jdbi);
+        this.tokens = new TokenRepository(jdbi);
+        this.audit = new AuditRepository(jdbi);
     }
 
     /**
@@ -140,6 +144,16 @@ public final class Store implements AutoCloseable {
 
     public ScheduleRepository schedules() {
         return schedules;
+    }
+
+    /** Named API tokens, stored hashed. */
+    public TokenRepository tokens() {
+        return tokens;
+    }
+
+    /** The audit trail. */
+    public AuditRepository audit() {
+        return audit;
     }
 
     /**

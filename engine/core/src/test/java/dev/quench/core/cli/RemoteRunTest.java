@@ -48,7 +48,7 @@ class RemoteRunTest {
             assertThat(stdout.text()).contains("succeeded").contains("hello ops team 2");
             RunRecord run = engine.awaitRuns(Duration.ofSeconds(30)).getFirst();
             assertThat(run.triggerType()).isEqualTo(TriggerType.MANUAL);
-            assertThat(run.triggerDetail()).isEqualTo("by " + System.getProperty("user.name"));
+            assertThat(run.triggerDetail()).isEqualTo("by admin");
             assertThat(run.status()).isEqualTo(RunStatus.SUCCEEDED);
 
             stdout.reset();

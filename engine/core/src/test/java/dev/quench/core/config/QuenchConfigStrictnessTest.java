@@ -73,6 +73,8 @@ class QuenchConfigStrictnessTest {
         sections.put("executor", ExecutorSettings.Section.class);
         sections.put("schedule", ScheduleSettings.Section.class);
         sections.put("ingest", IngestSettings.Section.class);
+        sections.put("approval", dev.quench.core.server.ApprovalSettings.Section.class);
+        sections.put("oidc", dev.quench.core.server.OidcSettings.Section.class);
         List<String> missing = new ArrayList<>();
         for (String key : names(QuenchFile.class)) {
             if (!blocks.containsKey(key)) {

@@ -66,7 +66,7 @@ class ApprovalTest {
         assertThat(engine.harness.getJson("/api/v1/status").path("awaitingApproval").asInt()).isEqualTo(1);
 
         GuardEngine.Answer approved = engine.post("/api/v1/runs/" + waiting.id() + "/approve",
-                "{\"by\": \"alice\", \"reason\": \"db-1 is safe to restart\"}");
+                "{\"reason\": \"db-1 is safe to restart\"}");
 
         assertThat(approved.status()).isEqualTo(200);
         assertThat(engine.settled()).singleElement().satisfies(run -> {
@@ -76,7 +76,7 @@ class ApprovalTest {
         JsonNode decisions = engine.harness.getJson("/api/v1/runs/" + waiting.id() + "/decisions").path("decisions");
         assertThat(decisions).singleElement().satisfies(decision -> {
             assertThat(decision.path("action").asText()).isEqualTo("approve");
-            assertThat(decision.path("actor").asText()).isEqualTo("alice");
+            assertThat(decision.path("actor").asText()).isEqualTo("admin");
             assertThat(decision.path("reason").asText()).isEqualTo("db-1 is safe to restart");
         });
         GuardEngine.Answer again = engine.post("/api/v1/runs/" + waiting.id() + "/approve", "");
@@ -91,11 +91,11 @@ class ApprovalTest {
         RunRecord waiting = awaitingRun();
 
         assertThat(engine.post("/api/v1/runs/" + waiting.id() + "/reject",
-                "{\"by\": \"bob\", \"reason\": \"maintenance window\"}").status()).isEqualTo(200);
+                "{\"reason\": \"maintenance window\"}").status()).isEqualTo(200);
 
         RunRecord rejected = engine.harness.run(waiting.id());
         assertThat(rejected.status()).isEqualTo(RunStatus.REJECTED);
-        assertThat(rejected.message()).isEqualTo("rejected by bob: maintenance window");
+        assertThat(rejected.message()).isEqualTo("rejected by admin: maintenance window");
         assertThat(rejected.steps()).isEmpty();
         assertThat(engine.post("/api/v1/runs/no-such-run/reject", "").status()).isEqualTo(404);
     }
@@ -108,10 +108,10 @@ class ApprovalTest {
         Path token = temp.resolve("data/quench.token");
 
         int cancelled = QuenchMain.run("runs", "cancel", first.id(), "--server", server, "--token-file",
-                token.toString(), "--by", "carol", "--reason", "duplicate page");
+                token.toString(), "--reason", "duplicate page");
 
         assertThat(cancelled).isZero();
-        assertThat(stdout.text()).contains("run " + first.id() + ": cancelled — cancelled by carol: duplicate page");
+        assertThat(stdout.text()).contains("run " + first.id() + ": cancelled — cancelled by admin: duplicate page");
         engine.fire("DbDown", "db-1:9100", "fp-2");
         RunRecord second = engine.settled().stream().filter(run -> run.status() == RunStatus.AWAITING_APPROVAL)
                 .findFirst().orElseThrow();

@@ -45,7 +45,7 @@ class KillSwitchTest {
     @Test
     void pausedAlertsAreRecordedAndTheirRunsWaitUntilResumeEvenAcrossARestart() throws Exception {
         engine = GuardEngine.start(temp, RUNBOOKS);
-        GuardEngine.Answer paused = engine.post("/api/v1/pause", "{\"by\": \"dave\", \"reason\": \"bad deploy\"}");
+        GuardEngine.Answer paused = engine.post("/api/v1/pause", "{\"reason\": \"bad deploy\"}");
         assertThat(paused.status()).isEqualTo(200);
         assertThat(paused.json().path("paused").asBoolean()).isTrue();
 
@@ -57,7 +57,7 @@ class KillSwitchTest {
         engine = GuardEngine.start(temp, RUNBOOKS);
         JsonNode status = engine.harness.getJson("/api/v1/status");
         assertThat(status.path("paused").asBoolean()).as("the pause survives a restart").isTrue();
-        assertThat(status.path("changedBy").asText()).isEqualTo("dave");
+        assertThat(status.path("changedBy").asText()).isEqualTo("admin");
         assertThat(status.path("reason").asText()).isEqualTo("bad deploy");
         assertThat(status.path("queued").asInt()).isEqualTo(1);
         assertThat(engine.settled()).singleElement().extracting(RunRecord::status).isEqualTo(RunStatus.QUEUED);
@@ -106,18 +106,18 @@ class KillSwitchTest {
         assertThat(engine.post("/api/v1/pause", "{\"cancelRunning\": \"yes\"}").status())
                 .as("cancelRunning must be a boolean").isEqualTo(400);
 
-        assertThat(QuenchMain.run("pause", "--server", server, "--token-file", token, "--by", "dave",
+        assertThat(QuenchMain.run("pause", "--server", server, "--token-file", token, 
                 "--reason", "bad deploy", "--cancel-running")).isZero();
 
         assertThat(stdout.text()).contains("paused: no new run starts").contains("Cancelled 1 running run(s): " + id);
         RunRecord cancelled = engine.settled().getFirst();
         assertThat(cancelled.status()).isEqualTo(RunStatus.CANCELLED);
-        assertThat(cancelled.message()).startsWith("cancelled by dave: bad deploy while it ran (quench pause "
+        assertThat(cancelled.message()).startsWith("cancelled by admin: bad deploy while it ran (quench pause "
                 + "--cancel-running)");
         JsonNode decisions = engine.harness.getJson("/api/v1/runs/" + id + "/decisions").path("decisions");
         assertThat(decisions).singleElement().satisfies(decision -> {
             assertThat(decision.path("action").asText()).isEqualTo("cancel");
-            assertThat(decision.path("actor").asText()).isEqualTo("dave");
+            assertThat(decision.path("actor").asText()).isEqualTo("admin");
             assertThat(decision.path("reason").asText()).isEqualTo("bad deploy");
         });
     }

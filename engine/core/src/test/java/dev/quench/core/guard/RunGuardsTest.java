@@ -104,7 +104,7 @@ class RunGuardsTest {
                 + "next allowed at ");
         assertThat(forced.status()).isEqualTo(202);
         assertThat(engine.harness.run(forced.json().path("id").asText()).triggerDetail())
-                .isEqualTo("by api (force: guards bypassed)");
+                .isEqualTo("by admin (force: guards bypassed)");
     }
 
     @Test

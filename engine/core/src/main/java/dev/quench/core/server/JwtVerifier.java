@@ -1,0 +1,111 @@
+package dev.quench.core.server;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.DefaultResourceRetriever;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import dev.quench.core.store.Role;
+import dev.quench.core.store.TokenRepository;
+import java.net.MalformedURLException;
+import java.text.ParseException;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checks bearer JWTs from the configured identity provider ({@link OidcSettings}): signature by a key of
+ * its JWKS (RS/PS/ES algorithms only, never {@code none} or HMAC), exact issuer, audience, expiry and
+ * not-before (one minute of clock skew), then the name, role and team claims. The JWKS is fetched at
+ * start and cached (refreshed ahead of expiry in the background; a key id not in the cache triggers
+ * a fetch at most every 30 s, with 2 s time limits). A JWT cannot be revoked: keep their lifetimes
+ * short at the provider. Thread-safe.
+ */
+final class JwtVerifier {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JwtVerifier.class);
+    private static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384,
+            JWSAlgorithm.RS512, JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512, JWSAlgorithm.ES256,
+            JWSAlgorithm.ES384, JWSAlgorithm.ES512);
+
+    private final OidcSettings settings;
+    private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+
+    JwtVerifier(OidcSettings settings) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        JWKSource<SecurityContext> keys;
+        try {
+            keys = JWKSourceBuilder.<SecurityContext>create(settings.jwksUrl().toURL(),
+                            new DefaultResourceRetriever(2_000, 2_000, 512 * 1024))
+                    .refreshAheadCache(true).retrying(false).build();
+        } catch (MalformedURLException e) {
+            throw new IllegalArgumentException("oidc.jwksUrl " + settings.jwksUrl() + " is not a URL", e);
+        }
+        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, keys));
+        processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(settings.audience(),
+                new JWTClaimsSet.Builder().issuer(settings.issuer().toString()).build(),
+                Set.of("exp", settings.nameClaim(), settings.roleClaim())));
+        try {
+            // Warm the cache now, off the event loop: the first request should not wait for the provider.
+            keys.get(new com.nimbusds.jose.jwk.JWKSelector(new com.nimbusds.jose.jwk.JWKMatcher.Builder().build()), null);
+        } catch (com.nimbusds.jose.KeySourceException e) {
+            LOG.warn("cannot fetch the signing keys of the identity provider from oidc.jwksUrl {} ({}); JWTs are "
+                    + "refused until it answers, named tokens work as before", settings.jwksUrl(), e.getMessage());
+        }
+    }
+
+    /** Whether {@code bearer} has the shape of a JWT (three base64url parts): only then is it checked here. */
+    static boolean looksLikeJwt(String bearer) {
+        return bearer.startsWith("ey") && bearer.chars().filter(character -> character == '.').count() == 2;
+    }
+
+    /** Checks {@code jwt}; found with the principal its claims name, or refused saying why. */
+    TokenDirectory.Lookup verify(String jwt) {
+        JWTClaimsSet claims;
+        try {
+            claims = processor.process(jwt, null);
+        } catch (ParseException | BadJOSEException | JOSEException e) {
+            return new TokenDirectory.Lookup.Refused("the JWT is not accepted (" + e.getMessage() + "): it must be "
+                    + "signed by " + settings.issuer() + " for audience '" + settings.audience() + "' and not expired");
+        }
+        try {
+            String name = claims.getStringClaim(settings.nameClaim());
+            TokenRepository.checkName(name);
+            Role role = highestRole(claims.getClaim(settings.roleClaim()));
+            String team = settings.teamClaim() == null ? null : claims.getStringClaim(settings.teamClaim());
+            if (team != null) {
+                TokenRepository.checkTeam(team);
+            }
+            return new TokenDirectory.Lookup.Found(new Principal(name, role, team));
+        } catch (ParseException | IllegalArgumentException e) {
+            return new TokenDirectory.Lookup.Refused("the JWT's claims do not name a Quench principal: " + e.getMessage()
+                    + " (claims " + settings.nameClaim() + ", " + settings.roleClaim()
+                    + (settings.teamClaim() == null ? "" : ", " + settings.teamClaim()) + ")");
+        }
+    }
+
+    private Role highestRole(Object claim) {
+        List<?> values = claim instanceof List<?> list ? list : List.of(String.valueOf(claim));
+        Role highest = null;
+        for (Object value : values) {
+            for (Role role : Role.values()) {
+                if (role.wireName().equals(String.valueOf(value)) && (highest == null || role.atLeast(highest))) {
+                    highest = role;
+                }
+            }
+        }
+        if (highest == null) {
+            throw new IllegalArgumentException("claim " + settings.roleClaim() + " has no Quench role (sender, viewer, "
+                    + "operator or admin): " + claim);
+        }
+        return highest;
+    }
+}

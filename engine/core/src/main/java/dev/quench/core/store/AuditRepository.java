@@ -1,0 +1,97 @@
+package dev.quench.core.store;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.Query;
+
+/**
+ * The audit trail in {@code audit_event}: appended to, read back newest first, and pruned only by
+ * retention ({@link #deleteOlderThan}). Thread-safe.
+ */
+public final class AuditRepository {
+
+    /** Longer texts are cut here: a target or detail comes partly from requests. */
+    private static final int MAX_TEXT = 512;
+
+    private final Jdbi jdbi;
+
+    AuditRepository(Jdbi jdbi) {
+        this.jdbi = Objects.requireNonNull(jdbi, "jdbi");
+    }
+
+    /** Appends {@code entry} (its id is ignored). */
+    public void append(AuditEntry entry) {
+        jdbi.useHandle(handle -> handle.createUpdate("""
+                        insert into audit_event (at, actor, role, action, target, outcome, source_address, detail)
+                        values (:at, :actor, :role, :action, :target, :outcome, :address, :detail)""")
+                .bind("at", Timestamp.from(entry.at())).bind("actor", cut(entry.actor(), 256))
+                .bind("role", cut(entry.role(), 16)).bind("action", cut(entry.action(), 64))
+                .bind("target", cut(entry.target(), MAX_TEXT)).bind("outcome", cut(entry.outcome(), 32))
+                .bind("address", cut(entry.sourceAddress(), 128)).bind("detail", cut(entry.detail(), MAX_TEXT * 4))
+                .execute());
+    }
+
+    /**
+     * Entries newest first.
+     *
+     * @param actor  only this actor, or null
+     * @param action only this action, or null
+     * @param since  only at or after this, or null
+     * @param limit  at most this many
+     */
+    public List<AuditEntry> list(String actor, String action, Instant since, int limit) {
+        StringBuilder sql = new StringBuilder("select * from audit_event where 1 = 1");
+        if (actor != null) {
+            sql.append(" and actor = :actor");
+        }
+        if (action != null) {
+            sql.append(" and action = :action");
+        }
+        if (since != null) {
+            sql.append(" and at >= :since");
+        }
+        sql.append(" order by id desc limit :limit");
+        return jdbi.withHandle(handle -> {
+            Query query = handle.createQuery(sql.toString()).bind("limit", limit);
+            if (actor != null) {
+                query.bind("actor", actor);
+            }
+            if (action != null) {
+                query.bind("action", action);
+            }
+            if (since != null) {
+                query.bind("since", Timestamp.from(since));
+            }
+            return query.map((row, context) -> new AuditEntry(row.getLong("id"), row.getTimestamp("at").toInstant(),
+                    row.getString("actor"), row.getString("role"), row.getString("action"), row.getString("target"),
+                    row.getString("outcome"), row.getString("source_address"), row.getString("detail"))).list();
+        });
+    }
+
+    /**
+     * Deletes up to {@code batch} of the oldest entries from before {@code cutoff}, in one short transaction;
+     * retention calls it until it answers less than {@code batch}.
+     *
+     * @return how many were deleted
+     */
+    public int deleteOlderThan(Instant cutoff, int batch) {
+        if (batch < 1) {
+            throw new IllegalArgumentException("batch must be at least 1, was " + batch);
+        }
+        return jdbi.inTransaction(handle -> {
+            List<Long> ids = handle.createQuery("select id from audit_event where at < :cutoff order by id limit :batch")
+                    .bind("cutoff", Timestamp.from(cutoff)).bind("batch", batch).mapTo(Long.class).list();
+            if (ids.isEmpty()) {
+                return 0;
+            }
+            return handle.createUpdate("delete from audit_event where id in (<ids>)").bindList("ids", ids).execute();
+        });
+    }
+
+    private static String cut(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max - 1) + "…";
+    }
+}

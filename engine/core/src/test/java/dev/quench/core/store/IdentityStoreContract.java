@@ -1,0 +1,102 @@
+package dev.quench.core.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Tokens and the audit trail, the same on every store backend; one subclass per database. */
+abstract class IdentityStoreContract {
+
+    /** A store on an empty schema. */
+    abstract Store store();
+
+    private final Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+
+    @Test
+    void aTokenIsStoredAsItsHashOnlyAndFoundByItsText() {
+        IssuedToken issued = store().tokens().create("alice", Role.OPERATOR, "storage-team", null, "admin", now);
+
+        assertThat(issued.secret()).matches("[0-9a-f]{64}");
+        assertThat(issued.toString()).doesNotContain(issued.secret());
+        List<String> stored = store().jdbi().withHandle(handle -> handle.createQuery(
+                "select name || ' ' || token_hash || ' ' || role || ' ' || team from api_token")
+                .mapTo(String.class).list());
+        assertThat(stored).singleElement().isEqualTo("alice " + TokenRepository.hash(issued.secret())
+                + " operator storage-team");
+        assertThat(stored.getFirst()).doesNotContain(issued.secret());
+        assertThat(store().tokens().activeByHash(now)).containsOnlyKeys(TokenRepository.hash(issued.secret()));
+        assertThat(store().tokens().findBySecret(issued.secret())).get().extracting(StoredToken::name).isEqualTo("alice");
+        assertThat(store().tokens().find("alice").orElseThrow().teamIfScoped()).contains("storage-team");
+    }
+
+    @Test
+    void revokedAndExpiredTokensAreNotActiveAndKeepTheirNames() {
+        store().tokens().create("ci", Role.OPERATOR, null, now.plusSeconds(60), "admin", now);
+        store().tokens().create("leaver", Role.VIEWER, null, null, "admin", now);
+
+        assertThat(store().tokens().revoke("leaver", "lead", now.plusSeconds(1))).get()
+                .satisfies(token -> assertThat(token.stateAt(now.plusSeconds(2))).isEqualTo("revoked"))
+                .extracting(StoredToken::revokedBy).isEqualTo("lead");
+        assertThat(store().tokens().revoke("nobody", "lead", now)).isEmpty();
+        assertThat(store().tokens().activeByHash(now.plusSeconds(2)).values()).extracting(StoredToken::name)
+                .containsExactly("ci");
+        assertThat(store().tokens().activeByHash(now.plusSeconds(61))).as("expired").isEmpty();
+        assertThat(store().tokens().list()).extracting(StoredToken::name).containsExactly("ci", "leaver");
+        assertThatThrownBy(() -> store().tokens().create("leaver", Role.VIEWER, null, null, "admin", now))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("a token named 'leaver' exists already (revoked): pick another name (a revoked token keeps "
+                        + "its name, so the audit trail stays unambiguous)");
+    }
+
+    @Test
+    void badNamesAndTeamsAreRefusedNamingThem() {
+        assertThatThrownBy(() -> store().tokens().create("ci\nadmin", Role.ADMIN, null, null, "admin", now))
+                .hasMessageStartingWith("invalid token name 'ci\\u000aadmin': a name has 1-64 letters");
+        assertThatThrownBy(() -> store().tokens().create("ok", Role.ADMIN, "web team", null, "admin", now))
+                .hasMessageStartingWith("invalid team 'web team'");
+        assertThatThrownBy(() -> Role.parse("root")).hasMessage("unknown role 'root': a role is sender, viewer, "
+                + "operator or admin");
+        assertThat(store().tokens().list()).isEmpty();
+    }
+
+    @Test
+    void theBootstrapTokenIsRegisteredOnceAsAdminAndARevocationSticks() {
+        assertThat(store().tokens().registerBootstrap("first-secret", now)).isEqualTo("admin");
+        assertThat(store().tokens().registerBootstrap("first-secret", now)).isEqualTo("admin");
+        String other = store().tokens().registerBootstrap("second-secret", now);
+        assertThat(other).isEqualTo("admin-" + TokenRepository.hash("second-secret").substring(0, 8));
+        assertThat(store().tokens().find("admin").orElseThrow().role()).isEqualTo(Role.ADMIN);
+
+        store().tokens().revoke("admin", "lead", now);
+
+        assertThat(store().tokens().registerBootstrap("first-secret", now.plusSeconds(5))).isEqualTo("admin");
+        assertThat(store().tokens().activeByHash(now.plusSeconds(5))).doesNotContainKey(TokenRepository.hash("first-secret"));
+    }
+
+    @Test
+    void theAuditTrailIsReadNewestFirstFilteredAndPrunedInBatches() {
+        for (int index = 0; index < 5; index++) {
+            store().audit().append(new AuditEntry(0, now.minusSeconds(100 - index), "alice", "operator", "run.approve",
+                    "run r-" + index, "ok", "10.0.0.1", "200"));
+        }
+        store().audit().append(new AuditEntry(0, now, "bob", "viewer", "pause", "engine", "forbidden", "10.0.0.2",
+                "403 needs role operator"));
+
+        assertThat(store().audit().list(null, null, null, 10)).extracting(AuditEntry::target)
+                .containsExactly("engine", "run r-4", "run r-3", "run r-2", "run r-1", "run r-0");
+        assertThat(store().audit().list("bob", null, null, 10)).singleElement()
+                .satisfies(entry -> assertThat(entry).usingRecursiveComparison().ignoringFields("id")
+                        .isEqualTo(new AuditEntry(0, now, "bob", "viewer", "pause", "engine", "forbidden", "10.0.0.2",
+                                "403 needs role operator")));
+        assertThat(store().audit().list(null, "run.approve", now.minusSeconds(97), 10)).hasSize(2);
+
+        assertThat(store().audit().deleteOlderThan(now.minusSeconds(1), 3)).isEqualTo(3);
+        assertThat(store().audit().deleteOlderThan(now.minusSeconds(1), 3)).isEqualTo(2);
+        assertThat(store().audit().deleteOlderThan(now.minusSeconds(1), 3)).isZero();
+        assertThat(store().audit().list(null, null, null, 10)).extracting(AuditEntry::actor).containsExactly("bob");
+    }
+}
