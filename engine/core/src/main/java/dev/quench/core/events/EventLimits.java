@@ -1,0 +1,44 @@
+package dev.quench.core.events;
+
+import java.time.Duration;
+
+/**
+ * How much the live events may cost. Immutable.
+ *
+ * @param runBuffer       events kept per running run for {@code Last-Event-ID} resume
+ * @param endedRunBuffer  events kept per ended run (the last ones, so a late reader still gets the end)
+ * @param endedRuns       ended runs whose events are kept; older ones answer from the store
+ * @param engineBuffer    events of all runs kept for resuming {@code /api/v1/events}
+ * @param linesPerSecond  output lines per run and second that become events, on average
+ * @param lineBurst       output lines a run may write at once above that average
+ * @param maxLineChars    characters of one line; the rest is cut and counted
+ * @param readerQueue     events waiting for one reader; a reader further behind loses events and is told
+ * @param maxStreams      event streams open at once on this engine; one more is refused with 503
+ * @param heartbeat       how often an idle stream gets a comment, so proxies keep it open
+ */
+public record EventLimits(int runBuffer, int endedRunBuffer, int endedRuns, int engineBuffer, int linesPerSecond,
+                          int lineBurst, int maxLineChars, int readerQueue, int maxStreams, Duration heartbeat) {
+
+    public static final EventLimits DEFAULTS = new EventLimits(1000, 100, 256, 5000, 200, 1000, 2048, 2000, 64,
+            Duration.ofSeconds(15));
+
+    public EventLimits {
+        if (runBuffer < 1 || endedRunBuffer < 1 || endedRuns < 0 || engineBuffer < 1 || linesPerSecond < 1
+                || lineBurst < 1 || maxLineChars < 16 || readerQueue < 16 || maxStreams < 1
+                || heartbeat.isNegative() || heartbeat.isZero()) {
+            throw new IllegalArgumentException("event limits out of range: " + this);
+        }
+    }
+
+    /** These limits with another stream cap and heartbeat (tests). */
+    public EventLimits withStreams(int streams, Duration beat) {
+        return new EventLimits(runBuffer, endedRunBuffer, endedRuns, engineBuffer, linesPerSecond, lineBurst,
+                maxLineChars, readerQueue, streams, beat);
+    }
+
+    /** These limits with another output rate (tests, benchmarks). */
+    public EventLimits withLineRate(int perSecond, int burst) {
+        return new EventLimits(runBuffer, endedRunBuffer, endedRuns, engineBuffer, perSecond, burst, maxLineChars,
+                readerQueue, maxStreams, heartbeat);
+    }
+}
