@@ -9,6 +9,8 @@ import dev.quench.core.dispatch.ExecutorSettings;
 import dev.quench.core.dispatch.RunDispatcher;
 import dev.quench.core.dispatch.RunbookRegistry;
 import dev.quench.core.dispatch.RunbookWatcher;
+import dev.quench.core.events.EventLimits;
+import dev.quench.core.events.RunEventBus;
 import dev.quench.core.exec.RunExecutor;
 import dev.quench.core.ledger.ToilLedger;
 import dev.quench.core.plugin.EnginePluginEnvironment;
@@ -126,8 +128,9 @@ public final class Engine implements AutoCloseable {
             CompletableFuture<?> loading = CompletableFuture.supplyAsync(runbooks::reload,
                     task -> Thread.ofPlatform().name("quench-runbooks-load").daemon(true).start(task));
             Store store = joined(opening);
+            RunEventBus events = new RunEventBus(EventLimits.DEFAULTS, clock);
             RunExecutor executor = new RunExecutor(plugins, store.runs(), executorSettings.outputLimitBytes(),
-                    RunbookEnvironment.read(config, System.getenv()), clock);
+                    RunbookEnvironment.read(config, System.getenv()), clock, events);
             closeables.push(executor);
             RunDispatcher dispatcher = new RunDispatcher(store, runbooks, executor, config::paramsFor,
                     executorSettings.maxConcurrentRuns(), executorSettings, clock);
@@ -145,7 +148,7 @@ public final class Engine implements AutoCloseable {
             // Quartz fires the stored triggers from now on; a fire waits for the first sync below.
             schedules.start();
             ApiServer server = ApiServer.start(vertx, config, apiToken, store, runbooks, dispatcher, ledger, clock,
-                    schedules);
+                    schedules, events);
             closeables.push(server);
             // For `quench runs list --data DIR` while this engine holds the store: gone before the server stops.
             ServingAddress.write(config.dataDirectory(), ServingAddress.of(config.host(), server.port()));

@@ -3,6 +3,7 @@ package dev.quench.core.server;
 import dev.quench.core.config.QuenchConfig;
 import dev.quench.core.dispatch.RunDispatcher;
 import dev.quench.core.dispatch.RunbookRegistry;
+import dev.quench.core.events.RunEventBus;
 import dev.quench.core.ingest.HttpLimits;
 import dev.quench.core.ingest.IngestCounters;
 import dev.quench.core.ingest.IngestSettings;
@@ -35,10 +36,10 @@ public final class ApiServer implements AutoCloseable {
         this.webhooks = webhooks;
     }
 
-    /** Starts listening; returns once the port is bound. */
+    /** Starts listening; returns once the port is bound. {@code events} feeds the event streams. */
     public static ApiServer start(Vertx vertx, QuenchConfig config, ApiToken apiToken, Store store,
                                   RunbookRegistry runbooks, RunDispatcher dispatcher, ToilLedger ledger, Clock clock,
-                                  RunbookScheduler schedules)
+                                  RunbookScheduler schedules, RunEventBus events)
             throws InterruptedException, ExecutionException, TimeoutException {
         IngestSettings settings = IngestSettings.from(config.section("ingest"));
         HttpLimits limits = settings.http();
@@ -55,6 +56,7 @@ public final class ApiServer implements AutoCloseable {
         WebhookRoutes webhooks = new WebhookRoutes(vertx, store, runbooks, dispatcher, clock, config, settings, counters);
         webhooks.mount(router, auth);
         new ApiRoutes(vertx, store, runbooks, dispatcher, ledger, clock).mount(router, auth, limits.apiBodyLimit());
+        new RunEventRoutes(vertx, store, events, RunVisibility.everything()).mount(router);
         new ScheduleRoutes(vertx, schedules).mount(router);
         new GuardRoutes(vertx, store, dispatcher).mount(router);
         router.get("/health/live").handler(context -> heap.problem().ifPresentOrElse(
