@@ -9,7 +9,6 @@ import dev.quench.core.dispatch.ExecutorSettings;
 import dev.quench.core.dispatch.RunDispatcher;
 import dev.quench.core.dispatch.RunbookRegistry;
 import dev.quench.core.dispatch.RunbookWatcher;
-import dev.quench.core.events.EventLimits;
 import dev.quench.core.events.RunEventBus;
 import dev.quench.core.exec.RunExecutor;
 import dev.quench.core.ledger.ToilLedger;
@@ -128,7 +127,7 @@ public final class Engine implements AutoCloseable {
             CompletableFuture<?> loading = CompletableFuture.supplyAsync(runbooks::reload,
                     task -> Thread.ofPlatform().name("quench-runbooks-load").daemon(true).start(task));
             Store store = joined(opening);
-            RunEventBus events = new RunEventBus(EventLimits.DEFAULTS, clock);
+            RunEventBus events = new RunEventBus(settings.events(), clock);
             RunExecutor executor = new RunExecutor(plugins, store.runs(), executorSettings.outputLimitBytes(),
                     RunbookEnvironment.read(config, System.getenv()), clock, events);
             closeables.push(executor);
