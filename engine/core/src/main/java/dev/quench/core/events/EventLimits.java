@@ -69,13 +69,7 @@ public record EventLimits(int runBuffer, int endedRunBuffer, int endedRuns, int 
         return from(ConfigSection.of("events", section));
     }
 
-    /** These limits with another stream cap and heartbeat (tests). */
-    public EventLimits withStreams(int streams, Duration beat) {
-        return new EventLimits(runBuffer, endedRunBuffer, endedRuns, engineBuffer, linesPerSecond, lineBurst,
-                maxLineChars, readerQueue, streams, beat);
-    }
-
-    /** These limits with another output rate (tests, benchmarks). */
+    /** These limits with another output line rate and burst. */
     public EventLimits withLineRate(int perSecond, int burst) {
         return new EventLimits(runBuffer, endedRunBuffer, endedRuns, engineBuffer, perSecond, burst, maxLineChars,
                 readerQueue, maxStreams, heartbeat);

@@ -43,7 +43,8 @@ class RunEventStreamTest {
     @BeforeEach
     void start() throws Exception {
         Path runbooks = Files.createDirectories(temp.resolve("runbooks"));
-        runbook(runbooks, "ticker", "sleep 1; for i in 1 2 3 4 5; do echo \"tick $(date +%s%N)\"; sleep 1; done");
+        // bash's clock is read without starting a process, so the time is taken right before the line is written.
+        runbook(runbooks, "ticker", "exec bash -c 'for i in 1 2 3 4 5; do sleep 1; echo \"tick ${EPOCHREALTIME/./}\"; done'");
         runbook(runbooks, "quick", "for i in 1 2 3 4 5; do echo line$i; done; sleep 0.3; echo oops >&2");
         runbook(runbooks, "leaky", "echo token is ${{ secrets.api_token }}; echo also ${{ secrets.api_token }} >&2");
         runbook(runbooks, "flood", "seq 1 200000");
@@ -69,8 +70,8 @@ class RunEventStreamTest {
             assertThat(stream.status()).isEqualTo(200);
             for (SseClient.Received event : stream.untilClosed(Duration.ofSeconds(30))) {
                 if (event.event().equals("stdout")) {
-                    long printedNanos = Long.parseLong(event.data().path("line").asText().substring("tick ".length()));
-                    Instant printed = Instant.ofEpochSecond(0, printedNanos);
+                    long printedMicros = Long.parseLong(event.data().path("line").asText().substring("tick ".length()));
+                    Instant printed = Instant.ofEpochSecond(0, printedMicros * 1000);
                     latencies.add(Duration.between(printed, event.at()).toMillis());
                 }
             }
