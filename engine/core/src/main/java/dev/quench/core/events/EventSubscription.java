@@ -64,16 +64,24 @@ public final class EventSubscription implements AutoCloseable {
         queue.add(event);
     }
 
-    /**
-     * The events queued so far, oldest first, with a {@link RunEventType#DROPPED} event at the end when
-     * some were lost since the last drain. The next event queued wakes the reader again.
-     */
+    /** Every event queued so far, as {@link #drain(int)}. */
     public List<RunEvent> drain() {
+        return drain(Integer.MAX_VALUE);
+    }
+
+    /**
+     * At most {@code max} of the events queued so far, oldest first; once the queue is empty, with a
+     * {@link RunEventType#DROPPED} event at the end when some were lost. The next event queued wakes the
+     * reader again.
+     */
+    public List<RunEvent> drain(int max) {
         woken.set(false);
         synchronized (this) {
-            List<RunEvent> events = new ArrayList<>(queue);
-            queue.clear();
-            if (dropped > 0) {
+            List<RunEvent> events = new ArrayList<>(Math.min(max, queue.size()) + 1);
+            while (events.size() < max && !queue.isEmpty()) {
+                events.add(queue.poll());
+            }
+            if (queue.isEmpty() && dropped > 0) {
                 events.add(new RunEvent(0, 0, runId == null ? "" : runId, lastRunbook, RunEventType.DROPPED,
                         Instant.now(), Map.of("count", dropped, "reason", "this reader fell more than " + capacity
                         + " events behind; the run went on and its history keeps the output (GET /api/v1/runs/ID)")));

@@ -19,6 +19,11 @@ import java.util.function.Consumer;
  */
 final class EventStream {
 
+    /** Bytes of frames queued on a connection before the stream waits for it to drain. */
+    private static final int WRITE_QUEUE_BYTES = 64 * 1024;
+    /** Events written per turn of the event loop, between checks of the write queue. */
+    private static final int BATCH = 64;
+
     private final Vertx vertx;
     private final Context context;
     private final HttpServerResponse response;
@@ -44,6 +49,9 @@ final class EventStream {
     /** Sends the head and starts writing; {@code heartbeat} runs on every beat after the comment is written. */
     void open(EventSubscription events, long heartbeatMillis, Consumer<EventStream> heartbeat) {
         this.subscription = events;
+        // What a reader has not taken waits in its subscription (bounded, counted when lost), not as encoded
+        // frames in the connection's write queue: one full queue is this much per stream.
+        response.setWriteQueueMaxSize(WRITE_QUEUE_BYTES);
         response.setChunked(true)
                 .putHeader("Content-Type", "text/event-stream; charset=utf-8")
                 .putHeader("Cache-Control", "no-cache")
@@ -93,17 +101,20 @@ final class EventStream {
         if (closed || ended || subscription == null) {
             return;
         }
-        if (response.writeQueueFull()) {
-            response.drainHandler(ignored -> pump());
-            return;
-        }
-        List<RunEvent> events = subscription.drain();
-        for (RunEvent event : events) {
-            write(event);
-            if (ended) {
+        while (!response.writeQueueFull()) {
+            List<RunEvent> events = subscription.drain(BATCH);
+            if (events.isEmpty()) {
                 return;
             }
+            for (RunEvent event : events) {
+                write(event);
+                if (ended || closed) {
+                    return;
+                }
+            }
         }
+        // The reader is behind: go on when the connection has taken what is queued.
+        response.drainHandler(ignored -> pump());
     }
 
     private void write(RunEvent event) {
