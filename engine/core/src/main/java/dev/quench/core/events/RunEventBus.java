@@ -124,6 +124,13 @@ public final class RunEventBus {
         }
     }
 
+    /** Whether this engine has published events of {@code runId} and still keeps them (it runs or ran here). */
+    public boolean knows(String runId) {
+        synchronized (lock) {
+            return channels.containsKey(runId);
+        }
+    }
+
     /** How many readers are subscribed now. */
     public int subscribers() {
         synchronized (lock) {

@@ -97,6 +97,11 @@ final class EventStream {
         return ended;
     }
 
+    /** Whether nothing more will be written: the stream ended or its reader went away. */
+    boolean done() {
+        return ended || closed;
+    }
+
     private void pump() {
         if (closed || ended || subscription == null) {
             return;

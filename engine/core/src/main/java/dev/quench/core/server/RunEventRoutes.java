@@ -6,6 +6,7 @@ import dev.quench.core.events.RunEvent;
 import dev.quench.core.events.RunEventBus;
 import dev.quench.core.events.RunEventType;
 import dev.quench.core.store.RunRecord;
+import dev.quench.core.store.RunStatus;
 import dev.quench.core.store.Store;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -15,17 +16,25 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
 /**
  * {@code GET /api/v1/runs/{id}/events} and {@code GET /api/v1/events}: live run events as server-sent
  * events, resumed after {@code Last-Event-ID} (or {@code ?lastEventId=}). A run's stream ends with its
  * {@code end} event; a run that ended before the stream opened, or whose end this engine did not publish
- * (another node ran it, it was cancelled or rejected before it started), gets its end from the store,
- * checked at the start and on every heartbeat. At most {@link EventLimits#maxStreams()} streams are open
+ * (another node ran it, it was cancelled or rejected before it started), gets its status changes and
+ * end from the store, read at the start, every second until this engine publishes the run's events, and
+ * on every heartbeat. At most {@link EventLimits#maxStreams()} streams are open
  * at once: one more is answered 503. Thread-safe.
  */
 final class RunEventRoutes {
+
+    /**
+     * How often the store is read for a run this engine publishes nothing about (yet): queued, awaiting
+     * approval, or run by another node. A stream of such a run reads its status changes and end this late.
+     */
+    private static final long STORE_POLL_MILLIS = 1000;
 
     private final Vertx vertx;
     private final Store store;
@@ -87,8 +96,13 @@ final class RunEventRoutes {
             if (events.hasEnded(id)) {
                 // The end is queued or was sent before the resume point: either way the stream is complete.
                 stream.finishReplay();
-            } else if (run.status() != dev.quench.core.store.RunStatus.RUNNING) {
-                fromStore(stream, run);
+            } else {
+                if (run.status() != RunStatus.RUNNING) {
+                    fromStore(stream, run);
+                }
+                if (!run.status().finished()) {
+                    watchStore(stream, id, run.status());
+                }
             }
         });
     }
@@ -111,6 +125,27 @@ final class RunEventRoutes {
         EventSubscription subscription = events.subscribe(null, after.get(),
                 event -> visible.test(event.runbook()), stream::wakeUp);
         stream.open(subscription, events.limits().heartbeat().toMillis(), ignored -> { });
+    }
+
+    /**
+     * Until this engine publishes events of the run, reads its status from the store every second and
+     * writes each change (the end too): a run leaves the queue, is approved, rejected or cancelled outside
+     * the executor, or runs on another node.
+     */
+    private void watchStore(EventStream stream, String id, RunStatus seen) {
+        AtomicReference<RunStatus> last = new AtomicReference<>(seen);
+        vertx.setPeriodic(STORE_POLL_MILLIS, timer -> {
+            if (stream.done() || events.knows(id)) {
+                vertx.cancelTimer(timer);
+                return;
+            }
+            vertx.executeBlocking(() -> store.runs().find(id), false).onSuccess(found -> found
+                    .filter(run -> run.status() != last.get() && !events.knows(id))
+                    .ifPresent(run -> {
+                        last.set(run.status());
+                        fromStore(stream, run);
+                    }));
+        });
     }
 
     /** On each heartbeat of a run's stream: a run that ended without this engine publishing it ends the stream. */
@@ -137,6 +172,9 @@ final class RunEventRoutes {
 
     /** The status in the store, as a made-up event: the end of a run that ended, else where it is now. */
     private static void fromStore(EventStream stream, RunRecord run) {
+        if (run.status() == RunStatus.RUNNING) {
+            return;
+        }
         if (run.status().finished()) {
             stream.writeLocal(new RunEvent(0, 0, run.id(), run.runbook(), RunEventType.END, Instant.now(),
                     Map.of("status", run.status().wireName(), "message", run.message())));

@@ -49,6 +49,8 @@ class RunEventStreamTest {
         runbook(runbooks, "leaky", "echo token is ${{ secrets.api_token }}; echo also ${{ secrets.api_token }} >&2");
         runbook(runbooks, "flood", "seq 1 200000");
         runbook(runbooks, "wide", "i=0; while [ $i -lt 1500 ]; do printf '%01500d\\n' $i; i=$((i+1)); done");
+        Files.writeString(runbooks.resolve("gated.yaml"), "name: gated\napproval: {required: true, timeout: 1h}\n"
+                + "steps:\n  - {id: main, uses: shell.exec, with: {command: \"echo approved\"}}\n");
         Files.writeString(temp.resolve("token.txt"), SECRET + "\n");
         Path file = Files.writeString(temp.resolve("quench.yaml"), "secrets:\n  api_token: {file: token.txt}\n");
         QuenchConfig config = ConfigLoader.load(file, temp.resolve("data"))
@@ -128,6 +130,41 @@ class RunEventStreamTest {
         assertThat(bad.body()).contains("invalid Last-Event-ID");
         try (SseClient anonymous = SseClient.open(harness.uri("/api/v1/events"), null, null)) {
             assertThat(anonymous.status()).isEqualTo(401);
+        }
+    }
+
+    @Test
+    void aRunWaitingForApprovalShowsItsStatusThenItsStartOrItsRejectionWithinSeconds() throws Exception {
+        String approved = startRun("gated");
+        try (SseClient stream = open("/api/v1/runs/" + approved + "/events", null)) {
+            SseClient.Received waiting = stream.next(Duration.ofSeconds(10));
+            assertThat(waiting.event()).isEqualTo("status");
+            assertThat(waiting.id()).as("read from the store, not published").isNull();
+            assertThat(waiting.data().path("status").asText()).isEqualTo("awaiting_approval");
+
+            assertThat(harness.post("/api/v1/runs/" + approved + "/approve",
+                    "{\"by\": \"alice\"}".getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(200);
+            List<SseClient.Received> rest = stream.untilClosed(Duration.ofSeconds(30));
+            assertThat(rest).extracting(SseClient.Received::event).contains("step-started", "stdout")
+                    .last().isEqualTo("end");
+            assertThat(rest.getLast().data().path("status").asText()).isEqualTo("succeeded");
+        }
+
+        String rejected = startRun("gated");
+        try (SseClient stream = open("/api/v1/runs/" + rejected + "/events", null)) {
+            assertThat(stream.next(Duration.ofSeconds(10)).data().path("status").asText()).isEqualTo("awaiting_approval");
+            assertThat(harness.post("/api/v1/runs/" + rejected + "/reject",
+                    "{\"by\": \"bob\", \"reason\": \"not now\"}".getBytes(StandardCharsets.UTF_8)).statusCode())
+                    .isEqualTo(200);
+            long before = System.nanoTime();
+            List<SseClient.Received> rest = stream.untilClosed(Duration.ofSeconds(10));
+            assertThat(rest).singleElement().satisfies(end -> {
+                assertThat(end.event()).isEqualTo("end");
+                assertThat(end.data().path("status").asText()).isEqualTo("rejected");
+                assertThat(end.data().path("message").asText()).isEqualTo("rejected by bob: not now");
+            });
+            // Read from the store once a second, not at the 15 s heartbeat.
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - before)).isLessThan(3000);
         }
     }
 
