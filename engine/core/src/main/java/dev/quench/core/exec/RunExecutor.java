@@ -104,11 +104,12 @@ public final class RunExecutor implements AutoCloseable {
 
     /**
      * An executor with the same plugins, environment and clock that records into {@code otherRuns}:
-     * a dry run through the API records into a scratch store, so it leaves nothing behind. Close it
-     * after use.
+     * a dry run through the API records into a scratch store, so it leaves nothing behind, and publishes
+     * no live events. Close it after use.
      */
     public RunExecutor recordingTo(RunRepository otherRuns) {
-        return new RunExecutor(plugins, otherRuns, outputLimit, environment, clock, retryWait, events);
+        return new RunExecutor(plugins, otherRuns, outputLimit, environment, clock, retryWait,
+                new RunEventBus(events.limits(), clock));
     }
 
     /**

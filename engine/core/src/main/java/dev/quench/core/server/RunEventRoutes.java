@@ -80,6 +80,12 @@ final class RunEventRoutes {
         // Subscribed before the store is read: an end published meanwhile is in the subscription, not lost.
         EventSubscription subscription = events.subscribe(id, after.get(), event -> true, stream::wakeUp);
         vertx.executeBlocking(() -> store.runs().find(id), false).onComplete(found -> {
+            if (context.response().closed()) {
+                // The reader left during the look-up: the stream never opened, so nothing else frees its slot.
+                subscription.close();
+                release.run();
+                return;
+            }
             if (found.failed() || found.result().isEmpty() || !visible.test(found.result().get().runbook())) {
                 subscription.close();
                 release.run();
