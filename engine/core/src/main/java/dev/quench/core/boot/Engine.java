@@ -9,6 +9,7 @@ import dev.quench.core.dispatch.ExecutorSettings;
 import dev.quench.core.dispatch.RunDispatcher;
 import dev.quench.core.dispatch.RunbookRegistry;
 import dev.quench.core.dispatch.RunbookWatcher;
+import dev.quench.core.events.RunEventBus;
 import dev.quench.core.exec.RunExecutor;
 import dev.quench.core.ledger.ToilLedger;
 import dev.quench.core.plugin.EnginePluginEnvironment;
@@ -128,8 +129,9 @@ public final class Engine implements AutoCloseable {
             Store store = joined(opening);
             // The token in data/quench.token is the admin token named 'admin' (once; a revocation sticks).
             store.tokens().registerBootstrap(apiToken.value(), clock.instant());
+            RunEventBus events = new RunEventBus(settings.events(), clock);
             RunExecutor executor = new RunExecutor(plugins, store.runs(), executorSettings.outputLimitBytes(),
-                    RunbookEnvironment.read(config, System.getenv()), clock);
+                    RunbookEnvironment.read(config, System.getenv()), clock, events);
             closeables.push(executor);
             RunDispatcher dispatcher = new RunDispatcher(store, runbooks, executor, config::paramsFor,
                     executorSettings.maxConcurrentRuns(), executorSettings, clock);
@@ -147,7 +149,7 @@ public final class Engine implements AutoCloseable {
             // Quartz fires the stored triggers from now on; a fire waits for the first sync below.
             schedules.start();
             ApiServer server = ApiServer.start(vertx, config, store, runbooks, dispatcher, ledger, clock,
-                    schedules);
+                    schedules, events);
             closeables.push(server);
             // For `quench runs list --data DIR` while this engine holds the store: gone before the server stops.
             ServingAddress.write(config.dataDirectory(), ServingAddress.of(config.host(), server.port()));

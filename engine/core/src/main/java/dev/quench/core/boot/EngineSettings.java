@@ -2,6 +2,7 @@ package dev.quench.core.boot;
 
 import dev.quench.core.config.QuenchConfig;
 import dev.quench.core.dispatch.ExecutorSettings;
+import dev.quench.core.events.EventLimits;
 import dev.quench.core.ingest.IngestSettings;
 import dev.quench.core.schedule.ScheduleSettings;
 import dev.quench.core.server.ApprovalSettings;
@@ -17,9 +18,10 @@ import dev.quench.core.server.OidcSettings;
  * @param ingest   the {@code ingest:} section
  * @param approval the {@code approval:} section
  * @param oidc     the {@code oidc:} section, if any
+ * @param events   the {@code events:} section (live run events)
  */
 public record EngineSettings(ExecutorSettings executor, ScheduleSettings schedule, IngestSettings ingest,
-                             ApprovalSettings approval, java.util.Optional<OidcSettings> oidc) {
+                             ApprovalSettings approval, java.util.Optional<OidcSettings> oidc, EventLimits events) {
 
     /**
      * Binds the sections of {@code config}.
@@ -29,6 +31,7 @@ public record EngineSettings(ExecutorSettings executor, ScheduleSettings schedul
     public static EngineSettings bind(QuenchConfig config) {
         return new EngineSettings(ExecutorSettings.from(config.section("executor")),
                 ScheduleSettings.from(config.section("schedule")), IngestSettings.from(config.section("ingest")),
-                ApprovalSettings.from(config.section("approval")), OidcSettings.from(config.section("oidc")));
+                ApprovalSettings.from(config.section("approval")), OidcSettings.from(config.section("oidc")),
+                EventLimits.from(config.section("events")));
     }
 }

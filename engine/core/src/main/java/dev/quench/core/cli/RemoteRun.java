@@ -55,8 +55,22 @@ final class RemoteRun {
         }
         String id = answer.body().path("id").asText();
         out.println("run " + id + " of " + name + " started on " + server);
-        ServerHistory history = new ServerHistory(server, options.token());
         Instant deadline = Instant.now().plus(waitAtMost);
+        // Its events as they happen; an engine without event streams (404 for the stream, not the run) is polled.
+        RunFollower.Outcome followed = new RunFollower(server, options.token(), out, err).follow(id, deadline, true);
+        if (followed.status().isPresent()) {
+            if (followed.status().get().equals(RunStatus.AWAITING_APPROVAL.wireName())) {
+                out.println("waiting for approval: quench runs approve " + id + " --server " + server);
+            } else {
+                out.println("the whole record: quench runs show " + id + " --server " + server);
+            }
+            return followed.succeeded() ? 0 : 1;
+        }
+        if (followed.httpStatus() == 401 || followed.httpStatus() == 403) {
+            err.println("quench run: cannot follow run " + id + ": " + TerminalText.escape(followed.problem()));
+            return 1;
+        }
+        ServerHistory history = new ServerHistory(server, options.token());
         while (true) {
             Optional<RunRecord> run = history.run(id);
             if (run.isPresent() && (run.get().status().finished() || run.get().status() == RunStatus.AWAITING_APPROVAL)) {

@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
 /** {@code quench runs list|show|approve|reject|cancel}: run history and decisions. */
 @Command(name = "runs", mixinStandardHelpOptions = true, description = "Run history.",
         subcommands = {RunsCommand.ListRuns.class, RunsCommand.ShowRun.class, RunDecisionCommands.Approve.class,
-                RunDecisionCommands.Reject.class, RunDecisionCommands.Cancel.class})
+                RunDecisionCommands.Reject.class, RunDecisionCommands.Cancel.class, RunsCommand.FollowRun.class})
 final class RunsCommand {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Recent runs, newest first.")
@@ -37,6 +37,29 @@ final class RunsCommand {
                 RunPrinter.table(source.runs(status == null ? null : RunStatus.parse(status), runbook, limit), System.out);
             }
             return 0;
+        }
+    }
+
+    @Command(name = "follow", mixinStandardHelpOptions = true,
+            description = "A run's live events, like tail -f: each step as it starts and ends, its output as it is "
+                    + "printed (stderr to stderr), until the run ends. Exit 0 when it succeeded, 1 when it did not "
+                    + "or cannot be followed.")
+    static final class FollowRun implements Callable<Integer> {
+
+        @Mixin
+        ServerOptions server;
+
+        @Parameters(paramLabel = "ID", description = "the run id")
+        String id;
+
+        @Override
+        public Integer call() throws Exception {
+            RunFollower.Outcome outcome = new RunFollower(server.server, server.token(), System.out, System.err)
+                    .follow(id, null, false);
+            if (outcome.status().isEmpty()) {
+                System.err.println("quench runs follow: " + dev.quench.core.util.TerminalText.escape(outcome.problem()));
+            }
+            return outcome.succeeded() ? 0 : 1;
         }
     }
 

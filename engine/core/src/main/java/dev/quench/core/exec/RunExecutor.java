@@ -8,6 +8,9 @@ import dev.quench.api.StepResult;
 import dev.quench.api.StepStatus;
 import dev.quench.core.alert.Alert;
 import dev.quench.core.config.RunbookEnvironment;
+import dev.quench.core.events.EventLimits;
+import dev.quench.core.events.RunEventBus;
+import dev.quench.core.events.RunEventType;
 import dev.quench.core.expr.ExpressionScope;
 import dev.quench.core.expr.StepConfigRenderer;
 import dev.quench.core.plugin.PluginRegistry;
@@ -59,6 +62,7 @@ public final class RunExecutor implements AutoCloseable {
     private final RunbookEnvironment environment;
     private final Clock clock;
     private final StepRetry.Sleeper retryWait;
+    private final RunEventBus events;
     private final ExecutorService stepThreads = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("quench-step-", 0).factory());
     private final RunCancellations cancellations = new RunCancellations();
@@ -70,17 +74,24 @@ public final class RunExecutor implements AutoCloseable {
      */
     public RunExecutor(PluginRegistry plugins, RunRepository runs, int outputLimit, RunbookEnvironment environment,
                        Clock clock) {
-        this(plugins, runs, outputLimit, environment, clock, Thread::sleep);
+        this(plugins, runs, outputLimit, environment, clock, new RunEventBus(EventLimits.DEFAULTS, clock));
+    }
+
+    /** An executor that publishes its runs' live events to {@code events}. */
+    public RunExecutor(PluginRegistry plugins, RunRepository runs, int outputLimit, RunbookEnvironment environment,
+                       Clock clock, RunEventBus events) {
+        this(plugins, runs, outputLimit, environment, clock, Thread::sleep, events);
     }
 
     private RunExecutor(PluginRegistry plugins, RunRepository runs, int outputLimit, RunbookEnvironment environment,
-                        Clock clock, StepRetry.Sleeper retryWait) {
+                        Clock clock, StepRetry.Sleeper retryWait, RunEventBus events) {
         this.plugins = Objects.requireNonNull(plugins, "plugins");
         this.runs = Objects.requireNonNull(runs, "runs");
         this.outputLimit = outputLimit;
         this.environment = Objects.requireNonNull(environment, "environment");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.retryWait = retryWait;
+        this.events = Objects.requireNonNull(events, "events");
     }
 
     /**
@@ -88,16 +99,17 @@ public final class RunExecutor implements AutoCloseable {
      * runbook tests check what is retried and how often, not the waiting. Close it after use.
      */
     public RunExecutor withoutRetryDelays() {
-        return new RunExecutor(plugins, runs, outputLimit, environment, clock, delay -> { });
+        return new RunExecutor(plugins, runs, outputLimit, environment, clock, delay -> { }, events);
     }
 
     /**
      * An executor with the same plugins, environment and clock that records into {@code otherRuns}:
-     * a dry run through the API records into a scratch store, so it leaves nothing behind. Close it
-     * after use.
+     * a dry run through the API records into a scratch store, so it leaves nothing behind, and publishes
+     * no live events. Close it after use.
      */
     public RunExecutor recordingTo(RunRepository otherRuns) {
-        return new RunExecutor(plugins, otherRuns, outputLimit, environment, clock, retryWait);
+        return new RunExecutor(plugins, otherRuns, outputLimit, environment, clock, retryWait,
+                new RunEventBus(events.limits(), clock));
     }
 
     /**
@@ -142,6 +154,7 @@ public final class RunExecutor implements AutoCloseable {
 
     private RunStatus executeClaimed(RunRecord run, Runbook runbook, Alert alert, RunbookEnvironment environment) {
         RunState state = new RunState(run, runbook.name(), alert, environment);
+        events.publish(run.id(), runbook.name(), RunEventType.STATUS, Map.of("status", RunStatus.RUNNING.wireName()));
         RunStatus status = RunStatus.SUCCEEDED;
         List<String> messages = new ArrayList<>();
         try (RunScopedResources resources = new RunScopedResources(run.id())) {
@@ -193,6 +206,7 @@ public final class RunExecutor implements AutoCloseable {
         int saved = status == RunStatus.SUCCEEDED && !run.dryRun() ? runbook.manualMinutes() : 0;
         message = state.redaction().scrub(message);
         runs.finish(run.id(), status, message, saved, clock.instant());
+        events.publish(run.id(), runbook.name(), RunEventType.END, Map.of("status", status.wireName(), "message", message));
         LOG.info("{} {} of {} {}{}", run.dryRun() ? "dry run" : "run", run.id(), runbook.name(),
                 run.dryRun() && status == RunStatus.SUCCEEDED ? "planned" : status.wireName(),
                 message.isEmpty() ? "" : ": " + message);
@@ -260,8 +274,8 @@ public final class RunExecutor implements AutoCloseable {
             if (skipped.isPresent()) {
                 StepRecord record = new StepRecord(seq, step.id(), step.uses(), statusName(skipped.get()), Map.of(),
                         null, "", "", skipped.get().message(), started, clock.instant());
-                runs.startStep(run.id(), state.redaction().scrub(record));
-                runs.finishStep(run.id(), state.redaction().scrub(record));
+                recordStart(state, state.redaction().scrub(record));
+                recordFinish(state, state.redaction().scrub(record));
                 return skipped.get();
             }
         }
@@ -292,15 +306,15 @@ public final class RunExecutor implements AutoCloseable {
             return recordFailure(state, step, seq, recordId, Map.of(), started, "cannot render inputs: " + e.getMessage());
         }
         Map<String, Object> recorded = SecretRedaction.redact(rendered);
-        runs.startStep(run.id(), state.redaction().scrub(new StepRecord(seq, recordId, step.uses(), "running", recorded, null, "", "", "",
+        recordStart(state, state.redaction().scrub(new StepRecord(seq, recordId, step.uses(), "running", recorded, null, "", "", "",
                 started, null)));
         StepRetry.Outcome outcome = StepRetry.run(step.retry(),
-                () -> attempt(plugin, rendered, run, runbook, step, recordId, resources, cleanup),
+                () -> attempt(state, plugin, rendered, runbook, step, recordId, resources, cleanup),
                 failed -> scope.withStep(step.id(), failed), retryWait);
         StepResult result = StepOutputs.add(step, outcome.result(), scope);
         String message = result == outcome.result() ? StepRetry.describe(outcome, step.retry().attempts())
                 : result.message();
-        runs.finishStep(run.id(), state.redaction().scrub(new StepRecord(seq, recordId, step.uses(), statusName(result), recorded,
+        recordFinish(state, state.redaction().scrub(new StepRecord(seq, recordId, step.uses(), statusName(result), recorded,
                 result.exitCode(), CappedText.cap(result.stdout(), outputLimit), CappedText.cap(result.stderr(), outputLimit),
                 message, started, clock.instant())).withOutputs(declaredOutputs(state, step, result)));
         return result.succeeded() ? result : result.withMessage(message);
@@ -345,16 +359,39 @@ public final class RunExecutor implements AutoCloseable {
         summary.put("forEach", items);
         summary.put("concurrency", step.forEach().get().concurrency());
         Map<String, Object> recorded = SecretRedaction.redact(summary);
-        runs.startStep(run.id(), state.redaction().scrub(new StepRecord(seq, step.id(), step.uses(), "running", recorded, null, "", "", "",
+        recordStart(state, state.redaction().scrub(new StepRecord(seq, step.id(), step.uses(), "running", recorded, null, "", "", "",
                 started, null)));
         ForEachSteps.Outcome outcome = ForEachSteps.run(step, items, scope, (itemScope, recordId) ->
                 executeOnce(state, runbook, step, plugin, itemScope, state.nextSeq(), recordId, resources, cleanup));
         state.recordItems(step.id(), outcome.items());
         StepResult result = outcome.result();
-        runs.finishStep(run.id(), state.redaction().scrub(new StepRecord(seq, step.id(), step.uses(), statusName(result), recorded,
+        recordFinish(state, state.redaction().scrub(new StepRecord(seq, step.id(), step.uses(), statusName(result), recorded,
                 result.exitCode(), CappedText.cap(result.stdout(), outputLimit), CappedText.cap(result.stderr(), outputLimit),
                 result.message(), started, clock.instant())));
         return result;
+    }
+
+    /** Records a step's start (already masked) and publishes it. */
+    private void recordStart(RunState state, StepRecord record) {
+        runs.startStep(state.run().id(), record);
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("seq", record.seq());
+        data.put("step", record.stepId());
+        data.put("uses", record.uses());
+        events.publish(state.run().id(), state.runbookName(), RunEventType.STEP_STARTED, data);
+    }
+
+    /** Records a step's end (already masked) and publishes it. */
+    private void recordFinish(RunState state, StepRecord record) {
+        runs.finishStep(state.run().id(), record);
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("seq", record.seq());
+        data.put("step", record.stepId());
+        data.put("uses", record.uses());
+        data.put("status", record.status());
+        data.put("exitCode", record.exitCode());
+        data.put("message", record.message());
+        events.publish(state.run().id(), state.runbookName(), RunEventType.STEP_FINISHED, data);
     }
 
     private static String statusName(StepResult result) {
@@ -362,11 +399,18 @@ public final class RunExecutor implements AutoCloseable {
     }
 
     /** One attempt with fresh output capture; output streamed live stands in for output the plugin did not return. */
-    private StepResult attempt(StepPlugin<?> plugin, Map<String, Object> rendered, RunRecord run, Runbook runbook,
+    private StepResult attempt(RunState state, StepPlugin<?> plugin, Map<String, Object> rendered, Runbook runbook,
                                StepSpec step, String recordId, RunScopedResources resources, boolean cleanup) {
         RecordingOutput output = new RecordingOutput(outputLimit);
-        StepResult result = invoke(plugin, rendered, run, runbook, step, recordId, output, resources, clock.instant(),
-                cleanup);
+        RunRecord run = state.run();
+        LiveOutput live = new LiveOutput(output, events, run.id(), runbook.name(), recordId, state.redaction());
+        StepResult result;
+        try {
+            result = invoke(plugin, rendered, run, runbook, step, recordId, output, live, resources, clock.instant(),
+                    cleanup);
+        } finally {
+            live.flush();
+        }
         return new StepResult(result.status(), result.exitCode(),
                 result.stdout().isEmpty() ? output.allStdout() : result.stdout(),
                 result.stderr().isEmpty() ? output.allStderr() : result.stderr(), result.outputs(), result.message(),
@@ -375,7 +419,7 @@ public final class RunExecutor implements AutoCloseable {
 
     private <C extends Record> StepResult invoke(StepPlugin<C> plugin, Map<String, Object> rendered, RunRecord run,
                                                  Runbook runbook, StepSpec step, String recordId, RecordingOutput output,
-                                                 RunScopedResources resources, Instant started, boolean cleanup) {
+                                                 LiveOutput live, RunScopedResources resources, Instant started, boolean cleanup) {
         C config;
         try {
             config = StepConfigMapper.map(rendered, plugin.configType());
@@ -389,7 +433,7 @@ public final class RunExecutor implements AutoCloseable {
             return StepResult.failed("not run: " + runCancelled.get());
         }
         EngineStepContext context = new EngineStepContext(run.id(), runbook.name(), recordId, run.dryRun(), timeout,
-                started.plus(timeout), output, cancellation, resources);
+                started.plus(timeout), live, cancellation, resources);
         Future<StepResult> future = stepThreads.submit(() -> plugin.execute(context, config));
         try {
             StepResult result = future.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
@@ -433,8 +477,8 @@ public final class RunExecutor implements AutoCloseable {
         RunRecord run = state.run();
         StepRecord record = new StepRecord(seq, recordId, step.uses(), "failed", rendered, null, "", "", message,
                 started, clock.instant());
-        runs.startStep(run.id(), state.redaction().scrub(record));
-        runs.finishStep(run.id(), state.redaction().scrub(record));
+        recordStart(state, state.redaction().scrub(record));
+        recordFinish(state, state.redaction().scrub(record));
         return StepResult.failed(message);
     }
 

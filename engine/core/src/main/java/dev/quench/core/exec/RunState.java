@@ -18,6 +18,7 @@ import java.util.Map;
 final class RunState {
 
     private final RunRecord run;
+    private final String runbookName;
     private final Alert alert;
     private final RunbookEnvironment environment;
     private final SecretScrubber redaction;
@@ -29,6 +30,7 @@ final class RunState {
 
     RunState(RunRecord run, String runbookName, Alert alert, RunbookEnvironment environment) {
         this.run = run;
+        this.runbookName = runbookName;
         this.alert = alert;
         this.environment = environment;
         this.redaction = new SecretScrubber(environment.secrets().values());
@@ -40,6 +42,10 @@ final class RunState {
 
     RunRecord run() {
         return run;
+    }
+
+    String runbookName() {
+        return runbookName;
     }
 
     /** Synchronized: the iterations of a forEach step with concurrency take numbers from several threads. */

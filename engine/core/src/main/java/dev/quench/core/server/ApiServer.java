@@ -3,6 +3,7 @@ package dev.quench.core.server;
 import dev.quench.core.config.QuenchConfig;
 import dev.quench.core.dispatch.RunDispatcher;
 import dev.quench.core.dispatch.RunbookRegistry;
+import dev.quench.core.events.RunEventBus;
 import dev.quench.core.ingest.HttpLimits;
 import dev.quench.core.ingest.IngestCounters;
 import dev.quench.core.ingest.IngestSettings;
@@ -37,10 +38,10 @@ public final class ApiServer implements AutoCloseable {
         this.tokens = tokens;
     }
 
-    /** Starts listening; returns once the port is bound. */
+    /** Starts listening; returns once the port is bound. {@code events} feeds the event streams. */
     public static ApiServer start(Vertx vertx, QuenchConfig config, Store store,
                                   RunbookRegistry runbooks, RunDispatcher dispatcher, ToilLedger ledger, Clock clock,
-                                  RunbookScheduler schedules)
+                                  RunbookScheduler schedules, RunEventBus events)
             throws InterruptedException, ExecutionException, TimeoutException {
         IngestSettings settings = IngestSettings.from(config.section("ingest"));
         ApprovalSettings approval = ApprovalSettings.from(config.section("approval"));
@@ -67,6 +68,7 @@ public final class ApiServer implements AutoCloseable {
         new GuardRoutes(vertx, store, dispatcher, approval).mount(router, access);
         new TokenRoutes(vertx, store, tokens, runbooks, clock).mount(router, access);
         new AuditRoutes(vertx, store, clock).mount(router, access);
+        new RunEventRoutes(vertx, store, events, RunVisibility.byTeam(runbooks)).mount(router);
         router.get("/health/live").handler(context -> heap.problem().ifPresentOrElse(
                 problem -> HttpErrors.send(context, 503, "not live", problem),
                 () -> context.json(new JsonObject().put("status", "up"))));

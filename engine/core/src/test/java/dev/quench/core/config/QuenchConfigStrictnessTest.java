@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.quench.core.boot.EngineSettings;
 import dev.quench.core.dispatch.ExecutorSettings;
+import dev.quench.core.events.EventLimits;
 import dev.quench.core.ingest.IngestSettings;
 import dev.quench.core.plugin.PluginRegistry;
 import dev.quench.core.schedule.ScheduleSettings;
@@ -61,6 +62,7 @@ class QuenchConfigStrictnessTest {
         assertThat(settings.executor().shutdownGrace()).isEqualTo(Duration.ofSeconds(30));
         assertThat(settings.schedule()).isEqualTo(ScheduleSettings.DEFAULTS);
         assertThat(settings.ingest().http().maxConnections()).isEqualTo(1000);
+        assertThat(settings.events()).isEqualTo(EventLimits.DEFAULTS);
     }
 
     @Test
@@ -75,6 +77,7 @@ class QuenchConfigStrictnessTest {
         sections.put("ingest", IngestSettings.Section.class);
         sections.put("approval", dev.quench.core.server.ApprovalSettings.Section.class);
         sections.put("oidc", dev.quench.core.server.OidcSettings.Section.class);
+        sections.put("events", EventLimits.Section.class);
         List<String> missing = new ArrayList<>();
         for (String key : names(QuenchFile.class)) {
             if (!blocks.containsKey(key)) {
