@@ -13,7 +13,8 @@ import java.util.Map;
  */
 record QuenchFile(JsonNode server, JsonNode store, String runbooks, String data, String inventory, String plugins,
                   JsonNode auth, JsonNode sources, Map<String, Map<String, String>> params, JsonNode env,
-                  JsonNode secrets, JsonNode ingest, JsonNode executor, JsonNode schedule) {
+                  JsonNode secrets, JsonNode ingest, JsonNode executor, JsonNode schedule,
+                  JsonNode retention) {
 
     /** The top-level keys the engine itself reads, in file order of the example. */
     static final java.util.List<String> KEYS = java.util.Arrays.stream(QuenchFile.class.getRecordComponents())

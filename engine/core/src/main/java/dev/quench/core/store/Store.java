@@ -21,6 +21,8 @@ public final class Store implements AutoCloseable {
     private final GuardRepository guards;
     private final EngineSwitchRepository switches;
     private final ScheduleRepository schedules;
+    private final RetentionRepository retention;
+    private final MaintenanceLeaseRepository leases;
 
     private Store(HikariDataSource dataSource) {
         this.dataSource = dataSource;
@@ -30,6 +32,8 @@ public final class Store implements AutoCloseable {
         this.guards = new GuardRepository(jdbi);
         this.switches = new EngineSwitchRepository(jdbi);
         this.schedules = new ScheduleRepository(jdbi);
+        this.retention = new RetentionRepository(jdbi);
+        this.leases = new MaintenanceLeaseRepository(jdbi);
     }
 
     /**
@@ -140,6 +144,14 @@ public final class Store implements AutoCloseable {
 
     public ScheduleRepository schedules() {
         return schedules;
+    }
+
+    public RetentionRepository retention() {
+        return retention;
+    }
+
+    public MaintenanceLeaseRepository leases() {
+        return leases;
     }
 
     /**

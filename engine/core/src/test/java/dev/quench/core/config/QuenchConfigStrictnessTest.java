@@ -7,6 +7,7 @@ import dev.quench.core.boot.EngineSettings;
 import dev.quench.core.dispatch.ExecutorSettings;
 import dev.quench.core.ingest.IngestSettings;
 import dev.quench.core.plugin.PluginRegistry;
+import dev.quench.core.retention.RetentionSettings;
 import dev.quench.core.schedule.ScheduleSettings;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -60,6 +61,7 @@ class QuenchConfigStrictnessTest {
         assertThat(settings.executor().maxConcurrentRuns()).isEqualTo(8);
         assertThat(settings.executor().shutdownGrace()).isEqualTo(Duration.ofSeconds(30));
         assertThat(settings.schedule()).isEqualTo(ScheduleSettings.DEFAULTS);
+        assertThat(settings.retention()).isEqualTo(RetentionSettings.DEFAULTS);
         assertThat(settings.ingest().http().maxConnections()).isEqualTo(1000);
     }
 
@@ -73,6 +75,7 @@ class QuenchConfigStrictnessTest {
         sections.put("executor", ExecutorSettings.Section.class);
         sections.put("schedule", ScheduleSettings.Section.class);
         sections.put("ingest", IngestSettings.Section.class);
+        sections.put("retention", RetentionSettings.Section.class);
         List<String> missing = new ArrayList<>();
         for (String key : names(QuenchFile.class)) {
             if (!blocks.containsKey(key)) {
