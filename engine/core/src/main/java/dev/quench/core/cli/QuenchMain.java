@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         description = "Toil-reduction runbook engine: alerts in, remediation out, toil saved on record.",
         subcommands = {ServeCommand.class, ValidateCommand.class, RunCommand.class,
                 TestCommand.class, RunsCommand.class, ToilCommand.class, SchedulesCommand.class,
-                KillSwitchCommands.Pause.class, KillSwitchCommands.Resume.class})
+                KillSwitchCommands.Pause.class, KillSwitchCommands.Resume.class, StoreCommand.class})
 public final class QuenchMain {
 
     public static void main(String[] args) {

@@ -60,7 +60,7 @@ public final class Store implements AutoCloseable {
             throw new StoreException("cannot open the store at " + jdbcUrl + ": " + cause + (inUse(cause)
                     ? ". Another process has this store open, most likely the 'quench serve' whose data directory "
                     + "it is: talk to that engine with --server URL, or use a data directory of your own (--data DIR)."
-                    : ". Check store.url, that the database is reachable, and the credentials."), e);
+                    : ". Check store.url, that the database is reachable, and the credentials."), e, inUse(cause));
         }
         try {
             migrate(dataSource);
