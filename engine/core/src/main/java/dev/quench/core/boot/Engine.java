@@ -111,7 +111,9 @@ public final class Engine implements AutoCloseable {
                     opening.join().close();
                 }
             });
-            Vertx vertx = Vertx.vertx();
+            // At least as many event loops as server.eventLoops asks for: each HTTP server instance takes one.
+            Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(
+                    Math.max(io.vertx.core.VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE, config.eventLoops())));
             closeables.push(() -> vertx.close().toCompletionStage().toCompletableFuture().get());
             Inventory inventory = config.inventoryIfSet().<Inventory>map(InventoryFile::load).orElse(Inventory.empty());
             PluginRegistry plugins = PluginRegistry.discover(config.pluginsDirectoryIfSet().orElse(null));

@@ -20,7 +20,7 @@ record QuenchFile(JsonNode server, JsonNode store, String runbooks, String data,
     static final java.util.List<String> KEYS = java.util.Arrays.stream(QuenchFile.class.getRecordComponents())
             .map(java.lang.reflect.RecordComponent::getName).toList();
 
-    record Server(Integer port, String host) {
+    record Server(Integer port, String host, Integer eventLoops) {
     }
 
     record Store(String url, String user, String password, String passwordFile) {
