@@ -41,3 +41,7 @@ values ('retention', '', timestamp with time zone '1970-01-01 00:00:00+00', 0);
 
 -- Schedule fires are pruned with runs, by age.
 create index schedule_fire_fired on schedule_fire (fired_at);
+
+-- The ledger reads runs by when they finished (toil report, weekly roll-ups): without this each read scanned
+-- every run.
+create index run_finished on run (finished_at);
