@@ -112,7 +112,9 @@ public final class Engine implements AutoCloseable {
                     opening.join().close();
                 }
             });
-            Vertx vertx = Vertx.vertx();
+            // At least as many event loops as server.eventLoops asks for: each HTTP server instance takes one.
+            Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(
+                    Math.max(io.vertx.core.VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE, config.eventLoops())));
             closeables.push(() -> vertx.close().toCompletionStage().toCompletableFuture().get());
             Inventory inventory = config.inventoryIfSet().<Inventory>map(InventoryFile::load).orElse(Inventory.empty());
             PluginRegistry plugins = PluginRegistry.discover(config.pluginsDirectoryIfSet().orElse(null));
@@ -137,6 +139,7 @@ public final class Engine implements AutoCloseable {
                     executorSettings.maxConcurrentRuns(), executorSettings, clock);
             closeables.push(dispatcher);
             ToilLedger ledger = new ToilLedger(store, ToilLedger.DEFAULT_MINUTES_PER_MANUAL_ALERT);
+            closeables.push(dev.quench.core.retention.RetentionJob.start(store, settings.retention(), clock));
             closeables.push(dev.quench.core.guard.ApprovalTimeouts.start(dispatcher.runControl(), runbooks::find,
                     dev.quench.core.guard.ApprovalTimeouts.DEFAULT_INTERVAL));
             // Before anything can start a run: a run still marked running is from the last stop. Alerts left

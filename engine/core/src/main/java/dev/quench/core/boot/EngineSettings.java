@@ -4,6 +4,7 @@ import dev.quench.core.config.QuenchConfig;
 import dev.quench.core.dispatch.ExecutorSettings;
 import dev.quench.core.events.EventLimits;
 import dev.quench.core.ingest.IngestSettings;
+import dev.quench.core.retention.RetentionSettings;
 import dev.quench.core.schedule.ScheduleSettings;
 import dev.quench.core.server.ApprovalSettings;
 import dev.quench.core.server.OidcSettings;
@@ -19,9 +20,11 @@ import dev.quench.core.server.OidcSettings;
  * @param approval the {@code approval:} section
  * @param oidc     the {@code oidc:} section, if any
  * @param events   the {@code events:} section (live run events)
+ * @param retention the {@code retention:} section
  */
 public record EngineSettings(ExecutorSettings executor, ScheduleSettings schedule, IngestSettings ingest,
-                             ApprovalSettings approval, java.util.Optional<OidcSettings> oidc, EventLimits events) {
+                             ApprovalSettings approval, java.util.Optional<OidcSettings> oidc, EventLimits events,
+                             RetentionSettings retention) {
 
     /**
      * Binds the sections of {@code config}.
@@ -32,6 +35,6 @@ public record EngineSettings(ExecutorSettings executor, ScheduleSettings schedul
         return new EngineSettings(ExecutorSettings.from(config.section("executor")),
                 ScheduleSettings.from(config.section("schedule")), IngestSettings.from(config.section("ingest")),
                 ApprovalSettings.from(config.section("approval")), OidcSettings.from(config.section("oidc")),
-                EventLimits.from(config.section("events")));
+                EventLimits.from(config.section("events")), RetentionSettings.from(config.section("retention")));
     }
 }

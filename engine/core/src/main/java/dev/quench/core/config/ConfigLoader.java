@@ -63,7 +63,7 @@ public final class ConfigLoader {
         Path data = path(top.data(), baseDirectory, "data");
         QuenchConfig defaults = QuenchConfig.defaults(data);
         ConfigSection serverSection = new ConfigSection("server", top.server(), positions);
-        QuenchFile.Server server = serverSection.bind(QuenchFile.Server.class).orElse(new QuenchFile.Server(null, null));
+        QuenchFile.Server server = serverSection.bind(QuenchFile.Server.class).orElse(new QuenchFile.Server(null, null, null));
         ConfigSection storeSection = new ConfigSection("store", top.store(), positions);
         QuenchFile.Store store = storeSection.bind(QuenchFile.Store.class)
                 .orElse(new QuenchFile.Store(null, null, null, null));
@@ -91,8 +91,14 @@ public final class ConfigLoader {
         if (port > 65535) {
             throw serverSection.invalid("port", "must be 0-65535, got " + port);
         }
+        int eventLoops = serverSection.atLeast("eventLoops", server.eventLoops(), 1, QuenchConfig.DEFAULT_EVENT_LOOPS);
+        if (eventLoops > QuenchConfig.MAX_EVENT_LOOPS) {
+            throw serverSection.invalid("eventLoops", "must be at most " + QuenchConfig.MAX_EVENT_LOOPS + ", got "
+                    + eventLoops);
+        }
         return defaults.toBuilder()
                 .port(port)
+                .eventLoops(eventLoops)
                 .host(server.host() != null ? server.host() : defaults.host())
                 .store(store.url() != null ? store.url() : defaults.storeUrl(),
                         store.user() != null ? store.user() : defaults.storeUser(), password)

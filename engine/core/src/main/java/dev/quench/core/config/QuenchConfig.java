@@ -12,6 +12,7 @@ import java.util.Optional;
  *
  * @param port            HTTP port for webhooks and API (0 picks a free one)
  * @param host            address the HTTP server binds
+ * @param eventLoops      event loops the HTTP server runs on (each accepts its share of the connections)
  * @param storeUrl        JDBC URL of the store; H2 file under the data directory by default
  * @param storeUser       database user
  * @param storePassword   database password (from a file or the environment, never logged)
@@ -27,7 +28,7 @@ import java.util.Optional;
  *                        {@code http:}); read them with {@link #section(String)}
  * @param positions       where each key of the file is, for error messages
  */
-public record QuenchConfig(int port, String host, String storeUrl, String storeUser, String storePassword,
+public record QuenchConfig(int port, String host, int eventLoops, String storeUrl, String storeUser, String storePassword,
                            Path runbooks, Path dataDirectory, Path inventory, Path pluginsDirectory,
                            Path apiTokenFile, Map<String, SourceSettings> sources,
                            Map<String, Map<String, String>> runbookParams, Map<String, JsonNode> sections,
@@ -36,6 +37,12 @@ public record QuenchConfig(int port, String host, String storeUrl, String storeU
     /** The port {@code quench serve} listens on unless told otherwise. */
     public static final int DEFAULT_PORT = 9095;
 
+    /** Event loops of the HTTP server unless told otherwise: one per core, at most 8. */
+    public static final int DEFAULT_EVENT_LOOPS = Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors()));
+
+    /** The most event loops {@code server.eventLoops} may ask for. */
+    public static final int MAX_EVENT_LOOPS = 64;
+
     public QuenchConfig {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(storeUrl, "storeUrl");
@@ -43,6 +50,9 @@ public record QuenchConfig(int port, String host, String storeUrl, String storeU
         Objects.requireNonNull(dataDirectory, "dataDirectory");
         Objects.requireNonNull(apiTokenFile, "apiTokenFile");
         Objects.requireNonNull(positions, "positions");
+        if (eventLoops < 1 || eventLoops > MAX_EVENT_LOOPS) {
+            throw new IllegalArgumentException("eventLoops must be 1-" + MAX_EVENT_LOOPS + ", was " + eventLoops);
+        }
         sources = Map.copyOf(sources);
         runbookParams = Map.copyOf(runbookParams);
         sections = Map.copyOf(sections);
@@ -74,7 +84,7 @@ public record QuenchConfig(int port, String host, String storeUrl, String storeU
     /** The defaults for a data directory: H2 file store, ./runbooks, port 9095. */
     public static QuenchConfig defaults(Path dataDirectory) {
         Path data = dataDirectory.toAbsolutePath().normalize();
-        return new QuenchConfig(DEFAULT_PORT, "0.0.0.0", h2Url(data), "sa", "", Path.of("runbooks"), data,
+        return new QuenchConfig(DEFAULT_PORT, "0.0.0.0", DEFAULT_EVENT_LOOPS, h2Url(data), "sa", "", Path.of("runbooks"), data,
                 null, null, data.resolve("quench.token"), Map.of(), Map.of(), Map.of(), ConfigPositions.NONE);
     }
 
@@ -134,6 +144,7 @@ public record QuenchConfig(int port, String host, String storeUrl, String storeU
     public static final class Builder {
         private int port;
         private String host;
+        private int eventLoops;
         private String storeUrl;
         private String storeUser;
         private String storePassword;
@@ -150,6 +161,7 @@ public record QuenchConfig(int port, String host, String storeUrl, String storeU
         private Builder(QuenchConfig from) {
             port = from.port;
             host = from.host;
+            eventLoops = from.eventLoops;
             storeUrl = from.storeUrl;
             storeUser = from.storeUser;
             storePassword = from.storePassword;
@@ -171,6 +183,11 @@ public record QuenchConfig(int port, String host, String storeUrl, String storeU
 
         public Builder host(String newHost) {
             host = newHost;
+            return this;
+        }
+
+        public Builder eventLoops(int newEventLoops) {
+            eventLoops = newEventLoops;
             return this;
         }
 
@@ -225,7 +242,7 @@ public record QuenchConfig(int port, String host, String storeUrl, String storeU
         }
 
         public QuenchConfig build() {
-            return new QuenchConfig(port, host, storeUrl, storeUser, storePassword, runbooks, dataDirectory, inventory,
+            return new QuenchConfig(port, host, eventLoops, storeUrl, storeUser, storePassword, runbooks, dataDirectory, inventory,
                     pluginsDirectory, apiTokenFile, sources, runbookParams, sections, positions);
         }
     }

@@ -14,13 +14,13 @@ import java.util.Map;
 record QuenchFile(JsonNode server, JsonNode store, String runbooks, String data, String inventory, String plugins,
                   JsonNode auth, JsonNode sources, Map<String, Map<String, String>> params, JsonNode env,
                   JsonNode secrets, JsonNode ingest, JsonNode executor, JsonNode schedule, JsonNode approval, JsonNode oidc,
-                  JsonNode events) {
+                  JsonNode events, JsonNode retention) {
 
     /** The top-level keys the engine itself reads, in file order of the example. */
     static final java.util.List<String> KEYS = java.util.Arrays.stream(QuenchFile.class.getRecordComponents())
             .map(java.lang.reflect.RecordComponent::getName).toList();
 
-    record Server(Integer port, String host) {
+    record Server(Integer port, String host, Integer eventLoops) {
     }
 
     record Store(String url, String user, String password, String passwordFile) {

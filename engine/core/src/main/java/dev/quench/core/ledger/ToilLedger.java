@@ -1,16 +1,21 @@
 package dev.quench.core.ledger;
 
+import dev.quench.core.store.RetentionRepository;
 import dev.quench.core.store.RunRecord;
 import dev.quench.core.store.RunStatus;
 import dev.quench.core.store.Store;
+import dev.quench.core.store.ToilWeek;
+import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.IsoFields;
+import java.time.temporal.TemporalAdjusters;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -34,43 +39,105 @@ public final class ToilLedger {
         this.minutesPerManualAlert = minutesPerManualAlert;
     }
 
+    /**
+     * The ledger since {@code since}. Weeks whose detail retention has rolled up ({@code toil_week},
+     * {@code toil_manual_week}) are read from the roll-up, whole: a {@code since} inside such a week counts
+     * that week in full. Later periods are read from the runs and alerts themselves.
+     */
     public ToilReport report(Instant since, ToilGrouping by) {
-        Map<String, int[]> counts = new TreeMap<>();
-        Map<String, Long> saved = new TreeMap<>();
-        for (RunRecord run : store.runs().finishedSince(since)) {
-            if (run.status() == RunStatus.REFUSED || run.status() == RunStatus.REJECTED) {
-                continue; // never ran: neither toil saved nor a failure
+        Map<String, Tally> tallies = new TreeMap<>();
+        Instant runsRolledUp = store.retention().rolledUpBefore(RetentionRepository.RUNS).orElse(Instant.EPOCH);
+        if (since.isBefore(runsRolledUp)) {
+            for (ToilWeek week : store.retention().toilWeeks(weekStart(since), runsRolledUp)) {
+                tallies.computeIfAbsent(key(by, week), ignored -> new Tally()).add(week);
             }
-            String key = switch (by) {
-                case RUNBOOK -> run.runbook();
-                case TEAM -> run.owner();
-                case WEEK -> isoWeek(run.finishedAt());
-            };
-            int[] tally = counts.computeIfAbsent(key, ignored -> new int[3]);
-            tally[0]++;
-            if (run.status() == RunStatus.SUCCEEDED) {
-                tally[1]++;
-            } else {
-                tally[2]++;
-            }
-            saved.merge(key, (long) run.toilSavedMinutes(), Long::sum);
+        }
+        for (RunRecord run : store.runs().finishedSince(later(since, runsRolledUp))) {
+            counted(run).ifPresent(week -> tallies.computeIfAbsent(key(by, week), ignored -> new Tally()).add(week));
         }
         List<ToilReport.Row> rows = new ArrayList<>();
-        counts.forEach((key, tally) -> rows.add(new ToilReport.Row(key, tally[0], tally[1], tally[2], saved.get(key))));
+        tallies.forEach((key, tally) -> rows.add(new ToilReport.Row(key, tally.runs, tally.succeeded, tally.failed,
+                tally.minutesSaved)));
         rows.sort(Comparator.comparingLong(ToilReport.Row::minutesSaved).reversed()
                 .thenComparing(ToilReport.Row::key));
         long total = rows.stream().mapToLong(ToilReport.Row::minutesSaved).sum();
         return new ToilReport(since, by, rows, total, manualAlerts(since));
     }
 
+    /**
+     * What the ledger counts of {@code runs} (all finished in the week starting at {@code weekStart}), tallied
+     * per runbook and owner: the roll-up retention keeps before it prunes them.
+     */
+    public static List<ToilWeek> tallyWeek(Instant weekStart, List<RunRecord> runs) {
+        Map<List<String>, Tally> byRunbook = new TreeMap<>(Comparator.comparing((List<String> key) -> key.get(0))
+                .thenComparing(key -> key.get(1)));
+        for (RunRecord run : runs) {
+            counted(run).ifPresent(week -> byRunbook.computeIfAbsent(List.of(week.runbook(), week.owner()),
+                    ignored -> new Tally()).add(week));
+        }
+        List<ToilWeek> weeks = new ArrayList<>();
+        byRunbook.forEach((key, tally) -> weeks.add(new ToilWeek(weekStart, key.get(0), key.get(1), tally.runs,
+                tally.succeeded, tally.failed, tally.minutesSaved)));
+        return weeks;
+    }
+
+    /** One run as the ledger counts it, or empty for a run that never ran (refused, rejected). */
+    private static Optional<ToilWeek> counted(RunRecord run) {
+        if (run.status() == RunStatus.REFUSED || run.status() == RunStatus.REJECTED) {
+            return Optional.empty(); // never ran: neither toil saved nor a failure
+        }
+        boolean succeeded = run.status() == RunStatus.SUCCEEDED;
+        return Optional.of(new ToilWeek(weekStart(run.finishedAt()), run.runbook(), run.owner(), 1, succeeded ? 1 : 0,
+                succeeded ? 0 : 1, run.toilSavedMinutes()));
+    }
+
+    private static String key(ToilGrouping by, ToilWeek week) {
+        return switch (by) {
+            case RUNBOOK -> week.runbook();
+            case TEAM -> week.owner();
+            case WEEK -> isoWeek(week.weekStart());
+        };
+    }
+
     private List<ToilReport.ManualAlert> manualAlerts(Instant since) {
-        Map<String, Integer> byName = store.alerts().unmatchedFiringByName(since);
+        Map<String, Long> byName = new TreeMap<>();
+        Instant alertsRolledUp = store.retention().rolledUpBefore(RetentionRepository.ALERTS).orElse(Instant.EPOCH);
+        if (since.isBefore(alertsRolledUp)) {
+            byName.putAll(store.retention().manualWeeks(weekStart(since), alertsRolledUp));
+        }
+        store.alerts().unmatchedFiringByName(later(since, alertsRolledUp))
+                .forEach((name, count) -> byName.merge(name, (long) count, Long::sum));
         List<ToilReport.ManualAlert> manual = new ArrayList<>();
-        byName.forEach((name, count) -> manual.add(new ToilReport.ManualAlert(name, count,
-                (long) count * minutesPerManualAlert, count >= AUTOMATE_AFTER)));
+        byName.forEach((name, count) -> manual.add(new ToilReport.ManualAlert(name, (int) Math.min(count, Integer.MAX_VALUE),
+                count * minutesPerManualAlert, count >= AUTOMATE_AFTER)));
         manual.sort(Comparator.comparingInt(ToilReport.ManualAlert::count).reversed()
                 .thenComparing(ToilReport.ManualAlert::alertname));
         return manual;
+    }
+
+    /** Monday 00:00 UTC of the ISO week {@code instant} is in: the unit of the ledger's roll-ups. */
+    public static Instant weekStart(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC).toLocalDate().with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY))
+                .atStartOfDay().toInstant(ZoneOffset.UTC);
+    }
+
+    private static Instant later(Instant first, Instant second) {
+        return first.isAfter(second) ? first : second;
+    }
+
+    /** A running count; confined to the thread building one report. */
+    private static final class Tally {
+        private int runs;
+        private int succeeded;
+        private int failed;
+        private long minutesSaved;
+
+        void add(ToilWeek week) {
+            runs += week.runs();
+            succeeded += week.succeeded();
+            failed += week.failed();
+            minutesSaved += week.minutesSaved();
+        }
     }
 
     static String isoWeek(Instant instant) {

@@ -28,12 +28,17 @@ public final class ApiServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
 
-    private final HttpServer server;
+    private final Vertx vertx;
+    private final String deployment;
+    private final List<HttpServer> servers;
     private final WebhookRoutes webhooks;
     private final TokenDirectory tokens;
 
-    private ApiServer(HttpServer server, WebhookRoutes webhooks, TokenDirectory tokens) {
-        this.server = server;
+    private ApiServer(Vertx vertx, String deployment, List<HttpServer> servers, WebhookRoutes webhooks,
+                      TokenDirectory tokens) {
+        this.vertx = vertx;
+        this.deployment = deployment;
+        this.servers = List.copyOf(servers);
         this.webhooks = webhooks;
         this.tokens = tokens;
     }
@@ -97,12 +102,23 @@ public final class ApiServer implements AutoCloseable {
         });
         // HTTP/1.1 only: no sender of alerts speaks cleartext HTTP/2, and with it on, a connection is not
         // handed to the guard until its first bytes arrive (an idle one would hold a socket uncounted).
-        HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false))
-                .connectionHandler(guard::connected)
-                .requestHandler(router)
-                .listen(config.port(), config.host())
+        // server.eventLoops servers on one port, deployed as that many instances: each gets an event loop of its
+        // own, and Vert.x hands the accepted connections to them in turn. (Servers created here, on one
+        // non-Vert.x thread, would all share this thread's one context and loop.) A random port (0) is shared
+        // as Vert.x shares one: every instance asks for the same negative port. The router and every handler
+        // behind it are thread-safe (no state is confined to one loop), so one router serves them all.
+        int port = config.port() == 0 && config.eventLoops() > 1 ? -1 : config.port();
+        HttpServerOptions options = new HttpServerOptions().setHttp2ClearTextEnabled(false);
+        List<HttpServer> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
+        String deployment = vertx.deployVerticle(() -> (io.vertx.core.Deployable) context -> vertx
+                                .createHttpServer(options)
+                                .connectionHandler(guard::connected)
+                                .requestHandler(router)
+                                .listen(port, config.host())
+                                .onSuccess(servers::add),
+                        new io.vertx.core.DeploymentOptions().setInstances(config.eventLoops()))
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        return new ApiServer(server, webhooks, tokens);
+        return new ApiServer(vertx, deployment, servers, webhooks, tokens);
     }
 
     private static String tooLarge(String path, String contentLength, HttpLimits limits) {
@@ -129,13 +145,20 @@ public final class ApiServer implements AutoCloseable {
     }
 
     public int port() {
-        return server.actualPort();
+        return servers.get(0).actualPort();
+    }
+
+    /** How many event loops serve HTTP ({@code server.eventLoops}). */
+    public int eventLoops() {
+        return servers.size();
     }
 
     @Override
     public void close() throws Exception {
         // Graceful: stop accepting, let requests waiting for the intake's commit get their answer.
-        server.shutdown(5, TimeUnit.SECONDS).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        io.vertx.core.Future.all(servers.stream().map(server -> server.shutdown(5, TimeUnit.SECONDS)).toList())
+                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        vertx.undeploy(deployment).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         webhooks.close();
         tokens.close();
     }

@@ -183,14 +183,22 @@ final class AlertChunks {
         return found;
     }
 
-    /** Adds the bulk alerts received at or after {@code since} to {@code byName}, by alert name. */
-    static void countByName(Handle handle, Instant since, Map<String, Integer> byName) {
+    /**
+     * Adds the bulk alerts received in [{@code since}, {@code until}) to {@code byName}, by alert name; no end
+     * when {@code until} is null.
+     */
+    static void countByName(Handle handle, Instant since, Instant until, Map<String, Integer> byName) {
         List<Long> partly = new ArrayList<>();
-        handle.createQuery("select first_id, first_received, names from alert_chunk where last_received >= :since")
-                .bind("since", AlertRepository.timestamp(since))
-                .map((row, context) -> {
-                    if (AlertRepository.instant(row.getTimestamp("first_received")).isBefore(since)) {
-                        partly.add(row.getLong("first_id")); // straddles `since`: count its alerts one by one
+        var query = handle.createQuery("select first_id, first_received, last_received, names from alert_chunk"
+                        + " where last_received >= :since" + (until == null ? "" : " and first_received < :until"))
+                .bind("since", AlertRepository.timestamp(since));
+        if (until != null) {
+            query.bind("until", AlertRepository.timestamp(until));
+        }
+        query.map((row, context) -> {
+                    if (AlertRepository.instant(row.getTimestamp("first_received")).isBefore(since) || (until != null
+                            && !AlertRepository.instant(row.getTimestamp("last_received")).isBefore(until))) {
+                        partly.add(row.getLong("first_id")); // straddles a bound: count its alerts one by one
                     } else {
                         names(row.getString("names")).forEach((name, count) -> byName.merge(name, count, Integer::sum));
                     }
@@ -201,7 +209,8 @@ final class AlertChunks {
             handle.createQuery("select first_id, alerts from alert_chunk where first_id = :id").bind("id", firstId)
                     .map((row, context) -> decode(row.getLong("first_id"), row.getBytes("alerts")))
                     .findOne().orElse(List.of()).stream()
-                    .filter(alert -> !alert.receivedAt().isBefore(since))
+                    .filter(alert -> !alert.receivedAt().isBefore(since)
+                            && (until == null || alert.receivedAt().isBefore(until)))
                     .forEach(alert -> byName.merge(alert.alert().name(), 1, Integer::sum));
         }
     }

@@ -201,17 +201,26 @@ public final class AlertRepository {
      * the toil ledger's manual alerts. Reads the bulk rows' name counts, not their alerts.
      */
     public Map<String, Integer> unmatchedFiringByName(Instant since) {
+        return unmatchedFiringByName(since, null);
+    }
+
+    /** {@link #unmatchedFiringByName(Instant)} for alerts received in [{@code since}, {@code until}); no end when null. */
+    public Map<String, Integer> unmatchedFiringByName(Instant since, Instant until) {
         return jdbi.withHandle(handle -> {
             Map<String, Integer> byName = new java.util.TreeMap<>();
-            handle.createQuery("""
+            var query = handle.createQuery("""
                             select alertname, count(*) as alerts from alert
                             where received_at >= :since and processed = true and matched_runbooks = 0
-                              and status = :firing
-                            group by alertname""")
-                    .bind("since", timestamp(since)).bind("firing", AlertStatus.FIRING.wireName())
-                    .map((row, context) -> byName.merge(row.getString("alertname"), row.getInt("alerts"), Integer::sum))
+                              and status = :firing""" + (until == null ? "" : " and received_at < :until")
+                            + " group by alertname")
+                    .bind("since", timestamp(since))
+                    .bind("firing", AlertStatus.FIRING.wireName());
+            if (until != null) {
+                query.bind("until", timestamp(until));
+            }
+            query.map((row, context) -> byName.merge(row.getString("alertname"), row.getInt("alerts"), Integer::sum))
                     .list();
-            AlertChunks.countByName(handle, since, byName);
+            AlertChunks.countByName(handle, since, until, byName);
             return byName;
         });
     }

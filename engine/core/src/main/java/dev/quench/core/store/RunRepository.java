@@ -192,13 +192,22 @@ public final class RunRepository {
 
     /** Finished, non-dry runs since {@code since}, for the toil ledger. */
     public List<RunRecord> finishedSince(Instant since) {
-        return jdbi.withHandle(handle -> handle.createQuery("""
-                        select * from run
-                        where finished_at >= :since and dry_run = false
-                        order by finished_at""")
-                .bind("since", timestamp(since))
-                .map(RunRepository::mapRun)
-                .list());
+        return finishedBetween(since, null);
+    }
+
+    /** Finished, non-dry runs that finished in [{@code since}, {@code until}) (no end when until is null). */
+    public List<RunRecord> finishedBetween(Instant since, Instant until) {
+        return jdbi.withHandle(handle -> {
+            Query query = handle.createQuery("""
+                            select * from run
+                            where finished_at >= :since and dry_run = false"""
+                            + (until == null ? "" : " and finished_at < :until") + " order by finished_at")
+                    .bind("since", timestamp(since));
+            if (until != null) {
+                query.bind("until", timestamp(until));
+            }
+            return query.map(RunRepository::mapRun).list();
+        });
     }
 
     /** How many runs the store holds for {@code alertId}. */

@@ -23,6 +23,8 @@ public final class Store implements AutoCloseable {
     private final ScheduleRepository schedules;
     private final TokenRepository tokens;
     private final AuditRepository audit;
+    private final RetentionRepository retention;
+    private final MaintenanceLeaseRepository leases;
 
     private Store(HikariDataSource dataSource) {
         this.dataSource = dataSource;
@@ -34,6 +36,8 @@ public final class Store implements AutoCloseable {
         this.schedules = new ScheduleRepository(jdbi);
         this.tokens = new TokenRepository(jdbi);
         this.audit = new AuditRepository(jdbi);
+        this.retention = new RetentionRepository(jdbi);
+        this.leases = new MaintenanceLeaseRepository(jdbi);
     }
 
     /**
@@ -60,7 +64,7 @@ public final class Store implements AutoCloseable {
             throw new StoreException("cannot open the store at " + jdbcUrl + ": " + cause + (inUse(cause)
                     ? ". Another process has this store open, most likely the 'quench serve' whose data directory "
                     + "it is: talk to that engine with --server URL, or use a data directory of your own (--data DIR)."
-                    : ". Check store.url, that the database is reachable, and the credentials."), e);
+                    : ". Check store.url, that the database is reachable, and the credentials."), e, inUse(cause));
         }
         try {
             migrate(dataSource);
@@ -154,6 +158,16 @@ public final class Store implements AutoCloseable {
     /** The audit trail. */
     public AuditRepository audit() {
         return audit;
+    }
+
+    /** Pruning: deletes and weekly roll-ups, in small batches. */
+    public RetentionRepository retention() {
+        return retention;
+    }
+
+    /** The store-wide maintenance lease: one node at a time prunes. */
+    public MaintenanceLeaseRepository leases() {
+        return leases;
     }
 
     /**

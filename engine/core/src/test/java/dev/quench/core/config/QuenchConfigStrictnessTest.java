@@ -8,6 +8,7 @@ import dev.quench.core.dispatch.ExecutorSettings;
 import dev.quench.core.events.EventLimits;
 import dev.quench.core.ingest.IngestSettings;
 import dev.quench.core.plugin.PluginRegistry;
+import dev.quench.core.retention.RetentionSettings;
 import dev.quench.core.schedule.ScheduleSettings;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -61,6 +62,7 @@ class QuenchConfigStrictnessTest {
         assertThat(settings.executor().maxConcurrentRuns()).isEqualTo(8);
         assertThat(settings.executor().shutdownGrace()).isEqualTo(Duration.ofSeconds(30));
         assertThat(settings.schedule()).isEqualTo(ScheduleSettings.DEFAULTS);
+        assertThat(settings.retention()).isEqualTo(RetentionSettings.DEFAULTS);
         assertThat(settings.ingest().http().maxConnections()).isEqualTo(1000);
         assertThat(settings.events()).isEqualTo(EventLimits.DEFAULTS);
     }
@@ -78,6 +80,7 @@ class QuenchConfigStrictnessTest {
         sections.put("approval", dev.quench.core.server.ApprovalSettings.Section.class);
         sections.put("oidc", dev.quench.core.server.OidcSettings.Section.class);
         sections.put("events", EventLimits.Section.class);
+        sections.put("retention", RetentionSettings.Section.class);
         List<String> missing = new ArrayList<>();
         for (String key : names(QuenchFile.class)) {
             if (!blocks.containsKey(key)) {
