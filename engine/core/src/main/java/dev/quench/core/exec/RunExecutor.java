@@ -10,6 +10,7 @@ import dev.quench.core.alert.Alert;
 import dev.quench.core.config.RunbookEnvironment;
 import dev.quench.core.expr.ExpressionScope;
 import dev.quench.core.expr.StepConfigRenderer;
+import dev.quench.core.metrics.EngineMetrics;
 import dev.quench.core.plugin.PluginRegistry;
 import dev.quench.core.plugin.StepConfigMapper;
 import dev.quench.core.runbook.Runbook;
@@ -59,6 +60,7 @@ public final class RunExecutor implements AutoCloseable {
     private final RunbookEnvironment environment;
     private final Clock clock;
     private final StepRetry.Sleeper retryWait;
+    private final EngineMetrics metrics;
     private final ExecutorService stepThreads = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("quench-step-", 0).factory());
     private final RunCancellations cancellations = new RunCancellations();
@@ -70,17 +72,24 @@ public final class RunExecutor implements AutoCloseable {
      */
     public RunExecutor(PluginRegistry plugins, RunRepository runs, int outputLimit, RunbookEnvironment environment,
                        Clock clock) {
-        this(plugins, runs, outputLimit, environment, clock, Thread::sleep);
+        this(plugins, runs, outputLimit, environment, clock, EngineMetrics.discarding());
+    }
+
+    /** An executor that reports each run and step that ends to {@code metrics} (dry runs are not reported). */
+    public RunExecutor(PluginRegistry plugins, RunRepository runs, int outputLimit, RunbookEnvironment environment,
+                       Clock clock, EngineMetrics metrics) {
+        this(plugins, runs, outputLimit, environment, clock, Thread::sleep, metrics);
     }
 
     private RunExecutor(PluginRegistry plugins, RunRepository runs, int outputLimit, RunbookEnvironment environment,
-                        Clock clock, StepRetry.Sleeper retryWait) {
+                        Clock clock, StepRetry.Sleeper retryWait, EngineMetrics metrics) {
         this.plugins = Objects.requireNonNull(plugins, "plugins");
         this.runs = Objects.requireNonNull(runs, "runs");
         this.outputLimit = outputLimit;
         this.environment = Objects.requireNonNull(environment, "environment");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.retryWait = retryWait;
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
 
     /**
@@ -88,7 +97,7 @@ public final class RunExecutor implements AutoCloseable {
      * runbook tests check what is retried and how often, not the waiting. Close it after use.
      */
     public RunExecutor withoutRetryDelays() {
-        return new RunExecutor(plugins, runs, outputLimit, environment, clock, delay -> { });
+        return new RunExecutor(plugins, runs, outputLimit, environment, clock, delay -> { }, metrics);
     }
 
     /**
@@ -97,7 +106,7 @@ public final class RunExecutor implements AutoCloseable {
      * after use.
      */
     public RunExecutor recordingTo(RunRepository otherRuns) {
-        return new RunExecutor(plugins, otherRuns, outputLimit, environment, clock, retryWait);
+        return new RunExecutor(plugins, otherRuns, outputLimit, environment, clock, retryWait, metrics);
     }
 
     /**
@@ -141,6 +150,7 @@ public final class RunExecutor implements AutoCloseable {
     }
 
     private RunStatus executeClaimed(RunRecord run, Runbook runbook, Alert alert, RunbookEnvironment environment) {
+        Instant began = clock.instant();
         RunState state = new RunState(run, runbook.name(), alert, environment);
         RunStatus status = RunStatus.SUCCEEDED;
         List<String> messages = new ArrayList<>();
@@ -192,7 +202,13 @@ public final class RunExecutor implements AutoCloseable {
         String message = String.join("; ", messages);
         int saved = status == RunStatus.SUCCEEDED && !run.dryRun() ? runbook.manualMinutes() : 0;
         message = state.redaction().scrub(message);
-        runs.finish(run.id(), status, message, saved, clock.instant());
+        Instant ended = clock.instant();
+        runs.finish(run.id(), status, message, saved, ended);
+        if (!run.dryRun()) {
+            metrics.runFinished(runbook.name(), run.triggerType() == null ? "manual" : run.triggerType().wireName(),
+                    status.wireName(), Optional.of(Duration.between(began, ended)));
+            metrics.toilSaved(runbook.name(), run.owner(), saved);
+        }
         LOG.info("{} {} of {} {}{}", run.dryRun() ? "dry run" : "run", run.id(), runbook.name(),
                 run.dryRun() && status == RunStatus.SUCCEEDED ? "planned" : status.wireName(),
                 message.isEmpty() ? "" : ": " + message);
@@ -300,9 +316,13 @@ public final class RunExecutor implements AutoCloseable {
         StepResult result = StepOutputs.add(step, outcome.result(), scope);
         String message = result == outcome.result() ? StepRetry.describe(outcome, step.retry().attempts())
                 : result.message();
+        Instant ended = clock.instant();
         runs.finishStep(run.id(), state.redaction().scrub(new StepRecord(seq, recordId, step.uses(), statusName(result), recorded,
                 result.exitCode(), CappedText.cap(result.stdout(), outputLimit), CappedText.cap(result.stderr(), outputLimit),
-                message, started, clock.instant())).withOutputs(declaredOutputs(state, step, result)));
+                message, started, ended)).withOutputs(declaredOutputs(state, step, result)));
+        if (!run.dryRun()) {
+            metrics.stepFinished(step.uses(), statusName(result), Duration.between(started, ended));
+        }
         return result.succeeded() ? result : result.withMessage(message);
     }
 
@@ -435,6 +455,9 @@ public final class RunExecutor implements AutoCloseable {
                 started, clock.instant());
         runs.startStep(run.id(), state.redaction().scrub(record));
         runs.finishStep(run.id(), state.redaction().scrub(record));
+        if (!run.dryRun()) {
+            metrics.stepFinished(step.uses(), "failed", Duration.between(started, record.finishedAt()));
+        }
         return StepResult.failed(message);
     }
 

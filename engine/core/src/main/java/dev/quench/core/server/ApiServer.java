@@ -7,6 +7,7 @@ import dev.quench.core.ingest.HttpLimits;
 import dev.quench.core.ingest.IngestCounters;
 import dev.quench.core.ingest.IngestSettings;
 import dev.quench.core.ledger.ToilLedger;
+import dev.quench.core.metrics.EngineMetrics;
 import dev.quench.core.schedule.RunbookScheduler;
 import dev.quench.core.store.Store;
 import io.vertx.core.Vertx;
@@ -16,6 +17,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -29,20 +31,28 @@ public final class ApiServer implements AutoCloseable {
 
     private final HttpServer server;
     private final WebhookRoutes webhooks;
+    private final Optional<HttpServer> metricsServer;
 
-    private ApiServer(HttpServer server, WebhookRoutes webhooks) {
+    private ApiServer(HttpServer server, WebhookRoutes webhooks, Optional<HttpServer> metricsServer) {
         this.server = server;
         this.webhooks = webhooks;
+        this.metricsServer = metricsServer;
     }
 
-    /** Starts listening; returns once the port is bound. */
+    /**
+     * Starts listening; returns once the port is bound (and the loopback metrics port, when
+     * {@code metricsPort} is set).
+     *
+     * @param scrapeToken a second token that reads {@code /metrics} only
+     */
     public static ApiServer start(Vertx vertx, QuenchConfig config, ApiToken apiToken, Store store,
                                   RunbookRegistry runbooks, RunDispatcher dispatcher, ToilLedger ledger, Clock clock,
-                                  RunbookScheduler schedules)
+                                  RunbookScheduler schedules, EngineMetrics metrics, Optional<ApiToken> scrapeToken,
+                                  java.util.OptionalInt metricsPort)
             throws InterruptedException, ExecutionException, TimeoutException {
         IngestSettings settings = IngestSettings.from(config.section("ingest"));
         HttpLimits limits = settings.http();
-        IngestCounters counters = new IngestCounters();
+        IngestCounters counters = new IngestCounters(metrics);
         ConnectionGuard guard = new ConnectionGuard(vertx, limits, counters);
         HeapWatch heap = new HeapWatch(HeapWatch.DEFAULT_LIMIT);
         watchForOutOfMemory(vertx, heap);
@@ -57,6 +67,8 @@ public final class ApiServer implements AutoCloseable {
         new ApiRoutes(vertx, store, runbooks, dispatcher, ledger, clock).mount(router, auth, limits.apiBodyLimit());
         new ScheduleRoutes(vertx, schedules).mount(router);
         new GuardRoutes(vertx, store, dispatcher).mount(router);
+        MetricsRoutes metricsRoutes = new MetricsRoutes(vertx, metrics);
+        metricsRoutes.mount(router, new MetricsAccess(apiToken, scrapeToken));
         router.get("/health/live").handler(context -> heap.problem().ifPresentOrElse(
                 problem -> HttpErrors.send(context, 503, "not live", problem),
                 () -> context.json(new JsonObject().put("status", "up"))));
@@ -90,7 +102,17 @@ public final class ApiServer implements AutoCloseable {
                 .requestHandler(router)
                 .listen(config.port(), config.host())
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        return new ApiServer(server, webhooks);
+        Optional<HttpServer> metricsServer = Optional.empty();
+        if (metricsPort.isPresent()) {
+            try {
+                metricsServer = Optional.of(metricsRoutes.listenOnLoopback(metricsPort.getAsInt()));
+            } catch (InterruptedException | ExecutionException | TimeoutException | RuntimeException e) {
+                server.close();
+                webhooks.close();
+                throw e;
+            }
+        }
+        return new ApiServer(server, webhooks, metricsServer);
     }
 
     private static String tooLarge(String path, String contentLength, HttpLimits limits) {
@@ -120,9 +142,17 @@ public final class ApiServer implements AutoCloseable {
         return server.actualPort();
     }
 
+    /** The port of the loopback metrics server (metrics.openPort), when there is one. */
+    public java.util.OptionalInt metricsPort() {
+        return metricsServer.map(open -> java.util.OptionalInt.of(open.actualPort())).orElse(java.util.OptionalInt.empty());
+    }
+
     @Override
     public void close() throws Exception {
         // Graceful: stop accepting, let requests waiting for the intake's commit get their answer.
+        if (metricsServer.isPresent()) {
+            metricsServer.get().close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
         server.shutdown(5, TimeUnit.SECONDS).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         webhooks.close();
     }

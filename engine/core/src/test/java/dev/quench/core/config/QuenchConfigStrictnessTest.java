@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.quench.core.boot.EngineSettings;
 import dev.quench.core.dispatch.ExecutorSettings;
 import dev.quench.core.ingest.IngestSettings;
+import dev.quench.core.metrics.MetricsSettings;
 import dev.quench.core.plugin.PluginRegistry;
 import dev.quench.core.schedule.ScheduleSettings;
 import java.io.IOException;
@@ -61,6 +62,7 @@ class QuenchConfigStrictnessTest {
         assertThat(settings.executor().shutdownGrace()).isEqualTo(Duration.ofSeconds(30));
         assertThat(settings.schedule()).isEqualTo(ScheduleSettings.DEFAULTS);
         assertThat(settings.ingest().http().maxConnections()).isEqualTo(1000);
+        assertThat(settings.metrics()).isEqualTo(MetricsSettings.DEFAULTS);
     }
 
     @Test
@@ -73,6 +75,7 @@ class QuenchConfigStrictnessTest {
         sections.put("executor", ExecutorSettings.Section.class);
         sections.put("schedule", ScheduleSettings.Section.class);
         sections.put("ingest", IngestSettings.Section.class);
+        sections.put("metrics", MetricsSettings.Section.class);
         List<String> missing = new ArrayList<>();
         for (String key : names(QuenchFile.class)) {
             if (!blocks.containsKey(key)) {
