@@ -189,7 +189,7 @@ public final class RunDispatcher implements AutoCloseable {
         }
         if (matched.isEmpty() && alert.status() == dev.quench.core.alert.AlertStatus.FIRING) {
             // The ledger's rule: a firing alert no runbook handles is handled by hand.
-            afterCommit.add(() -> metrics.manualToil(alert.labels().getOrDefault("alertname", ""),
+            afterCommit.add(() -> metrics.manualToil(alert.name(),
                     dev.quench.core.ledger.ToilLedger.DEFAULT_MINUTES_PER_MANUAL_ALERT));
         }
         for (Runbook runbook : matched) {

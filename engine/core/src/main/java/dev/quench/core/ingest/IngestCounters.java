@@ -1,5 +1,6 @@
 package dev.quench.core.ingest;
 
+import dev.quench.core.ledger.ToilLedger;
 import dev.quench.core.metrics.EngineMetrics;
 import dev.quench.core.metrics.EngineMetrics.Outcome;
 import io.micrometer.core.instrument.Counter;
@@ -58,6 +59,15 @@ public final class IngestCounters {
     /** A delivery of {@code alerts} alerts from {@code source} was answered 503 because the intake was full. */
     public void refused(String source, int alerts) {
         metrics.alertsReceived(source, Outcome.REFUSED, Math.max(1, alerts));
+    }
+
+    /**
+     * A new firing alert that matches no runbook was stored ({@code quench_manual_toil_minutes_total}, at the
+     * ledger's minutes per manual alert). Counted when the store decides it, inside its transaction: a
+     * transaction that fails and is retried counts it again (rare; the ledger itself reads the store).
+     */
+    public void unmatchedFiring(String alertname) {
+        metrics.manualToil(alertname, ToilLedger.DEFAULT_MINUTES_PER_MANUAL_ALERT);
     }
 
     public void replayed() {

@@ -76,7 +76,7 @@ public final class ScheduleFires {
     private void report(Fire fire) {
         switch (fire.outcome()) {
             case RAN -> metrics.scheduleFired(java.time.Duration.between(fire.scheduledAt(), fire.decidedAt()));
-            case MISFIRED -> metrics.scheduleMisfired(fire.runbook());
+            case MISFIRED -> metrics.scheduleMisfired();
             case SKIPPED -> { }
         }
     }

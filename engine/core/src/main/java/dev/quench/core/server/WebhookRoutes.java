@@ -90,8 +90,15 @@ final class WebhookRoutes implements AutoCloseable {
         this.journal = journaling || java.nio.file.Files.isDirectory(journalDirectory)
                 ? AlertJournal.open(journalDirectory, store) : null;
         this.expander = new JournalExpander(store, journal,
-                alert -> alert.status() == AlertStatus.FIRING && runbooks.loaded()
-                        && runbooks.matching(alert).isEmpty(),
+                alert -> {
+                    // Asked once per alert not stored lately: a new unmatched firing alert is manual toil.
+                    boolean unmatched = alert.status() == AlertStatus.FIRING && runbooks.loaded()
+                            && runbooks.matching(alert).isEmpty();
+                    if (unmatched) {
+                        counters.unmatchedFiring(alert.name());
+                    }
+                    return unmatched;
+                },
                 dispatcher::alertsRecorded, counters);
         // Journaled-not-yet-expanded alerts count too: a backlog anywhere behind the 202 is bounded.
         this.gate = new IntakeGate(settings.maxPendingAlerts(),

@@ -43,7 +43,7 @@ class EngineMetricsTest {
             metrics.runFinished("disk", "schedule", "failed", Optional.of(Duration.ofSeconds(3)));
             metrics.guardRefused("disk", "cooldown");
             metrics.scheduleFired(Duration.ofMillis(250));
-            metrics.scheduleMisfired("disk");
+            metrics.scheduleMisfired();
             metrics.stepFinished("ssh.exec", "failed", Duration.ofMillis(20));
             String text = metrics.scrape();
 
@@ -52,7 +52,7 @@ class EngineMetricsTest {
                     "quench_run_duration_seconds_bucket{runbook=\"disk\",le=\"5.0\"} 1",
                     "quench_guard_refusals_total{guard=\"cooldown\",runbook=\"disk\"} 1.0",
                     "quench_schedule_lateness_seconds_bucket{le=\"0.5\"} 1",
-                    "quench_schedule_misfires_total{runbook=\"disk\"} 1.0",
+                    "quench_schedule_misfires_total 1.0",
                     "quench_step_duration_seconds_count{status=\"failed\",type=\"ssh.exec\"} 1");
         }
     }
