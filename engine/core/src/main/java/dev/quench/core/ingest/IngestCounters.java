@@ -62,7 +62,7 @@ public final class IngestCounters {
     }
 
     /**
-     * A new firing alert that matches no runbook was stored ({@code quench_manual_toil_minutes_total}, at the
+     * A new firing alert that matches no runbook was stored ({@code quench_manual_toil_seconds_total}, at the
      * ledger's minutes per manual alert). Counted when the store decides it, inside its transaction: a
      * transaction that fails and is retried counts it again (rare; the ledger itself reads the store).
      */

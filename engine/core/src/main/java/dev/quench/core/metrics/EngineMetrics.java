@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -79,6 +80,9 @@ public final class EngineMetrics implements AutoCloseable {
     /** Metrics for {@code GET /metrics}: a Prometheus registry with the JVM's and the process's meters bound. */
     public static EngineMetrics prometheus(MetricsSettings settings) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        // Names promtool check metrics rejects (an abbreviated unit; a gauge ending in _count); kept out.
+        registry.config().meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time")
+                || id.getName().equals("system.cpu.count")));
         JvmGcMetrics gc = new JvmGcMetrics();
         List<MeterBinder> bound = List.of(new JvmMemoryMetrics(), gc, new JvmThreadMetrics(), new ClassLoaderMetrics(),
                 new ProcessorMetrics(), new UptimeMetrics(), new FileDescriptorMetrics());
@@ -167,22 +171,25 @@ public final class EngineMetrics implements AutoCloseable {
         misfires.increment();
     }
 
-    /** Minutes a run saved ({@code quench_toil_saved_minutes_total}). */
+    /**
+     * Minutes a run saved, counted in seconds ({@code quench_toil_saved_seconds_total}): Prometheus's base
+     * unit, which {@code promtool check metrics} insists on; dashboards divide by 3600 for hours.
+     */
     public void toilSaved(String runbook, String team, long minutes) {
         if (minutes > 0) {
-            counter("quench.toil.saved.minutes", "Engineer minutes saved by runs that succeeded without a human",
-                    "runbook", runbooks.of(runbook), "team", teams.of(team)).increment(minutes);
+            counter("quench.toil.saved.seconds", "Engineer time saved by runs that succeeded without a human",
+                    "runbook", runbooks.of(runbook), "team", teams.of(team)).increment(minutes * 60.0);
         }
     }
 
-    /** Minutes a firing alert no runbook matched costs by hand ({@code quench_manual_toil_minutes_total}). */
+    /** Minutes a firing alert no runbook matched costs by hand, in seconds ({@code quench_manual_toil_seconds_total}). */
     public void manualToil(String alertname, long minutes) {
         if (minutes > 0) {
             // On the ingest path (once per new unmatched alert): one map look-up per call, no key built.
-            manualToil.computeIfAbsent(alertnames.of(alertname), label -> Counter.builder("quench.manual.toil.minutes")
-                    .description("Engineer minutes of firing alerts no runbook handled, by alertname (the first names "
+            manualToil.computeIfAbsent(alertnames.of(alertname), label -> Counter.builder("quench.manual.toil.seconds")
+                    .description("Engineer time of firing alerts no runbook handled, by alertname (the first names "
                             + "seen; later ones as other)")
-                    .tags("alertname", label).register(registry)).increment(minutes);
+                    .tags("alertname", label).register(registry)).increment(minutes * 60.0);
         }
     }
 

@@ -19,10 +19,10 @@ class EngineMetricsTest {
             }
             String text = metrics.scrape();
 
-            assertThat(Pattern.compile("(?m)^quench_manual_toil_minutes_total\\{").matcher(text).results().count())
+            assertThat(Pattern.compile("(?m)^quench_manual_toil_seconds_total\\{").matcher(text).results().count())
                     .isEqualTo(4);
-            assertThat(text).contains("quench_manual_toil_minutes_total{alertname=\"Alert0\"} 30.0",
-                    "quench_manual_toil_minutes_total{alertname=\"other\"} 1410.0");
+            assertThat(text).contains("quench_manual_toil_seconds_total{alertname=\"Alert0\"} 1800.0",
+                    "quench_manual_toil_seconds_total{alertname=\"other\"} 84600.0");
         }
     }
 

@@ -63,10 +63,10 @@ class MetricsEndpointTest {
             assertThat(text).contains("quench_run_duration_seconds_bucket{runbook=\"echo-disk\",le=\"1.0\"}");
             assertThat(value(text, "quench_step_duration_seconds_count{status=\"succeeded\",type=\"shell.exec\"}"))
                     .isEqualTo(2);
-            assertThat(value(text, "quench_toil_saved_minutes_total{runbook=\"echo-disk\",team=\"test-team\"}"))
-                    .isEqualTo(10);
+            assertThat(value(text, "quench_toil_saved_seconds_total{runbook=\"echo-disk\",team=\"test-team\"}"))
+                    .isEqualTo(600);
             // One new unmatched alert (the other is a re-delivery of a stored one): 30 minutes by hand.
-            assertThat(value(text, "quench_manual_toil_minutes_total{alertname=\"NobodyHandlesThis\"}")).isEqualTo(30);
+            assertThat(value(text, "quench_manual_toil_seconds_total{alertname=\"NobodyHandlesThis\"}")).isEqualTo(1800);
             assertThat(value(text, "quench_runs_unfinished{state=\"queued\"}")).isZero();
             assertThat(value(text, "quench_runs_unfinished{state=\"running\"}")).isZero();
             assertThat(value(text, "quench_runs_unfinished{state=\"awaiting_approval\"}")).isZero();
