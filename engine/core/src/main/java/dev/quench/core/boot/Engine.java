@@ -105,6 +105,7 @@ public final class Engine implements AutoCloseable {
         EngineSettings settings = EngineSettings.bind(config);
         ExecutorSettings executorSettings = settings.executor();
         ScheduleSettings scheduleSettings = settings.schedule();
+        JsonLogging.apply(settings.logging());
         try {
             // Private to Quench's user (0700, files 0600): it holds the store, the API token and the journal.
             DataDirectory.prepare(config.dataDirectory());

@@ -15,9 +15,10 @@ import dev.quench.core.schedule.ScheduleSettings;
  * @param schedule the {@code schedule:} section
  * @param ingest   the {@code ingest:} section
  * @param metrics  the {@code metrics:} section
+ * @param logging  the {@code logging:} section
  */
 public record EngineSettings(ExecutorSettings executor, ScheduleSettings schedule, IngestSettings ingest,
-                             MetricsSettings metrics) {
+                             MetricsSettings metrics, LoggingSettings logging) {
 
     /**
      * Binds the sections of {@code config}.
@@ -27,6 +28,6 @@ public record EngineSettings(ExecutorSettings executor, ScheduleSettings schedul
     public static EngineSettings bind(QuenchConfig config) {
         return new EngineSettings(ExecutorSettings.from(config.section("executor")),
                 ScheduleSettings.from(config.section("schedule")), IngestSettings.from(config.section("ingest")),
-                MetricsSettings.from(config.section("metrics")));
+                MetricsSettings.from(config.section("metrics")), LoggingSettings.from(config.section("logging")));
     }
 }

@@ -149,7 +149,14 @@ public final class RunExecutor implements AutoCloseable {
         return executeClaimed(run, runbook, alert, environment);
     }
 
+    /** Every line logged while the run executes carries its id and runbook (and the step: {@link RunLogContext}). */
     private RunStatus executeClaimed(RunRecord run, Runbook runbook, Alert alert, RunbookEnvironment environment) {
+        try (RunLogContext ignored = RunLogContext.run(run.id(), runbook.name())) {
+            return runToEnd(run, runbook, alert, environment);
+        }
+    }
+
+    private RunStatus runToEnd(RunRecord run, Runbook runbook, Alert alert, RunbookEnvironment environment) {
         Instant began = clock.instant();
         RunState state = new RunState(run, runbook.name(), alert, environment);
         RunStatus status = RunStatus.SUCCEEDED;
@@ -267,6 +274,13 @@ public final class RunExecutor implements AutoCloseable {
 
     private StepResult executeStep(RunState state, Runbook runbook, StepSpec step, RunScopedResources resources,
                                    boolean cleanup) {
+        try (RunLogContext ignored = RunLogContext.step(step.id())) {
+            return executeStepLogged(state, runbook, step, resources, cleanup);
+        }
+    }
+
+    private StepResult executeStepLogged(RunState state, Runbook runbook, StepSpec step, RunScopedResources resources,
+                                         boolean cleanup) {
         RunRecord run = state.run();
         int seq = state.nextSeq();
         Instant started = clock.instant();
@@ -367,8 +381,13 @@ public final class RunExecutor implements AutoCloseable {
         Map<String, Object> recorded = SecretRedaction.redact(summary);
         runs.startStep(run.id(), state.redaction().scrub(new StepRecord(seq, step.id(), step.uses(), "running", recorded, null, "", "", "",
                 started, null)));
-        ForEachSteps.Outcome outcome = ForEachSteps.run(step, items, scope, (itemScope, recordId) ->
-                executeOnce(state, runbook, step, plugin, itemScope, state.nextSeq(), recordId, resources, cleanup));
+        Map<String, String> logContext = RunLogContext.capture();
+        ForEachSteps.Outcome outcome = ForEachSteps.run(step, items, scope, (itemScope, recordId) -> {
+            try (RunLogContext ignored = RunLogContext.onAnotherThread(logContext, recordId)) {
+                return executeOnce(state, runbook, step, plugin, itemScope, state.nextSeq(), recordId, resources,
+                        cleanup);
+            }
+        });
         state.recordItems(step.id(), outcome.items());
         StepResult result = outcome.result();
         runs.finishStep(run.id(), state.redaction().scrub(new StepRecord(seq, step.id(), step.uses(), statusName(result), recorded,
@@ -410,7 +429,7 @@ public final class RunExecutor implements AutoCloseable {
         }
         EngineStepContext context = new EngineStepContext(run.id(), runbook.name(), recordId, run.dryRun(), timeout,
                 started.plus(timeout), output, cancellation, resources);
-        Future<StepResult> future = stepThreads.submit(() -> plugin.execute(context, config));
+        Future<StepResult> future = stepThreads.submit(RunLogContext.carried(() -> plugin.execute(context, config)));
         try {
             StepResult result = future.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
             return result == null ? StepResult.failed(step.uses() + " returned no result") : result;

@@ -76,6 +76,7 @@ class QuenchConfigStrictnessTest {
         sections.put("schedule", ScheduleSettings.Section.class);
         sections.put("ingest", IngestSettings.Section.class);
         sections.put("metrics", MetricsSettings.Section.class);
+        sections.put("logging", dev.quench.core.boot.LoggingSettings.Section.class);
         List<String> missing = new ArrayList<>();
         for (String key : names(QuenchFile.class)) {
             if (!blocks.containsKey(key)) {
