@@ -12,6 +12,8 @@ import dev.quench.core.dispatch.RunbookWatcher;
 import dev.quench.core.events.RunEventBus;
 import dev.quench.core.exec.RunExecutor;
 import dev.quench.core.ledger.ToilLedger;
+import dev.quench.core.metrics.EngineMetrics;
+import dev.quench.core.metrics.MetricsSettings;
 import dev.quench.core.plugin.EnginePluginEnvironment;
 import dev.quench.core.plugin.PluginRegistry;
 import dev.quench.core.schedule.RunbookScheduler;
@@ -21,6 +23,12 @@ import dev.quench.core.server.ApiToken;
 import dev.quench.core.store.DataDirectory;
 import dev.quench.core.store.Store;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MetricsDomain;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.io.IOException;
+import java.util.Optional;
 import java.time.Clock;
 import java.util.Deque;
 import java.util.Map;
@@ -98,10 +106,14 @@ public final class Engine implements AutoCloseable {
         EngineSettings settings = EngineSettings.bind(config);
         ExecutorSettings executorSettings = settings.executor();
         ScheduleSettings scheduleSettings = settings.schedule();
+        JsonLogging.apply(settings.logging());
         try {
             // Private to Quench's user (0700, files 0600): it holds the store, the API token and the journal.
             DataDirectory.prepare(config.dataDirectory());
             ApiToken apiToken = ApiToken.loadOrCreate(config.apiTokenFile());
+            Optional<ApiToken> scrapeToken = scrapeToken(settings.metrics());
+            EngineMetrics metrics = EngineMetrics.prometheus(settings.metrics());
+            closeables.push(metrics);
             // The store opens (Flyway) on its own thread while plugins start and runbooks load: they are
             // independent, and with 10,000 runbooks every part of start-up counts.
             CompletableFuture<Store> opening = CompletableFuture.supplyAsync(
@@ -113,8 +125,7 @@ public final class Engine implements AutoCloseable {
                 }
             });
             // At least as many event loops as server.eventLoops asks for: each HTTP server instance takes one.
-            Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(
-                    Math.max(io.vertx.core.VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE, config.eventLoops())));
+            Vertx vertx = vertxWithMetrics(metrics, config.eventLoops());
             closeables.push(() -> vertx.close().toCompletionStage().toCompletableFuture().get());
             Inventory inventory = config.inventoryIfSet().<Inventory>map(InventoryFile::load).orElse(Inventory.empty());
             PluginRegistry plugins = PluginRegistry.discover(config.pluginsDirectoryIfSet().orElse(null));
@@ -133,10 +144,11 @@ public final class Engine implements AutoCloseable {
             store.tokens().registerBootstrap(apiToken.value(), clock.instant());
             RunEventBus events = new RunEventBus(settings.events(), clock);
             RunExecutor executor = new RunExecutor(plugins, store.runs(), executorSettings.outputLimitBytes(),
-                    RunbookEnvironment.read(config, System.getenv()), clock, events);
+                    RunbookEnvironment.read(config, System.getenv()), clock, events, metrics);
             closeables.push(executor);
             RunDispatcher dispatcher = new RunDispatcher(store, runbooks, executor, config::paramsFor,
-                    executorSettings.maxConcurrentRuns(), executorSettings, clock);
+                    executorSettings.maxConcurrentRuns(), executorSettings, clock, metrics);
+            EngineGauges.register(metrics, store, dispatcher, runbooks);
             closeables.push(dispatcher);
             ToilLedger ledger = new ToilLedger(store, ToilLedger.DEFAULT_MINUTES_PER_MANUAL_ALERT);
             closeables.push(dev.quench.core.retention.RetentionJob.start(store, settings.retention(), clock));
@@ -147,12 +159,12 @@ public final class Engine implements AutoCloseable {
             // need their runbook now, so only then does this wait for the load.
             dispatcher.recover();
             RunbookScheduler schedules = RunbookScheduler.open(store, runbooks, dispatcher,
-                    scheduleSettings, clock);
+                    scheduleSettings, clock, metrics);
             closeables.push(schedules);
             // Quartz fires the stored triggers from now on; a fire waits for the first sync below.
             schedules.start();
             ApiServer server = ApiServer.start(vertx, config, store, runbooks, dispatcher, ledger, clock,
-                    schedules, events);
+                    schedules, events, metrics, scrapeToken, settings.metrics().openPort());
             closeables.push(server);
             // For `quench runs list --data DIR` while this engine holds the store: gone before the server stops.
             ServingAddress.write(config.dataDirectory(), ServingAddress.of(config.host(), server.port()));
@@ -160,6 +172,8 @@ public final class Engine implements AutoCloseable {
             // H2, the journal and plugins created files with the process umask's modes: make them 0600 too.
             DataDirectory.secure(config.dataDirectory());
             LOG.info("Quench listening on http://{}:{} (plugins: {})", config.host(), server.port(), plugins.types());
+            server.metricsPort().ifPresent(port -> LOG.info("metrics without credentials on http://127.0.0.1:{}/metrics "
+                    + "(metrics.openPort)", port));
             long servingAt = System.nanoTime();
             CompletableFuture<Void> reconciling = loading.thenRunAsync(() -> {
                 try {
@@ -223,6 +237,11 @@ public final class Engine implements AutoCloseable {
         return server.port();
     }
 
+    /** The loopback port serving {@code /metrics} without credentials ({@code metrics.openPort}), if configured. */
+    public java.util.OptionalInt metricsPort() {
+        return server.metricsPort();
+    }
+
     public QuenchConfig config() {
         return config;
     }
@@ -272,6 +291,36 @@ public final class Engine implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("stopped; the files in the data directory could not be made private", e);
         }
+    }
+
+    /** The scrape token named by {@code metrics.scrapeTokenFile}; a file that cannot be read stops the start. */
+    private static Optional<ApiToken> scrapeToken(MetricsSettings settings) {
+        if (settings.scrapeTokenFile().isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(ApiToken.load(settings.scrapeTokenFile().get()));
+        } catch (IOException e) {
+            throw new IllegalStateException("metrics.scrapeTokenFile " + settings.scrapeTokenFile().get()
+                    + " cannot be read (" + e.getMessage() + "); Quench did not start. Write the token Prometheus "
+                    + "sends into that file (readable by Quench's user only), or remove the key", e);
+        }
+    }
+
+    /**
+     * The event loop, with Vert.x's HTTP server meters on the engine's registry. Only the HTTP server:
+     * client meters (the http.request step) would carry target addresses, and labels never name hosts.
+     */
+    private static Vertx vertxWithMetrics(EngineMetrics metrics, int eventLoops) {
+        MicrometerMetricsOptions options = new MicrometerMetricsOptions().setEnabled(true);
+        for (MetricsDomain domain : MetricsDomain.values()) {
+            if (domain != MetricsDomain.HTTP_SERVER) {
+                options.addDisabledMetricsCategory(domain);
+            }
+        }
+        return Vertx.builder().with(new VertxOptions().setMetricsOptions(options)
+                        .setEventLoopPoolSize(Math.max(VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE, eventLoops)))
+                .withMetrics(new MicrometerMetricsFactory(metrics.registry())).build();
     }
 
     /** The result of start-up work done on another thread; its failure is thrown as it was. */

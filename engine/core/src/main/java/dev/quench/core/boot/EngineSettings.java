@@ -5,6 +5,7 @@ import dev.quench.core.dispatch.ExecutorSettings;
 import dev.quench.core.events.EventLimits;
 import dev.quench.core.ingest.IngestSettings;
 import dev.quench.core.retention.RetentionSettings;
+import dev.quench.core.metrics.MetricsSettings;
 import dev.quench.core.schedule.ScheduleSettings;
 import dev.quench.core.server.ApprovalSettings;
 import dev.quench.core.server.OidcSettings;
@@ -21,10 +22,12 @@ import dev.quench.core.server.OidcSettings;
  * @param oidc     the {@code oidc:} section, if any
  * @param events   the {@code events:} section (live run events)
  * @param retention the {@code retention:} section
+ * @param metrics  the {@code metrics:} section
+ * @param logging  the {@code logging:} section
  */
 public record EngineSettings(ExecutorSettings executor, ScheduleSettings schedule, IngestSettings ingest,
                              ApprovalSettings approval, java.util.Optional<OidcSettings> oidc, EventLimits events,
-                             RetentionSettings retention) {
+                             RetentionSettings retention, MetricsSettings metrics, LoggingSettings logging) {
 
     /**
      * Binds the sections of {@code config}.
@@ -35,6 +38,7 @@ public record EngineSettings(ExecutorSettings executor, ScheduleSettings schedul
         return new EngineSettings(ExecutorSettings.from(config.section("executor")),
                 ScheduleSettings.from(config.section("schedule")), IngestSettings.from(config.section("ingest")),
                 ApprovalSettings.from(config.section("approval")), OidcSettings.from(config.section("oidc")),
-                EventLimits.from(config.section("events")), RetentionSettings.from(config.section("retention")));
+                EventLimits.from(config.section("events")), RetentionSettings.from(config.section("retention")),
+                MetricsSettings.from(config.section("metrics")), LoggingSettings.from(config.section("logging")));
     }
 }

@@ -57,13 +57,15 @@ final class ServeCommand implements Callable<Integer> {
             engine.close();
             stopped.countDown();
         }, "quench-shutdown"));
-        System.out.printf("Quench is serving on http://%s:%d%n", displayHost(settings.host()), engine.port());
-        System.out.printf("  store:    %s%n", settings.storeUrl());
-        System.out.printf("  API token: %s (send it as 'Authorization: Bearer <token>')%n",
-                settings.apiTokenFile().toAbsolutePath());
-        System.out.printf("  Alertmanager webhook: POST http://%s:%d/hooks/alertmanager%n",
-                displayHost(settings.host()), engine.port());
-        System.out.printf("  runbooks: %s (loading)%n", settings.runbooks().toAbsolutePath());
+        // One write: whoever waits for the first line (a supervisor, a test) reads the others with it.
+        System.out.print(String.format("Quench is serving on http://%s:%d%n", displayHost(settings.host()), engine.port())
+                + String.format("  store:    %s%n", settings.storeUrl())
+                + String.format("  API token: %s (send it as 'Authorization: Bearer <token>')%n",
+                        settings.apiTokenFile().toAbsolutePath())
+                + String.format("  Alertmanager webhook: POST http://%s:%d/hooks/alertmanager%n",
+                        displayHost(settings.host()), engine.port())
+                + String.format("  runbooks: %s (loading)%n", settings.runbooks().toAbsolutePath()));
+        System.out.flush();
         try {
             engine.awaitReconciled();
         } catch (Exception e) {

@@ -74,8 +74,11 @@ public final class ConfigLoader {
         Map<String, JsonNode> sections = new LinkedHashMap<>();
         root.properties().forEach(field -> {
             if (!BOUND_HERE.contains(field.getKey())) {
-                sections.put(field.getKey(), field.getKey().equals("secrets")
-                        ? withAbsoluteFiles(field.getValue(), baseDirectory) : field.getValue());
+                sections.put(field.getKey(), switch (field.getKey()) {
+                    case "secrets" -> withAbsoluteFiles(field.getValue(), baseDirectory);
+                    case "metrics" -> withAbsoluteFile(field.getValue(), "scrapeTokenFile", baseDirectory);
+                    default -> field.getValue();
+                });
             }
         });
         String password = store.password() == null ? "" : store.password();
@@ -146,6 +149,16 @@ public final class ConfigLoader {
                 secret.set("file", TextNode.valueOf(path(secret.get("file").asText(), baseDirectory, null).toString()));
             }
         });
+        return copy;
+    }
+
+    /** {@code section.key}, a file name, made absolute against the config file's directory like every other path. */
+    private static JsonNode withAbsoluteFile(JsonNode section, String key, Path baseDirectory) {
+        if (!(section instanceof ObjectNode object) || !object.path(key).isTextual() || object.path(key).asText().isBlank()) {
+            return section;
+        }
+        ObjectNode copy = object.deepCopy();
+        copy.set(key, TextNode.valueOf(path(object.path(key).asText(), baseDirectory, null).toString()));
         return copy;
     }
 

@@ -36,6 +36,7 @@ public final class RunDispatcher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunDispatcher.class);
 
+    private final dev.quench.core.metrics.EngineMetrics metrics;
     private final Store store;
     private final RunbookRegistry runbooks;
     private final RunExecutor executor;
@@ -56,6 +57,18 @@ public final class RunDispatcher implements AutoCloseable {
     public RunDispatcher(Store store, RunbookRegistry runbooks, RunExecutor executor,
                          Function<String, Map<String, String>> siteParams, int maxConcurrentRuns,
                          ExecutorSettings settings, Clock clock) {
+        this(store, runbooks, executor, siteParams, maxConcurrentRuns, settings, clock,
+                dev.quench.core.metrics.EngineMetrics.discarding());
+    }
+
+    /**
+     * A dispatcher that reports guard refusals and the manual toil of firing alerts no runbook matched
+     * to {@code metrics}.
+     */
+    public RunDispatcher(Store store, RunbookRegistry runbooks, RunExecutor executor,
+                         Function<String, Map<String, String>> siteParams, int maxConcurrentRuns,
+                         ExecutorSettings settings, Clock clock, dev.quench.core.metrics.EngineMetrics metrics) {
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.store = Objects.requireNonNull(store, "store");
         this.runbooks = Objects.requireNonNull(runbooks, "runbooks");
         this.executor = Objects.requireNonNull(executor, "executor");
@@ -63,7 +76,7 @@ public final class RunDispatcher implements AutoCloseable {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.admission = new dev.quench.core.guard.RunAdmission(store.guards(), clock, settings.maxQueuedRuns(),
-                settings.maxQueuedPerRunbook());
+                settings.maxQueuedPerRunbook(), metrics);
         this.killSwitch = new dev.quench.core.guard.KillSwitch(store.switches(), clock);
         this.runControl = new dev.quench.core.guard.RunControl(store, clock);
         this.pump = new RunQueuePump(store, runbooks, executor, killSwitch, maxConcurrentRuns, settings.shutdownGrace(),
@@ -173,6 +186,11 @@ public final class RunDispatcher implements AutoCloseable {
         List<String> alreadyActive = new ArrayList<>();
         if (alert.status() == dev.quench.core.alert.AlertStatus.RESOLVED) {
             cancelled.addAll(AlertLifecycle.cancelQueuedRuns(store.runs(), transaction, alert, clock.instant()));
+        }
+        if (matched.isEmpty() && alert.status() == dev.quench.core.alert.AlertStatus.FIRING) {
+            // The ledger's rule: a firing alert no runbook handles is handled by hand.
+            afterCommit.add(() -> metrics.manualToil(alert.name(),
+                    dev.quench.core.ledger.ToilLedger.DEFAULT_MINUTES_PER_MANUAL_ALERT));
         }
         for (Runbook runbook : matched) {
             if (alert.status() == dev.quench.core.alert.AlertStatus.FIRING) {

@@ -13,6 +13,7 @@ import dev.quench.core.events.RunEventBus;
 import dev.quench.core.events.RunEventType;
 import dev.quench.core.expr.ExpressionScope;
 import dev.quench.core.expr.StepConfigRenderer;
+import dev.quench.core.metrics.EngineMetrics;
 import dev.quench.core.plugin.PluginRegistry;
 import dev.quench.core.plugin.StepConfigMapper;
 import dev.quench.core.runbook.Runbook;
@@ -63,6 +64,7 @@ public final class RunExecutor implements AutoCloseable {
     private final Clock clock;
     private final StepRetry.Sleeper retryWait;
     private final RunEventBus events;
+    private final EngineMetrics metrics;
     private final ExecutorService stepThreads = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("quench-step-", 0).factory());
     private final RunCancellations cancellations = new RunCancellations();
@@ -74,17 +76,30 @@ public final class RunExecutor implements AutoCloseable {
      */
     public RunExecutor(PluginRegistry plugins, RunRepository runs, int outputLimit, RunbookEnvironment environment,
                        Clock clock) {
-        this(plugins, runs, outputLimit, environment, clock, new RunEventBus(EventLimits.DEFAULTS, clock));
+        this(plugins, runs, outputLimit, environment, clock, new RunEventBus(EventLimits.DEFAULTS, clock),
+                EngineMetrics.discarding());
     }
 
     /** An executor that publishes its runs' live events to {@code events}. */
     public RunExecutor(PluginRegistry plugins, RunRepository runs, int outputLimit, RunbookEnvironment environment,
                        Clock clock, RunEventBus events) {
-        this(plugins, runs, outputLimit, environment, clock, Thread::sleep, events);
+        this(plugins, runs, outputLimit, environment, clock, events, EngineMetrics.discarding());
+    }
+
+    /** An executor that reports each run and step that ends to {@code metrics} (dry runs are not reported). */
+    public RunExecutor(PluginRegistry plugins, RunRepository runs, int outputLimit, RunbookEnvironment environment,
+                       Clock clock, EngineMetrics metrics) {
+        this(plugins, runs, outputLimit, environment, clock, new RunEventBus(EventLimits.DEFAULTS, clock), metrics);
+    }
+
+    /** An executor that publishes live events to {@code events} and reports to {@code metrics}. */
+    public RunExecutor(PluginRegistry plugins, RunRepository runs, int outputLimit, RunbookEnvironment environment,
+                       Clock clock, RunEventBus events, EngineMetrics metrics) {
+        this(plugins, runs, outputLimit, environment, clock, Thread::sleep, events, metrics);
     }
 
     private RunExecutor(PluginRegistry plugins, RunRepository runs, int outputLimit, RunbookEnvironment environment,
-                        Clock clock, StepRetry.Sleeper retryWait, RunEventBus events) {
+                        Clock clock, StepRetry.Sleeper retryWait, RunEventBus events, EngineMetrics metrics) {
         this.plugins = Objects.requireNonNull(plugins, "plugins");
         this.runs = Objects.requireNonNull(runs, "runs");
         this.outputLimit = outputLimit;
@@ -92,6 +107,7 @@ public final class RunExecutor implements AutoCloseable {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.retryWait = retryWait;
         this.events = Objects.requireNonNull(events, "events");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
 
     /**
@@ -99,7 +115,7 @@ public final class RunExecutor implements AutoCloseable {
      * runbook tests check what is retried and how often, not the waiting. Close it after use.
      */
     public RunExecutor withoutRetryDelays() {
-        return new RunExecutor(plugins, runs, outputLimit, environment, clock, delay -> { }, events);
+        return new RunExecutor(plugins, runs, outputLimit, environment, clock, delay -> { }, events, metrics);
     }
 
     /**
@@ -109,7 +125,7 @@ public final class RunExecutor implements AutoCloseable {
      */
     public RunExecutor recordingTo(RunRepository otherRuns) {
         return new RunExecutor(plugins, otherRuns, outputLimit, environment, clock, retryWait,
-                new RunEventBus(events.limits(), clock));
+                new RunEventBus(events.limits(), clock), metrics);
     }
 
     /**
@@ -152,7 +168,15 @@ public final class RunExecutor implements AutoCloseable {
         return executeClaimed(run, runbook, alert, environment);
     }
 
+    /** Every line logged while the run executes carries its id and runbook (and the step: {@link RunLogContext}). */
     private RunStatus executeClaimed(RunRecord run, Runbook runbook, Alert alert, RunbookEnvironment environment) {
+        try (RunLogContext ignored = RunLogContext.run(run.id(), runbook.name())) {
+            return runToEnd(run, runbook, alert, environment);
+        }
+    }
+
+    private RunStatus runToEnd(RunRecord run, Runbook runbook, Alert alert, RunbookEnvironment environment) {
+        Instant began = clock.instant();
         RunState state = new RunState(run, runbook.name(), alert, environment);
         events.publish(run.id(), runbook.name(), RunEventType.STATUS, Map.of("status", RunStatus.RUNNING.wireName()));
         RunStatus status = RunStatus.SUCCEEDED;
@@ -205,8 +229,14 @@ public final class RunExecutor implements AutoCloseable {
         String message = String.join("; ", messages);
         int saved = status == RunStatus.SUCCEEDED && !run.dryRun() ? runbook.manualMinutes() : 0;
         message = state.redaction().scrub(message);
-        runs.finish(run.id(), status, message, saved, clock.instant());
+        Instant ended = clock.instant();
+        runs.finish(run.id(), status, message, saved, ended);
         events.publish(run.id(), runbook.name(), RunEventType.END, Map.of("status", status.wireName(), "message", message));
+        if (!run.dryRun()) {
+            metrics.runFinished(runbook.name(), run.triggerType() == null ? "manual" : run.triggerType().wireName(),
+                    status.wireName(), Optional.of(Duration.between(began, ended)));
+            metrics.toilSaved(runbook.name(), run.owner(), saved);
+        }
         LOG.info("{} {} of {} {}{}", run.dryRun() ? "dry run" : "run", run.id(), runbook.name(),
                 run.dryRun() && status == RunStatus.SUCCEEDED ? "planned" : status.wireName(),
                 message.isEmpty() ? "" : ": " + message);
@@ -265,6 +295,13 @@ public final class RunExecutor implements AutoCloseable {
 
     private StepResult executeStep(RunState state, Runbook runbook, StepSpec step, RunScopedResources resources,
                                    boolean cleanup) {
+        try (RunLogContext ignored = RunLogContext.step(step.id())) {
+            return executeStepLogged(state, runbook, step, resources, cleanup);
+        }
+    }
+
+    private StepResult executeStepLogged(RunState state, Runbook runbook, StepSpec step, RunScopedResources resources,
+                                         boolean cleanup) {
         RunRecord run = state.run();
         int seq = state.nextSeq();
         Instant started = clock.instant();
@@ -314,9 +351,13 @@ public final class RunExecutor implements AutoCloseable {
         StepResult result = StepOutputs.add(step, outcome.result(), scope);
         String message = result == outcome.result() ? StepRetry.describe(outcome, step.retry().attempts())
                 : result.message();
+        Instant ended = clock.instant();
         recordFinish(state, state.redaction().scrub(new StepRecord(seq, recordId, step.uses(), statusName(result), recorded,
                 result.exitCode(), CappedText.cap(result.stdout(), outputLimit), CappedText.cap(result.stderr(), outputLimit),
-                message, started, clock.instant())).withOutputs(declaredOutputs(state, step, result)));
+                message, started, ended)).withOutputs(declaredOutputs(state, step, result)));
+        if (!run.dryRun()) {
+            metrics.stepFinished(step.uses(), statusName(result), Duration.between(started, ended));
+        }
         return result.succeeded() ? result : result.withMessage(message);
     }
 
@@ -361,8 +402,13 @@ public final class RunExecutor implements AutoCloseable {
         Map<String, Object> recorded = SecretRedaction.redact(summary);
         recordStart(state, state.redaction().scrub(new StepRecord(seq, step.id(), step.uses(), "running", recorded, null, "", "", "",
                 started, null)));
-        ForEachSteps.Outcome outcome = ForEachSteps.run(step, items, scope, (itemScope, recordId) ->
-                executeOnce(state, runbook, step, plugin, itemScope, state.nextSeq(), recordId, resources, cleanup));
+        Map<String, String> logContext = RunLogContext.capture();
+        ForEachSteps.Outcome outcome = ForEachSteps.run(step, items, scope, (itemScope, recordId) -> {
+            try (RunLogContext ignored = RunLogContext.onAnotherThread(logContext, recordId)) {
+                return executeOnce(state, runbook, step, plugin, itemScope, state.nextSeq(), recordId, resources,
+                        cleanup);
+            }
+        });
         state.recordItems(step.id(), outcome.items());
         StepResult result = outcome.result();
         recordFinish(state, state.redaction().scrub(new StepRecord(seq, step.id(), step.uses(), statusName(result), recorded,
@@ -434,7 +480,7 @@ public final class RunExecutor implements AutoCloseable {
         }
         EngineStepContext context = new EngineStepContext(run.id(), runbook.name(), recordId, run.dryRun(), timeout,
                 started.plus(timeout), live, cancellation, resources);
-        Future<StepResult> future = stepThreads.submit(() -> plugin.execute(context, config));
+        Future<StepResult> future = stepThreads.submit(RunLogContext.carried(() -> plugin.execute(context, config)));
         try {
             StepResult result = future.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
             return result == null ? StepResult.failed(step.uses() + " returned no result") : result;
@@ -479,6 +525,9 @@ public final class RunExecutor implements AutoCloseable {
                 started, clock.instant());
         recordStart(state, state.redaction().scrub(record));
         recordFinish(state, state.redaction().scrub(record));
+        if (!run.dryRun()) {
+            metrics.stepFinished(step.uses(), "failed", Duration.between(started, record.finishedAt()));
+        }
         return StepResult.failed(message);
     }
 

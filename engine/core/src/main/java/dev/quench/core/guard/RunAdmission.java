@@ -2,6 +2,7 @@ package dev.quench.core.guard;
 
 import dev.quench.core.alert.Alert;
 import dev.quench.core.expr.ExpressionException;
+import dev.quench.core.metrics.EngineMetrics;
 import dev.quench.core.runbook.ApprovalPolicy;
 import dev.quench.core.runbook.Runbook;
 import dev.quench.core.runbook.RunbookGuards;
@@ -37,6 +38,7 @@ public final class RunAdmission {
     private final Clock clock;
     private final int maxQueuedRuns;
     private final int maxQueuedPerRunbook;
+    private final EngineMetrics metrics;
     /** Runbooks whose guard_lock row is known to exist (rows are never deleted). */
     private final java.util.Set<String> lockRows = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -52,6 +54,13 @@ public final class RunAdmission {
      * @param maxQueuedPerRunbook queued runs of one runbook ({@code executor.maxQueuedPerRunbook})
      */
     public RunAdmission(GuardRepository guardStore, Clock clock, int maxQueuedRuns, int maxQueuedPerRunbook) {
+        this(guardStore, clock, maxQueuedRuns, maxQueuedPerRunbook, EngineMetrics.discarding());
+    }
+
+    /** Admission with a queue bound that reports each refusal ({@code quench_guard_refusals_total}, {@code quench_runs_total}). */
+    public RunAdmission(GuardRepository guardStore, Clock clock, int maxQueuedRuns, int maxQueuedPerRunbook,
+                        EngineMetrics metrics) {
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.guardStore = Objects.requireNonNull(guardStore, "guardStore");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.maxQueuedRuns = maxQueuedRuns;
@@ -91,6 +100,7 @@ public final class RunAdmission {
         RunbookGuards guards = runbook.guards();
         String key = null;
         Optional<String> refusal = Optional.empty();
+        String guard = "dedupeKey";
         if (guards.any()) {
             try {
                 key = GuardKey.of(runbook.name(), guards, alert, run.params());
@@ -104,13 +114,18 @@ public final class RunAdmission {
                 refusal = Optional.empty();
             } else if (refusal.isEmpty()) {
                 guardStore.lockRunbook(transaction, runbook.name(), now);
-                refusal = cooldown(transaction, runbook.name(), guards, key, run.id(), now)
-                        .or(() -> budget(transaction, runbook.name(), guards, run.id(), now));
+                refusal = cooldown(transaction, runbook.name(), guards, key, run.id(), now);
+                guard = "cooldown";
+                if (refusal.isEmpty()) {
+                    refusal = budget(transaction, runbook.name(), guards, run.id(), now);
+                    guard = "maxRunsPerHour";
+                }
             }
         }
         if (refusal.isPresent()) {
             guardStore.recordVerdict(transaction, run.id(), RunStatus.REFUSED, refusal.get(), key, now);
             LOG.info("run {} of {} refused: {}", run.id(), runbook.name(), refusal.get());
+            refused(run, guard);
             return new Admission.Refused(refusal.get());
         }
         ApprovalPolicy approval = runbook.approval();
@@ -153,7 +168,15 @@ public final class RunAdmission {
         guardStore.recordVerdict(transaction, run.id(), RunStatus.REFUSED, reason, null, clock.instant());
         // DEBUG: in a storm this refuses thousands of runs; the dispatcher logs one line per batch.
         LOG.debug("run {} of {} refused: {}", run.id(), run.runbook(), reason);
+        refused(run, "queue");
         return Optional.of(new Admission.Refused(reason, true));
+    }
+
+    /** Counted when decided, inside the transaction: a rolled-back admission (rare) is counted all the same. */
+    private void refused(RunRecord run, String guard) {
+        metrics.guardRefused(run.runbook(), guard);
+        metrics.runFinished(run.runbook(), run.triggerType() == null ? "manual" : run.triggerType().wireName(),
+                RunStatus.REFUSED.wireName(), Optional.empty());
     }
 
     private Optional<String> cooldown(StoreTransaction transaction, String runbook, RunbookGuards guards, String key, String runId,

@@ -127,8 +127,7 @@ public final class GroupCommit implements AutoCloseable {
             batch.forEach(waiting -> waiting.done().completeExceptionally(e));
             return;
         }
-        counters.commits.increment();
-        counters.committedDeliveries.add(batch.size());
+        counters.committed(batch.size());
         for (int index = 0; index < batch.size(); index++) {
             batch.get(index).done().complete(results.get(index));
         }

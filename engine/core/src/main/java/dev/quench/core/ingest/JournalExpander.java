@@ -199,8 +199,7 @@ public final class JournalExpander implements AutoCloseable {
             }
             alerts += entry.delivery().alerts().size();
         }
-        counters.expansions.increment();
-        counters.expandedAlerts.add(alerts);
+        counters.expanded(alerts);
         pendingAlerts.addAndGet(-alerts);
     }
 

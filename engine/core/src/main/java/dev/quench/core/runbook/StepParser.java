@@ -252,6 +252,9 @@ final class StepParser {
                     && !isEmpty(fields.get(name).value()))) {
                 continue;
             }
+            if (misspelt(component.getName(), fields.keySet(), configType)) {
+                continue; // the unknown field's did-you-mean already points at this one: one problem, not two
+            }
             String like = required.example().isEmpty() ? "" : ", like " + required.example();
             if (required.or().length == 0) {
                 problems.add(where, stepName + ": " + uses + " needs " + component.getName() + ", which is not given: "
@@ -263,6 +266,13 @@ final class StepParser {
                         + " or " + names.getLast() + ", and none is given: add one under with:" + like);
             }
         }
+    }
+
+    /** Whether one of {@code given}, not a field of {@code configType}, is a near miss of {@code field}. */
+    private static boolean misspelt(String field, Set<String> given, Class<? extends Record> configType) {
+        List<String> known = Stream.of(configType.getRecordComponents()).map(RecordComponent::getName).toList();
+        return given.stream().filter(name -> !known.contains(name))
+                .anyMatch(name -> DidYouMean.closest(name, known).filter(field::equals).isPresent());
     }
 
     private static boolean isEmpty(YamlNode node) {

@@ -2,6 +2,7 @@ package dev.quench.core.schedule;
 
 import dev.quench.core.dispatch.RunDispatcher;
 import dev.quench.core.dispatch.RunbookRegistry;
+import dev.quench.core.metrics.EngineMetrics;
 import dev.quench.core.runbook.MisfirePolicy;
 import dev.quench.core.runbook.Runbook;
 import dev.quench.core.runbook.RunbookProblem;
@@ -91,12 +92,12 @@ public final class RunbookScheduler implements AutoCloseable {
     }
 
     private RunbookScheduler(Scheduler quartz, Store store, RunbookRegistry runbooks, RunDispatcher dispatcher,
-                             Clock clock) {
+                             Clock clock, EngineMetrics metrics) {
         this.quartz = quartz;
         this.store = store;
         this.runbooks = runbooks;
         this.members = new ScheduleMembers(store);
-        this.fanOut = new ScheduleFanOut(runbooks, dispatcher, new ScheduleFires(store), clock);
+        this.fanOut = new ScheduleFanOut(runbooks, dispatcher, new ScheduleFires(store, metrics), clock);
         this.clock = clock;
     }
 
@@ -108,6 +109,13 @@ public final class RunbookScheduler implements AutoCloseable {
      */
     public static RunbookScheduler open(Store store, RunbookRegistry runbooks, RunDispatcher dispatcher,
                                         ScheduleSettings settings, Clock clock) throws SchedulerException {
+        return open(store, runbooks, dispatcher, settings, clock, EngineMetrics.discarding());
+    }
+
+    /** As {@link #open(Store, RunbookRegistry, RunDispatcher, ScheduleSettings, Clock)}, reporting fires to {@code metrics}. */
+    public static RunbookScheduler open(Store store, RunbookRegistry runbooks, RunDispatcher dispatcher,
+                                        ScheduleSettings settings, Clock clock, EngineMetrics metrics)
+            throws SchedulerException {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(settings, "settings");
         // Quartz looks data sources up by name in a JVM-wide registry: a unique name per engine.
@@ -137,7 +145,7 @@ public final class RunbookScheduler implements AutoCloseable {
         // Quartz keeps schedulers in a JVM-wide registry by name and would hand a second engine in the
         // same JVM (tests, the benchmark) the first one's scheduler: keep ours out of it.
         SchedulerRepository.getInstance().remove(SCHEDULER_NAME);
-        RunbookScheduler scheduler = new RunbookScheduler(quartz, store, runbooks, dispatcher, clock);
+        RunbookScheduler scheduler = new RunbookScheduler(quartz, store, runbooks, dispatcher, clock, metrics);
         quartz.getContext().put(RunbookScheduleJob.SCHEDULER_KEY, scheduler);
         quartz.getListenerManager().addTriggerListener(new MisfireRecorder(scheduler),
                 GroupMatcher.triggerGroupEquals(GROUP));

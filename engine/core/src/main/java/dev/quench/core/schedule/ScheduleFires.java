@@ -1,5 +1,6 @@
 package dev.quench.core.schedule;
 
+import dev.quench.core.metrics.EngineMetrics;
 import dev.quench.core.store.RunStatus;
 import dev.quench.core.store.ScheduleRepository;
 import dev.quench.core.store.Store;
@@ -34,9 +35,16 @@ public final class ScheduleFires {
     }
 
     private final ScheduleRepository schedules;
+    private final EngineMetrics metrics;
 
     public ScheduleFires(Store store) {
+        this(store, EngineMetrics.discarding());
+    }
+
+    /** Fires recorded in {@code store} and reported to {@code metrics} (lateness of runs, misfires). */
+    public ScheduleFires(Store store, EngineMetrics metrics) {
         this.schedules = Objects.requireNonNull(store, "store").schedules();
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
 
     /**
@@ -61,6 +69,16 @@ public final class ScheduleFires {
     /** Records many fires in one batched transaction: a group fire of 1,000 runbooks is one round trip. */
     public void recordAll(List<Fire> fires) {
         schedules.recordFires(fires.stream().map(ScheduleFires::row).toList());
+        fires.forEach(this::report);
+    }
+
+    /** Every fire passes here once it is recorded: the one place that reports fires to the metrics. */
+    private void report(Fire fire) {
+        switch (fire.outcome()) {
+            case RAN -> metrics.scheduleFired(java.time.Duration.between(fire.scheduledAt(), fire.decidedAt()));
+            case MISFIRED -> metrics.scheduleMisfired();
+            case SKIPPED -> { }
+        }
     }
 
     /**
@@ -81,7 +99,9 @@ public final class ScheduleFires {
      */
     public void record(String runbook, Outcome outcome, Instant scheduledAt, Instant firedAt, Instant decidedAt,
                        String runId, String message) {
-        schedules.recordFire(row(new Fire(runbook, outcome, scheduledAt, firedAt, decidedAt, runId, message)));
+        Fire fire = new Fire(runbook, outcome, scheduledAt, firedAt, decidedAt, runId, message);
+        schedules.recordFire(row(fire));
+        report(fire);
     }
 
     /** The oldest scheduled run of {@code runbook} that is still queued or running. */

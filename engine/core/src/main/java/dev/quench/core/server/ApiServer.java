@@ -8,6 +8,7 @@ import dev.quench.core.ingest.HttpLimits;
 import dev.quench.core.ingest.IngestCounters;
 import dev.quench.core.ingest.IngestSettings;
 import dev.quench.core.ledger.ToilLedger;
+import dev.quench.core.metrics.EngineMetrics;
 import dev.quench.core.schedule.RunbookScheduler;
 import dev.quench.core.store.Store;
 import io.vertx.core.Vertx;
@@ -17,6 +18,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -33,25 +35,33 @@ public final class ApiServer implements AutoCloseable {
     private final List<HttpServer> servers;
     private final WebhookRoutes webhooks;
     private final TokenDirectory tokens;
+    private final Optional<HttpServer> metricsServer;
 
     private ApiServer(Vertx vertx, String deployment, List<HttpServer> servers, WebhookRoutes webhooks,
-                      TokenDirectory tokens) {
+                      TokenDirectory tokens, Optional<HttpServer> metricsServer) {
         this.vertx = vertx;
         this.deployment = deployment;
         this.servers = List.copyOf(servers);
         this.webhooks = webhooks;
         this.tokens = tokens;
+        this.metricsServer = metricsServer;
     }
 
-    /** Starts listening; returns once the port is bound. {@code events} feeds the event streams. */
+    /**
+     * Starts listening; returns once the port is bound (and the loopback metrics port, when
+     * {@code metricsPort} is set). {@code events} feeds the event streams.
+     *
+     * @param scrapeToken a second token that reads {@code /metrics} only
+     */
     public static ApiServer start(Vertx vertx, QuenchConfig config, Store store,
                                   RunbookRegistry runbooks, RunDispatcher dispatcher, ToilLedger ledger, Clock clock,
-                                  RunbookScheduler schedules, RunEventBus events)
+                                  RunbookScheduler schedules, RunEventBus events, EngineMetrics metrics,
+                                  Optional<ApiToken> scrapeToken, java.util.OptionalInt metricsPort)
             throws InterruptedException, ExecutionException, TimeoutException {
         IngestSettings settings = IngestSettings.from(config.section("ingest"));
         ApprovalSettings approval = ApprovalSettings.from(config.section("approval"));
         HttpLimits limits = settings.http();
-        IngestCounters counters = new IngestCounters();
+        IngestCounters counters = new IngestCounters(metrics);
         ConnectionGuard guard = new ConnectionGuard(vertx, limits, counters);
         HeapWatch heap = new HeapWatch(HeapWatch.DEFAULT_LIMIT);
         watchForOutOfMemory(vertx, heap);
@@ -74,6 +84,8 @@ public final class ApiServer implements AutoCloseable {
         new TokenRoutes(vertx, store, tokens, runbooks, clock).mount(router, access);
         new AuditRoutes(vertx, store, clock).mount(router, access);
         new RunEventRoutes(vertx, store, events, RunVisibility.byTeam(runbooks)).mount(router);
+        MetricsRoutes metricsRoutes = new MetricsRoutes(vertx, metrics);
+        metricsRoutes.mount(router, new MetricsAccess(access, scrapeToken));
         router.get("/health/live").handler(context -> heap.problem().ifPresentOrElse(
                 problem -> HttpErrors.send(context, 503, "not live", problem),
                 () -> context.json(new JsonObject().put("status", "up"))));
@@ -118,7 +130,18 @@ public final class ApiServer implements AutoCloseable {
                                 .onSuccess(servers::add),
                         new io.vertx.core.DeploymentOptions().setInstances(config.eventLoops()))
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        return new ApiServer(vertx, deployment, servers, webhooks, tokens);
+        Optional<HttpServer> metricsServer = Optional.empty();
+        if (metricsPort.isPresent()) {
+            try {
+                metricsServer = Optional.of(metricsRoutes.listenOnLoopback(metricsPort.getAsInt()));
+            } catch (InterruptedException | ExecutionException | TimeoutException | RuntimeException e) {
+                vertx.undeploy(deployment);
+                webhooks.close();
+                tokens.close();
+                throw e;
+            }
+        }
+        return new ApiServer(vertx, deployment, servers, webhooks, tokens, metricsServer);
     }
 
     private static String tooLarge(String path, String contentLength, HttpLimits limits) {
@@ -153,9 +176,17 @@ public final class ApiServer implements AutoCloseable {
         return servers.size();
     }
 
+    /** The port of the loopback metrics server (metrics.openPort), when there is one. */
+    public java.util.OptionalInt metricsPort() {
+        return metricsServer.map(open -> java.util.OptionalInt.of(open.actualPort())).orElse(java.util.OptionalInt.empty());
+    }
+
     @Override
     public void close() throws Exception {
         // Graceful: stop accepting, let requests waiting for the intake's commit get their answer.
+        if (metricsServer.isPresent()) {
+            metricsServer.get().close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
         io.vertx.core.Future.all(servers.stream().map(server -> server.shutdown(5, TimeUnit.SECONDS)).toList())
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         vertx.undeploy(deployment).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

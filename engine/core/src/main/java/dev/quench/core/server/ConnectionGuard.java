@@ -45,13 +45,13 @@ final class ConnectionGuard {
     void connected(HttpConnection connection) {
         if (open.incrementAndGet() > limits.maxConnections()) {
             open.decrementAndGet();
-            counters.refusedConnections.increment();
+            counters.refusedConnection();
             long now = System.nanoTime();
             long next = nextRefusalLog.get();
             if (now - next >= 0 && nextRefusalLog.compareAndSet(next, now + LOG_INTERVAL_NANOS)) {
                 LOG.warn("{} connections are open, the limit (ingest.maxConnections): new ones are closed at once "
                         + "({} so far); if these are real senders raise the limit, else find who holds them",
-                        limits.maxConnections(), counters.refusedConnections.sum());
+                        limits.maxConnections(), counters.refusedConnections());
             }
             connection.close();
             return;
@@ -101,7 +101,7 @@ final class ConnectionGuard {
         if (context.request().isEnded()) {
             return;
         }
-        counters.timedOutRequests.increment();
+        counters.timedOutRequest();
         if (context.response().ended()) {
             context.request().connection().close();
             return;

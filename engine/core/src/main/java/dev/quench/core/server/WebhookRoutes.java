@@ -91,8 +91,15 @@ final class WebhookRoutes implements AutoCloseable {
         this.journal = journaling || java.nio.file.Files.isDirectory(journalDirectory)
                 ? AlertJournal.open(journalDirectory, store) : null;
         this.expander = new JournalExpander(store, journal,
-                alert -> alert.status() == AlertStatus.FIRING && runbooks.loaded()
-                        && runbooks.matching(alert).isEmpty(),
+                alert -> {
+                    // Asked once per alert not stored lately: a new unmatched firing alert is manual toil.
+                    boolean unmatched = alert.status() == AlertStatus.FIRING && runbooks.loaded()
+                            && runbooks.matching(alert).isEmpty();
+                    if (unmatched) {
+                        counters.unmatchedFiring(alert.name());
+                    }
+                    return unmatched;
+                },
                 dispatcher::alertsRecorded, counters);
         // Journaled-not-yet-expanded alerts count too: a backlog anywhere behind the 202 is bounded.
         this.gate = new IntakeGate(settings.maxPendingAlerts(),
@@ -196,33 +203,33 @@ final class WebhookRoutes implements AutoCloseable {
             delivery = parser.parse(body);
             settings.limits().check(delivery.alerts());
         } catch (PayloadException e) {
-            counters.rejected.increment();
+            counters.rejected(source);
             HttpErrors.send(context, 400, "invalid " + describe(source) + " payload", e.getMessage());
             return;
         } catch (ContentEncoding.TooLargeException e) {
-            counters.rejected.increment();
+            counters.rejected(source);
             HttpErrors.send(context, 413, "body too large", e.getMessage());
             return;
         } catch (RuntimeException e) {
             // A body the parser did not foresee: a 5xx would make the sender retry it for ever.
             LOG.warn("{} payload could not be read; answered 400", describe(source), e);
-            counters.rejected.increment();
+            counters.rejected(source);
             HttpErrors.send(context, 400, "invalid " + describe(source) + " payload",
                     "the body could not be read: " + e);
             return;
         }
         if (delivery.truncatedAlerts() > 0) {
-            counters.truncated.add(delivery.truncatedAlerts());
+            counters.truncated(delivery.truncatedAlerts());
             LOG.warn("{} left out {} alert(s) of this group (truncatedAlerts): Quench never saw them; raise max_alerts "
                     + "in its webhook_config (0 = unlimited)", describe(source), delivery.truncatedAlerts());
         }
         int count = delivery.alerts().size();
         if (count == 0 && delivery.deliveryIdIfSent().isEmpty()) {
-            answer(context, delivery, 0, false);
+            answer(context, source, delivery, 0, false);
             return;
         }
         if (!gate.tryAcquire(count)) {
-            counters.refused.increment();
+            counters.refused(source, count);
             context.response().putHeader("Retry-After", Integer.toString(settings.retryAfterSeconds()));
             HttpErrors.send(context, 503, "intake full; retry",
                     "Quench holds " + gate.maxPendingAlerts() + " unprocessed alerts at most (ingest.maxPendingAlerts); "
@@ -236,7 +243,7 @@ final class WebhookRoutes implements AutoCloseable {
                     gate.release(count);
                     requestContext.runOnContext(ignored -> {
                         if (failure == null) {
-                            answer(context, delivery, recorded.created(), recorded.replay());
+                            answer(context, source, delivery, recorded.created(), recorded.replay());
                             return;
                         }
                         if (failure instanceof GroupCommit.ShuttingDownException) {
@@ -254,16 +261,15 @@ final class WebhookRoutes implements AutoCloseable {
                 });
     }
 
-    private void answer(RoutingContext context, Delivery delivery, int created, boolean replay) {
+    private void answer(RoutingContext context, String source, Delivery delivery, int created, boolean replay) {
         int received = delivery.alerts().size();
-        counters.accepted.add(received);
-        counters.duplicates.add(received - created);
+        counters.recorded(source, received, created);
         JsonObject answer = new JsonObject()
                 .put("received", received)
                 .put("new", created)
                 .put("duplicates", received - created);
         if (replay) {
-            counters.replays.increment();
+            counters.replayed();
             answer.put("replay", true);
         }
         if (delivery.truncatedAlerts() > 0) {

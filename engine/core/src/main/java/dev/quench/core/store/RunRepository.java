@@ -171,6 +171,24 @@ public final class RunRepository {
         });
     }
 
+    /**
+     * How many runs are queued, running and awaiting approval (each status present, zero ones too), in
+     * one query: the {@code quench_runs{state}} gauges read it per scrape.
+     */
+    public Map<RunStatus, Long> countUnfinished() {
+        Map<RunStatus, Long> counts = new java.util.EnumMap<>(RunStatus.class);
+        List.of(RunStatus.QUEUED, RunStatus.RUNNING, RunStatus.AWAITING_APPROVAL).forEach(status -> counts.put(status, 0L));
+        jdbi.useHandle(handle -> handle.createQuery(
+                        "select status, count(*) as runs from run where status in (:queued, :running, :awaiting) "
+                                + "group by status")
+                .bind("queued", RunStatus.QUEUED.wireName())
+                .bind("running", RunStatus.RUNNING.wireName())
+                .bind("awaiting", RunStatus.AWAITING_APPROVAL.wireName())
+                .map((row, context) -> Map.entry(RunStatus.parse(row.getString("status")), row.getLong("runs")))
+                .forEach(entry -> counts.put(entry.getKey(), entry.getValue())));
+        return counts;
+    }
+
     /** Ids of runs in {@code status}, oldest first. */
     public List<String> idsWithStatus(RunStatus status) {
         return jdbi.withHandle(handle -> handle.createQuery(

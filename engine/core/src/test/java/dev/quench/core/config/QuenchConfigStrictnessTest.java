@@ -7,6 +7,7 @@ import dev.quench.core.boot.EngineSettings;
 import dev.quench.core.dispatch.ExecutorSettings;
 import dev.quench.core.events.EventLimits;
 import dev.quench.core.ingest.IngestSettings;
+import dev.quench.core.metrics.MetricsSettings;
 import dev.quench.core.plugin.PluginRegistry;
 import dev.quench.core.retention.RetentionSettings;
 import dev.quench.core.schedule.ScheduleSettings;
@@ -65,6 +66,7 @@ class QuenchConfigStrictnessTest {
         assertThat(settings.retention()).isEqualTo(RetentionSettings.DEFAULTS);
         assertThat(settings.ingest().http().maxConnections()).isEqualTo(1000);
         assertThat(settings.events()).isEqualTo(EventLimits.DEFAULTS);
+        assertThat(settings.metrics()).isEqualTo(MetricsSettings.DEFAULTS);
     }
 
     @Test
@@ -81,6 +83,8 @@ class QuenchConfigStrictnessTest {
         sections.put("oidc", dev.quench.core.server.OidcSettings.Section.class);
         sections.put("events", EventLimits.Section.class);
         sections.put("retention", RetentionSettings.Section.class);
+        sections.put("metrics", MetricsSettings.Section.class);
+        sections.put("logging", dev.quench.core.boot.LoggingSettings.Section.class);
         List<String> missing = new ArrayList<>();
         for (String key : names(QuenchFile.class)) {
             if (!blocks.containsKey(key)) {

@@ -182,6 +182,28 @@ abstract class StoreContract {
     }
 
     @Test
+    void unfinishedRunsAreCountedByStateInOneQuery() {
+        Map<RunStatus, Long> before = store().runs().countUnfinished();
+        Instant created = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String id = "c-" + UUID.randomUUID();
+            ids.add(id);
+            store().runs().insertQueued(new RunRecord(id, "count", "team", TriggerType.MANUAL, "by test", null,
+                    RunStatus.QUEUED, false, Map.of(), 1, 0, "", created, null, null, List.of()));
+        }
+        assertThat(store().runs().markRunning(ids.get(0), created)).isTrue();
+        store().runs().finish(ids.get(1), RunStatus.SUCCEEDED, "", 0, created);
+
+        Map<RunStatus, Long> after = store().runs().countUnfinished();
+
+        assertThat(after).containsOnlyKeys(RunStatus.QUEUED, RunStatus.RUNNING, RunStatus.AWAITING_APPROVAL);
+        assertThat(after.get(RunStatus.QUEUED) - before.get(RunStatus.QUEUED)).isEqualTo(1);
+        assertThat(after.get(RunStatus.RUNNING) - before.get(RunStatus.RUNNING)).isEqualTo(1);
+        assertThat(after.get(RunStatus.AWAITING_APPROVAL)).isEqualTo(before.get(RunStatus.AWAITING_APPROVAL));
+    }
+
+    @Test
     void aRunIsRecordedWithItsStepsAndOutcome() {
         String id = UUID.randomUUID().toString();
         Instant created = Instant.now().truncatedTo(ChronoUnit.MILLIS);
