@@ -1,6 +1,7 @@
 package dev.quench.core.boot;
 
 import dev.quench.core.config.QuenchConfig;
+import dev.quench.core.dispatch.ClusterSettings;
 import dev.quench.core.dispatch.ExecutorSettings;
 import dev.quench.core.ingest.IngestSettings;
 import dev.quench.core.schedule.ScheduleSettings;
@@ -13,8 +14,10 @@ import dev.quench.core.schedule.ScheduleSettings;
  * @param executor the {@code executor:} section
  * @param schedule the {@code schedule:} section
  * @param ingest   the {@code ingest:} section
+ * @param cluster  the {@code cluster:} section
  */
-public record EngineSettings(ExecutorSettings executor, ScheduleSettings schedule, IngestSettings ingest) {
+public record EngineSettings(ExecutorSettings executor, ScheduleSettings schedule, IngestSettings ingest,
+                             ClusterSettings cluster) {
 
     /**
      * Binds the sections of {@code config}.
@@ -23,6 +26,7 @@ public record EngineSettings(ExecutorSettings executor, ScheduleSettings schedul
      */
     public static EngineSettings bind(QuenchConfig config) {
         return new EngineSettings(ExecutorSettings.from(config.section("executor")),
-                ScheduleSettings.from(config.section("schedule")), IngestSettings.from(config.section("ingest")));
+                ScheduleSettings.from(config.section("schedule")), IngestSettings.from(config.section("ingest")),
+                ClusterSettings.from(config.section("cluster")));
     }
 }

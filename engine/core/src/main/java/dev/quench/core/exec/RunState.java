@@ -18,6 +18,7 @@ import java.util.Map;
 final class RunState {
 
     private final RunRecord run;
+    private final dev.quench.core.store.RunLease lease;
     private final Alert alert;
     private final RunbookEnvironment environment;
     private final SecretScrubber redaction;
@@ -27,8 +28,15 @@ final class RunState {
     private final List<String> tolerated = new ArrayList<>();
     private int seq;
 
-    RunState(RunRecord run, String runbookName, Alert alert, RunbookEnvironment environment) {
+    /**
+     * @param lease     the lease every write of this run names
+     * @param firstSeq  the number of the first step this state records, less one (0 for a new run)
+     */
+    RunState(RunRecord run, dev.quench.core.store.RunLease lease, int firstSeq, String runbookName, Alert alert,
+             RunbookEnvironment environment) {
         this.run = run;
+        this.lease = lease;
+        this.seq = firstSeq;
         this.alert = alert;
         this.environment = environment;
         this.redaction = new SecretScrubber(environment.secrets().values());
@@ -40,6 +48,11 @@ final class RunState {
 
     RunRecord run() {
         return run;
+    }
+
+    /** The lease this run is executed under: the store refuses its writes once another node took it over. */
+    dev.quench.core.store.RunLease lease() {
+        return lease;
     }
 
     /** Synchronized: the iterations of a forEach step with concurrency take numbers from several threads. */

@@ -72,6 +72,17 @@ public record Runbook(String name, String description, String owner, int manualM
         return params.stream().filter(param -> param.name().equals(paramName)).findFirst();
     }
 
+    /** The {@link #deferred()} key of {@code resumable: true}. */
+    public static final String RESUMABLE = "resumable";
+
+    /**
+     * Whether a run interrupted inside a step (its node died) may be run again from the start on
+     * another node ({@code resumable: true}); by default it is recorded interrupted and not repeated.
+     */
+    public boolean resumable() {
+        return Boolean.TRUE.equals(deferred.get(RESUMABLE));
+    }
+
     /** The step with {@code stepId}, in any section (steps, onFailure, finally), if any. */
     public Optional<StepSpec> step(String stepId) {
         return java.util.stream.Stream.of(steps, onFailure, finallySteps).flatMap(List::stream)

@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
 public final class RunbookParser {
 
     static final Set<String> TOP_LEVEL = new LinkedHashSet<>(List.of("name", "description", "owner", "toil",
-            "triggers", "params", "guards", "approval", "steps", "onFailure", "finally"));
+            "triggers", "params", "guards", "approval", "resumable", "steps", "onFailure", "finally"));
     private static final Set<String> TOIL_FIELDS = Set.of("manualMinutes");
     private static final Set<String> TRIGGER_FIELDS = new LinkedHashSet<>(List.of("alert", "schedule"));
     private static final Set<String> ALERT_FIELDS = new LinkedHashSet<>(List.of("matchers", "status"));
@@ -54,6 +54,9 @@ public final class RunbookParser {
         List<ParamSpec> params = ParamsParser.parse(mapping, problems);
         StepParser.Sections steps = parseSteps(mapping, params, problems);
         GuardsParser.parse(mapping, params, deferred, problems);
+        if (StepOptionsParser.flag(mapping.entries().get("resumable"), "resumable", problems)) {
+            deferred.put(Runbook.RESUMABLE, Boolean.TRUE);
+        }
         if (!problems.isEmpty()) {
             return Optional.empty();
         }

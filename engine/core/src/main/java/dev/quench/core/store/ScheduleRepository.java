@@ -86,6 +86,35 @@ public final class ScheduleRepository {
         this.jdbi = Objects.requireNonNull(jdbi, "jdbi");
     }
 
+    /**
+     * Claims the fire of {@code runbook} scheduled at {@code scheduledAt} for run {@code runId}, inside
+     * {@code transaction}: false when that fire already made a run (on this node or another), so a fire
+     * can never create two runs even if Quartz fires it twice.
+     */
+    public boolean claimFire(StoreTransaction transaction, String runbook, Instant scheduledAt, String runId) {
+        org.jdbi.v3.core.Handle handle = transaction.handle();
+        boolean postgres;
+        try {
+            postgres = handle.getConnection().getMetaData().getDatabaseProductName()
+                    .toLowerCase(java.util.Locale.ROOT).contains("postgres");
+        } catch (java.sql.SQLException e) {
+            throw new StoreException("cannot read the store's database type: " + e.getMessage(), e);
+        }
+        // PostgreSQL: two nodes inserting the same fire at once must not abort the loser's transaction.
+        // H2 serves one node, where the not-exists check cannot race with another engine.
+        String sql = postgres
+                ? "insert into schedule_fire_claim (runbook, scheduled_at, run_id) values (:runbook, :at, :runId) "
+                        + "on conflict do nothing"
+                : "insert into schedule_fire_claim (runbook, scheduled_at, run_id) select :runbook, :at, :runId "
+                        + "where not exists (select 1 from schedule_fire_claim where runbook = :runbook "
+                        + "and scheduled_at = :at)";
+        return handle.createUpdate(sql)
+                .bind("runbook", runbook)
+                .bind("at", Timestamp.from(scheduledAt))
+                .bind("runId", runId)
+                .execute() == 1;
+    }
+
     /** Records many fires in one batched transaction: a group fire of 1,000 runbooks is one round trip. */
     public void recordFires(List<FireRow> fires) {
         if (fires.isEmpty()) {

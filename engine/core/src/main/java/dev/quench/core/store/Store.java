@@ -21,6 +21,7 @@ public final class Store implements AutoCloseable {
     private final GuardRepository guards;
     private final EngineSwitchRepository switches;
     private final ScheduleRepository schedules;
+    private final NodeRepository nodes;
 
     private Store(HikariDataSource dataSource) {
         this.dataSource = dataSource;
@@ -30,6 +31,7 @@ public final class Store implements AutoCloseable {
         this.guards = new GuardRepository(jdbi);
         this.switches = new EngineSwitchRepository(jdbi);
         this.schedules = new ScheduleRepository(jdbi);
+        this.nodes = new NodeRepository(jdbi);
     }
 
     /**
@@ -140,6 +142,11 @@ public final class Store implements AutoCloseable {
 
     public ScheduleRepository schedules() {
         return schedules;
+    }
+
+    /** The nodes of a cluster sharing this store, and their heartbeats. */
+    public NodeRepository nodes() {
+        return nodes;
     }
 
     /**

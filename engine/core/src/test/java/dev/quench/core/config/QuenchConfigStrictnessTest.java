@@ -60,6 +60,9 @@ class QuenchConfigStrictnessTest {
         assertThat(settings.executor().maxConcurrentRuns()).isEqualTo(8);
         assertThat(settings.executor().shutdownGrace()).isEqualTo(Duration.ofSeconds(30));
         assertThat(settings.schedule()).isEqualTo(ScheduleSettings.DEFAULTS);
+        assertThat(settings.cluster().leaseDuration()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(settings.cluster().heartbeat()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(settings.cluster().nodeId()).matches("[A-Za-z0-9._-]+-[0-9a-f]{6}");
         assertThat(settings.ingest().http().maxConnections()).isEqualTo(1000);
     }
 
@@ -73,6 +76,7 @@ class QuenchConfigStrictnessTest {
         sections.put("executor", ExecutorSettings.Section.class);
         sections.put("schedule", ScheduleSettings.Section.class);
         sections.put("ingest", IngestSettings.Section.class);
+        sections.put("cluster", dev.quench.core.dispatch.ClusterSettings.Section.class);
         List<String> missing = new ArrayList<>();
         for (String key : names(QuenchFile.class)) {
             if (!blocks.containsKey(key)) {
