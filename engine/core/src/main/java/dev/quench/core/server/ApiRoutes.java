@@ -61,6 +61,12 @@ final class ApiRoutes {
         router.get("/api/v1/runbooks").handler(this::listRunbooks);
         router.get("/api/v1/toil").handler(this::toil);
         router.get("/api/v1/alerts").handler(this::alerts);
+        router.get("/api/v1/nodes").handler(this::listNodes);
+    }
+
+    /** The cluster's nodes: last heartbeat and the runs each holds (a single node lists itself). */
+    private void listNodes(RoutingContext context) {
+        blocking(context, () -> Map.of("nodes", store.nodes().list()));
     }
 
     private void listRuns(RoutingContext context) {

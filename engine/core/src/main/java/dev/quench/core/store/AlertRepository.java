@@ -122,7 +122,11 @@ public final class AlertRepository {
         if (recentKeys == null) {
             RecentAlertKeys keys = new RecentAlertKeys(window, maxKeys);
             // In a transaction: PostgreSQL streams by the fetch size only with autocommit off.
-            jdbi.useTransaction(handle -> AlertChunks.loadKeys(handle, keys, Instant.now()));
+            jdbi.useTransaction(handle -> {
+                // Read first: alerts stored while the window loads are caught up with at the next batch.
+                keys.caughtUpTo(handle.createQuery("select next_id from alert_id").mapTo(Long.class).one());
+                AlertChunks.loadKeys(handle, keys, Instant.now());
+            });
             recentKeys = keys;
         }
         return recentKeys;

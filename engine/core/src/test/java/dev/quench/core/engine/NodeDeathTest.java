@@ -89,6 +89,15 @@ class NodeDeathTest {
                     .filter(run -> !run.id().equals(resumable)).findFirst().orElse(null), RunStatus.SUCCEEDED);
             assertThat(again.triggerDetail()).startsWith("resumed: run " + resumable + " was interrupted in step 'flush'");
             assertThat(Files.readAllLines(marks.resolve("flush"))).containsExactly("flush");
+
+            com.fasterxml.jackson.databind.JsonNode nodes = engine.getJson("/api/v1/nodes").get("nodes");
+            assertThat(nodes).as("this node, registered with the address it serves on").anySatisfy(node -> {
+                assertThat(node.get("id").asText()).matches(".+-[0-9a-f]{6}");
+                assertThat(node.get("address").asText()).isEqualTo("127.0.0.1:" + engine.engine().port());
+                assertThat(node.get("lastHeartbeat").isNull()).isFalse();
+                assertThat(node.get("runningRuns").isArray()).isTrue();
+            });
+            assertThat(engine.post("/api/v1/nodes", new byte[0]).statusCode()).as("read only").isIn(404, 405);
         }
     }
 

@@ -145,6 +145,33 @@ abstract class RunLeaseContract {
         assertThat(claimFire(runbook, at.plusSeconds(60), "r-3")).isTrue();
     }
 
+    @Test
+    void aReDeliveryToAnotherNodeIsRecognisedThere() {
+        AlertRepository nodeA = new AlertRepository(store().jdbi());
+        AlertRepository nodeB = new AlertRepository(store().jdbi());
+        java.util.function.Predicate<dev.quench.core.alert.Alert> noise = alert -> alert.name().equals("Noise");
+        // Node B has read its re-delivery window before node A stores anything.
+        assertThat(nodeB.recordDeliveries(List.of(delivery(alert("b-first", "Noise"))), noise).get(0).created())
+                .hasSize(1);
+        dev.quench.core.alert.Alert bulk = alert("fp-" + UUID.randomUUID(), "Noise");
+        dev.quench.core.alert.Alert row = alert("fp-" + UUID.randomUUID(), "DiskFull");
+        assertThat(nodeA.recordDeliveries(List.of(delivery(bulk, row)), noise).get(0).created()).hasSize(2);
+
+        assertThat(nodeB.recordDeliveries(List.of(delivery(row, bulk)), noise).get(0).created())
+                .as("both stored by node A: neither is stored again by node B").isEmpty();
+        assertThat(nodeA.recordDeliveries(List.of(delivery(bulk)), noise).get(0).created()).isEmpty();
+    }
+
+    private DeliveryToRecord delivery(dev.quench.core.alert.Alert... alerts) {
+        return new DeliveryToRecord("alertmanager", null, List.of(alerts), now);
+    }
+
+    private dev.quench.core.alert.Alert alert(String fingerprint, String name) {
+        return new dev.quench.core.alert.Alert("alertmanager", fingerprint, dev.quench.core.alert.AlertStatus.FIRING,
+                Map.of("alertname", name, "instance", "web-7:9100"), Map.of(), now.minusSeconds(60), null,
+                "http://prom/graph");
+    }
+
     private boolean claimFire(String runbook, Instant at, String runId) {
         Boolean claimed = store().inTransaction(transaction -> store().schedules().claimFire(transaction, runbook, at,
                 runId));
