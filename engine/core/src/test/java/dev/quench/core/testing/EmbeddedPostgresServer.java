@@ -32,11 +32,16 @@ public final class EmbeddedPostgresServer implements BeforeAllCallback, AfterAll
 
     /** A Quench store, migrated, on a new empty database of this server. Close it after the test. */
     public Store newStore() throws Exception {
+        return Store.open(newDatabaseUrl(), "postgres", "");
+    }
+
+    /** The JDBC URL of a new empty database of this server (user postgres, no password). */
+    public String newDatabaseUrl() throws Exception {
         String database = "quench_" + UUID.randomUUID().toString().replace("-", "");
         try (Connection connection = postgres.getPostgresDatabase().getConnection();
              Statement statement = connection.createStatement()) {
             statement.execute("create database " + database);
         }
-        return Store.open(postgres.getJdbcUrl("postgres", database), "postgres", "");
+        return postgres.getJdbcUrl("postgres", database);
     }
 }
