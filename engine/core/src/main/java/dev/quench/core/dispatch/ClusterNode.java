@@ -127,6 +127,9 @@ public final class ClusterNode implements AutoCloseable {
                 takeOver(lease, "node " + lease.owner() + " stopped renewing its lease (it died or lost the store) "
                         + "at " + lease.expiredAt());
             }
+            dispatcher.retryUnprocessed();
+            // Queued runs another node queued, or that waited out an outage: the pump looks without an event.
+            dispatcher.startQueuedRuns();
         } catch (RuntimeException e) {
             if (!failing) {
                 LOG.error("cluster node {}: heartbeat failed; runs executing here keep going, and their leases lapse "

@@ -84,6 +84,9 @@ public final class RunDispatcher implements AutoCloseable {
                     List<Long> batch = alertIds.subList(from, Math.min(alertIds.size(), from + BATCH));
                     try {
                         processBatch(batch);
+                    } catch (RuntimeException e) {
+                        LOG.error("matching {} alert(s) failed; they stay unprocessed and are matched again at the next "
+                                + "heartbeat (cluster.heartbeat): {}", batch.size(), e.toString());
                     } finally {
                         pendingAlerts.addAndGet(-batch.size());
                     }
@@ -117,6 +120,22 @@ public final class RunDispatcher implements AutoCloseable {
         }
     }
 
+    /**
+     * Hands alerts left unprocessed to matching again: a batch that failed (the store was unreachable),
+     * or the alerts of a node that died between storing and matching them. Called on every heartbeat;
+     * does nothing while this node still has alerts waiting to be matched. Alerts another node is
+     * matching at the same time are skipped by the row locks of {@code lockUnprocessed}.
+     */
+    public void retryUnprocessed() {
+        if (pendingAlerts.get() > 0) {
+            return;
+        }
+        List<Long> pending = store.alerts().unprocessed(BATCH).stream().map(StoredAlert::id).toList();
+        if (!pending.isEmpty()) {
+            alertsRecorded(pending);
+        }
+    }
+
     /** Alerts matched in one transaction. */
     private static final int BATCH = 500;
 
@@ -141,7 +160,12 @@ public final class RunDispatcher implements AutoCloseable {
             afterCommit.clear();
             queueFull[0] = 0;
             Map<Long, Integer> matchedCounts = new java.util.HashMap<>();
+            java.util.Set<Long> mine = store.alerts().lockUnprocessed(transaction,
+                    alerts.stream().map(StoredAlert::id).toList());
             for (StoredAlert stored : alerts) {
+                if (!mine.contains(stored.id())) {
+                    continue; // processed, or being processed, by another node
+                }
                 matchedCounts.put(stored.id(), process(transaction, stored, matches.get(stored.id()), created,
                         afterCommit, queueFull));
             }

@@ -183,6 +183,23 @@ public final class AlertRepository {
     }
 
     /**
+     * Locks the alerts of {@code ids} that are still unprocessed, inside {@code transaction}, and returns
+     * their ids: alerts another node is processing right now (locked) or has processed are left out, so
+     * nodes that look at the same alerts (after a crash, or a retry) never process one twice.
+     */
+    public java.util.Set<Long> lockUnprocessed(StoreTransaction transaction, List<Long> ids) {
+        java.util.Set<Long> locked = new java.util.HashSet<>();
+        for (int from = 0; from < ids.size(); from += 500) {
+            locked.addAll(transaction.handle().createQuery(
+                            "select id from alert where id in (<ids>) and processed = false for update skip locked")
+                    .bindList("ids", ids.subList(from, Math.min(ids.size(), from + 500)))
+                    .mapTo(Long.class)
+                    .list());
+        }
+        return locked;
+    }
+
+    /**
      * Marks many alerts as matched in a few statements: {@code matchedCounts} maps each alert id to
      * the number of runbooks it matched (one UPDATE per distinct count, not one per alert).
      */
