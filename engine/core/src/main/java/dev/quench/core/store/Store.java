@@ -48,6 +48,9 @@ public final class Store implements AutoCloseable {
         config.setMaximumPoolSize(10);
         config.setPoolName("quench-store");
         config.setInitializationFailTimeout(10_000);
+        // Hikari waits 30 s for a connection by default: while PostgreSQL is down a webhook would hang that
+        // long instead of answering 503 at once, which the sender retries.
+        config.setConnectionTimeout(5_000);
         // After a full disk H2 closes the database under the pool's connections: drop them, so it reopens.
         config.setExceptionOverride(new ClosedDatabaseEviction());
         HikariDataSource dataSource;

@@ -44,9 +44,9 @@ class ClusterChaosIT {
     static final EmbeddedPostgresServer POSTGRES = new EmbeddedPostgresServer();
 
     private static final int ALERTS = 1500;
-    private static final int PER_REQUEST = 50;
+    static final int PER_REQUEST = 50;
     private static final Duration LEASE = Duration.ofSeconds(6);
-    private static final String TOKEN = "c1a5e7b0c1a5e7b0c1a5e7b0c1a5e7b0c1a5e7b0c1a5e7b0";
+    static final String TOKEN = "c1a5e7b0c1a5e7b0c1a5e7b0c1a5e7b0c1a5e7b0c1a5e7b0";
     private static final Pattern SCHEDULED = Pattern.compile("scheduled (\\S+),");
 
     @TempDir
@@ -170,14 +170,19 @@ class ClusterChaosIT {
     }
 
     private ServeProcess start(Path config, int node) throws Exception {
+        return startNode(temp, config, node);
+    }
+
+    /** {@code quench serve --config config} in {@code directory}, its log under target/cluster-chaos. */
+    static ServeProcess startNode(Path directory, Path config, int node) throws Exception {
         // Under target/, so the nodes' logs outlive the test when it fails.
         Path logs = Files.createDirectories(Path.of("target", "cluster-chaos"));
-        return ServeProcess.start(temp, logs.resolve("node-" + node + "-" + System.nanoTime() + ".log"),
+        return ServeProcess.start(directory, logs.resolve("node-" + node + "-" + System.nanoTime() + ".log"),
                 List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"), "serve", "--config", config.toString());
     }
 
     /** Each request to the next node; one a node fails to answer goes to the next one, as a sender retries. */
-    private static void send(List<ServeProcess> nodes, int request, byte[] body) throws Exception {
+    static void send(List<ServeProcess> nodes, int request, byte[] body) throws Exception {
         for (int attempt = 0; attempt < 6; attempt++) {
             ServeProcess node;
             synchronized (nodes) {
@@ -195,7 +200,7 @@ class ClusterChaosIT {
         throw new AssertionError("request " + request + " was not accepted by any node");
     }
 
-    private static byte[] alerts(int request) {
+    static byte[] alerts(int request) {
         StringBuilder alerts = new StringBuilder();
         for (int index = 0; index < PER_REQUEST; index++) {
             int number = request * PER_REQUEST + index;
@@ -245,7 +250,7 @@ class ClusterChaosIT {
         }
     }
 
-    private static void awaitQuiet(String url, Duration timeout) throws Exception {
+    static void awaitQuiet(String url, Duration timeout) throws Exception {
         Instant deadline = Instant.now().plus(timeout);
         try (Connection db = DriverManager.getConnection(url, "postgres", "")) {
             while (count(db, "select count(*) from run where status in ('queued', 'running')") > 0
@@ -268,7 +273,7 @@ class ClusterChaosIT {
         }
     }
 
-    private static long count(Connection db, String sql) throws SQLException {
+    static long count(Connection db, String sql) throws SQLException {
         try (Statement statement = db.createStatement(); ResultSet row = statement.executeQuery(sql)) {
             row.next();
             return row.getLong(1);
