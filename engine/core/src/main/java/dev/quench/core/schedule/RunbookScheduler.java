@@ -202,6 +202,11 @@ public final class RunbookScheduler implements AutoCloseable {
      * runbooks: one read of each table, batched writes.
      */
     public synchronized SyncReport sync() throws SchedulerException {
+        // Nodes of a cluster starting together would otherwise write the same memberships at once.
+        return store.schedules().underSyncLock(this::syncNow);
+    }
+
+    private SyncReport syncNow() throws SchedulerException {
         Map<String, ScheduleMembers.Member> wanted = new LinkedHashMap<>();
         Map<String, ScheduleSpec> specs = new HashMap<>();
         List<ScheduleView> disabled = new ArrayList<>();

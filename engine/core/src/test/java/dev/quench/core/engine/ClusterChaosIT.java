@@ -92,8 +92,20 @@ class ClusterChaosIT {
         }
         List<ServeProcess> nodes = java.util.Collections.synchronizedList(new ArrayList<>());
         try {
+            // Started together, as a Deployment's replicas are: their schedule syncs meet in the store.
+            List<java.util.concurrent.CompletableFuture<ServeProcess>> starting = new ArrayList<>();
             for (int node = 0; node < 3; node++) {
-                nodes.add(start(configs.get(node), node));
+                int index = node;
+                starting.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return start(configs.get(index), index);
+                    } catch (Exception e) {
+                        throw new java.util.concurrent.CompletionException(e);
+                    }
+                }));
+            }
+            for (java.util.concurrent.CompletableFuture<ServeProcess> node : starting) {
+                nodes.add(node.get(3, java.util.concurrent.TimeUnit.MINUTES));
             }
             Instant stormStart = Instant.now();
             int requests = ALERTS / PER_REQUEST;
