@@ -1,6 +1,7 @@
 package dev.quench.core.boot;
 
 import dev.quench.core.config.QuenchConfig;
+import dev.quench.core.dispatch.ClusterSettings;
 import dev.quench.core.dispatch.ExecutorSettings;
 import dev.quench.core.events.EventLimits;
 import dev.quench.core.ingest.IngestSettings;
@@ -21,10 +22,11 @@ import dev.quench.core.server.OidcSettings;
  * @param oidc     the {@code oidc:} section, if any
  * @param events   the {@code events:} section (live run events)
  * @param retention the {@code retention:} section
+ * @param cluster  the {@code cluster:} section
  */
 public record EngineSettings(ExecutorSettings executor, ScheduleSettings schedule, IngestSettings ingest,
                              ApprovalSettings approval, java.util.Optional<OidcSettings> oidc, EventLimits events,
-                             RetentionSettings retention) {
+                             RetentionSettings retention, ClusterSettings cluster) {
 
     /**
      * Binds the sections of {@code config}.
@@ -35,6 +37,7 @@ public record EngineSettings(ExecutorSettings executor, ScheduleSettings schedul
         return new EngineSettings(ExecutorSettings.from(config.section("executor")),
                 ScheduleSettings.from(config.section("schedule")), IngestSettings.from(config.section("ingest")),
                 ApprovalSettings.from(config.section("approval")), OidcSettings.from(config.section("oidc")),
-                EventLimits.from(config.section("events")), RetentionSettings.from(config.section("retention")));
+                EventLimits.from(config.section("events")), RetentionSettings.from(config.section("retention")),
+                ClusterSettings.from(config.section("cluster")));
     }
 }

@@ -63,6 +63,9 @@ class QuenchConfigStrictnessTest {
         assertThat(settings.executor().shutdownGrace()).isEqualTo(Duration.ofSeconds(30));
         assertThat(settings.schedule()).isEqualTo(ScheduleSettings.DEFAULTS);
         assertThat(settings.retention()).isEqualTo(RetentionSettings.DEFAULTS);
+        assertThat(settings.cluster().leaseDuration()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(settings.cluster().heartbeat()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(settings.cluster().nodeId()).matches("[A-Za-z0-9._-]+-[0-9a-f]{6}");
         assertThat(settings.ingest().http().maxConnections()).isEqualTo(1000);
         assertThat(settings.events()).isEqualTo(EventLimits.DEFAULTS);
     }
@@ -81,6 +84,7 @@ class QuenchConfigStrictnessTest {
         sections.put("oidc", dev.quench.core.server.OidcSettings.Section.class);
         sections.put("events", EventLimits.Section.class);
         sections.put("retention", RetentionSettings.Section.class);
+        sections.put("cluster", dev.quench.core.dispatch.ClusterSettings.Section.class);
         List<String> missing = new ArrayList<>();
         for (String key : names(QuenchFile.class)) {
             if (!blocks.containsKey(key)) {

@@ -9,6 +9,7 @@ import dev.quench.core.ledger.ToilLedger;
 import dev.quench.core.ledger.ToilReport;
 import dev.quench.core.store.AuditEntry;
 import dev.quench.core.store.DeliveryToRecord;
+import dev.quench.core.store.RunLease;
 import dev.quench.core.store.RunRecord;
 import dev.quench.core.store.RunStatus;
 import dev.quench.core.store.StepRecord;
@@ -170,14 +171,14 @@ abstract class RetentionContract {
         String id = "r-" + UUID.randomUUID();
         store().runs().insertQueued(new RunRecord(id, runbook, owner, TriggerType.MANUAL, "by test", alertId,
                 RunStatus.QUEUED, false, Map.of(), 20, 0, "", createdAt, null, null, List.of()));
+        RunLease lease = store().runs().claim(id, "node-a", createdAt.plusSeconds(1), createdAt.plusSeconds(60))
+                .orElseThrow();
         if (step) {
-            store().runs().startStep(id, new StepRecord(1, "clean", "shell.exec", "succeeded", Map.of(), 0, "", "",
+            store().runs().startStep(lease, new StepRecord(1, "clean", "shell.exec", "succeeded", Map.of(), 0, "", "",
                     "", createdAt, createdAt.plusSeconds(1), Map.of()));
         }
         if (status.finished()) {
-            store().runs().finish(id, status, "", status == RunStatus.SUCCEEDED ? 20 : 0, createdAt.plusSeconds(2));
-        } else {
-            store().runs().markRunning(id, createdAt.plusSeconds(1));
+            store().runs().finish(lease, status, "", status == RunStatus.SUCCEEDED ? 20 : 0, createdAt.plusSeconds(2));
         }
         return id;
     }
