@@ -73,12 +73,17 @@ abstract class RetentionContract {
         bulk("Storm", NOW.minus(Duration.ofDays(45)), 30);
         bulk("Storm", NOW.minus(Duration.ofDays(2)), 20);
 
+        // schedule fire claims (cluster mode): an old one is pruned with the runs, a recent one stays
+        store.useTransaction(transaction -> store.schedules().claimFire(transaction, "runbook-2",
+                NOW.minus(Duration.ofDays(500)), "r-old-fire"));
+        store.useTransaction(transaction -> store.schedules().claimFire(transaction, "runbook-2",
+                NOW.minus(Duration.ofDays(1)), "r-recent-fire"));
         Map<String, ToilReport> before = reports();
         long alertsBefore = count("alert");
 
         Map<String, Long> pruned = job(7).prune();
 
-        assertThat(pruned).containsEntry("runs", 60L);
+        assertThat(pruned).as("the 60 old runs and the old fire claim").containsEntry("runs", 60L + 1L);
         assertThat(reports()).isEqualTo(before);
         for (String id : oldRuns) {
             assertThat(store.runs().find(id)).as("run " + id).isEmpty();
@@ -86,6 +91,7 @@ abstract class RetentionContract {
         assertThat(store.runs().find(stuck)).isPresent();
         assertThat(count("run")).isEqualTo(20 + 1 + 1);
         assertThat(count("run_step")).isEqualTo(20);
+        assertThat(count("schedule_fire_claim")).isEqualTo(1);
         assertThat(store.alerts().find(alertOfKeptRun)).isPresent();
         for (long id : oldAlertsOfOldRuns) {
             assertThat(store.alerts().find(id)).isEmpty();
