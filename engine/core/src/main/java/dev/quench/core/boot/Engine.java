@@ -151,7 +151,8 @@ public final class Engine implements AutoCloseable {
             clusterNode.set(dev.quench.core.dispatch.ClusterNode.start(store, runbooks, executor, dispatcher,
                     settings.cluster(), config.host() + ":" + config.port(), clock));
             ToilLedger ledger = new ToilLedger(store, ToilLedger.DEFAULT_MINUTES_PER_MANUAL_ALERT);
-            closeables.push(dev.quench.core.retention.RetentionJob.start(store, settings.retention(), clock));
+            closeables.push(dev.quench.core.retention.RetentionJob.start(store, settings.retention(), clock,
+                    settings.cluster().nodeId()));
             closeables.push(dev.quench.core.guard.ApprovalTimeouts.start(dispatcher.runControl(), runbooks::find,
                     dev.quench.core.guard.ApprovalTimeouts.DEFAULT_INTERVAL));
             // Before anything can start a run: a run still marked running is from the last stop. Alerts left
