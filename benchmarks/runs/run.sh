@@ -6,6 +6,8 @@
 # run finished), the engine's CPU time and CPU ms per run, and FAIL when a run failed or was refused.
 # Uses only what older checkouts have too: serve --config, POST /hooks/alertmanager, GET /api/v1/runs,
 # /api/v1/toil, /api/v1/status, /api/v1/alerts and /api/v1/ingest. Needs a JDK 21+ in JAVA_HOME, python3.
+# STORE_URL (with STORE_USER, STORE_PASSWORD) runs the engine on that store instead of the embedded H2:
+# jdbc:postgresql://host:port/db (an empty database, or one left by an earlier run of this script).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT="$PWD"
@@ -24,7 +26,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-./mvnw -q -B -pl engine/core -am compile dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt" >/dev/null
+./mvnw ${MVN_FLAGS:-} -q -B -pl engine/core -am compile dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt" >/dev/null
 CP="$ROOT/engine/core/target/classes:$(cat "$WORK/cp.txt")"
 PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 mkdir -p "$WORK/runbooks"
@@ -48,6 +50,10 @@ YAML
 # No guards: no cooldown or hourly cap. The queue limits are read by newer checkouts; older ones ignore them.
 printf 'data: %s\nrunbooks: %s\nserver: {host: 127.0.0.1, port: %s}\nexecutor: {maxConcurrentRuns: %s, maxQueuedRuns: %s, maxQueuedPerRunbook: %s}\n' \
   "$WORK/data" "$WORK/runbooks" "$PORT" "$CONCURRENCY" "$((ALERTS + 1000))" "$((ALERTS + 1000))" > "$WORK/quench.yaml"
+if [ -n "${STORE_URL:-}" ]; then
+  printf 'store: {url: "%s", user: "%s", password: "%s"}\n' "$STORE_URL" "${STORE_USER:-postgres}" "${STORE_PASSWORD:-}" \
+    >> "$WORK/quench.yaml"
+fi
 "$JAVA" ${QJOPTS:-} -cp "$CP" dev.quench.core.cli.QuenchMain serve --config "$WORK/quench.yaml" > "$WORK/quench.log" 2>&1 &
 PID=$!
 for i in $(seq 1 600); do
@@ -61,6 +67,7 @@ TOKEN="$(cat "$WORK/data/quench.token")"
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(. /etc/os-release; echo "$PRETTY_NAME"), $("$JAVA" -version 2>&1 | head -1)"
 echo "checkout: $ROOT ($(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'))"
+echo "store: ${STORE_URL:-embedded H2}"
 echo "alerts: $ALERTS in requests of $PER_REQUEST from $SENDERS python threads; executor.maxConcurrentRuns=$CONCURRENCY; runbook: 2 shell.exec 'true' steps"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (figures taken on a busy machine are a floor)"
 

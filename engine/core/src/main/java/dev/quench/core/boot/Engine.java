@@ -144,14 +144,27 @@ public final class Engine implements AutoCloseable {
             store.tokens().registerBootstrap(apiToken.value(), clock.instant());
             RunEventBus events = new RunEventBus(settings.events(), clock);
             RunExecutor executor = new RunExecutor(plugins, store.runs(), executorSettings.outputLimitBytes(),
-                    RunbookEnvironment.read(config, System.getenv()), clock, events, metrics);
+                    RunbookEnvironment.read(config, System.getenv()), clock, settings.cluster().nodeId(),
+                    settings.cluster().leaseDuration(), events, metrics);
             closeables.push(executor);
+            // Closed after the dispatcher: runs finishing during the shutdown grace keep their leases renewed.
+            java.util.concurrent.atomic.AtomicReference<dev.quench.core.dispatch.ClusterNode> clusterNode =
+                    new java.util.concurrent.atomic.AtomicReference<>();
+            closeables.push(() -> {
+                if (clusterNode.get() != null) {
+                    clusterNode.get().close();
+                }
+            });
             RunDispatcher dispatcher = new RunDispatcher(store, runbooks, executor, config::paramsFor,
                     executorSettings.maxConcurrentRuns(), executorSettings, clock, metrics);
             EngineGauges.register(metrics, store, dispatcher, runbooks);
             closeables.push(dispatcher);
+            // Registers this node, recovers the runs its last life left running, and renews leases from now on.
+            clusterNode.set(dev.quench.core.dispatch.ClusterNode.start(store, runbooks, executor, dispatcher,
+                    settings.cluster(), config.host() + ":" + config.port(), clock));
             ToilLedger ledger = new ToilLedger(store, ToilLedger.DEFAULT_MINUTES_PER_MANUAL_ALERT);
-            closeables.push(dev.quench.core.retention.RetentionJob.start(store, settings.retention(), clock));
+            closeables.push(dev.quench.core.retention.RetentionJob.start(store, settings.retention(), clock,
+                    settings.cluster().nodeId()));
             closeables.push(dev.quench.core.guard.ApprovalTimeouts.start(dispatcher.runControl(), runbooks::find,
                     dev.quench.core.guard.ApprovalTimeouts.DEFAULT_INTERVAL));
             // Before anything can start a run: a run still marked running is from the last stop. Alerts left
@@ -159,13 +172,14 @@ public final class Engine implements AutoCloseable {
             // need their runbook now, so only then does this wait for the load.
             dispatcher.recover();
             RunbookScheduler schedules = RunbookScheduler.open(store, runbooks, dispatcher,
-                    scheduleSettings, clock, metrics);
+                    scheduleSettings, clock, metrics, settings.cluster());
             closeables.push(schedules);
             // Quartz fires the stored triggers from now on; a fire waits for the first sync below.
             schedules.start();
             ApiServer server = ApiServer.start(vertx, config, store, runbooks, dispatcher, ledger, clock,
                     schedules, events, metrics, scrapeToken, settings.metrics().openPort());
             closeables.push(server);
+            clusterNode.get().serving(config.host() + ":" + server.port());
             // For `quench runs list --data DIR` while this engine holds the store: gone before the server stops.
             ServingAddress.write(config.dataDirectory(), ServingAddress.of(config.host(), server.port()));
             closeables.push(() -> ServingAddress.delete(config.dataDirectory()));

@@ -1,6 +1,7 @@
 package dev.quench.core.boot;
 
 import dev.quench.core.config.QuenchConfig;
+import dev.quench.core.dispatch.ClusterSettings;
 import dev.quench.core.dispatch.ExecutorSettings;
 import dev.quench.core.events.EventLimits;
 import dev.quench.core.ingest.IngestSettings;
@@ -24,10 +25,12 @@ import dev.quench.core.server.OidcSettings;
  * @param retention the {@code retention:} section
  * @param metrics  the {@code metrics:} section
  * @param logging  the {@code logging:} section
+ * @param cluster  the {@code cluster:} section
  */
 public record EngineSettings(ExecutorSettings executor, ScheduleSettings schedule, IngestSettings ingest,
                              ApprovalSettings approval, java.util.Optional<OidcSettings> oidc, EventLimits events,
-                             RetentionSettings retention, MetricsSettings metrics, LoggingSettings logging) {
+                             RetentionSettings retention, MetricsSettings metrics, LoggingSettings logging,
+                             ClusterSettings cluster) {
 
     /**
      * Binds the sections of {@code config}.
@@ -39,6 +42,7 @@ public record EngineSettings(ExecutorSettings executor, ScheduleSettings schedul
                 ScheduleSettings.from(config.section("schedule")), IngestSettings.from(config.section("ingest")),
                 ApprovalSettings.from(config.section("approval")), OidcSettings.from(config.section("oidc")),
                 EventLimits.from(config.section("events")), RetentionSettings.from(config.section("retention")),
-                MetricsSettings.from(config.section("metrics")), LoggingSettings.from(config.section("logging")));
+                MetricsSettings.from(config.section("metrics")), LoggingSettings.from(config.section("logging")),
+                ClusterSettings.from(config.section("cluster")));
     }
 }

@@ -97,6 +97,9 @@ public final class RunDispatcher implements AutoCloseable {
                     List<Long> batch = alertIds.subList(from, Math.min(alertIds.size(), from + BATCH));
                     try {
                         processBatch(batch);
+                    } catch (RuntimeException e) {
+                        LOG.error("matching {} alert(s) failed; they stay unprocessed and are matched again at the next "
+                                + "heartbeat (cluster.heartbeat): {}", batch.size(), e.toString());
                     } finally {
                         pendingAlerts.addAndGet(-batch.size());
                     }
@@ -113,17 +116,11 @@ public final class RunDispatcher implements AutoCloseable {
     }
 
     /**
-     * Picks up what a previous engine left: alerts recorded but never matched, runs queued but
-     * never started, runs that were running when it stopped (recorded as failed: a half-done
-     * remediation is not repeated blindly).
+     * Picks up what a previous engine left: alerts recorded but never matched, and runs queued but
+     * never started. Runs that were running when it stopped are the {@link ClusterNode}'s: queued again
+     * or recorded interrupted (a half-done remediation is not repeated blindly).
      */
     public void recover() {
-        for (String runId : store.runs().idsWithStatus(RunStatus.RUNNING)) {
-            store.runs().finish(runId, RunStatus.FAILED,
-                    "the engine stopped while this run was running; it was not repeated — check the target", 0,
-                    clock.instant());
-            LOG.warn("run {} was running when the engine stopped; recorded as failed", runId);
-        }
         // Queued runs (left by the last stop, or held by a pause) start through the pump, oldest first.
         wake();
         List<Long> pending = new ArrayList<>();
@@ -132,6 +129,22 @@ public final class RunDispatcher implements AutoCloseable {
         }
         if (!pending.isEmpty()) {
             LOG.info("{} alert(s) were recorded but not processed before the last stop; processing them now", pending.size());
+            alertsRecorded(pending);
+        }
+    }
+
+    /**
+     * Hands alerts left unprocessed to matching again: a batch that failed (the store was unreachable),
+     * or the alerts of a node that died between storing and matching them. Called on every heartbeat;
+     * does nothing while this node still has alerts waiting to be matched. Alerts another node is
+     * matching at the same time are skipped by the row locks of {@code lockUnprocessed}.
+     */
+    public void retryUnprocessed() {
+        if (pendingAlerts.get() > 0) {
+            return;
+        }
+        List<Long> pending = store.alerts().unprocessed(BATCH).stream().map(StoredAlert::id).toList();
+        if (!pending.isEmpty()) {
             alertsRecorded(pending);
         }
     }
@@ -160,7 +173,12 @@ public final class RunDispatcher implements AutoCloseable {
             afterCommit.clear();
             queueFull[0] = 0;
             Map<Long, Integer> matchedCounts = new java.util.HashMap<>();
+            java.util.Set<Long> mine = store.alerts().lockUnprocessed(transaction,
+                    alerts.stream().map(StoredAlert::id).toList());
             for (StoredAlert stored : alerts) {
+                if (!mine.contains(stored.id())) {
+                    continue; // processed, or being processed, by another node
+                }
                 matchedCounts.put(stored.id(), process(transaction, stored, matches.get(stored.id()), created,
                         afterCommit, queueFull));
             }
@@ -308,15 +326,19 @@ public final class RunDispatcher implements AutoCloseable {
         return admitAndSubmit(run, runbook, null, false, "schedule");
     }
 
-    /** A scheduled run to start: the runbook and its trigger detail. */
-    public record ScheduledStart(Runbook runbook, String detail) {
+    /**
+     * A scheduled run to start: the runbook, its trigger detail, and the fire time it is for (at most one
+     * run per runbook and fire time, whichever node the fire reaches).
+     */
+    public record ScheduledStart(Runbook runbook, String detail, Instant scheduledAt) {
     }
 
     /**
      * Starts many scheduled runs, recorded in one transaction: a schedule group of 1,000 runbooks
-     * firing together is queued in one round trip instead of 1,000 commits.
+     * firing together is queued in one round trip instead of 1,000 commits. A fire that already made a
+     * run of a runbook (Quartz fired it on another node too) makes none here.
      *
-     * @return the runs, in the order given
+     * @return the runs made, in the order given
      */
     public List<RunRecord> startScheduled(List<ScheduledStart> starts) {
         List<RunRecord> created = new ArrayList<>(starts.size());
@@ -326,7 +348,14 @@ public final class RunDispatcher implements AutoCloseable {
         List<RunRecord> recorded = new ArrayList<>(created.size());
         store.useTransaction(transaction -> {
             recorded.clear();
-            for (RunRecord run : created) {
+            for (int index = 0; index < created.size(); index++) {
+                RunRecord run = created.get(index);
+                ScheduledStart start = starts.get(index);
+                if (!store.schedules().claimFire(transaction, run.runbook(), start.scheduledAt(), run.id())) {
+                    LOG.info("schedule fire of {} at {} already made a run (on this node or another); not run twice",
+                            run.runbook(), start.scheduledAt());
+                    continue;
+                }
                 store.runs().insertQueued(transaction, run);
                 recorded.add(admission.queueFull(transaction, run)
                         .map(refused -> withStatus(run, RunStatus.REFUSED, refused.reason())).orElse(run));
@@ -339,8 +368,11 @@ public final class RunDispatcher implements AutoCloseable {
     /** Records a schedule fire that was not run (an overlap), as a cancelled run saying {@code reason}. */
     public RunRecord recordSkippedSchedule(Runbook runbook, String detail, String reason) {
         RunRecord run = newRun(runbook, TriggerType.SCHEDULE, detail, null, Map.of(), false);
-        store.runs().insertQueued(run);
-        store.runs().finish(run.id(), RunStatus.CANCELLED, reason, 0, clock.instant());
+        // One transaction: no node may claim it in between as an ordinary queued run.
+        store.useTransaction(transaction -> {
+            store.runs().insertQueued(transaction, run);
+            store.runs().finishUnstarted(transaction, run.id(), RunStatus.CANCELLED, reason, clock.instant());
+        });
         return run;
     }
 

@@ -4,8 +4,8 @@ import dev.quench.core.alert.Alert;
 import dev.quench.core.exec.RunExecutor;
 import dev.quench.core.guard.KillSwitch;
 import dev.quench.core.runbook.Runbook;
+import dev.quench.core.store.RunLease;
 import dev.quench.core.store.RunRecord;
-import dev.quench.core.store.RunStatus;
 import dev.quench.core.store.Store;
 import dev.quench.core.store.StoredAlert;
 import dev.quench.core.util.Durations;
@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Starts queued runs. A queued run is a row, nothing more: when woken (a run was queued, approved
- * or resumed, or a running one ended) the pump starts the oldest queued runs, by creation time,
- * until {@code maxConcurrentRuns} execute, each claimed with one conditional update and run on a
+ * or resumed, or a running one ended) the pump claims the oldest queued runs, by creation time,
+ * for this node under a lease, until {@code maxConcurrentRuns} execute here, and runs each on a
  * virtual thread of its own; it also looks every 15 seconds unwoken. Every look-up is a short statement of its own, so the pump holds no
  * pooled connection while it waits (for the first runbook load, or for a slot). Once stopping, no
  * run starts; {@link #close()} gives the running ones a grace, then cancels them. Thread-safe.
@@ -148,77 +148,84 @@ final class RunQueuePump implements AutoCloseable {
     }
 
     /**
-     * Starts the oldest queued runs while slots are free.
+     * Starts the oldest queued runs while slots are free: claims them for this node in one transaction
+     * (on PostgreSQL with {@code FOR UPDATE SKIP LOCKED}, so nodes sharing the queue take different runs).
      *
      * @param requested woken by an event here, not by the poll (only then is a pause worth a log line)
      */
     private void startQueuedRuns(boolean requested) {
         while (!stopping && running.get() < maxConcurrentRuns) {
-            int free = maxConcurrentRuns - running.get();
-            List<String> ids = store.runs().oldestQueued(free);
-            if (ids.isEmpty()) {
-                return;
-            }
             if (killSwitch.paused()) {
                 if (requested) {
                     LOG.info("queued runs stay queued: Quench is paused ('quench resume' starts them, oldest first)");
                 }
                 return;
             }
-            int started = 0;
-            for (String id : ids) {
-                RunRecord run = store.runs().find(id).orElse(null);
-                if (run != null && run.status() == RunStatus.QUEUED && start(run)) {
-                    started++;
-                }
+            int free = maxConcurrentRuns - running.get();
+            List<RunLease> leases;
+            synchronized (startLock) {
                 if (stopping) {
                     return;
                 }
+                leases = executor.claimQueued(free);
+                // Counted before anything can fail below: each lease is executed or ended exactly once.
+                running.addAndGet(leases.size());
+                work.addAndGet(leases.size());
             }
-            if (started == 0 && ids.size() < free) {
-                // Every candidate left the queue another way (cancelled, started by another engine, failed).
+            for (RunLease lease : leases) {
+                start(lease);
+            }
+            if (leases.size() < free) {
                 return;
             }
         }
     }
 
-    /** Claims one queued run and starts it on a thread of its own; false when it did not start. */
-    private boolean start(RunRecord run) {
-        if (!run.message().isEmpty()) {
-            // The params did not resolve: record why instead of running half-configured.
-            store.runs().finish(run.id(), RunStatus.FAILED, "invalid params: " + run.message(), 0, clock.instant());
-            return false;
-        }
-        Runbook runbook = runbooks.find(run.runbook()).orElse(null);
-        if (runbook == null) {
-            store.runs().finish(run.id(), RunStatus.FAILED, "runbook '" + run.runbook()
-                    + "' is no longer loaded; the run was not started", 0, clock.instant());
-            return false;
-        }
-        Alert given = givenAlerts.remove(run.id());
-        Alert alert = given != null || run.alertId() == null ? given
-                : store.alerts().find(run.alertId()).map(StoredAlert::alert).orElse(null);
-        synchronized (startLock) {
-            if (stopping || !executor.claim(run)) {
-                return false;
+    /** Starts a claimed run on a thread of its own, or ends it failed when it cannot start. */
+    private void start(RunLease lease) {
+        try {
+            RunRecord run = store.runs().find(lease.runId()).orElseThrow();
+            Alert given = givenAlerts.remove(run.id());
+            if (!run.message().isEmpty()) {
+                // The params did not resolve: record why instead of running half-configured.
+                executor.failClaimed(lease, "invalid params: " + run.message());
+                released();
+                return;
             }
-            running.incrementAndGet();
-            work.incrementAndGet();
-        }
-        runThreads.execute(() -> {
-            try {
-                executor.executeClaimed(run, runbook, alert);
-            } catch (RuntimeException e) {
-                LOG.error("run {} failed in the engine", run.id(), e);
-            } finally {
-                running.decrementAndGet();
-                if (!stopping) {
-                    wake(); // before the decrement below: idle() must not see a gap
+            Runbook runbook = runbooks.find(run.runbook()).orElse(null);
+            if (runbook == null) {
+                executor.failClaimed(lease, "runbook '" + run.runbook() + "' is no longer loaded; the run was not started");
+                released();
+                return;
+            }
+            Alert alert = given != null || run.alertId() == null ? given
+                    : store.alerts().find(run.alertId()).map(StoredAlert::alert).orElse(null);
+            runThreads.execute(() -> {
+                try {
+                    executor.executeClaimed(lease, run, runbook, alert);
+                } catch (RuntimeException e) {
+                    LOG.error("run {} failed in the engine", run.id(), e);
+                } finally {
+                    released();
                 }
-                work.decrementAndGet();
-            }
-        });
-        return true;
+            });
+        } catch (RuntimeException e) {
+            // Still leased to this node: the lease lapses (this node stops renewing it, as it is not executing)
+            // and the run is queued again by whichever node sees it first.
+            LOG.error("run {} was claimed but could not start here; it is queued again once its lease lapses",
+                    lease.runId(), e);
+            executor.forget(lease.runId());
+            released();
+        }
+    }
+
+    /** A claimed run ended (or never started): its slot is free. */
+    private void released() {
+        running.decrementAndGet();
+        if (!stopping) {
+            wake(); // before the decrement below: idle() must not see a gap
+        }
+        work.decrementAndGet();
     }
 
     /**

@@ -116,6 +116,9 @@ final class ForEachSteps {
         StepResult result;
         try {
             result = iteration.run(scope.withItem(item, index), step.id() + "[" + index + "]");
+        } catch (dev.quench.core.store.LeaseLostException e) {
+            stop.set(true); // fenced: no later iteration may run; the step's own record is refused too
+            result = StepResult.failed(e.getMessage());
         } catch (RuntimeException e) {
             result = StepResult.failed("engine error: " + e.getMessage());
         }

@@ -63,6 +63,11 @@ final class RunCancellations {
         return signal == null ? Optional.empty() : signal.attach(step);
     }
 
+    /** The ids of the runs executing here now. */
+    List<String> ids() {
+        return List.copyOf(running.keySet());
+    }
+
     /** Cancels every run executing here; returns their ids. */
     List<String> cancelAll(String why) {
         List<String> ids = new ArrayList<>();

@@ -19,6 +19,8 @@ import dev.quench.core.plugin.StepConfigMapper;
 import dev.quench.core.runbook.Runbook;
 import dev.quench.core.runbook.RunbookBody;
 import dev.quench.core.runbook.StepSpec;
+import dev.quench.core.store.LeaseLostException;
+import dev.quench.core.store.RunLease;
 import dev.quench.core.store.RunRecord;
 import dev.quench.core.store.RunRepository;
 import dev.quench.core.store.RunStatus;
@@ -68,6 +70,15 @@ public final class RunExecutor implements AutoCloseable {
     private final ExecutorService stepThreads = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("quench-step-", 0).factory());
     private final RunCancellations cancellations = new RunCancellations();
+    /** The node this executor runs on: runs it claims are leased to it. */
+    private final String nodeId;
+    /** How long a lease lasts without renewal (the node's heartbeat renews it). */
+    private final Duration leaseDuration;
+
+    /** The node id of an executor outside a cluster (a local run, a runbook test): nobody takes its runs over. */
+    public static final String LOCAL_NODE = "local";
+    /** Lease of a local executor: there is no heartbeat, and no other node to take its runs. */
+    private static final Duration LOCAL_LEASE = Duration.ofDays(1);
 
     /**
      * An executor.
@@ -76,30 +87,26 @@ public final class RunExecutor implements AutoCloseable {
      */
     public RunExecutor(PluginRegistry plugins, RunRepository runs, int outputLimit, RunbookEnvironment environment,
                        Clock clock) {
-        this(plugins, runs, outputLimit, environment, clock, new RunEventBus(EventLimits.DEFAULTS, clock),
-                EngineMetrics.discarding());
+        this(plugins, runs, outputLimit, environment, clock, Thread::sleep, LOCAL_NODE, LOCAL_LEASE,
+                new RunEventBus(EventLimits.DEFAULTS, clock), EngineMetrics.discarding());
     }
 
-    /** An executor that publishes its runs' live events to {@code events}. */
+    /**
+     * An executor of a cluster node: the runs it claims are leased to {@code nodeId} for
+     * {@code leaseDuration} at a time (the node's heartbeat renews the leases); it publishes its runs' live
+     * events to {@code events} and reports each run and step that ends to {@code metrics} (dry runs are not
+     * reported).
+     */
     public RunExecutor(PluginRegistry plugins, RunRepository runs, int outputLimit, RunbookEnvironment environment,
-                       Clock clock, RunEventBus events) {
-        this(plugins, runs, outputLimit, environment, clock, events, EngineMetrics.discarding());
-    }
-
-    /** An executor that reports each run and step that ends to {@code metrics} (dry runs are not reported). */
-    public RunExecutor(PluginRegistry plugins, RunRepository runs, int outputLimit, RunbookEnvironment environment,
-                       Clock clock, EngineMetrics metrics) {
-        this(plugins, runs, outputLimit, environment, clock, new RunEventBus(EventLimits.DEFAULTS, clock), metrics);
-    }
-
-    /** An executor that publishes live events to {@code events} and reports to {@code metrics}. */
-    public RunExecutor(PluginRegistry plugins, RunRepository runs, int outputLimit, RunbookEnvironment environment,
-                       Clock clock, RunEventBus events, EngineMetrics metrics) {
-        this(plugins, runs, outputLimit, environment, clock, Thread::sleep, events, metrics);
+                       Clock clock, String nodeId, Duration leaseDuration, RunEventBus events, EngineMetrics metrics) {
+        this(plugins, runs, outputLimit, environment, clock, Thread::sleep, nodeId, leaseDuration, events, metrics);
     }
 
     private RunExecutor(PluginRegistry plugins, RunRepository runs, int outputLimit, RunbookEnvironment environment,
-                        Clock clock, StepRetry.Sleeper retryWait, RunEventBus events, EngineMetrics metrics) {
+                        Clock clock, StepRetry.Sleeper retryWait, String nodeId, Duration leaseDuration,
+                        RunEventBus events, EngineMetrics metrics) {
+        this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
+        this.leaseDuration = Objects.requireNonNull(leaseDuration, "leaseDuration");
         this.plugins = Objects.requireNonNull(plugins, "plugins");
         this.runs = Objects.requireNonNull(runs, "runs");
         this.outputLimit = outputLimit;
@@ -115,7 +122,8 @@ public final class RunExecutor implements AutoCloseable {
      * runbook tests check what is retried and how often, not the waiting. Close it after use.
      */
     public RunExecutor withoutRetryDelays() {
-        return new RunExecutor(plugins, runs, outputLimit, environment, clock, delay -> { }, events, metrics);
+        return new RunExecutor(plugins, runs, outputLimit, environment, clock, delay -> { }, nodeId, leaseDuration,
+                events, metrics);
     }
 
     /**
@@ -124,7 +132,7 @@ public final class RunExecutor implements AutoCloseable {
      * no live events. Close it after use.
      */
     public RunExecutor recordingTo(RunRepository otherRuns) {
-        return new RunExecutor(plugins, otherRuns, outputLimit, environment, clock, retryWait,
+        return new RunExecutor(plugins, otherRuns, outputLimit, environment, clock, retryWait, nodeId, leaseDuration,
                 new RunEventBus(events.limits(), clock), metrics);
     }
 
@@ -141,43 +149,156 @@ public final class RunExecutor implements AutoCloseable {
 
     /** As {@link #execute(RunRecord, Runbook, Alert)}, with other env values and secrets: runbook tests bring canned ones. */
     public RunStatus execute(RunRecord run, Runbook runbook, Alert alert, RunbookEnvironment environment) {
-        if (!claim(run)) {
+        Optional<RunLease> lease = claim(run);
+        if (lease.isEmpty()) {
             LOG.info("run {} of {} was no longer queued when its turn came; not started", run.id(), runbook.name());
             return runs.find(run.id()).map(RunRecord::status).orElse(RunStatus.CANCELLED);
         }
-        return executeClaimed(run, runbook, alert, environment);
+        return executeClaimed(lease.get(), run, runbook, alert, environment);
     }
 
     /**
-     * Moves {@code run} from queued to running, atomically, and makes it cancellable here; false (and
-     * nothing changed) when it is no longer queued: cancelled (the alert resolved, or by hand), or
-     * started by another engine. After true, call {@link #executeClaimed} exactly once.
+     * Moves {@code run} from queued to running, atomically, leased to this executor's node, and makes it
+     * cancellable here; empty (and nothing changed) when it is no longer queued: cancelled (the alert
+     * resolved, or by hand), or claimed by another node. After a lease, call {@link #executeClaimed}
+     * exactly once.
      */
-    public boolean claim(RunRecord run) {
+    public Optional<RunLease> claim(RunRecord run) {
         // Cancellable before it is marked running: a cancel that sees it running must find it here.
         cancellations.start(run.id());
-        if (!runs.markRunning(run.id(), clock.instant())) {
+        Instant now = clock.instant();
+        Optional<RunLease> lease = runs.claim(run.id(), nodeId, now, now.plus(leaseDuration));
+        if (lease.isEmpty()) {
             cancellations.end(run.id());
-            return false;
         }
-        return true;
+        return lease;
     }
 
-    /** Runs a run that {@link #claim} moved to running, to the end, like {@link #execute(RunRecord, Runbook, Alert)}. */
-    public RunStatus executeClaimed(RunRecord run, Runbook runbook, Alert alert) {
-        return executeClaimed(run, runbook, alert, environment);
+    /**
+     * Claims up to {@code limit} queued runs for this node, oldest first, and makes each cancellable
+     * here; call {@link #executeClaimed} exactly once for each lease.
+     */
+    public List<RunLease> claimQueued(int limit) {
+        Instant now = clock.instant();
+        List<RunLease> leases = runs.claimQueued(nodeId, limit, now, now.plus(leaseDuration));
+        leases.forEach(lease -> cancellations.start(lease.runId()));
+        return leases;
+    }
+
+    /** The ids of the runs executing here now (claimed and not yet ended): the leases the heartbeat renews. */
+    public List<String> executingRuns() {
+        return cancellations.ids();
+    }
+
+    /**
+     * Forgets a claimed run that will not execute here (it could not start): its lease is no longer
+     * renewed, so once it lapses another node, or this one, takes it over.
+     */
+    public void forget(String runId) {
+        cancellations.end(runId);
+    }
+
+    /** The node id runs executed here are leased to. */
+    public String nodeId() {
+        return nodeId;
+    }
+
+    /** How long a lease of this executor lasts without renewal. */
+    public Duration leaseDuration() {
+        return leaseDuration;
+    }
+
+    /** Runs a run claimed under {@code lease} to the end, like {@link #execute(RunRecord, Runbook, Alert)}. */
+    public RunStatus executeClaimed(RunLease lease, RunRecord run, Runbook runbook, Alert alert) {
+        return executeClaimed(lease, run, runbook, alert, environment);
+    }
+
+    /**
+     * Ends a claimed run that cannot start (its params do not resolve, its runbook is not loaded) as
+     * failed with {@code message}, without running a step.
+     */
+    public void failClaimed(RunLease lease, String message) {
+        cancellations.end(lease.runId());
+        try {
+            runs.finish(lease, RunStatus.FAILED, message, 0, clock.instant());
+        } catch (LeaseLostException e) {
+            LOG.warn("{}", e.getMessage());
+        }
+    }
+
+    /**
+     * Finishes a run taken over from a node that died while the run was inside step {@code step}: the
+     * run's {@code onFailure} and {@code finally} steps run here (they read {@code run.failedStep} and
+     * {@code run.error}), numbered after the steps already recorded, and the run ends
+     * {@link RunStatus#INTERRUPTED} with {@code why}. Its steps are not run again.
+     *
+     * @return the final status: interrupted, or cancelled when cancelled here meanwhile
+     */
+    public RunStatus executeInterrupted(RunLease lease, RunRecord run, Runbook runbook, Alert alert, String step,
+                                        String why) {
+        cancellations.start(run.id());
+        RunState state = new RunState(run, lease, runs.lastStepSeq(run.id()), runbook.name(), alert, environment);
+        events.publish(run.id(), runbook.name(), RunEventType.STATUS, Map.of("status", RunStatus.RUNNING.wireName()));
+        List<String> messages = new ArrayList<>();
+        messages.add(why);
+        state.noteFailure(step, why);
+        try (RunScopedResources resources = new RunScopedResources(run.id())) {
+            runSection(state, runbook, runbook.onFailure(), resources, false)
+                    .ifPresent(escalation -> messages.add("onFailure " + escalation.describe("the onFailure steps "
+                            + "after it were not run")));
+            if (runbook.body().flatMap(RunbookBody::onFailureBody).isPresent()) {
+                runBodySection(state, runbook, runbook.body().get().onFailureBody().get(), "onFailure", resources,
+                        messages, false);
+            }
+            runSection(state, runbook, runbook.finallySteps(), resources, true)
+                    .ifPresent(cleanup -> messages.add("finally " + cleanup.describe("the finally steps after it "
+                            + "were not run")));
+            if (runbook.body().flatMap(RunbookBody::finallyBody).isPresent()) {
+                runBodySection(state, runbook, runbook.body().get().finallyBody().get(), "always", resources,
+                        messages, true);
+            }
+        } catch (LeaseLostException e) {
+            cancellations.end(run.id());
+            LOG.warn("{}", e.getMessage());
+            return RunStatus.INTERRUPTED;
+        } catch (RuntimeException e) {
+            LOG.error("run {} of {}: its onFailure/finally steps after the interruption stopped by an engine error",
+                    run.id(), runbook.name(), e);
+            messages.add("engine error: " + e.getMessage());
+        }
+        RunStatus status = RunStatus.INTERRUPTED;
+        Optional<String> cancelled = cancellations.end(run.id());
+        if (cancelled.isPresent()) {
+            status = RunStatus.CANCELLED;
+            messages.addFirst(cancelled.get());
+        }
+        String message = state.redaction().scrub(String.join("; ", messages));
+        try {
+            runs.finish(lease, status, message, 0, clock.instant());
+        } catch (LeaseLostException e) {
+            LOG.warn("{}", e.getMessage());
+            return status;
+        }
+        events.publish(run.id(), runbook.name(), RunEventType.END, Map.of("status", status.wireName(), "message", message));
+        // Its duration spans two nodes and a lapsed lease: counted, not timed.
+        metrics.runFinished(runbook.name(), run.triggerType() == null ? "manual" : run.triggerType().wireName(),
+                status.wireName(), Optional.empty());
+        LOG.warn("run {} of {} {}: {}", run.id(), runbook.name(), status.wireName(), message);
+        return status;
     }
 
     /** Every line logged while the run executes carries its id and runbook (and the step: {@link RunLogContext}). */
-    private RunStatus executeClaimed(RunRecord run, Runbook runbook, Alert alert, RunbookEnvironment environment) {
+    private RunStatus executeClaimed(RunLease lease, RunRecord run, Runbook runbook, Alert alert,
+                                     RunbookEnvironment environment) {
         try (RunLogContext ignored = RunLogContext.run(run.id(), runbook.name())) {
-            return runToEnd(run, runbook, alert, environment);
+            return runToEnd(lease, run, runbook, alert, environment);
         }
     }
 
-    private RunStatus runToEnd(RunRecord run, Runbook runbook, Alert alert, RunbookEnvironment environment) {
+    private RunStatus runToEnd(RunLease lease, RunRecord run, Runbook runbook, Alert alert,
+                               RunbookEnvironment environment) {
         Instant began = clock.instant();
-        RunState state = new RunState(run, runbook.name(), alert, environment);
+        RunState state = new RunState(run, lease, 0, runbook.name(), alert, environment);
         events.publish(run.id(), runbook.name(), RunEventType.STATUS, Map.of("status", RunStatus.RUNNING.wireName()));
         RunStatus status = RunStatus.SUCCEEDED;
         List<String> messages = new ArrayList<>();
@@ -215,6 +336,11 @@ public final class RunExecutor implements AutoCloseable {
                     messages, true)) {
                 status = RunStatus.FAILED;
             }
+        } catch (LeaseLostException e) {
+            // Fenced: another node owns the run now; anything written from here would overwrite its record.
+            cancellations.end(run.id());
+            LOG.warn("{}", e.getMessage());
+            return RunStatus.INTERRUPTED;
         } catch (RuntimeException e) {
             LOG.error("run {} of {} stopped by an engine error", run.id(), runbook.name(), e);
             status = RunStatus.FAILED;
@@ -230,7 +356,12 @@ public final class RunExecutor implements AutoCloseable {
         int saved = status == RunStatus.SUCCEEDED && !run.dryRun() ? runbook.manualMinutes() : 0;
         message = state.redaction().scrub(message);
         Instant ended = clock.instant();
-        runs.finish(run.id(), status, message, saved, ended);
+        try {
+            runs.finish(lease, status, message, saved, ended);
+        } catch (LeaseLostException e) {
+            LOG.warn("{}", e.getMessage());
+            return RunStatus.INTERRUPTED;
+        }
         events.publish(run.id(), runbook.name(), RunEventType.END, Map.of("status", status.wireName(), "message", message));
         if (!run.dryRun()) {
             metrics.runFinished(runbook.name(), run.triggerType() == null ? "manual" : run.triggerType().wireName(),
@@ -419,7 +550,7 @@ public final class RunExecutor implements AutoCloseable {
 
     /** Records a step's start (already masked) and publishes it. */
     private void recordStart(RunState state, StepRecord record) {
-        runs.startStep(state.run().id(), record);
+        runs.startStep(state.lease(), record);
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("seq", record.seq());
         data.put("step", record.stepId());
@@ -429,7 +560,7 @@ public final class RunExecutor implements AutoCloseable {
 
     /** Records a step's end (already masked) and publishes it. */
     private void recordFinish(RunState state, StepRecord record) {
-        runs.finishStep(state.run().id(), record);
+        runs.finishStep(state.lease(), record);
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("seq", record.seq());
         data.put("step", record.stepId());

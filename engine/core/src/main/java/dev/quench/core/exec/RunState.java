@@ -19,6 +19,7 @@ final class RunState {
 
     private final RunRecord run;
     private final String runbookName;
+    private final dev.quench.core.store.RunLease lease;
     private final Alert alert;
     private final RunbookEnvironment environment;
     private final SecretScrubber redaction;
@@ -28,9 +29,16 @@ final class RunState {
     private final List<String> tolerated = new ArrayList<>();
     private int seq;
 
-    RunState(RunRecord run, String runbookName, Alert alert, RunbookEnvironment environment) {
+    /**
+     * @param lease     the lease every write of this run names
+     * @param firstSeq  the number of the first step this state records, less one (0 for a new run)
+     */
+    RunState(RunRecord run, dev.quench.core.store.RunLease lease, int firstSeq, String runbookName, Alert alert,
+             RunbookEnvironment environment) {
         this.run = run;
         this.runbookName = runbookName;
+        this.lease = lease;
+        this.seq = firstSeq;
         this.alert = alert;
         this.environment = environment;
         this.redaction = new SecretScrubber(environment.secrets().values());
@@ -46,6 +54,11 @@ final class RunState {
 
     String runbookName() {
         return runbookName;
+    }
+
+    /** The lease this run is executed under: the store refuses its writes once another node took it over. */
+    dev.quench.core.store.RunLease lease() {
+        return lease;
     }
 
     /** Synchronized: the iterations of a forEach step with concurrency take numbers from several threads. */

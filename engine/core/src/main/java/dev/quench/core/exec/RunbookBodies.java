@@ -57,6 +57,9 @@ final class RunbookBodies {
                         + Durations.format(body.timeLimit()) + " and was stopped");
                 return Optional.empty();
             } catch (ExecutionException e) {
+                if (e.getCause() instanceof dev.quench.core.store.LeaseLostException lost) {
+                    throw lost; // fenced: the run stops here without writing anything more
+                }
                 if (e.getCause() instanceof RunbookBody.StepStopped stopped) {
                     return Optional.of(RunExecutor.StepFailure.of(stopped.step(), stopped.result(), false, state));
                 }

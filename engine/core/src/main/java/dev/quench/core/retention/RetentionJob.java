@@ -1,7 +1,6 @@
 package dev.quench.core.retention;
 
 import dev.quench.core.store.Store;
-import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -61,9 +59,11 @@ public final class RetentionJob implements AutoCloseable {
     /**
      * Starts pruning a minute from now and every {@code retention.every} after, unless the settings disable
      * it. Close it to stop (a batch under way finishes, the lease is given back).
+     *
+     * @param holder this node's id ({@code cluster.nodeId}): the retention lease is held in its name
      */
-    public static RetentionJob start(Store store, RetentionSettings settings, Clock clock) {
-        RetentionJob job = new RetentionJob(store, settings, clock, nodeName());
+    public static RetentionJob start(Store store, RetentionSettings settings, Clock clock, String holder) {
+        RetentionJob job = new RetentionJob(store, settings, clock, holder);
         if (settings.enabled()) {
             long everyMillis = settings.every().toMillis();
             job.timer.scheduleWithFixedDelay(job::pruneLogged, Math.min(60_000, everyMillis), everyMillis,
@@ -148,11 +148,6 @@ public final class RetentionJob implements AutoCloseable {
             Thread.currentThread().interrupt();
             return false;
         }
-    }
-
-    /** This process, as the lease's holder: host, pid and a random part, so a restarted node is a new holder. */
-    private static String nodeName() {
-        return ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     @Override

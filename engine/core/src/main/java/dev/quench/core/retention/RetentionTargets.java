@@ -19,7 +19,8 @@ final class RetentionTargets {
         ToilRollUps rollUps = new ToilRollUps(store);
         return List.of(
                 new RetentionTarget("runs", settings.runs(), rollUps::runs,
-                        List.of(retention::deleteRuns, retention::deleteScheduleFires)),
+                        List.of(retention::deleteRuns, retention::deleteScheduleFires,
+                                retention::deleteScheduleFireClaims)),
                 new RetentionTarget("alerts", settings.alerts(), rollUps::alerts,
                         List.of(retention::deleteAlerts, (before, limit) -> retention.deleteAlertChunks(before,
                                 Math.max(1, limit / ALERTS_PER_BULK_ROW_ESTIMATE)))),

@@ -31,12 +31,15 @@ import java.util.Optional;
  * @param finallySteps  steps run at the end of every run, whatever happened ({@code finally:})
  * @param body          for a runbook written as code: the body that calls its steps (then
  *                      {@code steps} is empty)
+ * @param resumable     whether a run interrupted inside a step (its node died) may be run again from the
+ *                      start on another node ({@code resumable: true}); by default it is recorded
+ *                      interrupted and not repeated
  */
 public record Runbook(String name, String description, String owner, int manualMinutes,
                       Optional<AlertTrigger> alertTrigger, List<ParamSpec> params, List<StepSpec> steps,
                       Optional<ScheduleSpec> schedule, RunbookGuards guards, ApprovalPolicy approval,
                       Path source, List<StepSpec> onFailure, List<StepSpec> finallySteps,
-                      Optional<RunbookBody> body) {
+                      Optional<RunbookBody> body, boolean resumable) {
 
     public Runbook {
         Objects.requireNonNull(name, "name");
@@ -59,7 +62,7 @@ public record Runbook(String name, String description, String owner, int manualM
 
     /**
      * A builder for the runbook {@code name} from the file {@code source}; every other part starts
-     * empty (no trigger, schedule, params, steps, guards or approval).
+     * empty (no trigger, schedule, params, steps, guards or approval; not resumable).
      */
     public static Builder builder(String name, Path source) {
         return new Builder(name, source);
@@ -130,6 +133,7 @@ public record Runbook(String name, String description, String owner, int manualM
         private List<StepSpec> onFailure = List.of();
         private List<StepSpec> finallySteps = List.of();
         private Optional<RunbookBody> body = Optional.empty();
+        private boolean resumable;
 
         private Builder(String name, Path source) {
             this.name = Objects.requireNonNull(name, "name");
@@ -205,6 +209,12 @@ public record Runbook(String name, String description, String owner, int manualM
             return this;
         }
 
+        /** Whether an interrupted run may start again on another node ({@code resumable: true}). */
+        public Builder resumable(boolean newResumable) {
+            resumable = newResumable;
+            return this;
+        }
+
         /**
          * The runbook.
          *
@@ -213,7 +223,7 @@ public record Runbook(String name, String description, String owner, int manualM
          */
         public Runbook build() {
             return new Runbook(name, description, owner, manualMinutes, alertTrigger, params, steps, schedule, guards,
-                    approval, source, onFailure, finallySteps, body);
+                    approval, source, onFailure, finallySteps, body, resumable);
         }
     }
 }

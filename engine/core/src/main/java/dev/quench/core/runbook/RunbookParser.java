@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 public final class RunbookParser {
 
     static final Set<String> TOP_LEVEL = new LinkedHashSet<>(List.of("name", "description", "owner", "toil",
-            "triggers", "params", "guards", "approval", "steps", "onFailure", "finally"));
+            "triggers", "params", "guards", "approval", "resumable", "steps", "onFailure", "finally"));
     private static final Set<String> TOIL_FIELDS = Set.of("manualMinutes");
     private static final Set<String> TRIGGER_FIELDS = new LinkedHashSet<>(List.of("alert", "schedule"));
     private static final Set<String> ALERT_FIELDS = new LinkedHashSet<>(List.of("matchers", "status"));
@@ -53,13 +53,14 @@ public final class RunbookParser {
         StepParser.Sections steps = parseSteps(mapping, params, problems);
         RunbookGuards guards = GuardsParser.guards(mapping, params, problems);
         ApprovalPolicy approval = GuardsParser.approval(mapping, problems);
+        boolean resumable = StepOptionsParser.flag(mapping.entries().get("resumable"), "resumable", problems);
         if (!problems.isEmpty()) {
             return Optional.empty();
         }
         Runbook runbook = Runbook.builder(name, problems.file()).description(description).owner(owner)
                 .manualMinutes(manualMinutes).alertTrigger(trigger).schedule(schedule).params(params)
                 .steps(steps.steps()).onFailure(steps.onFailure()).finallySteps(steps.finallySteps())
-                .guards(guards).approval(approval).build();
+                .guards(guards).approval(approval).resumable(resumable).build();
         return Optional.of(new Parsed(runbook, mapping.entries().get("name").value().position()));
     }
 

@@ -58,6 +58,8 @@ public final class RunbookSchema {
         properties.set("params", params());
         properties.set("guards", GuardsSchema.guards());
         properties.set("approval", GuardsSchema.approval());
+        properties.set("resumable", described(type("boolean"), "run again from the start on another node when the "
+                + "node running it dies inside a step (default false: recorded interrupted, not repeated)"));
         properties.set("steps", steps(true, "the steps, in order"));
         properties.set("onFailure", steps(false, "steps run after a step failed and stopped the run"));
         properties.set("finally", steps(false, "steps run at the end of every run"));

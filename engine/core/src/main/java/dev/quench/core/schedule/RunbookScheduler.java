@@ -109,13 +109,28 @@ public final class RunbookScheduler implements AutoCloseable {
      */
     public static RunbookScheduler open(Store store, RunbookRegistry runbooks, RunDispatcher dispatcher,
                                         ScheduleSettings settings, Clock clock) throws SchedulerException {
-        return open(store, runbooks, dispatcher, settings, clock, EngineMetrics.discarding());
+        return open(store, runbooks, dispatcher, settings, clock, EngineMetrics.discarding(), null);
     }
 
     /** As {@link #open(Store, RunbookRegistry, RunDispatcher, ScheduleSettings, Clock)}, reporting fires to {@code metrics}. */
     public static RunbookScheduler open(Store store, RunbookRegistry runbooks, RunDispatcher dispatcher,
                                         ScheduleSettings settings, Clock clock, EngineMetrics metrics)
             throws SchedulerException {
+        return open(store, runbooks, dispatcher, settings, clock, metrics, null);
+    }
+
+    /**
+     * Like {@link #open(Store, RunbookRegistry, RunDispatcher, ScheduleSettings, Clock)}, as a node of a
+     * cluster: on PostgreSQL, Quartz's clustered job store (instance id the node id, checking in every
+     * heartbeat) fires each schedule group on one node only, and takes over the fires of a node that
+     * stopped checking in. On H2 (one engine) the cluster settings change nothing.
+     *
+     * @param metrics where fires and misfires are reported
+     * @param cluster this node's cluster settings, or null outside a cluster
+     */
+    public static RunbookScheduler open(Store store, RunbookRegistry runbooks, RunDispatcher dispatcher,
+                                        ScheduleSettings settings, Clock clock, EngineMetrics metrics,
+                                        dev.quench.core.dispatch.ClusterSettings cluster) throws SchedulerException {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(settings, "settings");
         // Quartz looks data sources up by name in a JVM-wide registry: a unique name per engine.
@@ -140,6 +155,15 @@ public final class RunbookScheduler implements AutoCloseable {
         properties.setProperty("org.quartz.jobStore.useProperties", "true");
         properties.setProperty("org.quartz.jobStore.misfireThreshold",
                 Long.toString(settings.misfireThreshold().toMillis()));
+        if (cluster != null && isPostgres(store)) {
+            properties.setProperty("org.quartz.jobStore.isClustered", "true");
+            properties.setProperty(StdSchedulerFactory.PROP_SCHED_INSTANCE_ID, cluster.nodeId());
+            properties.setProperty("org.quartz.jobStore.clusterCheckinInterval",
+                    Long.toString(cluster.heartbeat().toMillis()));
+            // Row locks (SELECT ... FOR UPDATE on QRTZ_LOCKS) order the nodes' job store work.
+            properties.setProperty("org.quartz.jobStore.lockHandler.class",
+                    "org.quartz.impl.jdbcjobstore.StdRowLockSemaphore");
+        }
         StdSchedulerFactory factory = new StdSchedulerFactory(properties);
         Scheduler quartz = factory.getScheduler();
         // Quartz keeps schedulers in a JVM-wide registry by name and would hand a second engine in the
@@ -150,6 +174,14 @@ public final class RunbookScheduler implements AutoCloseable {
         quartz.getListenerManager().addTriggerListener(new MisfireRecorder(scheduler),
                 GroupMatcher.triggerGroupEquals(GROUP));
         return scheduler;
+    }
+
+    private static boolean isPostgres(Store store) throws SchedulerException {
+        try {
+            return store.isPostgres();
+        } catch (dev.quench.core.store.StoreException e) {
+            throw new SchedulerException(e.getMessage(), e);
+        }
     }
 
     private static String delegateFor(Store store) throws SchedulerException {
@@ -178,6 +210,11 @@ public final class RunbookScheduler implements AutoCloseable {
      * runbooks: one read of each table, batched writes.
      */
     public synchronized SyncReport sync() throws SchedulerException {
+        // Nodes of a cluster starting together would otherwise write the same memberships at once.
+        return store.schedules().underSyncLock(this::syncNow);
+    }
+
+    private SyncReport syncNow() throws SchedulerException {
         Map<String, ScheduleMembers.Member> wanted = new LinkedHashMap<>();
         Map<String, ScheduleSpec> specs = new HashMap<>();
         List<ScheduleView> disabled = new ArrayList<>();

@@ -132,7 +132,7 @@ final class ScheduleFanOut implements AutoCloseable {
                         + (one.jitter().isZero() ? "" : " (jitter " + one.jitter().toMillis() + " ms)");
                 ScheduleFires.ActiveRun running = one.spec().allowOverlap() ? null : active.get(one.runbook().name());
                 if (running == null) {
-                    starts.add(new RunDispatcher.ScheduledStart(one.runbook(), detail));
+                    starts.add(new RunDispatcher.ScheduledStart(one.runbook(), detail, scheduledAt));
                     continue;
                 }
                 String reason = "skipped: the previous scheduled run " + running.id() + " is still "

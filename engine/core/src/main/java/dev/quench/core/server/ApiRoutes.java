@@ -66,6 +66,12 @@ final class ApiRoutes {
         router.get("/api/v1/runbooks").handler(access.read(Role.VIEWER)).handler(this::listRunbooks);
         router.get("/api/v1/toil").handler(access.readAllTeams(Role.VIEWER)).handler(this::toil);
         router.get("/api/v1/alerts").handler(access.readAllTeams(Role.VIEWER)).handler(this::alerts);
+        router.get("/api/v1/nodes").handler(access.readAllTeams(Role.VIEWER)).handler(this::listNodes);
+    }
+
+    /** The cluster's nodes: last heartbeat and the runs each holds (a single node lists itself). */
+    private void listNodes(RoutingContext context) {
+        blocking(context, () -> Map.of("nodes", store.nodes().list()));
     }
 
     private static String runbookOfBody(RoutingContext context) {

@@ -215,6 +215,35 @@ final class AlertChunks {
         }
     }
 
+    /**
+     * Adds to {@code keys} the key hashes of the alerts stored with ids from {@code fromId} on: what other
+     * nodes sharing the store stored since this node last looked (and this node's own last batch).
+     */
+    static void loadKeysSince(Handle handle, RecentAlertKeys keys, long fromId) {
+        handle.createQuery("select alert_count, last_received, key_hashes from alert_chunk where first_id >= :from")
+                .bind("from", fromId)
+                .map((row, context) -> {
+                    ByteBuffer bytes = ByteBuffer.wrap(row.getBytes("key_hashes"));
+                    long[] hashes = new long[bytes.remaining() / 8];
+                    bytes.asLongBuffer().get(hashes);
+                    keys.addAll(hashes, Math.min(row.getInt("alert_count"), hashes.length / 2),
+                            AlertRepository.instant(row.getTimestamp("last_received")));
+                    return 0;
+                })
+                .forEach(ignored -> {
+                });
+        long[] hash = new long[2];
+        handle.createQuery("select dedupe_key, received_at from alert where id >= :from")
+                .bind("from", fromId)
+                .map((row, context) -> {
+                    PreparedDelivery.hash(row.getString("dedupe_key"), hash, 0);
+                    keys.addAll(hash, 1, AlertRepository.instant(row.getTimestamp("received_at")));
+                    return 0;
+                })
+                .forEach(ignored -> {
+                });
+    }
+
     /** Fills {@code keys} with the key hashes of the alerts stored within its window before {@code now}: bulk rows, then alert rows. */
     static void loadKeys(Handle handle, RecentAlertKeys keys, Instant now) {
         handle.createQuery("""

@@ -122,7 +122,11 @@ public final class AlertRepository {
         if (recentKeys == null) {
             RecentAlertKeys keys = new RecentAlertKeys(window, maxKeys);
             // In a transaction: PostgreSQL streams by the fetch size only with autocommit off.
-            jdbi.useTransaction(handle -> AlertChunks.loadKeys(handle, keys, Instant.now()));
+            jdbi.useTransaction(handle -> {
+                // Read first: alerts stored while the window loads are caught up with at the next batch.
+                keys.caughtUpTo(handle.createQuery("select next_id from alert_id").mapTo(Long.class).one());
+                AlertChunks.loadKeys(handle, keys, Instant.now());
+            });
             recentKeys = keys;
         }
         return recentKeys;
@@ -176,6 +180,23 @@ public final class AlertRepository {
         return jdbi.withHandle(handle -> handle.createQuery("select * from alert where id = :id")
                 .bind("id", id).map(AlertRepository::map).findOne()
                 .or(() -> AlertChunks.find(handle, id)));
+    }
+
+    /**
+     * Locks the alerts of {@code ids} that are still unprocessed, inside {@code transaction}, and returns
+     * their ids: alerts another node is processing right now (locked) or has processed are left out, so
+     * nodes that look at the same alerts (after a crash, or a retry) never process one twice.
+     */
+    public java.util.Set<Long> lockUnprocessed(StoreTransaction transaction, List<Long> ids) {
+        java.util.Set<Long> locked = new java.util.HashSet<>();
+        for (int from = 0; from < ids.size(); from += 500) {
+            locked.addAll(transaction.handle().createQuery(
+                            "select id from alert where id in (<ids>) and processed = false for update skip locked")
+                    .bindList("ids", ids.subList(from, Math.min(ids.size(), from + 500)))
+                    .mapTo(Long.class)
+                    .list());
+        }
+        return locked;
     }
 
     /**

@@ -57,6 +57,7 @@ final class DeliveryBatch {
      *                    {@code dedupe_key} still refuses a duplicate (the caller then retries with it)
      */
     List<RecordedDelivery> record(Handle handle, boolean lookUpKnown) {
+        catchUp(handle, recent);
         boolean[] replay = replays(handle, deliveries.stream().map(PreparedDelivery::delivery).toList());
         int total = 0;
         for (PreparedDelivery delivery : deliveries) {
@@ -159,6 +160,21 @@ final class DeliveryBatch {
             throw new StoreException("cannot insert " + rows + " alert(s): " + e.getMessage(), e);
         }
         return recorded;
+    }
+
+    /**
+     * Locks {@code alert_id} (which every writer moves, so it orders the nodes sharing one PostgreSQL) and
+     * adds the keys of alerts stored since the last batch, by any node, to the re-delivery check: under the
+     * lock every earlier batch has committed, so a re-delivery that reaches another node is recognised
+     * there exactly as on the node that stored it first. On one node it reads back the last batch only.
+     */
+    static void catchUp(Handle handle, RecentAlertKeys recent) {
+        long next = handle.createQuery("select next_id from alert_id for update").mapTo(Long.class).one();
+        long from = recent.caughtUpTo();
+        if (from >= 0 && from < next) {
+            AlertChunks.loadKeysSince(handle, recent, from);
+        }
+        recent.caughtUpTo(next);
     }
 
     /** After the transaction of {@link #record} committed: the re-delivery check knows its alerts from now on. */

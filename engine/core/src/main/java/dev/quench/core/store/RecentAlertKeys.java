@@ -27,6 +27,11 @@ final class RecentAlertKeys {
     /** Newest first. */
     private final ArrayDeque<Generation> generations = new ArrayDeque<>();
     private long forgottenEarly;
+    /**
+     * The next alert id as of the last catch-up with the store: alerts with ids from here on may have
+     * been stored by another node sharing the store, and are read before the next batch is checked.
+     */
+    private long caughtUpTo = -1;
 
     RecentAlertKeys(Duration window, int maxKeys) {
         this.window = Objects.requireNonNull(window, "window");
@@ -40,6 +45,15 @@ final class RecentAlertKeys {
 
     Duration window() {
         return window;
+    }
+
+    /** The next alert id as of the last catch-up, or -1 before the first. */
+    synchronized long caughtUpTo() {
+        return caughtUpTo;
+    }
+
+    synchronized void caughtUpTo(long nextId) {
+        caughtUpTo = Math.max(caughtUpTo, nextId);
     }
 
     /** Whether the alert with this key hash was stored within the window. */

@@ -162,6 +162,19 @@ public final class RetentionRepository {
     }
 
     /**
+     * Deletes up to {@code limit} schedule fire claims (one per fire, cluster mode) of fires due before
+     * {@code before}; returns how many. A claim only keeps two nodes from running one fire twice, so one
+     * older than the runs' retention guards nothing.
+     */
+    public int deleteScheduleFireClaims(Instant before, int limit) {
+        return jdbi.inTransaction(handle -> handle.createUpdate("""
+                        delete from schedule_fire_claim where run_id in (
+                            select run_id from schedule_fire_claim where scheduled_at < :before
+                            order by scheduled_at limit :limit)""")
+                .bind("before", timestamp(before)).bind("limit", limit).execute());
+    }
+
+    /**
      * Deletes up to {@code limit} alert rows received before {@code before} that no stored run refers to (a
      * run keeps its alert until the run itself is pruned); returns how many.
      */

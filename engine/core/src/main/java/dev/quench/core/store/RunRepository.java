@@ -62,59 +62,159 @@ public final class RunRepository {
         jdbi.useTransaction(handle -> insertQueued(handle, run));
     }
 
+    /** What every fenced write requires: the run is running and still leased to this holder. */
+    private static final String FENCE = "owner_node = :node and lease_generation = :generation and status = :running";
+
     /**
-     * Moves a queued run to running, atomically: returns false (and changes nothing) when the run
-     * is no longer queued — a resolved alert or a user cancelled it after the dispatcher looked —
-     * so a cancelled run can never start.
+     * Claims up to {@code limit} queued runs for {@code node}, oldest first, in one transaction: each is
+     * moved to running, leased to {@code node} until {@code leaseExpiry} under a new lease generation.
+     * On PostgreSQL the candidates are locked with {@code FOR UPDATE SKIP LOCKED}, so nodes claiming at
+     * the same time take different runs and never wait for each other.
+     *
+     * @return the leases, oldest run first; fewer than {@code limit} when the queue holds fewer
      */
-    public boolean markRunning(String runId, Instant startedAt) {
-        return jdbi.withHandle(handle -> handle.createUpdate(
-                        "update run set status = :status, started_at = :startedAt where id = :id and status = :queued")
-                .bind("id", runId)
-                .bind("status", RunStatus.RUNNING.wireName())
-                .bind("queued", RunStatus.QUEUED.wireName())
-                .bind("startedAt", timestamp(startedAt))
-                .execute()) == 1;
+    public List<RunLease> claimQueued(String node, int limit, Instant now, Instant leaseExpiry) {
+        return jdbi.inTransaction(handle -> {
+            List<Map.Entry<String, Long>> candidates = handle.createQuery("""
+                            select id, lease_generation from run where status = :queued
+                            order by created_at, id limit :limit for update skip locked""")
+                    .bind("queued", RunStatus.QUEUED.wireName())
+                    .bind("limit", limit)
+                    .map((row, context) -> Map.entry(row.getString("id"), row.getLong("lease_generation")))
+                    .list();
+            List<RunLease> leases = new java.util.ArrayList<>(candidates.size());
+            for (Map.Entry<String, Long> candidate : candidates) {
+                long generation = candidate.getValue() + 1;
+                if (claimOne(handle, candidate.getKey(), candidate.getValue(), node, now, leaseExpiry) == 1) {
+                    leases.add(new RunLease(candidate.getKey(), node, generation));
+                }
+            }
+            return leases;
+        });
     }
 
-    /** Records how a run ended and the toil it saved. */
-    public void finish(String runId, RunStatus status, String message, int toilSavedMinutes, Instant finishedAt) {
-        jdbi.useHandle(handle -> handle.createUpdate("""
-                        update run set status = :status, message = :message, toil_saved_minutes = :saved,
-                                       finished_at = :finishedAt
-                        where id = :id""")
+    private static int claimOne(Handle handle, String runId, long generation, String node, Instant now,
+                                Instant leaseExpiry) {
+        return handle.createUpdate("""
+                        update run set status = :running, started_at = :now, owner_node = :node,
+                                       lease_generation = :next, lease_expires_at = :expiry, current_step = null
+                        where id = :id and status = :queued and lease_generation = :generation""")
                 .bind("id", runId)
+                .bind("running", RunStatus.RUNNING.wireName())
+                .bind("queued", RunStatus.QUEUED.wireName())
+                .bind("now", timestamp(now))
+                .bind("node", node)
+                .bind("generation", generation)
+                .bind("next", generation + 1)
+                .bind("expiry", timestamp(leaseExpiry))
+                .execute();
+    }
+
+    /**
+     * Moves one queued run to running for {@code node}, atomically: empty (and nothing changed) when the
+     * run is no longer queued — a resolved alert or a user cancelled it, or another node claimed it — so
+     * a cancelled run can never start.
+     */
+    public Optional<RunLease> claim(String runId, String node, Instant startedAt, Instant leaseExpiry) {
+        return jdbi.inTransaction(handle -> {
+            Optional<Long> generation = handle.createQuery(
+                            "select lease_generation from run where id = :id and status = :queued for update")
+                    .bind("id", runId)
+                    .bind("queued", RunStatus.QUEUED.wireName())
+                    .mapTo(Long.class)
+                    .findOne();
+            if (generation.isEmpty() || claimOne(handle, runId, generation.get(), node, startedAt, leaseExpiry) != 1) {
+                return Optional.empty();
+            }
+            return Optional.of(new RunLease(runId, node, generation.get() + 1));
+        });
+    }
+
+    /**
+     * Records how a leased run ended and the toil it saved.
+     *
+     * @throws LeaseLostException when {@code lease} no longer holds the run (nothing was written)
+     */
+    public void finish(RunLease lease, RunStatus status, String message, int toilSavedMinutes, Instant finishedAt) {
+        int updated = jdbi.withHandle(handle -> handle.createUpdate("""
+                        update run set status = :status, message = :message, toil_saved_minutes = :saved,
+                                       finished_at = :finishedAt, lease_expires_at = null
+                        where id = :id and\s""" + FENCE)
+                .bind("id", lease.runId())
                 .bind("status", status.wireName())
                 .bind("message", message)
                 .bind("saved", toilSavedMinutes)
                 .bind("finishedAt", timestamp(finishedAt))
+                .bind("node", lease.node())
+                .bind("generation", lease.generation())
+                .bind("running", RunStatus.RUNNING.wireName())
                 .execute());
+        if (updated != 1) {
+            throw new LeaseLostException(lease, "record it " + status.wireName());
+        }
     }
 
-    /** Records that a step started, with its rendered inputs. */
-    public void startStep(String runId, StepRecord step) {
-        jdbi.useHandle(handle -> handle.createUpdate("""
-                        insert into run_step (run_id, seq, step_id, uses, status, rendered, stdout, stderr, message,
-                                              started_at)
-                        values (:runId, :seq, :stepId, :uses, 'running', :rendered, '', '', '', :startedAt)""")
-                .bind("runId", runId)
-                .bind("seq", step.seq())
-                .bind("stepId", step.stepId())
-                .bind("uses", step.uses())
-                .bind("rendered", toJson(step.rendered()))
-                .bind("startedAt", timestamp(step.startedAt()))
-                .execute());
+    /** Records how a run that never ran ended (refused, skipped), inside {@code transaction}. */
+    public void finishUnstarted(StoreTransaction transaction, String runId, RunStatus status, String message,
+                                Instant finishedAt) {
+        transaction.handle().createUpdate("""
+                        update run set status = :status, message = :message, finished_at = :finishedAt
+                        where id = :id and status = :queued""")
+                .bind("id", runId)
+                .bind("status", status.wireName())
+                .bind("message", message)
+                .bind("finishedAt", timestamp(finishedAt))
+                .bind("queued", RunStatus.QUEUED.wireName())
+                .execute();
     }
 
-    /** Records how a step ended. */
-    public void finishStep(String runId, StepRecord step) {
-        jdbi.useHandle(handle -> handle.createUpdate("""
+    /**
+     * Records that a step of a leased run started, with its rendered inputs, and makes it the run's
+     * current step.
+     *
+     * @throws LeaseLostException when {@code lease} no longer holds the run (nothing was written: the
+     *                            step must not run)
+     */
+    public void startStep(RunLease lease, StepRecord step) {
+        jdbi.useTransaction(handle -> {
+            int fenced = handle.createUpdate("update run set current_step = :stepId where id = :id and " + FENCE)
+                    .bind("id", lease.runId())
+                    .bind("stepId", step.stepId())
+                    .bind("node", lease.node())
+                    .bind("generation", lease.generation())
+                    .bind("running", RunStatus.RUNNING.wireName())
+                    .execute();
+            if (fenced != 1) {
+                throw new LeaseLostException(lease, "start step '" + step.stepId() + "'");
+            }
+            handle.createUpdate("""
+                            insert into run_step (run_id, seq, step_id, uses, status, rendered, stdout, stderr, message,
+                                                  started_at)
+                            values (:runId, :seq, :stepId, :uses, 'running', :rendered, '', '', '', :startedAt)""")
+                    .bind("runId", lease.runId())
+                    .bind("seq", step.seq())
+                    .bind("stepId", step.stepId())
+                    .bind("uses", step.uses())
+                    .bind("rendered", toJson(step.rendered()))
+                    .bind("startedAt", timestamp(step.startedAt()))
+                    .execute();
+        });
+    }
+
+    /**
+     * Records how a step of a leased run ended.
+     *
+     * @throws LeaseLostException when {@code lease} no longer holds the run (nothing was written)
+     */
+    public void finishStep(RunLease lease, StepRecord step) {
+        int updated = jdbi.withHandle(handle -> handle.createUpdate("""
                         update run_step set status = :status, rendered = :rendered, exit_code = :exitCode,
                                             stdout = :stdout, stderr = :stderr, message = :message,
                                             finished_at = :finishedAt, outputs = :outputs
-                        where run_id = :runId and seq = :seq""")
+                        where run_id = :runId and seq = :seq
+                          and exists (select 1 from run where id = :runId and\s""" + FENCE + ")")
                 .bind("outputs", step.outputs().isEmpty() ? null : toJson(step.outputs()))
-                .bind("runId", runId)
+                .bind("runId", lease.runId())
                 .bind("seq", step.seq())
                 .bind("status", step.status())
                 .bind("rendered", toJson(step.rendered()))
@@ -123,7 +223,107 @@ public final class RunRepository {
                 .bind("stderr", step.stderr())
                 .bind("message", step.message())
                 .bind("finishedAt", timestamp(step.finishedAt()))
+                .bind("node", lease.node())
+                .bind("generation", lease.generation())
+                .bind("running", RunStatus.RUNNING.wireName())
                 .execute());
+        if (updated != 1) {
+            throw new LeaseLostException(lease, "record the end of step '" + step.stepId() + "'");
+        }
+    }
+
+    /**
+     * Running runs whose lease lapsed before {@code now}, oldest lapse first, at most {@code limit}.
+     * Several nodes may read the same ones: {@link #takeOver} and {@link #requeue} are conditional on the
+     * generation read here, so exactly one of them wins.
+     */
+    public List<ExpiredLease> expiredLeases(Instant now, int limit) {
+        return jdbi.withHandle(handle -> handle.createQuery("""
+                        select id, owner_node, lease_generation, lease_expires_at, current_step from run
+                        where status = :running and lease_expires_at < :now
+                        order by lease_expires_at limit :limit""")
+                .bind("running", RunStatus.RUNNING.wireName())
+                .bind("now", timestamp(now))
+                .bind("limit", limit)
+                .map((row, context) -> new ExpiredLease(row.getString("id"), row.getString("owner_node"),
+                        row.getLong("lease_generation"), instant(row.getTimestamp("lease_expires_at")),
+                        Optional.ofNullable(row.getString("current_step"))))
+                .list());
+    }
+
+    /**
+     * Running runs owned by {@code node} (a previous life of this node id) or by no node (left by a
+     * version before leases): their holder is gone for certain.
+     */
+    public List<ExpiredLease> leasesOf(String node) {
+        return jdbi.withHandle(handle -> handle.createQuery("""
+                        select id, owner_node, lease_generation, lease_expires_at, current_step from run
+                        where status = :running and (owner_node = :node or owner_node is null)
+                        order by created_at""")
+                .bind("running", RunStatus.RUNNING.wireName())
+                .bind("node", node)
+                .map((row, context) -> new ExpiredLease(row.getString("id"),
+                        Optional.ofNullable(row.getString("owner_node")).orElse("(none)"),
+                        row.getLong("lease_generation"), instant(row.getTimestamp("lease_expires_at")),
+                        Optional.ofNullable(row.getString("current_step"))))
+                .list());
+    }
+
+    /** Every running run, whoever holds it: on H2, where one engine owns the store, all are its own. */
+    public List<ExpiredLease> runningLeases() {
+        return jdbi.withHandle(handle -> handle.createQuery("""
+                        select id, owner_node, lease_generation, lease_expires_at, current_step from run
+                        where status = :running order by created_at""")
+                .bind("running", RunStatus.RUNNING.wireName())
+                .map((row, context) -> new ExpiredLease(row.getString("id"),
+                        Optional.ofNullable(row.getString("owner_node")).orElse("(none)"),
+                        row.getLong("lease_generation"), instant(row.getTimestamp("lease_expires_at")),
+                        Optional.ofNullable(row.getString("current_step"))))
+                .list());
+    }
+
+    /**
+     * Takes a run whose lease lapsed over for {@code node}, still running, under a new generation: from
+     * now on its old holder's writes are refused. Empty when someone else took it over first or it ended.
+     */
+    public Optional<RunLease> takeOver(ExpiredLease expired, String node, Instant leaseExpiry) {
+        int updated = jdbi.withHandle(handle -> handle.createUpdate("""
+                        update run set owner_node = :node, lease_generation = :next, lease_expires_at = :expiry
+                        where id = :id and status = :running and lease_generation = :generation""")
+                .bind("id", expired.runId())
+                .bind("node", node)
+                .bind("generation", expired.generation())
+                .bind("next", expired.generation() + 1)
+                .bind("expiry", timestamp(leaseExpiry))
+                .bind("running", RunStatus.RUNNING.wireName())
+                .execute());
+        return updated == 1 ? Optional.of(new RunLease(expired.runId(), node, expired.generation() + 1))
+                : Optional.empty();
+    }
+
+    /**
+     * Puts a run whose lease lapsed before it started any step back in the queue, under a new
+     * generation; false when someone else took it over first or it ended.
+     */
+    public boolean requeue(ExpiredLease expired) {
+        return jdbi.withHandle(handle -> handle.createUpdate("""
+                        update run set status = :queued, owner_node = null, lease_generation = :next,
+                                       lease_expires_at = null, started_at = null, current_step = null
+                        where id = :id and status = :running and lease_generation = :generation
+                          and current_step is null""")
+                .bind("id", expired.runId())
+                .bind("generation", expired.generation())
+                .bind("next", expired.generation() + 1)
+                .bind("running", RunStatus.RUNNING.wireName())
+                .bind("queued", RunStatus.QUEUED.wireName())
+                .execute()) == 1;
+    }
+
+    /** The highest step number recorded for {@code runId} (0 when none): steps added later follow it. */
+    public int lastStepSeq(String runId) {
+        return jdbi.withHandle(handle -> handle.createQuery(
+                        "select coalesce(max(seq), 0) from run_step where run_id = :id")
+                .bind("id", runId).mapTo(Integer.class).one());
     }
 
     /** A run with its steps. */

@@ -7,7 +7,9 @@ import java.util.Locale;
 /**
  * Where a run is in its life: queued → running → succeeded | failed | cancelled. Before it is
  * queued a run may be refused by its guards (refused), or wait for a person (awaiting_approval →
- * queued, or rejected).
+ * queued, or rejected). In a cluster a run whose node died inside a step is recorded interrupted (its
+ * onFailure and finally steps ran on the node that took it over); it is not repeated unless its
+ * runbook is {@code resumable: true}.
  */
 public enum RunStatus {
     QUEUED,
@@ -17,7 +19,8 @@ public enum RunStatus {
     CANCELLED,
     REFUSED,
     AWAITING_APPROVAL,
-    REJECTED;
+    REJECTED,
+    INTERRUPTED;
 
     @JsonValue
     public String wireName() {
@@ -25,7 +28,8 @@ public enum RunStatus {
     }
 
     public boolean finished() {
-        return this == SUCCEEDED || this == FAILED || this == CANCELLED || this == REFUSED || this == REJECTED;
+        return this == SUCCEEDED || this == FAILED || this == CANCELLED || this == REFUSED || this == REJECTED
+                || this == INTERRUPTED;
     }
 
     @JsonCreator
@@ -35,7 +39,7 @@ public enum RunStatus {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("unknown run status '" + text
                     + "': use queued, running, succeeded, failed, cancelled, "
-                    + "refused, awaiting_approval or rejected", e);
+                    + "refused, awaiting_approval, rejected or interrupted", e);
         }
     }
 }

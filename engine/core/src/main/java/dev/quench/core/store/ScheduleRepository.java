@@ -86,6 +86,68 @@ public final class ScheduleRepository {
         this.jdbi = Objects.requireNonNull(jdbi, "jdbi");
     }
 
+    /** Work done while holding the schedule sync lock; may throw what its caller declares. */
+    @FunctionalInterface
+    public interface LockedWork<T, E extends Exception> {
+        T run() throws E;
+    }
+
+    /** The PostgreSQL advisory lock key of the schedule sync ("quench-sc" as a number). */
+    private static final long SYNC_LOCK = 0x7175656e63682d73L;
+
+    /**
+     * Runs {@code work} while holding a lock that every node of a cluster takes for it (a PostgreSQL
+     * advisory lock, held on one pooled connection): nodes starting together sync their schedules one
+     * after the other, the later ones finding everything in place. On H2 (one engine) it just runs it.
+     */
+    public <T, E extends Exception> T underSyncLock(LockedWork<T, E> work) throws E {
+        try (org.jdbi.v3.core.Handle handle = jdbi.open()) {
+            boolean postgres = handle.getConnection().getMetaData().getDatabaseProductName()
+                    .toLowerCase(java.util.Locale.ROOT).contains("postgres");
+            if (!postgres) {
+                return work.run();
+            }
+            handle.createQuery("select 1 from (select pg_advisory_lock(:key)) locked").bind("key", SYNC_LOCK)
+                    .mapTo(Integer.class).one();
+            try {
+                return work.run();
+            } finally {
+                handle.createQuery("select pg_advisory_unlock(:key)").bind("key", SYNC_LOCK).mapTo(Boolean.class).one();
+            }
+        } catch (java.sql.SQLException e) {
+            throw new StoreException("cannot read the store's database type: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Claims the fire of {@code runbook} scheduled at {@code scheduledAt} for run {@code runId}, inside
+     * {@code transaction}: false when that fire already made a run (on this node or another), so a fire
+     * can never create two runs even if Quartz fires it twice.
+     */
+    public boolean claimFire(StoreTransaction transaction, String runbook, Instant scheduledAt, String runId) {
+        org.jdbi.v3.core.Handle handle = transaction.handle();
+        boolean postgres;
+        try {
+            postgres = handle.getConnection().getMetaData().getDatabaseProductName()
+                    .toLowerCase(java.util.Locale.ROOT).contains("postgres");
+        } catch (java.sql.SQLException e) {
+            throw new StoreException("cannot read the store's database type: " + e.getMessage(), e);
+        }
+        // PostgreSQL: two nodes inserting the same fire at once must not abort the loser's transaction.
+        // H2 serves one node, where the not-exists check cannot race with another engine.
+        String sql = postgres
+                ? "insert into schedule_fire_claim (runbook, scheduled_at, run_id) values (:runbook, :at, :runId) "
+                        + "on conflict do nothing"
+                : "insert into schedule_fire_claim (runbook, scheduled_at, run_id) select :runbook, :at, :runId "
+                        + "where not exists (select 1 from schedule_fire_claim where runbook = :runbook "
+                        + "and scheduled_at = :at)";
+        return handle.createUpdate(sql)
+                .bind("runbook", runbook)
+                .bind("at", Timestamp.from(scheduledAt))
+                .bind("runId", runId)
+                .execute() == 1;
+    }
+
     /** Records many fires in one batched transaction: a group fire of 1,000 runbooks is one round trip. */
     public void recordFires(List<FireRow> fires) {
         if (fires.isEmpty()) {

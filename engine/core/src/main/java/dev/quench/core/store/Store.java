@@ -25,6 +25,7 @@ public final class Store implements AutoCloseable {
     private final AuditRepository audit;
     private final RetentionRepository retention;
     private final MaintenanceLeaseRepository leases;
+    private final NodeRepository nodes;
 
     private Store(HikariDataSource dataSource) {
         this.dataSource = dataSource;
@@ -38,6 +39,7 @@ public final class Store implements AutoCloseable {
         this.audit = new AuditRepository(jdbi);
         this.retention = new RetentionRepository(jdbi);
         this.leases = new MaintenanceLeaseRepository(jdbi);
+        this.nodes = new NodeRepository(jdbi);
     }
 
     /**
@@ -54,6 +56,9 @@ public final class Store implements AutoCloseable {
         config.setMaximumPoolSize(10);
         config.setPoolName("quench-store");
         config.setInitializationFailTimeout(10_000);
+        // Hikari waits 30 s for a connection by default: while PostgreSQL is down a webhook would hang that
+        // long instead of answering 503 at once, which the sender retries.
+        config.setConnectionTimeout(5_000);
         // After a full disk H2 closes the database under the pool's connections: drop them, so it reopens.
         config.setExceptionOverride(new ClosedDatabaseEviction());
         HikariDataSource dataSource;
@@ -168,6 +173,11 @@ public final class Store implements AutoCloseable {
     /** The store-wide maintenance lease: one node at a time prunes. */
     public MaintenanceLeaseRepository leases() {
         return leases;
+    }
+
+    /** The nodes of a cluster sharing this store, and their heartbeats. */
+    public NodeRepository nodes() {
+        return nodes;
     }
 
     /**

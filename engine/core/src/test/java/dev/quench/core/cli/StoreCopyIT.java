@@ -9,6 +9,7 @@ import dev.quench.core.ledger.ToilGrouping;
 import dev.quench.core.ledger.ToilLedger;
 import dev.quench.core.store.AlertQuery;
 import dev.quench.core.store.DeliveryToRecord;
+import dev.quench.core.store.RunLease;
 import dev.quench.core.store.RunRecord;
 import dev.quench.core.store.RunStatus;
 import dev.quench.core.store.StepRecord;
@@ -62,9 +63,11 @@ class StoreCopyIT {
                     store.runs().insertQueued(new RunRecord(runId, "disk-clean", "storage", TriggerType.ALERT, "alert",
                             id, RunStatus.QUEUED, false, Map.of("dir", "/var/log"), 20, 0, "", now.minusSeconds(index),
                             null, null, List.of()));
-                    store.runs().startStep(runId, new StepRecord(1, "clean", "shell.exec", "succeeded",
+                    RunLease lease = store.runs().claim(runId, "node-a", now.minusSeconds(index), now.plusSeconds(60))
+                            .orElseThrow();
+                    store.runs().startStep(lease, new StepRecord(1, "clean", "shell.exec", "succeeded",
                             Map.of("command", "rm x"), 0, "out", "", "", now.minusSeconds(index), now));
-                    store.runs().finish(runId, index % 30 == 0 ? RunStatus.FAILED : RunStatus.SUCCEEDED, "",
+                    store.runs().finish(lease, index % 30 == 0 ? RunStatus.FAILED : RunStatus.SUCCEEDED, "",
                             index % 30 == 0 ? 0 : 20, now.minusSeconds(index).plusSeconds(1));
                     runIds.add(runId);
                 }

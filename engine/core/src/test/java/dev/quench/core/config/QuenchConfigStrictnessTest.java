@@ -64,6 +64,9 @@ class QuenchConfigStrictnessTest {
         assertThat(settings.executor().shutdownGrace()).isEqualTo(Duration.ofSeconds(30));
         assertThat(settings.schedule()).isEqualTo(ScheduleSettings.DEFAULTS);
         assertThat(settings.retention()).isEqualTo(RetentionSettings.DEFAULTS);
+        assertThat(settings.cluster().leaseDuration()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(settings.cluster().heartbeat()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(settings.cluster().nodeId()).matches("[A-Za-z0-9._-]+-[0-9a-f]{6}");
         assertThat(settings.ingest().http().maxConnections()).isEqualTo(1000);
         assertThat(settings.events()).isEqualTo(EventLimits.DEFAULTS);
         assertThat(settings.metrics()).isEqualTo(MetricsSettings.DEFAULTS);
@@ -85,6 +88,7 @@ class QuenchConfigStrictnessTest {
         sections.put("retention", RetentionSettings.Section.class);
         sections.put("metrics", MetricsSettings.Section.class);
         sections.put("logging", dev.quench.core.boot.LoggingSettings.Section.class);
+        sections.put("cluster", dev.quench.core.dispatch.ClusterSettings.Section.class);
         List<String> missing = new ArrayList<>();
         for (String key : names(QuenchFile.class)) {
             if (!blocks.containsKey(key)) {

@@ -9,6 +9,7 @@ import dev.quench.core.ledger.ToilLedger;
 import dev.quench.core.ledger.ToilReport;
 import dev.quench.core.store.AuditEntry;
 import dev.quench.core.store.DeliveryToRecord;
+import dev.quench.core.store.RunLease;
 import dev.quench.core.store.RunRecord;
 import dev.quench.core.store.RunStatus;
 import dev.quench.core.store.StepRecord;
@@ -72,12 +73,17 @@ abstract class RetentionContract {
         bulk("Storm", NOW.minus(Duration.ofDays(45)), 30);
         bulk("Storm", NOW.minus(Duration.ofDays(2)), 20);
 
+        // schedule fire claims (cluster mode): an old one is pruned with the runs, a recent one stays
+        store.useTransaction(transaction -> store.schedules().claimFire(transaction, "runbook-2",
+                NOW.minus(Duration.ofDays(500)), "r-old-fire"));
+        store.useTransaction(transaction -> store.schedules().claimFire(transaction, "runbook-2",
+                NOW.minus(Duration.ofDays(1)), "r-recent-fire"));
         Map<String, ToilReport> before = reports();
         long alertsBefore = count("alert");
 
         Map<String, Long> pruned = job(7).prune();
 
-        assertThat(pruned).containsEntry("runs", 60L);
+        assertThat(pruned).as("the 60 old runs and the old fire claim").containsEntry("runs", 60L + 1L);
         assertThat(reports()).isEqualTo(before);
         for (String id : oldRuns) {
             assertThat(store.runs().find(id)).as("run " + id).isEmpty();
@@ -85,6 +91,7 @@ abstract class RetentionContract {
         assertThat(store.runs().find(stuck)).isPresent();
         assertThat(count("run")).isEqualTo(20 + 1 + 1);
         assertThat(count("run_step")).isEqualTo(20);
+        assertThat(count("schedule_fire_claim")).isEqualTo(1);
         assertThat(store.alerts().find(alertOfKeptRun)).isPresent();
         for (long id : oldAlertsOfOldRuns) {
             assertThat(store.alerts().find(id)).isEmpty();
@@ -170,14 +177,14 @@ abstract class RetentionContract {
         String id = "r-" + UUID.randomUUID();
         store().runs().insertQueued(new RunRecord(id, runbook, owner, TriggerType.MANUAL, "by test", alertId,
                 RunStatus.QUEUED, false, Map.of(), 20, 0, "", createdAt, null, null, List.of()));
+        RunLease lease = store().runs().claim(id, "node-a", createdAt.plusSeconds(1), createdAt.plusSeconds(60))
+                .orElseThrow();
         if (step) {
-            store().runs().startStep(id, new StepRecord(1, "clean", "shell.exec", "succeeded", Map.of(), 0, "", "",
+            store().runs().startStep(lease, new StepRecord(1, "clean", "shell.exec", "succeeded", Map.of(), 0, "", "",
                     "", createdAt, createdAt.plusSeconds(1), Map.of()));
         }
         if (status.finished()) {
-            store().runs().finish(id, status, "", status == RunStatus.SUCCEEDED ? 20 : 0, createdAt.plusSeconds(2));
-        } else {
-            store().runs().markRunning(id, createdAt.plusSeconds(1));
+            store().runs().finish(lease, status, "", status == RunStatus.SUCCEEDED ? 20 : 0, createdAt.plusSeconds(2));
         }
         return id;
     }

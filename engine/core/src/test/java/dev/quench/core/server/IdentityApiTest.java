@@ -119,6 +119,9 @@ class IdentityApiTest {
                 .substring(0, 10));
         assertThat(send("GET", "/api/v1/runs", secret, null).status()).isEqualTo(200);
         assertThat(send("GET", "/api/v1/tokens", lead, null).body()).contains("grafana-ci").doesNotContain(secret);
+        assertThat(send("GET", "/api/v1/nodes", secret, null).status())
+                .as("the nodes list every team's running runs: a team token is refused").isEqualTo(403);
+        assertThat(send("GET", "/api/v1/nodes", lead, null).status()).isEqualTo(200);
 
         // Revoked in the store, as another engine sharing it would: this engine refuses it within its refresh.
         harness.engine().store().tokens().revoke("grafana-ci", "lead", Instant.now());

@@ -78,9 +78,10 @@ abstract class StoreContract {
         Instant created = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         store().runs().insertQueued(new RunRecord(id, "disk-full-log-cleanup", "storage-team", TriggerType.MANUAL,
                 "by test", null, RunStatus.QUEUED, false, Map.of(), 20, 0, "", created, null, null, List.of()));
-        store().runs().finish(id, RunStatus.CANCELLED, "the alert resolved", 0, created);
+        store().useTransaction(transaction -> store().runs().finishUnstarted(transaction, id, RunStatus.CANCELLED,
+                "the alert resolved", created));
 
-        assertThat(store().runs().markRunning(id, created)).isFalse();
+        assertThat(store().runs().claim(id, "node-a", created, created.plusSeconds(30))).isEmpty();
         assertThat(store().runs().find(id).orElseThrow().status()).isEqualTo(RunStatus.CANCELLED);
     }
 
@@ -100,7 +101,7 @@ abstract class StoreContract {
         store().runs().insertQueued(running);
         store().runs().insertQueued(queued);
         store().runs().insertQueued(otherAlert);
-        store().runs().markRunning(running.id(), now);
+        store().runs().claim(running.id(), "node-a", now, now.plusSeconds(30)).orElseThrow();
 
         java.util.Optional<String> unfinished = store().inTransaction(transaction -> store().runs()
                 .unfinishedRunOfAlert(transaction, "lifecycle", "alertmanager", fingerprint));
@@ -158,8 +159,10 @@ abstract class StoreContract {
                 .contains(new ScheduleRepository.RunState(older.id(), RunStatus.QUEUED));
         assertThat(schedules.lastScheduledRuns()).containsEntry(nightly,
                 new ScheduleRepository.RunState(newer.id(), RunStatus.QUEUED));
-        store().runs().finish(older.id(), RunStatus.SUCCEEDED, "", 0, at);
-        store().runs().finish(newer.id(), RunStatus.SUCCEEDED, "", 0, at);
+        for (RunRecord run : List.of(older, newer)) {
+            RunLease lease = store().runs().claim(run.id(), "node-a", at, at.plusSeconds(30)).orElseThrow();
+            store().runs().finish(lease, RunStatus.SUCCEEDED, "", 0, at);
+        }
         assertThat(schedules.unfinishedScheduledRun(nightly)).isEmpty();
     }
 
@@ -192,8 +195,9 @@ abstract class StoreContract {
             store().runs().insertQueued(new RunRecord(id, "count", "team", TriggerType.MANUAL, "by test", null,
                     RunStatus.QUEUED, false, Map.of(), 1, 0, "", created, null, null, List.of()));
         }
-        assertThat(store().runs().markRunning(ids.get(0), created)).isTrue();
-        store().runs().finish(ids.get(1), RunStatus.SUCCEEDED, "", 0, created);
+        assertThat(store().runs().claim(ids.get(0), "node-a", created, created.plusSeconds(30))).isPresent();
+        RunLease finished = store().runs().claim(ids.get(1), "node-a", created, created.plusSeconds(30)).orElseThrow();
+        store().runs().finish(finished, RunStatus.SUCCEEDED, "", 0, created);
 
         Map<RunStatus, Long> after = store().runs().countUnfinished();
 
@@ -210,13 +214,13 @@ abstract class StoreContract {
         store().runs().insertQueued(new RunRecord(id, "disk-full-log-cleanup", "storage-team", TriggerType.MANUAL,
                 "by test", null, RunStatus.QUEUED, false, Map.of("logDir", "/var/log/app"), 20, 0, "", created,
                 null, null, List.of()));
-        assertThat(store().runs().markRunning(id, created)).isTrue();
+        RunLease lease = store().runs().claim(id, "node-a", created, created.plusSeconds(30)).orElseThrow();
         StepRecord step = new StepRecord(1, "clean", "ssh.exec", "running", Map.of("command", "find '/var/log/app'"),
                 null, "", "", "", created, null);
-        store().runs().startStep(id, step);
-        store().runs().finishStep(id, new StepRecord(1, "clean", "ssh.exec", "succeeded", step.rendered(), 0,
+        store().runs().startStep(lease, step);
+        store().runs().finishStep(lease, new StepRecord(1, "clean", "ssh.exec", "succeeded", step.rendered(), 0,
                 "deleted 3 files", "", "", created, created.plusMillis(120), Map.of("deleted", 3, "dir", "/var/log/app")));
-        store().runs().finish(id, RunStatus.SUCCEEDED, "", 20, created.plusMillis(150));
+        store().runs().finish(lease, RunStatus.SUCCEEDED, "", 20, created.plusMillis(150));
 
         RunRecord run = store().runs().find(id).orElseThrow();
         assertThat(run.status()).isEqualTo(RunStatus.SUCCEEDED);

@@ -14,7 +14,7 @@ public final class RunPrinter {
     /** Statuses whose reason belongs in the table: why a run did not start. */
     private static final java.util.Set<dev.quench.core.store.RunStatus> GUARD_STATUSES = java.util.EnumSet.of(
             dev.quench.core.store.RunStatus.REFUSED, dev.quench.core.store.RunStatus.AWAITING_APPROVAL,
-            dev.quench.core.store.RunStatus.REJECTED);
+            dev.quench.core.store.RunStatus.REJECTED, dev.quench.core.store.RunStatus.INTERRUPTED);
 
     private RunPrinter() {
     }

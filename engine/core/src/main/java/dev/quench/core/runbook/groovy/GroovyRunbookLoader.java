@@ -111,7 +111,7 @@ public final class GroovyRunbookLoader {
         Runbook runbook = Runbook.builder(meta.name, file).description(meta.description).owner(meta.owner)
                 .manualMinutes(meta.manualMinutes).alertTrigger(Optional.ofNullable(meta.alertTrigger))
                 .schedule(Optional.ofNullable(meta.schedule)).params(meta.params).guards(meta.guards)
-                .approval(meta.approval).body(body).build();
+                .approval(meta.approval).resumable(meta.resumable).body(body).build();
         return new Loaded(Optional.of(runbook), List.of());
     }
 

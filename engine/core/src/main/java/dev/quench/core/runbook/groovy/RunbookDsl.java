@@ -31,6 +31,7 @@ public final class RunbookDsl {
     ScheduleSpec schedule;
     RunbookGuards guards = RunbookGuards.NONE;
     ApprovalPolicy approval = ApprovalPolicy.NONE;
+    boolean resumable;
 
     public void name(String value) {
         if (!value.matches("[a-z0-9-]+")) {
@@ -173,5 +174,10 @@ public final class RunbookDsl {
             return parsed;
         });
         approval = new ApprovalPolicy(true, timeout);
+    }
+
+    /** {@code resumable true}: a run whose node died inside a step starts again on another node. */
+    public void resumable(boolean value) {
+        resumable = value;
     }
 }

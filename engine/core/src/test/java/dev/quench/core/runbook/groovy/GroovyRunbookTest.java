@@ -97,13 +97,14 @@ class GroovyRunbookTest {
     }
 
     @Test
-    void aGroovyRunbookDeclaresScheduleGuardsAndApprovalLikeYaml() throws Exception {
+    void aGroovyRunbookDeclaresScheduleGuardsApprovalAndResumableLikeYaml() throws Exception {
         RunbookLoadResult result = load("""
                 runbook {
                     name 'nightly'
                     schedule cron: '0 30 3 * * ?', timezone: 'Europe/Berlin', misfire: 'skip'
                     guards cooldown: '30m', maxRunsPerHour: 3
                     approval required: true, timeout: '1h'
+                    resumable true
                 }
                 steps { shell.exec id: 'noop', command: 'true' }
                 """);
@@ -114,6 +115,7 @@ class GroovyRunbookTest {
                 .isEqualTo("guards{cooldown=30m, maxRunsPerHour=3, dedupeKey=default}");
         assertThat(runbook.approval())
                 .isEqualTo(new dev.quench.core.runbook.ApprovalPolicy(true, Optional.of(Duration.ofHours(1))));
+        assertThat(runbook.resumable()).isTrue();
         assertThat(runbook.schedule()).map(dev.quench.core.runbook.ScheduleSpec::describe)
                 .contains("0 30 3 * * ? (Europe/Berlin)");
         assertThat(runbook.schedule()).map(dev.quench.core.runbook.ScheduleSpec::misfire)
