@@ -75,7 +75,7 @@ public final class ApiServer implements AutoCloseable {
         AuditTrail audit = new AuditTrail(vertx, store, clock);
         AuthFailures failures = new AuthFailures(vertx, clock, audit, java.time.Duration.ofMinutes(1));
         Access access = new Access(tokens, failures, audit);
-        SourceAuth auth = new SourceAuth(config, tokens, failures, audit, List.of("alertmanager", "grafana", "pagerduty"),
+        SourceAuth auth = new SourceAuth(config, tokens, failures, audit, WebhookSources.BUILT_IN,
                 limits.webhookBodyLimit());
         WebhookRoutes webhooks = new WebhookRoutes(vertx, store, runbooks, dispatcher, clock, config, settings, counters);
         webhooks.mount(router, auth, access);
