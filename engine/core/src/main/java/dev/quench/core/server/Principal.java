@@ -12,8 +12,8 @@ import java.util.Optional;
  * @param name the token's name
  * @param role what it may do
  * @param team    the team (runbook owner) it is limited to, or null for every team
- * @param sources the webhook sources a named sender token is bound to; empty: not bound to particular sources
- *                (the roles above sender, and senders from the identity provider, whose tokens carry no binding)
+ * @param sources the webhook sources a sender is bound to (from its token, or the identity provider's sources
+ *                claim); empty for the roles above sender, which post to every source
  */
 public record Principal(String name, Role role, String team, List<String> sources) {
 
@@ -23,14 +23,14 @@ public record Principal(String name, Role role, String team, List<String> source
         sources = List.copyOf(sources);
     }
 
-    /** A principal bound to no particular source. */
+    /** A principal of a role above sender: bound to no particular source. */
     public Principal(String name, Role role, String team) {
         this(name, role, team, List.of());
     }
 
     /** Whether this principal may post alerts to the webhook source {@code source}. */
     public boolean postsTo(String source) {
-        return role != Role.SENDER || sources.isEmpty() || sources.contains(source);
+        return role != Role.SENDER || sources.contains(source);
     }
 
     public Optional<String> teamIfScoped() {
