@@ -69,6 +69,8 @@ class SenderSourceBindingTest {
                 + "NAME --role sender --source nagios)");
         assertThat(alertmanager.statusCode()).isEqualTo(403);
         assertThat(api.statusCode()).isEqualTo(403);
+        assertThat(IngestEngine.json(api).path("detail").asText()).endsWith("needs role viewer (or a higher role) "
+                + "(a sender token may only post alerts to the webhook sources it is bound to: uptime)");
         List<AuditEntry> entries = awaitAudit("uptime-robot", before, 3);
         assertThat(entries).extracting(AuditEntry::action, AuditEntry::outcome, AuditEntry::role).contains(
                 org.assertj.core.groups.Tuple.tuple("POST /hooks/generic/nagios", "forbidden", "sender"),
