@@ -9,6 +9,9 @@ create table api_token (
     role            varchar(16)   not null,
     -- a team scope: the runbook owner the token is limited to; null for every team
     team            varchar(128),
+    -- for role sender: the webhook sources it may post to, comma-separated (alertmanager,grafana);
+    -- null for the other roles
+    sources         varchar(2048),
     created_at      timestamp with time zone not null,
     created_by      varchar(64)   not null,
     expires_at      timestamp with time zone,

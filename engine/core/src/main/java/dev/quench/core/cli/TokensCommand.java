@@ -1,7 +1,12 @@
 package dev.quench.core.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quench.core.config.ConfigException;
+import dev.quench.core.config.ConfigLoader;
+import dev.quench.core.config.QuenchConfig;
+import dev.quench.core.config.WebhookSources;
 import dev.quench.core.plugin.PluginRegistry;
 import dev.quench.core.runbook.Runbook;
 import dev.quench.core.runbook.load.RunbookLoader;
@@ -52,8 +57,16 @@ final class TokensCommand {
         @Option(names = "--team", description = "limit it to runbooks whose owner is TEAM")
         String team;
 
+        @Option(names = "--source", paramLabel = "SOURCE", description = "for --role sender: a webhook source it "
+                + "posts to (alertmanager, grafana, pagerduty, or NAME of /hooks/generic/NAME); repeat for more")
+        List<String> sources = new java.util.ArrayList<>();
+
         @Option(names = "--expires", paramLabel = "DURATION", description = "it stops working after this (90d, 12h)")
         String expires;
+
+        @Option(names = "--config", paramLabel = "FILE",
+                description = "quench.yaml, where --source names its generic sources when working on --data directly")
+        Path config;
 
         @Option(names = "--runbooks", paramLabel = "DIR", defaultValue = "runbooks",
                 description = "where --team is checked when working on --data directly (default: ${DEFAULT-VALUE})")
@@ -62,6 +75,7 @@ final class TokensCommand {
         @Override
         public Integer call() throws Exception {
             Role parsedRole;
+            List<String> bound;
             Instant expiresAt;
             try {
                 TokenRepository.checkName(name);
@@ -69,6 +83,7 @@ final class TokensCommand {
                 if (team != null) {
                     TokenRepository.checkTeam(team);
                 }
+                bound = TokenRepository.checkSources(parsedRole, sources);
                 expiresAt = expires == null ? null : Instant.now().plus(positive(expires));
             } catch (IllegalArgumentException e) {
                 System.err.println("quench tokens create: " + TerminalText.escape(e.getMessage()));
@@ -79,6 +94,10 @@ final class TokensCommand {
                 ObjectNode body = Json.json().createObjectNode().put("name", name).put("role", role);
                 if (team != null) {
                     body.put("team", team);
+                }
+                if (!bound.isEmpty()) {
+                    ArrayNode array = body.putArray("sources");
+                    bound.forEach(array::add);
                 }
                 if (expires != null) {
                     body.put("expires", expires);
@@ -97,18 +116,31 @@ final class TokensCommand {
                     return 2;
                 }
             }
+            try {
+                // The engine is not running: its webhook sources are read from the config it would run with.
+                if (!bound.isEmpty()) {
+                    QuenchConfig settings = ConfigLoader.load(config, Path.of("data"));
+                    WebhookSources.requireKnown(bound, WebhookSources.of(settings));
+                }
+            } catch (IllegalArgumentException | ConfigException e) {
+                System.err.println("quench tokens create: " + TerminalText.escape(e.getMessage())
+                        + (config == null ? "; pass --config FILE for the generic sources of quench.yaml" : ""));
+                return 2;
+            }
             try (Store store = target.openStore()) {
                 Instant now = Instant.now();
                 IssuedToken issued;
                 try {
-                    issued = store.tokens().create(name, parsedRole, team, expiresAt, AdminTarget.localActor(), now);
+                    issued = store.tokens().create(name, parsedRole, team, bound, expiresAt, AdminTarget.localActor(),
+                            now);
                 } catch (IllegalArgumentException e) {
                     System.err.println("quench tokens create: " + TerminalText.escape(e.getMessage()));
                     store.audit().append(local(now, "token.create", "token " + name, "refused", e.getMessage()));
                     return 2;
                 }
                 store.audit().append(local(now, "token.create", "token " + name, "ok", "role " + role
-                        + (team == null ? "" : ", team " + team)));
+                        + (team == null ? "" : ", team " + team)
+                        + (bound.isEmpty() ? "" : ", sources " + String.join(",", bound))));
                 return printed(issued.secret(), expiresAt == null ? null : expiresAt.toString());
             }
         }
@@ -116,6 +148,7 @@ final class TokensCommand {
         private int printed(String secret, String expiresAt) {
             System.out.println(secret);
             System.err.println("token '" + name + "' (" + role + (team == null ? "" : ", team " + team)
+                    + (sources.isEmpty() ? "" : ", sources " + String.join(",", sources))
                     + (expiresAt == null ? "" : ", expires " + expiresAt) + "): shown this once; Quench keeps only its "
                     + "hash. Send it as 'Authorization: Bearer <token>'.");
             return 0;
@@ -155,7 +188,8 @@ final class TokensCommand {
         @Override
         public Integer call() throws Exception {
             Optional<AdminTarget.Remote> remote = target.remote();
-            System.out.printf("%-24s %-9s %-16s %-8s %-24s %s%n", "NAME", "ROLE", "TEAM", "STATE", "EXPIRES", "CREATED BY");
+            System.out.printf("%-24s %-9s %-16s %-8s %-24s %-24s %s%n", "NAME", "ROLE", "TEAM", "STATE", "EXPIRES",
+                    "SOURCES", "CREATED BY");
             if (remote.isPresent()) {
                 AdminTarget.Answer answer = remote.get().send("GET", "/api/v1/tokens", null);
                 if (answer.status() != 200) {
@@ -163,8 +197,10 @@ final class TokensCommand {
                     return answer.exitCode();
                 }
                 for (JsonNode token : answer.body().path("tokens")) {
+                    List<String> bound = new java.util.ArrayList<>();
+                    token.path("sources").forEach(source -> bound.add(source.asText()));
                     row(token.path("name").asText(), token.path("role").asText(), token.path("team").asText("-"),
-                            token.path("state").asText(), token.path("expiresAt").asText("never"),
+                            token.path("state").asText(), token.path("expiresAt").asText("never"), bound,
                             token.path("createdBy").asText());
                 }
                 return 0;
@@ -175,15 +211,17 @@ final class TokensCommand {
                 for (StoredToken token : tokens) {
                     row(token.name(), token.role().wireName(), token.team() == null ? "-" : token.team(),
                             token.stateAt(now), token.expiresAt() == null ? "never" : token.expiresAt().toString(),
-                            token.createdBy());
+                            token.sources(), token.createdBy());
                 }
             }
             return 0;
         }
 
-        private static void row(String name, String role, String team, String state, String expires, String by) {
-            System.out.println(TerminalText.escape(String.format("%-24s %-9s %-16s %-8s %-24s %s", name, role,
-                    team.equals("null") ? "-" : team, state, expires.equals("null") ? "never" : expires, by)));
+        private static void row(String name, String role, String team, String state, String expires,
+                                List<String> sources, String by) {
+            System.out.println(TerminalText.escape(String.format("%-24s %-9s %-16s %-8s %-24s %-24s %s", name, role,
+                    team.equals("null") ? "-" : team, state, expires.equals("null") ? "never" : expires,
+                    sources.isEmpty() ? "-" : String.join(",", sources), by)));
         }
     }
 

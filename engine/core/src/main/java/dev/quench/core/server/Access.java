@@ -143,7 +143,8 @@ final class Access {
         if (!principal.role().atLeast(role)) {
             refusal = "token '" + principal.name() + "' has role " + principal.role().wireName() + "; "
                     + describe(context) + " needs role " + TokenDirectory.roleOrMore(role)
-                    + (principal.role() == Role.SENDER ? " (a sender token may only post alerts to /hooks/...)" : "");
+                    + (principal.role() == Role.SENDER ? " (a sender token may only post alerts to the webhook "
+                    + "sources it is bound to: " + String.join(", ", principal.sources()) + ")" : "");
         } else if (allTeams && principal.team() != null) {
             refusal = "token '" + principal.name() + "' is limited to team '" + principal.team() + "'; "
                     + describe(context) + " concerns every team and needs a " + role.wireName()

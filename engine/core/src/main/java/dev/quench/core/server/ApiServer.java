@@ -1,6 +1,7 @@
 package dev.quench.core.server;
 
 import dev.quench.core.config.QuenchConfig;
+import dev.quench.core.config.WebhookSources;
 import dev.quench.core.dispatch.RunDispatcher;
 import dev.quench.core.dispatch.RunbookRegistry;
 import dev.quench.core.events.RunEventBus;
@@ -74,14 +75,14 @@ public final class ApiServer implements AutoCloseable {
         AuditTrail audit = new AuditTrail(vertx, store, clock);
         AuthFailures failures = new AuthFailures(vertx, clock, audit, java.time.Duration.ofMinutes(1));
         Access access = new Access(tokens, failures, audit);
-        SourceAuth auth = new SourceAuth(config, tokens, failures, List.of("alertmanager", "grafana", "pagerduty"),
+        SourceAuth auth = new SourceAuth(config, tokens, failures, audit, WebhookSources.BUILT_IN,
                 limits.webhookBodyLimit());
         WebhookRoutes webhooks = new WebhookRoutes(vertx, store, runbooks, dispatcher, clock, config, settings, counters);
         webhooks.mount(router, auth, access);
         new ApiRoutes(vertx, store, runbooks, dispatcher, ledger, clock).mount(router, access, limits.apiBodyLimit());
         new ScheduleRoutes(vertx, schedules).mount(router, access);
         new GuardRoutes(vertx, store, dispatcher, approval).mount(router, access);
-        new TokenRoutes(vertx, store, tokens, runbooks, clock).mount(router, access);
+        new TokenRoutes(vertx, store, tokens, runbooks, clock, WebhookSources.of(config)).mount(router, access);
         new AuditRoutes(vertx, store, clock).mount(router, access);
         new RunEventRoutes(vertx, store, events, RunVisibility.byTeam(runbooks)).mount(router);
         MetricsRoutes metricsRoutes = new MetricsRoutes(vertx, metrics);

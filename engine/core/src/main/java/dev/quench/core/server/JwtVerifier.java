@@ -84,12 +84,37 @@ final class JwtVerifier {
             if (team != null) {
                 TokenRepository.checkTeam(team);
             }
-            return new TokenDirectory.Lookup.Found(new Principal(name, role, team));
+            // Only a sender is bound to sources; the claim is ignored for the other roles.
+            List<String> sources = role == Role.SENDER ? senderSources(claims) : List.of();
+            return new TokenDirectory.Lookup.Found(new Principal(name, role, team, sources));
         } catch (ParseException | IllegalArgumentException e) {
             return new TokenDirectory.Lookup.Refused("the JWT's claims do not name a Quench principal: " + e.getMessage()
                     + " (claims " + settings.nameClaim() + ", " + settings.roleClaim()
-                    + (settings.teamClaim() == null ? "" : ", " + settings.teamClaim()) + ")");
+                    + (settings.teamClaim() == null ? "" : ", " + settings.teamClaim())
+                    + ", and " + settings.sourcesClaim() + " for a sender)");
         }
+    }
+
+    private List<String> senderSources(JWTClaimsSet claims) {
+        List<String> named = texts(claims.getClaim(settings.sourcesClaim()));
+        if (named.isEmpty()) {
+            throw new IllegalArgumentException("a sender posts only to the webhook sources it is bound to, and claim "
+                    + settings.sourcesClaim() + " names none");
+        }
+        return TokenRepository.checkSources(Role.SENDER, named);
+    }
+
+    /** A claim of one string or a list of them; absent: none. */
+    private List<String> texts(Object claim) {
+        if (claim == null) {
+            return List.of();
+        }
+        List<?> values = claim instanceof List<?> list ? list : List.of(claim);
+        if (!values.stream().allMatch(String.class::isInstance)) {
+            throw new IllegalArgumentException("claim " + settings.sourcesClaim() + " must be a source name or a list "
+                    + "of them: " + claim);
+        }
+        return values.stream().map(String.class::cast).toList();
     }
 
     private Role highestRole(Object claim) {

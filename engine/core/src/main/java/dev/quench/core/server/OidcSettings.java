@@ -15,13 +15,15 @@ import java.util.Optional;
  * @param nameClaim the claim naming the person: the actor recorded ({@code sub} by default)
  * @param roleClaim the claim with the Quench role, a string or a list (the highest role in it counts)
  * @param teamClaim the claim with the team the person is limited to, or null for none
+ * @param sourcesClaim the claim naming the webhook sources a sender posts to, a string or a list
+ *                  ({@code quench_sources} by default): a sender JWT without it is refused
  */
 public record OidcSettings(URI issuer, URI jwksUrl, String audience, String nameClaim, String roleClaim,
-                           String teamClaim) {
+                           String teamClaim, String sourcesClaim) {
 
     /** The keys as written in the file; absent ones are null. */
     public record Section(String issuer, String jwksUrl, String audience, String nameClaim, String roleClaim,
-                          String teamClaim) {
+                          String teamClaim, String sourcesClaim) {
     }
 
     /**
@@ -34,7 +36,8 @@ public record OidcSettings(URI issuer, URI jwksUrl, String audience, String name
                 url(section, "issuer", keys.issuer()), url(section, "jwksUrl", keys.jwksUrl()),
                 required(section, "audience", keys.audience()),
                 keys.nameClaim() != null ? keys.nameClaim() : "sub",
-                keys.roleClaim() != null ? keys.roleClaim() : "quench_role", keys.teamClaim()));
+                keys.roleClaim() != null ? keys.roleClaim() : "quench_role", keys.teamClaim(),
+                keys.sourcesClaim() != null ? keys.sourcesClaim() : "quench_sources"));
     }
 
     private static String required(ConfigSection section, String key, String value) {

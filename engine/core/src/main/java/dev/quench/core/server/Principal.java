@@ -1,6 +1,7 @@
 package dev.quench.core.server;
 
 import dev.quench.core.store.Role;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -10,13 +11,26 @@ import java.util.Optional;
  *
  * @param name the token's name
  * @param role what it may do
- * @param team the team (runbook owner) it is limited to, or null for every team
+ * @param team    the team (runbook owner) it is limited to, or null for every team
+ * @param sources the webhook sources a sender is bound to (from its token, or the identity provider's sources
+ *                claim); empty for the roles above sender, which post to every source
  */
-public record Principal(String name, Role role, String team) {
+public record Principal(String name, Role role, String team, List<String> sources) {
 
     public Principal {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(role, "role");
+        sources = List.copyOf(sources);
+    }
+
+    /** A principal of a role above sender: bound to no particular source. */
+    public Principal(String name, Role role, String team) {
+        this(name, role, team, List.of());
+    }
+
+    /** Whether this principal may post alerts to the webhook source {@code source}. */
+    public boolean postsTo(String source) {
+        return role != Role.SENDER || sources.contains(source);
     }
 
     public Optional<String> teamIfScoped() {

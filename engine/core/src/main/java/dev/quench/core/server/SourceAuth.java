@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Authenticates webhook senders: each source's own bearer token, basic auth or HMAC signature
  * when configured (any one configured method suffices; such a sender acts as role {@code sender} of
- * that source only), any named token otherwise (every role may post alerts), nothing when the
+ * that source only), any named token otherwise (a sender token only to the sources it is bound to, the
+ * other roles to every source; a sender posting elsewhere gets 403, on the audit trail), nothing when the
  * source is configured {@code open: true}. Repeated 401s from one address are slowed down
  * ({@link AuthFailures}). Credentials are checked from the headers before a body
  * is read; only an HMAC signature needs the body, and only a request that offers one gets it read
@@ -45,18 +46,20 @@ final class SourceAuth {
     private final QuenchConfig config;
     private final TokenDirectory tokens;
     private final AuthFailures failures;
+    private final AuditTrail audit;
     private final Map<String, SourceCredentials> credentials = new ConcurrentHashMap<>();
 
-    SourceAuth(QuenchConfig config, TokenDirectory tokens, AuthFailures failures, Iterable<String> sources,
-               long webhookBodyLimit) {
-        this(config, tokens, failures, sources, webhookBodyLimit, System.getenv());
+    SourceAuth(QuenchConfig config, TokenDirectory tokens, AuthFailures failures, AuditTrail audit,
+               Iterable<String> sources, long webhookBodyLimit) {
+        this(config, tokens, failures, audit, sources, webhookBodyLimit, System.getenv());
     }
 
-    SourceAuth(QuenchConfig config, TokenDirectory tokens, AuthFailures failures, Iterable<String> sources,
-               long webhookBodyLimit, Map<String, String> environment) {
+    SourceAuth(QuenchConfig config, TokenDirectory tokens, AuthFailures failures, AuditTrail audit,
+               Iterable<String> sources, long webhookBodyLimit, Map<String, String> environment) {
         this.config = config;
         this.tokens = tokens;
         this.failures = failures;
+        this.audit = audit;
         this.webhookBodyLimit = webhookBodyLimit;
         this.maxUnverifiedBytes = Math.max(MIN_UNVERIFIED_BYTES, 2 * webhookBodyLimit);
         List<String> names = new ArrayList<>();
@@ -89,6 +92,8 @@ final class SourceAuth {
         SourceCredentials own = credentials.get(source);
         if (own == null || !own.any()) {
             switch (tokens.authenticate(context.request().getHeader("Authorization"), true)) {
+                case TokenDirectory.Lookup.Found found when !found.principal().postsTo(source) ->
+                        forbidden(context, found.principal(), source);
                 case TokenDirectory.Lookup.Found found -> context.put(AUTHENTICATED, true).next();
                 case TokenDirectory.Lookup.Refused refused -> failures.refuse(context, refused.detail()
                         + " (or configure sources." + source + ".auth)");
@@ -108,6 +113,16 @@ final class SourceAuth {
         } else {
             failures.refuse(context, own.describe());
         }
+    }
+
+    /** 403 for a sender token bound to other sources, on the audit trail like the API's 403s to a change. */
+    private void forbidden(RoutingContext context, Principal principal, String source) {
+        String refusal = "token '" + principal.name() + "' is a sender bound to " + String.join(", ",
+                principal.sources()) + "; posting to source " + source + " needs a sender token bound to " + source
+                + " (quench tokens create NAME --role sender --source " + source + ")";
+        audit.append(context, principal, context.request().method() + " " + context.request().path(),
+                context.request().path(), "forbidden", "403 " + refusal);
+        HttpErrors.sendAndClose(context, 403, "forbidden", refusal);
     }
 
     /** Lets the body of a signed request be read, within the budget of unverified bytes held at once. */

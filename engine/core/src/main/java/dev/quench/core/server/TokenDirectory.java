@@ -104,7 +104,7 @@ final class TokenDirectory implements AutoCloseable {
             return new Lookup.Refused("the token is unknown, revoked or expired: ask an admin for a token "
                     + "(quench tokens create NAME --role ROLE)");
         }
-        return new Lookup.Found(new Principal(token.name(), token.role(), token.team()));
+        return new Lookup.Found(new Principal(token.name(), token.role(), token.team(), token.sources()));
     }
 
     /** The active token named {@code name}, if any. */

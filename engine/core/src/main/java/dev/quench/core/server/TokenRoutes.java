@@ -1,5 +1,6 @@
 package dev.quench.core.server;
 
+import dev.quench.core.config.WebhookSources;
 import dev.quench.core.dispatch.RunbookRegistry;
 import dev.quench.core.runbook.Runbook;
 import dev.quench.core.store.IssuedToken;
@@ -10,6 +11,7 @@ import dev.quench.core.store.TokenRepository;
 import dev.quench.core.util.Durations;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -21,11 +23,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.SortedSet;
 import java.util.TreeSet;
 
 /**
  * Named tokens, for admins: {@code GET /api/v1/tokens}, {@code POST /api/v1/tokens}
- * {@code {"name", "role", "team"?, "expires"?: "90d"}} (201 with the token, shown this once), and
+ * {@code {"name", "role", "team"?, "sources"?: ["alertmanager"], "expires"?: "90d"}} (a sender names the
+ * webhook sources it posts to; 201 with the token, shown this once), and
  * {@code DELETE /api/v1/tokens/{name}} (revokes it on every engine sharing the store within a second).
  */
 final class TokenRoutes {
@@ -35,13 +39,17 @@ final class TokenRoutes {
     private final TokenDirectory tokens;
     private final RunbookRegistry runbooks;
     private final Clock clock;
+    private final SortedSet<String> sources;
 
-    TokenRoutes(Vertx vertx, Store store, TokenDirectory tokens, RunbookRegistry runbooks, Clock clock) {
+    /** {@code sources}: this engine's webhook sources ({@link WebhookSources}), which a sender token is bound to. */
+    TokenRoutes(Vertx vertx, Store store, TokenDirectory tokens, RunbookRegistry runbooks, Clock clock,
+                SortedSet<String> sources) {
         this.vertx = Objects.requireNonNull(vertx, "vertx");
         this.store = Objects.requireNonNull(store, "store");
         this.tokens = Objects.requireNonNull(tokens, "tokens");
         this.runbooks = Objects.requireNonNull(runbooks, "runbooks");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.sources = Objects.requireNonNull(sources, "sources");
     }
 
     /** Mount after {@link ApiRoutes}, whose {@code /api/v1/*} handler checks the token first. */
@@ -75,12 +83,13 @@ final class TokenRoutes {
         }
         if (body == null) {
             HttpErrors.send(context, 400, "missing body", "send {\"name\": NAME, \"role\": ROLE, \"team\": TEAM?, "
-                    + "\"expires\": \"90d\"?}");
+                    + "\"sources\": [SOURCE, ...]?, \"expires\": \"90d\"?}");
             return;
         }
         String name;
         Role role;
         String team;
+        List<String> bound;
         Instant expiresAt;
         Instant now = clock.instant();
         try {
@@ -92,11 +101,13 @@ final class TokenRoutes {
                 TokenRepository.checkTeam(team);
                 requireKnownTeam(team);
             }
+            bound = TokenRepository.checkSources(role, body.containsKey("sources") ? texts(body, "sources") : List.of());
+            WebhookSources.requireKnown(bound, sources);
             expiresAt = body.containsKey("expires") ? now.plus(expiry(text(body, "expires"))) : null;
             for (String key : body.fieldNames()) {
-                if (!List.of("name", "role", "team", "expires").contains(key)) {
-                    throw new IllegalArgumentException("unknown field '" + key + "': a token takes name, role, team "
-                            + "and expires");
+                if (!List.of("name", "role", "team", "sources", "expires").contains(key)) {
+                    throw new IllegalArgumentException("unknown field '" + key + "': a token takes name, role, team, "
+                            + "sources and expires");
                 }
             }
         } catch (IllegalArgumentException e) {
@@ -105,7 +116,7 @@ final class TokenRoutes {
         }
         String createdBy = Access.principal(context).name();
         vertx.executeBlocking(() -> {
-            IssuedToken issued = store.tokens().create(name, role, team, expiresAt, createdBy, now);
+            IssuedToken issued = store.tokens().create(name, role, team, bound, expiresAt, createdBy, now);
             tokens.refresh();
             return issued;
         }, false).onComplete(result -> {
@@ -172,11 +183,20 @@ final class TokenRoutes {
         return text;
     }
 
+    private static List<String> texts(JsonObject body, String key) {
+        Object value = body.getValue(key);
+        if (!(value instanceof JsonArray array) || !array.stream().allMatch(String.class::isInstance)) {
+            throw new IllegalArgumentException("'" + key + "' must be a list of strings, got " + value);
+        }
+        return array.stream().map(String.class::cast).toList();
+    }
+
     static Map<String, Object> view(StoredToken token, Instant now) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("name", token.name());
         view.put("role", token.role().wireName());
         view.put("team", token.team());
+        view.put("sources", token.sources());
         view.put("state", token.stateAt(now));
         view.put("createdAt", token.createdAt());
         view.put("createdBy", token.createdBy());

@@ -9,6 +9,7 @@ import dev.quench.core.alert.GrafanaPayload;
 import dev.quench.core.alert.PagerDutyPayload;
 import dev.quench.core.alert.PayloadException;
 import dev.quench.core.config.QuenchConfig;
+import dev.quench.core.config.WebhookSources;
 import dev.quench.core.dispatch.RunDispatcher;
 import dev.quench.core.dispatch.RunbookRegistry;
 import dev.quench.core.ingest.GroupCommit;
@@ -46,8 +47,7 @@ import org.slf4j.LoggerFactory;
 final class WebhookRoutes implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookRoutes.class);
-    private static final Set<String> BUILT_IN = Set.of(AlertmanagerPayload.SOURCE, GrafanaPayload.SOURCE,
-            PagerDutyPayload.SOURCE);
+    private static final Set<String> BUILT_IN = Set.copyOf(WebhookSources.BUILT_IN);
 
     /** Parses one source's body. */
     @FunctionalInterface

@@ -10,6 +10,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -29,6 +30,10 @@ public final class TokenRepository {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}");
     /** A team: what a runbook's {@code owner} says; letters, digits and {@code . _ -}, at most 128. */
     private static final Pattern TEAM = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    /** A webhook source: as named under {@code sources:} in quench.yaml (the same rule). */
+    private static final Pattern SOURCE = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+    /** Sources one sender token may be bound to (they fit the column). */
+    static final int MAX_SOURCES = 24;
     /** The name of the token in {@code data/quench.token}, made by the first start. */
     public static final String BOOTSTRAP_NAME = "admin";
 
@@ -40,22 +45,32 @@ public final class TokenRepository {
         this.jdbi = Objects.requireNonNull(jdbi, "jdbi");
     }
 
+    /** Makes a token of a role above sender (one bound to no webhook source); see the full form. */
+    public IssuedToken create(String name, Role role, String team, Instant expiresAt, String createdBy, Instant now) {
+        return create(name, role, team, List.of(), expiresAt, createdBy, now);
+    }
+
     /**
      * Makes a token; the answer holds its text, which is not kept anywhere.
      *
-     * @throws IllegalArgumentException for a bad name or team, or a name already taken (revoked tokens
+     * @param sources for role sender, the webhook sources it may post to (at least one); empty for the other roles.
+     *                Whether each is a source of this engine is for the caller to check: the store does not know
+     *                the configuration
+     * @throws IllegalArgumentException for a bad name, team or sources, or a name already taken (revoked tokens
      *                                  keep theirs), naming it
      */
-    public IssuedToken create(String name, Role role, String team, Instant expiresAt, String createdBy, Instant now) {
+    public IssuedToken create(String name, Role role, String team, List<String> sources, Instant expiresAt,
+                              String createdBy, Instant now) {
         checkName(name);
         if (team != null) {
             checkTeam(team);
         }
         Objects.requireNonNull(role, "role");
+        List<String> bound = checkSources(role, sources);
         byte[] random = new byte[32];
         RANDOM.nextBytes(random);
         String secret = HexFormat.of().formatHex(random);
-        StoredToken token = new StoredToken(name, role, team, now, createdBy, expiresAt, null, null);
+        StoredToken token = new StoredToken(name, role, team, bound, now, createdBy, expiresAt, null, null);
         if (!insert(token, hash(secret))) {
             throw new IllegalArgumentException("a token named '" + name + "' exists already"
                     + (find(name).map(found -> " (" + found.stateAt(now) + ")").orElse(""))
@@ -79,7 +94,7 @@ public final class TokenRepository {
                 return known.get();
             }
             String name = find(BOOTSTRAP_NAME).isEmpty() ? BOOTSTRAP_NAME : BOOTSTRAP_NAME + "-" + hash.substring(0, 8);
-            if (insert(new StoredToken(name, Role.ADMIN, null, now, "quench", null, null, null), hash)) {
+            if (insert(new StoredToken(name, Role.ADMIN, null, List.of(), now, "quench", null, null, null), hash)) {
                 return name;
             }
             // Another engine registered at the same moment: look again.
@@ -156,6 +171,42 @@ public final class TokenRepository {
         }
     }
 
+    /**
+     * The sources a token of {@code role} is bound to, without repeats: a sender names at least one (a sender bound
+     * to none could post nowhere, and binding it to every source would undo what the role is for); the other roles
+     * post to every source and name none.
+     *
+     * @throws IllegalArgumentException saying which rule {@code sources} breaks
+     */
+    public static List<String> checkSources(Role role, List<String> sources) {
+        Objects.requireNonNull(sources, "sources");
+        if (role != Role.SENDER) {
+            if (!sources.isEmpty()) {
+                throw new IllegalArgumentException("only a sender token is bound to webhook sources; a token of role "
+                        + role.wireName() + " may post to every source: leave out the sources (--source)");
+            }
+            return List.of();
+        }
+        if (sources.isEmpty()) {
+            throw new IllegalArgumentException("a sender token may only post to the webhook sources it is bound to, "
+                    + "and none was named: name each source it posts to (--source alertmanager, repeated for more)");
+        }
+        LinkedHashSet<String> bound = new LinkedHashSet<>();
+        for (String source : sources) {
+            if (source == null || !SOURCE.matcher(source).matches()) {
+                throw new IllegalArgumentException("invalid source '" + printable(source) + "': a source is named as "
+                        + "under sources: in quench.yaml, 1-64 of [a-z0-9_-] (alertmanager, grafana, pagerduty, or "
+                        + "NAME for /hooks/generic/NAME)");
+            }
+            bound.add(source);
+        }
+        if (bound.size() > MAX_SOURCES) {
+            throw new IllegalArgumentException("a sender token is bound to at most " + MAX_SOURCES + " sources, "
+                    + bound.size() + " were named: make one token per sender");
+        }
+        return List.copyOf(bound);
+    }
+
     private static String printable(String text) {
         if (text == null) {
             return "";
@@ -175,10 +226,12 @@ public final class TokenRepository {
     private boolean insert(StoredToken token, String hash) {
         try {
             jdbi.useHandle(handle -> handle.createUpdate("""
-                            insert into api_token (name, token_hash, role, team, created_at, created_by, expires_at)
-                            values (:name, :hash, :role, :team, :createdAt, :createdBy, :expiresAt)""")
+                            insert into api_token (name, token_hash, role, team, sources, created_at, created_by,
+                                                   expires_at)
+                            values (:name, :hash, :role, :team, :sources, :createdAt, :createdBy, :expiresAt)""")
                     .bind("name", token.name()).bind("hash", hash).bind("role", token.role().wireName())
-                    .bind("team", token.team()).bind("createdAt", Timestamp.from(token.createdAt()))
+                    .bind("team", token.team())
+                    .bind("sources", token.sources().isEmpty() ? null : String.join(",", token.sources())).bind("createdAt", Timestamp.from(token.createdAt()))
                     .bind("createdBy", token.createdBy())
                     .bind("expiresAt", token.expiresAt() == null ? null : Timestamp.from(token.expiresAt()))
                     .execute());
@@ -192,7 +245,9 @@ public final class TokenRepository {
     }
 
     private static StoredToken map(ResultSet row) throws SQLException {
+        String sources = row.getString("sources");
         return new StoredToken(row.getString("name"), Role.parse(row.getString("role")), row.getString("team"),
+                sources == null || sources.isEmpty() ? List.of() : List.of(sources.split(",")),
                 instant(row, "created_at"), row.getString("created_by"), instant(row, "expires_at"),
                 instant(row, "revoked_at"), row.getString("revoked_by"));
     }

@@ -113,20 +113,73 @@ class TokensCommandTest {
     }
 
     @Test
+    void aSenderTokenNamesTheSourcesItPostsToAndOnlyASenderNamesAny() throws Exception {
+        Store.open("jdbc:h2:file:" + data.resolve("quench"), "sa", "").close();
+        String dir = data.toString();
+        Path config = temp.resolve("quench.yaml");
+        Files.writeString(config, """
+                sources:
+                  orders-api:
+                    mapping: {name: /name}
+                """);
+
+        assertThat(QuenchMain.run("tokens", "create", "am", "--role", "sender", "--data", dir)).isEqualTo(2);
+        assertThat(QuenchMain.run("tokens", "create", "ops", "--role", "operator", "--source", "grafana",
+                "--data", dir)).isEqualTo(2);
+        assertThat(QuenchMain.run("tokens", "create", "am", "--role", "sender", "--source", "orders-api",
+                "--data", dir)).as("a generic source is known from --config only").isEqualTo(2);
+        assertThat(QuenchMain.run("tokens", "create", "am", "--role", "sender", "--source", "generic/orders-api",
+                "--data", dir, "--config", config.toString())).isEqualTo(2);
+
+        assertThat(stderr.toString(StandardCharsets.UTF_8).lines().toList()).containsExactly(
+                "quench tokens create: a sender token may only post to the webhook sources it is bound to, and none "
+                        + "was named: name each source it posts to (--source alertmanager, repeated for more)",
+                "quench tokens create: only a sender token is bound to webhook sources; a token of role operator may "
+                        + "post to every source: leave out the sources (--source)",
+                "quench tokens create: unknown source 'orders-api': the sources are alertmanager, grafana, pagerduty "
+                        + "(a generic source is the NAME of sources.NAME.mapping in quench.yaml, posted to "
+                        + "/hooks/generic/NAME); pass --config FILE for the generic sources of quench.yaml",
+                "quench tokens create: invalid source 'generic/orders-api': a source is named as under sources: in "
+                        + "quench.yaml, 1-64 of [a-z0-9_-] (alertmanager, grafana, pagerduty, or NAME for "
+                        + "/hooks/generic/NAME)");
+        try (Store store = Store.open("jdbc:h2:file:" + data.resolve("quench"), "sa", "")) {
+            assertThat(store.tokens().list()).isEmpty();
+        }
+
+        assertThat(QuenchMain.run("tokens", "create", "am", "--role", "sender", "--source", "alertmanager",
+                "--source", "orders-api", "--data", dir, "--config", config.toString())).isZero();
+        stdout.reset();
+        assertThat(QuenchMain.run("tokens", "list", "--data", dir)).isZero();
+        assertThat(stdout.text()).containsPattern("am +sender +- +active +never +alertmanager,orders-api +local:");
+    }
+
+    @Test
     void onARunningEngineTokensAreMadeWithTheAdminTokenAndWorkAtOnce() throws Exception {
         try (EngineHarness harness = EngineHarness.start(EngineHarness.config(data, runbooks))) {
             String server = "http://127.0.0.1:" + harness.engine().port();
             String tokenFile = data.resolve("quench.token").toString();
 
-            assertThat(QuenchMain.run("tokens", "create", "alertmanager", "--role", "sender", "--server", server,
-                    "--token-file", tokenFile)).isZero();
+            assertThat(QuenchMain.run("tokens", "create", "alertmanager", "--role", "sender", "--source", "alertmanager",
+                    "--server", server, "--token-file", tokenFile)).isZero();
 
             String secret = stdout.text().strip();
+            assertThat(stderr.toString(StandardCharsets.UTF_8)).contains("token 'alertmanager' (sender, sources "
+                    + "alertmanager): shown this once");
             assertThat(LoopbackHttp.send(harness.engine().port(), "127.0.0.1", "POST", "/hooks/alertmanager", secret,
                     "{\"version\": \"4\", \"status\": \"firing\", \"alerts\": [{\"status\": \"firing\", \"labels\": "
                             + "{\"alertname\": \"X\"}}]}").status()).isEqualTo(202);
             assertThat(LoopbackHttp.send(harness.engine().port(), "127.0.0.1", "GET", "/api/v1/runs", secret, null)
                     .status()).isEqualTo(403);
+            assertThat(LoopbackHttp.send(harness.engine().port(), "127.0.0.1", "POST", "/hooks/grafana", secret,
+                    "{\"status\": \"firing\", \"alerts\": []}").status()).as("not bound to grafana").isEqualTo(403);
+            stdout.reset();
+            assertThat(QuenchMain.run("tokens", "list", "--server", server, "--token-file", tokenFile)).isZero();
+            assertThat(stdout.text()).containsPattern("alertmanager +sender +- +active +never +alertmanager +admin");
+            assertThat(QuenchMain.run("tokens", "create", "am2", "--role", "sender", "--source", "prometheus",
+                    "--server", server, "--token-file", tokenFile)).isEqualTo(2);
+            assertThat(stderr.toString(StandardCharsets.UTF_8)).contains("quench tokens create: invalid token request: "
+                    + "unknown source 'prometheus': the sources are alertmanager, grafana, pagerduty (a generic source "
+                    + "is the NAME of sources.NAME.mapping in quench.yaml, posted to /hooks/generic/NAME)");
             assertThat(QuenchMain.run("tokens", "create", "web", "--role", "viewer", "--team", "web-team",
                     "--server", server, "--token-file", tokenFile)).isEqualTo(2);
             assertThat(stderr.toString(StandardCharsets.UTF_8)).contains("unknown team 'web-team': no loaded runbook "

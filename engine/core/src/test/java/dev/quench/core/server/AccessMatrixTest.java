@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every endpoint × every kind of caller: the status each gets, and what the audit trail says about it.
- * The callers are a sender, a viewer, an operator, an admin, an operator limited to another team
+ * The callers are a sender (bound to the source alertmanager), a viewer, an operator, an admin, an operator limited to another team
  * than the runbook's, an expired and a revoked token. Each row runs against fresh state (a new run
  * awaiting approval, a new token to revoke), so its outcome depends on the caller only.
  */
@@ -62,6 +62,10 @@ class AccessMatrixTest {
                     {"version": "4", "status": "firing", "alerts": [{"status": "firing",
                       "labels": {"alertname": "NothingMatches", "instance": "x:1"}, "fingerprint": "fp-%s"}]}""",
                     Role.SENDER, Scope.FILTERED, 202, null),
+            new Endpoint("POST", "/hooks/grafana", """
+                    {"receiver": "quench", "status": "firing", "orgId": 1, "alerts": [{"status": "firing",
+                      "labels": {"alertname": "NothingMatches"}, "fingerprint": "gf-%s"}]}""",
+                    Role.SENDER, Scope.FILTERED, 202, null),
             new Endpoint("GET", "/api/v1/runs", null, Role.VIEWER, Scope.FILTERED, 200, null),
             new Endpoint("GET", "/api/v1/runs/{run}", null, Role.VIEWER, Scope.OWNED, 200, null),
             new Endpoint("GET", "/api/v1/runs/{run}/decisions", null, Role.VIEWER, Scope.OWNED, 200, null),
@@ -93,6 +97,9 @@ class AccessMatrixTest {
             new Caller("web-oncall", Role.OPERATOR, true),
             new Caller("old-ci", null, false),
             new Caller("leaver", null, false));
+
+    /** The one webhook source the sender caller is bound to. */
+    private static final String SENDER_SOURCE = "alertmanager";
 
     @TempDir
     static Path temp;
@@ -127,7 +134,7 @@ class AccessMatrixTest {
             Role role = caller.role() == null ? Role.OPERATOR : caller.role();
             Instant expires = caller.name().equals("old-ci") ? now.minusSeconds(60) : null;
             IssuedToken issued = store.tokens().create(caller.name(), role, caller.scopedToOtherTeam() ? "web-team" : null,
-                    expires, "test", now);
+                    role == Role.SENDER ? List.of(SENDER_SOURCE) : List.of(), expires, "test", now);
             SECRETS.put(caller.name(), issued.secret());
         }
         store.tokens().revoke("leaver", "test", now);
@@ -158,8 +165,8 @@ class AccessMatrixTest {
                 }
                 if (expected == 403) {
                     String detail = Json.json().readTree(answer.body()).path("detail").asText();
-                    if (!detail.contains("needs role") && !detail.contains("team")) {
-                        mismatches.add(row + ": a 403 must name the role or team needed, said: " + detail);
+                    if (!detail.contains("needs role") && !detail.contains("team") && !detail.contains("bound to")) {
+                        mismatches.add(row + ": a 403 must name the role, team or source needed, said: " + detail);
                     }
                 }
                 auditMismatch(endpoint, caller, expected, from, before).ifPresent(problem -> mismatches.add(row + ": " + problem));
@@ -176,7 +183,8 @@ class AccessMatrixTest {
             return 401;
         }
         if (!caller.role().atLeast(endpoint.minimum())
-                || (caller.role() == Role.SENDER && endpoint.path().startsWith("/api/"))) {
+                || (caller.role() == Role.SENDER && endpoint.path().startsWith("/api/"))
+                || (caller.role() == Role.SENDER && !endpoint.path().equals("/hooks/" + SENDER_SOURCE))) {
             return 403;
         }
         if (caller.scopedToOtherTeam() && endpoint.scope() != Scope.FILTERED) {
@@ -193,6 +201,13 @@ class AccessMatrixTest {
             List<AuditEntry> failed = await(() -> store.audit().list(null, "auth.failed", before, 100).stream()
                     .filter(entry -> entry.sourceAddress().equals(from)).toList());
             return failed.isEmpty() ? Optional.of("no auth.failed entry from " + from) : Optional.empty();
+        }
+        if (status == 403 && endpoint.path().startsWith("/hooks/")) {
+            List<AuditEntry> entries = await(() -> store.audit().list(caller.name(), null, before, 10));
+            return entries.stream().anyMatch(entry -> entry.outcome().equals("forbidden")
+                    && entry.action().equals("POST " + endpoint.path()) && entry.role().equals("sender")
+                    && entry.sourceAddress().equals(from) && entry.detail().startsWith("403 "))
+                    ? Optional.empty() : Optional.of("no forbidden entry for the sender's post: " + entries);
         }
         boolean change = !endpoint.method().equals("GET") && endpoint.path().startsWith("/api/");
         if (!change) {
@@ -252,6 +267,16 @@ class AccessMatrixTest {
             assertThat(Instant.now()).as("the engine sees the new tokens").isBefore(deadline);
             Thread.sleep(100);
         }
+    }
+
+    @Test
+    void aSenderPostingToASourceItIsNotBoundToIsToldWhichSourcesItIsBoundTo() throws Exception {
+        LoopbackHttp.Answer answer = send("POST", "/hooks/pagerduty", "am-sender", "{\"messages\": []}");
+
+        assertThat(answer.status()).isEqualTo(403);
+        assertThat(Json.json().readTree(answer.body()).path("detail").asText()).isEqualTo("token 'am-sender' is a "
+                + "sender bound to alertmanager; posting to source pagerduty needs a sender token bound to pagerduty "
+                + "(quench tokens create NAME --role sender --source pagerduty)");
     }
 
     @Test

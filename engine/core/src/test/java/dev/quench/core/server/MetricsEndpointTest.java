@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -106,7 +107,8 @@ class MetricsEndpointTest {
         try (EngineHarness harness = EngineHarness.start(EngineHarness.config(temp.resolve("data"), runbooks()))) {
             var tokens = harness.engine().store().tokens();
             String viewer = tokens.create("grafana", Role.VIEWER, null, null, "test", Instant.now()).secret();
-            String sender = tokens.create("alertmanager", Role.SENDER, null, null, "test", Instant.now()).secret();
+            String sender = tokens.create("alertmanager", Role.SENDER, null, List.of("alertmanager"), null, "test",
+                    Instant.now()).secret();
             String scoped = tokens.create("db-viewer", Role.VIEWER, "db-team", null, "test", Instant.now()).secret();
             // Every engine re-reads the tokens each second.
             Awaitility.await().atMost(Duration.ofSeconds(10))

@@ -92,9 +92,18 @@ class OidcTokensTest {
         LoopbackHttp.Answer otherTeam = send("POST", "/api/v1/runs", webTeam, "{\"runbook\": \"db-restart\"}");
         assertThat(otherTeam.status()).isEqualTo(403);
         assertThat(otherTeam.body()).contains("limited to team 'web-team'");
-        String sender = jwt(published, claims -> claims.claim("preferred_username", "am").claim("quench_role", "sender"));
+        String sender = jwt(published, claims -> claims.claim("preferred_username", "am").claim("quench_role", "sender")
+                .claim("quench_sources", "alertmanager"));
         assertThat(send("POST", "/hooks/alertmanager", sender, "{\"version\": \"4\", \"status\": \"firing\", "
                 + "\"alerts\": [{\"status\": \"firing\", \"labels\": {\"alertname\": \"X\"}}]}").status()).isEqualTo(202);
+        LoopbackHttp.Answer elsewhere = send("POST", "/hooks/grafana", sender, "{\"alerts\": []}");
+        assertThat(elsewhere.status()).as("bound by its quench_sources claim").isEqualTo(403);
+        assertThat(elsewhere.body()).contains("token 'am' is a sender bound to alertmanager");
+        String unbound = jwt(published, claims -> claims.claim("preferred_username", "am").claim("quench_role", "sender"));
+        LoopbackHttp.Answer refused = send("POST", "/hooks/alertmanager", unbound, "{\"alerts\": []}");
+        assertThat(refused.status()).isEqualTo(401);
+        assertThat(refused.body()).contains("a sender posts only to the webhook sources it is bound to, and claim "
+                + "quench_sources names none");
 
         List<AuditEntry> audit = harness.engine().store().audit().list("alice", "run.start", null, 10);
         Instant deadline = Instant.now().plusSeconds(5);

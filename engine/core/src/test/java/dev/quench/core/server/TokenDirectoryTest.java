@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,8 +61,12 @@ class TokenDirectoryTest {
             assertThat(directory.authenticate("Bearer " + secret)).as("expired since the copy was read")
                     .isInstanceOf(TokenDirectory.Lookup.Refused.class);
 
-            String lasting = store.tokens().create("am", Role.SENDER, null, null, "test", clock.instant()).secret();
+            String lasting = store.tokens().create("am", Role.SENDER, null, List.of("alertmanager", "grafana"),
+                    null, "test", clock.instant()).secret();
             directory.refresh();
+            assertThat(directory.authenticate("Bearer " + lasting)).as("the sources travel with the principal")
+                    .isEqualTo(new TokenDirectory.Lookup.Found(new Principal("am", Role.SENDER, null,
+                            List.of("alertmanager", "grafana"))));
             clock.now.set(clock.instant().plus(TokenDirectory.STALE).plus(Duration.ofSeconds(1)));
             assertThat(directory.authenticate("Bearer " + lasting)).isInstanceOf(TokenDirectory.Lookup.Unavailable.class);
             assertThat(directory.authenticate("Bearer " + lasting, true)).isInstanceOf(TokenDirectory.Lookup.Found.class);

@@ -34,6 +34,43 @@ abstract class IdentityStoreContract {
     }
 
     @Test
+    void aSenderTokenKeepsTheSourcesItIsBoundToAndOtherRolesNone() {
+        IssuedToken sender = store().tokens().create("am", Role.SENDER, null,
+                List.of("alertmanager", "grafana", "alertmanager", "orders-api"), null, "admin", now);
+        store().tokens().create("dashboard", Role.VIEWER, null, null, "admin", now);
+
+        assertThat(sender.token().sources()).containsExactly("alertmanager", "grafana", "orders-api");
+        assertThat(store().tokens().find("am").orElseThrow().sources())
+                .containsExactly("alertmanager", "grafana", "orders-api");
+        assertThat(store().tokens().activeByHash(now).get(TokenRepository.hash(sender.secret())).sources())
+                .containsExactly("alertmanager", "grafana", "orders-api");
+        assertThat(store().tokens().list()).extracting(StoredToken::name, StoredToken::sources).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("am", List.of("alertmanager", "grafana", "orders-api")),
+                org.assertj.core.groups.Tuple.tuple("dashboard", List.of()));
+        String dashboardSources = store().jdbi().withHandle(handle -> handle.createQuery(
+                "select sources from api_token where name = 'dashboard'").mapTo(String.class).one());
+        assertThat(dashboardSources).isNull();
+    }
+
+    @Test
+    void aSenderWithoutSourcesAnotherRoleWithSourcesAndABadSourceNameAreRefused() {
+        assertThatThrownBy(() -> store().tokens().create("am", Role.SENDER, null, List.of(), null, "admin", now))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("a sender token may only post to the webhook sources it is bound to, and none was named: "
+                        + "name each source it posts to (--source alertmanager, repeated for more)");
+        assertThatThrownBy(() -> store().tokens().create("ops", Role.OPERATOR, null, List.of("grafana"), null, "admin",
+                now)).hasMessage("only a sender token is bound to webhook sources; a token of role operator may post "
+                + "to every source: leave out the sources (--source)");
+        assertThatThrownBy(() -> store().tokens().create("am", Role.SENDER, null, List.of("alert,manager"), null,
+                "admin", now)).hasMessageStartingWith("invalid source 'alert,manager': a source is named as under "
+                + "sources: in quench.yaml, 1-64 of [a-z0-9_-]");
+        assertThatThrownBy(() -> store().tokens().create("am", Role.SENDER, null,
+                java.util.stream.IntStream.range(0, 25).mapToObj(i -> "s" + i).toList(), null, "admin", now))
+                .hasMessage("a sender token is bound to at most 24 sources, 25 were named: make one token per sender");
+        assertThat(store().tokens().list()).isEmpty();
+    }
+
+    @Test
     void revokedAndExpiredTokensAreNotActiveAndKeepTheirNames() {
         store().tokens().create("ci", Role.OPERATOR, null, now.plusSeconds(60), "admin", now);
         store().tokens().create("leaver", Role.VIEWER, null, null, "admin", now);
