@@ -23,7 +23,7 @@ import java.time.Duration;
                 - id: recovered
                   uses: prometheus.query
                   with:
-                    query: sum(rate(http_requests_total{code=~"5..",instance="${{ alert.labels.instance }}"}[1m])) / sum(rate(http_requests_total{instance="${{ alert.labels.instance }}"}[1m]))
+                    query: sum(rate(http_requests_total{job="${{ alert.labels.job }}",code=~"5.."}[1m])) / sum(rate(http_requests_total{job="${{ alert.labels.job }}"}[1m]))
                     expect: {below: 0.01}
                     until: 10m
                     every: 30s
@@ -31,7 +31,8 @@ import java.time.Duration;
                 """,
         notes = """
                 Outputs: `value` (the first series' value as a number; `NaN`, `+Inf` or `-Inf` as text), `series` \
-                (how many series came back) and `result` (up to 20 series, each with its `labels` and `value`). \
+                (how many series came back), `result` (up to 20 series, each with its `labels` and `value`) \
+                and `queries` (how many were sent). \
                 With several series, `below`, `above` and `equal` must hold for **every** series; an empty \
                 result satisfies none of them. A `NaN` value satisfies no comparison; `+Inf` is above every \
                 number. Vector and scalar results are accepted; a range vector (`[5m]` without a function) or a \
