@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.codec.BodyCodec;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -30,13 +31,21 @@ import java.util.concurrent.TimeoutException;
 final class PrometheusClient {
 
     private static final int ERROR_BODY_CHARS = 300;
+    /** The largest answer read: about 40 000 series with a few labels each. */
+    static final int MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 
     private final WebClient client;
     private final PrometheusSettings settings;
+    private final int maxResponseBytes;
 
     PrometheusClient(WebClient client, PrometheusSettings settings) {
+        this(client, settings, MAX_RESPONSE_BYTES);
+    }
+
+    PrometheusClient(WebClient client, PrometheusSettings settings, int maxResponseBytes) {
         this.client = client;
         this.settings = settings;
+        this.maxResponseBytes = maxResponseBytes;
     }
 
     String queryUrl() {
@@ -61,7 +70,9 @@ final class PrometheusClient {
         if (authorization != null) {
             request.putHeader("Authorization", authorization);
         }
-        CompletableFuture<HttpResponse<Buffer>> sent = request.send().toCompletionStage().toCompletableFuture();
+        LimitedBody body = new LimitedBody(maxResponseBytes);
+        CompletableFuture<HttpResponse<Void>> sent = request.as(BodyCodec.pipe(body)).send().toCompletionStage()
+                .toCompletableFuture();
         try {
             CompletableFuture.anyOf(sent, stopped).get(millis + 250, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -78,10 +89,17 @@ final class PrometheusClient {
         if (sent.isCompletedExceptionally()) {
             return unreachable(sent.exceptionNow());
         }
-        return read(sent.join());
+        return read(sent.join(), body.body());
     }
 
     private QueryAnswer unreachable(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof LimitedBody.TooLarge) {
+                return new QueryAnswer.Rejected(queryUrl() + ": " + cause.getMessage() + "; Quench stopped reading "
+                        + "it. Narrow the query (a label matcher, sum by (...), topk(10, ...)) so it returns fewer "
+                        + "series.");
+            }
+        }
         String why = failure == null ? "unknown failure" : failure.getMessage() == null
                 ? failure.getClass().getSimpleName() : failure.getMessage();
         if (failure instanceof java.util.concurrent.TimeoutException
@@ -121,9 +139,8 @@ final class PrometheusClient {
         return value;
     }
 
-    private QueryAnswer read(HttpResponse<Buffer> response) {
+    private QueryAnswer read(HttpResponse<Void> response, Buffer body) {
         int status = response.statusCode();
-        Buffer body = response.body();
         String text = body == null ? "" : body.toString(StandardCharsets.UTF_8);
         JsonObject json = null;
         try {

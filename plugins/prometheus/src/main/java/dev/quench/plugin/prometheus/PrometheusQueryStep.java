@@ -36,6 +36,16 @@ public final class PrometheusQueryStep implements StepPlugin<PrometheusQueryConf
     private volatile WebClient webClient;
     private volatile PrometheusClient client;
     private volatile PrometheusSettings settings = PrometheusSettings.absent();
+    private final int maxResponseBytes;
+
+    public PrometheusQueryStep() {
+        this(PrometheusClient.MAX_RESPONSE_BYTES);
+    }
+
+    /** A step that reads answers up to {@code maxResponseBytes}, for tests of the limit. */
+    PrometheusQueryStep(int maxResponseBytes) {
+        this.maxResponseBytes = maxResponseBytes;
+    }
 
     @Override
     public String type() {
@@ -57,7 +67,7 @@ public final class PrometheusQueryStep implements StepPlugin<PrometheusQueryConf
         WebClient created = WebClient.create(vertx, new WebClientOptions().setUserAgent("Quench")
                 .setFollowRedirects(false)
                 .setConnectTimeout(Math.toIntExact(Math.min(Integer.MAX_VALUE, configured.timeout().toMillis()))));
-        PrometheusClient prepared = new PrometheusClient(created, configured);
+        PrometheusClient prepared = new PrometheusClient(created, configured, maxResponseBytes);
         try {
             prepared.authorization(); // an unreadable secret file stops the engine at start, not at 3 a.m.
         } catch (IOException e) {

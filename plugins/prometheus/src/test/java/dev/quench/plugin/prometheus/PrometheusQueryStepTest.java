@@ -288,6 +288,49 @@ class PrometheusQueryStepTest {
     }
 
     @Test
+    void anAnswerLargerThanTheLimitFailsAtOnceWithAHint() throws Exception {
+        step = new PrometheusQueryStep(4096);
+        step.start(TestPluginEnvironment.builder().service(Vertx.class, vertx).settings("prometheus",
+                new PrometheusSettings("http://127.0.0.1:" + server.port(), null, null, null)).build());
+        String[] many = new String[200];
+        java.util.Arrays.setAll(many, i -> sample("job-" + i, "1"));
+        answer(vector(many));
+
+        StepResult result = step.execute(context,
+                new PrometheusQueryConfig("up", NON_EMPTY, Duration.ofSeconds(10), Duration.ofSeconds(1)));
+
+        assertThat(result.status()).isEqualTo(StepStatus.FAILED);
+        assertThat(result.message()).contains("larger than 4096 bytes").contains("Narrow the query");
+        server.verify(1, getRequestedFor(urlPathEqualTo(PATH)));
+
+        answer(vector(sample("a", "1")));
+        assertThat(step.execute(context, query(NON_EMPTY)).succeeded()).as("a small answer still passes").isTrue();
+    }
+
+    @Test
+    void aCancelledRunStopsThePollingAtOnce() throws Exception {
+        start();
+        answer(vector(sample("a", "5")));
+        Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            context.cancellation().cancel("cancelled by alice");
+        });
+        long started = System.nanoTime();
+
+        StepResult result = step.execute(context,
+                new PrometheusQueryConfig("up", below(1), Duration.ofMinutes(1), Duration.ofSeconds(10)));
+
+        assertThat(result.status()).isEqualTo(StepStatus.FAILED);
+        assertThat(result.message()).contains("stopped querying Prometheus after 1 query: cancelled by alice")
+                .contains("job=\"a\"} 5");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
     void aRangeVectorIsRefusedWithAHint() throws Exception {
         start();
         answer("{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[{\"metric\":{},"
