@@ -111,17 +111,23 @@ public final class PrometheusQueryStep implements StepPlugin<PrometheusQueryConf
             if (left.isNegative() || left.isZero()) {
                 left = Duration.ofMillis(1);
             }
+            QueryAnswer answer;
             try {
-                last = available.query(config.query(), left, stopped);
+                answer = available.query(config.query(), left, stopped);
             } catch (InterruptedException e) {
                 return stoppedResult(context, queries, last);
             }
-            if (last instanceof QueryAnswer.Rejected rejected) {
+            // A query the deadline cut short says less than the answer before it (a deadline, not an outage).
+            boolean cutShort = answer instanceof QueryAnswer.Unavailable && left.compareTo(settings.timeout()) < 0;
+            if (!cutShort || last == null) {
+                last = answer;
+            }
+            if (answer instanceof QueryAnswer.Rejected rejected) {
                 return StepResult.failed(rejected.message() + " (query: " + config.query() + "). Quench did not "
                         + "retry: the same query would be rejected again; fix the runbook or quench.yaml.")
                         .withRetry(RetryAdvice.notRetryable());
             }
-            if (last instanceof QueryAnswer.Series series
+            if (answer instanceof QueryAnswer.Series series
                     && (config.expect() == null || config.expect().holds(series.samples()))) {
                 String passed = "expectation " + expectation + " holds after " + count(queries, "query", "queries")
                         + " in " + PrometheusClient.describe(Duration.between(started, Instant.now())) + ": "
@@ -130,8 +136,7 @@ public final class PrometheusQueryStep implements StepPlugin<PrometheusQueryConf
                 return new StepResult(StepStatus.SUCCEEDED, null, passed + "\n", "",
                         outputs(series.samples(), queries), "");
             }
-            String now = describeAnswer(last);
-            context.output().info("query " + queries + ": " + now);
+            context.output().info("query " + queries + ": " + describeAnswer(answer));
             Instant next = Instant.now().plus(config.everyOrDefault());
             if (config.until() == null || !next.isBefore(end)) {
                 return notMet(config, expectation, allowed, queries, last);

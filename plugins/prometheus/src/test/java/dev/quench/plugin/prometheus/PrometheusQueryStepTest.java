@@ -220,6 +220,23 @@ class PrometheusQueryStepTest {
     }
 
     @Test
+    void aQueryTheDeadlineCutsShortDoesNotHideTheMeasuredValue() throws Exception {
+        start();
+        server.stubFor(get(urlPathEqualTo(PATH)).inScenario("slow").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(okJson(vector(sample("a", "7.5")))).willSetStateTo("slow"));
+        server.stubFor(get(urlPathEqualTo(PATH)).inScenario("slow").whenScenarioStateIs("slow")
+                .willReturn(okJson(vector(sample("a", "7.5"))).withFixedDelay(4000)));
+
+        StepResult result = step.execute(context,
+                new PrometheusQueryConfig("up", below(1), Duration.ofMillis(2500), Duration.ofSeconds(1)));
+
+        assertThat(result.status()).isEqualTo(StepStatus.FAILED);
+        assertThat(result.message()).contains("did not hold within 2500ms").contains("last: got 1 series")
+                .contains("job=\"a\"} 7.5");
+        assertThat(context.output().allInfo()).contains("query 2: no answer from");
+    }
+
+    @Test
     void badPromQlFailsAtOnceWithPrometheussOwnErrorAndIsNotRetried() throws Exception {
         start();
         server.stubFor(get(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(400)
