@@ -46,7 +46,8 @@ class StepsReferenceTest {
                     .as("give each configuration record a @StepDoc and each component a @StepField (engine/api)")
                     .isEmpty();
             assertThat(StepReference.generate(plugins)).contains("## `shell.exec`", "## `ssh.exec`",
-                    "## `http.request`", "## `wait`", "## `notify`",
+                    "## `http.request`", "## `wait`", "## `notify`", "## `prometheus.query`",
+                    "| `expect.below` | number | no | |",
                     "| `command` | text | yes | | the command the remote login shell runs;",
                     "| `concurrency` | integer | no | `10` |",
                     "| `host` | text | one of `host`, `hosts`, `selector` |",
