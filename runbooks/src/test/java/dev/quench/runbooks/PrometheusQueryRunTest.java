@@ -61,6 +61,10 @@ class PrometheusQueryRunTest {
     }
 
     private RunRecord run(boolean dryRun) throws Exception {
+        return run(dryRun, "api");
+    }
+
+    private RunRecord run(boolean dryRun, String job) throws Exception {
         Path config = Files.writeString(temp.resolve("quench.yaml"),
                 "prometheus:\n  url: http://127.0.0.1:" + prometheus.getAddress().getPort() + "\n");
         Path runbooks = Files.createDirectories(temp.resolve("runbooks"));
@@ -86,7 +90,7 @@ class PrometheusQueryRunTest {
              LocalRuns runs = LocalRuns.forTests(plugins.registry())) {
             RunbookLoadResult result = new RunbookLoader(plugins.registry()).load(runbooks);
             assertThat(result.problems()).isEmpty();
-            return runs.run(result.runbooks().getFirst(), Map.of("job", "api"), null, dryRun, "test");
+            return runs.run(result.runbooks().getFirst(), Map.of("job", job), null, dryRun, "test");
         }
     }
 
@@ -99,6 +103,13 @@ class PrometheusQueryRunTest {
         StepRecord rate = run.steps().getFirst();
         assertThat(rate.stdout()).contains("holds after 1 query").contains("{job=\"api\"} 0.004");
         assertThat(run.steps().get(1).stdout()).contains("measured 0.004 over 1");
+    }
+
+    @Test
+    void aValueThatTriesToCloseItsLabelStringStaysOneLabelValue() throws Exception {
+        run(false, "api\"} or vector(0) or up{job=\"x");
+
+        assertThat(queries).containsExactly("sum(rate(errors_total{job=\"api\\\"} or vector(0) or up{job=\\\"x\"}[1m]))");
     }
 
     @Test

@@ -17,5 +17,11 @@ public enum RenderMode {
      * ({@link UrlPart}), one in the scheme, host or port is inserted as it is, unless it reads alert
      * data (refused); {@code raw(...)} is inserted as it is anywhere. The result is always a string.
      */
-    URL
+    URL,
+    /**
+     * Into a PromQL query: a value inside a quoted string is escaped for it, one outside a string must be a
+     * name, number or duration ({@link PromQlValues}); {@code raw(...)} is inserted as it is. The result is
+     * always a string.
+     */
+    PROMQL
 }

@@ -1,5 +1,6 @@
 package dev.quench.core.expr;
 
+import dev.quench.api.PromQl;
 import dev.quench.api.ShellCommand;
 import dev.quench.api.Url;
 import java.lang.reflect.RecordComponent;
@@ -31,6 +32,8 @@ public final class StepConfigRenderer {
                     modes.put(component.getName(), RenderMode.SHELL);
                 } else if (component.isAnnotationPresent(Url.class)) {
                     modes.put(component.getName(), RenderMode.URL);
+                } else if (component.isAnnotationPresent(PromQl.class)) {
+                    modes.put(component.getName(), RenderMode.PROMQL);
                 }
             }
             return Collections.unmodifiableMap(modes);

@@ -248,7 +248,8 @@ public final class Template {
         for (Segment segment : segments) {
             switch (segment) {
                 case Literal literal -> text.append(literal.text());
-                case Expression expression -> text.append(insert(expression, scope, mode));
+                case Expression expression -> text.append(mode == RenderMode.PROMQL
+                        ? promQlText(expression, scope, text) : insert(expression, scope, mode));
             }
         }
         return text.toString();
@@ -272,6 +273,14 @@ public final class Template {
                     null);
         }
         return ShellQuote.quote(TextValues.toText(value));
+    }
+
+    private static String promQlText(Expression expression, ExpressionScope scope, CharSequence before) {
+        Object value = evaluate(expression, scope);
+        if (value instanceof RawText raw) {
+            return raw.text();
+        }
+        return PromQlValues.insert(before, expression.text().strip(), TextValues.toText(value));
     }
 
     private static String urlText(Expression expression, Object value) {

@@ -300,7 +300,7 @@ final class StepParser {
                     Optional<TemplateSyntaxException> problem = switch (mode) {
                         case SHELL -> template.shellQuotingProblem();
                         case URL -> template.urlProblem();
-                        case PLAIN -> Optional.empty();
+                        case PLAIN, PROMQL -> Optional.empty(); // PromQL values are checked as they are inserted
                     };
                     problem.ifPresent(found -> problems.add(scalar.positionAt(found.offset()), found.getMessage()));
                     if (mode == RenderMode.SHELL) {

@@ -1,5 +1,6 @@
 package dev.quench.plugin.prometheus;
 
+import dev.quench.api.PromQl;
 import dev.quench.api.Required;
 import dev.quench.api.StepDoc;
 import dev.quench.api.StepField;
@@ -41,6 +42,7 @@ import java.time.Duration;
                 again within `until` (without `until` it fails as retryable, for the step's `retry:`). The step \
                 stops at its `timeout` too, so give it a `timeout` longer than `until`. See docs/prometheus.md.""")
 public record PrometheusQueryConfig(
+        @PromQl
         @Required(example = "query: up{job=\"node\"}")
         @StepField(description = "the PromQL expression, evaluated now (`GET /api/v1/query`)") String query,
         @StepField(description = "what the result must be: one of `below`, `above`, `equal`, `empty`, `nonEmpty`",
