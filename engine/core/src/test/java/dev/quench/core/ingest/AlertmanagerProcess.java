@@ -1,17 +1,14 @@
 package dev.quench.core.ingest;
 
+import dev.quench.testkit.PeerProcess;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Debian's real {@code prometheus-alertmanager} on a loopback port, configured to send its
@@ -22,15 +19,10 @@ final class AlertmanagerProcess implements AutoCloseable {
 
     static final Path BINARY = Path.of("/usr/bin/prometheus-alertmanager");
 
-    private final Process process;
-    private final int port;
-    private final Path log;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final PeerProcess peer;
 
-    private AlertmanagerProcess(Process process, int port, Path log) {
-        this.process = process;
-        this.port = port;
-        this.log = log;
+    private AlertmanagerProcess(PeerProcess peer) {
+        this.peer = peer;
     }
 
     static boolean available() {
@@ -60,50 +52,20 @@ final class AlertmanagerProcess implements AutoCloseable {
                           authorization:
                             credentials_file: '%s'
                 """.formatted(webhookUrl, tokenFile.toAbsolutePath()));
-        int port = freePort();
-        Path log = directory.resolve("alertmanager.log");
-        Process process = new ProcessBuilder(List.of(BINARY.toString(),
-                "--config.file=" + config,
-                "--storage.path=" + Files.createDirectories(directory.resolve("data")),
-                "--web.listen-address=127.0.0.1:" + port,
-                "--cluster.listen-address=",
-                "--log.level=debug"))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        AlertmanagerProcess alertmanager = new AlertmanagerProcess(process, port, log);
-        Instant deadline = Instant.now().plusSeconds(30);
-        while (!alertmanager.ready()) {
-            if (!process.isAlive() || Instant.now().isAfter(deadline)) {
-                alertmanager.close();
-                throw new AssertionError("alertmanager did not become ready:\n" + Files.readString(log));
-            }
-            Thread.sleep(50);
-        }
-        return alertmanager;
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private boolean ready() {
-        try {
-            return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/-/ready"))
-                    .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding())
-                    .statusCode() == 200;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        int port = PeerProcess.freePort();
+        return new AlertmanagerProcess(PeerProcess.start("alertmanager", List.of(BINARY.toString(),
+                        "--config.file=" + config,
+                        "--storage.path=" + Files.createDirectories(directory.resolve("data")),
+                        "--web.listen-address=127.0.0.1:" + port,
+                        "--cluster.listen-address=",
+                        "--log.level=debug"),
+                directory, directory.resolve("alertmanager.log"), port, Duration.ofSeconds(30)));
     }
 
     /** Posts alerts the way Prometheus does ({@code POST /api/v2/alerts}, a JSON array). */
     void postAlerts(String jsonArray) throws IOException, InterruptedException {
-        HttpResponse<String> response = client.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port + "/api/v2/alerts"))
+        HttpResponse<String> response = peer.client().send(HttpRequest.newBuilder(
+                        URI.create(peer.url() + "/api/v2/alerts"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(jsonArray)).build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
@@ -114,18 +76,11 @@ final class AlertmanagerProcess implements AutoCloseable {
 
     /** Alertmanager's own log, for failure messages. */
     String log() {
-        try {
-            return Files.readString(log);
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
-        }
+        return peer.log();
     }
 
     @Override
     public void close() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-        }
+        peer.close();
     }
 }

@@ -7,6 +7,7 @@ import dev.quench.core.config.ConfigLoader;
 import dev.quench.core.store.RunRecord;
 import dev.quench.core.store.RunStatus;
 import dev.quench.core.testing.EngineHarness;
+import dev.quench.testkit.PeerProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,7 +70,7 @@ class RealAlertmanagerIT {
 
     @Test
     void anAlertSentWhileQuenchIsDownArrivesOnceWhenItComesUp() throws Exception {
-        int port = AlertmanagerProcess.freePort();
+        int port = PeerProcess.freePort();
         try (AlertmanagerProcess alertmanager = AlertmanagerProcess.start(temp.resolve("am"),
                 "http://127.0.0.1:" + port + "/hooks/alertmanager", tokenFile)) {
             alertmanager.postAlerts(alert(Instant.now().minusSeconds(60), null));

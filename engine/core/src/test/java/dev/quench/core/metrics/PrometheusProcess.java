@@ -2,20 +2,17 @@ package dev.quench.core.metrics;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.quench.core.util.Json;
+import dev.quench.testkit.PeerProcess;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
@@ -28,15 +25,10 @@ final class PrometheusProcess implements AutoCloseable {
 
     static final Path BINARY = Path.of("/usr/bin/prometheus");
 
-    private final Process process;
-    private final int port;
-    private final Path log;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final PeerProcess peer;
 
-    private PrometheusProcess(Process process, int port, Path log) {
-        this.process = process;
-        this.port = port;
-        this.log = log;
+    private PrometheusProcess(PeerProcess peer) {
+        this.peer = peer;
     }
 
     /** Skips the calling test when Prometheus is missing; under {@code CI=true} fails it instead. */
@@ -68,49 +60,18 @@ final class PrometheusProcess implements AutoCloseable {
                     static_configs:
                       - targets: ['%s']
                 """.formatted(tokenFile.toAbsolutePath(), target));
-        int port = freePort();
-        Path log = directory.resolve("prometheus.log");
-        Process process = new ProcessBuilder(List.of(BINARY.toString(),
-                "--config.file=" + config,
-                "--storage.tsdb.path=" + Files.createDirectories(directory.resolve("data")),
-                "--web.listen-address=127.0.0.1:" + port))
-                .directory(directory.toFile())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        PrometheusProcess prometheus = new PrometheusProcess(process, port, log);
-        Instant deadline = Instant.now().plusSeconds(60);
-        while (!prometheus.ready()) {
-            if (!process.isAlive() || Instant.now().isAfter(deadline)) {
-                prometheus.close();
-                throw new AssertionError("prometheus did not become ready:\n" + Files.readString(log));
-            }
-            Thread.sleep(100);
-        }
-        return prometheus;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private boolean ready() {
-        try {
-            return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/-/ready"))
-                    .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding())
-                    .statusCode() == 200;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        int port = PeerProcess.freePort();
+        return new PrometheusProcess(PeerProcess.start("prometheus", List.of(BINARY.toString(),
+                        "--config.file=" + config,
+                        "--storage.tsdb.path=" + Files.createDirectories(directory.resolve("data")),
+                        "--web.listen-address=127.0.0.1:" + port),
+                directory, directory.resolve("prometheus.log"), port, Duration.ofSeconds(60)));
     }
 
     /** {@code GET /api/v1/PATH} of Prometheus's HTTP API, answered as JSON (errors too: status "error"). */
     JsonNode api(String path) throws IOException, InterruptedException {
-        HttpResponse<String> response = client.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port + "/api/v1/" + path)).timeout(Duration.ofSeconds(10))
+        HttpResponse<String> response = peer.client().send(HttpRequest.newBuilder(
+                        URI.create(peer.url() + "/api/v1/" + path)).timeout(Duration.ofSeconds(10))
                 .GET().build(), HttpResponse.BodyHandlers.ofString());
         return Json.json().readTree(response.body());
     }
@@ -121,18 +82,11 @@ final class PrometheusProcess implements AutoCloseable {
     }
 
     String log() {
-        try {
-            return Files.readString(log);
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
-        }
+        return peer.log();
     }
 
     @Override
     public void close() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(15, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-        }
+        peer.close();
     }
 }
