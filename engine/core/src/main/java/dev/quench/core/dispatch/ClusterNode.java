@@ -11,6 +11,7 @@ import dev.quench.core.store.Store;
 import dev.quench.core.store.StoredAlert;
 import dev.quench.core.util.Durations;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
@@ -40,6 +41,12 @@ public final class ClusterNode implements AutoCloseable {
 
     /** Runs taken over per heartbeat, so one tick stays short however many runs a dead node held. */
     private static final int TAKEOVER_BATCH = 100;
+
+    /**
+     * How long a node that stopped renewing stays listed in {@code GET /api/v1/nodes} (once its runs were
+     * taken over): long enough to see that it died, short enough that restarts (a new id each) do not pile up.
+     */
+    static final Duration FORGET_SILENT_NODES_AFTER = Duration.ofHours(1);
 
     private final Store store;
     private final RunbookRegistry runbooks;
@@ -127,6 +134,11 @@ public final class ClusterNode implements AutoCloseable {
                 takeOver(lease, "node " + lease.owner() + " stopped renewing its lease (it died or lost the store) "
                         + "at " + lease.expiredAt());
             }
+            int forgotten = store.nodes().forgetSilent(now.minus(FORGET_SILENT_NODES_AFTER));
+            if (forgotten > 0) {
+                LOG.info("cluster node {}: forgot {} node(s) silent for more than {}", settings.nodeId(), forgotten,
+                        Durations.format(FORGET_SILENT_NODES_AFTER));
+            }
             dispatcher.retryUnprocessed();
             // Queued runs another node queued, or that waited out an outage: the pump looks without an event.
             dispatcher.startQueuedRuns();
@@ -201,6 +213,14 @@ public final class ClusterNode implements AutoCloseable {
             LOG.warn("stopping: onFailure/finally steps of taken-over runs were still running after 60 s; their "
                     + "leases lapse and another node finishes them");
             cleanups.shutdownNow();
+        }
+        try {
+            // Stopped cleanly: no row left behind, unless runs still held here must be taken over (then it goes
+            // an hour after its last heartbeat, like a dead node's).
+            store.nodes().remove(settings.nodeId());
+        } catch (RuntimeException e) {
+            LOG.warn("stopping: could not remove node {} from the store's node list ({}); another node forgets it "
+                    + "{} after its last heartbeat", settings.nodeId(), e.toString(), Durations.format(FORGET_SILENT_NODES_AFTER));
         }
     }
 }

@@ -60,6 +60,31 @@ public final class NodeRepository {
         });
     }
 
+    /**
+     * Removes node {@code id}'s row when it holds no running run (a node that stops cleanly leaves no row).
+     *
+     * @return whether the row was removed
+     */
+    public boolean remove(String id) {
+        return jdbi.withHandle(handle -> handle.createUpdate("""
+                        delete from cluster_node where id = :id
+                        and not exists (select 1 from run where owner_node = :id and status = :running)""")
+                .bind("id", id).bind("running", RunStatus.RUNNING.wireName()).execute()) > 0;
+    }
+
+    /**
+     * Forgets nodes whose last heartbeat is older than {@code silentSince} and that hold no running run
+     * (their runs were taken over first): a dead node stays listed for a while, then goes.
+     *
+     * @return how many rows were removed
+     */
+    public int forgetSilent(Instant silentSince) {
+        return jdbi.withHandle(handle -> handle.createUpdate("""
+                        delete from cluster_node where last_heartbeat < :cutoff
+                        and not exists (select 1 from run where run.owner_node = cluster_node.id and run.status = :running)""")
+                .bind("cutoff", timestamp(silentSince)).bind("running", RunStatus.RUNNING.wireName()).execute());
+    }
+
     /** Every node, the most recent heartbeat first, with the runs each holds. */
     public List<ClusterNodeRecord> list() {
         return jdbi.withHandle(handle -> {

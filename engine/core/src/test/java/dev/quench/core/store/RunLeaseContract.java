@@ -135,6 +135,27 @@ abstract class RunLeaseContract {
     }
 
     @Test
+    void aNodeIsForgottenOnlyWhenSilentAndHoldingNoRun() {
+        String holder = "silent-holder-" + UUID.randomUUID();
+        String idle = "silent-idle-" + UUID.randomUUID();
+        String alive = "alive-" + UUID.randomUUID();
+        RunRecord held = queued("held by a silent node", now);
+        store().runs().claim(held.id(), holder, now, now.plusSeconds(1)).orElseThrow();
+        store().nodes().register(holder, "127.0.0.1:1", now);
+        store().nodes().register(idle, "127.0.0.1:2", now);
+        store().nodes().register(alive, "127.0.0.1:3", now.plusSeconds(7200));
+
+        int forgotten = store().nodes().forgetSilent(now.plusSeconds(3600));
+
+        assertThat(forgotten).isGreaterThanOrEqualTo(1);
+        assertThat(store().nodes().list()).extracting(ClusterNodeRecord::id)
+                .contains(holder, alive).doesNotContain(idle);
+        assertThat(store().nodes().remove(holder)).as("a node holding a running run keeps its row").isFalse();
+        assertThat(store().nodes().remove(alive)).isTrue();
+        assertThat(store().nodes().list()).extracting(ClusterNodeRecord::id).doesNotContain(alive);
+    }
+
+    @Test
     void aScheduleFireMakesOneRunWhateverHowOftenItArrives() {
         Instant at = now.truncatedTo(ChronoUnit.SECONDS);
         String runbook = "nightly-" + UUID.randomUUID();
