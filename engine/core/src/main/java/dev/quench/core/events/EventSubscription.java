@@ -13,7 +13,8 @@ import java.util.function.Predicate;
  * One reader's events: a bounded queue the bus fills without ever waiting, and the reader empties with
  * {@link #drain()} when woken. A reader that falls {@link EventLimits#readerQueue()} events behind loses
  * the newest ones and reads a {@link RunEventType#DROPPED} event counting them, where they would have
- * been. Thread-safe.
+ * been (a lost {@code dropped} event adds the lines it counted, so lines read plus lines counted is
+ * always what the run wrote). Thread-safe.
  */
 public final class EventSubscription implements AutoCloseable {
 
@@ -50,7 +51,9 @@ public final class EventSubscription implements AutoCloseable {
             if (queue.size() < capacity) {
                 queue.add(event);
             } else {
-                dropped++;
+                // A dropped-lines event lost here stands for the lines it counted: they stay counted.
+                dropped += event.type() == RunEventType.DROPPED && event.data().get("count") instanceof Number count
+                        ? count.longValue() : 1;
                 lastRunbook = event.runbook();
             }
         }

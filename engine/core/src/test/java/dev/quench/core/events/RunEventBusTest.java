@@ -73,6 +73,28 @@ class RunEventBusTest {
     }
 
     @Test
+    void aReaderThatLosesADroppedLinesEventStillCountsTheLinesItStoodFor() {
+        RunEventBus slow = new RunEventBus(EventLimits.DEFAULTS.withLineRate(1, 1), Clock.systemUTC());
+        int queue = EventLimits.DEFAULTS.readerQueue();
+        try (EventSubscription stuck = slow.subscribe("r", 0, event -> true, () -> { })) {
+            for (int index = 0; index < queue; index++) {
+                slow.publish("r", "rb", RunEventType.INFO, Map.of("n", index));
+            }
+            slow.line("r", "rb", RunEventType.STDOUT, "s", "let through", NO_MASK);
+            for (int line = 0; line < 15; line++) {
+                slow.line("r", "rb", RunEventType.STDOUT, "s", "over budget", NO_MASK);
+            }
+            // The step's end flushes "15 lines left out" to a reader whose queue is full: both are lost to it.
+            slow.publish("r", "rb", RunEventType.STEP_FINISHED, Map.of("step", "s"));
+
+            List<RunEvent> events = stuck.drain();
+            assertThat(events.getLast().type()).isEqualTo(RunEventType.DROPPED);
+            // The line let through, the dropped-lines event standing for 15 lines, and the step's end.
+            assertThat(events.getLast().data()).containsEntry("count", 1L + 15L + 1L);
+        }
+    }
+
+    @Test
     void aResumeFromBeforeTheReplayBufferSaysHowManyEventsItMissed() {
         for (int index = 0; index < EventLimits.DEFAULTS.runBuffer() + 50; index++) {
             bus.publish("r", "rb", RunEventType.INFO, Map.of("n", index));
