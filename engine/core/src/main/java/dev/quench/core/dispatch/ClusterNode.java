@@ -3,6 +3,7 @@ package dev.quench.core.dispatch;
 import dev.quench.core.alert.Alert;
 import dev.quench.core.exec.RunExecutor;
 import dev.quench.core.runbook.Runbook;
+import dev.quench.core.store.CancelRequestRepository;
 import dev.quench.core.store.ExpiredLease;
 import dev.quench.core.store.RunLease;
 import dev.quench.core.store.RunRecord;
@@ -130,6 +131,14 @@ public final class ClusterNode implements AutoCloseable {
                             settings.nodeId());
                 }
             }
+            for (CancelRequestRepository.CancelRequest request : store.cancelRequests().forNode(settings.nodeId())) {
+                // A run claimed here but not executing yet keeps its request for the next heartbeat.
+                if (executor.cancel(request.runId(), request.reason())) {
+                    LOG.info("run {}: cancelled here at the request another node recorded", request.runId());
+                    store.cancelRequests().done(request.runId());
+                }
+            }
+            store.cancelRequests().forgetEnded();
             for (ExpiredLease lease : store.runs().expiredLeases(clock.instant(), TAKEOVER_BATCH)) {
                 takeOver(lease, "node " + lease.owner() + " stopped renewing its lease (it died or lost the store) "
                         + "at " + lease.expiredAt());

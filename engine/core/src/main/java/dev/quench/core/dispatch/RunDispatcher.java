@@ -409,19 +409,28 @@ public final class RunDispatcher implements AutoCloseable {
         wake();
     }
 
-    /** Cancels a run executing on this engine (its current step is stopped); false if it is not running here. */
+    /**
+     * Cancels a running run: at once when it executes on this node (its current step is stopped), else by
+     * a request its node carries out at its next heartbeat (cluster mode).
+     *
+     * @return false if the run is not running on any node
+     */
     public boolean cancelRunning(String runId, String why) {
-        return executor.cancel(runId, why);
+        return executor.cancel(runId, why)
+                || store.cancelRequests().request(runId, executor.nodeId(), why, clock.instant());
     }
 
     /**
-     * Cancels every run executing on this engine (after {@code pause} with cancelRunning): each stops
-     * its current step, runs its finally steps and ends cancelled with {@code why}.
+     * Cancels every running run (after {@code pause} with cancelRunning): those executing here at once,
+     * those on other nodes at those nodes' next heartbeat. Each stops its current step, runs its finally
+     * steps and ends cancelled with {@code why}.
      *
-     * @return the ids of the runs cancelled
+     * @return the ids of the runs cancelled or asked to stop
      */
     public List<String> cancelAllRunning(String why) {
-        return executor.cancelAll(why);
+        List<String> cancelled = new ArrayList<>(executor.cancelAll(why));
+        cancelled.addAll(store.cancelRequests().requestAllElsewhere(executor.nodeId(), why, clock.instant()));
+        return cancelled;
     }
 
     /** Starts the queued runs (after {@code resume}), oldest first, as slots free up. */
