@@ -2,12 +2,9 @@ package dev.quench.core.server;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.jwk.source.JWKSource;
-import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
-import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
@@ -25,27 +22,29 @@ import org.slf4j.LoggerFactory;
  * Checks bearer JWTs from the configured identity provider ({@link OidcSettings}): signature by a key of
  * its JWKS (RS/PS/ES algorithms only, never {@code none} or HMAC), exact issuer, audience, expiry and
  * not-before (one minute of clock skew), then the name, role and team claims. The JWKS is fetched at
- * start and cached (refreshed ahead of expiry in the background; a key id not in the cache triggers
- * a fetch at most every 30 s, with 2 s time limits). A JWT cannot be revoked: keep their lifetimes
- * short at the provider. Thread-safe.
+ * start and held in memory ({@link JwksCache}: fetched again every 5 minutes, and in the background
+ * soon after a key id not held appears, at most every 30 s; a request never waits for the provider). A
+ * JWT cannot be revoked: keep their lifetimes short at the provider. Thread-safe.
  */
-final class JwtVerifier {
+final class JwtVerifier implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(JwtVerifier.class);
     private static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384,
             JWSAlgorithm.RS512, JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512, JWSAlgorithm.ES256,
             JWSAlgorithm.ES384, JWSAlgorithm.ES512);
 
+    /** How often the JWKS is fetched again, and how soon after an unknown key id at most. */
+    private static final java.time.Duration KEY_REFRESH = java.time.Duration.ofMinutes(5);
+    private static final java.time.Duration UNKNOWN_KEY_FETCH = java.time.Duration.ofSeconds(30);
+
     private final OidcSettings settings;
     private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+    private final JwksCache keys;
 
     JwtVerifier(OidcSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        JWKSource<SecurityContext> keys;
         try {
-            keys = JWKSourceBuilder.<SecurityContext>create(settings.jwksUrl().toURL(),
-                            new DefaultResourceRetriever(2_000, 2_000, 512 * 1024))
-                    .refreshAheadCache(true).retrying(false).build();
+            keys = new JwksCache(settings.jwksUrl().toURL(), KEY_REFRESH, UNKNOWN_KEY_FETCH, java.time.Clock.systemUTC());
         } catch (MalformedURLException e) {
             throw new IllegalArgumentException("oidc.jwksUrl " + settings.jwksUrl() + " is not a URL", e);
         }
@@ -53,13 +52,17 @@ final class JwtVerifier {
         processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(settings.audience(),
                 new JWTClaimsSet.Builder().issuer(settings.issuer().toString()).build(),
                 Set.of("exp", settings.nameClaim(), settings.roleClaim())));
-        try {
-            // Warm the cache now, off the event loop: the first request should not wait for the provider.
-            keys.get(new com.nimbusds.jose.jwk.JWKSelector(new com.nimbusds.jose.jwk.JWKMatcher.Builder().build()), null);
-        } catch (com.nimbusds.jose.KeySourceException e) {
-            LOG.warn("cannot fetch the signing keys of the identity provider from oidc.jwksUrl {} ({}); JWTs are "
-                    + "refused until it answers, named tokens work as before", settings.jwksUrl(), e.getMessage());
+        if (keys.size() == 0) {
+            LOG.warn("no signing keys from the identity provider at oidc.jwksUrl {} yet; JWTs are refused until it "
+                    + "answers (fetched again every {} s), named tokens work as before", settings.jwksUrl(),
+                    UNKNOWN_KEY_FETCH.toSeconds());
         }
+    }
+
+    /** Stops fetching keys. */
+    @Override
+    public void close() {
+        keys.close();
     }
 
     /** Whether {@code bearer} has the shape of a JWT (three base64url parts): only then is it checked here. */

@@ -136,5 +136,8 @@ final class TokenDirectory implements AutoCloseable {
     @Override
     public void close() {
         refresher.shutdownNow();
+        if (jwts != null) {
+            jwts.close();
+        }
     }
 }
