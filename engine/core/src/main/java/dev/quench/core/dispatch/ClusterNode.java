@@ -9,7 +9,6 @@ import dev.quench.core.store.RunLease;
 import dev.quench.core.store.RunRecord;
 import dev.quench.core.store.RunStatus;
 import dev.quench.core.store.Store;
-import dev.quench.core.store.StoredAlert;
 import dev.quench.core.util.Durations;
 import java.time.Clock;
 import java.time.Duration;
@@ -191,8 +190,7 @@ public final class ClusterNode implements AutoCloseable {
                         + settings.nodeId() + ", so its onFailure and finally steps did not run");
                 return;
             }
-            Alert alert = run.alertId() == null ? null
-                    : store.alerts().find(run.alertId()).map(StoredAlert::alert).orElse(null);
+            Alert alert = RunQueuePump.alertOf(store, run);
             String why = runbook.get().resumable() ? message + "; resumable: true, so a new run starts it again"
                     : message + " (the runbook is not resumable: true); check the target";
             RunStatus status = executor.executeInterrupted(lease, run, runbook.get(), alert, step, why);

@@ -270,11 +270,15 @@ public final class RunDispatcher implements AutoCloseable {
         admission.prepare(runbook);
         dev.quench.core.guard.Admission decision = store.inTransaction(transaction -> {
             store.runs().insertQueued(transaction, run);
+            if (alert != null && run.alertId() == null) {
+                // Not a received alert: kept with the run, for whichever node claims it (after approval, maybe).
+                store.givenAlerts().keep(transaction, run.id(), alert);
+            }
             return admission.admit(transaction, runbook, run, alert, force, who);
         });
         if (alert != null && run.alertId() == null
                 && !(decision instanceof dev.quench.core.guard.Admission.Refused)) {
-            // Not in the alert table: the pump keeps it for when the run starts (after approval, maybe).
+            // Spares this node a read when it claims the run itself.
             pump.remember(run.id(), alert);
         }
         if (!decision.starts()) {

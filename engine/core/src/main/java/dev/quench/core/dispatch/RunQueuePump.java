@@ -181,6 +181,12 @@ final class RunQueuePump implements AutoCloseable {
         }
     }
 
+    /** The alert {@code run} runs against: the received alert it was started by, or the one given to it by hand. */
+    static Alert alertOf(Store store, RunRecord run) {
+        return run.alertId() != null ? store.alerts().find(run.alertId()).map(StoredAlert::alert).orElse(null)
+                : store.givenAlerts().find(run.id()).orElse(null);
+    }
+
     /** Starts a claimed run on a thread of its own, or ends it failed when it cannot start. */
     private void start(RunLease lease) {
         try {
@@ -198,8 +204,7 @@ final class RunQueuePump implements AutoCloseable {
                 released();
                 return;
             }
-            Alert alert = given != null || run.alertId() == null ? given
-                    : store.alerts().find(run.alertId()).map(StoredAlert::alert).orElse(null);
+            Alert alert = given != null ? given : alertOf(store, run);
             runThreads.execute(() -> {
                 try {
                     executor.executeClaimed(lease, run, runbook, alert);

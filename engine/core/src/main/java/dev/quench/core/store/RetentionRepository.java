@@ -149,6 +149,7 @@ public final class RetentionRepository {
             }
             handle.createUpdate("delete from run_step where run_id in (<ids>)").bindList("ids", ids).execute();
             handle.createUpdate("delete from run_decision where run_id in (<ids>)").bindList("ids", ids).execute();
+            handle.createUpdate("delete from run_given_alert where run_id in (<ids>)").bindList("ids", ids).execute();
             return handle.createUpdate("delete from run where id in (<ids>)").bindList("ids", ids).execute();
         });
     }

@@ -27,6 +27,7 @@ public final class Store implements AutoCloseable {
     private final MaintenanceLeaseRepository leases;
     private final NodeRepository nodes;
     private final CancelRequestRepository cancelRequests;
+    private final GivenAlertRepository givenAlerts;
 
     private Store(HikariDataSource dataSource) {
         this.dataSource = dataSource;
@@ -42,6 +43,7 @@ public final class Store implements AutoCloseable {
         this.leases = new MaintenanceLeaseRepository(jdbi);
         this.nodes = new NodeRepository(jdbi);
         this.cancelRequests = new CancelRequestRepository(jdbi);
+        this.givenAlerts = new GivenAlertRepository(jdbi);
     }
 
     /**
@@ -185,6 +187,11 @@ public final class Store implements AutoCloseable {
     /** Cancel requests for runs executing on another node. */
     public CancelRequestRepository cancelRequests() {
         return cancelRequests;
+    }
+
+    /** Alerts given inline to manual runs. */
+    public GivenAlertRepository givenAlerts() {
+        return givenAlerts;
     }
 
     /**
