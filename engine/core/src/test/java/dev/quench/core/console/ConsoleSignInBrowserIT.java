@@ -92,4 +92,22 @@ class ConsoleSignInBrowserIT {
             browser.screenshot("ConsoleSignInBrowserIT-signed-out");
         }
     }
+
+    @Test
+    void theLayoutFitsAPhoneWithoutSidewaysScrolling() {
+        try (ConsoleBrowser browser = ConsoleBrowser.start(quench.uri("/"))) {
+            browser.driver().manage().window().setSize(new org.openqa.selenium.Dimension(375, 812));
+            browser.open("/login");
+            browser.signIn(quench.engine().apiToken().value());
+            for (String path : java.util.List.of("/runs", "/audit")) {
+                browser.open(path);
+                browser.await(By.id("sign-out"));
+                Object overflow = ((org.openqa.selenium.JavascriptExecutor) browser.driver()).executeScript(
+                        "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
+                assertThat(((Number) overflow).longValue()).as(path + " scrolls sideways by").isLessThanOrEqualTo(0);
+                assertThat(browser.driver().findElement(By.id("sign-out")).isDisplayed()).isTrue();
+            }
+            browser.screenshot("ConsoleSignInBrowserIT-phone");
+        }
+    }
 }
