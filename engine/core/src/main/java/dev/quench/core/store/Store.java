@@ -28,6 +28,7 @@ public final class Store implements AutoCloseable {
     private final NodeRepository nodes;
     private final CancelRequestRepository cancelRequests;
     private final GivenAlertRepository givenAlerts;
+    private final ConsoleSessionRepository consoleSessions;
 
     private Store(HikariDataSource dataSource) {
         this.dataSource = dataSource;
@@ -44,6 +45,9 @@ public final class Store implements AutoCloseable {
         this.nodes = new NodeRepository(jdbi);
         this.cancelRequests = new CancelRequestRepository(jdbi);
         this.givenAlerts = new GivenAlertRepository(jdbi);
+    }
+
+        this.consoleSessions = new ConsoleSessionRepository(jdbi);
     }
 
     /**
@@ -192,6 +196,11 @@ public final class Store implements AutoCloseable {
     /** Alerts given inline to manual runs. */
     public GivenAlertRepository givenAlerts() {
         return givenAlerts;
+    }
+
+    /** Signed-in console browsers. */
+    public ConsoleSessionRepository consoleSessions() {
+        return consoleSessions;
     }
 
     /**
