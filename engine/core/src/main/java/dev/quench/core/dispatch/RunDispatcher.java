@@ -409,6 +409,22 @@ public final class RunDispatcher implements AutoCloseable {
         wake();
     }
 
+    /**
+     * Cancels a run by {@code who} because {@code why}, whatever it is doing: a queued or waiting run never
+     * starts; a run executing on this engine stops its current step, runs its finally steps and ends
+     * cancelled. The one implementation behind the API's and the console's cancel; the decision is recorded.
+     * A run executing on another node answers a conflict that says so.
+     */
+    public dev.quench.core.guard.RunControl.Outcome cancel(String runId, String who, String why) {
+        dev.quench.core.guard.RunControl.Outcome outcome = runControl.cancel(runId, who, why);
+        if (outcome instanceof dev.quench.core.guard.RunControl.Outcome.Conflict
+                && cancelRunning(runId, dev.quench.core.guard.RunControl.cancelledBy(who, why) + " while it ran")) {
+            runControl.recordRunningCancel(runId, who, why);
+            return new dev.quench.core.guard.RunControl.Outcome.Done(store.runs().find(runId).orElseThrow());
+        }
+        return outcome;
+    }
+
     /** Cancels a run executing on this engine (its current step is stopped); false if it is not running here. */
     public boolean cancelRunning(String runId, String why) {
         return executor.cancel(runId, why);
