@@ -61,12 +61,19 @@ final class RunEventRoutes {
     }
 
     private void runEvents(RoutingContext context) {
-        String id = context.pathParam("id");
+        streamRun(context, context.pathParam("id"), visibility.runbooksVisibleTo(context), EventFrames.JSON);
+    }
+
+    /**
+     * Streams the events of run {@code id} to the caller of {@code context}, written as {@code frames} says,
+     * when {@code visible} lets its runbook through (else 404); resumes after {@code Last-Event-ID}. Counts
+     * against {@link EventLimits#maxStreams()} like every stream of this engine.
+     */
+    void streamRun(RoutingContext context, String id, Predicate<String> visible, EventFrames frames) {
         Optional<Long> after = lastEventId(context);
         if (after.isEmpty()) {
             return;
         }
-        Predicate<String> visible = visibility.runbooksVisibleTo(context);
         if (!admit(context)) {
             return;
         }
@@ -76,7 +83,7 @@ final class RunEventRoutes {
                 open.decrementAndGet();
             }
         };
-        EventStream stream = new EventStream(vertx, context.response(), false, release);
+        EventStream stream = new EventStream(vertx, context.response(), false, release, frames);
         // Subscribed before the store is read: an end published meanwhile is in the subscription, not lost.
         EventSubscription subscription = events.subscribe(id, after.get(), event -> true, stream::wakeUp);
         vertx.executeBlocking(() -> store.runs().find(id), false).onComplete(found -> {
