@@ -38,7 +38,7 @@ public final class Console implements RouteMount {
     /** The screens, in no particular order (each owns its paths). */
     private List<ConsoleScreen> screens() {
         return List.of(
-                new RunsPlaceholderScreen());
+                new RunsScreen(parts));
     }
 
     @Override

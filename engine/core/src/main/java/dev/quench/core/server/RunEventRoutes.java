@@ -15,7 +15,6 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
@@ -40,7 +39,6 @@ final class RunEventRoutes {
     private final Store store;
     private final RunEventBus events;
     private final RunVisibility visibility;
-    private final AtomicInteger open = new AtomicInteger();
 
     RunEventRoutes(Vertx vertx, Store store, RunEventBus events, RunVisibility visibility) {
         this.vertx = vertx;
@@ -57,7 +55,7 @@ final class RunEventRoutes {
 
     /** The number of event streams open now. */
     int openStreams() {
-        return open.get();
+        return events.openStreams();
     }
 
     private void runEvents(RoutingContext context) {
@@ -80,7 +78,7 @@ final class RunEventRoutes {
         AtomicBoolean released = new AtomicBoolean();
         Runnable release = () -> {
             if (released.compareAndSet(false, true)) {
-                open.decrementAndGet();
+                events.releaseStream();
             }
         };
         EventStream stream = new EventStream(vertx, context.response(), false, release, frames);
@@ -132,7 +130,7 @@ final class RunEventRoutes {
         AtomicBoolean released = new AtomicBoolean();
         EventStream stream = new EventStream(vertx, context.response(), true, () -> {
             if (released.compareAndSet(false, true)) {
-                open.decrementAndGet();
+                events.releaseStream();
             }
         });
         EventSubscription subscription = events.subscribe(null, after.get(),
@@ -172,8 +170,7 @@ final class RunEventRoutes {
     }
 
     private boolean admit(RoutingContext context) {
-        if (open.incrementAndGet() > events.limits().maxStreams()) {
-            open.decrementAndGet();
+        if (!events.admitStream()) {
             context.response().putHeader("Retry-After", "5");
             HttpErrors.send(context, 503, "too many event streams", events.limits().maxStreams()
                     + " event streams are open on this engine, its limit; close one or retry later "
