@@ -40,7 +40,7 @@ public final class Console implements RouteMount {
         return List.of(
                 new KillSwitchScreen(parts.vertx(), new dev.quench.core.server.KillSwitchActions(parts.dispatcher())),
                 new AuditScreen(parts.store(), parts.clock()),
-                new RunsPlaceholderScreen());
+                new RunsScreen(parts));
     }
 
     @Override

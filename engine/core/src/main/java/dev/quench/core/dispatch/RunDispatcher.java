@@ -414,6 +414,22 @@ public final class RunDispatcher implements AutoCloseable {
     }
 
     /**
+     * Cancels a run by {@code who} because {@code why}, whatever it is doing: a queued or waiting run never
+     * starts; a running run stops its current step, runs its finally steps and ends cancelled (at once on
+     * this node, at its node's next heartbeat on another). The one implementation behind the API's and the
+     * console's cancel; the decision is recorded.
+     */
+    public dev.quench.core.guard.RunControl.Outcome cancel(String runId, String who, String why) {
+        dev.quench.core.guard.RunControl.Outcome outcome = runControl.cancel(runId, who, why);
+        if (outcome instanceof dev.quench.core.guard.RunControl.Outcome.Conflict
+                && cancelRunning(runId, dev.quench.core.guard.RunControl.cancelledBy(who, why) + " while it ran")) {
+            runControl.recordRunningCancel(runId, who, why);
+            return new dev.quench.core.guard.RunControl.Outcome.Done(store.runs().find(runId).orElseThrow());
+        }
+        return outcome;
+    }
+
+    /**
      * Cancels a running run: at once when it executes on this node (its current step is stopped), else by
      * a request its node carries out at its next heartbeat (cluster mode).
      *

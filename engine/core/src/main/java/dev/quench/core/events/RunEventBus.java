@@ -31,6 +31,7 @@ public final class RunEventBus {
     private final ArrayDeque<RunEvent> engineBuffer = new ArrayDeque<>();
     private final List<EventSubscription> subscriptions = new ArrayList<>();
     private long engineId;
+    private final java.util.concurrent.atomic.AtomicInteger openStreams = new java.util.concurrent.atomic.AtomicInteger();
 
     public RunEventBus(EventLimits limits, Clock clock) {
         this.limits = Objects.requireNonNull(limits, "limits");
@@ -39,6 +40,28 @@ public final class RunEventBus {
 
     public EventLimits limits() {
         return limits;
+    }
+
+    /**
+     * Takes one of this engine's {@link EventLimits#maxStreams()} event stream slots, shared by every stream
+     * (the API's and the console's); false when all are taken. Give it back with {@link #releaseStream()}.
+     */
+    public boolean admitStream() {
+        if (openStreams.incrementAndGet() > limits.maxStreams()) {
+            openStreams.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    /** Gives back a slot taken by {@link #admitStream()}. */
+    public void releaseStream() {
+        openStreams.decrementAndGet();
+    }
+
+    /** How many event streams are open on this engine now. */
+    public int openStreams() {
+        return openStreams.get();
     }
 
     /** Publishes an event of {@code runId}; a pending count of dropped lines goes first. */

@@ -10,7 +10,8 @@ import dev.quench.core.ledger.ToilLedger;
 import dev.quench.core.runbook.Runbook;
 import dev.quench.core.store.AlertQuery;
 import dev.quench.core.store.Role;
-import dev.quench.core.store.RunStatus;
+import dev.quench.core.store.RunPage;
+import dev.quench.core.store.RunQuery;
 import dev.quench.core.store.Store;
 import dev.quench.core.util.Durations;
 import dev.quench.core.util.Json;
@@ -80,19 +81,23 @@ final class ApiRoutes {
     }
 
     private void listRuns(RoutingContext context) {
-        RunStatus status;
-        int limit;
+        RunQuery query;
         try {
-            String statusText = context.queryParams().get("status");
-            status = statusText == null ? null : RunStatus.parse(statusText);
-            limit = limit(context, 100);
+            query = RunQueries.parse(context.queryParams(), Access.principal(context), 100, clock.instant());
+        } catch (RunQueries.TeamOutOfScope e) {
+            HttpErrors.send(context, 403, "forbidden", e.getMessage());
+            return;
         } catch (IllegalArgumentException e) {
             HttpErrors.send(context, 400, "invalid query", e.getMessage());
             return;
         }
-        String runbook = context.queryParams().get("runbook");
-        String team = Access.principal(context).team();
-        blocking(context, () -> Map.of("runs", store.runs().list(status, runbook, team, limit)));
+        blocking(context, () -> {
+            RunPage page = store.runs().page(query);
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("runs", page.runs());
+            page.next().ifPresent(next -> answer.put("next", next.token()));
+            return answer;
+        });
     }
 
     private void getRun(RoutingContext context) {

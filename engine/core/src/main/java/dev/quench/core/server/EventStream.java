@@ -6,9 +6,7 @@ import dev.quench.core.events.RunEventType;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.JsonObject;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -29,6 +27,7 @@ final class EventStream {
     private final HttpServerResponse response;
     private final boolean engineIds;
     private final Runnable onClose;
+    private final EventFrames frames;
     private EventSubscription subscription;
     private long heartbeatTimer = -1;
     private boolean closed;
@@ -39,6 +38,12 @@ final class EventStream {
      * @param onClose   called once when the stream closes, however it closes
      */
     EventStream(Vertx vertx, HttpServerResponse response, boolean engineIds, Runnable onClose) {
+        this(vertx, response, engineIds, onClose, EventFrames.JSON);
+    }
+
+    /** A stream writing its events as {@code frames} says. */
+    EventStream(Vertx vertx, HttpServerResponse response, boolean engineIds, Runnable onClose, EventFrames frames) {
+        this.frames = frames;
         this.vertx = vertx;
         this.context = vertx.getOrCreateContext();
         this.response = response;
@@ -123,18 +128,16 @@ final class EventStream {
     }
 
     private void write(RunEvent event) {
-        JsonObject data = new JsonObject().put("runId", event.runId()).put("runbook", event.runbook())
-                .put("at", event.at().toString());
-        for (Map.Entry<String, Object> entry : event.data().entrySet()) {
-            data.put(entry.getKey(), entry.getValue());
-        }
         StringBuilder frame = new StringBuilder(128);
         long id = engineIds ? event.engineId() : event.id();
         if (!event.local()) {
             frame.append("id: ").append(id).append('\n');
         }
-        frame.append("event: ").append(event.type().wireName()).append('\n')
-                .append("data: ").append(data.encode()).append("\n\n");
+        frame.append("event: ").append(frames.name(event)).append('\n');
+        for (String line : frames.data(event).split("\r\n|\r|\n", -1)) {
+            frame.append("data: ").append(line).append('\n');
+        }
+        frame.append('\n');
         response.write(frame.toString());
         // A run's stream ends with the run; the stream of all runs goes on.
         if (event.type() == RunEventType.END && !engineIds) {

@@ -123,13 +123,8 @@ final class GuardRoutes {
             RunControl.Outcome outcome = switch (action) {
                 case "approve" -> control.approve(id, who, why);
                 case "reject" -> control.reject(id, who, why);
-                default -> control.cancel(id, who, why);
+                default -> dispatcher.cancel(id, who, why);
             };
-            if (action.equals("cancel") && outcome instanceof RunControl.Outcome.Conflict
-                    && dispatcher.cancelRunning(id, RunControl.cancelledBy(who, why) + " while it ran")) {
-                control.recordRunningCancel(id, who, why);
-                return new RunControl.Outcome.Done(store.runs().find(id).orElseThrow());
-            }
             if (outcome instanceof RunControl.Outcome.Done done && done.run().status() == RunStatus.QUEUED) {
                 dispatcher.startQueued(id);
             }

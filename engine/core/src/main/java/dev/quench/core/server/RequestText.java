@@ -2,8 +2,8 @@ package dev.quench.core.server;
 
 import io.vertx.core.json.JsonObject;
 
-/** Checks the free-text fields of API bodies. Stateless and thread-safe. */
-final class RequestText {
+/** Checks the free-text fields of API bodies and console forms. Stateless and thread-safe. */
+public final class RequestText {
 
     /** A reason longer than this is refused: it is recorded with every decision. */
     static final int MAX_REASON = 1000;
@@ -24,6 +24,19 @@ final class RequestText {
         }
         if (!(value instanceof String text)) {
             throw new IllegalArgumentException("'reason' must be a string, got " + value);
+        }
+        return reason(text);
+    }
+
+    /**
+     * A reason typed into a form (or sent in a body): one line of plain text, at most {@link #MAX_REASON}
+     * characters, stripped; empty for null.
+     *
+     * @throws IllegalArgumentException saying what is wrong with it
+     */
+    public static String reason(String text) {
+        if (text == null) {
+            return "";
         }
         if (text.length() > MAX_REASON) {
             throw new IllegalArgumentException("'reason' has " + text.length() + " characters; at most " + MAX_REASON);

@@ -15,7 +15,6 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
@@ -40,7 +39,6 @@ final class RunEventRoutes {
     private final Store store;
     private final RunEventBus events;
     private final RunVisibility visibility;
-    private final AtomicInteger open = new AtomicInteger();
 
     RunEventRoutes(Vertx vertx, Store store, RunEventBus events, RunVisibility visibility) {
         this.vertx = vertx;
@@ -57,26 +55,33 @@ final class RunEventRoutes {
 
     /** The number of event streams open now. */
     int openStreams() {
-        return open.get();
+        return events.openStreams();
     }
 
     private void runEvents(RoutingContext context) {
-        String id = context.pathParam("id");
+        streamRun(context, context.pathParam("id"), visibility.runbooksVisibleTo(context), EventFrames.JSON);
+    }
+
+    /**
+     * Streams the events of run {@code id} to the caller of {@code context}, written as {@code frames} says,
+     * when {@code visible} lets its runbook through (else 404); resumes after {@code Last-Event-ID}. Counts
+     * against {@link EventLimits#maxStreams()} like every stream of this engine.
+     */
+    void streamRun(RoutingContext context, String id, Predicate<String> visible, EventFrames frames) {
         Optional<Long> after = lastEventId(context);
         if (after.isEmpty()) {
             return;
         }
-        Predicate<String> visible = visibility.runbooksVisibleTo(context);
         if (!admit(context)) {
             return;
         }
         AtomicBoolean released = new AtomicBoolean();
         Runnable release = () -> {
             if (released.compareAndSet(false, true)) {
-                open.decrementAndGet();
+                events.releaseStream();
             }
         };
-        EventStream stream = new EventStream(vertx, context.response(), false, release);
+        EventStream stream = new EventStream(vertx, context.response(), false, release, frames);
         // Subscribed before the store is read: an end published meanwhile is in the subscription, not lost.
         EventSubscription subscription = events.subscribe(id, after.get(), event -> true, stream::wakeUp);
         vertx.executeBlocking(() -> store.runs().find(id), false).onComplete(found -> {
@@ -125,7 +130,7 @@ final class RunEventRoutes {
         AtomicBoolean released = new AtomicBoolean();
         EventStream stream = new EventStream(vertx, context.response(), true, () -> {
             if (released.compareAndSet(false, true)) {
-                open.decrementAndGet();
+                events.releaseStream();
             }
         });
         EventSubscription subscription = events.subscribe(null, after.get(),
@@ -165,8 +170,7 @@ final class RunEventRoutes {
     }
 
     private boolean admit(RoutingContext context) {
-        if (open.incrementAndGet() > events.limits().maxStreams()) {
-            open.decrementAndGet();
+        if (!events.admitStream()) {
             context.response().putHeader("Retry-After", "5");
             HttpErrors.send(context, 503, "too many event streams", events.limits().maxStreams()
                     + " event streams are open on this engine, its limit; close one or retry later "

@@ -345,30 +345,57 @@ public final class RunRepository {
 
     /** Runs newest first, optionally filtered (by the owning team too: a team-scoped token's view); without their steps. */
     public List<RunRecord> list(RunStatus status, String runbook, String owner, int limit) {
+        return page(new RunQuery(status, runbook, owner, null, null, null, null, limit)).runs();
+    }
+
+    /**
+     * One page of the runs {@code query} selects, newest first (ties by id), without their steps. Keyset
+     * paging: the page after {@code query.before()} holds only older runs, so runs queued meanwhile neither
+     * repeat nor shift a page. Reads one row more than the limit to know whether another page follows.
+     */
+    public RunPage page(RunQuery query) {
         StringBuilder sql = new StringBuilder("select * from run where 1 = 1");
-        if (status != null) {
+        Map<String, Object> binds = new java.util.LinkedHashMap<>();
+        if (query.status() != null) {
             sql.append(" and status = :status");
+            binds.put("status", query.status().wireName());
         }
-        if (runbook != null) {
+        if (query.runbook() != null) {
             sql.append(" and runbook = :runbook");
+            binds.put("runbook", query.runbook());
         }
-        if (owner != null) {
+        if (query.owner() != null) {
             sql.append(" and owner = :owner");
+            binds.put("owner", query.owner());
+        }
+        if (query.trigger() != null) {
+            sql.append(" and trigger_type = :trigger");
+            binds.put("trigger", query.trigger().wireName());
+        }
+        if (query.since() != null) {
+            sql.append(" and created_at >= :since");
+            binds.put("since", timestamp(query.since()));
+        }
+        if (query.until() != null) {
+            sql.append(" and created_at < :until");
+            binds.put("until", timestamp(query.until()));
+        }
+        if (query.before() != null) {
+            sql.append(" and (created_at < :beforeAt or (created_at = :beforeAt and id < :beforeId))");
+            binds.put("beforeAt", timestamp(query.before().createdAt()));
+            binds.put("beforeId", query.before().id());
         }
         sql.append(" order by created_at desc, id desc limit :limit");
-        return jdbi.withHandle(handle -> {
-            Query query = handle.createQuery(sql.toString()).bind("limit", limit);
-            if (status != null) {
-                query.bind("status", status.wireName());
-            }
-            if (runbook != null) {
-                query.bind("runbook", runbook);
-            }
-            if (owner != null) {
-                query.bind("owner", owner);
-            }
-            return query.map(RunRepository::mapRun).list();
+        List<RunRecord> rows = jdbi.withHandle(handle -> {
+            Query statement = handle.createQuery(sql.toString()).bind("limit", query.limit() + 1);
+            binds.forEach(statement::bind);
+            return statement.map(RunRepository::mapRun).list();
         });
+        if (rows.size() <= query.limit()) {
+            return new RunPage(rows, Optional.empty());
+        }
+        List<RunRecord> shown = rows.subList(0, query.limit());
+        return new RunPage(shown, Optional.of(RunCursor.after(shown.get(shown.size() - 1))));
     }
 
     /**

@@ -1,0 +1,226 @@
+package dev.quench.core.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quench.core.store.AuditEntry;
+import dev.quench.core.store.Role;
+import dev.quench.core.store.RunRecord;
+import dev.quench.core.store.RunStatus;
+import dev.quench.core.store.Store;
+import dev.quench.core.store.TriggerType;
+import dev.quench.core.testing.EngineHarness;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The runs screen and the run detail over HTTP, without a browser, on a real engine: filters and pages, a
+ * team-scoped viewer's view (another team's run is a 404 page without its data), escaping, and Cancel (the
+ * API's cancel, audited as {@code run.cancel}; refused to a viewer and without the CSRF token).
+ */
+class RunsScreenTest {
+
+    private static final Pattern CSRF_META = Pattern.compile("<meta name=\"csrf-token\" content=\"([0-9a-f]{64})\">");
+    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+
+    @TempDir
+    static Path temp;
+
+    private static EngineHarness quench;
+    private static String admin;
+    private static String webViewer;
+    private static String viewer;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path runbooks = Files.createDirectories(temp.resolve("runbooks"));
+        Files.writeString(runbooks.resolve("gated-clean.yaml"), """
+                name: gated-clean
+                owner: storage-team
+                approval: required
+                steps:
+                  - {id: clean, uses: shell.exec, with: {command: "echo clean"}}
+                """);
+        Files.writeString(runbooks.resolve("web-restart.yaml"), """
+                name: web-restart
+                owner: web-team
+                steps:
+                  - {id: restart, uses: shell.exec, with: {command: "echo restart"}}
+                """);
+        quench = EngineHarness.start(EngineHarness.config(temp.resolve("data"), runbooks));
+        Store store = quench.engine().store();
+        for (int i = 0; i < 6; i++) {
+            boolean web = i % 2 == 0;
+            store.runs().insertQueued(new RunRecord(String.format("hist-%02d", i), web ? "web-restart" : "disk-clean",
+                    web ? "web-team" : "storage-team", web ? TriggerType.ALERT : TriggerType.MANUAL, "by test", null,
+                    RunStatus.QUEUED, false, Map.of("marker", web ? "web-marker" : "storage-only-marker",
+                    "html", "<script>alert(1)</script>"), 5, 0, "", NOW.minus(100 - i, ChronoUnit.DAYS), null, null,
+                    List.of()));
+            String id = String.format("hist-%02d", i);
+            store.useTransaction(transaction -> store.runs().finishUnstarted(transaction, id, RunStatus.SUCCEEDED, "",
+                    NOW.minus(99, ChronoUnit.DAYS)));
+        }
+        webViewer = store.tokens().create("web-viewer", Role.VIEWER, "web-team", List.of(), null, "test", NOW).secret();
+        viewer = store.tokens().create("plain-viewer", Role.VIEWER, null, List.of(), null, "test", NOW).secret();
+        admin = session(quench.engine().apiToken().value());
+        // The token directory refreshes in the background: wait until the new tokens sign in.
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> signIn(webViewer).statusCode() == 303);
+    }
+
+    @AfterAll
+    static void stop() {
+        quench.close();
+    }
+
+    @Test
+    void theFilterIsAGetFormWhoseValuesComeBackAndWhosePagesCarryIt() throws Exception {
+        HttpResponse<String> page = get("/runs?runbook=disk-clean&trigger=manual&since=120d&limit=2", admin);
+
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("<form class=\"filters\" method=\"get\" action=\"/runs\">",
+                "<option value=\"manual\" selected>", "value=\"120d\"", "hist-05", "hist-03")
+                .doesNotContain("hist-04", "hist-01");
+        Matcher next = Pattern.compile("href=\"(/runs\\?runbook=disk-clean&amp;trigger=manual&amp;since=120d&amp;limit=2&amp;before=[^\"]+)\"")
+                .matcher(page.body());
+        assertThat(next.find()).as("an older-runs link carrying the filter").isTrue();
+        HttpResponse<String> older = get(next.group(1).replace("&amp;", "&"), admin);
+        assertThat(older.body()).contains("hist-01").doesNotContain("hist-05", "hist-03", "rel=\"next\"");
+    }
+
+    @Test
+    void aBadFilterShowsTheFormWithWhyAndNoRuns() throws Exception {
+        HttpResponse<String> page = get("/runs?trigger=cron", admin);
+
+        assertThat(page.statusCode()).isEqualTo(400);
+        assertThat(page.body()).contains("trigger must be alert, manual or schedule, was 'cron'")
+                .doesNotContain("hist-0");
+    }
+
+    @Test
+    void aTeamViewerSeesOnlyItsTeamsRunsAndAnotherTeamsRunIsANotFoundPageWithoutItsData() throws Exception {
+        String session = session(webViewer);
+
+        assertThat(get("/runs", session).body()).contains("hist-04", "hist-02").doesNotContain("hist-05", "hist-03");
+        HttpResponse<String> other = get("/runs/hist-05", session);
+        assertThat(other.statusCode()).isEqualTo(404);
+        assertThat(other.body()).contains("No such run").doesNotContain("storage-only-marker", "disk-clean");
+        assertThat(get("/runs/hist-05/body", session).statusCode()).isEqualTo(404);
+        assertThat(get("/runs/hist-05/row", session).statusCode()).isEqualTo(404);
+        assertThat(get("/runs/hist-05/events", session).statusCode()).isEqualTo(404);
+        HttpResponse<String> refused = get("/runs?team=storage-team", session);
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(refused.body()).contains("limited to team 'web-team'");
+        assertThat(get("/runs/hist-04", session).body()).contains("web-marker");
+    }
+
+    @Test
+    void theDetailEscapesWhatTheRunRecordedAndOffersNoCancelForAFinishedRun() throws Exception {
+        HttpResponse<String> page = get("/runs/hist-05", admin);
+
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("&lt;script&gt;alert(1)&lt;/script&gt;", "storage-only-marker", "succeeded")
+                .doesNotContain("<script>alert(1)", "cancel-run", "sse-connect");
+    }
+
+    @Test
+    void anOperatorCancelsAWaitingRunThroughTheApisCancelAndAViewerOrAForgedPostCannot() throws Exception {
+        HttpResponse<String> started = CLIENT.send(HttpRequest.newBuilder(quench.uri("/api/v1/runs"))
+                .header("Authorization", "Bearer " + quench.engine().apiToken().value())
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"runbook\": \"gated-clean\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        String id = com.fasterxml.jackson.databind.json.JsonMapper.builder().build().readTree(started.body())
+                .path("id").asText();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> quench.engine().store().runs().find(id)
+                .map(run -> run.status() == RunStatus.AWAITING_APPROVAL).orElse(false));
+        String viewerSession = session(viewer);
+
+        assertThat(get("/runs/" + id, viewerSession).body()).as("a viewer gets no button").doesNotContain("cancel-run");
+        assertThat(post("/runs/" + id + "/cancel", viewerSession, csrf(viewerSession), "looks odd").statusCode())
+                .isEqualTo(403);
+        assertThat(post("/runs/" + id + "/cancel", admin, null, "no csrf").statusCode()).isEqualTo(403);
+        assertThat(quench.engine().store().runs().find(id).orElseThrow().status()).isEqualTo(RunStatus.AWAITING_APPROVAL);
+
+        assertThat(get("/runs/" + id, admin).body()).contains("id=\"cancel-run\"", "sse-connect=\"/runs/" + id + "/events\"");
+        HttpResponse<String> cancelled = post("/runs/" + id + "/cancel", admin, csrf(admin), "wrong host");
+
+        assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(303);
+        assertThat(cancelled.headers().firstValue("Location")).hasValue("/runs/" + id);
+        RunRecord run = quench.engine().store().runs().find(id).orElseThrow();
+        assertThat(run.status()).isEqualTo(RunStatus.CANCELLED);
+        assertThat(run.message()).isEqualTo("cancelled by admin: wrong host");
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                quench.engine().store().audit().list(null, "run.cancel", Instant.EPOCH, 100))
+                .extracting(AuditEntry::actor, AuditEntry::outcome, AuditEntry::target)
+                .contains(org.assertj.core.groups.Tuple.tuple("admin", "ok", "run " + id),
+                        org.assertj.core.groups.Tuple.tuple("plain-viewer", "forbidden", "run " + id)));
+        assertThat(post("/runs/" + id + "/cancel", admin, csrf(admin), "again").statusCode())
+                .as("a finished run cannot be cancelled: 409 with why").isEqualTo(409);
+    }
+
+    private static HttpResponse<String> signIn(String token) throws Exception {
+        return CLIENT.send(HttpRequest.newBuilder(quench.uri("/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Origin", origin())
+                .POST(form("token", token, "next", "/runs")).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String session(String token) throws Exception {
+        HttpResponse<String> answer = signIn(token);
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(303);
+        String cookie = answer.headers().firstValue("Set-Cookie").orElseThrow();
+        return cookie.substring("quench_session=".length(), cookie.indexOf(';'));
+    }
+
+    private static String csrf(String session) throws Exception {
+        Matcher meta = CSRF_META.matcher(get("/runs", session).body());
+        assertThat(meta.find()).isTrue();
+        return meta.group(1);
+    }
+
+    private static HttpResponse<String> get(String path, String session) throws Exception {
+        return CLIENT.send(HttpRequest.newBuilder(URI.create(quench.uri("/") + path.substring(1)))
+                .header("Cookie", "quench_session=" + session).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> post(String path, String session, String csrf, String reason) throws Exception {
+        return CLIENT.send(HttpRequest.newBuilder(quench.uri(path))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Cookie", "quench_session=" + session)
+                .header("Origin", origin())
+                .POST(csrf == null ? form("reason", reason) : form("_csrf", csrf, "reason", reason)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String origin() {
+        return "http://127.0.0.1:" + quench.engine().port();
+    }
+
+    private static HttpRequest.BodyPublisher form(String... pairs) {
+        StringBuilder body = new StringBuilder();
+        for (int index = 0; index < pairs.length; index += 2) {
+            body.append(index == 0 ? "" : "&").append(pairs[index]).append('=')
+                    .append(URLEncoder.encode(pairs[index + 1], StandardCharsets.UTF_8));
+        }
+        return HttpRequest.BodyPublishers.ofString(body.toString());
+    }
+}
