@@ -91,11 +91,6 @@ public final class ApprovalsInbox {
         return new Inbox(rows, waiting.size() > LIMIT, decisions.approval().separateApprover());
     }
 
-    /** How many runs wait for approval that {@code principal} may see ({@link #LIMIT} + 1 means more). */
-    public int count(Principal principal) {
-        return store.runs().list(RunStatus.AWAITING_APPROVAL, null, principal.team(), LIMIT + 1).size();
-    }
-
     /** The plan of the waiting run {@code runId}, planned as {@code principal}. */
     public Plan plan(Principal principal, String runId) {
         Optional<RunRecord> run = store.runs().find(runId)

@@ -38,7 +38,8 @@ public final class Console implements RouteMount {
     /** The screens, in no particular order (each owns its paths). */
     private List<ConsoleScreen> screens() {
         return List.of(
-                new RunsPlaceholderScreen());
+                new RunsPlaceholderScreen(),
+                new ApprovalsScreen(parts), new RunbooksScreen(parts), new SchedulesScreen(parts));
     }
 
     @Override

@@ -46,6 +46,7 @@ public final class ConsoleAssets {
         add(assets, "uPlot.min.css", uplot + "uPlot.min.css");
         add(assets, "console.css", "console/console.css");
         add(assets, "console.js", "console/console.js");
+        add(assets, "decisions.css", "console/decisions.css");
         return new ConsoleAssets(assets);
     }
 

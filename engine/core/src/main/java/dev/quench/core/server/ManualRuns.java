@@ -89,6 +89,22 @@ public final class ManualRuns {
     }
 
     /**
+     * Why {@code principal} may not start {@code runbook} by hand (its role or its team), or empty when it may:
+     * the console shows the run-now form only when it may, and {@link #submit} is refused all the same.
+     */
+    public java.util.Optional<String> refusal(Principal principal, Runbook runbook) {
+        if (!principal.role().atLeast(dev.quench.core.store.Role.OPERATOR)) {
+            return java.util.Optional.of("token '" + principal.name() + "' has role " + principal.role().wireName()
+                    + "; to start a run needs role "
+                    + TokenDirectory.roleOrMore(dev.quench.core.store.Role.OPERATOR));
+        }
+        if (!principal.covers(runbook.owner())) {
+            return java.util.Optional.of(Access.teamRefusal(principal, runbook.owner(), "runbook " + runbook.name()));
+        }
+        return java.util.Optional.empty();
+    }
+
+    /**
      * The plan of {@code run}, waiting for approval: a dry run of its runbook as loaded now, with the params the
      * run was recorded with and the alert it will run against, planned as {@code who}. What an approver reads
      * before deciding; nothing is run, changed or recorded.

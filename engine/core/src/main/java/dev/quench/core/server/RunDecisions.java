@@ -7,6 +7,7 @@ import dev.quench.core.store.RunRecord;
 import dev.quench.core.store.RunStatus;
 import dev.quench.core.store.Store;
 import dev.quench.core.store.TriggerType;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -63,6 +64,11 @@ public final class RunDecisions {
         this.dispatcher = Objects.requireNonNull(dispatcher, "dispatcher");
         this.approval = Objects.requireNonNull(approval, "approval");
         this.control = dispatcher.runControl();
+    }
+
+    /** The decisions recorded for run {@code runId}, oldest first. */
+    public List<RunControl.Decision> decisionsOf(String runId) {
+        return control.decisions(runId);
     }
 
     /** The {@code approval:} settings the decisions follow. */
@@ -125,6 +131,16 @@ public final class RunDecisions {
                     + "approval.separateApprover is on: another operator must approve it");
         }
         return Optional.empty();
+    }
+
+    /**
+     * A reason typed by a person (a console form), checked as the API checks the body's {@code reason}: one
+     * line of plain text, at most 1000 characters; stripped.
+     *
+     * @throws IllegalArgumentException saying what is wrong with it
+     */
+    public static String checkedReason(String text) {
+        return RequestText.reason(new io.vertx.core.json.JsonObject().put("reason", text == null ? "" : text));
     }
 
     /** Whether {@code run} was started by hand by {@code name} ("by alice", "by alice (force: ...)"). */
