@@ -25,7 +25,9 @@ class DemoTest {
                 .contains("command: find ")
                 .contains("5 of 5 old rotated logs deleted on web-7")
                 .containsPattern("HighLatency\\s+3\\s+90\\s+<- automate next")
-                .contains("demo OK");
+                .contains("demo OK")
+                .containsPattern("Console: http://127\\.0\\.0\\.1:\\d+/ - sign in with the demo's admin token [0-9a-f]{48}")
+                .contains("quench demo --serve");
     }
 
     @Test

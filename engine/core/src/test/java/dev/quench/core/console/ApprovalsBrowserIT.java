@@ -24,6 +24,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
 
 /** The approvals inbox in a real browser: approve a waiting run and watch it start; a viewer cannot approve. */
 class ApprovalsBrowserIT {
@@ -88,6 +90,12 @@ class ApprovalsBrowserIT {
                     .isEqualTo("No Approve or Reject button: token 'vera' has role viewer; to approve a run needs role "
                             + "operator (or a higher role)");
             browser.screenshot("ApprovalsBrowserIT-viewer");
+            browser.driver().manage().window().setSize(new Dimension(375, 812));
+            browser.awaitText(By.cssSelector("#run-" + waiting.id() + " .plan-body"), "echo restarted 'db 7'");
+            Object overflow = ((JavascriptExecutor) browser.driver()).executeScript(
+                    "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
+            assertThat(((Number) overflow).intValue()).as("no sideways scrolling on a phone").isLessThanOrEqualTo(0);
+            browser.screenshot("ApprovalsBrowserIT-viewer-phone");
 
             // The viewer forges the approve the page does not offer: a valid session and a valid CSRF token.
             String csrf = browser.driver().findElement(By.cssSelector("meta[name=csrf-token]")).getDomAttribute("content");
