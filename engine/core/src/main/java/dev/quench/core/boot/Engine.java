@@ -180,7 +180,8 @@ public final class Engine implements AutoCloseable {
                     schedules, events, metrics, scrapeToken, settings.metrics().openPort(),
                     settings.console().enabled() ? Optional.of(new dev.quench.core.console.Console(
                             new dev.quench.core.console.ConsoleParts(vertx, store, runbooks, dispatcher, ledger,
-                                    schedules, events, clock), settings.console())) : Optional.empty());
+                                    schedules, events, clock, settings.approval()), settings.console()))
+                            : Optional.empty());
             closeables.push(server);
             clusterNode.get().serving(config.host() + ":" + server.port());
             // For `quench runs list --data DIR` while this engine holds the store: gone before the server stops.

@@ -40,7 +40,8 @@ public final class Console implements RouteMount {
         return List.of(
                 new KillSwitchScreen(parts.vertx(), new dev.quench.core.server.KillSwitchActions(parts.dispatcher())),
                 new AuditScreen(parts.store(), parts.clock()),
-                new RunsScreen(parts));
+                new RunsScreen(parts),
+                new ApprovalsScreen(parts), new RunbooksScreen(parts), new SchedulesScreen(parts));
     }
 
     @Override

@@ -47,6 +47,7 @@ public final class ConsoleAssets {
         add(assets, "console.css", "console/console.css");
         add(assets, "console.js", "console/console.js");
         add(assets, "runs.css", "console/runs.css");
+        add(assets, "decisions.css", "console/decisions.css");
         return new ConsoleAssets(assets);
     }
 

@@ -5,17 +5,20 @@ import dev.quench.core.dispatch.RunbookRegistry;
 import dev.quench.core.events.RunEventBus;
 import dev.quench.core.ledger.ToilLedger;
 import dev.quench.core.schedule.RunbookScheduler;
+import dev.quench.core.server.ApprovalSettings;
 import dev.quench.core.store.Store;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.util.Objects;
 
 /**
- * The engine's parts the console's screens read and act through, handed over by the composition root.
+ * The engine's parts the console's screens read and act through, handed over by the composition root
+ * ({@code approval}: the {@code approval:} section, which the approve button obeys as the API does).
  * Immutable (the parts themselves are thread-safe).
  */
 public record ConsoleParts(Vertx vertx, Store store, RunbookRegistry runbooks, RunDispatcher dispatcher,
-                           ToilLedger ledger, RunbookScheduler schedules, RunEventBus events, Clock clock) {
+                           ToilLedger ledger, RunbookScheduler schedules, RunEventBus events, Clock clock,
+                           ApprovalSettings approval) {
 
     public ConsoleParts {
         Objects.requireNonNull(vertx, "vertx");
@@ -26,5 +29,6 @@ public record ConsoleParts(Vertx vertx, Store store, RunbookRegistry runbooks, R
         Objects.requireNonNull(schedules, "schedules");
         Objects.requireNonNull(events, "events");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(approval, "approval");
     }
 }

@@ -1,10 +1,9 @@
 package dev.quench.core.console;
 
-import dev.quench.core.dispatch.RunDispatcher;
-import dev.quench.core.guard.RunControl;
 import dev.quench.core.server.HttpAccess;
 import dev.quench.core.server.Principal;
 import dev.quench.core.server.RequestText;
+import dev.quench.core.server.RunDecisions;
 import dev.quench.core.server.RunEventStreams;
 import dev.quench.core.server.RunQueries;
 import dev.quench.core.store.Role;
@@ -35,14 +34,14 @@ final class RunsScreen implements ConsoleScreen {
 
     private final Vertx vertx;
     private final Store store;
-    private final RunDispatcher dispatcher;
+    private final RunDecisions decisions;
     private final RunEventStreams streams;
     private final Clock clock;
 
     RunsScreen(ConsoleParts parts) {
         this.vertx = parts.vertx();
         this.store = parts.store();
-        this.dispatcher = parts.dispatcher();
+        this.decisions = new RunDecisions(parts.store(), parts.dispatcher(), parts.approval());
         this.streams = new RunEventStreams(parts.vertx(), parts.store(), parts.events(), parts.runbooks());
         this.clock = Objects.requireNonNull(parts.clock(), "clock");
     }
@@ -104,19 +103,22 @@ final class RunsScreen implements ConsoleScreen {
         }
         Principal principal = HttpAccess.principal(context);
         withVisibleRun(context, pages, run -> vertx.executeBlocking(
-                () -> dispatcher.cancel(run.id(), principal.name(), reason), false).onComplete(done -> {
-            if (done.failed()) {
-                pages.error(context, 500, "Cannot cancel run " + run.id(), done.cause().getMessage());
-                return;
-            }
-            switch (done.result()) {
-                case RunControl.Outcome.Done cancelled -> context.response().setStatusCode(303)
-                        .putHeader("Location", "/runs/" + run.id()).end();
-                case RunControl.Outcome.NotFound notFound -> notFound(context, pages, run.id());
-                case RunControl.Outcome.Conflict conflict -> pages.error(context, 409,
-                        "Cannot cancel run " + run.id(), conflict.reason());
-            }
-        }));
+                () -> decisions.decide(principal, run.id(), RunDecisions.Action.CANCEL, reason), false)
+                .onComplete(done -> {
+                    if (done.failed()) {
+                        pages.error(context, 500, "Cannot cancel run " + run.id(), done.cause().getMessage());
+                        return;
+                    }
+                    switch (done.result()) {
+                        case RunDecisions.Result.Done cancelled -> context.response().setStatusCode(303)
+                                .putHeader("Location", "/runs/" + run.id()).end();
+                        case RunDecisions.Result.NotFound notFound -> notFound(context, pages, run.id());
+                        case RunDecisions.Result.Forbidden forbidden -> pages.error(context, 403,
+                                "Cannot cancel run " + run.id(), forbidden.detail());
+                        case RunDecisions.Result.Conflict conflict -> pages.error(context, 409,
+                                "Cannot cancel run " + run.id(), conflict.reason());
+                    }
+                }));
     }
 
     /** Reads the run off the event loop; a missing run, or one of another team, is the 404 page. */

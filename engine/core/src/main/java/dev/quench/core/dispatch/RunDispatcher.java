@@ -398,6 +398,14 @@ public final class RunDispatcher implements AutoCloseable {
         return run;
     }
 
+    /**
+     * The alert {@code run} will run against (the alert a manual start was given, kept until the run starts on
+     * this engine, or the stored alert that started it), if any: what a plan of a waiting run renders against.
+     */
+    public java.util.Optional<Alert> alertOf(RunRecord run) {
+        return pump.alertOf(run);
+    }
+
     /** The kill switch the dispatcher obeys. */
     public dev.quench.core.guard.KillSwitch killSwitch() {
         return killSwitch;

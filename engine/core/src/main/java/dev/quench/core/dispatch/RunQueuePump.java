@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -96,6 +97,15 @@ final class RunQueuePump implements AutoCloseable {
     /** Keeps the alert a manual run was given, for when it starts (call before {@link #wake()}). */
     void remember(String runId, Alert alert) {
         givenAlerts.put(runId, alert);
+    }
+
+    /**
+     * The alert {@code run} runs against: the one its manual start was given (held here until it starts, and
+     * kept in the store for any node), else the stored alert that started it, else none.
+     */
+    Optional<Alert> alertOf(RunRecord run) {
+        Alert given = givenAlerts.get(run.id());
+        return given != null ? Optional.of(given) : Optional.ofNullable(alertOf(store, run));
     }
 
     /** True when no wake-up waits and no run executes. */
@@ -191,7 +201,8 @@ final class RunQueuePump implements AutoCloseable {
     private void start(RunLease lease) {
         try {
             RunRecord run = store.runs().find(lease.runId()).orElseThrow();
-            Alert given = givenAlerts.remove(run.id());
+            Alert alert = alertOf(run).orElse(null);
+            givenAlerts.remove(run.id());
             if (!run.message().isEmpty()) {
                 // The params did not resolve: record why instead of running half-configured.
                 executor.failClaimed(lease, "invalid params: " + run.message());
@@ -204,7 +215,6 @@ final class RunQueuePump implements AutoCloseable {
                 released();
                 return;
             }
-            Alert alert = given != null ? given : alertOf(store, run);
             runThreads.execute(() -> {
                 try {
                     executor.executeClaimed(lease, run, runbook, alert);

@@ -95,10 +95,15 @@ final class Access {
         if (principal.covers(owner)) {
             return true;
         }
-        HttpErrors.send(context, 403, "forbidden", "token '" + principal.name() + "' is limited to team '"
-                + principal.team() + "'; " + what + " belongs to team '" + (owner == null || owner.isEmpty()
-                ? "(none)" : owner) + "': a token of that team (or without a team) is needed");
+        HttpErrors.send(context, 403, "forbidden", teamRefusal(principal, owner, what));
         return false;
+    }
+
+    /** Why a team-scoped {@code principal} may not touch {@code what}, owned by team {@code owner}. */
+    static String teamRefusal(Principal principal, String owner, String what) {
+        return "token '" + principal.name() + "' is limited to team '" + principal.team() + "'; " + what
+                + " belongs to team '" + (owner == null || owner.isEmpty() ? "(none)" : owner)
+                + "': a token of that team (or without a team) is needed";
     }
 
     private void check(RoutingContext context, Role role, boolean allTeams, String action,

@@ -7,7 +7,6 @@ import dev.quench.core.dispatch.RunDispatcher;
 import dev.quench.core.dispatch.RunbookRegistry;
 import dev.quench.core.ledger.ToilGrouping;
 import dev.quench.core.ledger.ToilLedger;
-import dev.quench.core.runbook.Runbook;
 import dev.quench.core.store.AlertQuery;
 import dev.quench.core.store.Role;
 import dev.quench.core.store.RunPage;
@@ -41,6 +40,7 @@ final class ApiRoutes {
     private final RunDispatcher dispatcher;
     private final ToilLedger ledger;
     private final Clock clock;
+    private final ManualRuns manualRuns;
 
     ApiRoutes(Vertx vertx, Store store, RunbookRegistry runbooks, RunDispatcher dispatcher, ToilLedger ledger,
               Clock clock) {
@@ -50,6 +50,7 @@ final class ApiRoutes {
         this.dispatcher = dispatcher;
         this.ledger = ledger;
         this.clock = clock;
+        this.manualRuns = new ManualRuns(runbooks, dispatcher);
     }
 
     /**
@@ -144,17 +145,7 @@ final class ApiRoutes {
             HttpErrors.send(context, 400, "missing field 'runbook'", "send {\"runbook\": NAME, \"params\": {...}}");
             return;
         }
-        String name = request.getString("runbook");
-        Runbook runbook = runbooks.find(name).orElse(null);
-        if (runbook == null) {
-            HttpErrors.send(context, 404, "no such runbook", "no loaded runbook is called '" + name
-                    + "'; GET /api/v1/runbooks lists them");
-            return;
-        }
         Principal principal = Access.principal(context);
-        if (!Access.covers(context, runbook.owner(), "runbook " + name)) {
-            return;
-        }
         try {
             RequestText.refuseBy(request, principal);
         } catch (IllegalArgumentException e) {
@@ -164,13 +155,6 @@ final class ApiRoutes {
         Map<String, String> params = new LinkedHashMap<>();
         JsonObject given = request.getJsonObject("params", new JsonObject());
         given.forEach(entry -> params.put(entry.getKey(), String.valueOf(entry.getValue())));
-        try {
-            dispatcher.checkParams(runbook, params);
-        } catch (IllegalArgumentException e) {
-            HttpErrors.send(context, 422, "invalid params", e.getMessage());
-            return;
-        }
-        boolean dryRun = request.getBoolean("dryRun", false);
         Alert alert;
         try {
             JsonObject alertJson = request.getJsonObject("alert");
@@ -179,14 +163,20 @@ final class ApiRoutes {
             HttpErrors.send(context, 422, "invalid alert", e.getMessage());
             return;
         }
-        // Who asked, recorded with the run ("manual by alice"): the token's name, never a field of the body.
-        String by = principal.name();
-        if (dryRun) {
-            blocking(context, 200, () -> DryRunPlan.of(runbook, alert, dispatcher.dryRun(runbook, params, alert, by)));
-            return;
-        }
-        boolean force = request.getBoolean("force", false);
-        blocking(context, 202, () -> dispatcher.startManual(runbook, params, alert, false, by, force));
+        ManualRuns.Request asked = new ManualRuns.Request(request.getString("runbook"), params, alert,
+                request.getBoolean("dryRun", false), request.getBoolean("force", false));
+        vertx.executeBlocking(() -> manualRuns.submit(principal, asked), false).onComplete(result -> {
+            if (result.failed()) {
+                HttpErrors.send(context, 500, "request failed", result.cause().getMessage());
+                return;
+            }
+            switch (result.result()) {
+                case ManualRuns.Outcome.Started started -> JsonResponses.send(context, 202, started.run());
+                case ManualRuns.Outcome.Planned planned -> JsonResponses.send(context, 200, planned.plan());
+                case ManualRuns.Outcome.Refused refused -> HttpErrors.send(context, refused.status(), refused.error(),
+                        refused.detail());
+            }
+        });
     }
 
     private void listRunbooks(RoutingContext context) {

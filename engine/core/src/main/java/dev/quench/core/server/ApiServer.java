@@ -83,7 +83,7 @@ public final class ApiServer implements AutoCloseable {
         webhooks.mount(router, auth, access);
         new ApiRoutes(vertx, store, runbooks, dispatcher, ledger, clock).mount(router, access, limits.apiBodyLimit());
         new ScheduleRoutes(vertx, schedules).mount(router, access);
-        new GuardRoutes(vertx, store, dispatcher, approval).mount(router, access);
+        new GuardRoutes(vertx, store, dispatcher, new RunDecisions(store, dispatcher, approval)).mount(router, access);
         new TokenRoutes(vertx, store, tokens, runbooks, clock, WebhookSources.of(config)).mount(router, access);
         new AuditRoutes(vertx, store, clock).mount(router, access);
         new RunEventRoutes(vertx, store, events, RunVisibility.byTeam(runbooks)).mount(router);

@@ -15,12 +15,12 @@ import java.util.Map;
  * --dry-run} prints, as JSON. Every step (and every forEach item) with its rendered inputs, which
  * steps a {@code when} would skip, and the onFailure steps that would run after a failure.
  */
-final class DryRunPlan {
+public final class DryRunPlan {
 
     private DryRunPlan() {
     }
 
-    static Map<String, Object> of(Runbook runbook, Alert alert, RunRecord run) {
+    public static Map<String, Object> of(Runbook runbook, Alert alert, RunRecord run) {
         Map<String, Object> plan = new LinkedHashMap<>();
         plan.put("dryRun", true);
         plan.put("note", "nothing was run, changed or recorded");

@@ -4,10 +4,8 @@ import dev.quench.core.dispatch.RunDispatcher;
 import dev.quench.core.guard.KillSwitch;
 import dev.quench.core.guard.RunControl;
 import dev.quench.core.store.Role;
-import dev.quench.core.store.RunRecord;
 import dev.quench.core.store.RunStatus;
 import dev.quench.core.store.Store;
-import dev.quench.core.store.TriggerType;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -17,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -35,15 +32,11 @@ final class GuardRoutes {
     private final RunDispatcher dispatcher;
     private final RunControl control;
     private final KillSwitch killSwitch;
-    private final ApprovalSettings approval;
+    private final RunDecisions decisions;
     private final KillSwitchActions actions;
 
-    /** Refused before anything was decided: 403 with why. */
-    private record Forbidden(String detail) {
-    }
-
-    GuardRoutes(Vertx vertx, Store store, RunDispatcher dispatcher, ApprovalSettings approval) {
-        this.approval = Objects.requireNonNull(approval, "approval");
+    GuardRoutes(Vertx vertx, Store store, RunDispatcher dispatcher, RunDecisions decisions) {
+        this.decisions = Objects.requireNonNull(decisions, "decisions");
         this.vertx = Objects.requireNonNull(vertx, "vertx");
         this.store = Objects.requireNonNull(store, "store");
         this.dispatcher = Objects.requireNonNull(dispatcher, "dispatcher");
@@ -54,9 +47,9 @@ final class GuardRoutes {
 
     /** Mount after {@link ApiRoutes}, whose {@code /api/v1/*} handler checks the token first. */
     void mount(Router router, Access access) {
-        for (String action : List.of("approve", "reject", "cancel")) {
-            router.post("/api/v1/runs/:id/" + action)
-                    .handler(access.change(Role.OPERATOR, "run." + action, context -> "run " + context.pathParam("id")))
+        for (RunDecisions.Action action : RunDecisions.Action.values()) {
+            router.post("/api/v1/runs/:id/" + action.wireName())
+                    .handler(access.change(Role.OPERATOR, action.auditAction(), context -> "run " + context.pathParam("id")))
                     .handler(context -> decide(context, action));
         }
         router.get("/api/v1/runs/:id/decisions").handler(access.read(Role.VIEWER)).handler(this::decisions);
@@ -81,69 +74,31 @@ final class GuardRoutes {
         });
     }
 
-    /** Why {@code principal} may not decide {@code action} about {@code run}, or null when it may. */
-    private String forbidden(Principal principal, RunRecord run, String action) {
-        if (!principal.covers(run.owner())) {
-            return "token '" + principal.name() + "' is limited to team '" + principal.team() + "'; run " + run.id()
-                    + " belongs to team '" + (run.owner() == null || run.owner().isEmpty() ? "(none)" : run.owner())
-                    + "': a token of that team (or without a team) is needed";
-        }
-        if (action.equals("approve") && approval.separateApprover() && startedBy(run, principal.name())) {
-            return "run " + run.id() + " was started by '" + principal.name() + "', and approval.separateApprover is "
-                    + "on: another operator must approve it";
-        }
-        return null;
-    }
-
-    /** Whether {@code run} was started by hand by {@code name} ("by alice", "by alice (force: ...)"). */
-    static boolean startedBy(RunRecord run, String name) {
-        String detail = run.triggerDetail() == null ? "" : run.triggerDetail();
-        return run.triggerType() == TriggerType.MANUAL
-                && (detail.equals("by " + name) || detail.startsWith("by " + name + " ("));
-    }
-
-    private void decide(RoutingContext context, String action) {
+    private void decide(RoutingContext context, RunDecisions.Action action) {
         JsonObject body = body(context);
         if (body == null) {
             return;
         }
         String id = context.pathParam("id");
         Principal principal = Access.principal(context);
-        String who = principal.name();
         String why = checkedReason(context, body, principal);
         if (why == null) {
             return;
         }
-        vertx.<Object>executeBlocking(() -> {
-            Optional<RunRecord> run = store.runs().find(id);
-            String refusal = run.map(found -> forbidden(principal, found, action)).orElse(null);
-            if (refusal != null) {
-                return new Forbidden(refusal);
-            }
-            RunControl.Outcome outcome = switch (action) {
-                case "approve" -> control.approve(id, who, why);
-                case "reject" -> control.reject(id, who, why);
-                default -> dispatcher.cancel(id, who, why);
-            };
-            if (outcome instanceof RunControl.Outcome.Done done && done.run().status() == RunStatus.QUEUED) {
-                dispatcher.startQueued(id);
-            }
-            return outcome;
-        }, false).onComplete(result -> {
+        vertx.executeBlocking(() -> decisions.decide(principal, id, action, why), false).onComplete(result -> {
             if (result.failed()) {
-                HttpErrors.send(context, 500, "cannot " + action + " run " + id, result.cause().getMessage());
+                HttpErrors.send(context, 500, "cannot " + action.wireName() + " run " + id,
+                        result.cause().getMessage());
                 return;
             }
-            if (result.result() instanceof Forbidden forbidden) {
-                HttpErrors.send(context, 403, "forbidden", forbidden.detail());
-                return;
-            }
-            switch ((RunControl.Outcome) result.result()) {
-                case RunControl.Outcome.Done done -> JsonResponses.send(context, 200, done.run());
-                case RunControl.Outcome.NotFound notFound -> HttpErrors.send(context, 404, "no such run",
+            switch (result.result()) {
+                case RunDecisions.Result.Done done -> JsonResponses.send(context, 200, done.run());
+                case RunDecisions.Result.Forbidden forbidden -> HttpErrors.send(context, 403, "forbidden",
+                        forbidden.detail());
+                case RunDecisions.Result.NotFound notFound -> HttpErrors.send(context, 404, "no such run",
                         "no run has id " + notFound.runId());
-                case RunControl.Outcome.Conflict conflict -> HttpErrors.send(context, 409,
-                        "cannot " + action + " run " + id, conflict.reason());
+                case RunDecisions.Result.Conflict conflict -> HttpErrors.send(context, 409,
+                        "cannot " + action.wireName() + " run " + id, conflict.reason());
             }
         });
     }

@@ -57,6 +57,41 @@ public final class RunRepository {
                 .execute();
     }
 
+    /**
+     * The latest run of a runbook (the console's "last outcome").
+     *
+     * @param runbook    the runbook
+     * @param id         the run
+     * @param status     where it is
+     * @param createdAt  when it was queued
+     * @param finishedAt when it ended, or null
+     */
+    public record LastRun(String runbook, String id, RunStatus status, Instant createdAt, Instant finishedAt) {
+    }
+
+    /**
+     * The latest run of each of {@code runbooks} that has one (a page of the runbooks list: one query, however
+     * many runs there are), by runbook name.
+     */
+    public Map<String, LastRun> lastRuns(java.util.Collection<String> runbooks) {
+        if (runbooks.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, LastRun> last = new java.util.HashMap<>();
+        jdbi.useHandle(handle -> handle.createQuery("""
+                        select runbook, id, status, created_at, finished_at from (
+                            select runbook, id, status, created_at, finished_at,
+                                   row_number() over (partition by runbook order by created_at desc, id desc) as n
+                            from run where runbook in (<runbooks>)) latest
+                        where n = 1""")
+                .bindList("runbooks", List.copyOf(runbooks))
+                .map((row, context) -> new LastRun(row.getString("runbook"), row.getString("id"),
+                        RunStatus.parse(row.getString("status")), instant(row.getTimestamp("created_at")),
+                        instant(row.getTimestamp("finished_at"))))
+                .forEach(found -> last.put(found.runbook(), found)));
+        return last;
+    }
+
     /** Records a new queued run in its own transaction. */
     public void insertQueued(RunRecord run) {
         jdbi.useTransaction(handle -> insertQueued(handle, run));

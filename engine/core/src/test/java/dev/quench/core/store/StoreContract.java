@@ -85,6 +85,27 @@ abstract class StoreContract {
         assertThat(store().runs().find(id).orElseThrow().status()).isEqualTo(RunStatus.CANCELLED);
     }
 
+    @Test
+    void theLastRunOfEachRunbookAskedForIsItsNewest() {
+        Instant created = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        RunRecord older = run("clean", TriggerType.MANUAL, null, created.minusSeconds(60));
+        RunRecord newer = run("clean", TriggerType.SCHEDULE, null, created);
+        RunRecord other = run("restart", TriggerType.MANUAL, null, created.minusSeconds(30));
+        RunRecord notAsked = run("flush", TriggerType.MANUAL, null, created);
+        List.of(older, newer, other, notAsked).forEach(store().runs()::insertQueued);
+        store().useTransaction(transaction -> store().runs().finishUnstarted(transaction, other.id(), RunStatus.REFUSED,
+                "cooldown", created));
+
+        Map<String, RunRepository.LastRun> last = store().runs().lastRuns(List.of("clean", "restart", "never-ran"));
+
+        assertThat(last).containsOnlyKeys("clean", "restart");
+        assertThat(last.get("clean")).isEqualTo(new RunRepository.LastRun("clean", newer.id(), RunStatus.QUEUED,
+                created, null));
+        assertThat(last.get("restart")).isEqualTo(new RunRepository.LastRun("restart", other.id(), RunStatus.REFUSED,
+                created.minusSeconds(30), created));
+        assertThat(store().runs().lastRuns(List.of())).isEmpty();
+    }
+
     private static RunRecord run(String runbook, TriggerType trigger, Long alertId, Instant created) {
         return new RunRecord("r-" + UUID.randomUUID(), runbook, "team", trigger, "by test", alertId, RunStatus.QUEUED,
                 false, Map.of(), 1, 0, "", created, null, null, List.of());

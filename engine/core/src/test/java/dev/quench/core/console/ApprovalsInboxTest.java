@@ -1,0 +1,117 @@
+package dev.quench.core.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quench.core.runbook.Runbook;
+import dev.quench.core.server.ApprovalSettings;
+import dev.quench.core.server.ManualRuns;
+import dev.quench.core.server.Principal;
+import dev.quench.core.server.RunDecisions;
+import dev.quench.core.store.Role;
+import dev.quench.core.store.RunRecord;
+import dev.quench.core.testing.EngineHarness;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The approvals inbox: which waiting runs a principal sees, what it may do about each and why not, and plans. */
+class ApprovalsInboxTest {
+
+    @TempDir
+    Path temp;
+
+    private EngineHarness harness;
+    private ApprovalsInbox inbox;
+
+    @BeforeEach
+    void start() throws Exception {
+        Path runbooks = Files.createDirectories(temp.resolve("runbooks"));
+        for (String team : new String[] {"db", "web"}) {
+            Files.writeString(runbooks.resolve(team + ".yaml"), """
+                    name: restart-%1$s
+                    owner: %1$s-team
+                    approval: {required: true}
+                    params:
+                      target: {type: string, default: %1$s-1}
+                    steps:
+                      - {id: restart, uses: shell.exec, with: {command: 'echo restart ${{ params.target }}'}}
+                    """.formatted(team));
+        }
+        harness = EngineHarness.start(EngineHarness.config(temp.resolve("data"), runbooks));
+        assertThat(harness.engine().runbooks().problems()).isEmpty();
+        RunDecisions decisions = new RunDecisions(harness.engine().store(), harness.engine().dispatcher(),
+                new ApprovalSettings(true));
+        inbox = new ApprovalsInbox(harness.engine().store(), decisions,
+                new ManualRuns(harness.engine().runbooks(), harness.engine().dispatcher()), Clock.systemUTC());
+    }
+
+    @AfterEach
+    void stop() {
+        harness.close();
+    }
+
+    private RunRecord waiting(String runbook, String by) {
+        Runbook loaded = harness.engine().runbooks().find(runbook).orElseThrow();
+        return harness.engine().dispatcher().startManual(loaded, Map.of("target", "host 7"), null, false, by);
+    }
+
+    @Test
+    void aTeamTokenSeesItsTeamsWaitingRunsOnlyAndAnUnscopedOneSeesAll() {
+        RunRecord db = waiting("restart-db", "alice");
+        RunRecord web = waiting("restart-web", "alice");
+
+        ApprovalsInbox.Inbox dbInbox = inbox.inbox(new Principal("dana", Role.OPERATOR, "db-team"));
+        ApprovalsInbox.Inbox all = inbox.inbox(new Principal("root", Role.ADMIN, null));
+
+        assertThat(dbInbox.runs()).extracting(ApprovalsInbox.WaitingRun::id).containsExactly(db.id());
+        assertThat(all.runs()).extracting(ApprovalsInbox.WaitingRun::id).containsExactlyInAnyOrder(db.id(), web.id());
+        ApprovalsInbox.WaitingRun row = dbInbox.runs().getFirst();
+        assertThat(row.trigger()).isEqualTo("manual: by alice");
+        assertThat(row.params()).containsEntry("target", "host 7");
+        assertThat(row.message()).startsWith("waiting for approval");
+        assertThat(dbInbox.separateApprover()).isTrue();
+        assertThat(dbInbox.more()).isFalse();
+    }
+
+    @Test
+    void theButtonsFollowTheRoleAndTheFourEyesRuleAndSayWhyWhenMissing() {
+        waiting("restart-db", "alice");
+
+        ApprovalsInbox.WaitingRun forViewer = inbox.inbox(new Principal("vera", Role.VIEWER, null)).runs().getFirst();
+        ApprovalsInbox.WaitingRun forStarter = inbox.inbox(new Principal("alice", Role.OPERATOR, null)).runs().getFirst();
+        ApprovalsInbox.WaitingRun forOther = inbox.inbox(new Principal("bob", Role.OPERATOR, null)).runs().getFirst();
+
+        assertThat(forViewer.approve()).isEqualTo(new ActionState(false,
+                "token 'vera' has role viewer; to approve a run needs role operator (or a higher role)"));
+        assertThat(forViewer.reject().allowed()).isFalse();
+        assertThat(forStarter.approve().allowed()).isFalse();
+        assertThat(forStarter.approve().why()).contains("approval.separateApprover is on: another operator must approve it");
+        assertThat(forStarter.reject().allowed()).isTrue();
+        assertThat(forOther.approve()).isEqualTo(new ActionState(true, ""));
+    }
+
+    @Test
+    void thePlanOfAWaitingRunShowsTheRenderedCommandAndAnotherTeamsRunIsMissing() {
+        RunRecord db = waiting("restart-db", "alice");
+
+        ApprovalsInbox.Plan plan = inbox.plan(new Principal("bob", Role.VIEWER, null), db.id());
+        ApprovalsInbox.Plan hidden = inbox.plan(new Principal("wes", Role.OPERATOR, "web-team"), db.id());
+
+        assertThat(plan).isInstanceOfSatisfying(ApprovalsInbox.Plan.Shown.class, shown -> {
+            assertThat(shown.plan().planned()).isTrue();
+            assertThat(shown.plan().steps()).singleElement().satisfies(step -> {
+                assertThat(step.id()).isEqualTo("restart");
+                assertThat(step.inputs()).containsEntry("command", "echo restart 'host 7'");
+            });
+            assertThat(shown.plan().params()).containsEntry("target", "host 7");
+        });
+        assertThat(hidden).isEqualTo(new ApprovalsInbox.Plan.Missing(db.id()));
+        assertThat(inbox.plan(new Principal("bob", Role.VIEWER, null), "nope"))
+                .isEqualTo(new ApprovalsInbox.Plan.Missing("nope"));
+    }
+}

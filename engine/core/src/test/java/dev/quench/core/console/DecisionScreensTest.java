@@ -1,0 +1,232 @@
+package dev.quench.core.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quench.core.store.Role;
+import dev.quench.core.store.RunRecord;
+import dev.quench.core.store.RunStatus;
+import dev.quench.core.testing.EngineHarness;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The approvals, runbooks and schedules screens over HTTP, without a browser: what each role and team sees,
+ * and that every refusal the buttons imply is made by the server too, with a clear page.
+ */
+class DecisionScreensTest {
+
+    private static final Pattern CSRF_META = Pattern.compile("<meta name=\"csrf-token\" content=\"([0-9a-f]{64})\">");
+    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+            .followRedirects(HttpClient.Redirect.NEVER).build();
+
+    @TempDir
+    static Path temp;
+
+    private static EngineHarness quench;
+    private static Path runbooks;
+
+    @BeforeAll
+    static void start() throws Exception {
+        runbooks = Files.createDirectories(temp.resolve("runbooks"));
+        Files.writeString(runbooks.resolve("restart-db.yaml"), """
+                name: restart-db
+                owner: db-team
+                approval: {required: true}
+                params:
+                  target: {type: string, default: db-1}
+                  retries: {type: int, default: 1}
+                steps:
+                  - {id: restart, uses: shell.exec, with: {command: 'echo restart ${{ params.target }}'}}
+                """);
+        Files.writeString(runbooks.resolve("hourly.yaml"), """
+                name: hourly-report
+                owner: web-team
+                triggers:
+                  schedule: {cron: "0 0 * * * ?", timezone: UTC}
+                steps:
+                  - {id: report, uses: shell.exec, with: {command: 'echo report'}}
+                """);
+        Files.writeString(runbooks.resolve("nightly.yaml"), """
+                name: nightly-vacuum
+                triggers:
+                  schedule: {cron: "0 30 3 * * ?", timezone: UTC, enabled: false}
+                steps:
+                  - {id: vacuum, uses: shell.exec, with: {command: 'echo vacuum'}}
+                """);
+        Files.writeString(runbooks.resolve("broken.yaml"), """
+                name: broken
+                steps:
+                  - {id: x, uses: no.such.step}
+                """);
+        quench = EngineHarness.start(EngineHarness.config(temp.resolve("data"), runbooks));
+    }
+
+    @AfterAll
+    static void stop() {
+        quench.close();
+    }
+
+    @Test
+    void rejectingWithoutAReasonIsRefusedWith422AndTheRunKeepsWaiting() throws Exception {
+        RunRecord run = waitingRun();
+        String admin = session(quench.engine().apiToken().value());
+
+        HttpResponse<String> answer = post("/approvals/" + run.id() + "/reject", admin, "reason", "  ");
+
+        assertThat(answer.statusCode()).isEqualTo(422);
+        assertThat(answer.body()).contains("A reason is needed to reject").contains("nothing was decided");
+        assertThat(quench.run(run.id()).status()).isEqualTo(RunStatus.AWAITING_APPROVAL);
+
+        HttpResponse<String> rejected = post("/approvals/" + run.id() + "/reject", admin, "reason", "not tonight");
+
+        assertThat(rejected.statusCode()).isEqualTo(303);
+        assertThat(rejected.headers().firstValue("Location")).hasValue("/approvals?decided=" + run.id());
+        assertThat(quench.run(run.id()).status()).isEqualTo(RunStatus.REJECTED);
+        assertThat(get("/approvals?decided=" + run.id(), admin).body()).contains("Rejected by admin (not tonight)");
+        assertThat(post("/approvals/" + run.id() + "/approve", admin, "reason", "").statusCode())
+                .as("decided already: a conflict, not a second decision").isEqualTo(409);
+    }
+
+    @Test
+    void anOperatorOfAnotherTeamSeesNoneOfItsRunsAndIsRefusedWhenForging() throws Exception {
+        RunRecord run = waitingRun();
+        String web = session(token("wes", Role.OPERATOR, "web-team"));
+
+        assertThat(get("/approvals", web).body()).doesNotContain(run.id()).contains("No run is waiting for approval");
+        HttpResponse<String> forged = post("/approvals/" + run.id() + "/approve", web, "reason", "");
+
+        assertThat(forged.statusCode()).isEqualTo(403);
+        assertThat(forged.body()).contains("token 'wes' is limited to team 'web-team'");
+        assertThat(quench.run(run.id()).status()).isEqualTo(RunStatus.AWAITING_APPROVAL);
+        assertThat(get("/approvals/" + run.id() + "/plan", web).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void thePlanOfAWaitingRunIsAFragmentForHtmxAndAPageOtherwise() throws Exception {
+        RunRecord run = waitingRun();
+        String admin = session(quench.engine().apiToken().value());
+
+        HttpResponse<String> fragment = send(HttpRequest.newBuilder(quench.uri("/approvals/" + run.id() + "/plan"))
+                .header("Cookie", "quench_session=" + admin).header("HX-Request", "true").GET());
+        HttpResponse<String> page = get("/approvals/" + run.id() + "/plan", admin);
+
+        assertThat(fragment.statusCode()).isEqualTo(200);
+        assertThat(fragment.body()).startsWith("<div class=\"plan-body\">").contains("echo restart 'db 9'");
+        assertThat(page.body()).contains("<!DOCTYPE html>").contains("Plan of run");
+        assertThat(quench.run(run.id()).status()).isEqualTo(RunStatus.AWAITING_APPROVAL);
+    }
+
+    @Test
+    void theRunbooksListShowsLoadProblemsAndTheRunNowFormRefusesBadParamsWithoutStartingAnything() throws Exception {
+        String admin = session(quench.engine().apiToken().value());
+        long runsBefore = quench.engine().store().runs().list(null, null, 1000).size();
+
+        String list = get("/runbooks", admin).body();
+        HttpResponse<String> bad = post("/runbooks/restart-db/run", admin, "param.retries", "lots");
+
+        assertThat(list).contains(runbooks.resolve("broken.yaml") + ":3:19: unknown step type").contains("hourly-report");
+        assertThat(bad.statusCode()).isEqualTo(422);
+        assertThat(bad.body()).contains("retries: expected a whole number, got 'lots'");
+        assertThat(quench.engine().store().runs().list(null, null, 1000)).hasSize((int) runsBefore);
+        assertThat(get("/runbooks/no-such", admin).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aViewerGetsNoRunNowFormAndTheServerRefusesItsDryRun() throws Exception {
+        String viewer = session(token("vic", Role.VIEWER, null));
+
+        assertThat(get("/runbooks/restart-db", viewer).body()).doesNotContain("id=\"dry-run\"")
+                .contains("No run-now form");
+        assertThat(post("/runbooks/restart-db/plan", viewer, "param.target", "x").statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void schedulesShowNextFiresAndInactiveOnesAndNeedATokenOfEveryTeam() throws Exception {
+        String admin = session(quench.engine().apiToken().value());
+        String team = session(token("tess", Role.VIEWER, "web-team"));
+
+        String page = get("/schedules", admin).body();
+
+        assertThat(page).contains("hourly-report", "nightly-vacuum", "1 active, 1 inactive",
+                "set triggers.schedule.enabled: true in");
+        assertThat(page).containsPattern(":00:00Z</time>");
+        assertThat(get("/schedules", team).statusCode()).isEqualTo(403);
+    }
+
+    private static RunRecord waitingRun() {
+        RunRecord run = quench.engine().dispatcher().startManual(
+                quench.engine().runbooks().find("restart-db").orElseThrow(), Map.of("target", "db 9"), null, false,
+                "alice");
+        assertThat(quench.run(run.id()).status()).isEqualTo(RunStatus.AWAITING_APPROVAL);
+        return run;
+    }
+
+    /** A new token; waits until the token directory knows it (it refreshes about once a second). */
+    private static String token(String name, Role role, String team) throws Exception {
+        String secret = quench.engine().store().tokens().create(name, role, team, null, "test", Instant.now()).secret();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> signIn(secret).statusCode() == 303);
+        return secret;
+    }
+
+    private static HttpResponse<String> signIn(String token) throws Exception {
+        return send(HttpRequest.newBuilder(quench.uri("/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Origin", origin())
+                .POST(form("token", token, "next", "/runs")));
+    }
+
+    private static String session(String token) throws Exception {
+        HttpResponse<String> answer = signIn(token);
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(303);
+        String cookie = answer.headers().firstValue("Set-Cookie").orElseThrow();
+        return cookie.substring("quench_session=".length(), cookie.indexOf(';'));
+    }
+
+    private static HttpResponse<String> get(String path, String session) throws Exception {
+        return send(HttpRequest.newBuilder(quench.uri(path)).header("Cookie", "quench_session=" + session).GET());
+    }
+
+    /** A form POST with the session's CSRF token and a same-origin Origin, as the browser sends it. */
+    private static HttpResponse<String> post(String path, String session, String... fields) throws Exception {
+        Matcher meta = CSRF_META.matcher(get("/runs", session).body());
+        assertThat(meta.find()).isTrue();
+        String[] all = new String[fields.length + 2];
+        all[0] = "_csrf";
+        all[1] = meta.group(1);
+        System.arraycopy(fields, 0, all, 2, fields.length);
+        return send(HttpRequest.newBuilder(quench.uri(path))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Cookie", "quench_session=" + session).header("Origin", origin()).POST(form(all)));
+    }
+
+    private static String origin() {
+        return "http://127.0.0.1:" + quench.engine().port();
+    }
+
+    private static HttpRequest.BodyPublisher form(String... pairs) {
+        StringBuilder body = new StringBuilder();
+        for (int index = 0; index < pairs.length; index += 2) {
+            body.append(index == 0 ? "" : "&").append(pairs[index]).append('=')
+                    .append(URLEncoder.encode(pairs[index + 1], StandardCharsets.UTF_8));
+        }
+        return HttpRequest.BodyPublishers.ofString(body.toString());
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return CLIENT.send(request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
