@@ -60,6 +60,19 @@ class ArchitectureTest {
     }
 
     @Test
+    void onlyTheCompositionRootMountsTheConsole() {
+        // The templates jte compiles from src/main/jte (gg.jte.generated...) read the console's page models: fine.
+        noClasses().that().resideInAPackage("dev.quench.core..")
+                .and().resideOutsideOfPackages("dev.quench.core.console..", "dev.quench.core.boot..",
+                        "dev.quench.core.cli..")
+                .should().dependOnClassesThat().resideInAPackage("dev.quench.core.console..")
+                .because("the console sits above the server (it uses the server's access checks and shared actions) "
+                        + "and below boot, which mounts it on the API's router through server.RouteMount")
+                .allowEmptyShould(true)
+                .check(mainClasses);
+    }
+
+    @Test
     void theEngineCarriesNoTestServer() {
         noClasses().should().dependOnClassesThat().resideInAnyPackage("dev.quench.testkit..", "org.apache.sshd..")
                 .because("the test kit's SSH server is for tests and `quench demo` (engine/demo), not the engine's runtime")

@@ -177,7 +177,10 @@ public final class Engine implements AutoCloseable {
             // Quartz fires the stored triggers from now on; a fire waits for the first sync below.
             schedules.start();
             ApiServer server = ApiServer.start(vertx, config, store, runbooks, dispatcher, ledger, clock,
-                    schedules, events, metrics, scrapeToken, settings.metrics().openPort());
+                    schedules, events, metrics, scrapeToken, settings.metrics().openPort(),
+                    settings.console().enabled() ? Optional.of(new dev.quench.core.console.Console(
+                            new dev.quench.core.console.ConsoleParts(vertx, store, runbooks, dispatcher, ledger,
+                                    schedules, events, clock), settings.console())) : Optional.empty());
             closeables.push(server);
             clusterNode.get().serving(config.host() + ":" + server.port());
             // For `quench runs list --data DIR` while this engine holds the store: gone before the server stops.

@@ -25,7 +25,7 @@ import java.util.function.Function;
 final class Access {
 
     /** Routing-context key of the request's {@link Principal}. */
-    private static final String PRINCIPAL = "quench.principal";
+    static final String PRINCIPAL = "quench.principal";
 
     private final TokenDirectory tokens;
     private final AuthFailures failures;

@@ -53,11 +53,13 @@ public final class ApiServer implements AutoCloseable {
      * {@code metricsPort} is set). {@code events} feeds the event streams.
      *
      * @param scrapeToken a second token that reads {@code /metrics} only
+     * @param console     routes mounted after the API's (the web console), if any
      */
     public static ApiServer start(Vertx vertx, QuenchConfig config, Store store,
                                   RunbookRegistry runbooks, RunDispatcher dispatcher, ToilLedger ledger, Clock clock,
                                   RunbookScheduler schedules, RunEventBus events, EngineMetrics metrics,
-                                  Optional<ApiToken> scrapeToken, java.util.OptionalInt metricsPort)
+                                  Optional<ApiToken> scrapeToken, java.util.OptionalInt metricsPort,
+                                  Optional<RouteMount> console)
             throws InterruptedException, ExecutionException, TimeoutException {
         IngestSettings settings = IngestSettings.from(config.section("ingest"));
         ApprovalSettings approval = ApprovalSettings.from(config.section("approval"));
@@ -101,6 +103,7 @@ public final class ApiServer implements AutoCloseable {
                     .put("runbooks", runbooks.runbooks().size())
                     .put("runbookProblems", runbooks.problems().size()));
         });
+        console.ifPresent(mount -> mount.mount(router, new HttpAccess(access, tokens, failures, audit)));
         router.route().last().handler(context -> HttpErrors.sendAndClose(context, 404, "not found",
                 context.request().method() + " " + context.request().path() + " is not an endpoint of Quench"));
         // The sender passed the credentials check: its body is read to the end and dropped, so it reads the 413.

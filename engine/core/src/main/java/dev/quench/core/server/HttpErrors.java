@@ -21,6 +21,9 @@ final class HttpErrors {
      */
     static final long LINGER_MILLIS = 2_000;
 
+    /** Routing-context key of an {@link HttpAccess.ErrorPage} that renders this request's errors as HTML. */
+    static final String PAGE = "quench.errorPage";
+
     /** Routing-context key of the error answered, for the audit trail's detail. */
     static final String ANSWERED_ERROR = "quench.answeredError";
 
@@ -34,8 +37,8 @@ final class HttpErrors {
         context.put(ANSWERED_ERROR, detail == null || detail.isEmpty() ? error : error + ": " + detail);
         context.response()
                 .setStatusCode(status)
-                .putHeader("content-type", "application/json")
-                .end(json(error, detail));
+                .putHeader("content-type", contentType(context))
+                .end(body(context, status, error, detail));
     }
 
     /**
@@ -56,8 +59,8 @@ final class HttpErrors {
         }
         context.response()
                 .setStatusCode(status)
-                .putHeader("content-type", "application/json")
-                .end(json(error, detail))
+                .putHeader("content-type", contentType(context))
+                .end(body(context, status, error, detail))
                 .onComplete(ignored -> {
                     if (!keep) {
                         context.vertx().setTimer(LINGER_MILLIS, timer -> request.connection().close());
@@ -75,6 +78,15 @@ final class HttpErrors {
         } catch (NumberFormatException e) {
             return false;
         }
+    }
+
+    private static String contentType(RoutingContext context) {
+        return context.get(PAGE) == null ? "application/json" : "text/html; charset=utf-8";
+    }
+
+    private static String body(RoutingContext context, int status, String error, String detail) {
+        HttpAccess.ErrorPage page = context.get(PAGE);
+        return page == null ? json(error, detail) : page.render(status, error, detail == null ? "" : detail);
     }
 
     private static String json(String error, String detail) {

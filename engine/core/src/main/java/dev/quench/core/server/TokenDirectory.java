@@ -93,13 +93,22 @@ final class TokenDirectory implements AutoCloseable {
         if (jwts != null && JwtVerifier.looksLikeJwt(bearer)) {
             return jwts.verify(bearer);
         }
+        return lookup(TokenRepository.hash(bearer), staleAllowed);
+    }
+
+    /** Checks the token whose hex SHA-256 is {@code hash} (what a console session keeps); refused while stale. */
+    Lookup byHash(String hash) {
+        return lookup(hash, false);
+    }
+
+    private Lookup lookup(String hash, boolean staleAllowed) {
         Snapshot current = snapshot;
         Instant now = clock.instant();
         if (!staleAllowed && current.readAt().plus(STALE).isBefore(now)) {
             return new Lookup.Unavailable("tokens cannot be checked: the store has not answered since "
                     + current.readAt() + "; nothing was done — retry once the store is back");
         }
-        StoredToken token = current.byHash().get(TokenRepository.hash(bearer));
+        StoredToken token = hash == null ? null : current.byHash().get(hash);
         if (token == null || !token.activeAt(now)) {
             return new Lookup.Refused("the token is unknown, revoked or expired: ask an admin for a token "
                     + "(quench tokens create NAME --role ROLE)");

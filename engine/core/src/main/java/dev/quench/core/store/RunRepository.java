@@ -389,6 +389,18 @@ public final class RunRepository {
         return counts;
     }
 
+    /** How many runs are in {@code status}, of the team {@code owner} only when it is not null (the console's badge). */
+    public long countWithStatus(RunStatus status, String owner) {
+        return jdbi.withHandle(handle -> {
+            Query query = handle.createQuery("select count(*) from run where status = :status"
+                    + (owner == null ? "" : " and owner = :owner")).bind("status", status.wireName());
+            if (owner != null) {
+                query.bind("owner", owner);
+            }
+            return query.mapTo(Long.class).one();
+        });
+    }
+
     /** Ids of runs in {@code status}, oldest first. */
     public List<String> idsWithStatus(RunStatus status) {
         return jdbi.withHandle(handle -> handle.createQuery(

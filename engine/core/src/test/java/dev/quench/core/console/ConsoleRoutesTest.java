@@ -1,0 +1,262 @@
+package dev.quench.core.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quench.core.store.Role;
+import dev.quench.core.testing.EngineHarness;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The console's HTTP behaviour without a browser, against a real engine: sign-in and its cookie, the session
+ * check, CSRF and Origin checks, security headers, assets and the console's 404s beside the API's JSON ones.
+ */
+class ConsoleRoutesTest {
+
+    private static final Pattern CSRF_META = Pattern.compile("<meta name=\"csrf-token\" content=\"([0-9a-f]{64})\">");
+
+    @TempDir
+    static Path temp;
+
+    private static EngineHarness quench;
+    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+            .followRedirects(HttpClient.Redirect.NEVER).build();
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path runbooks = Files.createDirectories(temp.resolve("runbooks"));
+        Files.write(runbooks.resolve("echo-disk.yaml"), EngineHarness.resource("fixtures/runbooks/echo-disk.yaml"));
+        quench = EngineHarness.start(EngineHarness.config(temp.resolve("data"), runbooks));
+    }
+
+    @AfterAll
+    static void stop() {
+        quench.close();
+    }
+
+    @Test
+    void signingInSetsAStrictHttpOnlySessionCookieAndLeadsToTheNextPage() throws Exception {
+        HttpResponse<String> answer = signIn(quench.engine().apiToken().value(), "/runs?status=failed");
+
+        assertThat(answer.statusCode()).isEqualTo(303);
+        assertThat(answer.headers().firstValue("Location")).hasValue("/runs?status=failed");
+        String cookie = answer.headers().firstValue("Set-Cookie").orElseThrow();
+        // Attribute names are case-insensitive (Netty writes HTTPOnly).
+        assertThat(cookie.toLowerCase(java.util.Locale.ROOT)).startsWith("quench_session=")
+                .contains("; path=/", "; httponly", "; samesite=strict", "; max-age=43200").doesNotContain("secure");
+        assertThat(cookieValue(answer)).matches("[0-9a-f]{64}");
+        // The audit trail is appended off the event loop, after the answer.
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                quench.engine().store().audit().list("admin", "console.signin", Instant.EPOCH, 100)).isNotEmpty());
+    }
+
+    @Test
+    void aSignInFromAnotherOriginIsRefused() throws Exception {
+        HttpResponse<String> answer = send(HttpRequest.newBuilder(quench.uri("/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Origin", "https://evil.example")
+                .POST(form("token", quench.engine().apiToken().value())));
+
+        assertThat(answer.statusCode()).isEqualTo(403);
+        assertThat(answer.headers().firstValue("Set-Cookie")).isEmpty();
+        assertThat(answer.body()).contains("https://evil.example");
+    }
+
+    @Test
+    void aWrongTokenIsAnswered401WithTheSignInPageAndNoCookie() throws Exception {
+        HttpResponse<String> answer = signIn("f".repeat(64), "/runs");
+
+        assertThat(answer.statusCode()).isEqualTo(401);
+        assertThat(answer.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/html"));
+        assertThat(answer.headers().firstValue("Set-Cookie")).isEmpty();
+        assertThat(answer.body()).contains("That token was not accepted", "id=\"token\"");
+    }
+
+    @Test
+    void aPageWithoutASessionGoesToTheSignInPageAndBack() throws Exception {
+        HttpResponse<String> answer = get("/runs?status=failed", null);
+
+        assertThat(answer.statusCode()).isEqualTo(303);
+        assertThat(answer.headers().firstValue("Location")).hasValue("/login?next="
+                + URLEncoder.encode("/runs?status=failed", StandardCharsets.UTF_8));
+        assertThat(get("/runs", "f".repeat(64)).headers().firstValue("Location")).hasValueSatisfying(location ->
+                assertThat(location).contains("ended=1"));
+    }
+
+    @Test
+    void aSignInNeverLeadsOffTheConsole() {
+        assertThat(LoginRoutes.local("//evil.example/runs")).isEqualTo("/runs");
+        assertThat(LoginRoutes.local("/\\evil.example")).isEqualTo("/runs");
+        assertThat(LoginRoutes.local("https://evil.example")).isEqualTo("/runs");
+        assertThat(LoginRoutes.local("/login")).isEqualTo("/runs");
+        assertThat(LoginRoutes.local("/runs/42?tab=steps")).isEqualTo("/runs/42?tab=steps");
+    }
+
+    @Test
+    void everyConsoleAnswerCarriesTheSecurityHeaders() throws Exception {
+        String session = session(quench.engine().apiToken().value());
+        for (HttpResponse<String> answer : List.of(get("/runs", session), get("/login", null), get("/nowhere", session),
+                get("/", null))) {
+            assertThat(answer.headers().firstValue("Content-Security-Policy")).as(answer.uri().toString())
+                    .hasValue(SecurityHeaders.CONTENT_SECURITY_POLICY);
+            assertThat(answer.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+            assertThat(answer.headers().firstValue("Referrer-Policy")).hasValue("same-origin");
+            assertThat(answer.headers().firstValue("Cache-Control")).hasValue("no-store");
+        }
+        HttpResponse<String> page = get("/runs", session);
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).doesNotContain("<script>", "style=\"", " onclick=");
+    }
+
+    @Test
+    void aChangeWithoutTheCsrfTokenOrFromAnotherOriginIsRefusedAndChangesNothing() throws Exception {
+        String session = session(quench.engine().apiToken().value());
+        String csrf = csrf(session);
+
+        HttpResponse<String> noToken = post("/logout", session, quench.uri("/").toString().replaceAll("/$", ""), null);
+        assertThat(noToken.statusCode()).isEqualTo(403);
+        assertThat(noToken.body()).contains("no CSRF token");
+        HttpResponse<String> wrongToken = post("/logout", session, origin(), "0".repeat(64));
+        assertThat(wrongToken.statusCode()).isEqualTo(403);
+        HttpResponse<String> otherOrigin = post("/logout", session, "http://evil.example", csrf);
+        assertThat(otherOrigin.statusCode()).isEqualTo(403);
+        assertThat(otherOrigin.body()).contains("evil.example");
+        assertThat(get("/runs", session).statusCode()).as("the session still works: nothing was changed").isEqualTo(200);
+
+        HttpResponse<String> signOut = post("/logout", session, origin(), csrf);
+        assertThat(signOut.statusCode()).isEqualTo(303);
+        assertThat(get("/runs", session).statusCode()).as("signed out: the old cookie no longer works").isEqualTo(303);
+    }
+
+    @Test
+    void revokingTheTokenEndsItsSessions() throws Exception {
+        String token = quench.engine().store().tokens().create("revoked-viewer", Role.VIEWER, null, null, "test",
+                Instant.now()).secret();
+        // The engine re-reads the tokens every second (TokenDirectory.REFRESH).
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> signIn(token, "/runs").statusCode() == 303);
+        String session = session(token);
+        assertThat(get("/runs", session).statusCode()).isEqualTo(200);
+
+        quench.engine().store().tokens().revoke("revoked-viewer", "test", Instant.now());
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> get("/runs", session).statusCode() != 200);
+
+        HttpResponse<String> after = get("/runs", session);
+        assertThat(after.statusCode()).isEqualTo(303);
+        assertThat(after.headers().firstValue("Location")).hasValueSatisfying(location ->
+                assertThat(location).contains("ended=1"));
+    }
+
+    @Test
+    void assetsAreServedFromTheWebJarsWithALongCacheAndNothingElseIs() throws Exception {
+        String session = session(quench.engine().apiToken().value());
+        String page = get("/runs", session).body();
+        Matcher htmx = Pattern.compile("src=\"(/assets/htmx\\.min\\.js\\?v=[0-9a-f]{16})\"").matcher(page);
+        assertThat(htmx.find()).as(page).isTrue();
+
+        HttpResponse<String> script = get(htmx.group(1), null);
+        assertThat(script.statusCode()).isEqualTo(200);
+        assertThat(script.headers().firstValue("Content-Type")).hasValue("text/javascript; charset=utf-8");
+        assertThat(script.headers().firstValue("Cache-Control")).hasValue(ConsoleAssets.LONG_CACHE);
+        assertThat(script.body()).contains("htmx");
+        HttpResponse<String> css = get("/assets/console.css", null);
+        assertThat(css.headers().firstValue("Content-Type")).hasValue("text/css; charset=utf-8");
+        assertThat(css.headers().firstValue("Cache-Control")).as("without the current hash").hasValue("no-cache");
+
+        for (String path : List.of("/assets/nothing.js", "/assets/..%2f..%2fMETA-INF%2fMANIFEST.MF",
+                "/assets/%2e%2e/console/console.css", "/assets/webjars/htmx.org/2.0.10/dist/htmx.js",
+                "/assets/../db/migration/V1__baseline.sql")) {
+            HttpResponse<String> answer = get(path, null);
+            assertThat(answer.statusCode()).as(path).isIn(303, 404);
+            assertThat(answer.body()).as(path).doesNotContain("create table", "Manifest-Version");
+        }
+    }
+
+    @Test
+    void unknownConsolePathsGetTheConsole404AndTheApiKeepsItsJson() throws Exception {
+        String session = session(quench.engine().apiToken().value());
+        HttpResponse<String> page = get("/no-such-screen", session);
+        assertThat(page.statusCode()).isEqualTo(404);
+        assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
+        assertThat(page.body()).contains("not a page of the Quench console");
+
+        HttpResponse<String> api = quench.get("/api/v1/no-such-thing");
+        assertThat(api.statusCode()).isEqualTo(404);
+        assertThat(api.headers().firstValue("Content-Type")).hasValue("application/json");
+        assertThat(api.body()).startsWith("{\"error\"");
+        assertThat(api.headers().firstValue("Content-Security-Policy")).isEmpty();
+    }
+
+    private static HttpResponse<String> signIn(String token, String next) throws Exception {
+        return send(HttpRequest.newBuilder(quench.uri("/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Origin", origin())
+                .POST(form("token", token, "next", next)));
+    }
+
+    private static String session(String token) throws Exception {
+        HttpResponse<String> answer = signIn(token, "/runs");
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(303);
+        return cookieValue(answer);
+    }
+
+    private static String csrf(String session) throws Exception {
+        Matcher meta = CSRF_META.matcher(get("/runs", session).body());
+        assertThat(meta.find()).isTrue();
+        return meta.group(1);
+    }
+
+    private static String cookieValue(HttpResponse<String> answer) {
+        String cookie = answer.headers().firstValue("Set-Cookie").orElseThrow();
+        return cookie.substring("quench_session=".length(), cookie.indexOf(';'));
+    }
+
+    private static HttpResponse<String> get(String path, String session) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(quench.uri("/") + path.substring(1))).GET();
+        if (session != null) {
+            request.header("Cookie", "quench_session=" + session);
+        }
+        return send(request);
+    }
+
+    private static HttpResponse<String> post(String path, String session, String origin, String csrf) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(quench.uri(path))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Cookie", "quench_session=" + session)
+                .header("Origin", origin)
+                .POST(csrf == null ? HttpRequest.BodyPublishers.ofString("") : form("_csrf", csrf));
+        return send(request);
+    }
+
+    private static String origin() {
+        return "http://127.0.0.1:" + quench.engine().port();
+    }
+
+    private static HttpRequest.BodyPublisher form(String... pairs) {
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < pairs.length; i += 2) {
+            body.append(i == 0 ? "" : "&").append(pairs[i]).append('=')
+                    .append(URLEncoder.encode(pairs[i + 1], StandardCharsets.UTF_8));
+        }
+        return HttpRequest.BodyPublishers.ofString(body.toString());
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return CLIENT.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
