@@ -28,6 +28,9 @@
         var options = {
             width: width(element),
             height: HEIGHT,
+            // Room on the right for the last week's label.
+            padding: [16, 48, 0, 0],
+            legend: { live: false },
             scales: { x: { time: false }, y: { range: function (plot, min, max) { return [0, Math.max(1, max * 1.1)]; } } },
             series: series,
             axes: [

@@ -38,7 +38,9 @@ public final class Console implements RouteMount {
     /** The screens, in no particular order (each owns its paths). */
     private List<ConsoleScreen> screens() {
         return List.of(
-                new RunsPlaceholderScreen());
+                new RunsPlaceholderScreen(),
+                new AlertsScreen(parts.store(), parts.clock()),
+                new ToilScreen(new ToilViews(parts.ledger(), parts.clock())));
     }
 
     @Override

@@ -46,6 +46,7 @@ public final class ConsoleAssets {
         add(assets, "uPlot.min.css", uplot + "uPlot.min.css");
         add(assets, "console.css", "console/console.css");
         add(assets, "console.js", "console/console.js");
+        add(assets, "toil-chart.js", "console/toil-chart.js");
         return new ConsoleAssets(assets);
     }
 
