@@ -41,7 +41,9 @@ public final class Console implements RouteMount {
                 new KillSwitchScreen(parts.vertx(), new dev.quench.core.server.KillSwitchActions(parts.dispatcher())),
                 new AuditScreen(parts.store(), parts.clock()),
                 new RunsScreen(parts),
-                new ApprovalsScreen(parts), new RunbooksScreen(parts), new SchedulesScreen(parts));
+                new ApprovalsScreen(parts), new RunbooksScreen(parts), new SchedulesScreen(parts),
+                new AlertsScreen(parts.store(), parts.clock()),
+                new ToilScreen(new ToilViews(parts.ledger(), parts.clock())));
     }
 
     @Override

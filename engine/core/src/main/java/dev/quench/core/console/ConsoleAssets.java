@@ -48,6 +48,7 @@ public final class ConsoleAssets {
         add(assets, "console.js", "console/console.js");
         add(assets, "runs.css", "console/runs.css");
         add(assets, "decisions.css", "console/decisions.css");
+        add(assets, "toil-chart.js", "console/toil-chart.js");
         return new ConsoleAssets(assets);
     }
 

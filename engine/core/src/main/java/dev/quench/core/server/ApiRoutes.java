@@ -7,6 +7,8 @@ import dev.quench.core.dispatch.RunDispatcher;
 import dev.quench.core.dispatch.RunbookRegistry;
 import dev.quench.core.ledger.ToilGrouping;
 import dev.quench.core.ledger.ToilLedger;
+import dev.quench.core.runbook.Runbook;
+import dev.quench.core.store.AlertPage;
 import dev.quench.core.store.AlertQuery;
 import dev.quench.core.store.Role;
 import dev.quench.core.store.RunPage;
@@ -67,7 +69,7 @@ final class ApiRoutes {
                 .handler(this::startRun);
         router.get("/api/v1/runbooks").handler(access.read(Role.VIEWER)).handler(this::listRunbooks);
         router.get("/api/v1/toil").handler(access.readAllTeams(Role.VIEWER)).handler(this::toil);
-        router.get("/api/v1/alerts").handler(access.readAllTeams(Role.VIEWER)).handler(this::alerts);
+        router.get("/api/v1/alerts").handler(access.read(Role.VIEWER)).handler(this::alerts);
         router.get("/api/v1/nodes").handler(access.readAllTeams(Role.VIEWER)).handler(this::listNodes);
     }
 
@@ -219,7 +221,15 @@ final class ApiRoutes {
             HttpErrors.send(context, 400, "invalid query", e.getMessage());
             return;
         }
-        blocking(context, () -> Map.of("alerts", store.alerts().list(query)));
+        // A team-scoped token sees the alerts that started its team's runs, with only those runs.
+        AlertQuery scoped = query.withTeam(Access.principal(context).team());
+        blocking(context, () -> {
+            AlertPage page = store.alerts().page(scoped);
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("alerts", page.alerts());
+            answer.put("next", page.next().orElse(null));
+            return answer;
+        });
     }
 
     private static int limit(RoutingContext context, int fallback) {

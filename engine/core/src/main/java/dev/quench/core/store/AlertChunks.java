@@ -33,6 +33,12 @@ final class AlertChunks {
     private static final TypeReference<Map<String, Integer>> NAME_COUNTS = new TypeReference<>() {
     };
 
+    /**
+     * A name JSON writes as it is, with no LIKE escape character ({@code \\}): safe to look for in the
+     * {@code names} column with LIKE ({@code _} and {@code %} only let more rows through).
+     */
+    private static final java.util.regex.Pattern PLAIN_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_:.%-]+");
+
     private AlertChunks() {
     }
 
@@ -156,15 +162,29 @@ final class AlertChunks {
      * newest first and stops when it has enough.
      */
     static List<StoredAlert> newest(Handle handle, AlertQuery query) {
-        if (query.status() == AlertStatus.RESOLVED || Boolean.TRUE.equals(query.matched())) {
-            return List.of(); // bulk alerts are firing, and matched nothing
+        if (!query.admitsBulkAlerts()) {
+            return List.of(); // bulk alerts are firing, matched nothing and started no run
         }
+        boolean plainName = query.alertname() != null && PLAIN_NAME.matcher(query.alertname()).matches();
         String sql = "select first_id, alerts from alert_chunk where last_received >= :since"
-                + (query.source() == null ? "" : " and sources like :source") + " order by first_id desc";
+                + (query.until() == null ? "" : " and first_received < :until")
+                + (query.before() == null ? "" : " and first_id < :before")
+                + (query.source() == null ? "" : " and sources like :source")
+                + (plainName ? " and names like :name" : "") + " order by first_id desc";
         var statement = handle.createQuery(sql).bind("since", AlertRepository.timestamp(query.since()));
+        if (query.until() != null) {
+            statement.bind("until", AlertRepository.timestamp(query.until()));
+        }
+        if (query.before() != null) {
+            statement.bind("before", query.before());
+        }
         if (query.source() != null) {
             // A wildcard in the name only lets more rows through: each alert's source is compared exactly below.
             statement.bind("source", "%|" + query.source() + "|%");
+        }
+        if (plainName) {
+            // Skips rows whose name counts lack the name; each alert's name is compared exactly below.
+            statement.bind("name", "%\"" + query.alertname() + "\":%");
         }
         List<StoredAlert> found = new ArrayList<>();
         try (var rows = statement.setFetchSize(16)
@@ -173,8 +193,7 @@ final class AlertChunks {
                 List<StoredAlert> chunk = rows.next();
                 for (int index = chunk.size() - 1; index >= 0 && found.size() < query.limit(); index--) {
                     StoredAlert alert = chunk.get(index);
-                    if (!alert.receivedAt().isBefore(query.since())
-                            && (query.source() == null || query.source().equals(alert.alert().source()))) {
+                    if (query.admitsBulk(alert)) {
                         found.add(alert);
                     }
                 }

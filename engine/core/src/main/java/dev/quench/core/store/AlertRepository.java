@@ -248,30 +248,74 @@ public final class AlertRepository {
 
     /** Received alerts matching {@code query}, newest first. */
     public List<StoredAlert> list(AlertQuery query) {
+        return jdbi.withHandle(handle -> list(handle, query));
+    }
+
+    /**
+     * One page of received alerts matching {@code query}, newest first, each with the runs it started; its
+     * {@link AlertPage#next()} is the {@code before} cursor of the following page.
+     */
+    public AlertPage page(AlertQuery query) {
+        return jdbi.withHandle(handle -> {
+            List<StoredAlert> found = list(handle, query.withLimit(query.limit() + 1));
+            List<StoredAlert> shown = found.size() > query.limit() ? found.subList(0, query.limit()) : found;
+            Map<Long, List<AlertRun>> runs = AlertRuns.of(handle, shown.stream().map(StoredAlert::id).toList(),
+                    query.team());
+            List<ListedAlert> listed = shown.stream()
+                    .map(alert -> new ListedAlert(alert, runs.getOrDefault(alert.id(), List.of())))
+                    .toList();
+            return new AlertPage(listed, found.size() > query.limit()
+                    ? Optional.of(shown.get(shown.size() - 1).id()) : Optional.empty());
+        });
+    }
+
+    private static List<StoredAlert> list(Handle handle, AlertQuery query) {
         StringBuilder where = new StringBuilder("where received_at >= :since");
+        if (query.until() != null) {
+            where.append(" and received_at < :until");
+        }
+        if (query.before() != null) {
+            where.append(" and id < :before");
+        }
         if (query.status() != null) {
             where.append(" and status = :status");
         }
         if (query.source() != null) {
             where.append(" and source = :source");
         }
+        if (query.alertname() != null) {
+            where.append(" and alertname = :alertname");
+        }
         if (query.matched() != null) {
             where.append(query.matched() ? " and processed = true and matched_runbooks > 0"
                     : " and processed = true and matched_runbooks = 0");
         }
-        return jdbi.withHandle(handle -> {
-            var statement = handle.createQuery("select * from alert " + where + " order by id desc limit :limit")
-                    .bind("since", timestamp(query.since()))
-                    .bind("limit", query.limit());
-            if (query.status() != null) {
-                statement.bind("status", query.status().wireName());
-            }
-            if (query.source() != null) {
-                statement.bind("source", query.source());
-            }
-            return AlertChunks.merged(statement.map(AlertRepository::map).list(),
-                    AlertChunks.newest(handle, query), query.limit());
-        });
+        if (query.team() != null) {
+            where.append(" and exists (select 1 from run where run.alert_id = alert.id and run.owner = :team)");
+        }
+        var statement = handle.createQuery("select * from alert " + where + " order by id desc limit :limit")
+                .bind("since", timestamp(query.since()))
+                .bind("limit", query.limit());
+        if (query.until() != null) {
+            statement.bind("until", timestamp(query.until()));
+        }
+        if (query.before() != null) {
+            statement.bind("before", query.before());
+        }
+        if (query.status() != null) {
+            statement.bind("status", query.status().wireName());
+        }
+        if (query.source() != null) {
+            statement.bind("source", query.source());
+        }
+        if (query.alertname() != null) {
+            statement.bind("alertname", query.alertname());
+        }
+        if (query.team() != null) {
+            statement.bind("team", query.team());
+        }
+        return AlertChunks.merged(statement.map(AlertRepository::map).list(), AlertChunks.newest(handle, query),
+                query.limit());
     }
 
     private static StoredAlert map(ResultSet row, StatementContext context) throws SQLException {

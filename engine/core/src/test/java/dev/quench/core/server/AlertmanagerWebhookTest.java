@@ -45,6 +45,12 @@ class AlertmanagerWebhookTest {
         assertThat(harness.awaitRuns(Duration.ofSeconds(30))).hasSize(2);
         JsonNode alerts = harness.getJson("/api/v1/alerts");
         assertThat(alerts.path("alerts")).hasSize(2);
+        for (JsonNode alert : alerts.path("alerts")) {
+            assertThat(alert.path("alert").path("labels").path("alertname").asText()).isEqualTo("DiskSpaceLow");
+            assertThat(alert.path("runs")).as("the run each alert started").hasSize(1);
+            assertThat(alert.path("runs").get(0).path("id").asText()).isNotEmpty();
+        }
+        assertThat(alerts.path("next").isNull()).as("one page").isTrue();
     }
 
     @Test

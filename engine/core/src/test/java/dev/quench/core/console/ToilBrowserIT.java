@@ -1,0 +1,112 @@
+package dev.quench.core.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quench.core.ledger.ToilGrouping;
+import dev.quench.core.ledger.ToilLedger;
+import dev.quench.core.store.RunStatus;
+import dev.quench.core.store.Store;
+import dev.quench.core.testing.EngineHarness;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/** The toil screen in a real browser: the chart draws the seeded weeks, and its table says what the ledger says. */
+class ToilBrowserIT {
+
+    /** What the chart's script must have painted: this many pixels at least in the first team's colour. */
+    private static final int MIN_SERIES_PIXELS = 20;
+
+    @TempDir
+    Path temp;
+
+    @BeforeEach
+    void requireChromium() {
+        ConsoleBrowser.requireChromium();
+    }
+
+    @Test
+    void theChartRendersTheSeededWeeksAndTheTableMatchesTheLedger() throws Exception {
+        Path runbooks = Files.createDirectories(temp.resolve("runbooks"));
+        Files.write(runbooks.resolve("echo-disk.yaml"), EngineHarness.resource("fixtures/runbooks/echo-disk.yaml"));
+        try (EngineHarness quench = EngineHarness.start(EngineHarness.config(temp.resolve("data"), runbooks));
+             ConsoleBrowser browser = ConsoleBrowser.start(quench.uri("/"))) {
+            Store store = quench.engine().store();
+            Instant now = Instant.now();
+            // team -> week start -> minutes saved, as seeded
+            Map<String, Map<Instant, Long>> expected = new TreeMap<>();
+            seed(store, expected, "disk-clean", "storage-team", 90, now.minus(1, ChronoUnit.HOURS));
+            seed(store, expected, "disk-clean", "storage-team", 60, now.minus(8, ChronoUnit.DAYS));
+            seed(store, expected, "disk-clean", "storage-team", 45, now.minus(15, ChronoUnit.DAYS));
+            seed(store, expected, "log-rotate", "storage-team", 30, now.minus(22, ChronoUnit.DAYS));
+            seed(store, expected, "redis-flush", "cache-team", 30, now.minus(9, ChronoUnit.DAYS));
+            seed(store, expected, "redis-flush", "cache-team", 120, now.minus(2, ChronoUnit.HOURS));
+            ToilSeed.finishedRun(store, "redis-flush", "cache-team", RunStatus.FAILED, 0, now.minus(3, ChronoUnit.DAYS));
+            ToilSeed.unmatchedAlerts(store, "CertExpiring", 4, now.minus(1, ChronoUnit.DAYS));
+            ToilSeed.unmatchedAlerts(store, "FanSpeed", 1, now.minus(1, ChronoUnit.DAYS));
+
+            browser.open("/login");
+            browser.signIn(quench.engine().apiToken().value());
+            browser.open("/toil");
+            browser.await(By.cssSelector("#toil-chart canvas"));
+            new WebDriverWait(browser.driver(), ConsoleBrowser.WAIT)
+                    .until(driver -> "true".equals(driver.findElement(By.id("toil-chart")).getAttribute("data-chart-drawn")));
+
+            long seriesPixels = (Long) ((JavascriptExecutor) browser.driver()).executeScript("""
+                    var canvas = document.querySelector('#toil-chart canvas');
+                    var pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+                    var count = 0;
+                    for (var index = 0; index < pixels.length; index += 4) {
+                      // the first team's colour, #0072B2, give or take anti-aliasing
+                      if (Math.abs(pixels[index] - 0) < 40 && Math.abs(pixels[index + 1] - 114) < 40
+                          && Math.abs(pixels[index + 2] - 178) < 40 && pixels[index + 3] > 200) { count++; }
+                    }
+                    return count;""");
+            assertThat(seriesPixels).as("pixels painted in the first team's colour").isGreaterThan(MIN_SERIES_PIXELS);
+
+            Instant since = ToilLedger.weekStart(now).minus(7L * (ToilViews.DEFAULT_WEEKS - 1), ChronoUnit.DAYS);
+            for (WebElement row : browser.driver().findElements(By.cssSelector("#toil-table tbody tr"))) {
+                String week = row.getAttribute("data-week");
+                for (String team : expected.keySet()) {
+                    long minutes = expected.get(team).entrySet().stream()
+                            .filter(entry -> ToilViews.isoWeek(entry.getKey()).equals(week))
+                            .mapToLong(Map.Entry::getValue).sum();
+                    String cell = row.findElement(By.cssSelector("td[data-team='" + team + "']")).getText();
+                    assertThat(cell).as(team + " in " + week).isEqualTo(hours(minutes));
+                }
+            }
+            assertThat(browser.driver().findElements(By.cssSelector("#toil-table tbody tr"))).hasSize(ToilViews.DEFAULT_WEEKS);
+            double ledgerTotal = quench.engine().ledger().report(since, ToilGrouping.TEAM).totalHoursSaved();
+            assertThat(browser.driver().findElement(By.id("toil-total")).getText()).isEqualTo(
+                    String.format(Locale.ROOT, "%.1f h", ledgerTotal));
+            assertThat(ledgerTotal).isEqualTo(6.3); // 375 minutes seeded
+            // 6 succeeded runs; 1 failed run and 5 unmatched firing alerts needed people
+            assertThat(browser.driver().findElement(By.id("toil-coverage")).getText()).isEqualTo("50 %");
+            assertThat(browser.driver().findElement(By.id("automate-next")).getText()).contains("CertExpiring")
+                    .doesNotContain("FanSpeed");
+            browser.screenshot("ToilBrowserIT-toil");
+        }
+    }
+
+    private static void seed(Store store, Map<String, Map<Instant, Long>> expected, String runbook, String team,
+                             int minutes, Instant finishedAt) {
+        ToilSeed.finishedRun(store, runbook, team, RunStatus.SUCCEEDED, minutes, finishedAt);
+        expected.computeIfAbsent(team, ignored -> new TreeMap<>()).merge(ToilLedger.weekStart(finishedAt), (long) minutes,
+                Long::sum);
+    }
+
+    private static String hours(long minutes) {
+        return String.format(Locale.ROOT, "%.1f", Math.round(minutes / 6.0) / 10.0);
+    }
+}
