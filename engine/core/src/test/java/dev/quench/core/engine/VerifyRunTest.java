@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -212,11 +211,35 @@ class VerifyRunTest {
         }
     }
 
+    @Test
+    void aGroovyStepRefusesEveryOutsideVerifyAndRetryInsideIt() throws Exception {
+        Files.writeString(runbooks().resolve("early.groovy"), """
+                runbook { name 'early' }
+                steps { shell.exec(id: 'restart', command: 'true', every: '5s') }
+                """);
+        Files.writeString(runbooks().resolve("late.groovy"), """
+                runbook { name 'late' }
+                steps { shell.exec(id: 'restart', command: 'true') }
+                verify { shell.exec(id: 'up', command: 'true', retry: 3) }
+                """);
+
+        try (EngineHarness harness = EngineHarness.start(EngineHarness.config(temp.resolve("data"), runbooks()))) {
+            RunRecord early = runToEnd(harness, "early");
+            RunRecord late = runToEnd(harness, "late");
+
+            assertThat(early.status()).isEqualTo(RunStatus.FAILED);
+            assertThat(early.message()).contains("shell.exec(...): every: is for steps inside verify { } only");
+            assertThat(late.status()).isEqualTo(RunStatus.FAILED);
+            assertThat(late.message()).startsWith("not recovered: verify: ")
+                    .contains("shell.exec(...) inside verify { }: retry: and continueOnError do not apply");
+            assertThat(late.toilSavedMinutes()).isZero();
+        }
+    }
+
     private static RunRecord runToEnd(EngineHarness harness, String runbook) throws Exception {
         assertThat(harness.engine().runbooks().problems()).isEmpty();
         String id = start(harness, runbook);
-        List<RunRecord> runs = harness.awaitRuns(Duration.ofSeconds(60));
-        assertThat(runs).hasSize(1);
+        harness.awaitRuns(Duration.ofSeconds(60));
         return harness.run(id);
     }
 
