@@ -15,6 +15,9 @@ steps {
     ssh.exec id: 'usage_before', timeout: '30s', host: target, command: "du -sk ${params.logDir}"
     ssh.exec id: 'clean', timeout: '2m', host: target,
             command: "find ${params.logDir} -ignore_readdir_race -type f -name '*.gz' -mtime +${params.maxAgeDays} -print -delete"
-    ssh.exec id: 'verify', timeout: '30s', host: target,
+}
+
+verify {
+    ssh.exec id: 'verify', timeout: '1m', every: '15s', host: host(alert.labels.instance),
             command: "! find ${params.logDir} -ignore_readdir_race -type f -name '*.gz' -mtime +${params.maxAgeDays} | grep . && du -sk ${params.logDir}"
 }

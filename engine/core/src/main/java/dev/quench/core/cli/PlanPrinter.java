@@ -30,7 +30,8 @@ final class PlanPrinter {
                 .map(entry -> entry.getKey() + "=" + entry.getValue()).collect(Collectors.joining(", "))));
         for (StepRecord step : run.steps()) {
             StepSpec spec = runbook.step(step.stepId()).orElse(null);
-            String section = spec == null || runbook.steps().contains(spec) ? "" : sectionOf(runbook, spec) + " ";
+            String section = step.isVerify() ? "verify "
+                    : spec == null || runbook.steps().contains(spec) ? "" : sectionOf(runbook, spec) + " ";
             out.printf("  %d. %s%s (%s)%s%n", step.seq(), section, escape(step.stepId()), escape(step.uses()), details(step));
             step.rendered().forEach((name, value) -> out.printf("       %s: %s%n", escape(name), escape(text(value))));
             if (!step.message().isEmpty()) {
@@ -42,6 +43,10 @@ final class PlanPrinter {
                 .anyMatch(spec -> spec.id().equals(step.stepId())))) {
             out.printf("  if a step fails: %s%n", escape(onFailure.stream().map(spec -> spec.id() + " (" + spec.uses() + ")")
                     .collect(Collectors.joining(", "))));
+        }
+        if (!runbook.verify().isEmpty() && run.steps().stream().noneMatch(StepRecord::isVerify)) {
+            out.printf("  then verify (after the steps succeed): %s%n", escape(runbook.verify().stream()
+                    .map(spec -> spec.id() + " (" + spec.uses() + ")").collect(Collectors.joining(", "))));
         }
         // The record says succeeded (nothing failed while planning); what the reader got is a plan.
         out.printf("result: %s%s%n", run.status() == RunStatus.SUCCEEDED ? "planned" : run.status().wireName(),

@@ -151,17 +151,23 @@ final class RunFollower {
         return Optional.empty();
     }
 
+    /** "verify " before a check of verify: (its events carry phase verify). */
+    private static String verifyMark(JsonNode data) {
+        return "verify".equals(data.path("phase").asText()) ? "verify " : "";
+    }
+
     private Optional<Outcome> print(String event, JsonNode data, boolean stopAtApproval) {
         String step = data.path("step").asText();
         switch (event) {
             case "stdout" -> out.println(TerminalText.escape(data.path("line").asText()));
             case "stderr" -> err.println(TerminalText.escape(data.path("line").asText()));
             case "info" -> out.println(TerminalText.escape("[" + step + "] " + data.path("line").asText()));
-            case "step-started" -> out.println(TerminalText.escape("--> " + step + " (" + data.path("uses").asText() + ")"));
+            case "step-started" -> out.println(TerminalText.escape("--> " + verifyMark(data) + step + " ("
+                    + data.path("uses").asText() + ")"));
             case "step-finished" -> {
                 String exit = data.path("exitCode").isNumber() ? " (exit " + data.path("exitCode").asInt() + ")" : "";
                 String message = data.path("message").asText();
-                out.println(TerminalText.escape("<-- " + step + " " + data.path("status").asText() + exit
+                out.println(TerminalText.escape("<-- " + verifyMark(data) + step + " " + data.path("status").asText() + exit
                         + (message.isEmpty() ? "" : ": " + message)));
             }
             case "dropped" -> err.println(TerminalText.escape("(" + data.path("count").asLong() + " events left out: "

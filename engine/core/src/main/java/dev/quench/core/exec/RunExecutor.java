@@ -49,7 +49,9 @@ import org.slf4j.LoggerFactory;
  * Executes the steps of one run in order, off the event loop: checks each step's {@code when},
  * renders its inputs, runs its plugin under the step's timeout and retry policy, computes its
  * outputs, records every step (skipped ones too), and stops at the first failure that
- * {@code continueOnError} does not allow; then runs {@code onFailure} and {@code finally} steps.
+ * {@code continueOnError} does not allow; after steps that succeeded, checks each {@code verify} step
+ * until it passes or its deadline (one that never passes fails the run as not recovered); then runs
+ * {@code onFailure} and {@code finally} steps.
  * Thread-safe: runs execute concurrently, each on its own virtual thread.
  */
 public final class RunExecutor implements AutoCloseable {
@@ -122,9 +124,12 @@ public final class RunExecutor implements AutoCloseable {
      * runbook tests check what is retried and how often, not the waiting. Close it after use.
      */
     public RunExecutor withoutRetryDelays() {
-        return new RunExecutor(plugins, runs, outputLimit, environment, clock, delay -> { }, nodeId, leaseDuration,
+        return new RunExecutor(plugins, runs, outputLimit, environment, clock, NO_WAIT, nodeId, leaseDuration,
                 events, metrics);
     }
+
+    /** The waits of an executor {@link #withoutRetryDelays()}: none (verify checks follow each other too). */
+    private static final StepRetry.Sleeper NO_WAIT = delay -> { };
 
     /**
      * An executor with the same plugins, environment and clock that records into {@code otherRuns}:
@@ -282,7 +287,7 @@ public final class RunExecutor implements AutoCloseable {
         events.publish(run.id(), runbook.name(), RunEventType.END, Map.of("status", status.wireName(), "message", message));
         // Its duration spans two nodes and a lapsed lease: counted, not timed.
         metrics.runFinished(runbook.name(), run.triggerType() == null ? "manual" : run.triggerType().wireName(),
-                status.wireName(), Optional.empty());
+                status.wireName(), EngineMetrics.VERIFY_NONE, Optional.empty());
         LOG.warn("run {} of {} {}: {}", run.id(), runbook.name(), status.wireName(), message);
         return status;
     }
@@ -301,6 +306,7 @@ public final class RunExecutor implements AutoCloseable {
         RunState state = new RunState(run, lease, 0, runbook.name(), alert, environment);
         events.publish(run.id(), runbook.name(), RunEventType.STATUS, Map.of("status", RunStatus.RUNNING.wireName()));
         RunStatus status = RunStatus.SUCCEEDED;
+        String verified = EngineMetrics.VERIFY_NONE;
         List<String> messages = new ArrayList<>();
         try (RunScopedResources resources = new RunScopedResources(run.id())) {
             Optional<StepFailure> failure = runbook.body().isPresent()
@@ -312,7 +318,23 @@ public final class RunExecutor implements AutoCloseable {
                 // The body threw outside a step: onFailure code still gets to escalate.
                 state.noteFailure("", messages.getLast());
             }
-            if (failure.isPresent()) {
+            if (failure.isEmpty() && messages.isEmpty() && hasVerify(runbook)) {
+                failure = verify(state, runbook, resources, messages);
+                verified = failure.isEmpty() && messages.isEmpty() ? EngineMetrics.VERIFY_RECOVERED
+                        : EngineMetrics.VERIFY_NOT_RECOVERED;
+                if (failure.isEmpty() && !messages.isEmpty()) {
+                    status = RunStatus.FAILED;
+                    state.noteFailure("", messages.getLast());
+                }
+            }
+            if (failure.isPresent() && failure.get().verify()) {
+                status = RunStatus.FAILED;
+                messages.add(failure.get().describeNotRecovered());
+                state.noteFailure(failure.get().step().id(), failure.get().error());
+                runSection(state, runbook, runbook.onFailure(), resources, false)
+                        .ifPresent(escalation -> messages.add("onFailure " + escalation.describe("the onFailure steps "
+                                + "after it were not run")));
+            } else if (failure.isPresent()) {
                 status = RunStatus.FAILED;
                 messages.add(failure.get().describe("later steps were not run"));
                 state.noteFailure(failure.get().step().id(), failure.get().error());
@@ -350,6 +372,7 @@ public final class RunExecutor implements AutoCloseable {
         Optional<String> cancelled = cancellations.end(run.id());
         if (cancelled.isPresent()) {
             status = RunStatus.CANCELLED;
+            verified = EngineMetrics.VERIFY_NONE;
             messages.addFirst(cancelled.get());
         }
         String message = String.join("; ", messages);
@@ -365,7 +388,7 @@ public final class RunExecutor implements AutoCloseable {
         events.publish(run.id(), runbook.name(), RunEventType.END, Map.of("status", status.wireName(), "message", message));
         if (!run.dryRun()) {
             metrics.runFinished(runbook.name(), run.triggerType() == null ? "manual" : run.triggerType().wireName(),
-                    status.wireName(), Optional.of(Duration.between(began, ended)));
+                    status.wireName(), verified, Optional.of(Duration.between(began, ended)));
             metrics.toilSaved(runbook.name(), run.owner(), saved);
         }
         LOG.info("{} {} of {} {}{}", run.dryRun() ? "dry run" : "run", run.id(), runbook.name(),
@@ -389,16 +412,47 @@ public final class RunExecutor implements AutoCloseable {
      * A step that failed and stopped its section; {@code more} says whether steps were left after it;
      * {@code error} is its message with the tail of its (masked) stderr, read as {@code run.error}.
      */
-    record StepFailure(StepSpec step, StepResult result, boolean more, String error) {
+    record StepFailure(StepSpec step, StepResult result, boolean more, String error, boolean verify) {
 
         static StepFailure of(StepSpec step, StepResult result, boolean more, RunState state) {
             return new StepFailure(step, result, more,
-                    StderrTail.append(result.message(), state.redaction().scrub(result.stderr())));
+                    StderrTail.append(result.message(), state.redaction().scrub(result.stderr())), state.verifying());
         }
 
         String describe(String skippedRest) {
             return "step '" + step.id() + "' (" + step.uses() + ") failed: " + error
                     + (more ? "; " + skippedRest : "");
+        }
+
+        /** A verify step that never passed: {@code not recovered: <step>: <its last message>}. */
+        String describeNotRecovered() {
+            return "not recovered: " + step.id() + ": " + error + (more ? "; the verify steps after it were not run" : "");
+        }
+    }
+
+    private static boolean hasVerify(Runbook runbook) {
+        return !runbook.verify().isEmpty() || runbook.body().flatMap(RunbookBody::verifyBody).isPresent();
+    }
+
+    /**
+     * Checks the runbook's verify steps in order, each until it passes or its deadline; returns the first that
+     * never passed. A verify body that failed outside a step says why in {@code messages}.
+     */
+    private Optional<StepFailure> verify(RunState state, Runbook runbook, RunScopedResources resources,
+                                         List<String> messages) {
+        state.enterVerify();
+        try {
+            Optional<StepFailure> failure = runSection(state, runbook, runbook.verify(), resources, false);
+            Optional<RunbookBody> body = runbook.body().flatMap(RunbookBody::verifyBody);
+            if (failure.isEmpty() && body.isPresent()) {
+                List<String> bodyMessages = new ArrayList<>();
+                failure = RunbookBodies.run(body.get(), state,
+                        step -> executeStep(state, runbook, step, resources, false), bodyMessages);
+                bodyMessages.forEach(message -> messages.add("not recovered: verify: " + message));
+            }
+            return failure;
+        } finally {
+            state.leaveVerify();
         }
     }
 
@@ -441,7 +495,7 @@ public final class RunExecutor implements AutoCloseable {
             Optional<StepResult> skipped = StepCondition.check(step, scope);
             if (skipped.isPresent()) {
                 StepRecord record = new StepRecord(seq, step.id(), step.uses(), statusName(skipped.get()), Map.of(),
-                        null, "", "", skipped.get().message(), started, clock.instant());
+                        null, "", "", skipped.get().message(), started, clock.instant()).withPhase(state.phase());
                 recordStart(state, state.redaction().scrub(record));
                 recordFinish(state, state.redaction().scrub(record));
                 return skipped.get();
@@ -475,17 +529,22 @@ public final class RunExecutor implements AutoCloseable {
         }
         Map<String, Object> recorded = SecretRedaction.redact(rendered);
         recordStart(state, state.redaction().scrub(new StepRecord(seq, recordId, step.uses(), "running", recorded, null, "", "", "",
-                started, null)));
-        StepRetry.Outcome outcome = StepRetry.run(step.retry(),
-                () -> attempt(state, plugin, rendered, runbook, step, recordId, resources, cleanup),
-                failed -> scope.withStep(step.id(), failed), retryWait);
+                started, null).withPhase(state.phase())));
+        boolean verifying = state.verifying();
+        StepRetry.Outcome outcome = verifying
+                ? VerifyPolling.run(step, timeout -> attempt(state, plugin, rendered, runbook, step, recordId, resources,
+                        cleanup, timeout), delay -> awaitCheck(state, delay), clock)
+                : StepRetry.run(step.retry(),
+                        () -> attempt(state, plugin, rendered, runbook, step, recordId, resources, cleanup, step.timeout()),
+                        failed -> scope.withStep(step.id(), failed), retryWait);
         StepResult result = StepOutputs.add(step, outcome.result(), scope);
-        String message = result == outcome.result() ? StepRetry.describe(outcome, step.retry().attempts())
-                : result.message();
+        String message = result != outcome.result() ? result.message()
+                : verifying ? VerifyPolling.describe(step, outcome, Duration.between(started, clock.instant()))
+                : StepRetry.describe(outcome, step.retry().attempts());
         Instant ended = clock.instant();
         recordFinish(state, state.redaction().scrub(new StepRecord(seq, recordId, step.uses(), statusName(result), recorded,
                 result.exitCode(), CappedText.cap(result.stdout(), outputLimit), CappedText.cap(result.stderr(), outputLimit),
-                message, started, ended)).withOutputs(declaredOutputs(state, step, result)));
+                message, started, ended).withPhase(state.phase())).withOutputs(declaredOutputs(state, step, result)));
         if (!run.dryRun()) {
             metrics.stepFinished(step.uses(), statusName(result), Duration.between(started, ended));
         }
@@ -532,7 +591,7 @@ public final class RunExecutor implements AutoCloseable {
         summary.put("concurrency", step.forEach().get().concurrency());
         Map<String, Object> recorded = SecretRedaction.redact(summary);
         recordStart(state, state.redaction().scrub(new StepRecord(seq, step.id(), step.uses(), "running", recorded, null, "", "", "",
-                started, null)));
+                started, null).withPhase(state.phase())));
         Map<String, String> logContext = RunLogContext.capture();
         ForEachSteps.Outcome outcome = ForEachSteps.run(step, items, scope, (itemScope, recordId) -> {
             try (RunLogContext ignored = RunLogContext.onAnotherThread(logContext, recordId)) {
@@ -544,7 +603,7 @@ public final class RunExecutor implements AutoCloseable {
         StepResult result = outcome.result();
         recordFinish(state, state.redaction().scrub(new StepRecord(seq, step.id(), step.uses(), statusName(result), recorded,
                 result.exitCode(), CappedText.cap(result.stdout(), outputLimit), CappedText.cap(result.stderr(), outputLimit),
-                result.message(), started, clock.instant())));
+                result.message(), started, clock.instant()).withPhase(state.phase())));
         return result;
     }
 
@@ -555,6 +614,7 @@ public final class RunExecutor implements AutoCloseable {
         data.put("seq", record.seq());
         data.put("step", record.stepId());
         data.put("uses", record.uses());
+        data.put("phase", record.phase());
         events.publish(state.run().id(), state.runbookName(), RunEventType.STEP_STARTED, data);
     }
 
@@ -565,6 +625,7 @@ public final class RunExecutor implements AutoCloseable {
         data.put("seq", record.seq());
         data.put("step", record.stepId());
         data.put("uses", record.uses());
+        data.put("phase", record.phase());
         data.put("status", record.status());
         data.put("exitCode", record.exitCode());
         data.put("message", record.message());
@@ -577,14 +638,15 @@ public final class RunExecutor implements AutoCloseable {
 
     /** One attempt with fresh output capture; output streamed live stands in for output the plugin did not return. */
     private StepResult attempt(RunState state, StepPlugin<?> plugin, Map<String, Object> rendered, Runbook runbook,
-                               StepSpec step, String recordId, RunScopedResources resources, boolean cleanup) {
+                               StepSpec step, String recordId, RunScopedResources resources, boolean cleanup,
+                               Duration timeout) {
         RecordingOutput output = new RecordingOutput(outputLimit);
         RunRecord run = state.run();
         LiveOutput live = new LiveOutput(output, events, run.id(), runbook.name(), recordId, state.redaction());
         StepResult result;
         try {
             result = invoke(plugin, rendered, run, runbook, step, recordId, output, live, resources, clock.instant(),
-                    cleanup);
+                    cleanup, timeout);
         } finally {
             live.flush();
         }
@@ -596,14 +658,14 @@ public final class RunExecutor implements AutoCloseable {
 
     private <C extends Record> StepResult invoke(StepPlugin<C> plugin, Map<String, Object> rendered, RunRecord run,
                                                  Runbook runbook, StepSpec step, String recordId, RecordingOutput output,
-                                                 LiveOutput live, RunScopedResources resources, Instant started, boolean cleanup) {
+                                                 LiveOutput live, RunScopedResources resources, Instant started, boolean cleanup,
+                                                 Duration timeout) {
         C config;
         try {
             config = StepConfigMapper.map(rendered, plugin.configType());
         } catch (IllegalArgumentException e) {
             return StepResult.failed("invalid inputs for " + step.uses() + ": " + e.getMessage());
         }
-        Duration timeout = step.timeout();
         StepCancellation cancellation = new StepCancellation();
         Optional<String> runCancelled = cleanup ? Optional.empty() : cancellations.attach(run.id(), cancellation);
         if (runCancelled.isPresent()) {
@@ -641,6 +703,28 @@ public final class RunExecutor implements AutoCloseable {
         }
     }
 
+    /**
+     * The wait between two checks of a verify step: cut short when the run is cancelled meanwhile (then false, and
+     * the step is not checked again), as a step in progress would be.
+     */
+    private boolean awaitCheck(RunState state, Duration delay) {
+        StepCancellation waiting = new StepCancellation();
+        if (cancellations.attach(state.run().id(), waiting).isPresent()) {
+            return false;
+        }
+        if (retryWait == NO_WAIT) {
+            return true;
+        }
+        java.util.concurrent.CountDownLatch cancelled = new java.util.concurrent.CountDownLatch(1);
+        waiting.onCancel(cancelled::countDown);
+        try {
+            return !cancelled.await(delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     private static void awaitQuietly(Future<StepResult> future) {
         try {
             future.get(CANCEL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
@@ -653,7 +737,7 @@ public final class RunExecutor implements AutoCloseable {
                                      Instant started, String message) {
         RunRecord run = state.run();
         StepRecord record = new StepRecord(seq, recordId, step.uses(), "failed", rendered, null, "", "", message,
-                started, clock.instant());
+                started, clock.instant()).withPhase(state.phase());
         recordStart(state, state.redaction().scrub(record));
         recordFinish(state, state.redaction().scrub(record));
         if (!run.dryRun()) {

@@ -6,6 +6,7 @@ import dev.quench.core.config.RunbookEnvironment;
 import dev.quench.core.expr.ExpressionScope;
 import dev.quench.core.expr.ItemResult;
 import dev.quench.core.store.RunRecord;
+import dev.quench.core.store.StepRecord;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +29,8 @@ final class RunState {
     private final Map<String, Object> runInfo = new LinkedHashMap<>();
     private final List<String> tolerated = new ArrayList<>();
     private int seq;
+    /** Whether the steps run now are verify steps (checked until their deadline, recorded in the verify phase). */
+    private volatile boolean verifying;
 
     /**
      * @param lease     the lease every write of this run names
@@ -90,6 +93,25 @@ final class RunState {
     void noteFailure(String stepId, String error) {
         runInfo.put("failedStep", stepId);
         runInfo.put("error", error);
+    }
+
+    /** From here on, steps are verify steps: checked until their deadline and recorded in the verify phase. */
+    void enterVerify() {
+        verifying = true;
+    }
+
+    /** Steps after verify (onFailure, finally) run once again, in the run phase. */
+    void leaveVerify() {
+        verifying = false;
+    }
+
+    boolean verifying() {
+        return verifying;
+    }
+
+    /** The phase a step recorded now belongs to ({@link StepRecord#PHASE_RUN} or {@link StepRecord#PHASE_VERIFY}). */
+    String phase() {
+        return verifying ? StepRecord.PHASE_VERIFY : StepRecord.PHASE_RUN;
     }
 
     void tolerate(String note) {

@@ -72,7 +72,7 @@ final class SecretScrubber {
         }
         return new StepRecord(record.seq(), record.stepId(), record.uses(), record.status(), scrubMap(record.rendered()),
                 record.exitCode(), scrub(record.stdout()), scrub(record.stderr()), scrub(record.message()),
-                record.startedAt(), record.finishedAt());
+                record.startedAt(), record.finishedAt()).withPhase(record.phase());
     }
 
     /** Masks secret values anywhere in {@code map} (a step's recorded outputs). */

@@ -133,14 +133,29 @@ public final class EngineMetrics implements AutoCloseable {
                 .mapToDouble(Counter::count).sum();
     }
 
+    /** The {@code verify} label of a run whose verify steps did not all run (none written, a step failed, cancelled). */
+    public static final String VERIFY_NONE = "none";
+    /** The {@code verify} label of a run whose verify steps all passed. */
+    public static final String VERIFY_RECOVERED = "recovered";
+    /** The {@code verify} label of a run failed as not recovered: a verify step did not pass by its deadline. */
+    public static final String VERIFY_NOT_RECOVERED = "not_recovered";
+
+    /** A run that ended without verify steps having run, as {@link #runFinished(String, String, String, String, Optional)}. */
+    public void runFinished(String runbook, String trigger, String status, Optional<Duration> duration) {
+        runFinished(runbook, trigger, status, VERIFY_NONE, duration);
+    }
+
     /**
      * A run that ended ({@code quench_runs_total}, and for runs that executed
      * {@code quench_run_duration_seconds}); {@code duration} is empty for runs that never ran (refused).
+     * {@code verify} is {@link #VERIFY_RECOVERED}, {@link #VERIFY_NOT_RECOVERED} or {@link #VERIFY_NONE}: a not
+     * recovered run is also {@code status="failed"}, so failure alerts count it.
      */
-    public void runFinished(String runbook, String trigger, String status, Optional<Duration> duration) {
+    public void runFinished(String runbook, String trigger, String status, String verify, Optional<Duration> duration) {
         String name = runbooks.of(runbook);
-        counter("quench.runs", "Runs that ended, by runbook, trigger (alert, schedule, manual) and status",
-                "runbook", name, "trigger", trigger, "status", status).increment();
+        counter("quench.runs", "Runs that ended, by runbook, trigger (alert, schedule, manual), status and verify "
+                        + "(recovered, not_recovered, none)",
+                "runbook", name, "trigger", trigger, "status", status, "verify", verify).increment();
         duration.ifPresent(taken -> timer("quench.run.duration", "How long runs took, from start to end",
                 RUN_BUCKETS, "runbook", name).record(taken));
     }

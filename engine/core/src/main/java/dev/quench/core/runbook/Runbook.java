@@ -27,7 +27,10 @@ import java.util.Optional;
  * @param approval      whether a person approves each run ({@code approval:}); {@link ApprovalPolicy#NONE}
  *                      when not written
  * @param source        the file it came from
- * @param onFailure     steps run after a step failed and stopped the run (escalation, paging)
+ * @param verify        checks run after the steps succeeded, each again every {@code every} until it passes or its
+ *                      {@code timeout} ends ({@code verify:}); one that never passes fails the run as not recovered
+ * @param onFailure     steps run after a step failed and stopped the run, or a verify step never passed (escalation,
+ *                      paging)
  * @param finallySteps  steps run at the end of every run, whatever happened ({@code finally:})
  * @param body          for a runbook written as code: the body that calls its steps (then
  *                      {@code steps} is empty)
@@ -38,7 +41,7 @@ import java.util.Optional;
 public record Runbook(String name, String description, String owner, int manualMinutes,
                       Optional<AlertTrigger> alertTrigger, List<ParamSpec> params, List<StepSpec> steps,
                       Optional<ScheduleSpec> schedule, RunbookGuards guards, ApprovalPolicy approval,
-                      Path source, List<StepSpec> onFailure, List<StepSpec> finallySteps,
+                      Path source, List<StepSpec> verify, List<StepSpec> onFailure, List<StepSpec> finallySteps,
                       Optional<RunbookBody> body, boolean resumable) {
 
     public Runbook {
@@ -55,6 +58,7 @@ public record Runbook(String name, String description, String owner, int manualM
         Objects.requireNonNull(guards, "guards");
         Objects.requireNonNull(approval, "approval");
         Objects.requireNonNull(source, "source");
+        verify = List.copyOf(Objects.requireNonNull(verify, "verify"));
         onFailure = List.copyOf(Objects.requireNonNull(onFailure, "onFailure"));
         finallySteps = List.copyOf(Objects.requireNonNull(finallySteps, "finallySteps"));
         Objects.requireNonNull(body, "body");
@@ -73,9 +77,9 @@ public record Runbook(String name, String description, String owner, int manualM
         return params.stream().filter(param -> param.name().equals(paramName)).findFirst();
     }
 
-    /** The step with {@code stepId}, in any section (steps, onFailure, finally), if any. */
+    /** The step with {@code stepId}, in any section (steps, verify, onFailure, finally), if any. */
     public Optional<StepSpec> step(String stepId) {
-        return java.util.stream.Stream.of(steps, onFailure, finallySteps).flatMap(List::stream)
+        return java.util.stream.Stream.of(steps, verify, onFailure, finallySteps).flatMap(List::stream)
                 .filter(step -> step.id().equals(stepId)).findFirst();
     }
 
@@ -130,6 +134,7 @@ public record Runbook(String name, String description, String owner, int manualM
         private Optional<ScheduleSpec> schedule = Optional.empty();
         private RunbookGuards guards = RunbookGuards.NONE;
         private ApprovalPolicy approval = ApprovalPolicy.NONE;
+        private List<StepSpec> verify = List.of();
         private List<StepSpec> onFailure = List.of();
         private List<StepSpec> finallySteps = List.of();
         private Optional<RunbookBody> body = Optional.empty();
@@ -193,6 +198,12 @@ public record Runbook(String name, String description, String owner, int manualM
             return this;
         }
 
+        /** The checks run after the steps succeeded ({@code verify:}). */
+        public Builder verify(List<StepSpec> steps) {
+            verify = steps;
+            return this;
+        }
+
         public Builder onFailure(List<StepSpec> steps) {
             onFailure = steps;
             return this;
@@ -223,7 +234,7 @@ public record Runbook(String name, String description, String owner, int manualM
          */
         public Runbook build() {
             return new Runbook(name, description, owner, manualMinutes, alertTrigger, params, steps, schedule, guards,
-                    approval, source, onFailure, finallySteps, body, resumable);
+                    approval, source, verify, onFailure, finallySteps, body, resumable);
         }
     }
 }

@@ -52,6 +52,15 @@ public interface RunbookBody {
     Duration timeLimit();
 
     /**
+     * The checks after the body succeeded, the equivalent of YAML's {@code verify:}: each step it runs is checked
+     * again every {@code every} until it passes or its timeout ends; one that never passes fails the run as not
+     * recovered.
+     */
+    default Optional<RunbookBody> verifyBody() {
+        return Optional.empty();
+    }
+
+    /**
      * What runs after the body failed (a step failed, or the body threw): escalation, paging; the
      * equivalent of YAML's {@code onFailure:}. It reads {@code run.failedStep} and {@code run.error}.
      */

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 public final class RunbookParser {
 
     static final Set<String> TOP_LEVEL = new LinkedHashSet<>(List.of("name", "description", "owner", "toil",
-            "triggers", "params", "guards", "approval", "resumable", "steps", "onFailure", "finally"));
+            "triggers", "params", "guards", "approval", "resumable", "steps", "verify", "onFailure", "finally"));
     private static final Set<String> TOIL_FIELDS = Set.of("manualMinutes");
     private static final Set<String> TRIGGER_FIELDS = new LinkedHashSet<>(List.of("alert", "schedule"));
     private static final Set<String> ALERT_FIELDS = new LinkedHashSet<>(List.of("matchers", "status"));
@@ -59,7 +59,7 @@ public final class RunbookParser {
         }
         Runbook runbook = Runbook.builder(name, problems.file()).description(description).owner(owner)
                 .manualMinutes(manualMinutes).alertTrigger(trigger).schedule(schedule).params(params)
-                .steps(steps.steps()).onFailure(steps.onFailure()).finallySteps(steps.finallySteps())
+                .steps(steps.steps()).verify(steps.verify()).onFailure(steps.onFailure()).finallySteps(steps.finallySteps())
                 .guards(guards).approval(approval).resumable(resumable).build();
         return Optional.of(new Parsed(runbook, mapping.entries().get("name").value().position()));
     }
@@ -193,14 +193,15 @@ public final class RunbookParser {
         } else {
             sequence = list;
         }
+        Optional<YamlNode.Sequence> verify = optionalSteps(mapping, "verify", problems);
         Optional<YamlNode.Sequence> onFailure = optionalSteps(mapping, "onFailure", problems);
         Optional<YamlNode.Sequence> finallySteps = optionalSteps(mapping, "finally", problems);
         if (sequence == null) {
-            return new StepParser.Sections(List.of(), List.of(), List.of());
+            return new StepParser.Sections(List.of(), List.of(), List.of(), List.of());
         }
         Set<String> paramNames = new LinkedHashSet<>();
         params.forEach(param -> paramNames.add(param.name()));
-        return stepParser.parse(sequence, onFailure, finallySteps, paramNames, problems);
+        return stepParser.parse(sequence, verify, onFailure, finallySteps, paramNames, problems);
     }
 
     private static Optional<YamlNode.Sequence> optionalSteps(YamlNode.Mapping mapping, String key, ProblemList problems) {

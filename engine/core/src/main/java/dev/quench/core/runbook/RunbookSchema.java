@@ -61,7 +61,11 @@ public final class RunbookSchema {
         properties.set("resumable", described(type("boolean"), "run again from the start on another node when the "
                 + "node running it dies inside a step (default false: recorded interrupted, not repeated)"));
         properties.set("steps", steps(true, "the steps, in order"));
-        properties.set("onFailure", steps(false, "steps run after a step failed and stopped the run"));
+        properties.set("verify", steps(false, "checks after the steps succeeded, each repeated every `every` (default "
+                + "15s) until it passes or its timeout (default 5m) ends; one that never passes fails the run as not "
+                + "recovered (no retry: or continueOnError in verify)"));
+        properties.set("onFailure", steps(false, "steps run after a step failed and stopped the run, or a verify step "
+                + "never passed"));
         properties.set("finally", steps(false, "steps run at the end of every run"));
         ObjectNode definitions = schema.putObject("definitions");
         definitions.set("step", step(catalog));
@@ -143,6 +147,8 @@ public final class RunbookSchema {
         retryForms.add(type("integer").put("minimum", 1).put("maximum", 10));
         retryForms.add(retryObject);
         properties.set("continueOnError", type("boolean"));
+        properties.set("every", described(string().put("pattern", DURATION), "verify steps only: the time between "
+                + "checks, at least 1s, shorter than timeout (default 15s)"));
         ObjectNode outputs = type("object");
         outputs.putObject("propertyNames").put("pattern", "^[A-Za-z_][A-Za-z0-9_]*$");
         outputs.set("additionalProperties", types("string", "number", "boolean"));

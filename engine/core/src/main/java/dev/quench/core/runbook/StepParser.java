@@ -37,7 +37,7 @@ final class StepParser {
             + " failures are worth another one)";
 
     static final Set<String> STEP_FIELDS = new LinkedHashSet<>(List.of("id", "uses", "with", "when", "timeout",
-            "retry", "continueOnError", "outputs", "forEach", "concurrency"));
+            "retry", "continueOnError", "outputs", "forEach", "concurrency", "every"));
     /** Step ids are read as steps.<id> in expressions, so they must be identifiers (no '-'). */
     static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
@@ -48,12 +48,12 @@ final class StepParser {
     }
 
     /** The steps of each section of a runbook, in order. */
-    record Sections(List<StepSpec> steps, List<StepSpec> onFailure, List<StepSpec> finallySteps) {
+    record Sections(List<StepSpec> steps, List<StepSpec> verify, List<StepSpec> onFailure, List<StepSpec> finallySteps) {
     }
 
     /** The section a step is written in; steps of the later sections may omit their id. */
     private enum Section {
-        STEPS("steps"), ON_FAILURE("onFailure"), FINALLY("finally");
+        STEPS("steps"), VERIFY("verify"), ON_FAILURE("onFailure"), FINALLY("finally");
 
         private final String key;
 
@@ -69,10 +69,11 @@ final class StepParser {
      * Parses the three step lists. Ids are unique across all of them, and each step may refer to
      * every step written before it, in any section.
      */
-    Sections parse(YamlNode.Sequence steps, Optional<YamlNode.Sequence> onFailure, Optional<YamlNode.Sequence> finallySteps,
-                   Set<String> params, ProblemList problems) {
+    Sections parse(YamlNode.Sequence steps, Optional<YamlNode.Sequence> verify, Optional<YamlNode.Sequence> onFailure,
+                   Optional<YamlNode.Sequence> finallySteps, Set<String> params, ProblemList problems) {
         List<Written> written = new ArrayList<>();
         collect(Section.STEPS, steps, written, problems);
+        verify.ifPresent(sequence -> collect(Section.VERIFY, sequence, written, problems));
         onFailure.ifPresent(sequence -> collect(Section.ON_FAILURE, sequence, written, problems));
         finallySteps.ifPresent(sequence -> collect(Section.FINALLY, sequence, written, problems));
         Map<String, SourcePosition> ids = new LinkedHashMap<>();
@@ -94,13 +95,15 @@ final class StepParser {
                 withOwn.add(id);
             }
             Declarations ownResult = Declarations.of(params, withOwn, ids.keySet());
-            parseStep(step.mapping(), id, id != null ? id : displayId(step.mapping()), declarations, ownResult, problems)
+            parseStep(step.section(), step.mapping(), id, id != null ? id : displayId(step.mapping()), declarations,
+                    ownResult, problems)
                     .ifPresent(parsed.get(step.section())::add);
             if (id != null) {
                 earlier.add(id);
             }
         }
-        return new Sections(parsed.get(Section.STEPS), parsed.get(Section.ON_FAILURE), parsed.get(Section.FINALLY));
+        return new Sections(parsed.get(Section.STEPS), parsed.get(Section.VERIFY), parsed.get(Section.ON_FAILURE),
+                parsed.get(Section.FINALLY));
     }
 
     private static void collect(Section section, YamlNode.Sequence sequence, List<Written> written, ProblemList problems) {
@@ -118,7 +121,7 @@ final class StepParser {
         int number = step.number();
         Optional<String> id = problems.optionalText(mapping, "id", "a step id");
         if (id.isEmpty() && !mapping.entries().containsKey("id") && step.section() != Section.STEPS) {
-            // onFailure and finally steps are rarely read by later steps: onFailure_1 serves as a name.
+            // verify, onFailure and finally steps are rarely read by later steps: onFailure_1 serves as a name.
             String generated = step.section().key + "_" + number;
             if (ids.putIfAbsent(generated, mapping.position()) == null) {
                 return Optional.of(generated);
@@ -153,7 +156,7 @@ final class StepParser {
                 ? scalar.value().toString() : null;
     }
 
-    private Optional<StepSpec> parseStep(YamlNode.Mapping mapping, String id, String displayId,
+    private Optional<StepSpec> parseStep(Section section, YamlNode.Mapping mapping, String id, String displayId,
                                          Declarations declarations, Declarations ownResult, ProblemList problems) {
         String label = displayId == null ? "" : " in step '" + displayId + "'";
         problems.checkKeys(mapping, STEP_FIELDS, label);
@@ -187,11 +190,14 @@ final class StepParser {
         boolean continueOnError = StepOptionsParser.flag(mapping.entries().get("continueOnError"),
                 "continueOnError" + where, problems);
         Map<String, Template> outputs = StepOptionsParser.outputs(mapping.entries().get("outputs"), ownPerItem, problems);
+        Optional<Duration> every = section == Section.VERIFY
+                ? VerifyOptions.check(mapping, displayId, timeout, problems)
+                : VerifyOptions.refuseEvery(mapping, section.key, problems);
         if (id == null || uses.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(new StepSpec(id, uses.get(), with, timeout, mapping.position(), when, retry,
-                continueOnError, outputs, forEach));
+                continueOnError, outputs, forEach, every));
     }
 
     private ValueTemplate.MapValue parseWith(YamlNode.Entry entry, String id, String uses,

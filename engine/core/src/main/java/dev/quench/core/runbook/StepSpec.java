@@ -23,13 +23,22 @@ import java.util.Optional;
  * @param outputs         named values computed from the step's own result once it succeeded,
  *                        read later as {@code steps.<id>.outputs.<name>}
  * @param forEach         run the step once per item of a list, if set
+ * @param every           for a step of {@code verify:} only: the time between its checks (empty: {@link #DEFAULT_EVERY});
+ *                        always empty elsewhere
  */
 public record StepSpec(String id, String uses, ValueTemplate.MapValue with, Duration timeout, SourcePosition position,
                        Optional<Condition> when, RetryPolicy retry,
-                       boolean continueOnError, Map<String, Template> outputs, Optional<ForEach> forEach) {
+                       boolean continueOnError, Map<String, Template> outputs, Optional<ForEach> forEach,
+                       Optional<Duration> every) {
 
     /** The timeout of a step that does not set one. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
+
+    /** The time between two checks of a verify step that does not set {@code every}. */
+    public static final Duration DEFAULT_EVERY = Duration.ofSeconds(15);
+
+    /** The shortest {@code every} of a verify step: a tighter loop only loads the checked system. */
+    public static final Duration MIN_EVERY = Duration.ofSeconds(1);
 
     public StepSpec {
         Objects.requireNonNull(id, "id");
@@ -41,5 +50,11 @@ public record StepSpec(String id, String uses, ValueTemplate.MapValue with, Dura
         Objects.requireNonNull(retry, "retry");
         outputs = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(outputs, "outputs")));
         Objects.requireNonNull(forEach, "forEach");
+        Objects.requireNonNull(every, "every");
+    }
+
+    /** The time between two checks of this step in {@code verify:}: {@code every}, else {@link #DEFAULT_EVERY}. */
+    public Duration everyOrDefault() {
+        return every.orElse(DEFAULT_EVERY);
     }
 }

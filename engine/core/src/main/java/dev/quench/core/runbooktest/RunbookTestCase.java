@@ -33,8 +33,20 @@ public record RunbookTestCase(String name, Optional<Alert> alert, Map<String, St
      * @param status the run's final status (succeeded, failed)
      * @param ran    the ids of the recorded steps, in order (skipped steps included)
      * @param steps  per step id: the expected status and rendered inputs
+     * @param verify how the run's verify steps ended: {@link #RECOVERED} (all passed), {@link #NOT_RECOVERED} (one
+     *               did not pass by its deadline) or {@link #VERIFY_NOT_RUN} (none ran: none written, or a step failed)
      */
-    public record Expectation(Optional<String> status, Optional<List<String>> ran, Map<String, StepExpectation> steps) {
+    public record Expectation(Optional<String> status, Optional<List<String>> ran, Map<String, StepExpectation> steps,
+                              Optional<String> verify) {
+
+        public static final String RECOVERED = "recovered";
+        public static final String NOT_RECOVERED = "notRecovered";
+        public static final String VERIFY_NOT_RUN = "notRun";
+
+        /** An expectation that says nothing of verify. */
+        public Expectation(Optional<String> status, Optional<List<String>> ran, Map<String, StepExpectation> steps) {
+            this(status, ran, steps, Optional.empty());
+        }
     }
 
     /**

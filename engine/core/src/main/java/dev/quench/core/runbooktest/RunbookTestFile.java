@@ -32,7 +32,7 @@ public record RunbookTestFile(Path file, List<RunbookTestCase> cases) {
             "steps", "matches", "expect");
     private static final Set<String> CANNED_FIELDS = ordered("stdout", "stderr", "exitCode", "status", "body",
             "failed", "outputs");
-    private static final Set<String> EXPECT_FIELDS = ordered("status", "ran", "steps");
+    private static final Set<String> EXPECT_FIELDS = ordered("status", "ran", "steps", "verify");
     private static final Set<String> STEP_EXPECT_FIELDS = ordered("status", "with", "message");
     private static final Set<String> STEP_STATUSES = ordered("succeeded", "failed", "skipped", "notRun");
     private static final long MAX_BYTES = 1 << 20;
@@ -165,7 +165,11 @@ public record RunbookTestFile(Path file, List<RunbookTestCase> cases) {
                     with.put(field, Json.json().convertValue(expected, Object.class)));
             steps.put(id, new RunbookTestCase.StepExpectation(stepStatus, with, text(value, "message", here)));
         });
-        return new RunbookTestCase.Expectation(status, ran, steps);
+        Optional<String> verify = text(node, "verify", where + " expect");
+        verify.ifPresent(value -> oneOf(value, ordered(RunbookTestCase.Expectation.RECOVERED,
+                RunbookTestCase.Expectation.NOT_RECOVERED, RunbookTestCase.Expectation.VERIFY_NOT_RUN),
+                where + " expect.verify"));
+        return new RunbookTestCase.Expectation(status, ran, steps, verify);
     }
 
     private static void oneOf(String value, Set<String> allowed, String where) {

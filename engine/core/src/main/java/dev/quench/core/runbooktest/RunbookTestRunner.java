@@ -251,6 +251,13 @@ public final class RunbookTestRunner {
                             + (run.message().isEmpty() ? "" : ": " + run.message()));
                 }
             });
+            expect.verify().ifPresent(expected -> {
+                String actual = verifyOutcome(run);
+                if (!expected.equals(actual)) {
+                    failures.add("verify: expected " + expected + " but the run's verify was " + actual
+                            + (run.message().isEmpty() ? "" : " (" + run.message() + ")"));
+                }
+            });
             List<String> ran = run.steps().stream().map(StepRecord::stepId).toList();
             expect.ran().ifPresent(expected -> {
                 if (!expected.equals(ran)) {
@@ -283,6 +290,16 @@ public final class RunbookTestRunner {
                 });
             });
             return failures;
+        }
+
+        /** recovered, notRecovered or notRun, from the run's verify records. */
+        static String verifyOutcome(RunRecord run) {
+            List<StepRecord> checks = run.steps().stream().filter(StepRecord::isVerify).toList();
+            if (checks.isEmpty()) {
+                return RunbookTestCase.Expectation.VERIFY_NOT_RUN;
+            }
+            return checks.stream().anyMatch(check -> "failed".equals(check.status()))
+                    ? RunbookTestCase.Expectation.NOT_RECOVERED : RunbookTestCase.Expectation.RECOVERED;
         }
 
         private static boolean same(Object expected, Object actual) {

@@ -13,7 +13,8 @@ import java.util.Map;
 /**
  * The answer to {@code POST /api/v1/runs {"dryRun": true}}: the plan that {@code quench run
  * --dry-run} prints, as JSON. Every step (and every forEach item) with its rendered inputs, which
- * steps a {@code when} would skip, and the onFailure steps that would run after a failure.
+ * steps a {@code when} would skip, the verify checks (section verify), and the onFailure steps that would run after
+ * a failure.
  */
 public final class DryRunPlan {
 
@@ -40,7 +41,7 @@ public final class DryRunPlan {
             shown.put("seq", step.seq());
             shown.put("id", step.stepId());
             shown.put("uses", step.uses());
-            shown.put("section", section(runbook, step.stepId()));
+            shown.put("section", step.isVerify() ? "verify" : section(runbook, step.stepId()));
             shown.put("status", step.status());
             shown.put("wouldSkip", "skipped".equals(step.status()));
             shown.put("rendered", step.rendered());
@@ -48,6 +49,7 @@ public final class DryRunPlan {
             steps.add(shown);
         }
         plan.put("steps", steps);
+        plan.put("verify", runbook.verify().stream().map(step -> step.id() + " (" + step.uses() + ")").toList());
         plan.put("ifAStepFails", runbook.onFailure().stream().map(step -> step.id() + " (" + step.uses() + ")").toList());
         plan.put("status", run.status().wireName());
         plan.put("message", run.message());

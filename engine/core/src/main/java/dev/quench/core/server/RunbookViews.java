@@ -25,6 +25,8 @@ final class RunbookViews {
         List<Map<String, String>> steps = runbook.steps().stream()
                 .map((StepSpec step) -> Map.of("id", step.id(), "uses", step.uses())).toList();
         view.put("steps", steps);
+        view.put("verify", runbook.verify().stream()
+                .map((StepSpec step) -> Map.of("id", step.id(), "uses", step.uses())).toList());
         return view;
     }
 }

@@ -224,8 +224,9 @@ public final class RunRepository {
             }
             handle.createUpdate("""
                             insert into run_step (run_id, seq, step_id, uses, status, rendered, stdout, stderr, message,
-                                                  started_at)
-                            values (:runId, :seq, :stepId, :uses, 'running', :rendered, '', '', '', :startedAt)""")
+                                                  started_at, phase)
+                            values (:runId, :seq, :stepId, :uses, 'running', :rendered, '', '', '', :startedAt, :phase)""")
+                    .bind("phase", step.phase())
                     .bind("runId", lease.runId())
                     .bind("seq", step.seq())
                     .bind("stepId", step.stepId())
@@ -597,7 +598,8 @@ public final class RunRepository {
                 row.getString("message"),
                 instant(row.getTimestamp("started_at")),
                 instant(row.getTimestamp("finished_at")),
-                fromJson(row.getString("outputs")));
+                fromJson(row.getString("outputs")),
+                row.getString("phase"));
     }
 
     private static Map<String, Object> fromJson(String json) {

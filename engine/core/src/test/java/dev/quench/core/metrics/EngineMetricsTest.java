@@ -48,7 +48,7 @@ class EngineMetricsTest {
             String text = metrics.scrape();
 
             assertThat(text).contains(
-                    "quench_runs_total{runbook=\"disk\",status=\"failed\",trigger=\"schedule\"} 1.0",
+                    "quench_runs_total{runbook=\"disk\",status=\"failed\",trigger=\"schedule\",verify=\"none\"} 1.0",
                     "quench_run_duration_seconds_bucket{runbook=\"disk\",le=\"5.0\"} 1",
                     "quench_guard_refusals_total{guard=\"cooldown\",runbook=\"disk\"} 1.0",
                     "quench_schedule_lateness_seconds_bucket{le=\"0.5\"} 1",

@@ -29,7 +29,7 @@ class PrometheusRulesTest {
         Promtool.Result result = Promtool.run(RULES, null, "check", "rules", "quench-rules.yml");
 
         assertThat(result.exitCode()).as(result.output()).isZero();
-        assertThat(result.output()).contains("SUCCESS: 6 rules found");
+        assertThat(result.output()).contains("SUCCESS: 7 rules found");
     }
 
     @Test
@@ -44,6 +44,34 @@ class PrometheusRulesTest {
                 assertThat(result.output()).contains("SUCCESS");
             }
         }
+    }
+
+    @Test
+    void theSloBurnRateRulesAreValid() throws Exception {
+        Promtool.Result result = Promtool.run(RULES, null, "check", "rules", "slo-burn-rate-rules.yml");
+
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        assertThat(result.output()).contains("SUCCESS: 15 rules found");
+    }
+
+    @Test
+    void theBurnRateTestsCatchAWindowOrAFactorThatChanged() throws Exception {
+        String rules = Files.readString(RULES.resolve("slo-burn-rate-rules.yml"));
+        Files.copy(RULES.resolve("slo-burn-rate-rules.test.yml"), temp.resolve("slo-burn-rate-rules.test.yml"));
+
+        // A page on the long window alone keeps paging after the service recovered.
+        Files.writeString(temp.resolve("slo-burn-rate-rules.yml"),
+                rules.replace("slo:burn_rate1h > 14.4 and slo:burn_rate5m > 14.4", "slo:burn_rate1h > 14.4"));
+        Promtool.Result longWindowOnly = Promtool.run(temp, null, "test", "rules", "slo-burn-rate-rules.test.yml");
+        // A medium factor of 10 misses the 8x burn.
+        Files.writeString(temp.resolve("slo-burn-rate-rules.yml"),
+                rules.replace("slo:burn_rate6h > 6 and slo:burn_rate30m > 6", "slo:burn_rate6h > 10 and slo:burn_rate30m > 10"));
+        Promtool.Result medium = Promtool.run(temp, null, "test", "rules", "slo-burn-rate-rules.test.yml");
+
+        assertThat(longWindowOnly.exitCode()).isNotZero();
+        assertThat(longWindowOnly.output()).contains("alertname: SLOErrorBudgetBurnFast");
+        assertThat(medium.exitCode()).isNotZero();
+        assertThat(medium.output()).contains("alertname: SLOErrorBudgetBurnMedium");
     }
 
     @Test

@@ -67,7 +67,7 @@ class RealPrometheusIT {
                 loaded.add(rule.path("name").asText());
                 assertThat(rule.path("health").asText()).as(rule.path("name").asText()).isNotEqualTo("err");
             }));
-            assertThat(loaded).containsExactlyInAnyOrder("QuenchDown", "QuenchRunsFailing", "QuenchIngestBacklog",
+            assertThat(loaded).containsExactlyInAnyOrder("QuenchDown", "QuenchRunsFailing", "QuenchRunbookNotRecovered", "QuenchIngestBacklog",
                     "QuenchApprovalWaiting", "QuenchScheduleMisfires", "QuenchPaused");
 
             JsonNode dashboard = Json.json().readTree(ROOT.resolve("deploy/grafana/quench.json").toFile());

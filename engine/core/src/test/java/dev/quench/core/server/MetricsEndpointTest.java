@@ -61,7 +61,7 @@ class MetricsEndpointTest {
             assertThat(value(text, "quench_alerts_received_total{outcome=\"new\",source=\"alertmanager\"}")).isEqualTo(3);
             assertThat(value(text, "quench_alerts_received_total{outcome=\"duplicate\",source=\"alertmanager\"}"))
                     .isEqualTo(3);
-            assertThat(value(text, "quench_runs_total{runbook=\"echo-disk\",status=\"succeeded\",trigger=\"alert\"}"))
+            assertThat(value(text, "quench_runs_total{runbook=\"echo-disk\",status=\"succeeded\",trigger=\"alert\",verify=\"none\"}"))
                     .isEqualTo(2);
             assertThat(value(text, "quench_run_duration_seconds_count{runbook=\"echo-disk\"}")).isEqualTo(2);
             assertThat(text).contains("quench_run_duration_seconds_bucket{runbook=\"echo-disk\",le=\"1.0\"}");

@@ -229,6 +229,29 @@ abstract class StoreContract {
     }
 
     @Test
+    void aVerifyStepIsRecordedInTheVerifyPhase() {
+        String id = UUID.randomUUID().toString();
+        Instant created = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        store().runs().insertQueued(new RunRecord(id, "disk-full-log-cleanup", "storage-team", TriggerType.MANUAL,
+                "by test", null, RunStatus.QUEUED, false, Map.of(), 20, 0, "", created, null, null, List.of()));
+        RunLease lease = store().runs().claim(id, "node-a", created, created.plusSeconds(30)).orElseThrow();
+        StepRecord clean = new StepRecord(1, "clean", "ssh.exec", "running", Map.of(), null, "", "", "", created, null);
+        StepRecord check = new StepRecord(2, "recovered", "prometheus.query", "running", Map.of("query", "up"), null,
+                "", "", "", created, null).withPhase(StepRecord.PHASE_VERIFY);
+        store().runs().startStep(lease, clean);
+        store().runs().startStep(lease, check);
+        store().runs().finishStep(lease, new StepRecord(2, "recovered", "prometheus.query", "failed", Map.of("query", "up"),
+                null, "", "", "did not pass in 20 checks", created, created.plusSeconds(300))
+                .withPhase(StepRecord.PHASE_VERIFY));
+
+        RunRecord run = store().runs().find(id).orElseThrow();
+        assertThat(run.steps()).extracting(StepRecord::stepId, StepRecord::phase, StepRecord::isVerify)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("clean", "run", false),
+                        org.assertj.core.groups.Tuple.tuple("recovered", "verify", true));
+        assertThat(run.steps().get(1).message()).isEqualTo("did not pass in 20 checks");
+    }
+
+    @Test
     void aRunIsRecordedWithItsStepsAndOutcome() {
         String id = UUID.randomUUID().toString();
         Instant created = Instant.now().truncatedTo(ChronoUnit.MILLIS);
@@ -252,6 +275,7 @@ abstract class StoreContract {
             assertThat(recorded.stdout()).isEqualTo("deleted 3 files");
             assertThat(recorded.durationMillis()).isEqualTo(120);
             assertThat(recorded.outputs()).isEqualTo(Map.of("deleted", 3, "dir", "/var/log/app"));
+            assertThat(recorded.phase()).isEqualTo(StepRecord.PHASE_RUN);
         });
         assertThat(store().runs().list(RunStatus.SUCCEEDED, "disk-full-log-cleanup", 10)).extracting(RunRecord::id)
                 .containsExactly(id);

@@ -45,7 +45,8 @@ public final class RunPrinter {
         }
         for (StepRecord step : run.steps()) {
             Long millis = step.durationMillis();
-            out.printf("  step %d %s (%s): %s%s%s%n", step.seq(), escape(step.stepId()), escape(step.uses()),
+            out.printf("  %s %d %s (%s): %s%s%s%n", step.isVerify() ? "verify" : "step", step.seq(),
+                    escape(step.stepId()), escape(step.uses()),
                     escape(step.status()),
                     step.exitCode() == null ? "" : ", exit " + step.exitCode(),
                     millis == null ? "" : ", " + Duration.ofMillis(millis).toMillis() + " ms");
@@ -54,7 +55,8 @@ public final class RunPrinter {
             indent("stdout", step.stdout(), out);
             indent("stderr", step.stderr(), out);
             if (!step.message().isEmpty()) {
-                out.printf("      ! %s%n", escape(step.message()));
+                out.printf("      %s %s%n", step.isVerify() && "succeeded".equals(step.status()) ? "->" : "!",
+                        escape(step.message()));
             }
         }
     }

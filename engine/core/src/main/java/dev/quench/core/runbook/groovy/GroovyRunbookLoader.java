@@ -103,11 +103,13 @@ public final class GroovyRunbookLoader {
             return problem(file, 1, 1, "missing steps { }: a Groovy runbook needs a body that calls its steps");
         }
         Duration timeLimit = meta.timeLimit;
+        Optional<RunbookBody> verify = Optional.ofNullable(script.verifyBody)
+                .map(declared -> closureBody(file, declared, timeLimit, true, Sections.NONE));
         Optional<RunbookBody> onFailure = Optional.ofNullable(script.onFailureBody)
-                .map(declared -> closureBody(file, declared, timeLimit, Optional.empty(), Optional.empty()));
+                .map(declared -> closureBody(file, declared, timeLimit, false, Sections.NONE));
         Optional<RunbookBody> always = Optional.ofNullable(script.alwaysBody)
-                .map(declared -> closureBody(file, declared, timeLimit, Optional.empty(), Optional.empty()));
-        RunbookBody body = closureBody(file, script.body, timeLimit, onFailure, always);
+                .map(declared -> closureBody(file, declared, timeLimit, false, Sections.NONE));
+        RunbookBody body = closureBody(file, script.body, timeLimit, false, new Sections(verify, onFailure, always));
         Runbook runbook = Runbook.builder(meta.name, file).description(meta.description).owner(meta.owner)
                 .manualMinutes(meta.manualMinutes).alertTrigger(Optional.ofNullable(meta.alertTrigger))
                 .schedule(Optional.ofNullable(meta.schedule)).params(meta.params).guards(meta.guards)
@@ -115,12 +117,17 @@ public final class GroovyRunbookLoader {
         return new Loaded(Optional.of(runbook), List.of());
     }
 
-    private RunbookBody closureBody(Path file, Closure<?> declared, Duration timeLimit, Optional<RunbookBody> onFailure,
-                                    Optional<RunbookBody> always) {
+    /** The other bodies a runbook's main body carries: verify { }, onFailure { } and always { }. */
+    private record Sections(Optional<RunbookBody> verify, Optional<RunbookBody> onFailure, Optional<RunbookBody> always) {
+        static final Sections NONE = new Sections(Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    private RunbookBody closureBody(Path file, Closure<?> declared, Duration timeLimit, boolean verifying,
+                                    Sections sections) {
         return new RunbookBody() {
             @Override
             public void run(Supplier<ExpressionScope> scope, StepRunner steps) {
-                StepsDsl dsl = new StepsDsl(scope, steps, catalog, file);
+                StepsDsl dsl = new StepsDsl(scope, steps, catalog, file, verifying);
                 // A copy per run: the closure's delegate is per run, the declared closure is shared.
                 Closure<?> copy = declared.rehydrate(dsl, dsl, dsl);
                 copy.setResolveStrategy(Closure.DELEGATE_ONLY);
@@ -141,13 +148,18 @@ public final class GroovyRunbookLoader {
             }
 
             @Override
+            public Optional<RunbookBody> verifyBody() {
+                return sections.verify();
+            }
+
+            @Override
             public Optional<RunbookBody> onFailureBody() {
-                return onFailure;
+                return sections.onFailure();
             }
 
             @Override
             public Optional<RunbookBody> finallyBody() {
-                return always;
+                return sections.always();
             }
         };
     }

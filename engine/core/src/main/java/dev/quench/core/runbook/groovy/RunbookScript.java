@@ -11,6 +11,7 @@ public abstract class RunbookScript extends Script {
 
     final RunbookDsl metadata = new RunbookDsl();
     Closure<?> body;
+    Closure<?> verifyBody;
     Closure<?> onFailureBody;
     Closure<?> alwaysBody;
 
@@ -27,6 +28,17 @@ public abstract class RunbookScript extends Script {
             throw new IllegalArgumentException("steps { } is declared twice: a runbook has one body");
         }
         body = declaration;
+    }
+
+    /**
+     * Declares the checks after the body succeeded (YAML's verify:): each step call is checked again every
+     * {@code every} until it passes or its timeout ends; one that never passes fails the run as not recovered.
+     */
+    public void verify(Closure<?> declaration) {
+        if (verifyBody != null) {
+            throw new IllegalArgumentException("verify { } is declared twice: a runbook has one");
+        }
+        verifyBody = declaration;
     }
 
     /** Declares what runs after a failure (YAML's onFailure:): ordinary code whose side effects are step calls. */

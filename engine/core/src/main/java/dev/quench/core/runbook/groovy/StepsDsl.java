@@ -41,12 +41,16 @@ public final class StepsDsl extends GroovyObjectSupport {
     private final RunbookBody.StepRunner runner;
     private final StepCatalog catalog;
     private final Path file;
+    /** Whether this is the {@code verify { }} body: its steps take every: and no retry or continueOnError. */
+    private final boolean verify;
 
-    StepsDsl(Supplier<ExpressionScope> scope, RunbookBody.StepRunner runner, StepCatalog catalog, Path file) {
+    StepsDsl(Supplier<ExpressionScope> scope, RunbookBody.StepRunner runner, StepCatalog catalog, Path file,
+             boolean verify) {
         this.scope = scope;
         this.runner = runner;
         this.catalog = catalog;
         this.file = file;
+        this.verify = verify;
     }
 
     @Override
@@ -107,7 +111,10 @@ public final class StepsDsl extends GroovyObjectSupport {
         }
     }
 
-    /** Runs step type {@code uses} with named arguments: id, timeout, retry, continueOnError, and its fields. */
+    /**
+     * Runs step type {@code uses} with named arguments: id, timeout, retry, continueOnError (every instead of these
+     * two inside {@code verify { }}), and its fields.
+     */
     Object call(String uses, Map<?, ?> options) {
         Optional<Class<? extends Record>> configType = catalog.configType(uses);
         if (configType.isEmpty()) {
@@ -123,21 +130,47 @@ public final class StepsDsl extends GroovyObjectSupport {
                 : StepSpec.DEFAULT_TIMEOUT;
         int attempts = options.containsKey("retry") ? Integer.parseInt(options.get("retry").toString()) : 1;
         boolean continueOnError = Boolean.TRUE.equals(options.get("continueOnError"));
+        Optional<Duration> every = verifyOptions(uses, options, timeout);
         Set<String> shellFields = StepConfigRenderer.shellCommandFields(configType.get());
         Map<String, ValueTemplate> with = new LinkedHashMap<>();
         options.forEach((key, value) -> {
             String field = key.toString();
-            if (!Set.of("id", "timeout", "retry", "continueOnError").contains(field)) {
+            if (!Set.of("id", "timeout", "retry", "continueOnError", "every").contains(field)) {
                 with.put(field, new ValueTemplate.LiteralValue(plain(value, shellFields.contains(field))));
             }
         });
         StepSpec step = new StepSpec(id.toString(), uses, new ValueTemplate.MapValue(with), timeout, position(),
                 Optional.empty(), attempts > 1 ? new RetryPolicy(attempts, Duration.ofSeconds(1), 1,
-                Optional.empty()) : RetryPolicy.NONE, continueOnError, Map.of(), Optional.empty());
+                Optional.empty()) : RetryPolicy.NONE, continueOnError, Map.of(), Optional.empty(), every);
         StepResult ignored = runner.run(step);
         @SuppressWarnings("unchecked")
         Map<String, Object> steps = (Map<String, Object>) scope.get().variable("steps");
         return steps.get(step.id());
+    }
+
+    /** The every: of a step inside {@code verify { }}, checked as YAML checks it; refused elsewhere. */
+    private Optional<Duration> verifyOptions(String uses, Map<?, ?> options, Duration timeout) {
+        if (!verify) {
+            if (options.containsKey("every")) {
+                throw new IllegalArgumentException(uses + "(...): every: is for steps inside verify { } only (the time "
+                        + "between their checks); use retry: 3 to try a step again");
+            }
+            return Optional.empty();
+        }
+        if (options.containsKey("retry") || options.containsKey("continueOnError")) {
+            throw new IllegalArgumentException(uses + "(...) inside verify { }: retry: and continueOnError do not apply: "
+                    + "a verify step is checked again every `every` (default 15s) until it passes or its timeout "
+                    + "(default 5m) ends");
+        }
+        if (!options.containsKey("every")) {
+            return Optional.empty();
+        }
+        Duration every = Durations.parse(options.get("every").toString());
+        if (every.compareTo(StepSpec.MIN_EVERY) < 0 || every.compareTo(timeout) >= 0) {
+            throw new IllegalArgumentException(uses + "(...) inside verify { }: every must be at least 1s and shorter "
+                    + "than the timeout (" + Durations.format(timeout) + "), found " + options.get("every"));
+        }
+        return Optional.of(every);
     }
 
     /** A GString in a shell field: literal parts as written, each value quoted as one shell word. */
