@@ -404,6 +404,11 @@ public final class RunDispatcher implements AutoCloseable {
         return runControl;
     }
 
+    /** The runbooks' circuit breakers ({@code guards.breaker}): their state, and resetting them. */
+    public dev.quench.core.guard.CircuitBreaker breakers() {
+        return admission.breakers();
+    }
+
     /** Starts a queued run (just approved, or held while paused) when its turn comes. */
     public void startQueued(String runId) {
         wake();

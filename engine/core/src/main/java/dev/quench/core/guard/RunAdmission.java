@@ -39,6 +39,7 @@ public final class RunAdmission {
     private final int maxQueuedRuns;
     private final int maxQueuedPerRunbook;
     private final EngineMetrics metrics;
+    private final CircuitBreaker breaker;
     /** Runbooks whose guard_lock row is known to exist (rows are never deleted). */
     private final java.util.Set<String> lockRows = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -65,6 +66,12 @@ public final class RunAdmission {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.maxQueuedRuns = maxQueuedRuns;
         this.maxQueuedPerRunbook = maxQueuedPerRunbook;
+        this.breaker = new CircuitBreaker(guardStore, clock, metrics);
+    }
+
+    /** The runbooks' circuit breakers, checked here with the other guards. */
+    public CircuitBreaker breakers() {
+        return breaker;
     }
 
     /**
@@ -114,8 +121,12 @@ public final class RunAdmission {
                 refusal = Optional.empty();
             } else if (refusal.isEmpty()) {
                 guardStore.lockRunbook(transaction, runbook.name(), now);
-                refusal = cooldown(transaction, runbook.name(), guards, key, run.id(), now);
-                guard = "cooldown";
+                refusal = breaker.admit(transaction, runbook, now);
+                guard = "breaker";
+                if (refusal.isEmpty()) {
+                    refusal = cooldown(transaction, runbook.name(), guards, key, run.id(), now);
+                    guard = "cooldown";
+                }
                 if (refusal.isEmpty()) {
                     refusal = budget(transaction, runbook.name(), guards, run.id(), now);
                     guard = "maxRunsPerHour";

@@ -20,7 +20,7 @@ import java.util.Set;
  */
 final class GuardsParser {
 
-    static final Set<String> GUARD_FIELDS = new LinkedHashSet<>(List.of("cooldown", "maxRunsPerHour", "dedupeKey"));
+    static final Set<String> GUARD_FIELDS = new LinkedHashSet<>(List.of("cooldown", "maxRunsPerHour", "dedupeKey", "breaker"));
     static final Set<String> APPROVAL_FIELDS = new LinkedHashSet<>(List.of("required", "timeout"));
     static final int MAX_RUNS_PER_HOUR = 3600;
     static final Duration MAX_COOLDOWN = Duration.ofDays(7);
@@ -73,7 +73,9 @@ final class GuardsParser {
         }
         Optional<Template> dedupeKey = Optional.ofNullable(entries.get("dedupeKey"))
                 .flatMap(entry -> dedupeKey(entry, params, problems));
-        return Optional.of(new RunbookGuards(cooldown, maxRunsPerHour, dedupeKey));
+        Optional<BreakerSpec> breaker = Optional.ofNullable(entries.get("breaker"))
+                .flatMap(entry -> BreakerParser.parse(entry, problems));
+        return Optional.of(new RunbookGuards(cooldown, maxRunsPerHour, dedupeKey, breaker));
     }
 
     private static Optional<Template> dedupeKey(YamlNode.Entry entry, List<ParamSpec> params, ProblemList problems) {

@@ -25,6 +25,17 @@ final class GuardsSchema {
         properties.putObject("dedupeKey").put("type", "string")
                 .put("description", "what makes two runs the same for the cooldown, like ${{ alert.labels.instance }}; "
                         + "default: the alert fingerprint (the runbook itself for scheduled and manual runs)");
+        ObjectNode breaker = properties.putObject("breaker").put("type", "object").put("additionalProperties", false)
+                .put("description", "automation's own budget: after `failures` failed runs within `within`, new runs "
+                        + "are refused until an operator resets it or `coolOff` has passed (docs/guards.md)");
+        breaker.putArray("required").add("failures").add("within");
+        ObjectNode breakerFields = breaker.putObject("properties");
+        breakerFields.putObject("failures").put("type", "integer").put("minimum", 1).put("maximum", BreakerSpec.MAX_FAILURES)
+                .put("description", "how many failed runs trip it");
+        breakerFields.putObject("within").put("type", "string").put("pattern", DURATION)
+                .put("description", "the window the failures are counted in, like 1h (1m to 30d)");
+        breakerFields.putObject("coolOff").put("type", "string").put("pattern", DURATION)
+                .put("description", "how long it stays tripped without an operator, like 30m (default: within)");
         return guards;
     }
 

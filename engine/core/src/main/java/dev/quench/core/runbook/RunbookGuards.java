@@ -14,8 +14,10 @@ import java.util.OptionalInt;
  * @param maxRunsPerHour at most this many runs of the runbook in any 60 minutes, over all keys
  * @param dedupeKey      what makes two runs "the same" for the cooldown; empty: the alert's
  *                       fingerprint for alert runs, the runbook itself for scheduled and manual runs
+ * @param breaker        the circuit breaker: too many failed runs trip it and new runs are refused
  */
-public record RunbookGuards(Optional<Duration> cooldown, OptionalInt maxRunsPerHour, Optional<Template> dedupeKey) {
+public record RunbookGuards(Optional<Duration> cooldown, OptionalInt maxRunsPerHour, Optional<Template> dedupeKey,
+                            Optional<BreakerSpec> breaker) {
 
     /** No guards: every run is admitted. */
     public static final RunbookGuards NONE = new RunbookGuards(Optional.empty(), OptionalInt.empty(), Optional.empty());
@@ -24,17 +26,30 @@ public record RunbookGuards(Optional<Duration> cooldown, OptionalInt maxRunsPerH
         Objects.requireNonNull(cooldown, "cooldown");
         Objects.requireNonNull(maxRunsPerHour, "maxRunsPerHour");
         Objects.requireNonNull(dedupeKey, "dedupeKey");
+        Objects.requireNonNull(breaker, "breaker");
+    }
+
+    /** Guards without a breaker. */
+    public RunbookGuards(Optional<Duration> cooldown, OptionalInt maxRunsPerHour, Optional<Template> dedupeKey) {
+        this(cooldown, maxRunsPerHour, dedupeKey, Optional.empty());
+    }
+
+    /** These guards with {@code newBreaker}. */
+    public RunbookGuards withBreaker(Optional<BreakerSpec> newBreaker) {
+        return new RunbookGuards(cooldown, maxRunsPerHour, dedupeKey, newBreaker);
     }
 
     /** Whether any guard is set. */
     public boolean any() {
-        return cooldown.isPresent() || maxRunsPerHour.isPresent();
+        return cooldown.isPresent() || maxRunsPerHour.isPresent() || breaker.isPresent();
     }
 
     @Override
     public String toString() {
         return "guards{cooldown=" + cooldown.map(dev.quench.core.util.Durations::format).orElse("-")
                 + ", maxRunsPerHour=" + (maxRunsPerHour.isPresent() ? maxRunsPerHour.getAsInt() : "-")
-                + ", dedupeKey=" + dedupeKey.map(Template::source).orElse("default") + "}";
+                + ", dedupeKey=" + dedupeKey.map(Template::source).orElse("default")
+                + breaker.map(spec -> ", breaker=" + spec.failures() + " in "
+                + dev.quench.core.util.Durations.format(spec.within())).orElse("") + "}";
     }
 }

@@ -48,9 +48,16 @@ public final class GuardRepository {
     }
 
     private final Jdbi jdbi;
+    private final BreakerRepository breakers;
 
     GuardRepository(Jdbi jdbi) {
         this.jdbi = Objects.requireNonNull(jdbi, "jdbi");
+        this.breakers = new BreakerRepository(jdbi);
+    }
+
+    /** The circuit breakers, which admission checks with the other guards. */
+    public BreakerRepository breakers() {
+        return breakers;
     }
 
     /**
