@@ -76,7 +76,8 @@ public final class RunDispatcher implements AutoCloseable {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.admission = new dev.quench.core.guard.RunAdmission(store.guards(), clock, settings.maxQueuedRuns(),
-                settings.maxQueuedPerRunbook(), metrics);
+                settings.maxQueuedPerRunbook(), metrics,
+                new dev.quench.core.guard.PrometheusBudgetReader(executor.plugins(), clock));
         this.killSwitch = new dev.quench.core.guard.KillSwitch(store.switches(), clock);
         this.runControl = new dev.quench.core.guard.RunControl(store, clock);
         this.pump = new RunQueuePump(store, runbooks, executor, killSwitch, maxConcurrentRuns, settings.shutdownGrace(),

@@ -4,6 +4,7 @@ import dev.quench.core.alert.Alert;
 import dev.quench.core.expr.ExpressionException;
 import dev.quench.core.metrics.EngineMetrics;
 import dev.quench.core.runbook.ApprovalPolicy;
+import dev.quench.core.runbook.ErrorBudgetSpec;
 import dev.quench.core.runbook.Runbook;
 import dev.quench.core.runbook.RunbookGuards;
 import dev.quench.core.store.GuardRepository;
@@ -40,6 +41,7 @@ public final class RunAdmission {
     private final int maxQueuedPerRunbook;
     private final EngineMetrics metrics;
     private final CircuitBreaker breaker;
+    private final BudgetReader budgets;
     /** Runbooks whose guard_lock row is known to exist (rows are never deleted). */
     private final java.util.Set<String> lockRows = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -61,6 +63,13 @@ public final class RunAdmission {
     /** Admission with a queue bound that reports each refusal ({@code quench_guard_refusals_total}, {@code quench_runs_total}). */
     public RunAdmission(GuardRepository guardStore, Clock clock, int maxQueuedRuns, int maxQueuedPerRunbook,
                         EngineMetrics metrics) {
+        this(guardStore, clock, maxQueuedRuns, maxQueuedPerRunbook, metrics, BudgetReader.NONE);
+    }
+
+    /** Admission that reads error budgets ({@code guards.errorBudget}) with {@code budgets}. */
+    public RunAdmission(GuardRepository guardStore, Clock clock, int maxQueuedRuns, int maxQueuedPerRunbook,
+                        EngineMetrics metrics, BudgetReader budgets) {
+        this.budgets = java.util.Objects.requireNonNull(budgets, "budgets");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.guardStore = Objects.requireNonNull(guardStore, "guardStore");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -133,11 +142,35 @@ public final class RunAdmission {
                 }
             }
         }
+        Optional<String> budgetHold = Optional.empty();
+        if (refusal.isEmpty() && !force && guards.errorBudget().isPresent()) {
+            ErrorBudgetSpec budget = guards.errorBudget().get();
+            ErrorBudgetGate.Verdict verdict = ErrorBudgetGate.decide(budget, budgets, runbook.name(), alert, run.params());
+            String action = !verdict.hold() ? "acting" : budget.then() == ErrorBudgetSpec.Action.SKIP
+                    ? "refused (then: skip acts only while the budget allows it)" : "waiting for approval";
+            guardStore.recordDecision(transaction, run.id(), new GuardRepository.Decision("errorBudget", "quench",
+                    "errorBudget: " + verdict.measured() + ": " + action, now));
+            if (verdict.hold() && budget.then() == ErrorBudgetSpec.Action.SKIP) {
+                refusal = Optional.of("errorBudget: " + verdict.measured() + ": the run was refused (then: skip "
+                        + "acts only while the budget allows it" + (verdict.unread() ? ", and Quench does not act "
+                        + "blindly" : "") + ")");
+                guard = "errorBudget";
+            } else if (verdict.hold()) {
+                budgetHold = Optional.of("errorBudget: " + verdict.measured() + (verdict.unread()
+                        ? ": Quench does not act blindly" : ": the error budget is burning too fast for automation "
+                        + "to act alone") + "; waiting for approval: quench runs approve " + run.id() + " (or reject)");
+            }
+        }
         if (refusal.isPresent()) {
             guardStore.recordVerdict(transaction, run.id(), RunStatus.REFUSED, refusal.get(), key, now);
             LOG.info("run {} of {} refused: {}", run.id(), runbook.name(), refusal.get());
             refused(run, guard);
             return new Admission.Refused(refusal.get());
+        }
+        if (budgetHold.isPresent()) {
+            LOG.info("run {} of {} waits for approval: {}", run.id(), runbook.name(), budgetHold.get());
+            guardStore.recordVerdict(transaction, run.id(), RunStatus.AWAITING_APPROVAL, budgetHold.get(), key, null);
+            return new Admission.AwaitingApproval();
         }
         ApprovalPolicy approval = runbook.approval();
         if (approval.required()) {

@@ -95,7 +95,10 @@ public final class LocalRuns implements AutoCloseable {
         }
         dev.quench.core.guard.Admission decision = store.inTransaction(handle -> {
             store.runs().insertQueued(handle, run);
-            return new dev.quench.core.guard.RunAdmission(store.guards(), clock).admit(handle, runbook, run, alert, false, who);
+            return new dev.quench.core.guard.RunAdmission(store.guards(), clock, Integer.MAX_VALUE, Integer.MAX_VALUE,
+                    dev.quench.core.metrics.EngineMetrics.discarding(),
+                    new dev.quench.core.guard.PrometheusBudgetReader(executor.plugins(), clock))
+                    .admit(handle, runbook, run, alert, false, who);
         });
         if (decision.starts()) {
             if (environment == null) {

@@ -20,7 +20,7 @@ import java.util.Set;
  */
 final class GuardsParser {
 
-    static final Set<String> GUARD_FIELDS = new LinkedHashSet<>(List.of("cooldown", "maxRunsPerHour", "dedupeKey", "breaker"));
+    static final Set<String> GUARD_FIELDS = new LinkedHashSet<>(List.of("cooldown", "maxRunsPerHour", "dedupeKey", "breaker", "errorBudget"));
     static final Set<String> APPROVAL_FIELDS = new LinkedHashSet<>(List.of("required", "timeout"));
     static final int MAX_RUNS_PER_HOUR = 3600;
     static final Duration MAX_COOLDOWN = Duration.ofDays(7);
@@ -75,7 +75,9 @@ final class GuardsParser {
                 .flatMap(entry -> dedupeKey(entry, params, problems));
         Optional<BreakerSpec> breaker = Optional.ofNullable(entries.get("breaker"))
                 .flatMap(entry -> BreakerParser.parse(entry, problems));
-        return Optional.of(new RunbookGuards(cooldown, maxRunsPerHour, dedupeKey, breaker));
+        Optional<ErrorBudgetSpec> errorBudget = Optional.ofNullable(entries.get("errorBudget"))
+                .flatMap(entry -> ErrorBudgetParser.parse(entry, params, problems));
+        return Optional.of(new RunbookGuards(cooldown, maxRunsPerHour, dedupeKey, breaker, errorBudget));
     }
 
     private static Optional<Template> dedupeKey(YamlNode.Entry entry, List<ParamSpec> params, ProblemList problems) {

@@ -15,9 +15,10 @@ import java.util.OptionalInt;
  * @param dedupeKey      what makes two runs "the same" for the cooldown; empty: the alert's
  *                       fingerprint for alert runs, the runbook itself for scheduled and manual runs
  * @param breaker        the circuit breaker: too many failed runs trip it and new runs are refused
+ * @param errorBudget    the error-budget gate: a PromQL value read before each run holds runs back
  */
 public record RunbookGuards(Optional<Duration> cooldown, OptionalInt maxRunsPerHour, Optional<Template> dedupeKey,
-                            Optional<BreakerSpec> breaker) {
+                            Optional<BreakerSpec> breaker, Optional<ErrorBudgetSpec> errorBudget) {
 
     /** No guards: every run is admitted. */
     public static final RunbookGuards NONE = new RunbookGuards(Optional.empty(), OptionalInt.empty(), Optional.empty());
@@ -27,6 +28,13 @@ public record RunbookGuards(Optional<Duration> cooldown, OptionalInt maxRunsPerH
         Objects.requireNonNull(maxRunsPerHour, "maxRunsPerHour");
         Objects.requireNonNull(dedupeKey, "dedupeKey");
         Objects.requireNonNull(breaker, "breaker");
+        Objects.requireNonNull(errorBudget, "errorBudget");
+    }
+
+    /** Guards without an error budget. */
+    public RunbookGuards(Optional<Duration> cooldown, OptionalInt maxRunsPerHour, Optional<Template> dedupeKey,
+                         Optional<BreakerSpec> breaker) {
+        this(cooldown, maxRunsPerHour, dedupeKey, breaker, Optional.empty());
     }
 
     /** Guards without a breaker. */
@@ -36,12 +44,17 @@ public record RunbookGuards(Optional<Duration> cooldown, OptionalInt maxRunsPerH
 
     /** These guards with {@code newBreaker}. */
     public RunbookGuards withBreaker(Optional<BreakerSpec> newBreaker) {
-        return new RunbookGuards(cooldown, maxRunsPerHour, dedupeKey, newBreaker);
+        return new RunbookGuards(cooldown, maxRunsPerHour, dedupeKey, newBreaker, errorBudget);
+    }
+
+    /** These guards with {@code newErrorBudget}. */
+    public RunbookGuards withErrorBudget(Optional<ErrorBudgetSpec> newErrorBudget) {
+        return new RunbookGuards(cooldown, maxRunsPerHour, dedupeKey, breaker, newErrorBudget);
     }
 
     /** Whether any guard is set. */
     public boolean any() {
-        return cooldown.isPresent() || maxRunsPerHour.isPresent() || breaker.isPresent();
+        return cooldown.isPresent() || maxRunsPerHour.isPresent() || breaker.isPresent() || errorBudget.isPresent();
     }
 
     @Override
@@ -50,6 +63,8 @@ public record RunbookGuards(Optional<Duration> cooldown, OptionalInt maxRunsPerH
                 + ", maxRunsPerHour=" + (maxRunsPerHour.isPresent() ? maxRunsPerHour.getAsInt() : "-")
                 + ", dedupeKey=" + dedupeKey.map(Template::source).orElse("default")
                 + breaker.map(spec -> ", breaker=" + spec.failures() + " in "
-                + dev.quench.core.util.Durations.format(spec.within())).orElse("") + "}";
+                + dev.quench.core.util.Durations.format(spec.within())).orElse("")
+                + errorBudget.map(budget -> ", errorBudget=" + budget.query().source() + " " + budget.condition()
+                + " then " + budget.then().wireName()).orElse("") + "}";
     }
 }

@@ -120,11 +120,13 @@ public final class RunbookDsl {
         schedule = parsed.spec().get();
     }
 
-    private static final List<String> GUARD_FIELDS = List.of("cooldown", "maxRunsPerHour", "dedupeKey", "breaker");
+    private static final List<String> GUARD_FIELDS = List.of("cooldown", "maxRunsPerHour", "dedupeKey", "breaker",
+            "errorBudget");
 
     /**
      * {@code guards cooldown: '30m', maxRunsPerHour: 3, dedupeKey: '${{ alert.labels.instance }}',
-     * breaker: [failures: 3, within: '1h']}, as in YAML.
+     * breaker: [failures: 3, within: '1h'], errorBudget: [query: '...', above: 14.4, then: 'requireApproval']},
+     * as in YAML.
      */
     public void guards(Map<String, Object> options) {
         for (String field : options.keySet()) {
@@ -158,7 +160,18 @@ public final class RunbookDsl {
             }
             breaker = Optional.of(dev.quench.core.runbook.BreakerParser.fromMap(fields));
         }
-        guards = new RunbookGuards(cooldown, maxRunsPerHour, dedupeKey, breaker);
+        Optional<dev.quench.core.runbook.ErrorBudgetSpec> errorBudget = Optional.empty();
+        if (options.get("errorBudget") != null) {
+            if (!(options.get("errorBudget") instanceof Map<?, ?> fields)) {
+                throw new IllegalArgumentException("guards errorBudget must be a map, like errorBudget: [query: "
+                        + "'slo:burn_rate1h{service=\"web\"}', above: 14.4, then: 'requireApproval']");
+            }
+            Map<Object, Object> plain = new java.util.LinkedHashMap<>();
+            fields.forEach((key, value) -> plain.put(String.valueOf(key),
+                    value instanceof CharSequence text ? text.toString() : value));
+            errorBudget = Optional.of(dev.quench.core.runbook.ErrorBudgetParser.fromMap(plain));
+        }
+        guards = new RunbookGuards(cooldown, maxRunsPerHour, dedupeKey, breaker, errorBudget);
     }
 
     /** {@code approval 'required'} or {@code approval 'none'}. */
