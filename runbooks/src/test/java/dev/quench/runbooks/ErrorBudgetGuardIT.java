@@ -121,6 +121,10 @@ class ErrorBudgetGuardIT {
     }
 
     private Outcome run(String guards, String name) throws Exception {
+        return run(guards, name, false);
+    }
+
+    private Outcome run(String guards, String name, boolean dryRun) throws Exception {
         Path directory = Files.createDirectories(temp.resolve(name));
         Path config = Files.writeString(directory.resolve("quench.yaml"), "prometheus:\n  url: " + prometheus.url() + "\n");
         Path runbooks = Files.createDirectories(directory.resolve("runbooks"));
@@ -142,7 +146,7 @@ class ErrorBudgetGuardIT {
             Runbook runbook = result.runbooks().getFirst();
             try (LocalRuns runs = LocalRuns.open(storeUrl, "sa", "", plugins.registry(), RunbookEnvironment.none(),
                     64 * 1024)) {
-                run = runs.run(runbook, Map.of(), null, false, "test");
+                run = runs.run(runbook, Map.of(), null, dryRun, "test");
             }
         }
         try (Store store = Store.open(storeUrl, "sa", "")) {
@@ -156,7 +160,11 @@ class ErrorBudgetGuardIT {
         String guards = "errorBudget: {query: 'slo_burn_rate1h{service=\"web\"}', above: 14.4, then: requireApproval}";
 
         burnRateIs("16.2");
+        Outcome planned = run(guards, "planned", true);
         Outcome burning = run(guards, "burning");
+
+        assertThat(planned.run().message()).isEqualTo("errorBudget: 16.2 > 14.4 (slo_burn_rate1h{service=\"web\"}): "
+                + "a real run would wait for approval");
 
         assertThat(burning.run().status()).as(burning.run().message()).isEqualTo(RunStatus.AWAITING_APPROVAL);
         assertThat(burning.run().message()).startsWith("errorBudget: 16.2 > 14.4 (slo_burn_rate1h{service=\"web\"}): "

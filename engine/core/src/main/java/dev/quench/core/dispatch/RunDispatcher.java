@@ -301,7 +301,9 @@ public final class RunDispatcher implements AutoCloseable {
             RunRecord run = newRun(runbook, TriggerType.MANUAL, "dry run by " + who, null, params, true);
             scratch.runs().insertQueued(run);
             planner.execute(run, runbook, alert);
-            return scratch.runs().find(run.id()).orElseThrow();
+            RunRecord planned = scratch.runs().find(run.id()).orElseThrow();
+            return admission.errorBudgetPreview(runbook, alert, planned.params())
+                    .map(note -> dev.quench.core.guard.RunAdmission.noted(planned, note)).orElse(planned);
         }
     }
 

@@ -187,6 +187,29 @@ public final class RunAdmission {
     }
 
     /**
+     * What {@code guards.errorBudget} would decide for a run of {@code runbook} now, for a dry run: reads the
+     * budget (a query only reads) and changes nothing. Empty when the runbook has no error budget.
+     */
+    public Optional<String> errorBudgetPreview(Runbook runbook, Alert alert, java.util.Map<String, Object> params) {
+        if (runbook.guards().errorBudget().isEmpty()) {
+            return Optional.empty();
+        }
+        ErrorBudgetSpec budget = runbook.guards().errorBudget().get();
+        ErrorBudgetGate.Verdict verdict = ErrorBudgetGate.decide(budget, budgets, runbook.name(), alert, params);
+        return Optional.of("errorBudget: " + verdict.measured() + ": " + (!verdict.hold() ? "a real run would act"
+                : budget.then() == ErrorBudgetSpec.Action.SKIP ? "a real run would be refused"
+                : "a real run would wait for approval"));
+    }
+
+    /** {@code run} with {@code note} added to its message (a dry run's plan shows it). */
+    public static RunRecord noted(RunRecord run, String note) {
+        return new RunRecord(run.id(), run.runbook(), run.owner(), run.triggerType(), run.triggerDetail(), run.alertId(),
+                run.status(), run.dryRun(), run.params(), run.manualMinutes(), run.toilSavedMinutes(),
+                run.message().isEmpty() ? note : run.message() + "; " + note, run.createdAt(), run.startedAt(),
+                run.finishedAt(), run.steps());
+    }
+
+    /**
      * Refuses {@code run}, inserted as queued in {@code transaction}, when the queue already holds
      * {@code maxQueuedPerRunbook} runs of its runbook or {@code maxQueuedRuns} runs in all; records it
      * refused with the reason. Two engines admitting at the same moment may each pass the last place.
