@@ -161,12 +161,25 @@ public final class RunAdmission {
                         + "to act alone") + "; waiting for approval: quench runs approve " + run.id() + " (or reject)");
             }
         }
+        Optional<String> lockKey = Optional.empty();
+        if (refusal.isEmpty()) {
+            try {
+                lockKey = LockKeys.of(runbook, alert, run.params());
+            } catch (ExpressionException e) {
+                refusal = Optional.of("guards.lockKey of " + runbook.source() + " failed: " + e.getMessage()
+                        + "; the run was refused because it cannot be locked against other runs on its target — fix "
+                        + "the expression (or lockKey: none)");
+                guard = "lockKey";
+            }
+        }
         if (refusal.isPresent()) {
             guardStore.recordVerdict(transaction, run.id(), RunStatus.REFUSED, refusal.get(), key, now);
             LOG.info("run {} of {} refused: {}", run.id(), runbook.name(), refusal.get());
             refused(run, guard);
             return new Admission.Refused(refusal.get());
         }
+        // Recorded before the verdict: recordVerdict rewrites guard_key, not lock_key.
+        lockKey.ifPresent(held -> guardStore.locks().setLockKey(transaction, run.id(), held));
         if (budgetHold.isPresent()) {
             LOG.info("run {} of {} waits for approval: {}", run.id(), runbook.name(), budgetHold.get());
             guardStore.recordVerdict(transaction, run.id(), RunStatus.AWAITING_APPROVAL, budgetHold.get(), key, null);

@@ -25,6 +25,10 @@ final class GuardsSchema {
         properties.putObject("dedupeKey").put("type", "string")
                 .put("description", "what makes two runs the same for the cooldown, like ${{ alert.labels.instance }}; "
                         + "default: the alert fingerprint (the runbook itself for scheduled and manual runs)");
+        properties.putObject("lockKey").put("type", "string")
+                .put("description", "one run at a time per key, on every engine, like ${{ host(alert.labels.instance) }}; "
+                        + "none: runs never wait for each other; default: the host of the first step when it is "
+                        + "ssh.exec or http.request (docs/guards.md)");
         ObjectNode breaker = properties.putObject("breaker").put("type", "object").put("additionalProperties", false)
                 .put("description", "automation's own budget: after `failures` failed runs within `within`, new runs "
                         + "are refused until an operator resets it or `coolOff` has passed (docs/guards.md)");

@@ -182,6 +182,11 @@ public final class Store implements AutoCloseable {
         return nodes;
     }
 
+    /** Per-target locks ({@code guards.lockKey}): who holds and waits for each key. */
+    public RunLockRepository locks() {
+        return guards.locks();
+    }
+
     /** The runbooks' circuit breakers ({@code guards.breaker}). */
     public BreakerRepository breakers() {
         return breakers;

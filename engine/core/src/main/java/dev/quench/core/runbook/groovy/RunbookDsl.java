@@ -121,7 +121,7 @@ public final class RunbookDsl {
     }
 
     private static final List<String> GUARD_FIELDS = List.of("cooldown", "maxRunsPerHour", "dedupeKey", "breaker",
-            "errorBudget");
+            "errorBudget", "lockKey");
 
     /**
      * {@code guards cooldown: '30m', maxRunsPerHour: 3, dedupeKey: '${{ alert.labels.instance }}',
@@ -171,7 +171,13 @@ public final class RunbookDsl {
                     value instanceof CharSequence text ? text.toString() : value));
             errorBudget = Optional.of(dev.quench.core.runbook.ErrorBudgetParser.fromMap(plain));
         }
-        guards = new RunbookGuards(cooldown, maxRunsPerHour, dedupeKey, breaker, errorBudget);
+        dev.quench.core.runbook.LockKeySpec lockKey = dev.quench.core.runbook.LockKeySpec.DEFAULT;
+        if (options.get("lockKey") != null) {
+            String text = options.get("lockKey").toString().strip();
+            lockKey = text.equals("none") ? new dev.quench.core.runbook.LockKeySpec.None()
+                    : new dev.quench.core.runbook.LockKeySpec.Expression(dev.quench.core.expr.Template.compile(text));
+        }
+        guards = new RunbookGuards(cooldown, maxRunsPerHour, dedupeKey, breaker, errorBudget, lockKey);
     }
 
     /** {@code approval 'required'} or {@code approval 'none'}. */

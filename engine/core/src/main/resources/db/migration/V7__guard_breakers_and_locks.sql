@@ -13,3 +13,13 @@ create table runbook_breaker (
     reset_by        varchar(256),
     reset_at        timestamp with time zone
 );
+
+-- Per-target locks (guards.lockKey): a queued run with a lock_key starts only while no running run holds
+-- the same key, and only when no older queued run waits for it (first come, first served). The lock is
+-- the running run itself, so a run that ends, or whose node dies and whose lease is taken over, releases
+-- it. Claims lock the key's run_lock row (created at admission) so two nodes never start two holders.
+alter table run add column lock_key varchar(1024);
+create index run_lock_key on run (lock_key, status);
+create table run_lock (
+    lock_key        varchar(1024) primary key
+);
