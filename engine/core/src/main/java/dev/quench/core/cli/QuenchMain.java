@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         subcommands = {ServeCommand.class, ValidateCommand.class, RunCommand.class,
                 TestCommand.class, RunsCommand.class, ToilCommand.class, SchedulesCommand.class,
                 KillSwitchCommands.Pause.class, KillSwitchCommands.Resume.class, TokensCommand.class,
-                AuditCommand.class, StoreCommand.class})
+                AuditCommand.class, StoreCommand.class, BreakerCommand.class})
 public final class QuenchMain {
 
     public static void main(String[] args) {

@@ -43,6 +43,21 @@ final class ServerOptions {
         return new Answer(response.statusCode(), Json.json().readTree(response.body()));
     }
 
+    /** GETs {@code path}; returns the status and the parsed answer. */
+    Answer get(String path) throws IOException, InterruptedException {
+        URI uri = server.resolve(path);
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        HttpResponse<String> response;
+        try {
+            response = client.send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token())
+                    .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IOException("cannot reach Quench at " + server + ": " + e.getMessage()
+                    + " — is 'quench serve' running there? (--server URL)", e);
+        }
+        return new Answer(response.statusCode(), Json.json().readTree(response.body()));
+    }
+
     /**
      * POSTs a change: {@code {"reason": WHY}} plus {@code extra} fields. The engine records the token's
      * name as who made it.

@@ -76,7 +76,8 @@ public final class RunDispatcher implements AutoCloseable {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.admission = new dev.quench.core.guard.RunAdmission(store.guards(), clock, settings.maxQueuedRuns(),
-                settings.maxQueuedPerRunbook(), metrics);
+                settings.maxQueuedPerRunbook(), metrics,
+                new dev.quench.core.guard.PrometheusBudgetReader(executor.plugins(), clock));
         this.killSwitch = new dev.quench.core.guard.KillSwitch(store.switches(), clock);
         this.runControl = new dev.quench.core.guard.RunControl(store, clock);
         this.pump = new RunQueuePump(store, runbooks, executor, killSwitch, maxConcurrentRuns, settings.shutdownGrace(),
@@ -304,7 +305,9 @@ public final class RunDispatcher implements AutoCloseable {
             RunRecord run = newRun(runbook, TriggerType.MANUAL, "dry run by " + who, null, params, true);
             scratch.runs().insertQueued(run);
             planner.execute(run, runbook, alert);
-            return scratch.runs().find(run.id()).orElseThrow();
+            RunRecord planned = scratch.runs().find(run.id()).orElseThrow();
+            return admission.errorBudgetPreview(runbook, alert, planned.params())
+                    .map(note -> dev.quench.core.guard.RunAdmission.noted(planned, note)).orElse(planned);
         }
     }
 
@@ -414,6 +417,11 @@ public final class RunDispatcher implements AutoCloseable {
     /** Approvals and cancellations of runs. */
     public dev.quench.core.guard.RunControl runControl() {
         return runControl;
+    }
+
+    /** The runbooks' circuit breakers ({@code guards.breaker}): their state, and resetting them. */
+    public dev.quench.core.guard.CircuitBreaker breakers() {
+        return admission.breakers();
     }
 
     /** Starts a queued run (just approved, or held while paused) when its turn comes. */

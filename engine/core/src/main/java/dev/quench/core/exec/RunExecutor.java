@@ -82,6 +82,11 @@ public final class RunExecutor implements AutoCloseable {
     /** Lease of a local executor: there is no heartbeat, and no other node to take its runs. */
     private static final Duration LOCAL_LEASE = Duration.ofDays(1);
 
+    /** The step plugins this executor runs (the guards read error budgets through them too). */
+    public PluginRegistry plugins() {
+        return plugins;
+    }
+
     /**
      * An executor.
      *

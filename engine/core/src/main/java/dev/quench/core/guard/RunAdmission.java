@@ -4,6 +4,7 @@ import dev.quench.core.alert.Alert;
 import dev.quench.core.expr.ExpressionException;
 import dev.quench.core.metrics.EngineMetrics;
 import dev.quench.core.runbook.ApprovalPolicy;
+import dev.quench.core.runbook.ErrorBudgetSpec;
 import dev.quench.core.runbook.Runbook;
 import dev.quench.core.runbook.RunbookGuards;
 import dev.quench.core.store.GuardRepository;
@@ -39,6 +40,8 @@ public final class RunAdmission {
     private final int maxQueuedRuns;
     private final int maxQueuedPerRunbook;
     private final EngineMetrics metrics;
+    private final CircuitBreaker breaker;
+    private final BudgetReader budgets;
     /** Runbooks whose guard_lock row is known to exist (rows are never deleted). */
     private final java.util.Set<String> lockRows = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -60,11 +63,24 @@ public final class RunAdmission {
     /** Admission with a queue bound that reports each refusal ({@code quench_guard_refusals_total}, {@code quench_runs_total}). */
     public RunAdmission(GuardRepository guardStore, Clock clock, int maxQueuedRuns, int maxQueuedPerRunbook,
                         EngineMetrics metrics) {
+        this(guardStore, clock, maxQueuedRuns, maxQueuedPerRunbook, metrics, BudgetReader.NONE);
+    }
+
+    /** Admission that reads error budgets ({@code guards.errorBudget}) with {@code budgets}. */
+    public RunAdmission(GuardRepository guardStore, Clock clock, int maxQueuedRuns, int maxQueuedPerRunbook,
+                        EngineMetrics metrics, BudgetReader budgets) {
+        this.budgets = java.util.Objects.requireNonNull(budgets, "budgets");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.guardStore = Objects.requireNonNull(guardStore, "guardStore");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.maxQueuedRuns = maxQueuedRuns;
         this.maxQueuedPerRunbook = maxQueuedPerRunbook;
+        this.breaker = new CircuitBreaker(guardStore, clock, metrics);
+    }
+
+    /** The runbooks' circuit breakers, checked here with the other guards. */
+    public CircuitBreaker breakers() {
+        return breaker;
     }
 
     /**
@@ -114,12 +130,46 @@ public final class RunAdmission {
                 refusal = Optional.empty();
             } else if (refusal.isEmpty()) {
                 guardStore.lockRunbook(transaction, runbook.name(), now);
-                refusal = cooldown(transaction, runbook.name(), guards, key, run.id(), now);
-                guard = "cooldown";
+                refusal = breaker.admit(transaction, runbook, now);
+                guard = "breaker";
+                if (refusal.isEmpty()) {
+                    refusal = cooldown(transaction, runbook.name(), guards, key, run.id(), now);
+                    guard = "cooldown";
+                }
                 if (refusal.isEmpty()) {
                     refusal = budget(transaction, runbook.name(), guards, run.id(), now);
                     guard = "maxRunsPerHour";
                 }
+            }
+        }
+        Optional<String> budgetHold = Optional.empty();
+        if (refusal.isEmpty() && !force && guards.errorBudget().isPresent()) {
+            ErrorBudgetSpec budget = guards.errorBudget().get();
+            ErrorBudgetGate.Verdict verdict = ErrorBudgetGate.decide(budget, budgets, runbook.name(), alert, run.params());
+            String action = !verdict.hold() ? "acting" : budget.then() == ErrorBudgetSpec.Action.SKIP
+                    ? "refused (then: skip acts only while the budget allows it)" : "waiting for approval";
+            guardStore.recordDecision(transaction, run.id(), new GuardRepository.Decision("errorBudget", "quench",
+                    "errorBudget: " + verdict.measured() + ": " + action, now));
+            if (verdict.hold() && budget.then() == ErrorBudgetSpec.Action.SKIP) {
+                refusal = Optional.of("errorBudget: " + verdict.measured() + ": the run was refused (then: skip "
+                        + "acts only while the budget allows it" + (verdict.unread() ? ", and Quench does not act "
+                        + "blindly" : "") + ")");
+                guard = "errorBudget";
+            } else if (verdict.hold()) {
+                budgetHold = Optional.of("errorBudget: " + verdict.measured() + (verdict.unread()
+                        ? ": Quench does not act blindly" : ": the error budget is burning too fast for automation "
+                        + "to act alone") + "; waiting for approval: quench runs approve " + run.id() + " (or reject)");
+            }
+        }
+        Optional<String> lockKey = Optional.empty();
+        if (refusal.isEmpty()) {
+            try {
+                lockKey = LockKeys.of(runbook, alert, run.params());
+            } catch (ExpressionException e) {
+                refusal = Optional.of("guards.lockKey of " + runbook.source() + " failed: " + e.getMessage()
+                        + "; the run was refused because it cannot be locked against other runs on its target — fix "
+                        + "the expression (or lockKey: none)");
+                guard = "lockKey";
             }
         }
         if (refusal.isPresent()) {
@@ -127,6 +177,13 @@ public final class RunAdmission {
             LOG.info("run {} of {} refused: {}", run.id(), runbook.name(), refusal.get());
             refused(run, guard);
             return new Admission.Refused(refusal.get());
+        }
+        // Recorded before the verdict: recordVerdict rewrites guard_key, not lock_key.
+        lockKey.ifPresent(held -> guardStore.locks().setLockKey(transaction, run.id(), held));
+        if (budgetHold.isPresent()) {
+            LOG.info("run {} of {} waits for approval: {}", run.id(), runbook.name(), budgetHold.get());
+            guardStore.recordVerdict(transaction, run.id(), RunStatus.AWAITING_APPROVAL, budgetHold.get(), key, null);
+            return new Admission.AwaitingApproval();
         }
         ApprovalPolicy approval = runbook.approval();
         if (approval.required()) {
@@ -140,6 +197,29 @@ public final class RunAdmission {
             guardStore.setGuardKey(transaction, run.id(), key);
         }
         return queueFull(transaction, run).<Admission>map(refused -> refused).orElse(new Admission.Start());
+    }
+
+    /**
+     * What {@code guards.errorBudget} would decide for a run of {@code runbook} now, for a dry run: reads the
+     * budget (a query only reads) and changes nothing. Empty when the runbook has no error budget.
+     */
+    public Optional<String> errorBudgetPreview(Runbook runbook, Alert alert, java.util.Map<String, Object> params) {
+        if (runbook.guards().errorBudget().isEmpty()) {
+            return Optional.empty();
+        }
+        ErrorBudgetSpec budget = runbook.guards().errorBudget().get();
+        ErrorBudgetGate.Verdict verdict = ErrorBudgetGate.decide(budget, budgets, runbook.name(), alert, params);
+        return Optional.of("errorBudget: " + verdict.measured() + ": " + (!verdict.hold() ? "a real run would act"
+                : budget.then() == ErrorBudgetSpec.Action.SKIP ? "a real run would be refused"
+                : "a real run would wait for approval"));
+    }
+
+    /** {@code run} with {@code note} added to its message (a dry run's plan shows it). */
+    public static RunRecord noted(RunRecord run, String note) {
+        return new RunRecord(run.id(), run.runbook(), run.owner(), run.triggerType(), run.triggerDetail(), run.alertId(),
+                run.status(), run.dryRun(), run.params(), run.manualMinutes(), run.toilSavedMinutes(),
+                run.message().isEmpty() ? note : run.message() + "; " + note, run.createdAt(), run.startedAt(),
+                run.finishedAt(), run.steps());
     }
 
     /**

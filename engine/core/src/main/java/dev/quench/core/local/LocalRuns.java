@@ -93,9 +93,12 @@ public final class LocalRuns implements AutoCloseable {
                         + "'quench resume'; nothing was run or recorded (a --dry-run still works)");
             }
         }
+        dev.quench.core.guard.RunAdmission admission = new dev.quench.core.guard.RunAdmission(store.guards(), clock,
+                Integer.MAX_VALUE, Integer.MAX_VALUE, dev.quench.core.metrics.EngineMetrics.discarding(),
+                new dev.quench.core.guard.PrometheusBudgetReader(executor.plugins(), clock));
         dev.quench.core.guard.Admission decision = store.inTransaction(handle -> {
             store.runs().insertQueued(handle, run);
-            return new dev.quench.core.guard.RunAdmission(store.guards(), clock).admit(handle, runbook, run, alert, false, who);
+            return admission.admit(handle, runbook, run, alert, false, who);
         });
         if (decision.starts()) {
             if (environment == null) {
@@ -104,7 +107,9 @@ public final class LocalRuns implements AutoCloseable {
                 executor.execute(run, runbook, alert, environment);
             }
         }
-        return store.runs().find(run.id()).orElseThrow();
+        RunRecord finished = store.runs().find(run.id()).orElseThrow();
+        return dryRun ? admission.errorBudgetPreview(runbook, alert, finished.params())
+                .map(note -> dev.quench.core.guard.RunAdmission.noted(finished, note)).orElse(finished) : finished;
     }
 
     @Override

@@ -20,7 +20,7 @@ import java.util.Set;
  */
 final class GuardsParser {
 
-    static final Set<String> GUARD_FIELDS = new LinkedHashSet<>(List.of("cooldown", "maxRunsPerHour", "dedupeKey"));
+    static final Set<String> GUARD_FIELDS = new LinkedHashSet<>(List.of("cooldown", "maxRunsPerHour", "dedupeKey", "breaker", "errorBudget", "lockKey"));
     static final Set<String> APPROVAL_FIELDS = new LinkedHashSet<>(List.of("required", "timeout"));
     static final int MAX_RUNS_PER_HOUR = 3600;
     static final Duration MAX_COOLDOWN = Duration.ofDays(7);
@@ -73,7 +73,13 @@ final class GuardsParser {
         }
         Optional<Template> dedupeKey = Optional.ofNullable(entries.get("dedupeKey"))
                 .flatMap(entry -> dedupeKey(entry, params, problems));
-        return Optional.of(new RunbookGuards(cooldown, maxRunsPerHour, dedupeKey));
+        Optional<BreakerSpec> breaker = Optional.ofNullable(entries.get("breaker"))
+                .flatMap(entry -> BreakerParser.parse(entry, problems));
+        Optional<ErrorBudgetSpec> errorBudget = Optional.ofNullable(entries.get("errorBudget"))
+                .flatMap(entry -> ErrorBudgetParser.parse(entry, params, problems));
+        LockKeySpec lockKey = Optional.ofNullable(entries.get("lockKey")).flatMap(entry -> lockKey(entry, params, problems))
+                .orElse(LockKeySpec.DEFAULT);
+        return Optional.of(new RunbookGuards(cooldown, maxRunsPerHour, dedupeKey, breaker, errorBudget, lockKey));
     }
 
     private static Optional<Template> dedupeKey(YamlNode.Entry entry, List<ParamSpec> params, ProblemList problems) {
@@ -91,6 +97,33 @@ final class GuardsParser {
                     ? e.getMessage() + ": guards.dedupeKey is computed before any step runs; use alert or params"
                     : e.getMessage();
             problems.add(scalar.positionAt(e.offset()), why);
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<LockKeySpec> lockKey(YamlNode.Entry entry, List<ParamSpec> params, ProblemList problems) {
+        if (!(entry.value() instanceof YamlNode.Scalar scalar) || !scalar.isText() || ((String) scalar.value()).isBlank()) {
+            problems.add(entry.value().position(), "guards.lockKey must be text, like '${{ host(alert.labels.instance) }}' "
+                    + "or none, found " + entry.value().describe());
+            return Optional.empty();
+        }
+        String text = ((String) scalar.value()).strip();
+        if (text.equals("none")) {
+            return Optional.of(new LockKeySpec.None());
+        }
+        if (!text.contains("${{")) {
+            problems.add(scalar.position(), "guards.lockKey '" + text + "' is the same for every run: write an "
+                    + "expression like '${{ host(alert.labels.instance) }}', or none (runs never wait for each other)");
+            return Optional.empty();
+        }
+        Set<String> paramNames = new LinkedHashSet<>(params.stream().map(ParamSpec::name).toList());
+        try {
+            return Optional.of(new LockKeySpec.Expression(Template.compile((String) scalar.value(),
+                    Declarations.of(paramNames, List.of(), Set.of()))));
+        } catch (TemplateSyntaxException e) {
+            problems.add(scalar.positionAt(e.offset()), e.kind() == TemplateSyntaxException.Kind.UNKNOWN_STEP
+                    ? e.getMessage() + ": guards.lockKey is computed before any step runs; use alert or params"
+                    : e.getMessage());
             return Optional.empty();
         }
     }

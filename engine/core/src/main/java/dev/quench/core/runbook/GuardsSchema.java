@@ -25,6 +25,38 @@ final class GuardsSchema {
         properties.putObject("dedupeKey").put("type", "string")
                 .put("description", "what makes two runs the same for the cooldown, like ${{ alert.labels.instance }}; "
                         + "default: the alert fingerprint (the runbook itself for scheduled and manual runs)");
+        properties.putObject("lockKey").put("type", "string")
+                .put("description", "one run at a time per key, on every engine, like ${{ host(alert.labels.instance) }}; "
+                        + "none: runs never wait for each other; default: the host of the first step when it is "
+                        + "ssh.exec or http.request (docs/guards.md)");
+        ObjectNode breaker = properties.putObject("breaker").put("type", "object").put("additionalProperties", false)
+                .put("description", "automation's own budget: after `failures` failed runs within `within`, new runs "
+                        + "are refused until an operator resets it or `coolOff` has passed (docs/guards.md)");
+        breaker.putArray("required").add("failures").add("within");
+        ObjectNode breakerFields = breaker.putObject("properties");
+        breakerFields.putObject("failures").put("type", "integer").put("minimum", 1).put("maximum", BreakerSpec.MAX_FAILURES)
+                .put("description", "how many failed runs trip it");
+        breakerFields.putObject("within").put("type", "string").put("pattern", DURATION)
+                .put("description", "the window the failures are counted in, like 1h (1m to 30d)");
+        breakerFields.putObject("coolOff").put("type", "string").put("pattern", DURATION)
+                .put("description", "how long it stays tripped without an operator, like 30m (default: within)");
+        ObjectNode budget = properties.putObject("errorBudget").put("type", "object").put("additionalProperties", false)
+                .put("description", "an error-budget gate read through prometheus.query before each run: when the "
+                        + "value is above (a burn rate) or below (the budget left) the threshold, then: requireApproval "
+                        + "makes the run wait for a person, skip refuses it; an unreadable budget does the same "
+                        + "(docs/guards.md)");
+        budget.putArray("required").add("query").add("then");
+        ArrayNode oneThreshold = budget.putArray("oneOf");
+        oneThreshold.addObject().putArray("required").add("above");
+        oneThreshold.addObject().putArray("required").add("below");
+        ObjectNode budgetFields = budget.putObject("properties");
+        budgetFields.putObject("query").put("type", "string")
+                .put("description", "PromQL, like slo:burn_rate1h{service=\"web\"}; may use ${{ alert }} and ${{ params }}");
+        budgetFields.putObject("above").put("type", "number")
+                .put("description", "hold runs back while the value is above this (a burn rate, like 14.4)");
+        budgetFields.putObject("below").put("type", "number")
+                .put("description", "hold runs back while the value is below this (the budget left, like 0.1)");
+        budgetFields.putObject("then").put("type", "string").putArray("enum").add("requireApproval").add("skip");
         return guards;
     }
 

@@ -25,9 +25,11 @@ public final class RunbookParser {
     private static final Pattern NAME = Pattern.compile("[a-z0-9-]+");
 
     private final StepParser stepParser;
+    private final StepCatalog catalog;
 
     public RunbookParser(StepCatalog catalog) {
-        this.stepParser = new StepParser(Objects.requireNonNull(catalog, "catalog"));
+        this.catalog = Objects.requireNonNull(catalog, "catalog");
+        this.stepParser = new StepParser(catalog);
     }
 
     /** A parsed runbook and where its name is written, to point at duplicates across files. */
@@ -52,6 +54,7 @@ public final class RunbookParser {
         List<ParamSpec> params = ParamsParser.parse(mapping, problems);
         StepParser.Sections steps = parseSteps(mapping, params, problems);
         RunbookGuards guards = GuardsParser.guards(mapping, params, problems);
+        ErrorBudgetParser.requireStepType(mapping, catalog.types(), problems);
         ApprovalPolicy approval = GuardsParser.approval(mapping, problems);
         boolean resumable = StepOptionsParser.flag(mapping.entries().get("resumable"), "resumable", problems);
         if (!problems.isEmpty()) {

@@ -84,6 +84,8 @@ public final class ApiServer implements AutoCloseable {
         new ApiRoutes(vertx, store, runbooks, dispatcher, ledger, clock).mount(router, access, limits.apiBodyLimit());
         new ScheduleRoutes(vertx, schedules).mount(router, access);
         new GuardRoutes(vertx, store, dispatcher, new RunDecisions(store, dispatcher, approval)).mount(router, access);
+        new BreakerRoutes(vertx, runbooks, dispatcher.breakers()).mount(router, access);
+        new LockRoutes(vertx, store, runbooks).mount(router, access);
         new TokenRoutes(vertx, store, tokens, runbooks, clock, WebhookSources.of(config)).mount(router, access);
         new AuditRoutes(vertx, store, clock).mount(router, access);
         new RunEventRoutes(vertx, store, events, RunVisibility.byTeam(runbooks)).mount(router);

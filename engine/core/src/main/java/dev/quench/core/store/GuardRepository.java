@@ -48,9 +48,23 @@ public final class GuardRepository {
     }
 
     private final Jdbi jdbi;
+    private final BreakerRepository breakers;
+    private final RunLockRepository locks;
 
     GuardRepository(Jdbi jdbi) {
         this.jdbi = Objects.requireNonNull(jdbi, "jdbi");
+        this.breakers = new BreakerRepository(jdbi);
+        this.locks = new RunLockRepository(jdbi);
+    }
+
+    /** The per-target locks ({@code guards.lockKey}) admission records on runs. */
+    public RunLockRepository locks() {
+        return locks;
+    }
+
+    /** The circuit breakers, which admission checks with the other guards. */
+    public BreakerRepository breakers() {
+        return breakers;
     }
 
     /**

@@ -110,22 +110,62 @@ public final class RunRepository {
      */
     public List<RunLease> claimQueued(String node, int limit, Instant now, Instant leaseExpiry) {
         return jdbi.inTransaction(handle -> {
-            List<Map.Entry<String, Long>> candidates = handle.createQuery("""
-                            select id, lease_generation from run where status = :queued
+            // A run with a lock key (guards.lockKey) is a candidate only while no running run holds its key and
+            // no older queued run waits for it: one holder per key, first come first served, and runs waiting
+            // for a key never take the places of runs that could start.
+            List<Candidate> candidates = handle.createQuery("""
+                            select id, lease_generation, lock_key from run r where status = :queued
+                              and (lock_key is null or (
+                                   not exists (select 1 from run h where h.lock_key = r.lock_key and h.status = :running)
+                               and not exists (select 1 from run o where o.lock_key = r.lock_key and o.status = :queued
+                                                 and (o.created_at < r.created_at
+                                                      or (o.created_at = r.created_at and o.id < r.id)))))
                             order by created_at, id limit :limit for update skip locked""")
                     .bind("queued", RunStatus.QUEUED.wireName())
+                    .bind("running", RunStatus.RUNNING.wireName())
                     .bind("limit", limit)
-                    .map((row, context) -> Map.entry(row.getString("id"), row.getLong("lease_generation")))
+                    .map((row, context) -> new Candidate(row.getString("id"), row.getLong("lease_generation"),
+                            row.getString("lock_key")))
                     .list();
+            java.util.Set<String> held = lockKeysHeld(handle, candidates);
             List<RunLease> leases = new java.util.ArrayList<>(candidates.size());
-            for (Map.Entry<String, Long> candidate : candidates) {
-                long generation = candidate.getValue() + 1;
-                if (claimOne(handle, candidate.getKey(), candidate.getValue(), node, now, leaseExpiry) == 1) {
-                    leases.add(new RunLease(candidate.getKey(), node, generation));
+            for (Candidate candidate : candidates) {
+                if (candidate.lockKey() != null && !held.add(candidate.lockKey())) {
+                    continue; // its key is held (or was just taken in this batch): it stays queued, first in line
+                }
+                long generation = candidate.generation() + 1;
+                if (claimOne(handle, candidate.id(), candidate.generation(), node, now, leaseExpiry) == 1) {
+                    leases.add(new RunLease(candidate.id(), node, generation));
                 }
             }
             return leases;
         });
+    }
+
+    private record Candidate(String id, long generation, String lockKey) {
+    }
+
+    /**
+     * Locks the {@code run_lock} rows of the candidates' keys (sorted, so two claiming nodes never wait for
+     * each other in a circle) and returns the keys a running run holds now: checked again under the row lock,
+     * so two nodes never start two holders of one key.
+     */
+    private static java.util.Set<String> lockKeysHeld(Handle handle, List<Candidate> candidates) {
+        java.util.SortedSet<String> keys = new java.util.TreeSet<>();
+        candidates.forEach(candidate -> {
+            if (candidate.lockKey() != null) {
+                keys.add(candidate.lockKey());
+            }
+        });
+        if (keys.isEmpty()) {
+            return new java.util.HashSet<>();
+        }
+        handle.createQuery("select lock_key from run_lock where lock_key in (<keys>) order by lock_key for update")
+                .bindList("keys", List.copyOf(keys)).mapTo(String.class).list();
+        return new java.util.HashSet<>(handle.createQuery(
+                        "select distinct lock_key from run where lock_key in (<keys>) and status = :running")
+                .bindList("keys", List.copyOf(keys)).bind("running", RunStatus.RUNNING.wireName())
+                .mapTo(String.class).list());
     }
 
     private static int claimOne(Handle handle, String runId, long generation, String node, Instant now,

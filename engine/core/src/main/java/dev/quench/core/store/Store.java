@@ -29,6 +29,7 @@ public final class Store implements AutoCloseable {
     private final CancelRequestRepository cancelRequests;
     private final GivenAlertRepository givenAlerts;
     private final ConsoleSessionRepository consoleSessions;
+    private final BreakerRepository breakers;
 
     private Store(HikariDataSource dataSource) {
         this.dataSource = dataSource;
@@ -48,6 +49,9 @@ public final class Store implements AutoCloseable {
     }
 
         this.consoleSessions = new ConsoleSessionRepository(jdbi);
+    }
+
+        this.breakers = guards.breakers();
     }
 
     /**
@@ -201,6 +205,16 @@ public final class Store implements AutoCloseable {
     /** Signed-in console browsers. */
     public ConsoleSessionRepository consoleSessions() {
         return consoleSessions;
+    }
+
+    /** Per-target locks ({@code guards.lockKey}): who holds and waits for each key. */
+    public RunLockRepository locks() {
+        return guards.locks();
+    }
+
+    /** The runbooks' circuit breakers ({@code guards.breaker}). */
+    public BreakerRepository breakers() {
+        return breakers;
     }
 
     /**

@@ -102,6 +102,10 @@ public final class GroovyRunbookLoader {
         if (script.body == null) {
             return problem(file, 1, 1, "missing steps { }: a Groovy runbook needs a body that calls its steps");
         }
+        if (meta.guards.errorBudget().isPresent()
+                && !catalog.types().contains(dev.quench.core.runbook.ErrorBudgetSpec.STEP_TYPE)) {
+            return problem(file, 1, 1, dev.quench.core.runbook.ErrorBudgetParser.missingStepType());
+        }
         Duration timeLimit = meta.timeLimit;
         Optional<RunbookBody> verify = Optional.ofNullable(script.verifyBody)
                 .map(declared -> closureBody(file, declared, timeLimit, true, Sections.NONE));

@@ -120,13 +120,19 @@ public final class RunbookDsl {
         schedule = parsed.spec().get();
     }
 
-    /** {@code guards cooldown: '30m', maxRunsPerHour: 3, dedupeKey: '${{ alert.labels.instance }}'}, as in YAML. */
+    private static final List<String> GUARD_FIELDS = List.of("cooldown", "maxRunsPerHour", "dedupeKey", "breaker",
+            "errorBudget", "lockKey");
+
+    /**
+     * {@code guards cooldown: '30m', maxRunsPerHour: 3, dedupeKey: '${{ alert.labels.instance }}',
+     * breaker: [failures: 3, within: '1h'], errorBudget: [query: '...', above: 14.4, then: 'requireApproval']},
+     * as in YAML.
+     */
     public void guards(Map<String, Object> options) {
         for (String field : options.keySet()) {
-            if (!List.of("cooldown", "maxRunsPerHour", "dedupeKey").contains(field)) {
+            if (!GUARD_FIELDS.contains(field)) {
                 throw new IllegalArgumentException("unknown guard '" + field + "'"
-                        + DidYouMean.hint(field, List.of("cooldown", "maxRunsPerHour", "dedupeKey"))
-                        + " (guards: cooldown, maxRunsPerHour, dedupeKey)");
+                        + DidYouMean.hint(field, GUARD_FIELDS) + " (guards: " + String.join(", ", GUARD_FIELDS) + ")");
             }
         }
         Optional<Duration> cooldown = Optional.ofNullable(options.get("cooldown")).map(value -> {
@@ -147,7 +153,31 @@ public final class RunbookDsl {
         }
         Optional<dev.quench.core.expr.Template> dedupeKey = Optional.ofNullable(options.get("dedupeKey"))
                 .map(value -> dev.quench.core.expr.Template.compile(value.toString()));
-        guards = new RunbookGuards(cooldown, maxRunsPerHour, dedupeKey);
+        Optional<dev.quench.core.runbook.BreakerSpec> breaker = Optional.empty();
+        if (options.get("breaker") != null) {
+            if (!(options.get("breaker") instanceof Map<?, ?> fields)) {
+                throw new IllegalArgumentException("guards breaker must be a map, like breaker: [failures: 3, within: '1h']");
+            }
+            breaker = Optional.of(dev.quench.core.runbook.BreakerParser.fromMap(fields));
+        }
+        Optional<dev.quench.core.runbook.ErrorBudgetSpec> errorBudget = Optional.empty();
+        if (options.get("errorBudget") != null) {
+            if (!(options.get("errorBudget") instanceof Map<?, ?> fields)) {
+                throw new IllegalArgumentException("guards errorBudget must be a map, like errorBudget: [query: "
+                        + "'slo:burn_rate1h{service=\"web\"}', above: 14.4, then: 'requireApproval']");
+            }
+            Map<Object, Object> plain = new java.util.LinkedHashMap<>();
+            fields.forEach((key, value) -> plain.put(String.valueOf(key),
+                    value instanceof CharSequence text ? text.toString() : value));
+            errorBudget = Optional.of(dev.quench.core.runbook.ErrorBudgetParser.fromMap(plain));
+        }
+        dev.quench.core.runbook.LockKeySpec lockKey = dev.quench.core.runbook.LockKeySpec.DEFAULT;
+        if (options.get("lockKey") != null) {
+            String text = options.get("lockKey").toString().strip();
+            lockKey = text.equals("none") ? new dev.quench.core.runbook.LockKeySpec.None()
+                    : new dev.quench.core.runbook.LockKeySpec.Expression(dev.quench.core.expr.Template.compile(text));
+        }
+        guards = new RunbookGuards(cooldown, maxRunsPerHour, dedupeKey, breaker, errorBudget, lockKey);
     }
 
     /** {@code approval 'required'} or {@code approval 'none'}. */
