@@ -156,7 +156,7 @@ public final class Engine implements AutoCloseable {
                 }
             });
             RunDispatcher dispatcher = new RunDispatcher(store, runbooks, executor, config::paramsFor,
-                    executorSettings.maxConcurrentRuns(), executorSettings, clock, metrics);
+                    executorSettings.maxConcurrentRuns(), executorSettings, clock, metrics, settings.incidents());
             EngineGauges.register(metrics, store, dispatcher, runbooks);
             closeables.push(dispatcher);
             // Registers this node, recovers the runs its last life left running, and renews leases from now on.

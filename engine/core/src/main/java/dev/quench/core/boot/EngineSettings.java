@@ -4,6 +4,7 @@ import dev.quench.core.config.QuenchConfig;
 import dev.quench.core.dispatch.ClusterSettings;
 import dev.quench.core.dispatch.ExecutorSettings;
 import dev.quench.core.events.EventLimits;
+import dev.quench.core.incident.IncidentSettings;
 import dev.quench.core.ingest.IngestSettings;
 import dev.quench.core.retention.RetentionSettings;
 import dev.quench.core.metrics.MetricsSettings;
@@ -26,11 +27,12 @@ import dev.quench.core.server.OidcSettings;
  * @param metrics  the {@code metrics:} section
  * @param logging  the {@code logging:} section
  * @param cluster  the {@code cluster:} section
+ * @param incidents the {@code incidents:} section
  */
 public record EngineSettings(ExecutorSettings executor, ScheduleSettings schedule, IngestSettings ingest,
                              ApprovalSettings approval, java.util.Optional<OidcSettings> oidc, EventLimits events,
                              RetentionSettings retention, MetricsSettings metrics, LoggingSettings logging,
-                             ClusterSettings cluster) {
+                             ClusterSettings cluster, IncidentSettings incidents) {
 
     /**
      * Binds the sections of {@code config}.
@@ -43,6 +45,6 @@ public record EngineSettings(ExecutorSettings executor, ScheduleSettings schedul
                 ApprovalSettings.from(config.section("approval")), OidcSettings.from(config.section("oidc")),
                 EventLimits.from(config.section("events")), RetentionSettings.from(config.section("retention")),
                 MetricsSettings.from(config.section("metrics")), LoggingSettings.from(config.section("logging")),
-                ClusterSettings.from(config.section("cluster")));
+                ClusterSettings.from(config.section("cluster")), IncidentSettings.from(config.section("incidents")));
     }
 }

@@ -357,7 +357,7 @@ public final class RunExecutor implements AutoCloseable {
         message = state.redaction().scrub(message);
         Instant ended = clock.instant();
         try {
-            runs.finish(lease, status, message, saved, ended);
+            saved = runs.finish(lease, status, message, saved, ended); // 0 when its incident was credited already
         } catch (LeaseLostException e) {
             LOG.warn("{}", e.getMessage());
             return RunStatus.INTERRUPTED;

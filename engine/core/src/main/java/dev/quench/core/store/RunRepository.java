@@ -131,14 +131,21 @@ public final class RunRepository {
     }
 
     /**
-     * Records how a leased run ended and the toil it saved.
+     * Records how a leased run ended and the toil it saved. One incident's toil is credited once per runbook:
+     * a run of an incident whose runbook already saved toil in that incident (another alert of the same
+     * incident started it first) is recorded saving 0 minutes.
      *
+     * @return the minutes recorded as saved ({@code toilSavedMinutes}, or 0 as above)
      * @throws LeaseLostException when {@code lease} no longer holds the run (nothing was written)
      */
-    public void finish(RunLease lease, RunStatus status, String message, int toilSavedMinutes, Instant finishedAt) {
+    public int finish(RunLease lease, RunStatus status, String message, int toilSavedMinutes, Instant finishedAt) {
         int updated = jdbi.withHandle(handle -> handle.createUpdate("""
-                        update run set status = :status, message = :message, toil_saved_minutes = :saved,
-                                       finished_at = :finishedAt, lease_expires_at = null
+                        update run set status = :status, message = :message, finished_at = :finishedAt,
+                                       lease_expires_at = null,
+                                       toil_saved_minutes = case when incident_id is not null and exists (
+                                           select 1 from run credited where credited.incident_id = run.incident_id
+                                             and credited.runbook = run.runbook and credited.id <> run.id
+                                             and credited.toil_saved_minutes > 0) then 0 else :saved end
                         where id = :id and\s""" + FENCE)
                 .bind("id", lease.runId())
                 .bind("status", status.wireName())
@@ -152,6 +159,11 @@ public final class RunRepository {
         if (updated != 1) {
             throw new LeaseLostException(lease, "record it " + status.wireName());
         }
+        if (toilSavedMinutes == 0) {
+            return 0;
+        }
+        return jdbi.withHandle(handle -> handle.createQuery("select toil_saved_minutes from run where id = :id")
+                .bind("id", lease.runId()).mapTo(Integer.class).one());
     }
 
     /** Records how a run that never ran ended (refused, skipped), inside {@code transaction}. */

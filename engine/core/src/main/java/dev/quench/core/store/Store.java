@@ -26,6 +26,7 @@ public final class Store implements AutoCloseable {
     private final RetentionRepository retention;
     private final MaintenanceLeaseRepository leases;
     private final NodeRepository nodes;
+    private final IncidentRepository incidents;
 
     private Store(HikariDataSource dataSource) {
         this.dataSource = dataSource;
@@ -40,6 +41,7 @@ public final class Store implements AutoCloseable {
         this.retention = new RetentionRepository(jdbi);
         this.leases = new MaintenanceLeaseRepository(jdbi);
         this.nodes = new NodeRepository(jdbi);
+        this.incidents = new IncidentRepository(jdbi);
     }
 
     /**
@@ -178,6 +180,11 @@ public final class Store implements AutoCloseable {
     /** The nodes of a cluster sharing this store, and their heartbeats. */
     public NodeRepository nodes() {
         return nodes;
+    }
+
+    /** Incidents: alerts that belong together and the runs they started. */
+    public IncidentRepository incidents() {
+        return incidents;
     }
 
     /**
