@@ -119,9 +119,9 @@ public final class PostmortemMarkdown {
     private static String prompt(String section) {
         return switch (section) {
             case "Contributing factors" -> "_What made this happen, and what made it worse or better. Systems and "
-                    + "conditions, not people._\n";
+                    + "conditions, not people._";
             case "Action items" -> "_Each with an owner and a due date._\n\n- [ ] ";
-            default -> "_What went well, what did not, where we got lucky._\n";
+            default -> "_What went well, what did not, where we got lucky._";
         };
     }
 

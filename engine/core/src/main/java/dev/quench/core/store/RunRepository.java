@@ -139,7 +139,17 @@ public final class RunRepository {
      * @throws LeaseLostException when {@code lease} no longer holds the run (nothing was written)
      */
     public int finish(RunLease lease, RunStatus status, String message, int toilSavedMinutes, Instant finishedAt) {
-        int updated = jdbi.withHandle(handle -> handle.createUpdate("""
+        int updated = jdbi.inTransaction(handle -> {
+            if (toilSavedMinutes > 0) {
+                // Two runs of one incident ending at once (on two threads or nodes) would each see no credit
+                // yet: the incident's row orders them, and the second then sees the first's committed credit.
+                handle.createQuery("select coalesce(incident_id, '') from run where id = :id").bind("id", lease.runId())
+                        .mapTo(String.class).findFirst().filter(incident -> !incident.isEmpty())
+                        .ifPresent(incident -> handle.createQuery(
+                                "select id from incident where id = :incident for update")
+                        .bind("incident", incident).mapTo(String.class).list());
+            }
+            return handle.createUpdate("""
                         update run set status = :status, message = :message, finished_at = :finishedAt,
                                        lease_expires_at = null,
                                        toil_saved_minutes = case when incident_id is not null and exists (
@@ -155,7 +165,8 @@ public final class RunRepository {
                 .bind("node", lease.node())
                 .bind("generation", lease.generation())
                 .bind("running", RunStatus.RUNNING.wireName())
-                .execute());
+                .execute();
+        });
         if (updated != 1) {
             throw new LeaseLostException(lease, "record it " + status.wireName());
         }

@@ -70,6 +70,7 @@ class QuenchConfigStrictnessTest {
         assertThat(settings.ingest().http().maxConnections()).isEqualTo(1000);
         assertThat(settings.events()).isEqualTo(EventLimits.DEFAULTS);
         assertThat(settings.metrics()).isEqualTo(MetricsSettings.DEFAULTS);
+        assertThat(settings.incidents()).isEqualTo(dev.quench.core.incident.IncidentSettings.DEFAULTS);
     }
 
     @Test
@@ -89,6 +90,7 @@ class QuenchConfigStrictnessTest {
         sections.put("metrics", MetricsSettings.Section.class);
         sections.put("logging", dev.quench.core.boot.LoggingSettings.Section.class);
         sections.put("cluster", dev.quench.core.dispatch.ClusterSettings.Section.class);
+        sections.put("incidents", dev.quench.core.incident.IncidentSettings.Section.class);
         List<String> missing = new ArrayList<>();
         for (String key : names(QuenchFile.class)) {
             if (!blocks.containsKey(key)) {
