@@ -36,3 +36,15 @@ create index incident_alert_incident on incident_alert (incident_id);
 alter table run add column incident_id varchar(40);
 alter table run add constraint run_incident foreign key (incident_id) references incident (id);
 create index run_incident on run (incident_id);
+
+-- Toil ledger 2: per team and ISO week, what the toil share needs of runs that retention prunes (toil_week keeps
+-- the per-runbook figures): minutes saved, minutes incurred by failed runs, and human approvals (charged at the
+-- configured toil.approvalMinutes when a report is made, so a changed setting applies to old weeks too).
+create table toil_team_week (
+    week_start      timestamp with time zone not null,
+    owner           varchar(128)  not null,
+    minutes_saved   bigint        not null,
+    minutes_incurred bigint       not null,
+    approvals       int           not null,
+    primary key (week_start, owner)
+);

@@ -28,11 +28,13 @@ import dev.quench.core.server.OidcSettings;
  * @param logging  the {@code logging:} section
  * @param cluster  the {@code cluster:} section
  * @param incidents the {@code incidents:} section
+ * @param toil     the {@code toil:} section (what the ledger charges for human work)
  */
 public record EngineSettings(ExecutorSettings executor, ScheduleSettings schedule, IngestSettings ingest,
                              ApprovalSettings approval, java.util.Optional<OidcSettings> oidc, EventLimits events,
                              RetentionSettings retention, MetricsSettings metrics, LoggingSettings logging,
-                             ClusterSettings cluster, IncidentSettings incidents) {
+                             ClusterSettings cluster, IncidentSettings incidents,
+                             dev.quench.core.ledger.ToilSettings toil) {
 
     /**
      * Binds the sections of {@code config}.
@@ -45,6 +47,7 @@ public record EngineSettings(ExecutorSettings executor, ScheduleSettings schedul
                 ApprovalSettings.from(config.section("approval")), OidcSettings.from(config.section("oidc")),
                 EventLimits.from(config.section("events")), RetentionSettings.from(config.section("retention")),
                 MetricsSettings.from(config.section("metrics")), LoggingSettings.from(config.section("logging")),
-                ClusterSettings.from(config.section("cluster")), IncidentSettings.from(config.section("incidents")));
+                ClusterSettings.from(config.section("cluster")), IncidentSettings.from(config.section("incidents")),
+                dev.quench.core.ledger.ToilSettings.from(config.section("toil")));
     }
 }

@@ -22,6 +22,9 @@ interface History extends AutoCloseable {
 
     ToilReport toil(Duration since, ToilGrouping by) throws Exception;
 
+    /** The toil share per team and week, coverage and automate next over the last {@code since}. */
+    dev.quench.core.ledger.ToilShares toilShares(Duration since) throws Exception;
+
     List<ScheduleView> schedules() throws Exception;
 
     /** Incidents newest first (the query's owner is ignored: a server scopes by the token), with MTTA/MTTR per runbook. */

@@ -69,6 +69,12 @@ final class ServerHistory implements History {
     }
 
     @Override
+    public dev.quench.core.ledger.ToilShares toilShares(Duration since) throws Exception {
+        return reader.treeToValue(get("/api/v1/toil/share?since=" + Durations.format(since)).orElseThrow(),
+                dev.quench.core.ledger.ToilShares.class);
+    }
+
+    @Override
     public List<ScheduleView> schedules() throws Exception {
         List<ScheduleView> schedules = new ArrayList<>();
         for (JsonNode schedule : get("/api/v1/schedules").orElseThrow().path("schedules")) {

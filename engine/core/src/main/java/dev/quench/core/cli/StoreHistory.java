@@ -43,6 +43,12 @@ final class StoreHistory implements History {
     }
 
     @Override
+    public dev.quench.core.ledger.ToilShares toilShares(Duration since) {
+        Instant now = Instant.now();
+        return new ToilLedger(store, dev.quench.core.ledger.ToilSettings.DEFAULTS).shares(now.minus(since), now);
+    }
+
+    @Override
     public List<ScheduleView> schedules() {
         return ScheduleView.list(store);
     }

@@ -65,7 +65,23 @@ public final class RetentionRepository {
      * counts it twice or not at all.
      */
     public void rollUpRunWeek(Instant weekStart, Instant nextWeek, List<ToilWeek> tallies) {
+        rollUpRunWeek(weekStart, nextWeek, tallies, List.of());
+    }
+
+    /** {@link #rollUpRunWeek(Instant, Instant, List)} with the week's per-team toil share figures too. */
+    public void rollUpRunWeek(Instant weekStart, Instant nextWeek, List<ToilWeek> tallies, List<TeamToilWeek> teams) {
         jdbi.useTransaction(handle -> {
+            for (TeamToilWeek team : teams) {
+                handle.createUpdate("""
+                                insert into toil_team_week (week_start, owner, minutes_saved, minutes_incurred, approvals)
+                                values (:week, :owner, :saved, :incurred, :approvals)""")
+                        .bind("week", timestamp(weekStart))
+                        .bind("owner", team.owner())
+                        .bind("saved", team.minutesSaved())
+                        .bind("incurred", team.minutesIncurred())
+                        .bind("approvals", team.approvals())
+                        .execute();
+            }
             for (ToilWeek tally : tallies) {
                 handle.createUpdate("""
                                 insert into toil_week (week_start, runbook, owner, runs, succeeded, failed, minutes_saved)

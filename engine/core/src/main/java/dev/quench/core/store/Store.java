@@ -27,6 +27,7 @@ public final class Store implements AutoCloseable {
     private final MaintenanceLeaseRepository leases;
     private final NodeRepository nodes;
     private final IncidentRepository incidents;
+    private final ToilRepository toil;
 
     private Store(HikariDataSource dataSource) {
         this.dataSource = dataSource;
@@ -42,6 +43,7 @@ public final class Store implements AutoCloseable {
         this.leases = new MaintenanceLeaseRepository(jdbi);
         this.nodes = new NodeRepository(jdbi);
         this.incidents = new IncidentRepository(jdbi);
+        this.toil = new ToilRepository(jdbi);
     }
 
     /**
@@ -185,6 +187,11 @@ public final class Store implements AutoCloseable {
     /** Incidents: alerts that belong together and the runs they started. */
     public IncidentRepository incidents() {
         return incidents;
+    }
+
+    /** The toil ledger's reads beyond runs and alerts: approvals, coverage, per-team roll-ups. */
+    public ToilRepository toil() {
+        return toil;
     }
 
     /**

@@ -71,6 +71,7 @@ class QuenchConfigStrictnessTest {
         assertThat(settings.events()).isEqualTo(EventLimits.DEFAULTS);
         assertThat(settings.metrics()).isEqualTo(MetricsSettings.DEFAULTS);
         assertThat(settings.incidents()).isEqualTo(dev.quench.core.incident.IncidentSettings.DEFAULTS);
+        assertThat(settings.toil()).isEqualTo(dev.quench.core.ledger.ToilSettings.DEFAULTS);
     }
 
     @Test
@@ -91,6 +92,7 @@ class QuenchConfigStrictnessTest {
         sections.put("logging", dev.quench.core.boot.LoggingSettings.Section.class);
         sections.put("cluster", dev.quench.core.dispatch.ClusterSettings.Section.class);
         sections.put("incidents", dev.quench.core.incident.IncidentSettings.Section.class);
+        sections.put("toil", dev.quench.core.ledger.ToilSettings.Section.class);
         List<String> missing = new ArrayList<>();
         for (String key : names(QuenchFile.class)) {
             if (!blocks.containsKey(key)) {
