@@ -451,6 +451,20 @@ public final class RunRepository {
         });
     }
 
+    /**
+     * When the last scheduled run of {@code runbook} that saved toil finished, if one did: a scheduled run saves
+     * toil at most once per its runbook's {@code toil.replaces}.
+     */
+    public Optional<Instant> lastScheduledCredit(String runbook) {
+        return jdbi.withHandle(handle -> handle.createQuery("""
+                        select max(finished_at) from run
+                        where runbook = :runbook and trigger_type = :schedule and toil_saved_minutes > 0""")
+                .bind("runbook", runbook)
+                .bind("schedule", TriggerType.SCHEDULE.wireName())
+                .map((row, context) -> Optional.ofNullable(instant(row.getTimestamp(1))))
+                .one());
+    }
+
     /** How many runs the store holds for {@code alertId}. */
     public int countForAlert(long alertId) {
         return jdbi.withHandle(handle -> handle.createQuery("select count(*) from run where alert_id = :id")

@@ -102,6 +102,10 @@ public final class GroovyRunbookLoader {
         if (script.body == null) {
             return problem(file, 1, 1, "missing steps { }: a Groovy runbook needs a body that calls its steps");
         }
+        if (meta.toilReplaces != null && meta.schedule == null) {
+            return problem(file, 1, 1, "toilReplaces says what a scheduled run replaces, and this runbook has no "
+                    + "schedule: remove toilReplaces, or add a schedule");
+        }
         Duration timeLimit = meta.timeLimit;
         Optional<RunbookBody> onFailure = Optional.ofNullable(script.onFailureBody)
                 .map(declared -> closureBody(file, declared, timeLimit, Optional.empty(), Optional.empty()));
@@ -111,7 +115,8 @@ public final class GroovyRunbookLoader {
         Runbook runbook = Runbook.builder(meta.name, file).description(meta.description).owner(meta.owner)
                 .manualMinutes(meta.manualMinutes).alertTrigger(Optional.ofNullable(meta.alertTrigger))
                 .schedule(Optional.ofNullable(meta.schedule)).params(meta.params).guards(meta.guards)
-                .approval(meta.approval).resumable(meta.resumable).body(body).build();
+                .approval(meta.approval).resumable(meta.resumable).toilReplaces(Optional.ofNullable(meta.toilReplaces))
+                .body(body).build();
         return new Loaded(Optional.of(runbook), List.of());
     }
 
