@@ -156,13 +156,13 @@ public final class Engine implements AutoCloseable {
                 }
             });
             RunDispatcher dispatcher = new RunDispatcher(store, runbooks, executor, config::paramsFor,
-                    executorSettings.maxConcurrentRuns(), executorSettings, clock, metrics);
+                    executorSettings.maxConcurrentRuns(), executorSettings, clock, metrics, settings.incidents());
             EngineGauges.register(metrics, store, dispatcher, runbooks);
             closeables.push(dispatcher);
             // Registers this node, recovers the runs its last life left running, and renews leases from now on.
             clusterNode.set(dev.quench.core.dispatch.ClusterNode.start(store, runbooks, executor, dispatcher,
                     settings.cluster(), config.host() + ":" + config.port(), clock));
-            ToilLedger ledger = new ToilLedger(store, ToilLedger.DEFAULT_MINUTES_PER_MANUAL_ALERT);
+            ToilLedger ledger = new ToilLedger(store, settings.toil());
             closeables.push(dev.quench.core.retention.RetentionJob.start(store, settings.retention(), clock,
                     settings.cluster().nodeId()));
             closeables.push(dev.quench.core.guard.ApprovalTimeouts.start(dispatcher.runControl(), runbooks::find,

@@ -5,6 +5,7 @@ import dev.quench.core.console.ConsoleSettings;
 import dev.quench.core.dispatch.ClusterSettings;
 import dev.quench.core.dispatch.ExecutorSettings;
 import dev.quench.core.events.EventLimits;
+import dev.quench.core.incident.IncidentSettings;
 import dev.quench.core.ingest.IngestSettings;
 import dev.quench.core.retention.RetentionSettings;
 import dev.quench.core.metrics.MetricsSettings;
@@ -28,11 +29,14 @@ import dev.quench.core.server.OidcSettings;
  * @param logging  the {@code logging:} section
  * @param cluster  the {@code cluster:} section
  * @param console  the {@code console:} section (the web console)
+ * @param incidents the {@code incidents:} section
+ * @param toil     the {@code toil:} section (what the ledger charges for human work)
  */
 public record EngineSettings(ExecutorSettings executor, ScheduleSettings schedule, IngestSettings ingest,
                              ApprovalSettings approval, java.util.Optional<OidcSettings> oidc, EventLimits events,
                              RetentionSettings retention, MetricsSettings metrics, LoggingSettings logging,
-                             ClusterSettings cluster, ConsoleSettings console) {
+                             ClusterSettings cluster, ConsoleSettings console, IncidentSettings incidents,
+                             dev.quench.core.ledger.ToilSettings toil) {
 
     /**
      * Binds the sections of {@code config}.
@@ -45,6 +49,8 @@ public record EngineSettings(ExecutorSettings executor, ScheduleSettings schedul
                 ApprovalSettings.from(config.section("approval")), OidcSettings.from(config.section("oidc")),
                 EventLimits.from(config.section("events")), RetentionSettings.from(config.section("retention")),
                 MetricsSettings.from(config.section("metrics")), LoggingSettings.from(config.section("logging")),
-                ClusterSettings.from(config.section("cluster")), ConsoleSettings.from(config.section("console")));
+                ClusterSettings.from(config.section("cluster")), ConsoleSettings.from(config.section("console")),
+                IncidentSettings.from(config.section("incidents")),
+                dev.quench.core.ledger.ToilSettings.from(config.section("toil")));
     }
 }

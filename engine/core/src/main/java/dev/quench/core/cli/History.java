@@ -1,6 +1,10 @@
 package dev.quench.core.cli;
 
+import dev.quench.core.incident.IncidentDetail;
+import dev.quench.core.incident.RunbookTimes;
 import dev.quench.core.ledger.ToilGrouping;
+import dev.quench.core.store.IncidentQuery;
+import dev.quench.core.store.IncidentRecord;
 import dev.quench.core.ledger.ToilReport;
 import dev.quench.core.schedule.ScheduleView;
 import dev.quench.core.store.RunRecord;
@@ -18,7 +22,27 @@ interface History extends AutoCloseable {
 
     ToilReport toil(Duration since, ToilGrouping by) throws Exception;
 
+    /** The toil share per team and week, coverage and automate next over the last {@code since}. */
+    dev.quench.core.ledger.ToilShares toilShares(Duration since) throws Exception;
+
     List<ScheduleView> schedules() throws Exception;
+
+    /** Incidents newest first (the query's owner is ignored: a server scopes by the token), with MTTA/MTTR per runbook. */
+    IncidentPage incidents(IncidentQuery query) throws Exception;
+
+    Optional<IncidentDetail> incident(String id) throws Exception;
+
+    /** The postmortem draft of an incident as {@code markdown} or {@code json}. */
+    Optional<String> exportIncident(String id, String format) throws Exception;
+
+    /**
+     * A page of incidents and the times per runbook over the same filter.
+     *
+     * @param incidents the page
+     * @param byRunbook MTTA and MTTR per runbook
+     */
+    record IncidentPage(List<IncidentRecord> incidents, List<RunbookTimes> byRunbook) {
+    }
 
     @Override
     default void close() {

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "quench", mixinStandardHelpOptions = true, versionProvider = QuenchVersion.class,
         description = "Toil-reduction runbook engine: alerts in, remediation out, toil saved on record.",
         subcommands = {ServeCommand.class, ValidateCommand.class, RunCommand.class,
-                TestCommand.class, RunsCommand.class, ToilCommand.class, SchedulesCommand.class,
+                TestCommand.class, RunsCommand.class, IncidentsCommand.class, ToilCommand.class, SchedulesCommand.class,
                 KillSwitchCommands.Pause.class, KillSwitchCommands.Resume.class, TokensCommand.class,
                 AuditCommand.class, StoreCommand.class, BreakerCommand.class})
 public final class QuenchMain {

@@ -3,7 +3,11 @@ package dev.quench.core.cli;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
+import dev.quench.core.incident.IncidentDetail;
+import dev.quench.core.incident.RunbookTimes;
 import dev.quench.core.ledger.ToilGrouping;
+import dev.quench.core.store.IncidentQuery;
+import dev.quench.core.store.IncidentRecord;
 import dev.quench.core.ledger.ToilReport;
 import dev.quench.core.schedule.ScheduleView;
 import dev.quench.core.store.RunRecord;
@@ -65,6 +69,12 @@ final class ServerHistory implements History {
     }
 
     @Override
+    public dev.quench.core.ledger.ToilShares toilShares(Duration since) throws Exception {
+        return reader.treeToValue(get("/api/v1/toil/share?since=" + Durations.format(since)).orElseThrow(),
+                dev.quench.core.ledger.ToilShares.class);
+    }
+
+    @Override
     public List<ScheduleView> schedules() throws Exception {
         List<ScheduleView> schedules = new ArrayList<>();
         for (JsonNode schedule : get("/api/v1/schedules").orElseThrow().path("schedules")) {
@@ -73,7 +83,48 @@ final class ServerHistory implements History {
         return schedules;
     }
 
+    @Override
+    public IncidentPage incidents(IncidentQuery query) throws Exception {
+        StringBuilder path = new StringBuilder("/api/v1/incidents?limit=" + query.limit() + "&offset=" + query.offset());
+        if (query.open() != null) {
+            path.append("&status=").append(query.open() ? "open" : "resolved");
+        }
+        if (query.runbook() != null) {
+            path.append("&runbook=").append(URLEncoder.encode(query.runbook(), StandardCharsets.UTF_8));
+        }
+        if (query.since() != null) {
+            path.append("&since=").append(URLEncoder.encode(query.since().toString(), StandardCharsets.UTF_8));
+        }
+        JsonNode body = get(path.toString()).orElseThrow();
+        List<IncidentRecord> incidents = new ArrayList<>();
+        for (JsonNode incident : body.path("incidents")) {
+            incidents.add(reader.treeToValue(incident, IncidentRecord.class));
+        }
+        List<RunbookTimes> times = new ArrayList<>();
+        for (JsonNode time : body.path("byRunbook")) {
+            times.add(reader.treeToValue(time, RunbookTimes.class));
+        }
+        return new IncidentPage(incidents, times);
+    }
+
+    @Override
+    public Optional<IncidentDetail> incident(String id) throws Exception {
+        Optional<JsonNode> body = get("/api/v1/incidents/" + URLEncoder.encode(id, StandardCharsets.UTF_8));
+        return body.isEmpty() ? Optional.empty() : Optional.of(reader.treeToValue(body.get(), IncidentDetail.class));
+    }
+
+    @Override
+    public Optional<String> exportIncident(String id, String format) throws Exception {
+        return text("/api/v1/incidents/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "/export?format="
+                + URLEncoder.encode(format, StandardCharsets.UTF_8));
+    }
+
     private Optional<JsonNode> get(String path) throws IOException, InterruptedException {
+        Optional<String> text = text(path);
+        return text.isEmpty() ? Optional.empty() : Optional.of(reader.readTree(text.get()));
+    }
+
+    private Optional<String> text(String path) throws IOException, InterruptedException {
         URI uri = server.resolve(path);
         HttpResponse<String> response;
         try {
@@ -89,6 +140,6 @@ final class ServerHistory implements History {
         if (response.statusCode() != 200) {
             throw new IOException("GET " + uri + " answered " + response.statusCode() + ": " + response.body());
         }
-        return Optional.of(reader.readTree(response.body()));
+        return Optional.of(response.body());
     }
 }

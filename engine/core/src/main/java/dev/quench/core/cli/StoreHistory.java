@@ -1,6 +1,11 @@
 package dev.quench.core.cli;
 
 import dev.quench.core.config.QuenchConfig;
+import dev.quench.core.incident.IncidentDetail;
+import dev.quench.core.incident.Postmortem;
+import dev.quench.core.incident.PostmortemMarkdown;
+import dev.quench.core.incident.RunbookTimes;
+import dev.quench.core.store.IncidentQuery;
 import dev.quench.core.ledger.ToilGrouping;
 import dev.quench.core.ledger.ToilLedger;
 import dev.quench.core.ledger.ToilReport;
@@ -38,8 +43,38 @@ final class StoreHistory implements History {
     }
 
     @Override
+    public dev.quench.core.ledger.ToilShares toilShares(Duration since) {
+        Instant now = Instant.now();
+        return new ToilLedger(store, dev.quench.core.ledger.ToilSettings.DEFAULTS).shares(now.minus(since), now);
+    }
+
+    @Override
     public List<ScheduleView> schedules() {
         return ScheduleView.list(store);
+    }
+
+    @Override
+    public IncidentPage incidents(IncidentQuery query) {
+        IncidentQuery timed = new IncidentQuery(query.open(), null, query.runbook(),
+                query.since() != null ? query.since() : Instant.now().minus(java.time.Duration.ofDays(30)), 10_000, 0);
+        return new IncidentPage(store.incidents().list(query), RunbookTimes.of(store.incidents().list(timed)));
+    }
+
+    @Override
+    public Optional<IncidentDetail> incident(String id) {
+        return IncidentDetail.load(store, id);
+    }
+
+    @Override
+    public Optional<String> exportIncident(String id, String format) throws Exception {
+        Optional<IncidentDetail> detail = IncidentDetail.load(store, id);
+        if (detail.isEmpty()) {
+            return Optional.empty();
+        }
+        Postmortem draft = Postmortem.of(detail.get());
+        return Optional.of("json".equals(format)
+                ? dev.quench.core.util.Json.json().writerWithDefaultPrettyPrinter().writeValueAsString(draft)
+                : PostmortemMarkdown.render(draft));
     }
 
     @Override

@@ -8,9 +8,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code quench toil report}: the toil ledger. */
+/** {@code quench toil report|share}: the toil ledger. */
 @Command(name = "toil", mixinStandardHelpOptions = true, description = "The toil ledger.",
-        subcommands = ToilCommand.Report.class)
+        subcommands = {ToilCommand.Report.class, ToilCommand.Share.class})
 final class ToilCommand {
 
     @Command(name = "report", mixinStandardHelpOptions = true,
@@ -38,6 +38,33 @@ final class ToilCommand {
             }
             try (History source = history.open()) {
                 ToilPrinter.print(source.toil(period, grouping), format, System.out);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "share", mixinStandardHelpOptions = true,
+            description = "Toil incurred vs saved per team and week (the toil share), automation coverage, and the "
+                    + "alerts to automate next with estimated hours per month.")
+    static final class Share implements Callable<Integer> {
+
+        @Mixin
+        HistoryOptions history;
+
+        @Option(names = "--since", defaultValue = "30d", description = "period, e.g. 7d, 30d (default: ${DEFAULT-VALUE})")
+        String since;
+
+        @Option(names = "--format", defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE})")
+        String format;
+
+        @Override
+        public Integer call() throws Exception {
+            var period = Durations.parse(since);
+            if (!format.matches("table|json")) {
+                throw new IllegalArgumentException("unknown format '" + format + "': use table or json");
+            }
+            try (History source = history.open()) {
+                dev.quench.core.cli.print.ToilSharePrinter.print(source.toilShares(period), format, System.out);
             }
             return 0;
         }

@@ -6,7 +6,8 @@ import java.util.Map;
 /**
  * The top level of {@code quench.yaml}: the keys it may have, so an unknown or misspelt one stops the
  * start. Sections kept as trees are bound by their owners through {@link ConfigSection} (server, store,
- * auth here; ingest, executor, schedule, approval, oidc, events, retention, metrics, logging, cluster, console by their packages;
+ * auth here; ingest, executor, schedule, approval, oidc, events, retention, metrics, logging, cluster, console, incidents, toil by
+ * their packages;
  * sources, env, secrets by their readers).
  * Any other top-level key must be the name of a loaded plugin (the part of its step types before the
  * dot: {@code ssh}, {@code http}, ...), which reads and checks its own section; that is checked once the
@@ -16,7 +17,7 @@ record QuenchFile(JsonNode server, JsonNode store, String runbooks, String data,
                   JsonNode auth, JsonNode sources, Map<String, Map<String, String>> params, JsonNode env,
                   JsonNode secrets, JsonNode ingest, JsonNode executor, JsonNode schedule, JsonNode approval, JsonNode oidc,
                   JsonNode events, JsonNode retention, JsonNode metrics, JsonNode logging, JsonNode cluster,
-                  JsonNode console) {
+                  JsonNode console, JsonNode incidents, JsonNode toil) {
 
     /** The top-level keys the engine itself reads, in file order of the example. */
     static final java.util.List<String> KEYS = java.util.Arrays.stream(QuenchFile.class.getRecordComponents())

@@ -37,6 +37,7 @@ public final class RunDispatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RunDispatcher.class);
 
     private final dev.quench.core.metrics.EngineMetrics metrics;
+    private final dev.quench.core.incident.IncidentTracker incidents;
     private final Store store;
     private final RunbookRegistry runbooks;
     private final RunExecutor executor;
@@ -68,6 +69,16 @@ public final class RunDispatcher implements AutoCloseable {
     public RunDispatcher(Store store, RunbookRegistry runbooks, RunExecutor executor,
                          Function<String, Map<String, String>> siteParams, int maxConcurrentRuns,
                          ExecutorSettings settings, Clock clock, dev.quench.core.metrics.EngineMetrics metrics) {
+        this(store, runbooks, executor, siteParams, maxConcurrentRuns, settings, clock, metrics,
+                dev.quench.core.incident.IncidentSettings.DEFAULTS);
+    }
+
+    /** A dispatcher that also groups alerts and their runs into incidents as {@code incidents} says. */
+    public RunDispatcher(Store store, RunbookRegistry runbooks, RunExecutor executor,
+                         Function<String, Map<String, String>> siteParams, int maxConcurrentRuns,
+                         ExecutorSettings settings, Clock clock, dev.quench.core.metrics.EngineMetrics metrics,
+                         dev.quench.core.incident.IncidentSettings incidents) {
+        this.incidents = new dev.quench.core.incident.IncidentTracker(store, incidents);
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.store = Objects.requireNonNull(store, "store");
         this.runbooks = Objects.requireNonNull(runbooks, "runbooks");
@@ -141,12 +152,28 @@ public final class RunDispatcher implements AutoCloseable {
      * matching at the same time are skipped by the row locks of {@code lockUnprocessed}.
      */
     public void retryUnprocessed() {
+        resolveSettledIncidents();
         if (pendingAlerts.get() > 0) {
             return;
         }
         List<Long> pending = store.alerts().unprocessed(BATCH).stream().map(StoredAlert::id).toList();
         if (!pending.isEmpty()) {
             alertsRecorded(pending);
+        }
+    }
+
+    /**
+     * Resolves the incidents that settled (every alert resolved, every run ended): after a batch with resolved
+     * alerts, and on every heartbeat (a run that ends after its alerts resolved settles its incident then).
+     */
+    private void resolveSettledIncidents() {
+        try {
+            List<String> resolved = incidents.resolveSettled();
+            if (!resolved.isEmpty()) {
+                LOG.info("incident(s) {} resolved: every alert resolved and every run ended", resolved);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("cannot resolve settled incidents now; trying again at the next heartbeat: {}", e.toString());
         }
     }
 
@@ -187,6 +214,9 @@ public final class RunDispatcher implements AutoCloseable {
             store.alerts().markProcessed(transaction, matchedCounts);
         });
         afterCommit.forEach(Runnable::run);
+        if (alerts.stream().anyMatch(stored -> stored.alert().status() == dev.quench.core.alert.AlertStatus.RESOLVED)) {
+            resolveSettledIncidents();
+        }
         if (queueFull[0] > 0) {
             LOG.warn("{} run(s) refused: the run queue is full (executor.maxQueuedPerRunbook {}, executor.maxQueuedRuns {}); "
                     + "each is recorded refused with the reason (GET /api/v1/runs?status=refused)", queueFull[0],
@@ -211,6 +241,8 @@ public final class RunDispatcher implements AutoCloseable {
             afterCommit.add(() -> metrics.manualToil(alert.name(),
                     dev.quench.core.ledger.ToilLedger.DEFAULT_MINUTES_PER_MANUAL_ALERT));
         }
+        java.util.Optional<String> incident = incidents.place(transaction, stored,
+                matched.isEmpty() ? null : matched.get(0).owner());
         for (Runbook runbook : matched) {
             if (alert.status() == dev.quench.core.alert.AlertStatus.FIRING) {
                 java.util.Optional<String> activeRun = AlertLifecycle.activeRun(store.runs(), transaction,
@@ -222,6 +254,7 @@ public final class RunDispatcher implements AutoCloseable {
             }
             RunRecord run = newRun(runbook, TriggerType.ALERT, describe(alert), stored.id(), Map.of(), false);
             store.runs().insertQueued(transaction, run);
+            incident.ifPresent(id -> incidents.runCreated(transaction, id, run.id()));
             dev.quench.core.guard.Admission decision = admission.admit(transaction, runbook, run, alert, false, "alert");
             if (decision.starts()) {
                 created.add(run);

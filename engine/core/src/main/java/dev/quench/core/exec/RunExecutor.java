@@ -381,11 +381,11 @@ public final class RunExecutor implements AutoCloseable {
             messages.addFirst(cancelled.get());
         }
         String message = String.join("; ", messages);
-        int saved = status == RunStatus.SUCCEEDED && !run.dryRun() ? runbook.manualMinutes() : 0;
         message = state.redaction().scrub(message);
         Instant ended = clock.instant();
+        int saved = status == RunStatus.SUCCEEDED && !run.dryRun() ? creditedMinutes(runbook, run, ended) : 0;
         try {
-            runs.finish(lease, status, message, saved, ended);
+            saved = runs.finish(lease, status, message, saved, ended); // 0 when its incident was credited already
         } catch (LeaseLostException e) {
             LOG.warn("{}", e.getMessage());
             return RunStatus.INTERRUPTED;
@@ -400,6 +400,23 @@ public final class RunExecutor implements AutoCloseable {
                 run.dryRun() && status == RunStatus.SUCCEEDED ? "planned" : status.wireName(),
                 message.isEmpty() ? "" : ": " + message);
         return status;
+    }
+
+    /**
+     * What a successful run saves: its runbook's manual minutes, except a scheduled run, which saves them only when
+     * the runbook says what it replaces ({@code toil.replaces}) and at most once per that period (a heartbeat cron
+     * must not credit 1,440 minutes a day).
+     */
+    private int creditedMinutes(Runbook runbook, RunRecord run, Instant ended) {
+        if (run.triggerType() != dev.quench.core.store.TriggerType.SCHEDULE) {
+            return runbook.manualMinutes();
+        }
+        if (runbook.toilReplaces().isEmpty()) {
+            return 0;
+        }
+        Optional<Instant> last = runs.lastScheduledCredit(runbook.name());
+        return last.isPresent() && last.get().isAfter(ended.minus(runbook.toilReplaces().get()))
+                ? 0 : runbook.manualMinutes();
     }
 
     /** Runs the onFailure or always part of a runbook body; true when it failed (and said why in {@code messages}). */

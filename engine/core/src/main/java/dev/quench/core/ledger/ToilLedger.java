@@ -4,6 +4,7 @@ import dev.quench.core.store.RetentionRepository;
 import dev.quench.core.store.RunRecord;
 import dev.quench.core.store.RunStatus;
 import dev.quench.core.store.Store;
+import dev.quench.core.store.TeamToilWeek;
 import dev.quench.core.store.ToilWeek;
 import java.time.DayOfWeek;
 import java.time.Instant;
@@ -28,15 +29,91 @@ public final class ToilLedger {
     /** What one unmatched, hand-handled alert is assumed to cost. */
     public static final int DEFAULT_MINUTES_PER_MANUAL_ALERT = 30;
 
+    /** What one human approval costs its approver, unless {@code toil.approvalMinutes} says otherwise. */
+    public static final int DEFAULT_APPROVAL_MINUTES = 5;
+
     /** An alert name seen this often without automation should be automated next. */
     private static final int AUTOMATE_AFTER = 3;
 
     private final Store store;
     private final int minutesPerManualAlert;
+    private final int approvalMinutes;
 
     public ToilLedger(Store store, int minutesPerManualAlert) {
+        this(store, new ToilSettings(minutesPerManualAlert, DEFAULT_APPROVAL_MINUTES));
+    }
+
+    /** A ledger charging what {@code settings} say for manual alerts and approvals. */
+    public ToilLedger(Store store, ToilSettings settings) {
         this.store = Objects.requireNonNull(store, "store");
-        this.minutesPerManualAlert = minutesPerManualAlert;
+        this.minutesPerManualAlert = settings.manualAlertMinutes();
+        this.approvalMinutes = settings.approvalMinutes();
+    }
+
+    /**
+     * The toil share per team and week, automation coverage and the automate-next ranking since {@code since},
+     * as of {@code now}. Weeks retention rolled up are read from {@code toil_team_week}, whole, like
+     * {@link #report}; coverage counts the alerts still kept (from {@link ToilShares.Coverage#since()}).
+     */
+    public ToilShares shares(Instant since, Instant now) {
+        Map<List<String>, TeamToilWeek> byTeamWeek = new TreeMap<>(Comparator.comparing((List<String> key) -> key.get(0))
+                .thenComparing(key -> key.get(1)));
+        Instant runsRolledUp = store.retention().rolledUpBefore(RetentionRepository.RUNS).orElse(Instant.EPOCH);
+        List<TeamToilWeek> weeks = new ArrayList<>();
+        if (since.isBefore(runsRolledUp)) {
+            weeks.addAll(store.toil().teamWeeks(weekStart(since), runsRolledUp));
+        }
+        Instant detailSince = later(since, runsRolledUp);
+        weeks.addAll(teamWeeks(store.runs().finishedSince(detailSince), store.toil().approvalsOfRunsFinished(detailSince,
+                null)));
+        for (TeamToilWeek week : weeks) {
+            byTeamWeek.merge(List.of(isoWeek(week.weekStart()), week.owner()), week, (one, two) -> new TeamToilWeek(
+                    one.weekStart(), one.owner(), one.minutesSaved() + two.minutesSaved(),
+                    one.minutesIncurred() + two.minutesIncurred(), one.approvals() + two.approvals()));
+        }
+        List<ToilShares.TeamWeek> rows = new ArrayList<>();
+        byTeamWeek.forEach((key, week) -> {
+            long approverMinutes = (long) week.approvals() * approvalMinutes;
+            long incurred = week.minutesIncurred() + approverMinutes;
+            rows.add(new ToilShares.TeamWeek(week.owner(), key.get(0), week.minutesSaved(), incurred, week.approvals(),
+                    approverMinutes, ToilShares.percent(incurred, incurred + week.minutesSaved())));
+        });
+        Instant alertsKept = store.retention().rolledUpBefore(RetentionRepository.ALERTS).orElse(Instant.EPOCH);
+        Instant coverageSince = later(since, alertsKept);
+        var counted = store.toil().coverage(coverageSince);
+        List<ToilReport.ManualAlert> manual = manualAlerts(since);
+        double months = Math.max(1.0, java.time.Duration.between(since, now).toMinutes() / (60.0 * 24)) / 30.0;
+        List<ToilShares.AutomateNext> next = manual.stream().filter(ToilReport.ManualAlert::automateNext)
+                .map(alert -> new ToilShares.AutomateNext(alert.alertname(), alert.count(),
+                        Math.round(alert.minutesIncurred() / 60.0 / months * 10) / 10.0))
+                .sorted(Comparator.comparingDouble(ToilShares.AutomateNext::hoursPerMonth).reversed()
+                        .thenComparing(ToilShares.AutomateNext::alertname))
+                .toList();
+        return new ToilShares(since, approvalMinutes, rows, new ToilShares.Coverage(coverageSince, counted.firing(),
+                counted.handled(), ToilShares.percent(counted.handled(), counted.firing())),
+                manual.stream().mapToLong(ToilReport.ManualAlert::minutesIncurred).sum(), next);
+    }
+
+    /**
+     * What the toil share counts of {@code runs} (finished, non-dry), per team and week: minutes saved, the manual
+     * minutes of the failed, cancelled or interrupted ones, and their {@code approvals} (by run id). Refused and
+     * rejected runs never ran and count nothing. Retention keeps this per week before it prunes the runs.
+     */
+    public static List<TeamToilWeek> teamWeeks(List<RunRecord> runs, Map<String, Integer> approvals) {
+        Map<List<Object>, long[]> sums = new java.util.LinkedHashMap<>();
+        for (RunRecord run : runs) {
+            if (run.status() == RunStatus.REFUSED || run.status() == RunStatus.REJECTED || run.dryRun()) {
+                continue;
+            }
+            long[] sum = sums.computeIfAbsent(List.of(weekStart(run.finishedAt()), run.owner()), ignored -> new long[3]);
+            sum[0] += run.toilSavedMinutes();
+            sum[1] += run.status() == RunStatus.SUCCEEDED ? 0 : run.manualMinutes();
+            sum[2] += approvals.getOrDefault(run.id(), 0);
+        }
+        List<TeamToilWeek> weeks = new ArrayList<>();
+        sums.forEach((key, sum) -> weeks.add(new TeamToilWeek((Instant) key.get(0), (String) key.get(1), sum[0], sum[1],
+                (int) sum[2])));
+        return weeks;
     }
 
     /**

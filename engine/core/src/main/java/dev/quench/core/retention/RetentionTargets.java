@@ -13,7 +13,10 @@ final class RetentionTargets {
     private RetentionTargets() {
     }
 
-    /** Runs before alerts, since a run keeps its alert; the audit log has nothing to roll up. */
+    /**
+     * Runs before alerts, since a run keeps its alert (and its incident, which keeps its alerts); incidents
+     * before the alerts they hold; the audit log has nothing to roll up.
+     */
     static List<RetentionTarget> of(Store store, RetentionSettings settings) {
         RetentionRepository retention = store.retention();
         ToilRollUps rollUps = new ToilRollUps(store);
@@ -22,7 +25,7 @@ final class RetentionTargets {
                         List.of(retention::deleteRuns, retention::deleteScheduleFires,
                                 retention::deleteScheduleFireClaims)),
                 new RetentionTarget("alerts", settings.alerts(), rollUps::alerts,
-                        List.of(retention::deleteAlerts, (before, limit) -> retention.deleteAlertChunks(before,
+                        List.of(retention::deleteIncidents, retention::deleteAlerts, (before, limit) -> retention.deleteAlertChunks(before,
                                 Math.max(1, limit / ALERTS_PER_BULK_ROW_ESTIMATE)))),
                 new RetentionTarget("audit", settings.audit(), RetentionTarget.RollUp.NONE,
                         List.of(store.audit()::deleteOlderThan)));

@@ -33,7 +33,9 @@ final class ToilRollUps {
                 .orElse(until);
         while (week.isBefore(until) && stillHeld.getAsBoolean()) {
             Instant next = week.plus(WEEK);
-            retention.rollUpRunWeek(week, next, ToilLedger.tallyWeek(week, store.runs().finishedBetween(week, next)));
+            java.util.List<dev.quench.core.store.RunRecord> runs = store.runs().finishedBetween(week, next);
+            retention.rollUpRunWeek(week, next, ToilLedger.tallyWeek(week, runs),
+                    ToilLedger.teamWeeks(runs, store.toil().approvalsOfRunsFinished(week, next)));
             week = next;
         }
         return retention.rolledUpBefore(RetentionRepository.RUNS).orElse(Instant.EPOCH);

@@ -37,12 +37,15 @@ import java.util.Optional;
  * @param resumable     whether a run interrupted inside a step (its node died) may be run again from the
  *                      start on another node ({@code resumable: true}); by default it is recorded
  *                      interrupted and not repeated
+ * @param toilReplaces  for scheduled runs: how often the manual task they replace was done by hand
+ *                      ({@code toil.replaces}); a scheduled run saves {@code manualMinutes} at most once per this
+ *                      period, and nothing when it is empty (a heartbeat cron saves no toil)
  */
 public record Runbook(String name, String description, String owner, int manualMinutes,
                       Optional<AlertTrigger> alertTrigger, List<ParamSpec> params, List<StepSpec> steps,
                       Optional<ScheduleSpec> schedule, RunbookGuards guards, ApprovalPolicy approval,
                       Path source, List<StepSpec> verify, List<StepSpec> onFailure, List<StepSpec> finallySteps,
-                      Optional<RunbookBody> body, boolean resumable) {
+                      Optional<RunbookBody> body, boolean resumable, Optional<java.time.Duration> toilReplaces) {
 
     public Runbook {
         Objects.requireNonNull(name, "name");
@@ -62,6 +65,7 @@ public record Runbook(String name, String description, String owner, int manualM
         onFailure = List.copyOf(Objects.requireNonNull(onFailure, "onFailure"));
         finallySteps = List.copyOf(Objects.requireNonNull(finallySteps, "finallySteps"));
         Objects.requireNonNull(body, "body");
+        Objects.requireNonNull(toilReplaces, "toilReplaces");
     }
 
     /**
@@ -138,6 +142,7 @@ public record Runbook(String name, String description, String owner, int manualM
         private List<StepSpec> onFailure = List.of();
         private List<StepSpec> finallySteps = List.of();
         private Optional<RunbookBody> body = Optional.empty();
+        private Optional<java.time.Duration> toilReplaces = Optional.empty();
         private boolean resumable;
 
         private Builder(String name, Path source) {
@@ -220,6 +225,12 @@ public record Runbook(String name, String description, String owner, int manualM
             return this;
         }
 
+        /** How often the manual task its scheduled runs replace was done by hand ({@code toil.replaces}). */
+        public Builder toilReplaces(Optional<java.time.Duration> period) {
+            toilReplaces = period;
+            return this;
+        }
+
         /** Whether an interrupted run may start again on another node ({@code resumable: true}). */
         public Builder resumable(boolean newResumable) {
             resumable = newResumable;
@@ -234,7 +245,7 @@ public record Runbook(String name, String description, String owner, int manualM
          */
         public Runbook build() {
             return new Runbook(name, description, owner, manualMinutes, alertTrigger, params, steps, schedule, guards,
-                    approval, source, verify, onFailure, finallySteps, body, resumable);
+                    approval, source, verify, onFailure, finallySteps, body, resumable, toilReplaces);
         }
     }
 }

@@ -19,7 +19,9 @@ public final class RunbookParser {
 
     static final Set<String> TOP_LEVEL = new LinkedHashSet<>(List.of("name", "description", "owner", "toil",
             "triggers", "params", "guards", "approval", "resumable", "steps", "verify", "onFailure", "finally"));
-    private static final Set<String> TOIL_FIELDS = Set.of("manualMinutes");
+    private static final Set<String> TOIL_FIELDS = Set.of("manualMinutes", "replaces");
+    private static final java.time.Duration SHORTEST_REPLACES = java.time.Duration.ofMinutes(1);
+    private static final java.time.Duration LONGEST_REPLACES = java.time.Duration.ofDays(366);
     private static final Set<String> TRIGGER_FIELDS = new LinkedHashSet<>(List.of("alert", "schedule"));
     private static final Set<String> ALERT_FIELDS = new LinkedHashSet<>(List.of("matchers", "status"));
     private static final Pattern NAME = Pattern.compile("[a-z0-9-]+");
@@ -51,6 +53,7 @@ public final class RunbookParser {
         Optional<YamlNode.Mapping> triggers = triggers(mapping, problems);
         Optional<ScheduleSpec> schedule = triggers.flatMap(fields -> parseSchedule(fields, problems));
         Optional<AlertTrigger> trigger = triggers.flatMap(fields -> parseAlert(fields, problems));
+        Optional<java.time.Duration> toilReplaces = parseToilReplaces(mapping, schedule.isPresent(), problems);
         List<ParamSpec> params = ParamsParser.parse(mapping, problems);
         StepParser.Sections steps = parseSteps(mapping, params, problems);
         RunbookGuards guards = GuardsParser.guards(mapping, params, problems);
@@ -63,7 +66,7 @@ public final class RunbookParser {
         Runbook runbook = Runbook.builder(name, problems.file()).description(description).owner(owner)
                 .manualMinutes(manualMinutes).alertTrigger(trigger).schedule(schedule).params(params)
                 .steps(steps.steps()).verify(steps.verify()).onFailure(steps.onFailure()).finallySteps(steps.finallySteps())
-                .guards(guards).approval(approval).resumable(resumable).build();
+                .guards(guards).approval(approval).resumable(resumable).toilReplaces(toilReplaces).build();
         return Optional.of(new Parsed(runbook, mapping.entries().get("name").value().position()));
     }
 
@@ -106,6 +109,41 @@ public final class RunbookParser {
         problems.add(minutes.value().position(), "toil.manualMinutes must be a whole number of minutes, 0 or more; found "
                 + minutes.value().describe());
         return 0;
+    }
+
+    /**
+     * {@code toil.replaces}: how often the manual task a scheduled run replaces was done by hand, 1m to 366d; only
+     * with a schedule. Empty when not written (then scheduled runs save no toil).
+     */
+    private static Optional<java.time.Duration> parseToilReplaces(YamlNode.Mapping mapping, boolean scheduled,
+                                                                  ProblemList problems) {
+        YamlNode.Entry toil = mapping.entries().get("toil");
+        if (toil == null || !(toil.value() instanceof YamlNode.Mapping fields)) {
+            return Optional.empty();
+        }
+        YamlNode.Entry replaces = fields.entries().get("replaces");
+        if (replaces == null) {
+            return Optional.empty();
+        }
+        java.time.Duration period = null;
+        if (replaces.value() instanceof YamlNode.Scalar scalar && scalar.value() instanceof String text) {
+            try {
+                period = dev.quench.core.util.Durations.parse(text);
+            } catch (IllegalArgumentException e) {
+                period = null;
+            }
+        }
+        if (period == null || period.compareTo(SHORTEST_REPLACES) < 0 || period.compareTo(LONGEST_REPLACES) > 0) {
+            problems.add(replaces.value().position(), "toil.replaces must be how often the manual task was done by "
+                    + "hand, a duration from 1m to 366d like 1d or 7d; found " + replaces.value().describe());
+            return Optional.empty();
+        }
+        if (!scheduled) {
+            problems.add(replaces.value().position(), "toil.replaces says what a scheduled run replaces, and this "
+                    + "runbook has no triggers.schedule: remove toil.replaces, or add a schedule");
+            return Optional.empty();
+        }
+        return Optional.of(period);
     }
 
     /** The {@code triggers:} mapping, its keys checked; empty when not written or not a mapping. */

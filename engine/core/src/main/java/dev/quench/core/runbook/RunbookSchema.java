@@ -51,8 +51,12 @@ public final class RunbookSchema {
         properties.set("description", string());
         properties.set("owner", described(string(), "the team that owns it, for the toil ledger"));
         ObjectNode toil = closedObject();
-        toil.putObject("properties").set("manualMinutes", described(type("integer").put("minimum", 0),
+        ObjectNode toilProperties = toil.putObject("properties");
+        toilProperties.set("manualMinutes", described(type("integer").put("minimum", 0),
                 "what handling the alert by hand costs an engineer"));
+        toilProperties.set("replaces", described(string().put("pattern", "^([0-9]+(ms|s|m|h|d))+$"),
+                "for scheduled runs: how often the manual task they replace was done by hand (1d, 7d); a scheduled "
+                        + "run saves manualMinutes at most once per this period, nothing without it"));
         properties.set("toil", toil);
         properties.set("triggers", triggers());
         properties.set("params", params());

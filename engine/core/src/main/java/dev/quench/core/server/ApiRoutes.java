@@ -70,6 +70,7 @@ final class ApiRoutes {
         router.get("/api/v1/runbooks").handler(access.read(Role.VIEWER)).handler(this::listRunbooks);
         router.get("/api/v1/toil").handler(access.readAllTeams(Role.VIEWER)).handler(this::toil);
         router.get("/api/v1/alerts").handler(access.read(Role.VIEWER)).handler(this::alerts);
+        router.get("/api/v1/toil/share").handler(access.readAllTeams(Role.VIEWER)).handler(this::toilShare);
         router.get("/api/v1/nodes").handler(access.readAllTeams(Role.VIEWER)).handler(this::listNodes);
     }
 
@@ -211,6 +212,20 @@ final class ApiRoutes {
             return;
         }
         blocking(context, () -> ledger.report(since, by));
+    }
+
+    /** {@code GET /api/v1/toil/share?since=30d}: toil share per team and week, coverage, automate next. */
+    private void toilShare(RoutingContext context) {
+        Instant now = clock.instant();
+        Instant since;
+        try {
+            since = now.minus(Durations.parse(context.queryParams().contains("since")
+                    ? context.queryParams().get("since") : "30d"));
+        } catch (IllegalArgumentException e) {
+            HttpErrors.send(context, 400, "invalid query", e.getMessage());
+            return;
+        }
+        blocking(context, () -> ledger.shares(since, now));
     }
 
     private void alerts(RoutingContext context) {

@@ -88,6 +88,7 @@ public final class ApiServer implements AutoCloseable {
         new LockRoutes(vertx, store, runbooks).mount(router, access);
         new TokenRoutes(vertx, store, tokens, runbooks, clock, WebhookSources.of(config)).mount(router, access);
         new AuditRoutes(vertx, store, clock).mount(router, access);
+        new IncidentRoutes(vertx, store, clock).mount(router, access);
         new RunEventRoutes(vertx, store, events, RunVisibility.byTeam(runbooks)).mount(router);
         MetricsRoutes metricsRoutes = new MetricsRoutes(vertx, metrics);
         metricsRoutes.mount(router, new MetricsAccess(access, scrapeToken));

@@ -65,7 +65,23 @@ public final class RetentionRepository {
      * counts it twice or not at all.
      */
     public void rollUpRunWeek(Instant weekStart, Instant nextWeek, List<ToilWeek> tallies) {
+        rollUpRunWeek(weekStart, nextWeek, tallies, List.of());
+    }
+
+    /** {@link #rollUpRunWeek(Instant, Instant, List)} with the week's per-team toil share figures too. */
+    public void rollUpRunWeek(Instant weekStart, Instant nextWeek, List<ToilWeek> tallies, List<TeamToilWeek> teams) {
         jdbi.useTransaction(handle -> {
+            for (TeamToilWeek team : teams) {
+                handle.createUpdate("""
+                                insert into toil_team_week (week_start, owner, minutes_saved, minutes_incurred, approvals)
+                                values (:week, :owner, :saved, :incurred, :approvals)""")
+                        .bind("week", timestamp(weekStart))
+                        .bind("owner", team.owner())
+                        .bind("saved", team.minutesSaved())
+                        .bind("incurred", team.minutesIncurred())
+                        .bind("approvals", team.approvals())
+                        .execute();
+            }
             for (ToilWeek tally : tallies) {
                 handle.createUpdate("""
                                 insert into toil_week (week_start, runbook, owner, runs, succeeded, failed, minutes_saved)
@@ -176,8 +192,8 @@ public final class RetentionRepository {
     }
 
     /**
-     * Deletes up to {@code limit} alert rows received before {@code before} that no stored run refers to (a
-     * run keeps its alert until the run itself is pruned); returns how many.
+     * Deletes up to {@code limit} alert rows received before {@code before} that no stored run or incident refers
+     * to (a run keeps its alert until the run itself is pruned, an incident until it is pruned); returns how many.
      */
     public int deleteAlerts(Instant before, int limit) {
         return jdbi.inTransaction(handle -> handle.createUpdate("""
@@ -185,8 +201,33 @@ public final class RetentionRepository {
                             select a.id from alert a
                             where a.received_at < :before
                               and not exists (select 1 from run r where r.alert_id = a.id)
+                              and not exists (select 1 from incident_alert ia where ia.alert_id = a.id)
                             order by a.received_at limit :limit)""")
                 .bind("before", timestamp(before)).bind("limit", limit).execute());
+    }
+
+    /**
+     * Deletes up to {@code limit} incidents whose last alert arrived (and that resolved, when they did) before
+     * {@code before} and that no stored run refers to any more, with their alert links and group rows, in one
+     * short transaction; returns how many. Their alerts are then pruned like any other (retention runs this
+     * before {@link #deleteAlerts}).
+     */
+    public int deleteIncidents(Instant before, int limit) {
+        return jdbi.inTransaction(handle -> {
+            List<String> ids = handle.createQuery("""
+                            select i.id from incident i
+                            where coalesce(i.resolved_at, i.last_alert_at) < :before and i.last_alert_at < :before
+                              and not exists (select 1 from run r where r.incident_id = i.id)
+                            order by i.opened_at limit :limit""")
+                    .bind("before", timestamp(before)).bind("limit", limit)
+                    .mapTo(String.class).list();
+            if (ids.isEmpty()) {
+                return 0;
+            }
+            handle.createUpdate("delete from incident_alert where incident_id in (<ids>)").bindList("ids", ids).execute();
+            handle.createUpdate("delete from incident_group where incident_id in (<ids>)").bindList("ids", ids).execute();
+            return handle.createUpdate("delete from incident where id in (<ids>)").bindList("ids", ids).execute();
+        });
     }
 
     /**

@@ -206,14 +206,31 @@ public final class RunRepository {
     }
 
     /**
-     * Records how a leased run ended and the toil it saved.
+     * Records how a leased run ended and the toil it saved. One incident's toil is credited once per runbook:
+     * a run of an incident whose runbook already saved toil in that incident (another alert of the same
+     * incident started it first) is recorded saving 0 minutes.
      *
+     * @return the minutes recorded as saved ({@code toilSavedMinutes}, or 0 as above)
      * @throws LeaseLostException when {@code lease} no longer holds the run (nothing was written)
      */
-    public void finish(RunLease lease, RunStatus status, String message, int toilSavedMinutes, Instant finishedAt) {
-        int updated = jdbi.withHandle(handle -> handle.createUpdate("""
-                        update run set status = :status, message = :message, toil_saved_minutes = :saved,
-                                       finished_at = :finishedAt, lease_expires_at = null
+    public int finish(RunLease lease, RunStatus status, String message, int toilSavedMinutes, Instant finishedAt) {
+        int updated = jdbi.inTransaction(handle -> {
+            if (toilSavedMinutes > 0) {
+                // Two runs of one incident ending at once (on two threads or nodes) would each see no credit
+                // yet: the incident's row orders them, and the second then sees the first's committed credit.
+                handle.createQuery("select coalesce(incident_id, '') from run where id = :id").bind("id", lease.runId())
+                        .mapTo(String.class).findFirst().filter(incident -> !incident.isEmpty())
+                        .ifPresent(incident -> handle.createQuery(
+                                "select id from incident where id = :incident for update")
+                        .bind("incident", incident).mapTo(String.class).list());
+            }
+            return handle.createUpdate("""
+                        update run set status = :status, message = :message, finished_at = :finishedAt,
+                                       lease_expires_at = null,
+                                       toil_saved_minutes = case when incident_id is not null and exists (
+                                           select 1 from run credited where credited.incident_id = run.incident_id
+                                             and credited.runbook = run.runbook and credited.id <> run.id
+                                             and credited.toil_saved_minutes > 0) then 0 else :saved end
                         where id = :id and\s""" + FENCE)
                 .bind("id", lease.runId())
                 .bind("status", status.wireName())
@@ -223,10 +240,16 @@ public final class RunRepository {
                 .bind("node", lease.node())
                 .bind("generation", lease.generation())
                 .bind("running", RunStatus.RUNNING.wireName())
-                .execute());
+                .execute();
+        });
         if (updated != 1) {
             throw new LeaseLostException(lease, "record it " + status.wireName());
         }
+        if (toilSavedMinutes == 0) {
+            return 0;
+        }
+        return jdbi.withHandle(handle -> handle.createQuery("select toil_saved_minutes from run where id = :id")
+                .bind("id", lease.runId()).mapTo(Integer.class).one());
     }
 
     /** Records how a run that never ran ended (refused, skipped), inside {@code transaction}. */
@@ -541,6 +564,20 @@ public final class RunRepository {
             }
             return query.map(RunRepository::mapRun).list();
         });
+    }
+
+    /**
+     * When the last scheduled run of {@code runbook} that saved toil finished, if one did: a scheduled run saves
+     * toil at most once per its runbook's {@code toil.replaces}.
+     */
+    public Optional<Instant> lastScheduledCredit(String runbook) {
+        return jdbi.withHandle(handle -> handle.createQuery("""
+                        select max(finished_at) from run
+                        where runbook = :runbook and trigger_type = :schedule and toil_saved_minutes > 0""")
+                .bind("runbook", runbook)
+                .bind("schedule", TriggerType.SCHEDULE.wireName())
+                .map((row, context) -> Optional.ofNullable(instant(row.getTimestamp(1))))
+                .one());
     }
 
     /** How many runs the store holds for {@code alertId}. */

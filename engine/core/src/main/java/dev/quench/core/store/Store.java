@@ -30,6 +30,8 @@ public final class Store implements AutoCloseable {
     private final GivenAlertRepository givenAlerts;
     private final ConsoleSessionRepository consoleSessions;
     private final BreakerRepository breakers;
+    private final IncidentRepository incidents;
+    private final ToilRepository toil;
 
     private Store(HikariDataSource dataSource) {
         this.dataSource = dataSource;
@@ -52,6 +54,10 @@ public final class Store implements AutoCloseable {
     }
 
         this.breakers = guards.breakers();
+    }
+
+        this.incidents = new IncidentRepository(jdbi);
+        this.toil = new ToilRepository(jdbi);
     }
 
     /**
@@ -215,6 +221,16 @@ public final class Store implements AutoCloseable {
     /** The runbooks' circuit breakers ({@code guards.breaker}). */
     public BreakerRepository breakers() {
         return breakers;
+    }
+
+    /** Incidents: alerts that belong together and the runs they started. */
+    public IncidentRepository incidents() {
+        return incidents;
+    }
+
+    /** The toil ledger's reads beyond runs and alerts: approvals, coverage, per-team roll-ups. */
+    public ToilRepository toil() {
+        return toil;
     }
 
     /**

@@ -63,6 +63,12 @@ class StoreCopyIT {
                     store.runs().insertQueued(new RunRecord(runId, "disk-clean", "storage", TriggerType.ALERT, "alert",
                             id, RunStatus.QUEUED, false, Map.of("dir", "/var/log"), 20, 0, "", now.minusSeconds(index),
                             null, null, List.of()));
+                    // ten runs per incident, six incidents: carried like every other table
+                    String group = "disk=" + index % 60;
+                    Instant at = now.minusSeconds(index);
+                    String incident = store.inTransaction(transaction -> store.incidents().place(transaction, group,
+                            "Disk on " + group, "storage", id, at, java.time.Duration.ofDays(7)));
+                    store.useTransaction(transaction -> store.incidents().attachRun(transaction, incident, runId));
                     RunLease lease = store.runs().claim(runId, "node-a", now.minusSeconds(index), now.plusSeconds(60))
                             .orElseThrow();
                     store.runs().startStep(lease, new StepRecord(1, "clean", "shell.exec", "succeeded",
@@ -91,6 +97,8 @@ class StoreCopyIT {
         assertThat(exit).as(stdout.text()).isZero();
         assertThat(stdout.text()).containsPattern("alert\\s+600\\s+600").containsPattern("run\\s+60\\s+60")
                 .containsPattern("run_step\\s+60\\s+60").containsPattern("alert_chunk\\s+1\\s+1")
+                .containsPattern("incident\\s+6\\s+6").containsPattern("incident_alert\\s+60\\s+60")
+                .containsPattern("incident_group\\s+6\\s+6")
                 .contains("copied and verified").doesNotContain("MISMATCH").doesNotContain("qrtz_");
         try (Store source = Store.open(QuenchConfig.defaults(data).storeUrl(), "sa", "");
              Store target = Store.open(url, "postgres", "")) {
@@ -98,6 +106,10 @@ class StoreCopyIT {
             for (String id : runIds.subList(0, 20)) {
                 assertThat(target.runs().find(id)).isEqualTo(source.runs().find(id));
             }
+            dev.quench.core.store.IncidentQuery incidents = new dev.quench.core.store.IncidentQuery(null, null, null,
+                    null, 100, 0);
+            assertThat(target.incidents().list(incidents)).hasSize(6)
+                    .isEqualTo(source.incidents().list(incidents));
             AlertQuery everything = new AlertQuery(null, null, null, Instant.EPOCH, 5000);
             assertThat(target.alerts().list(everything)).isEqualTo(source.alerts().list(everything));
             for (ToilGrouping by : ToilGrouping.values()) {

@@ -73,6 +73,10 @@ class QuenchConfigStrictnessTest {
         assertThat(settings.console()).isEqualTo(dev.quench.core.console.ConsoleSettings.DEFAULTS);
     }
 
+        assertThat(settings.incidents()).isEqualTo(dev.quench.core.incident.IncidentSettings.DEFAULTS);
+        assertThat(settings.toil()).isEqualTo(dev.quench.core.ledger.ToilSettings.DEFAULTS);
+    }
+
     @Test
     void theExampleConfigDocumentsEveryKeyTheRecordsDefine() throws IOException {
         Map<String, List<String>> blocks = sections(Files.readAllLines(example()));
@@ -91,6 +95,8 @@ class QuenchConfigStrictnessTest {
         sections.put("logging", dev.quench.core.boot.LoggingSettings.Section.class);
         sections.put("cluster", dev.quench.core.dispatch.ClusterSettings.Section.class);
         sections.put("console", dev.quench.core.console.ConsoleSettings.Section.class);
+        sections.put("incidents", dev.quench.core.incident.IncidentSettings.Section.class);
+        sections.put("toil", dev.quench.core.ledger.ToilSettings.Section.class);
         List<String> missing = new ArrayList<>();
         for (String key : names(QuenchFile.class)) {
             if (!blocks.containsKey(key)) {

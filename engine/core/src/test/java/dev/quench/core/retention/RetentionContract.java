@@ -53,6 +53,11 @@ abstract class RetentionContract {
             oldAlertsOfOldRuns.add(alertId);
             oldRuns.add(run("runbook-" + index % 4, "team-" + index % 3, index % 5 == 0 ? RunStatus.FAILED
                     : index % 7 == 0 ? RunStatus.REFUSED : RunStatus.SUCCEEDED, at, alertId, true));
+            if (index % 4 == 1) {
+                // approvals the toil share charges: rolled up with the week, so the share does not change
+                store.guards().recordDecision(oldRuns.getLast(), new dev.quench.core.store.GuardRepository.Decision(
+                        "approve", "alice", "", at));
+            }
         }
         for (int index = 0; index < 20; index++) {
             Instant at = NOW.minus(Duration.ofDays(5L * index)).minusSeconds(index * 331L);
@@ -79,12 +84,15 @@ abstract class RetentionContract {
         store.useTransaction(transaction -> store.schedules().claimFire(transaction, "runbook-2",
                 NOW.minus(Duration.ofDays(1)), "r-recent-fire"));
         Map<String, ToilReport> before = reports();
+        Map<String, Object> sharesBefore = shares();
+        assertThat(sharesBefore.toString()).containsPattern("approvals=[1-9]");
         long alertsBefore = count("alert");
 
         Map<String, Long> pruned = job(7).prune();
 
         assertThat(pruned).as("the 60 old runs and the old fire claim").containsEntry("runs", 60L + 1L);
         assertThat(reports()).isEqualTo(before);
+        assertThat(shares()).isEqualTo(sharesBefore);
         for (String id : oldRuns) {
             assertThat(store.runs().find(id)).as("run " + id).isEmpty();
         }
@@ -153,6 +161,16 @@ abstract class RetentionContract {
                     ledger.report(ToilLedger.weekStart(NOW.minus(Duration.ofDays(60))), by));
         }
         return reports;
+    }
+
+    /** The toil share per team and week over the whole history and from a week inside the pruned period. */
+    private Map<String, Object> shares() {
+        ToilLedger ledger = new ToilLedger(store(), 30);
+        Map<String, Object> shares = new LinkedHashMap<>();
+        shares.put("all", ledger.shares(Instant.EPOCH, NOW).teamWeeks());
+        Instant since = ToilLedger.weekStart(NOW.minus(Duration.ofDays(450)));
+        shares.put("since " + since, ledger.shares(since, NOW).teamWeeks());
+        return shares;
     }
 
     private long alertRow(String name, Instant receivedAt, int matched) {

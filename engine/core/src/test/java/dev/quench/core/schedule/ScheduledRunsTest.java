@@ -51,10 +51,15 @@ class ScheduledRunsTest {
     }
 
     static void writeRunbook(Path runbooks, String name, String schedule, String command) throws Exception {
+        writeRunbook(runbooks, name, schedule, command, "{manualMinutes: 10, replaces: 1d}");
+    }
+
+    static void writeRunbook(Path runbooks, String name, String schedule, String command, String toil)
+            throws Exception {
         Files.writeString(runbooks.resolve(name + ".yaml"), """
                 name: %s
                 owner: ops
-                toil: {manualMinutes: 10}
+                toil: %s
                 triggers:
                   schedule: %s
                 steps:
@@ -62,7 +67,7 @@ class ScheduledRunsTest {
                     uses: shell.exec
                     with:
                       command: %s
-                """.formatted(name, schedule, command));
+                """.formatted(name, toil, schedule, command));
     }
 
     private QuenchConfig config(Path runbooks, String misfireThreshold) throws Exception {
@@ -93,6 +98,29 @@ class ScheduledRunsTest {
         writeRunbook(runbooks, name, fields, command);
         harness.engine().runbooks().reload();
         harness.engine().schedules().sync();
+    }
+
+    @Test
+    void aHeartbeatSavesItsManualMinutesOncePerReplacedPeriodAndNothingWithoutToilReplaces() throws Exception {
+        Path runbooks = runbooks();
+        writeRunbook(runbooks, "heartbeat", "{cron: \"* * * * * ?\", allowSubMinute: true}", "echo beat",
+                "{manualMinutes: 10, replaces: 1d}");
+        writeRunbook(runbooks, "ping", "{cron: \"* * * * * ?\", allowSubMinute: true}", "echo ping",
+                "{manualMinutes: 10}");
+        try (EngineHarness harness = EngineHarness.start(config(runbooks, "60s"))) {
+            await().atMost(WAIT).until(() -> succeeded(harness, "heartbeat").size() >= 3
+                    && succeeded(harness, "ping").size() >= 3);
+
+            assertThat(succeeded(harness, "heartbeat")).extracting(RunRecord::toilSavedMinutes)
+                    .as("one manual task a day replaced, however often it beats").containsOnlyOnce(10)
+                    .containsOnly(0, 10);
+            assertThat(succeeded(harness, "ping")).extracting(RunRecord::toilSavedMinutes)
+                    .as("no toil.replaces: a scheduled run saves nothing").containsOnly(0);
+        }
+    }
+
+    private static List<RunRecord> succeeded(EngineHarness harness, String runbook) {
+        return scheduledRuns(harness, runbook).stream().filter(run -> run.status() == RunStatus.SUCCEEDED).toList();
     }
 
     @Test

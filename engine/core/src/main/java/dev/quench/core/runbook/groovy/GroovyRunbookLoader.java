@@ -106,6 +106,10 @@ public final class GroovyRunbookLoader {
                 && !catalog.types().contains(dev.quench.core.runbook.ErrorBudgetSpec.STEP_TYPE)) {
             return problem(file, 1, 1, dev.quench.core.runbook.ErrorBudgetParser.missingStepType());
         }
+        if (meta.toilReplaces != null && meta.schedule == null) {
+            return problem(file, 1, 1, "toilReplaces says what a scheduled run replaces, and this runbook has no "
+                    + "schedule: remove toilReplaces, or add a schedule");
+        }
         Duration timeLimit = meta.timeLimit;
         Optional<RunbookBody> verify = Optional.ofNullable(script.verifyBody)
                 .map(declared -> closureBody(file, declared, timeLimit, true, Sections.NONE));
@@ -117,7 +121,8 @@ public final class GroovyRunbookLoader {
         Runbook runbook = Runbook.builder(meta.name, file).description(meta.description).owner(meta.owner)
                 .manualMinutes(meta.manualMinutes).alertTrigger(Optional.ofNullable(meta.alertTrigger))
                 .schedule(Optional.ofNullable(meta.schedule)).params(meta.params).guards(meta.guards)
-                .approval(meta.approval).resumable(meta.resumable).body(body).build();
+                .approval(meta.approval).resumable(meta.resumable).toilReplaces(Optional.ofNullable(meta.toilReplaces))
+                .body(body).build();
         return new Loaded(Optional.of(runbook), List.of());
     }
 

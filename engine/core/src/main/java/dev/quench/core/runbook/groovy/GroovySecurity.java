@@ -71,7 +71,8 @@ final class GroovySecurity {
     static final Set<String> METHODS = Set.of(
             // the DSL: runbook { }, steps { }, the expression functions
             "runbook", "steps", "verify", "onFailure", "always", "name", "description", "owner", "manualMinutes", "alert",
-            "param", "timeLimit", "schedule", "guards", "approval", "resumable", "host", "trim", "toInt", "orDefault", "json",
+            "param", "timeLimit", "schedule", "guards", "approval", "resumable", "toilReplaces", "host", "trim", "toInt",
+            "orDefault", "json",
             "matches", "regexFind", "raw",
             // strings
             "strip", "stripLeading", "stripTrailing", "split", "tokenize", "startsWith", "endsWith", "contains",

@@ -32,6 +32,7 @@ public final class RunbookDsl {
     RunbookGuards guards = RunbookGuards.NONE;
     ApprovalPolicy approval = ApprovalPolicy.NONE;
     boolean resumable;
+    Duration toilReplaces;
 
     public void name(String value) {
         if (!value.matches("[a-z0-9-]+")) {
@@ -53,6 +54,24 @@ public final class RunbookDsl {
             throw new IllegalArgumentException("manualMinutes must be 0 or more");
         }
         manualMinutes = value;
+    }
+
+    /**
+     * {@code toilReplaces '1d'}: how often the manual task the scheduled runs replace was done by hand (YAML's
+     * {@code toil.replaces}), 1m to 366d; only with a schedule.
+     */
+    public void toilReplaces(String value) {
+        Duration period;
+        try {
+            period = dev.quench.core.util.Durations.parse(value);
+        } catch (IllegalArgumentException e) {
+            period = null;
+        }
+        if (period == null || period.compareTo(Duration.ofMinutes(1)) < 0 || period.compareTo(Duration.ofDays(366)) > 0) {
+            throw new IllegalArgumentException("toilReplaces must be how often the manual task was done by hand, a "
+                    + "duration from 1m to 366d like '1d' or '7d'; found '" + value + "'");
+        }
+        toilReplaces = period;
     }
 
     /** {@code alert matchers: ['alertname="X"'], status: 'firing'}. */

@@ -1,0 +1,47 @@
+package dev.quench.core.incident;
+
+import dev.quench.core.alert.Alert;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The group an alert belongs to: the values of the configured {@code groupBy} labels it has
+ * ({@code instance=redis-1:6379}), or, when it has none of them, its own identity (source and fingerprint).
+ * Immutable.
+ *
+ * @param key   the group key as stored (at most 1,024 characters)
+ * @param title what the incident is called when this alert opens it ({@code RedisDown on instance=redis-1:6379})
+ */
+public record IncidentKey(String key, String title) {
+
+    private static final int MAX_KEY = 1024;
+    private static final int MAX_VALUE = 200;
+
+    public IncidentKey {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(title, "title");
+    }
+
+    /** The group of {@code alert} under {@code settings}. */
+    public static IncidentKey of(Alert alert, IncidentSettings settings) {
+        List<String> parts = new ArrayList<>();
+        for (String label : settings.groupBy()) {
+            String value = alert.labels().get(label);
+            if (value != null) {
+                parts.add(label + "=" + cap(value, MAX_VALUE));
+            }
+        }
+        String name = alert.name().isEmpty() ? "alert " + alert.fingerprint() : alert.name();
+        if (parts.isEmpty()) {
+            String own = "alert=" + alert.source() + "/" + alert.fingerprint();
+            return new IncidentKey(cap(own, MAX_KEY), cap(name, 300));
+        }
+        String key = String.join(",", parts);
+        return new IncidentKey(cap(key, MAX_KEY), cap(name, 300) + " on " + cap(key, 200));
+    }
+
+    private static String cap(String text, int length) {
+        return text.length() <= length ? text : text.substring(0, length);
+    }
+}

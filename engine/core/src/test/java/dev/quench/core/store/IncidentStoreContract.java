@@ -1,0 +1,197 @@
+package dev.quench.core.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quench.core.alert.Alert;
+import dev.quench.core.alert.AlertStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** Incidents in the store, the same on every backend; one subclass per database. */
+abstract class IncidentStoreContract {
+
+    static final Duration WINDOW = Duration.ofMinutes(30);
+    final Instant t0 = Instant.parse("2026-11-20T03:00:00Z");
+
+    /** A store on an empty schema. */
+    abstract Store store();
+
+    static Alert alert(String name, String fingerprint, AlertStatus status) {
+        return new Alert("alertmanager", fingerprint, status, Map.of("alertname", name, "instance", "redis-1:6379"),
+                Map.of(), Instant.parse("2026-11-20T02:59:00Z"), null, "");
+    }
+
+    /** Records {@code alert} received at {@code at} and returns its id. */
+    long record(Alert alert, Instant at) {
+        return store().alerts().record(List.of(alert), at).get(0);
+    }
+
+    String place(String key, long alertId, Instant at) {
+        return store().inTransaction(transaction -> store().incidents().place(transaction, key,
+                "RedisDown on " + key, "cache-team", alertId, at, WINDOW));
+    }
+
+    RunRecord run(String incidentId, String runbook, Instant created) {
+        RunRecord run = new RunRecord(UUID.randomUUID().toString(), runbook, "cache-team", TriggerType.ALERT,
+                "RedisDown redis-1:6379", null, RunStatus.QUEUED, false, Map.of(), 15, 0, "", created, null, null,
+                List.of());
+        store().useTransaction(transaction -> {
+            store().runs().insertQueued(transaction, run);
+            store().incidents().attachRun(transaction, incidentId, run.id());
+        });
+        return run;
+    }
+
+    int succeed(RunRecord run, Instant started, Instant finished) {
+        RunLease lease = store().runs().claim(run.id(), "node-1", started, started.plusSeconds(60)).orElseThrow();
+        return store().runs().finish(lease, RunStatus.SUCCEEDED, "", run.manualMinutes(), finished);
+    }
+
+    @Test
+    void twoAlertsForOneRedisInstanceAreOneIncidentAndCreditTheRunbookOnce() {
+        long down = record(alert("RedisDown", "f1", AlertStatus.FIRING), t0);
+        long memory = record(alert("RedisMemoryHigh", "f2", AlertStatus.FIRING), t0.plusSeconds(20));
+        String first = place("instance=redis-1:6379", down, t0);
+        String second = place("instance=redis-1:6379", memory, t0.plusSeconds(20));
+        RunRecord one = run(first, "redis-cache-flush", t0);
+        RunRecord two = run(second, "redis-cache-flush", t0.plusSeconds(20));
+        RunRecord other = run(first, "redis-restart", t0.plusSeconds(21));
+
+        int savedByFirst = succeed(one, t0.plusSeconds(45), t0.plusSeconds(50));
+        int savedBySecond = succeed(two, t0.plusSeconds(55), t0.plusSeconds(60));
+        int savedByOtherRunbook = succeed(other, t0.plusSeconds(61), t0.plusSeconds(62));
+
+        assertThat(second).isEqualTo(first);
+        assertThat(savedByFirst).isEqualTo(15);
+        assertThat(savedBySecond).as("the same runbook in the same incident is credited once").isZero();
+        assertThat(savedByOtherRunbook).as("another runbook replaces other manual work").isEqualTo(15);
+        assertThat(store().runs().find(two.id()).orElseThrow().toilSavedMinutes()).isZero();
+        IncidentRecord incident = store().incidents().find(first).orElseThrow();
+        assertThat(incident.alerts()).isEqualTo(2);
+        assertThat(incident.runs()).isEqualTo(3);
+        assertThat(incident.runbooks()).containsExactly("redis-cache-flush", "redis-restart");
+        assertThat(incident.status()).isEqualTo("open");
+        assertThat(incident.mttaSeconds()).isEqualTo(45);
+        assertThat(incident.mttrSeconds()).isNull();
+        assertThat(store().incidents().alertIds(first)).containsExactly(down, memory);
+        assertThat(store().incidents().runIds(first)).containsExactly(one.id(), two.id(), other.id());
+    }
+
+    @Test
+    void anIncidentResolvesOnceEveryAlertResolvedAndEveryRunEnded() {
+        long firing = record(alert("RedisDown", "f1", AlertStatus.FIRING), t0);
+        long other = record(alert("RedisMemoryHigh", "f2", AlertStatus.FIRING), t0.plusSeconds(5));
+        String id = place("instance=redis-1:6379", firing, t0);
+        place("instance=redis-1:6379", other, t0.plusSeconds(5));
+        RunRecord run = run(id, "redis-cache-flush", t0);
+        RunLease lease = store().runs().claim(run.id(), "node-1", t0.plusSeconds(30), t0.plusSeconds(90)).orElseThrow();
+
+        long resolved = record(alert("RedisDown", "f1", AlertStatus.RESOLVED), t0.plusSeconds(100));
+        Optional<String> noted = store().inTransaction(transaction -> store().incidents().noteResolved(transaction,
+                resolved, "alertmanager", "f1"));
+        assertThat(noted).contains(id);
+        assertThat(store().incidents().resolveSettled()).as("f2 still fires").isEmpty();
+
+        long resolvedOther = record(alert("RedisMemoryHigh", "f2", AlertStatus.RESOLVED), t0.plusSeconds(110));
+        store().useTransaction(transaction -> store().incidents().noteResolved(transaction, resolvedOther,
+                "alertmanager", "f2"));
+        assertThat(store().incidents().resolveSettled()).as("its run still runs").isEmpty();
+
+        store().runs().finish(lease, RunStatus.SUCCEEDED, "", 15, t0.plusSeconds(130));
+        assertThat(store().incidents().resolveSettled()).containsExactly(id);
+        assertThat(store().incidents().resolveSettled()).as("once").isEmpty();
+
+        IncidentRecord incident = store().incidents().find(id).orElseThrow();
+        assertThat(incident.status()).isEqualTo("resolved");
+        assertThat(incident.resolvedAt()).as("the later of the last resolution and the last run's end")
+                .isEqualTo(t0.plusSeconds(130));
+        assertThat(incident.mttaSeconds()).isEqualTo(30);
+        assertThat(incident.mttrSeconds()).isEqualTo(130);
+        assertThat(incident.alerts()).isEqualTo(4);
+    }
+
+    @Test
+    void aResolvedAlertOfNoOpenIncidentJoinsNothing() {
+        long resolved = record(alert("RedisDown", "nowhere", AlertStatus.RESOLVED), t0);
+        assertThat(store().<Optional<String>>inTransaction(transaction -> store().incidents().noteResolved(
+                transaction, resolved, "alertmanager", "nowhere"))).isEmpty();
+    }
+
+    @Test
+    void anAlertWithinTheWindowAfterResolutionReopensTheIncidentAndALaterOneOpensANewOne() {
+        long firing = record(alert("RedisDown", "f1", AlertStatus.FIRING), t0);
+        String id = place("instance=redis-1:6379", firing, t0);
+        long resolved = record(alert("RedisDown", "f1", AlertStatus.RESOLVED), t0.plusSeconds(60));
+        store().useTransaction(transaction -> store().incidents().noteResolved(transaction, resolved, "alertmanager",
+                "f1"));
+        assertThat(store().incidents().resolveSettled()).containsExactly(id);
+
+        long flap = record(new Alert("alertmanager", "f1", AlertStatus.FIRING, Map.of("alertname", "RedisDown"),
+                Map.of(), t0.plusSeconds(600), null, ""), t0.plusSeconds(600));
+        assertThat(place("instance=redis-1:6379", flap, t0.plusSeconds(600))).as("10 minutes later: a flap").isEqualTo(id);
+        assertThat(store().incidents().find(id).orElseThrow().status()).isEqualTo("open");
+
+        long flapResolved = record(new Alert("alertmanager", "f1", AlertStatus.RESOLVED, Map.of("alertname",
+                "RedisDown"), Map.of(), t0.plusSeconds(600), null, ""), t0.plusSeconds(660));
+        store().useTransaction(transaction -> store().incidents().noteResolved(transaction, flapResolved,
+                "alertmanager", "f1"));
+        assertThat(store().incidents().resolveSettled()).containsExactly(id);
+
+        Instant later = t0.plusSeconds(660).plus(WINDOW).plusSeconds(1);
+        long next = record(new Alert("alertmanager", "f1", AlertStatus.FIRING, Map.of("alertname", "RedisDown"),
+                Map.of(), later, null, ""), later);
+        String another = place("instance=redis-1:6379", next, later);
+        assertThat(another).as("past the window: a new incident").isNotEqualTo(id);
+        assertThat(store().incidents().list(new IncidentQuery(null, null, null, null, 10, 0)))
+                .extracting(IncidentRecord::id).containsExactly(another, id);
+    }
+
+    @Test
+    void incidentsAreListedNewestFirstFilteredAndPaged() {
+        for (int index = 0; index < 5; index++) {
+            long alert = record(alert("RedisDown", "p" + index, AlertStatus.FIRING), t0.plusSeconds(index));
+            String id = place("instance=redis-" + index, alert, t0.plusSeconds(index));
+            if (index % 2 == 0) {
+                run(id, "redis-cache-flush", t0.plusSeconds(index));
+            }
+        }
+        List<IncidentRecord> all = store().incidents().list(new IncidentQuery(null, null, null, null, 10, 0));
+        assertThat(all).extracting(IncidentRecord::groupKey).containsExactly("instance=redis-4", "instance=redis-3",
+                "instance=redis-2", "instance=redis-1", "instance=redis-0");
+        assertThat(store().incidents().list(new IncidentQuery(null, null, null, null, 2, 2)))
+                .extracting(IncidentRecord::groupKey).containsExactly("instance=redis-2", "instance=redis-1");
+        assertThat(store().incidents().list(new IncidentQuery(true, null, "redis-cache-flush", null, 10, 0)))
+                .extracting(IncidentRecord::groupKey).containsExactly("instance=redis-4", "instance=redis-2",
+                        "instance=redis-0");
+        assertThat(store().incidents().list(new IncidentQuery(false, null, null, null, 10, 0))).isEmpty();
+        assertThat(store().incidents().list(new IncidentQuery(null, "other-team", null, null, 10, 0))).isEmpty();
+        assertThat(store().incidents().list(new IncidentQuery(null, "cache-team", null, t0.plusSeconds(3), 10, 0)))
+                .hasSize(2);
+    }
+
+    @Test
+    void retentionPrunesAnOldIncidentWithItsAlertsOnceItsRunsAreGone() {
+        Instant old = Instant.now().minus(Duration.ofDays(60)).truncatedTo(ChronoUnit.MILLIS);
+        long firing = record(alert("RedisDown", "old", AlertStatus.FIRING), old);
+        String id = place("instance=redis-1:6379", firing, old);
+        RunRecord run = run(id, "redis-cache-flush", old);
+        succeed(run, old.plusSeconds(1), old.plusSeconds(2));
+        Instant before = Instant.now().minus(Duration.ofDays(30));
+
+        assertThat(store().retention().deleteIncidents(before, 100)).as("its run is kept").isZero();
+        assertThat(store().retention().deleteAlerts(before, 100)).as("the incident keeps its alert").isZero();
+        assertThat(store().retention().deleteRuns(before, 100)).isEqualTo(1);
+        assertThat(store().retention().deleteIncidents(before, 100)).isEqualTo(1);
+        assertThat(store().retention().deleteAlerts(before, 100)).isEqualTo(1);
+        assertThat(store().incidents().find(id)).isEmpty();
+
+        long again = record(alert("RedisDown", "new", AlertStatus.FIRING), Instant.now());
+        assertThat(place("instance=redis-1:6379", again, Instant.now())).as("the group starts afresh").isNotEqualTo(id);
+    }
+}
