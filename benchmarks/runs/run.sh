@@ -8,6 +8,10 @@
 # /api/v1/toil, /api/v1/status, /api/v1/alerts and /api/v1/ingest. Needs a JDK 21+ in JAVA_HOME, python3.
 # STORE_URL (with STORE_USER, STORE_PASSWORD) runs the engine on that store instead of the embedded H2:
 # jdbc:postgresql://host:port/db (an empty database, or one left by an earlier run of this script).
+# NODES=3 (with STORE_URL) starts three `quench serve` processes on that one store, sharing a token file; the
+# senders post to them in turn, and the CPU figure is the sum of all nodes. RATE=N paces the posts at N alerts/s
+# in all (default: as fast as accepted): with RATE at half the measured runs/min / 60, the alert -> first step
+# percentiles are the latency at half the rate rather than the wait in a queue that a storm fills.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT="$PWD"
@@ -16,11 +20,17 @@ PER_REQUEST="${PER_REQUEST:-50}"
 CONCURRENCY="${CONCURRENCY:-16}"
 SENDERS="${SENDERS:-4}"
 TIMEOUT="${TIMEOUT:-600}"
+NODES="${NODES:-1}"
+RATE="${RATE:-0}"
+if [ "$NODES" -gt 1 ] && [ -z "${STORE_URL:-}" ]; then
+  echo "NODES=$NODES needs STORE_URL: nodes share one PostgreSQL store" >&2; exit 2
+fi
 JAVA="${JAVA_HOME:?set JAVA_HOME to a JDK 21+}/bin/java"
 WORK="$(mktemp -d /tmp/quench-runs-bench.XXXXXX)"
-PID=""
+PIDS=()
 cleanup() {
-  if [ -n "$PID" ]; then kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; fi
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   cp "$WORK/quench.log" /tmp/quench-runs-bench.log 2>/dev/null || true
   rm -rf "$WORK"
 }
@@ -28,7 +38,6 @@ trap cleanup EXIT
 
 ./mvnw ${MVN_FLAGS:-} -q -B -pl engine/core -am compile dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt" >/dev/null
 CP="$ROOT/engine/core/target/classes:$(cat "$WORK/cp.txt")"
-PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 mkdir -p "$WORK/runbooks"
 cat > "$WORK/runbooks/bench-two-steps.yaml" <<'YAML'
 name: bench-two-steps
@@ -48,43 +57,66 @@ steps:
       command: "true"
 YAML
 # No guards: no cooldown or hourly cap. The queue limits are read by newer checkouts; older ones ignore them.
-printf 'data: %s\nrunbooks: %s\nserver: {host: 127.0.0.1, port: %s}\nexecutor: {maxConcurrentRuns: %s, maxQueuedRuns: %s, maxQueuedPerRunbook: %s}\n' \
-  "$WORK/data" "$WORK/runbooks" "$PORT" "$CONCURRENCY" "$((ALERTS + 1000))" "$((ALERTS + 1000))" > "$WORK/quench.yaml"
-if [ -n "${STORE_URL:-}" ]; then
-  printf 'store: {url: "%s", user: "%s", password: "%s"}\n' "$STORE_URL" "${STORE_USER:-postgres}" "${STORE_PASSWORD:-}" \
-    >> "$WORK/quench.yaml"
-fi
-"$JAVA" ${QJOPTS:-} -cp "$CP" dev.quench.core.cli.QuenchMain serve --config "$WORK/quench.yaml" > "$WORK/quench.log" 2>&1 &
-PID=$!
-for i in $(seq 1 600); do
-  (echo > "/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break
-  kill -0 "$PID" 2>/dev/null || { echo "quench serve exited:" >&2; cat "$WORK/quench.log" >&2; exit 1; }
-  [ "$i" = 600 ] && { echo "nothing listens on port $PORT after 60 s:" >&2; cat "$WORK/quench.log" >&2; exit 1; }
-  sleep 0.1
+PORTS=()
+for node in $(seq 1 "$NODES"); do
+  PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+  PORTS+=("$PORT")
+  CONFIG="$WORK/quench.yaml"; DATA="$WORK/data"; LOG="$WORK/quench.log"
+  if [ "$NODES" -gt 1 ]; then CONFIG="$WORK/quench-$node.yaml"; DATA="$WORK/data-$node"; LOG="$WORK/quench-$node.log"; fi
+  printf 'data: %s\nrunbooks: %s\nserver: {host: 127.0.0.1, port: %s}\nexecutor: {maxConcurrentRuns: %s, maxQueuedRuns: %s, maxQueuedPerRunbook: %s}\n' \
+    "$DATA" "$WORK/runbooks" "$PORT" "$CONCURRENCY" "$((ALERTS + 1000))" "$((ALERTS + 1000))" > "$CONFIG"
+  if [ -n "${STORE_URL:-}" ]; then
+    printf 'store: {url: "%s", user: "%s", password: "%s"}\n' "$STORE_URL" "${STORE_USER:-postgres}" "${STORE_PASSWORD:-}" \
+      >> "$CONFIG"
+  fi
+  if [ "$NODES" -gt 1 ]; then
+    [ -s "$WORK/token" ] || python3 -c 'import secrets; print(secrets.token_hex(24))' > "$WORK/token"
+    printf 'auth: {tokenFile: %s}\n' "$WORK/token" >> "$CONFIG"
+  fi
+  "$JAVA" ${QJOPTS:-} -cp "$CP" dev.quench.core.cli.QuenchMain serve --config "$CONFIG" > "$LOG" 2>&1 &
+  PIDS+=($!)
 done
-for _ in $(seq 1 100); do [ -s "$WORK/data/quench.token" ] && break; sleep 0.1; done
-TOKEN="$(cat "$WORK/data/quench.token")"
+for index in "${!PORTS[@]}"; do
+  PORT="${PORTS[$index]}"; PID="${PIDS[$index]}"
+  for i in $(seq 1 600); do
+    (echo > "/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break
+    kill -0 "$PID" 2>/dev/null || { echo "quench serve exited:" >&2; cat "$WORK"/quench*.log >&2; exit 1; }
+    [ "$i" = 600 ] && { echo "nothing listens on port $PORT after 60 s:" >&2; cat "$WORK"/quench*.log >&2; exit 1; }
+    sleep 0.1
+  done
+done
+if [ "$NODES" -gt 1 ]; then
+  TOKEN="$(cat "$WORK/token")"
+else
+  for _ in $(seq 1 100); do [ -s "$WORK/data/quench.token" ] && break; sleep 0.1; done
+  TOKEN="$(cat "$WORK/data/quench.token")"
+fi
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(. /etc/os-release; echo "$PRETTY_NAME"), $("$JAVA" -version 2>&1 | head -1)"
 echo "checkout: $ROOT ($(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'))"
-echo "store: ${STORE_URL:-embedded H2}"
+echo "store: ${STORE_URL:-embedded H2}; nodes: $NODES; posting rate: $([ "$RATE" = 0 ] && echo 'as fast as accepted' || echo "$RATE alerts/s")"
 echo "alerts: $ALERTS in requests of $PER_REQUEST from $SENDERS python threads; executor.maxConcurrentRuns=$CONCURRENCY; runbook: 2 shell.exec 'true' steps"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (figures taken on a busy machine are a floor)"
 
 status=0
-python3 - "$PORT" "$TOKEN" "$PID" "$ALERTS" "$PER_REQUEST" "$SENDERS" "$TIMEOUT" "$(getconf CLK_TCK)" <<'PY' || status=$?
+python3 - "$(IFS=,; echo "${PORTS[*]}")" "$TOKEN" "$(IFS=,; echo "${PIDS[*]}")" "$ALERTS" "$PER_REQUEST" "$SENDERS" "$TIMEOUT" "$(getconf CLK_TCK)" "$RATE" <<'PY' || status=$?
 import json, sys, threading, time, urllib.error, urllib.request
 from datetime import datetime
-port, token, pid = sys.argv[1], sys.argv[2], sys.argv[3]
+ports, token, pids = sys.argv[1].split(","), sys.argv[2], sys.argv[3].split(",")
 total, per_request, senders, timeout, clk_tck = (int(v) for v in sys.argv[4:9])
-base = f"http://127.0.0.1:{port}"
+rate = float(sys.argv[9])
+bases = [f"http://127.0.0.1:{port}" for port in ports]
+base = bases[0]   # reads: every node answers them from the one store
 auth = {"Authorization": f"Bearer {token}"}
 run_tag = str(time.time_ns())
 
 def cpu_seconds():
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / clk_tck   # utime + stime (fields 14, 15)
+    used = 0
+    for pid in pids:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        used += int(fields[11]) + int(fields[12])   # utime + stime (fields 14, 15)
+    return used / clk_tck
 
 def get(path):
     request = urllib.request.Request(base + path, headers=auth)
@@ -107,7 +139,7 @@ def body(first, count):
                        "commonAnnotations": {}, "externalURL": "http://alertmanager.invalid", "version": "4",
                        "groupKey": "{}:{alertname=\"BenchRun\"}", "truncatedAlerts": 0}).encode()
 
-batches = [(first, min(per_request, total - first)) for first in range(0, total, per_request)]
+batches = [(index, first, min(per_request, total - first)) for index, first in enumerate(range(0, total, per_request))]
 lock = threading.Lock()
 stats = {"posted": 0, "retries_503": 0, "errors": []}
 deadline = time.monotonic() + timeout
@@ -117,10 +149,12 @@ def sender():
         with lock:
             if not batches:
                 return
-            first, count = batches.pop(0)
+            index, first, count = batches.pop(0)
+        if rate > 0:   # paced: batch `index` is due at start + its place in the schedule
+            time.sleep(max(0.0, start + first / rate - time.time()))
         data = body(first, count)
         while True:
-            request = urllib.request.Request(base + "/hooks/alertmanager", data=data, method="POST",
+            request = urllib.request.Request(bases[index % len(bases)] + "/hooks/alertmanager", data=data, method="POST",
                                              headers={**auth, "Content-Type": "application/json"})
             try:
                 with urllib.request.urlopen(request, timeout=60) as response:

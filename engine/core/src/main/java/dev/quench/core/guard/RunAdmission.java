@@ -243,6 +243,7 @@ public final class RunAdmission {
                     + "): the run was not started; it runs again only if its trigger fires again. Raise "
                     + "executor.maxQueuedRuns or executor.maxConcurrentRuns";
         } else {
+            guardStore.countAdmitted(transaction, run.runbook());
             return Optional.empty();
         }
         guardStore.recordVerdict(transaction, run.id(), RunStatus.REFUSED, reason, null, clock.instant());

@@ -3,6 +3,7 @@ package dev.quench.core.store;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
@@ -145,14 +146,32 @@ public final class GuardRepository {
                 .list();
     }
 
-    /** How many runs are queued, overall and of {@code runbook}, not counting {@code exceptRunId}. */
+    /**
+     * How many runs are queued, overall and of {@code runbook}, not counting {@code exceptRunId}: read from the
+     * store at the first check in {@code transaction}, then as {@link #countAdmitted} keeps it (see QueueTally).
+     */
     public QueueDepth queueDepth(StoreTransaction transaction, String runbook, String exceptRunId) {
-        return transaction.handle().createQuery("""
-                        select count(*) as queued, coalesce(sum(case when runbook = :runbook then 1 else 0 end), 0) as own
-                        from run where status = :queued and id <> :id""")
-                .bind("runbook", runbook).bind("queued", RunStatus.QUEUED.wireName()).bind("id", exceptRunId)
-                .map((row, context) -> new QueueDepth(row.getLong("queued"), row.getLong("own")))
-                .one();
+        QueueTally tally = transaction.queueTally();
+        if (tally == null) {
+            QueueTally read = new QueueTally();
+            transaction.handle().createQuery("""
+                            select runbook, count(*) as queued from run where status = :queued and id <> :id
+                            group by runbook""")
+                    .bind("queued", RunStatus.QUEUED.wireName()).bind("id", exceptRunId)
+                    .map((row, context) -> Map.entry(row.getString("runbook"), row.getLong("queued")))
+                    .forEach(entry -> read.add(entry.getKey(), entry.getValue()));
+            transaction.queueTally(read);
+            tally = read;
+        }
+        return new QueueDepth(tally.all(), tally.of(runbook));
+    }
+
+    /** Counts a run of {@code runbook} that {@code transaction} admitted to the queue in its later queue checks. */
+    public void countAdmitted(StoreTransaction transaction, String runbook) {
+        QueueTally tally = transaction.queueTally();
+        if (tally != null) {
+            tally.add(runbook, 1);
+        }
     }
 
     /** Records the guard key a run was admitted under (what later cooldowns compare against). */

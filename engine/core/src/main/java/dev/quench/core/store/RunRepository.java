@@ -25,6 +25,8 @@ public final class RunRepository {
     };
 
     private final Jdbi jdbi;
+    /** Whether claims lock with SKIP LOCKED: null until the database was asked (see skipsLocked). */
+    private volatile Boolean skipLocked;
 
     RunRepository(Jdbi jdbi) {
         this.jdbi = jdbi;
@@ -110,6 +112,10 @@ public final class RunRepository {
      */
     public List<RunLease> claimQueued(String node, int limit, Instant now, Instant leaseExpiry) {
         return jdbi.inTransaction(handle -> {
+            // Ordered by the run_queue index's columns (status is fixed), so the database reads only the runs it
+            // takes. H2 reads every match of a FOR UPDATE query before its limit: there it locks nothing, and
+            // the conditional update below still lets exactly one of two claimers of a run have it (H2 serves
+            // one engine; the other claimer takes fewer runs this time).
             // A run with a lock key (guards.lockKey) is a candidate only while no running run holds its key and
             // no older queued run waits for it: one holder per key, first come first served, and runs waiting
             // for a key never take the places of runs that could start.
@@ -120,7 +126,7 @@ public final class RunRepository {
                                and not exists (select 1 from run o where o.lock_key = r.lock_key and o.status = :queued
                                                  and (o.created_at < r.created_at
                                                       or (o.created_at = r.created_at and o.id < r.id)))))
-                            order by created_at, id limit :limit for update skip locked""")
+                            order by status, created_at, id limit :limit""" + (skipsLocked(handle) ? " for update skip locked" : ""))
                     .bind("queued", RunStatus.QUEUED.wireName())
                     .bind("running", RunStatus.RUNNING.wireName())
                     .bind("limit", limit)
@@ -166,6 +172,21 @@ public final class RunRepository {
                         "select distinct lock_key from run where lock_key in (<keys>) and status = :running")
                 .bindList("keys", List.copyOf(keys)).bind("running", RunStatus.RUNNING.wireName())
                 .mapTo(String.class).list());
+    }
+
+    /** Whether the database locks with {@code FOR UPDATE SKIP LOCKED} (PostgreSQL) or not (H2); asked once. */
+    private boolean skipsLocked(Handle handle) {
+        Boolean known = skipLocked;
+        if (known == null) {
+            try {
+                known = handle.getConnection().getMetaData().getDatabaseProductName()
+                        .toLowerCase(java.util.Locale.ROOT).contains("postgres");
+            } catch (SQLException e) {
+                throw new StoreException("cannot read the store's database type: " + e.getMessage(), e);
+            }
+            skipLocked = known;
+        }
+        return known;
     }
 
     private static int claimOne(Handle handle, String runId, long generation, String node, Instant now,

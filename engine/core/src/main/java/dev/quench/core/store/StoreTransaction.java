@@ -12,6 +12,8 @@ import org.jdbi.v3.core.Handle;
 public final class StoreTransaction {
 
     private final Handle handle;
+    /** Queued runs as admission counts them in this transaction (see GuardRepository#queueDepth); null until read. */
+    private QueueTally queueTally;
 
     StoreTransaction(Handle handle) {
         this.handle = Objects.requireNonNull(handle, "handle");
@@ -19,5 +21,13 @@ public final class StoreTransaction {
 
     Handle handle() {
         return handle;
+    }
+
+    QueueTally queueTally() {
+        return queueTally;
+    }
+
+    void queueTally(QueueTally tally) {
+        this.queueTally = tally;
     }
 }
