@@ -48,14 +48,8 @@ public final class Store implements AutoCloseable {
         this.nodes = new NodeRepository(jdbi);
         this.cancelRequests = new CancelRequestRepository(jdbi);
         this.givenAlerts = new GivenAlertRepository(jdbi);
-    }
-
         this.consoleSessions = new ConsoleSessionRepository(jdbi);
-    }
-
         this.breakers = guards.breakers();
-    }
-
         this.incidents = new IncidentRepository(jdbi);
         this.toil = new ToilRepository(jdbi);
     }
