@@ -71,8 +71,6 @@ class QuenchConfigStrictnessTest {
         assertThat(settings.events()).isEqualTo(EventLimits.DEFAULTS);
         assertThat(settings.metrics()).isEqualTo(MetricsSettings.DEFAULTS);
         assertThat(settings.console()).isEqualTo(dev.quench.core.console.ConsoleSettings.DEFAULTS);
-    }
-
         assertThat(settings.incidents()).isEqualTo(dev.quench.core.incident.IncidentSettings.DEFAULTS);
         assertThat(settings.toil()).isEqualTo(dev.quench.core.ledger.ToilSettings.DEFAULTS);
     }
