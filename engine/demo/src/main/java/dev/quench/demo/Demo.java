@@ -37,10 +37,19 @@ public final class Demo {
 
     private final Path runbooks;
     private final PrintStream out;
+    private final boolean serve;
+    /** Counted down once the engine is closed and the sandbox deleted (a stop signal waits for it). */
+    private final java.util.concurrent.CountDownLatch cleanedUp = new java.util.concurrent.CountDownLatch(1);
 
     public Demo(Path runbooks, PrintStream out) {
+        this(runbooks, out, false);
+    }
+
+    /** @param serve keep the engine (and its console) up after the demo, until the process is stopped */
+    public Demo(Path runbooks, PrintStream out, boolean serve) {
         this.runbooks = runbooks;
         this.out = out;
+        this.serve = serve;
     }
 
     /** Runs the demo; returns 0 when the remediation worked end to end. */
@@ -59,8 +68,10 @@ public final class Demo {
         try (LoopbackSshServer ssh = LoopbackSshServer.start(sshDirectory);
              Engine engine = Engine.start(config(sandbox, logDir, ssh))) {
             out.printf("SSH server for web-7: 127.0.0.1:%d (host key pinned in %s)%n", ssh.port(), ssh.knownHosts());
-            out.printf("Quench: http://127.0.0.1:%d, runbooks from %s (%d loaded)%n%n", engine.port(),
+            out.printf("Quench: http://127.0.0.1:%d, runbooks from %s (%d loaded)%n", engine.port(),
                     runbooks.toAbsolutePath(), engine.runbooks().runbooks().size());
+            out.printf("Console: http://127.0.0.1:%d/ - sign in with the demo's admin token %s%n%n", engine.port(),
+                    engine.apiToken().value());
             if (engine.runbooks().find("disk-full-log-cleanup").isEmpty()) {
                 out.println("the bundled runbook disk-full-log-cleanup did not load from " + runbooks.toAbsolutePath()
                         + ": " + engine.runbooks().problems());
@@ -95,10 +106,35 @@ public final class Demo {
                     oldLogs.size() - oldLeft, oldLogs.size(), DemoSandbox.count(logDir));
             boolean succeeded = runs.size() == 1 && runs.get(0).status() == RunStatus.SUCCEEDED && oldLeft == 0;
             out.println(succeeded ? "demo OK" : "demo FAILED: see the run above");
+            out.println();
+            if (serve) {
+                out.printf("== Console: the run is on http://127.0.0.1:%d/runs (token %s). Serving until Ctrl-C.%n",
+                        engine.port(), engine.apiToken().value());
+                awaitStop();
+            } else {
+                out.println("== Console: Quench stops now and its sandbox is deleted; run `quench demo --serve` to keep "
+                        + "it up and see the run on /runs of the console above.");
+            }
             return succeeded ? 0 : 1;
         } finally {
             DemoSandbox.delete(sandbox);
+            cleanedUp.countDown();
         }
+    }
+
+    /** Blocks until the process is asked to stop (Ctrl-C, SIGTERM); the caller then closes the engine. */
+    private void awaitStop() throws InterruptedException {
+        java.util.concurrent.CountDownLatch stopping = new java.util.concurrent.CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopping.countDown();
+            try {
+                // Let the demo close the engine and delete its sandbox before the JVM goes.
+                cleanedUp.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException ignored) {
+                // The JVM is exiting anyway; nothing is left to wait for.
+            }
+        }, "quench-demo-stop"));
+        stopping.await();
     }
 
     private QuenchConfig config(Path sandbox, Path logDir, LoopbackSshServer ssh) throws IOException {

@@ -19,6 +19,10 @@ public final class DemoCommand implements Callable<Integer>, QuenchSubcommand {
             description = "runbooks to use (default: the bundled library, QUENCH_HOME/runbooks or ./runbooks)")
     Path runbooks;
 
+    @Option(names = "--serve", description = "keep Quench and its console up after the demo (until Ctrl-C), to see "
+            + "the run at the console URL printed")
+    boolean serve;
+
     @Override
     public Object command() {
         return this;
@@ -26,7 +30,7 @@ public final class DemoCommand implements Callable<Integer>, QuenchSubcommand {
 
     @Override
     public Integer call() throws Exception {
-        return new Demo(runbooks != null ? runbooks : bundledRunbooks(), System.out).run();
+        return new Demo(runbooks != null ? runbooks : bundledRunbooks(), System.out, serve).run();
     }
 
     static Path bundledRunbooks() {

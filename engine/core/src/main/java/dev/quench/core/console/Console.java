@@ -38,6 +38,8 @@ public final class Console implements RouteMount {
     /** The screens, in no particular order (each owns its paths). */
     private List<ConsoleScreen> screens() {
         return List.of(
+                new KillSwitchScreen(parts.vertx(), new dev.quench.core.server.KillSwitchActions(parts.dispatcher())),
+                new AuditScreen(parts.store(), parts.clock()),
                 new RunsScreen(parts));
     }
 

@@ -18,9 +18,10 @@ import java.util.Objects;
  * @param killSwitch       the kill switch as it is now
  * @param awaitingApproval runs awaiting approval that this user may see
  * @param assets           links to the console's scripts and styles
+ * @param path             the path and query of this page (where a form in the layout comes back to)
  */
 public record ConsolePage(String title, String section, String userName, Role role, String team, String csrfToken,
-                          KillSwitch.State killSwitch, long awaitingApproval, ConsoleAssets assets) {
+                          KillSwitch.State killSwitch, long awaitingApproval, ConsoleAssets assets, String path) {
 
     /** One entry of the header's navigation. */
     public record Nav(String key, String label, String href) {
@@ -44,6 +45,7 @@ public record ConsolePage(String title, String section, String userName, Role ro
         Objects.requireNonNull(csrfToken, "csrfToken");
         Objects.requireNonNull(killSwitch, "killSwitch");
         Objects.requireNonNull(assets, "assets");
+        Objects.requireNonNull(path, "path");
     }
 
     /** The navigation this user gets (the audit log is for admins). */

@@ -48,7 +48,7 @@ public final class ConsolePages {
         ConsoleSessions.SignedIn signedIn = ConsoleSessions.signedIn(context);
         vertx.executeBlocking(() -> {
             Map<String, Object> params = new HashMap<>(load.call());
-            params.put("page", layout(signedIn, title, section));
+            params.put("page", layout(signedIn, title, section, context.request().uri()));
             return templates.render(template, params);
         }, false).onComplete(rendered -> send(context, rendered.failed() ? null : rendered.result(),
                 rendered.cause(), title));
@@ -77,10 +77,10 @@ public final class ConsolePages {
     }
 
     /** The layout's data for {@code signedIn}; blocking (reads the store). */
-    ConsolePage layout(ConsoleSessions.SignedIn signedIn, String title, String section) {
+    ConsolePage layout(ConsoleSessions.SignedIn signedIn, String title, String section, String path) {
         Principal principal = signedIn.principal();
         return new ConsolePage(title, section, principal.name(), principal.role(), principal.team(),
-                signedIn.csrfToken(), killSwitch.state(), awaitingApproval(principal), assets);
+                signedIn.csrfToken(), killSwitch.state(), awaitingApproval(principal), assets, LoginRoutes.local(path));
     }
 
     /** Runs awaiting approval that {@code principal} may see: its team's, or all. Blocking. */

@@ -65,7 +65,8 @@ final class CsrfCheck {
         return null;
     }
 
-    private static boolean sameHost(String origin, HostAndPort self) {
+    /** Whether the origin (or referer URL) {@code origin} names the host and port {@code self}. */
+    static boolean sameHost(String origin, HostAndPort self) {
         URI uri;
         try {
             uri = new URI(origin);

@@ -6,18 +6,15 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * {@code GET /api/v1/audit?actor=&action=&since=&limit=}: the audit trail, newest first. Read-only:
+ * {@code GET /api/v1/audit?actor=&action=&since=&before=&limit=}: the audit trail, newest first ({@link AuditQuery}). Read-only:
  * nothing in the API changes or deletes it. Needs a viewer token without a team scope (the trail
  * spans every team).
  */
 final class AuditRoutes {
-
-    private static final int MAX_LIMIT = 1000;
 
     private final Vertx vertx;
     private final Store store;
@@ -34,26 +31,14 @@ final class AuditRoutes {
     }
 
     private void list(RoutingContext context) {
-        String actor = context.queryParams().get("actor");
-        String action = context.queryParams().get("action");
-        Instant since;
-        int limit;
+        AuditQuery query;
         try {
-            String sinceText = context.queryParams().get("since");
-            since = sinceText == null ? null : AlertQueries.since(sinceText, clock.instant());
-            String limitText = context.queryParams().get("limit");
-            limit = limitText == null ? 100 : Integer.parseInt(limitText);
-            if (limit < 1 || limit > MAX_LIMIT) {
-                throw new IllegalArgumentException("limit must be 1-" + MAX_LIMIT + ", was " + limitText);
-            }
-        } catch (NumberFormatException e) {
-            HttpErrors.send(context, 400, "invalid query", "limit must be a number: " + e.getMessage());
-            return;
+            query = AuditQuery.parse(context.queryParams()::get, clock.instant(), 100);
         } catch (IllegalArgumentException e) {
             HttpErrors.send(context, 400, "invalid query", e.getMessage());
             return;
         }
-        vertx.executeBlocking(() -> store.audit().list(actor, action, since, limit), false).onComplete(result -> {
+        vertx.executeBlocking(() -> query.run(store), false).onComplete(result -> {
             if (result.failed()) {
                 HttpErrors.send(context, 500, "cannot read the audit trail", result.cause().getMessage());
             } else {

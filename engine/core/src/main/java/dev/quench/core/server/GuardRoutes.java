@@ -36,6 +36,7 @@ final class GuardRoutes {
     private final RunControl control;
     private final KillSwitch killSwitch;
     private final ApprovalSettings approval;
+    private final KillSwitchActions actions;
 
     /** Refused before anything was decided: 403 with why. */
     private record Forbidden(String detail) {
@@ -48,6 +49,7 @@ final class GuardRoutes {
         this.dispatcher = Objects.requireNonNull(dispatcher, "dispatcher");
         this.control = dispatcher.runControl();
         this.killSwitch = dispatcher.killSwitch();
+        this.actions = new KillSwitchActions(dispatcher);
     }
 
     /** Mount after {@link ApiRoutes}, whose {@code /api/v1/*} handler checks the token first. */
@@ -169,27 +171,7 @@ final class GuardRoutes {
                     "POST /api/v1/resume takes {\"reason\": ...}; leave cancelRunning out");
             return;
         }
-        blocking(context, () -> {
-            KillSwitch.State state = killSwitch.set(pause, who, why);
-            List<String> cancelled = List.of();
-            if (!pause) {
-                dispatcher.startQueuedRuns();
-            } else if (Boolean.TRUE.equals(cancelRunning)) {
-                // After the switch is set, so that nothing starts in place of what is cancelled here.
-                cancelled = dispatcher.cancelAllRunning(RunControl.cancelledBy(who, why)
-                        + " while it ran (quench pause --cancel-running)");
-                cancelled.forEach(id -> control.recordRunningCancel(id, who, why));
-            }
-            Map<String, Object> answer = new LinkedHashMap<>();
-            answer.put("paused", state.paused());
-            answer.put("changedBy", state.changedBy());
-            answer.put("reason", state.reason());
-            answer.put("changedAt", state.changedAt());
-            if (pause) {
-                answer.put("cancelled", cancelled);
-            }
-            return answer;
-        });
+        blocking(context, () -> actions.set(pause, who, why, Boolean.TRUE.equals(cancelRunning)));
     }
 
     private Map<String, Object> status() {

@@ -43,7 +43,18 @@ public final class AuditRepository {
      * @param limit  at most this many
      */
     public List<AuditEntry> list(String actor, String action, Instant since, int limit) {
+        return list(actor, action, since, null, limit);
+    }
+
+    /**
+     * Entries newest first, a page at a time: {@code before} (an entry's id, or null) starts the page after it,
+     * so a page does not shift while new entries arrive.
+     */
+    public List<AuditEntry> list(String actor, String action, Instant since, Long before, int limit) {
         StringBuilder sql = new StringBuilder("select * from audit_event where 1 = 1");
+        if (before != null) {
+            sql.append(" and id < :before");
+        }
         if (actor != null) {
             sql.append(" and actor = :actor");
         }
@@ -56,6 +67,9 @@ public final class AuditRepository {
         sql.append(" order by id desc limit :limit");
         return jdbi.withHandle(handle -> {
             Query query = handle.createQuery(sql.toString()).bind("limit", limit);
+            if (before != null) {
+                query.bind("before", before.longValue());
+            }
             if (actor != null) {
                 query.bind("actor", actor);
             }

@@ -163,6 +163,22 @@ class ConsoleRoutesTest {
     }
 
     @Test
+    void anExpiredSessionNoLongerWorks() throws Exception {
+        String id = "e".repeat(64);
+        Instant signedInAt = Instant.now().minus(Duration.ofHours(13));
+        quench.engine().store().consoleSessions().create(new dev.quench.core.store.ConsoleSession(
+                dev.quench.core.store.TokenRepository.hash(id),
+                dev.quench.core.store.TokenRepository.hash(quench.engine().apiToken().value()), "admin", signedInAt,
+                signedInAt.plus(Duration.ofHours(12))));
+
+        HttpResponse<String> answer = get("/runs", id);
+
+        assertThat(answer.statusCode()).isEqualTo(303);
+        assertThat(answer.headers().firstValue("Location")).hasValueSatisfying(location ->
+                assertThat(location).contains("ended=1"));
+    }
+
+    @Test
     void assetsAreServedFromTheWebJarsWithALongCacheAndNothingElseIs() throws Exception {
         String session = session(quench.engine().apiToken().value());
         String page = get("/runs", session).body();

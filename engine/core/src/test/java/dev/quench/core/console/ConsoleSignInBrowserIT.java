@@ -5,16 +5,35 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.quench.core.testing.EngineHarness;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
 
-/** Signing in to the console in a real browser. */
+/** Signing in to the console and out again, in a real browser. */
 class ConsoleSignInBrowserIT {
 
     @TempDir
-    Path temp;
+    static Path temp;
+
+    private static EngineHarness quench;
+
+    @BeforeAll
+    static void startQuench() throws Exception {
+        Path runbooks = Files.createDirectories(temp.resolve("runbooks"));
+        Files.write(runbooks.resolve("echo-disk.yaml"), EngineHarness.resource("fixtures/runbooks/echo-disk.yaml"));
+        quench = EngineHarness.start(EngineHarness.config(temp.resolve("data"), runbooks));
+    }
+
+    @AfterAll
+    static void stopQuench() {
+        if (quench != null) {
+            quench.close();
+        }
+    }
 
     @BeforeEach
     void requireChromium() {
@@ -22,9 +41,8 @@ class ConsoleSignInBrowserIT {
     }
 
     @Test
-    void signingInWithTheAdminTokenLandsOnRunsWithTheNameShown() throws Exception {
-        try (EngineHarness quench = startQuench();
-             ConsoleBrowser browser = ConsoleBrowser.start(quench.uri("/"))) {
+    void signingInWithTheAdminTokenLandsOnRunsWithTheNameShown() {
+        try (ConsoleBrowser browser = ConsoleBrowser.start(quench.uri("/"))) {
             browser.open("/");
             assertThat(browser.path()).startsWith("/login");
 
@@ -39,9 +57,8 @@ class ConsoleSignInBrowserIT {
     }
 
     @Test
-    void aWrongTokenShowsAClearErrorAndMakesNoSession() throws Exception {
-        try (EngineHarness quench = startQuench();
-             ConsoleBrowser browser = ConsoleBrowser.start(quench.uri("/"))) {
+    void aWrongTokenShowsAClearErrorAndMakesNoSession() {
+        try (ConsoleBrowser browser = ConsoleBrowser.start(quench.uri("/"))) {
             browser.open("/login");
             browser.submitToken("not-a-token-" + "0".repeat(20));
 
@@ -56,9 +73,41 @@ class ConsoleSignInBrowserIT {
         }
     }
 
-    private EngineHarness startQuench() throws Exception {
-        Path runbooks = Files.createDirectories(temp.resolve("runbooks"));
-        Files.write(runbooks.resolve("echo-disk.yaml"), EngineHarness.resource("fixtures/runbooks/echo-disk.yaml"));
-        return EngineHarness.start(EngineHarness.config(temp.resolve("data"), runbooks));
+    @Test
+    void afterSigningOutTheOldCookieNoLongerWorks() {
+        try (ConsoleBrowser browser = ConsoleBrowser.start(quench.uri("/"))) {
+            browser.open("/login");
+            browser.signIn(quench.engine().apiToken().value());
+            String oldCookie = browser.sessionCookie().orElseThrow();
+
+            browser.await(By.id("sign-out")).click();
+            browser.awaitText(By.id("login-notice"), "You have signed out");
+            assertThat(browser.sessionCookie()).isEmpty();
+
+            // A copy of the cookie kept from before (a stolen one, say) is refused: the session ended in the store.
+            browser.driver().manage().addCookie(new Cookie(ConsoleSessions.COOKIE, oldCookie, "/"));
+            browser.open("/runs");
+            assertThat(browser.path()).startsWith("/login");
+            browser.awaitText(By.id("login-notice"), "Your session has ended");
+            browser.screenshot("ConsoleSignInBrowserIT-signed-out");
+        }
+    }
+
+    @Test
+    void theLayoutFitsAPhoneWithoutSidewaysScrolling() {
+        try (ConsoleBrowser browser = ConsoleBrowser.start(quench.uri("/"))) {
+            browser.driver().manage().window().setSize(new org.openqa.selenium.Dimension(375, 812));
+            browser.open("/login");
+            browser.signIn(quench.engine().apiToken().value());
+            for (String path : java.util.List.of("/runs", "/audit")) {
+                browser.open(path);
+                browser.await(By.id("sign-out"));
+                Object overflow = ((org.openqa.selenium.JavascriptExecutor) browser.driver()).executeScript(
+                        "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
+                assertThat(((Number) overflow).longValue()).as(path + " scrolls sideways by").isLessThanOrEqualTo(0);
+                assertThat(browser.driver().findElement(By.id("sign-out")).isDisplayed()).isTrue();
+            }
+            browser.screenshot("ConsoleSignInBrowserIT-phone");
+        }
     }
 }

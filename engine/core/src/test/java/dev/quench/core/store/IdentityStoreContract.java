@@ -136,4 +136,39 @@ abstract class IdentityStoreContract {
         assertThat(store().audit().deleteOlderThan(now.minusSeconds(1), 3)).isZero();
         assertThat(store().audit().list(null, null, null, 10)).extracting(AuditEntry::actor).containsExactly("bob");
     }
+
+    @Test
+    void aConsoleSessionIsFoundByItsHashUntilItExpiresOrEnds() {
+        ConsoleSession session = new ConsoleSession(TokenRepository.hash("session-id-1"), "a".repeat(64), "alice", now,
+                now.plusSeconds(3600));
+        store().consoleSessions().create(session);
+        store().consoleSessions().create(new ConsoleSession(TokenRepository.hash("session-id-2"), "a".repeat(64),
+                "alice", now.minusSeconds(7200), now.minusSeconds(3600)));
+        store().consoleSessions().create(new ConsoleSession(TokenRepository.hash("session-id-3"), "b".repeat(64),
+                "bob", now, now.plusSeconds(3600)));
+
+        assertThat(store().consoleSessions().findActive(session.idHash(), now)).contains(session);
+        assertThat(store().consoleSessions().findActive(session.idHash(), now.plusSeconds(3600))).as("expired").isEmpty();
+        assertThat(store().consoleSessions().findActive(TokenRepository.hash("session-id-2"), now)).isEmpty();
+        assertThat(store().consoleSessions().deleteExpired(now)).isEqualTo(1);
+        assertThat(store().consoleSessions().delete(session.idHash())).isTrue();
+        assertThat(store().consoleSessions().delete(session.idHash())).isFalse();
+        assertThat(store().consoleSessions().findActive(session.idHash(), now)).isEmpty();
+        assertThat(store().consoleSessions().deleteForToken("bob")).isEqualTo(1);
+    }
+
+    @Test
+    void theAuditTrailPagesBackwardsFromAnEntry() {
+        for (int index = 0; index < 5; index++) {
+            store().audit().append(new AuditEntry(0, now.plusSeconds(index), "alice", "operator", "pause", "engine",
+                    "ok", "127.0.0.1", "entry " + index));
+        }
+        List<AuditEntry> first = store().audit().list(null, "pause", null, null, 2);
+        List<AuditEntry> second = store().audit().list(null, "pause", null, first.getLast().id(), 2);
+        List<AuditEntry> last = store().audit().list(null, "pause", null, second.getLast().id(), 2);
+
+        assertThat(first).extracting(AuditEntry::detail).containsExactly("entry 4", "entry 3");
+        assertThat(second).extracting(AuditEntry::detail).containsExactly("entry 2", "entry 1");
+        assertThat(last).extracting(AuditEntry::detail).containsExactly("entry 0");
+    }
 }
