@@ -38,9 +38,30 @@ public record RunTimeline(List<Bar> bars, String start, String span) {
             return percent(width);
         }
 
-        /** Where the label starts: just after the bar, or inside its start when the bar ends near the right edge. */
+        /**
+         * Where the label is anchored: just after the bar; left of the bar (anchored at its end) when the bar
+         * reaches the right part of the axis; inside the bar's start when it is wide from the left.
+         */
         public String labelPercent() {
-            return percent(x + width > 70 ? x : x + width + 0.5);
+            return percent(labelAfter() ? x + width + 0.5 : labelBefore() ? x - 0.5 : x + 0.5);
+        }
+
+        /** The SVG {@code text-anchor} of the label. */
+        public String labelAnchor() {
+            return labelBefore() ? "end" : "start";
+        }
+
+        /** Whether the label is drawn on the bar (then in the bar's contrast colour). */
+        public boolean labelInside() {
+            return !labelAfter() && !labelBefore();
+        }
+
+        private boolean labelAfter() {
+            return x + width <= 70;
+        }
+
+        private boolean labelBefore() {
+            return !labelAfter() && x >= 30;
         }
 
         private static String percent(double value) {

@@ -107,6 +107,11 @@ class RunViewsTest {
         assertThat(timeline.bars()).extracting(RunTimeline.Bar::xPercent).containsExactly("0.00%", "25.00%");
         assertThat(timeline.bars()).extracting(RunTimeline.Bar::widthPercent).containsExactly("25.00%", "75.00%");
         assertThat(timeline.bars().get(1).label()).isEqualTo("slow 6.0 s");
+        assertThat(timeline.bars()).extracting(RunTimeline.Bar::labelPercent, RunTimeline.Bar::labelAnchor,
+                        RunTimeline.Bar::labelInside)
+                .as("a short bar is labelled after it, a wide one from the left on it")
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("25.50%", "start", false),
+                        org.assertj.core.groups.Tuple.tuple("25.50%", "start", true));
         assertThat(timeline.span()).isEqualTo("8.0 s");
         assertThat(view.canCancel()).isTrue();
         assertThat(view.live()).isTrue();
@@ -124,5 +129,7 @@ class RunViewsTest {
 
         assertThat(bar.x() + bar.width()).isLessThanOrEqualTo(100.0);
         assertThat(bar.width()).isEqualTo(RunTimeline.MIN_WIDTH);
+        assertThat(bar.labelAnchor()).as("labelled left of the bar, inside the axis").isEqualTo("end");
+        assertThat(bar.labelPercent()).isEqualTo("99.00%");
     }
 }
