@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -96,6 +97,17 @@ class ToilBrowserIT {
             assertThat(browser.driver().findElement(By.id("automate-next")).getText()).contains("CertExpiring")
                     .doesNotContain("FanSpeed");
             browser.screenshot("ToilBrowserIT-toil");
+
+            // A phone: the page fits 375 px (tables scroll inside their box) and the chart is redrawn to fit.
+            browser.driver().manage().window().setSize(new Dimension(375, 812));
+            JavascriptExecutor script = (JavascriptExecutor) browser.driver();
+            new WebDriverWait(browser.driver(), ConsoleBrowser.WAIT).until(driver ->
+                    (Long) script.executeScript("return window.innerWidth;") <= 375
+                    && (Long) script.executeScript("return document.querySelector('#toil-chart canvas').clientWidth;")
+                    <= 375);
+            assertThat((Long) script.executeScript("return document.documentElement.scrollWidth - window.innerWidth;"))
+                    .as("horizontal overflow at 375 px").isLessThanOrEqualTo(0L);
+            browser.screenshot("ToilBrowserIT-phone");
         }
     }
 
