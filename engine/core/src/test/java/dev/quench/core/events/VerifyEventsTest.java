@@ -14,7 +14,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A run's live events say which steps are verify checks ({@code phase}), and GET /api/v1/runbooks lists them. */
+/**
+ * A run's live events say which steps are verify checks ({@code phase}); GET /api/v1/runbooks lists them and a dry
+ * run through the API plans them (section verify).
+ */
 class VerifyEventsTest {
 
     @TempDir
@@ -35,6 +38,14 @@ class VerifyEventsTest {
             assertThat(listed).hasSize(1);
             assertThat(listed.get(0).path("id").asText()).isEqualTo("healthy");
             assertThat(listed.get(0).path("uses").asText()).isEqualTo("shell.exec");
+            HttpResponse<String> planned = harness.post("/api/v1/runs",
+                    "{\"runbook\": \"fix\", \"dryRun\": true}".getBytes(StandardCharsets.UTF_8));
+            assertThat(planned.statusCode()).as(planned.body()).isEqualTo(200);
+            var plan = Json.json().readTree(planned.body());
+            assertThat(plan.path("steps").get(1).path("id").asText()).isEqualTo("healthy");
+            assertThat(plan.path("steps").get(1).path("section").asText()).isEqualTo("verify");
+            assertThat(plan.path("verify").get(0).asText()).isEqualTo("healthy (shell.exec)");
+
             HttpResponse<String> started = harness.post("/api/v1/runs",
                     "{\"runbook\": \"fix\"}".getBytes(StandardCharsets.UTF_8));
             assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
