@@ -82,6 +82,11 @@ class AccessMatrixTest {
                     200, "run.approve"),
             new Endpoint("POST", "/api/v1/runs/{run}/reject", "{}", Role.OPERATOR, Scope.OWNED, 200, "run.reject"),
             new Endpoint("POST", "/api/v1/runs/{run}/cancel", "{}", Role.OPERATOR, Scope.OWNED, 200, "run.cancel"),
+            new Endpoint("GET", "/api/v1/breakers", null, Role.VIEWER, Scope.FILTERED, 200, null),
+            new Endpoint("GET", "/api/v1/runbooks/storage-clean/breaker", null, Role.VIEWER, Scope.OWNED, 200, null),
+            new Endpoint("POST", "/api/v1/runbooks/storage-clean/breaker/reset", "{\"reason\": \"fixed\"}",
+                    Role.OPERATOR, Scope.OWNED, 200, "breaker.reset"),
+            new Endpoint("GET", "/api/v1/locks", null, Role.VIEWER, Scope.FILTERED, 200, null),
             new Endpoint("POST", "/api/v1/pause", "{\"reason\": \"test\"}", Role.OPERATOR, Scope.ALL_TEAMS, 200, "pause"),
             new Endpoint("POST", "/api/v1/resume", "{}", Role.OPERATOR, Scope.ALL_TEAMS, 200, "resume"),
             new Endpoint("GET", "/api/v1/tokens", null, Role.ADMIN, Scope.ALL_TEAMS, 200, null),
@@ -117,6 +122,7 @@ class AccessMatrixTest {
                 name: storage-clean
                 owner: storage-team
                 approval: required
+                guards: {breaker: {failures: 3, within: 1h}}
                 steps:
                   - {id: clean, uses: shell.exec, with: {command: "echo clean"}}
                 """);
