@@ -73,6 +73,8 @@ class AccessMatrixTest {
             new Endpoint("GET", "/api/v1/schedules", null, Role.VIEWER, Scope.ALL_TEAMS, 200, null),
             new Endpoint("GET", "/api/v1/toil", null, Role.VIEWER, Scope.ALL_TEAMS, 200, null),
             new Endpoint("GET", "/api/v1/alerts", null, Role.VIEWER, Scope.FILTERED, 200, null),
+            new Endpoint("GET", "/api/v1/toil/share", null, Role.VIEWER, Scope.ALL_TEAMS, 200, null),
+            new Endpoint("GET", "/api/v1/incidents", null, Role.VIEWER, Scope.FILTERED, 200, null),
             new Endpoint("GET", "/api/v1/status", null, Role.VIEWER, Scope.FILTERED, 200, null),
             new Endpoint("GET", "/api/v1/ingest", null, Role.VIEWER, Scope.FILTERED, 200, null),
             new Endpoint("GET", "/api/v1/audit", null, Role.VIEWER, Scope.ALL_TEAMS, 200, null),

@@ -143,6 +143,28 @@ class IncidentsApiTest {
         assertThat(json.path("toil").path("minutesSaved").asLong()).isEqualTo(15);
         assertThat(json.path("humanSections").get(1).asText()).isEqualTo("Action items");
 
+        // the CLI reads the same through the API: list, show and export with --server
+        String server = "http://127.0.0.1:" + harness.engine().port();
+        String tokenFile = temp.resolve("data").resolve("quench.token").toString();
+        java.io.PrintStream originalOut = System.out;
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(printed, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(dev.quench.core.cli.QuenchMain.run("incidents", "list", "--server", server, "--token-file",
+                    tokenFile)).isZero();
+            assertThat(dev.quench.core.cli.QuenchMain.run("incidents", "show", id, "--server", server, "--token-file",
+                    tokenFile)).isZero();
+            assertThat(dev.quench.core.cli.QuenchMain.run("incidents", "export", id, "--format", "markdown",
+                    "--server", server, "--token-file", tokenFile)).isZero();
+            assertThat(dev.quench.core.cli.QuenchMain.run("toil", "share", "--server", server, "--token-file",
+                    tokenFile)).isZero();
+        } finally {
+            System.setOut(originalOut);
+        }
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("incident " + id + ": RESOLVED")
+                .contains("redis-cache-flush").contains("# Postmortem draft: RedisDown")
+                .containsPattern("cache-team\\s+15\\s+0\\s+0\\s+0.0 %");
+
         assertThat(harness.get("/api/v1/incidents/" + id + "/export?format=pdf").statusCode()).isEqualTo(400);
         assertThat(harness.get("/api/v1/incidents/no-such-incident").statusCode()).isEqualTo(404);
         assertThat(harness.get("/api/v1/incidents?status=sleeping").statusCode()).isEqualTo(400);
