@@ -70,8 +70,14 @@ class RunDetailBrowserIT {
             browser.open("/runs/" + id);
             browser.awaitText(By.id("live-output"), "waiting for a lock");
 
-            browser.driver().findElement(By.name("reason")).sendKeys("stuck on a lock");
-            browser.driver().findElement(By.id("cancel-run")).click();
+            // The steps part is reloaded when the step starts: act once it shows the step, again if it was swapped meanwhile.
+            new WebDriverWait(browser.driver(), Duration.ofSeconds(15)).ignoring(StaleElementReferenceException.class)
+                    .until(driver -> {
+                        driver.findElement(By.id("step-1"));
+                        driver.findElement(By.id("cancel-reason")).sendKeys("stuck on a lock");
+                        driver.findElement(By.id("cancel-run")).click();
+                        return true;
+                    });
 
             awaitStatus(browser, "cancelled");
             assertThat(browser.path()).isEqualTo("/runs/" + id);
