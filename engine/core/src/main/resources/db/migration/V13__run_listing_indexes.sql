@@ -1,0 +1,5 @@
+-- The runs list (GET /api/v1/runs, the console's /runs) pages newest first, often for one team: without these,
+-- a page of 50 runs of one team on a store of 200,000 runs read them all (about 150 ms on H2); with them, about
+-- 4 ms, and the unfiltered newest page about half its time.
+create index run_owner_created on run (owner, created_at desc, id desc);
+create index run_created on run (created_at desc, id desc);
