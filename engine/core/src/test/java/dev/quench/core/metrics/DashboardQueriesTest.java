@@ -113,7 +113,7 @@ class DashboardQueriesTest {
                     .filter(name -> !exposed.contains(name) && !PROMETHEUS_OWN.contains(name)).forEach(unknown::add);
         }
 
-        assertThat(rules).isEqualTo(7);
+        assertThat(rules).isEqualTo(8);
         assertThat(unknown).isEmpty();
     }
 

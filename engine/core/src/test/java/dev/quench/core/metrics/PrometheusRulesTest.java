@@ -29,7 +29,7 @@ class PrometheusRulesTest {
         Promtool.Result result = Promtool.run(RULES, null, "check", "rules", "quench-rules.yml");
 
         assertThat(result.exitCode()).as(result.output()).isZero();
-        assertThat(result.output()).contains("SUCCESS: 7 rules found");
+        assertThat(result.output()).contains("SUCCESS: 8 rules found");
     }
 
     @Test

@@ -68,7 +68,7 @@ class RealPrometheusIT {
                 assertThat(rule.path("health").asText()).as(rule.path("name").asText()).isNotEqualTo("err");
             }));
             assertThat(loaded).containsExactlyInAnyOrder("QuenchDown", "QuenchRunsFailing", "QuenchRunbookNotRecovered", "QuenchIngestBacklog",
-                    "QuenchApprovalWaiting", "QuenchScheduleMisfires", "QuenchPaused");
+                    "QuenchApprovalWaiting", "QuenchScheduleMisfires", "QuenchPaused", "QuenchBreakerTripped");
 
             JsonNode dashboard = Json.json().readTree(ROOT.resolve("deploy/grafana/quench.json").toFile());
             for (JsonNode panel : dashboard.path("panels")) {

@@ -30,6 +30,6 @@ class AuditQueryTest {
         assertThatThrownBy(() -> AuditQuery.parse(Map.of("limit", "0")::get, NOW, 50))
                 .hasMessage("limit must be 1-1000, was 0");
         assertThatThrownBy(() -> AuditQuery.parse(Map.of("since", "last week")::get, NOW, 50))
-                .hasMessageStartingWith("since must be a duration (30m, 7d) or an RFC 3339 time, was 'last week'");
+                .hasMessageStartingWith("since must be a duration back from now (30m, 7d) or an RFC 3339 time (2026-11-20T03:00:00Z), was 'last week'");
     }
 }
