@@ -37,6 +37,11 @@ public record ToilPageView(ToilView toil, int weeks, Set<String> chosen, String 
         return "/alerts?matched=false&alertname=" + java.net.URLEncoder.encode(alertname, java.nio.charset.StandardCharsets.UTF_8);
     }
 
+    /** A percentage as the page shows it: {@code 28.6 %}, or a dash when there is none (nothing fired). */
+    public static String percent(Double percent) {
+        return percent == null ? "–" : String.format(java.util.Locale.ROOT, "%.1f %%", percent);
+    }
+
     /** Hours formatted as the page shows them: {@code 1.5}. */
     public static String hours(double hours) {
         return String.format(java.util.Locale.ROOT, "%.1f", hours);

@@ -1,13 +1,13 @@
 package dev.quench.core.console;
 
+import dev.quench.core.ledger.ToilShares;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
-import java.util.OptionalDouble;
 
 /**
- * What the toil page shows: hours saved per team per ISO week (the chart and its table), automation
- * coverage over the whole period and the "automate next" ranking, all read from the toil ledger. Immutable.
+ * What the toil page shows: hours saved per team per ISO week (the chart and its table), and the ledger's
+ * automation coverage and "automate next" ranking over the whole period, all read from the toil ledger. Immutable.
  *
  * @param since        Monday 00:00 UTC of the first week shown
  * @param now          when the figures were read (the last week is the current one, so far)
@@ -15,11 +15,12 @@ import java.util.OptionalDouble;
  * @param teams        every team with finished runs in the period, for the form (before the team filter)
  * @param series       one per team shown, its minutes saved in the order of {@code weeks}
  * @param weekTotals   minutes saved per week over the teams shown, in the order of {@code weeks}
- * @param coverage     automation coverage over the period (every team)
- * @param automateNext alert names no runbook handles, seen often enough to automate, most frequent first
+ * @param coverage     the ledger's automation coverage over the period (every team): firing alerts handled
+ *                     without a human
+ * @param automateNext the ledger's alert names handled by hand three times or more, most hours a month first
  */
 public record ToilView(Instant since, Instant now, List<Week> weeks, List<String> teams, List<TeamSeries> series,
-                       List<Long> weekTotals, Coverage coverage, List<AutomateNext> automateNext) {
+                       List<Long> weekTotals, ToilShares.Coverage coverage, List<ToilShares.AutomateNext> automateNext) {
 
     public ToilView {
         Objects.requireNonNull(since, "since");
@@ -72,38 +73,5 @@ public record ToilView(Instant since, Instant now, List<Week> weeks, List<String
         public double totalHours() {
             return Hours.of(minutes.stream().mapToLong(Long::longValue).sum());
         }
-    }
-
-    /**
-     * Automation coverage: of the work that came up (finished runs and alerts no runbook matched), the share
-     * automation did without a human (runs that succeeded).
-     *
-     * @param automated runs that succeeded
-     * @param byPeople  runs that failed or were cancelled (a human followed up) and firing alerts no runbook matched
-     */
-    public record Coverage(long automated, long byPeople) {
-
-        /** The share automated, from 0 to 1; empty when nothing came up. */
-        public OptionalDouble share() {
-            long all = automated + byPeople;
-            return all == 0 ? OptionalDouble.empty() : OptionalDouble.of((double) automated / all);
-        }
-
-        /** The share as a whole percentage ({@code 83 %}), or a dash when nothing came up. */
-        public String percent() {
-            OptionalDouble share = share();
-            return share.isEmpty() ? "–" : Math.round(share.getAsDouble() * 100) + " %";
-        }
-    }
-
-    /**
-     * An alert name to automate next.
-     *
-     * @param alertname     the alert's name
-     * @param count         times it fired in the period with no runbook to handle it
-     * @param hoursIncurred what handling it by hand cost in the period
-     * @param hoursPerMonth that cost spread over a 30-day month: the estimate of what automating it saves
-     */
-    public record AutomateNext(String alertname, int count, double hoursIncurred, double hoursPerMonth) {
     }
 }

@@ -3,8 +3,8 @@ package dev.quench.core.console;
 import dev.quench.core.ledger.ToilGrouping;
 import dev.quench.core.ledger.ToilLedger;
 import dev.quench.core.ledger.ToilReport;
+import dev.quench.core.ledger.ToilShares;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -22,7 +22,8 @@ import java.util.TreeSet;
  * counts (and however that changes) is what the page shows: the ledger since the start of each week, per
  * team; a week's figure is the difference between the report from its Monday and the report from the next
  * Monday (the ledger attributes a run to the week it finished in, so the differences add up to the period's
- * report exactly). Coverage and the automate-next ranking come from the report over the whole period.
+ * report exactly). Automation coverage and the automate-next ranking are the ledger's own
+ * ({@link ToilLedger#shares}, as {@code GET /api/v1/toil/share} serves them) over the whole period.
  * Thread-safe (the ledger is).
  */
 public final class ToilViews {
@@ -30,8 +31,6 @@ public final class ToilViews {
     /** The most weeks one page reads: each week is one ledger report. */
     public static final int MAX_WEEKS = 26;
     public static final int DEFAULT_WEEKS = 8;
-
-    private static final Duration MONTH = Duration.ofDays(30);
 
     private final ToilLedger ledger;
     private final Clock clock;
@@ -77,34 +76,15 @@ public final class ToilViews {
             }
             series.add(new ToilView.TeamSeries(team, minutes));
         }
-        ToilReport period = reports.get(0);
-        // At least a week: a period of a few hours would blow one alert up into a month of them.
-        Duration length = Duration.between(weeks.get(0).start(), now);
-        length = length.compareTo(Duration.ofDays(7)) < 0 ? Duration.ofDays(7) : length;
+        ToilShares shares = ledger.shares(weeks.get(0).start(), now);
         return new ToilView(weeks.get(0).start(), now, weeks, List.copyOf(allTeams), series,
-                java.util.Arrays.stream(weekTotals).boxed().toList(), coverage(period), automateNext(period, length));
+                java.util.Arrays.stream(weekTotals).boxed().toList(), shares.coverage(), shares.automateNext());
     }
 
     private static Map<String, Long> minutesByTeam(ToilReport report) {
         Map<String, Long> byTeam = new TreeMap<>();
         report.rows().forEach(row -> byTeam.merge(row.key(), row.minutesSaved(), Long::sum));
         return byTeam;
-    }
-
-    private static ToilView.Coverage coverage(ToilReport period) {
-        long automated = period.rows().stream().mapToLong(ToilReport.Row::succeeded).sum();
-        long failed = period.rows().stream().mapToLong(ToilReport.Row::failed).sum();
-        long manual = period.manualAlerts().stream().mapToLong(ToilReport.ManualAlert::count).sum();
-        return new ToilView.Coverage(automated, failed + manual);
-    }
-
-    private static List<ToilView.AutomateNext> automateNext(ToilReport period, Duration length) {
-        double monthsInPeriod = length.toMinutes() / (double) MONTH.toMinutes();
-        return period.manualAlerts().stream()
-                .filter(ToilReport.ManualAlert::automateNext)
-                .map(alert -> new ToilView.AutomateNext(alert.alertname(), alert.count(), Hours.of(alert.minutesIncurred()),
-                        Hours.of(Math.round(alert.minutesIncurred() / monthsInPeriod))))
-                .toList();
     }
 
     static String isoWeek(Instant weekStart) {

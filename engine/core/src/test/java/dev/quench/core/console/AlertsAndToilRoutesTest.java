@@ -2,6 +2,8 @@ package dev.quench.core.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quench.core.ledger.ToilLedger;
+import dev.quench.core.ledger.ToilShares;
 import dev.quench.core.store.Role;
 import dev.quench.core.store.RunStatus;
 import dev.quench.core.testing.EngineHarness;
@@ -15,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,6 +48,10 @@ class AlertsAndToilRoutesTest {
         ToilSeed.finishedRun(quench.engine().store(), "hostile", HOSTILE, RunStatus.SUCCEEDED, 30,
                 Instant.now().minusSeconds(3600));
         ToilSeed.unmatchedAlerts(quench.engine().store(), HOSTILE, 3, Instant.now().minusSeconds(60));
+        ToilSeed.alertAndRun(quench.engine().store(), "RedisDown", "redis-flush", "cache-team", RunStatus.SUCCEEDED,
+                false, 15, Instant.now().minusSeconds(1800));
+        ToilSeed.alertAndRun(quench.engine().store(), "RedisDown", "redis-flush", "cache-team", RunStatus.SUCCEEDED,
+                true, 15, Instant.now().minusSeconds(1200));
         admin = session(quench.engine().apiToken().value());
     }
 
@@ -63,6 +70,29 @@ class AlertsAndToilRoutesTest {
         assertThat(toil.statusCode()).isEqualTo(200);
         assertThat(toil.body()).contains("data-chart=\"{&#34;weeks&#34;:").doesNotContain("<script>alert(1)")
                 .contains("&lt;script&gt;alert(1)&lt;/script&gt;");
+    }
+
+    @Test
+    void coverageAndAutomateNextAreTheLedgersFigures() throws Exception {
+        HttpResponse<String> toil = get("/toil", admin);
+        ToilShares shares = quench.engine().ledger().shares(
+                ToilLedger.weekStart(Instant.now()).minus(7L * (ToilViews.DEFAULT_WEEKS - 1), ChronoUnit.DAYS),
+                Instant.now());
+
+        assertThat(toil.statusCode()).isEqualTo(200);
+        // 5 firing alerts: the three no runbook matched, the RedisDown whose run succeeded unapproved (handled
+        // without a human) and the RedisDown whose run a person approved
+        assertThat(shares.coverage().firing()).isEqualTo(5);
+        assertThat(shares.coverage().handled()).isEqualTo(1);
+        assertThat(toil.body()).contains("<dd id=\"toil-coverage\">20.0 %</dd>")
+                .contains("<span id=\"toil-coverage-counts\">1 of 5</span>")
+                .contains("firing alerts handled without a human");
+        assertThat(shares.automateNext()).hasSize(1);
+        ToilShares.AutomateNext next = shares.automateNext().get(0);
+        assertThat(next.alertname()).isEqualTo(HOSTILE);
+        assertThat(next.count()).isEqualTo(3);
+        assertThat(toil.body()).containsPattern("<td class=\"num\">3</td>\\s*<td class=\"num\">"
+                + java.util.regex.Pattern.quote(ToilPageView.hours(next.hoursPerMonth())) + "</td>");
     }
 
     @Test

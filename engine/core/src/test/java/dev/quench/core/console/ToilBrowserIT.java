@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quench.core.ledger.ToilGrouping;
 import dev.quench.core.ledger.ToilLedger;
+import dev.quench.core.ledger.ToilShares;
 import dev.quench.core.store.RunStatus;
 import dev.quench.core.store.Store;
 import dev.quench.core.testing.EngineHarness;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -47,13 +49,15 @@ class ToilBrowserIT {
             Instant now = Instant.now();
             // team -> week start -> minutes saved, as seeded
             Map<String, Map<Instant, Long>> expected = new TreeMap<>();
-            seed(store, expected, "disk-clean", "storage-team", 90, now.minus(1, ChronoUnit.HOURS));
-            seed(store, expected, "disk-clean", "storage-team", 60, now.minus(8, ChronoUnit.DAYS));
-            seed(store, expected, "disk-clean", "storage-team", 45, now.minus(15, ChronoUnit.DAYS));
-            seed(store, expected, "log-rotate", "storage-team", 30, now.minus(22, ChronoUnit.DAYS));
-            seed(store, expected, "redis-flush", "cache-team", 30, now.minus(9, ChronoUnit.DAYS));
-            seed(store, expected, "redis-flush", "cache-team", 120, now.minus(2, ChronoUnit.HOURS));
-            ToilSeed.finishedRun(store, "redis-flush", "cache-team", RunStatus.FAILED, 0, now.minus(3, ChronoUnit.DAYS));
+            // alert-triggered runs: handled without a human unless approved (or failed)
+            seed(store, expected, "DiskFull", false, "disk-clean", "storage-team", 90, now.minus(1, ChronoUnit.HOURS));
+            seed(store, expected, "DiskFull", true, "disk-clean", "storage-team", 60, now.minus(8, ChronoUnit.DAYS));
+            seed(store, expected, null, false, "disk-clean", "storage-team", 45, now.minus(15, ChronoUnit.DAYS));
+            seed(store, expected, null, false, "log-rotate", "storage-team", 30, now.minus(22, ChronoUnit.DAYS));
+            seed(store, expected, "RedisDown", false, "redis-flush", "cache-team", 30, now.minus(9, ChronoUnit.DAYS));
+            seed(store, expected, null, false, "redis-flush", "cache-team", 120, now.minus(2, ChronoUnit.HOURS));
+            ToilSeed.alertAndRun(store, "RedisDown", "redis-flush", "cache-team", RunStatus.FAILED, false, 0,
+                    now.minus(3, ChronoUnit.DAYS));
             ToilSeed.unmatchedAlerts(store, "CertExpiring", 4, now.minus(1, ChronoUnit.DAYS));
             ToilSeed.unmatchedAlerts(store, "FanSpeed", 1, now.minus(1, ChronoUnit.DAYS));
 
@@ -92,10 +96,20 @@ class ToilBrowserIT {
             assertThat(browser.driver().findElement(By.id("toil-total")).getText()).isEqualTo(
                     String.format(Locale.ROOT, "%.1f h", ledgerTotal));
             assertThat(ledgerTotal).isEqualTo(6.3); // 375 minutes seeded
-            // 6 succeeded runs; 1 failed run and 5 unmatched firing alerts needed people
-            assertThat(browser.driver().findElement(By.id("toil-coverage")).getText()).isEqualTo("50 %");
-            assertThat(browser.driver().findElement(By.id("automate-next")).getText()).contains("CertExpiring")
-                    .doesNotContain("FanSpeed");
+            // 9 firing alerts: DiskFull ×2, RedisDown ×2, CertExpiring ×4, FanSpeed; handled without a human: the
+            // DiskFull and RedisDown whose runs succeeded unapproved (not the approved one, the failed one, nor the
+            // five no runbook matched)
+            assertThat(browser.driver().findElement(By.id("toil-coverage")).getText()).isEqualTo("22.2 %");
+            assertThat(browser.driver().findElement(By.id("toil-coverage-counts")).getText()).isEqualTo("2 of 9");
+            ToilShares shares = quench.engine().ledger().shares(since, Instant.now());
+            assertThat(shares.coverage().percent()).isEqualTo(22.2);
+            assertThat(shares.automateNext()).extracting(ToilShares.AutomateNext::alertname).containsExactly("CertExpiring");
+            List<WebElement> next = browser.driver().findElements(By.cssSelector("#automate-next tbody tr"));
+            assertThat(next).hasSize(1);
+            assertThat(next.get(0).getAttribute("data-alertname")).isEqualTo("CertExpiring");
+            assertThat(next.get(0).findElements(By.tagName("td"))).extracting(WebElement::getText).containsExactly(
+                    "CertExpiring", "4", String.format(Locale.ROOT, "%.1f", shares.automateNext().get(0).hoursPerMonth()),
+                    "alerts");
             browser.screenshot("ToilBrowserIT-toil");
 
             // A phone: the page fits 375 px (tables scroll inside their box) and the chart is redrawn to fit.
@@ -111,9 +125,14 @@ class ToilBrowserIT {
         }
     }
 
-    private static void seed(Store store, Map<String, Map<Instant, Long>> expected, String runbook, String team,
-                             int minutes, Instant finishedAt) {
-        ToilSeed.finishedRun(store, runbook, team, RunStatus.SUCCEEDED, minutes, finishedAt);
+    /** A succeeded run saving {@code minutes}, triggered by a firing {@code alertname} unless that is null. */
+    private static void seed(Store store, Map<String, Map<Instant, Long>> expected, String alertname, boolean approved,
+                             String runbook, String team, int minutes, Instant finishedAt) {
+        if (alertname == null) {
+            ToilSeed.finishedRun(store, runbook, team, RunStatus.SUCCEEDED, minutes, finishedAt);
+        } else {
+            ToilSeed.alertAndRun(store, alertname, runbook, team, RunStatus.SUCCEEDED, approved, minutes, finishedAt);
+        }
         expected.computeIfAbsent(team, ignored -> new TreeMap<>()).merge(ToilLedger.weekStart(finishedAt), (long) minutes,
                 Long::sum);
     }

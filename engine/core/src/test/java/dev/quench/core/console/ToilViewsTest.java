@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.quench.core.ledger.ToilGrouping;
 import dev.quench.core.ledger.ToilLedger;
 import dev.quench.core.ledger.ToilReport;
+import dev.quench.core.ledger.ToilShares;
 import dev.quench.core.store.RunStatus;
 import dev.quench.core.store.Store;
 import java.nio.file.Path;
@@ -37,13 +38,23 @@ class ToilViewsTest {
         store = Store.open("jdbc:h2:file:" + temp.resolve("quench"), "sa", "");
         ledger = new ToilLedger(store, 30);
         views = new ToilViews(ledger, Clock.fixed(NOW, ZoneOffset.UTC));
-        ToilSeed.finishedRun(store, "disk-clean", "storage-team", RunStatus.SUCCEEDED, 20, at("2026-11-02T10:00:00Z"));
-        ToilSeed.finishedRun(store, "disk-clean", "storage-team", RunStatus.SUCCEEDED, 20, at("2026-11-10T10:00:00Z"));
+        // before the 3-week period: neither its hours nor its alert count there
+        ToilSeed.alertAndRun(store, "DiskFull", "disk-clean", "storage-team", RunStatus.SUCCEEDED, false, 20,
+                at("2026-11-02T10:00:00Z"));
+        // handled without a human
+        ToilSeed.alertAndRun(store, "DiskFull", "disk-clean", "storage-team", RunStatus.SUCCEEDED, false, 20,
+                at("2026-11-10T10:00:00Z"));
         ToilSeed.finishedRun(store, "disk-clean", "storage-team", RunStatus.SUCCEEDED, 20, at("2026-11-16T00:00:00Z"));
-        ToilSeed.finishedRun(store, "disk-clean", "storage-team", RunStatus.SUCCEEDED, 20, at("2026-11-24T09:00:00Z"));
-        ToilSeed.finishedRun(store, "log-rotate", "storage-team", RunStatus.SUCCEEDED, 25, at("2026-11-25T08:00:00Z"));
-        ToilSeed.finishedRun(store, "redis-flush", "cache-team", RunStatus.SUCCEEDED, 15, at("2026-11-18T03:00:00Z"));
-        ToilSeed.finishedRun(store, "redis-flush", "cache-team", RunStatus.FAILED, 0, at("2026-11-19T03:00:00Z"));
+        // succeeded, but a person approved it: not handled without a human
+        ToilSeed.alertAndRun(store, "DiskFull", "disk-clean", "storage-team", RunStatus.SUCCEEDED, true, 20,
+                at("2026-11-24T09:00:00Z"));
+        ToilSeed.alertAndRun(store, "LogsFull", "log-rotate", "storage-team", RunStatus.SUCCEEDED, false, 25,
+                at("2026-11-25T08:00:00Z"));
+        ToilSeed.alertAndRun(store, "RedisDown", "redis-flush", "cache-team", RunStatus.SUCCEEDED, false, 15,
+                at("2026-11-18T03:00:00Z"));
+        // failed: people took over
+        ToilSeed.alertAndRun(store, "RedisDown", "redis-flush", "cache-team", RunStatus.FAILED, false, 0,
+                at("2026-11-19T03:00:00Z"));
         ToilSeed.unmatchedAlerts(store, "CertExpiring", 3, at("2026-11-20T04:00:00Z"));
         ToilSeed.unmatchedAlerts(store, "FanSpeed", 1, at("2026-11-21T04:00:00Z"));
     }
@@ -76,21 +87,30 @@ class ToilViewsTest {
     }
 
     @Test
-    void coverageIsTheShareOfWorkAutomationDidWithoutAHuman() {
-        ToilView.Coverage coverage = views.build(3, Set.of()).coverage();
+    void coverageIsTheLedgersFiringAlertsHandledWithoutAHuman() {
+        ToilView view = views.build(3, Set.of());
 
-        // 5 succeeded runs; 1 failed run and 4 unmatched firing alerts needed people
-        assertThat(coverage).isEqualTo(new ToilView.Coverage(5, 5));
-        assertThat(coverage.percent()).isEqualTo("50 %");
-        assertThat(new ToilView.Coverage(0, 0).percent()).isEqualTo("–");
+        // since 9 Nov: 9 firing alerts (DiskFull ×2, LogsFull, RedisDown ×2, CertExpiring ×3, FanSpeed); handled
+        // without a human: DiskFull on 10 Nov, LogsFull, the RedisDown whose run succeeded. Not the approved
+        // DiskFull run, the failed RedisDown one, nor the four no runbook matched.
+        assertThat(view.coverage()).isEqualTo(new ToilShares.Coverage(at("2026-11-09T00:00:00Z"), 9, 3, 33.3));
+        assertThat(ToilPageView.percent(view.coverage().percent())).isEqualTo("33.3 %");
+        assertThat(view.coverage()).isEqualTo(ledger.shares(view.since(), NOW).coverage());
+        // the current week alone: the approved DiskFull and the handled LogsFull
+        assertThat(views.build(1, Set.of()).coverage())
+                .isEqualTo(new ToilShares.Coverage(at("2026-11-23T00:00:00Z"), 2, 1, 50.0));
+        assertThat(ToilPageView.percent(null)).isEqualTo("–");
     }
 
     @Test
-    void automateNextRanksAlertsSeenThreeTimesWithTheirHoursPerMonth() {
-        List<ToilView.AutomateNext> next = views.build(3, Set.of()).automateNext();
+    void automateNextIsTheLedgersRankingWithItsHoursPerMonth() {
+        ToilView view = views.build(3, Set.of());
 
-        // 3 × 30 min = 1.5 h in 16.5 days (9 Nov 00:00 to 25 Nov 12:00): 1.5 × 30 / 16.5 = 2.7 h a month
-        assertThat(next).containsExactly(new ToilView.AutomateNext("CertExpiring", 3, 1.5, 2.7));
+        // 3 × 30 min = 1.5 h in 16.5 days (9 Nov 00:00 to 25 Nov 12:00): 1.5 × 30 / 16.5 = 2.7 h a month;
+        // FanSpeed fired once: not yet worth automating
+        assertThat(view.automateNext()).containsExactly(new ToilShares.AutomateNext("CertExpiring", 3, 2.7));
+        assertThat(view.automateNext()).isEqualTo(ledger.shares(view.since(), NOW).automateNext());
+        assertThat(views.build(1, Set.of()).automateNext()).as("CertExpiring fired before this week").isEmpty();
     }
 
     @Test
@@ -100,7 +120,7 @@ class ToilViewsTest {
         assertThat(view.series()).extracting(ToilView.TeamSeries::team).containsExactly("cache-team");
         assertThat(view.weekTotals()).containsExactly(0L, 15L, 0L);
         assertThat(view.teams()).containsExactly("cache-team", "storage-team");
-        assertThat(view.coverage()).isEqualTo(new ToilView.Coverage(5, 5));
+        assertThat(view.coverage()).isEqualTo(new ToilShares.Coverage(at("2026-11-09T00:00:00Z"), 9, 3, 33.3));
     }
 
     @Test
