@@ -6,21 +6,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.quench.core.config.ConfigLoader;
 import dev.quench.core.store.RunRecord;
 import dev.quench.core.store.RunStatus;
+import dev.quench.core.testing.EmbeddedPostgresServer;
 import dev.quench.core.testing.EngineHarness;
 import dev.quench.core.util.Json;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,26 +26,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PostgresCancelAcrossNodesIT {
 
-    private static EmbeddedPostgres postgres;
+    @RegisterExtension
+    static final EmbeddedPostgresServer POSTGRES = new EmbeddedPostgresServer();
 
     @TempDir
     Path temp;
-
-    @BeforeAll
-    static void startPostgres() throws Exception {
-        postgres = EmbeddedPostgres.builder().start();
-        try (Connection connection = postgres.getPostgresDatabase().getConnection();
-             Statement statement = connection.createStatement()) {
-            statement.execute("create database quench_cancel");
-        }
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        if (postgres != null) {
-            postgres.close();
-        }
-    }
 
     @Test
     void aCancelSentToAnotherNodeStopsTheRunWhereItExecutes() throws Exception {
@@ -61,7 +43,8 @@ class PostgresCancelAcrossNodesIT {
                 finally:
                   - {id: cleanup, uses: shell.exec, with: {command: "echo x >> %s/cleaned"}}
                 """.formatted(marks));
-        try (EngineHarness first = node("first", runbooks); EngineHarness second = node("second", runbooks)) {
+        String store = POSTGRES.newDatabaseUrl();
+        try (EngineHarness first = node("first", runbooks, store); EngineHarness second = node("second", runbooks, store)) {
             String one = start(first);
             String two = start(first);
             // Wait until both run (on either node), then cancel each through the node that does not execute it.
@@ -99,7 +82,7 @@ class PostgresCancelAcrossNodesIT {
         }
     }
 
-    private EngineHarness node(String name, Path runbooks) throws Exception {
+    private EngineHarness node(String name, Path runbooks, String store) throws Exception {
         Path configFile = temp.resolve(name + ".yaml");
         Files.writeString(configFile, """
                 data: %s
@@ -107,7 +90,7 @@ class PostgresCancelAcrossNodesIT {
                 server: {host: 127.0.0.1, port: 0}
                 store: {url: "%s", user: postgres, password: ""}
                 cluster: {nodeId: %s, leaseDuration: 3s, heartbeat: 1s}
-                """.formatted(temp.resolve(name + "-data"), runbooks, postgres.getJdbcUrl("postgres", "quench_cancel"),
+                """.formatted(temp.resolve(name + "-data"), runbooks, store,
                 name));
         Files.createDirectories(temp.resolve(name + "-data"));
         return EngineHarness.start(ConfigLoader.load(configFile, temp.resolve(name + "-data")));
