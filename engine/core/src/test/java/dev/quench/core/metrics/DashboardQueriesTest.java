@@ -42,7 +42,7 @@ class DashboardQueriesTest {
     static void scrapeAnEngineThatWorked() throws Exception {
         Path runbooks = Files.createDirectories(temp.resolve("runbooks"));
         Files.writeString(runbooks.resolve("echo.yaml"), new String(resource("fixtures/runbooks/echo-disk.yaml"),
-                StandardCharsets.UTF_8) + "guards: {maxRunsPerHour: 1}\n");
+                StandardCharsets.UTF_8) + "guards: {maxRunsPerHour: 1, breaker: {failures: 3, within: 1h}}\n");
         try (EngineHarness harness = EngineHarness.start(EngineHarness.config(temp.resolve("data"), runbooks))) {
             String alerts = new String(resource("fixtures/alerts/alertmanager-firing-diskspacelow.json"),
                     StandardCharsets.UTF_8);
