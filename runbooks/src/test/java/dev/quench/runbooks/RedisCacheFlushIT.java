@@ -1,0 +1,308 @@
+package dev.quench.runbooks;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.quench.core.boot.Engine;
+import dev.quench.core.config.ConfigLoader;
+import dev.quench.core.config.QuenchConfig;
+import dev.quench.core.ledger.ToilGrouping;
+import dev.quench.core.ledger.ToilReport;
+import dev.quench.core.store.RunRecord;
+import dev.quench.core.store.RunStatus;
+import dev.quench.core.store.StepRecord;
+import dev.quench.core.util.Json;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The shipped redis-cache-flush runbook against Debian's real redis-server (password set, two databases): an
+ * Alertmanager notification is posted to an engine running in this JVM, the runbook flushes the cache database the
+ * alert names with the real redis-cli, and the test checks Redis itself (the cache db empty, db 0 with its
+ * "sessions" untouched) and the run record (steps, verify phase, toil credited once per incident). A verify that
+ * cannot pass ends "not recovered" and the escalation reaches a WireMock standing in for Slack; hostile labels and
+ * a database the server does not have never flush anything.
+ */
+class RedisCacheFlushIT {
+
+    private static final String PASSWORD = "redis-it-s3cret";
+    private static final int SESSIONS = 300;
+    private static final int CACHED = 2_000;
+    /** The shipped runbook, from the runbooks module's folder (the working directory of its tests). */
+    private static final Path RUNBOOK = Path.of("redis-cache-flush.yaml");
+
+    @TempDir
+    static Path shared;
+
+    @TempDir
+    Path temp;
+
+    private static LocalRedisServer redis;
+    private static WireMockServer slack;
+    private Engine engine;
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @BeforeAll
+    static void startRedisAndSlack() throws Exception {
+        if ("true".equals(System.getenv("CI"))) {
+            Assertions.assertTrue(LocalRedisServer.installed(),
+                    "CI must install Debian's redis-server (with redis-tools' redis-cli); .ci/run does");
+        }
+        Assumptions.assumeTrue(LocalRedisServer.installed(),
+                "install Debian's redis-server package (redis-server and redis-cli) to run this test");
+        // Databases 0 and 1 only: an alert for db 2 (on the runbook's allow-list) names a db this server lacks.
+        redis = LocalRedisServer.start(Files.createDirectories(shared.resolve("redis")), PASSWORD, 2);
+        slack = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+        slack.start();
+    }
+
+    @AfterAll
+    static void stopRedisAndSlack() throws Exception {
+        if (slack != null) {
+            slack.stop();
+        }
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    @BeforeEach
+    void fillRedis() throws Exception {
+        assertThat(redis.call(0, "FLUSHALL")).isEqualTo("OK");
+        redis.fill(0, "session:", SESSIONS);
+        redis.fill(1, "cache:product:", CACHED);
+        slack.resetAll();
+        slack.stubFor(post("/services/T0/B0/redis").willReturn(aResponse().withStatus(200).withBody("ok")));
+    }
+
+    @AfterEach
+    void stopEngine() {
+        if (engine != null) {
+            engine.close();
+        }
+        client.close();
+    }
+
+    @Test
+    void twoAlertsForOneCacheFlushItOnceAndTheToilIsCreditedOnce() throws Exception {
+        startEngine(Map.of());
+
+        HttpResponse<String> accepted = postAlerts(
+                alert("RedisMemoryHigh", redis.instance(), "1", "f1a5000000000001"),
+                alert("CacheStale", redis.instance(), "1", "f1a5000000000002"));
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        List<RunRecord> runs = awaitRuns(2);
+
+        assertThat(redis.dbSize(1)).as("the cache database is flushed").isZero();
+        assertThat(redis.dbSize(0)).as("db 0 (sessions) is not on the allow-list").isEqualTo(SESSIONS);
+
+        RunRecord flushed = runs.stream().filter(run -> run.status() == RunStatus.SUCCEEDED).findFirst().orElseThrow(
+                () -> new AssertionError("no run succeeded: " + runs));
+        RunRecord second = runs.stream().filter(run -> run != flushed).findFirst().orElseThrow();
+        assertThat(second.status()).as("the second alert's run: %s", second.message()).isEqualTo(RunStatus.REFUSED);
+        assertThat(second.message()).startsWith("cooldown 15m: run " + flushed.id() + " for key " + redis.instance()
+                + "/1 started ");
+        assertThat(second.steps()).isEmpty();
+
+        RunRecord run = engine.store().runs().find(flushed.id()).orElseThrow();
+        assertThat(run.steps()).extracting(StepRecord::stepId, StepRecord::phase, StepRecord::status).containsExactly(
+                tuple("before", "run", "succeeded"), tuple("flush", "run", "succeeded"),
+                tuple("small", "verify", "succeeded"));
+        assertThat(run.steps().get(0).stdout()).startsWith("keys: " + CACHED + "\nused_memory_human:");
+        assertThat(run.steps().get(1).stdout()).isEqualTo("OK\n");
+        assertThat(run.steps().get(2).stdout()).isEqualTo("keys: 0, expected at most 1000\n");
+        assertThat(run.steps().get(2).message()).startsWith("passed on check 1");
+        assertThat(run.steps()).allSatisfy(step -> {
+            assertThat(step.rendered().get("env")).isEqualTo(Map.of("REDISCLI_AUTH", "***"));
+            assertThat(step.rendered().toString() + step.stdout() + step.stderr()).doesNotContain(PASSWORD);
+        });
+        assertThat(run.toilSavedMinutes()).isEqualTo(15);
+
+        ToilReport report = engine.ledger().report(Instant.now().minus(Duration.ofDays(1)), ToilGrouping.RUNBOOK);
+        assertThat(report.rows()).singleElement().satisfies(row -> {
+            assertThat(row.key()).isEqualTo("redis-cache-flush");
+            assertThat(row.succeeded()).isEqualTo(1);
+            assertThat(row.minutesSaved()).as("one incident, credited once").isEqualTo(15);
+        });
+        assertThat(slack.getAllServeEvents()).as("nothing to escalate").isEmpty();
+    }
+
+    @Test
+    void aCacheThatDoesNotStaySmallIsNotRecoveredAndSlackIsTold() throws Exception {
+        // An impossible threshold: the database can never hold at most -1 keys, as when a writer refills it at once.
+        startEngine(Map.of("maxKeysAfter", "-1"));
+
+        assertThat(postAlerts(alert("RedisMemoryHigh", redis.instance(), "1", "f1a5000000000003")).statusCode())
+                .isEqualTo(202);
+        RunRecord run = engine.store().runs().find(awaitRuns(1).getFirst().id()).orElseThrow();
+
+        assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(run.message()).startsWith("not recovered: small: did not pass in ")
+                .contains("(every 5s, timeout 30s)");
+        assertThat(run.toilSavedMinutes()).isZero();
+        assertThat(run.steps()).extracting(StepRecord::stepId, StepRecord::phase, StepRecord::status).containsExactly(
+                tuple("before", "run", "succeeded"), tuple("flush", "run", "succeeded"),
+                tuple("small", "verify", "failed"), tuple("escalate", "run", "succeeded"));
+        assertThat(redis.dbSize(1)).as("the flush itself happened").isZero();
+        assertThat(redis.dbSize(0)).isEqualTo(SESSIONS);
+
+        List<LoggedRequest> messages = slack.findAll(postRequestedFor(urlEqualTo("/services/T0/B0/redis")));
+        assertThat(messages).singleElement().satisfies(message -> {
+            String text = Json.json().readTree(message.getBodyAsString()).path("text").asText();
+            assertThat(text).startsWith("Redis cache flush of db 1 on " + redis.instance()
+                    + " (RedisMemoryHigh) needs a person: small: did not pass in ").contains(run.id());
+        });
+        assertThat(engine.ledger().report(Instant.now().minus(Duration.ofDays(1)), ToilGrouping.RUNBOOK).rows())
+                .singleElement().satisfies(row -> assertThat(row.minutesSaved()).isZero());
+    }
+
+    @Test
+    void hostileLabelsStartNothingAndFlushNothing() throws Exception {
+        startEngine(Map.of());
+
+        HttpResponse<String> accepted = postAlerts(
+                alert("RedisMemoryHigh", redis.instance() + "; redis-cli -n 0 FLUSHALL", "1", "bad0000000000001"),
+                alert("CacheStale", redis.instance(), "1 -- FLUSHALL", "bad0000000000002"),
+                alert("RedisMemoryHigh", redis.instance(), "0", "bad0000000000003"));
+
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        assertThat(awaitRuns(0)).isEmpty();
+        JsonNode unmatched = getJson("/api/v1/alerts?matched=false");
+        assertThat(unmatched.path("alerts")).hasSize(3);
+        assertThat(redis.dbSize(0)).isEqualTo(SESSIONS);
+        assertThat(redis.dbSize(1)).isEqualTo(CACHED);
+    }
+
+    @Test
+    void aDatabaseTheServerDoesNotHaveFailsBeforeAnythingIsFlushed() throws Exception {
+        // redis-cli -n 2 on a server with two databases would run the next command on db 0: the runbook must not.
+        startEngine(Map.of());
+
+        assertThat(postAlerts(alert("CacheStale", redis.instance(), "2", "f1a5000000000004")).statusCode())
+                .isEqualTo(202);
+        RunRecord run = engine.store().runs().find(awaitRuns(1).getFirst().id()).orElseThrow();
+
+        assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(run.steps()).extracting(StepRecord::stepId, StepRecord::status).containsExactly(
+                tuple("before", "failed"), tuple("escalate", "succeeded"));
+        assertThat(run.steps().getFirst().stderr()).contains("cannot read the size of db 2: SELECT 2 failed");
+        assertThat(redis.dbSize(0)).isEqualTo(SESSIONS);
+        assertThat(redis.dbSize(1)).isEqualTo(CACHED);
+        assertThat(slack.findAll(postRequestedFor(urlEqualTo("/services/T0/B0/redis")))).hasSize(1);
+    }
+
+    /** Starts an engine with the shipped runbook alone, the Redis password and the Slack URL as secret files. */
+    private void startEngine(Map<String, String> params) throws Exception {
+        Path runbooks = Files.createDirectories(temp.resolve("runbooks"));
+        Files.copy(RUNBOOK, runbooks.resolve(RUNBOOK.getFileName()));
+        Files.writeString(temp.resolve("redis.password"), PASSWORD);
+        Files.writeString(temp.resolve("slack.url"), slack.baseUrl() + "/services/T0/B0/redis");
+        StringBuilder yaml = new StringBuilder("""
+                secrets:
+                  redis_password: {file: redis.password}
+                  slack_webhook: {file: slack.url}
+                """);
+        if (!params.isEmpty()) {
+            yaml.append("params:\n  redis-cache-flush:\n");
+            params.forEach((name, value) -> yaml.append("    ").append(name).append(": \"").append(value).append("\"\n"));
+        }
+        Path file = Files.writeString(temp.resolve("quench.yaml"), yaml);
+        QuenchConfig config = ConfigLoader.load(file, temp.resolve("data")).withHost("127.0.0.1").withPort(0)
+                .withRunbooks(runbooks);
+        engine = Engine.start(config);
+        assertThat(engine.runbooks().problems()).isEmpty();
+        assertThat(engine.runbooks().find("redis-cache-flush")).isPresent();
+    }
+
+    private static Map<String, Object> alert(String alertname, String instance, String db, String fingerprint) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put("alertname", alertname);
+        labels.put("instance", instance);
+        labels.put("db", db);
+        labels.put("severity", "warning");
+        return Map.of("status", "firing", "labels", labels,
+                "annotations", Map.of("summary", "Redis cache " + instance + " db " + db),
+                "startsAt", Instant.now().minusSeconds(60).toString(), "endsAt", "0001-01-01T00:00:00Z",
+                "generatorURL", "", "fingerprint", fingerprint);
+    }
+
+    /** Posts one Alertmanager (version 4) notification with {@code alerts}, as Alertmanager's webhook does. */
+    @SafeVarargs
+    private HttpResponse<String> postAlerts(Map<String, Object>... alerts) throws Exception {
+        Map<String, Object> notification = new LinkedHashMap<>();
+        notification.put("version", "4");
+        notification.put("groupKey", "{}:{alertname=~\"RedisMemoryHigh|CacheStale\"}");
+        notification.put("truncatedAlerts", 0);
+        notification.put("status", "firing");
+        notification.put("receiver", "quench");
+        notification.put("groupLabels", Map.of());
+        notification.put("commonLabels", Map.of());
+        notification.put("commonAnnotations", Map.of());
+        notification.put("externalURL", "http://alertmanager.example.internal:9093");
+        notification.put("alerts", new ArrayList<>(List.of(alerts)));
+        return client.send(HttpRequest.newBuilder(uri("/hooks/alertmanager"))
+                        .header("Authorization", "Bearer " + engine.apiToken().value())
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(Json.json().writeValueAsBytes(notification)))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * Waits (90 s at most) until every accepted alert is matched and every run has ended, then returns the runs;
+     * fails unless there are {@code expected} of them.
+     */
+    private List<RunRecord> awaitRuns(int expected) throws Exception {
+        Instant deadline = Instant.now().plusSeconds(90);
+        while (getJson("/api/v1/ingest").path("journalAlerts").asLong() > 0) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("accepted alerts were not expanded from the journal within 90s");
+            }
+            Thread.sleep(20);
+        }
+        if (!engine.dispatcher().awaitIdle(deadline)) {
+            throw new AssertionError("runs still in flight after 90s");
+        }
+        List<RunRecord> runs = engine.store().runs().list(null, null, 100);
+        assertThat(runs).as("runs").hasSize(expected);
+        return runs;
+    }
+
+    private JsonNode getJson(String path) throws Exception {
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri(path))
+                .header("Authorization", "Bearer " + engine.apiToken().value()).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("GET %s: %s", path, response.body()).isEqualTo(200);
+        return Json.json().readTree(response.body());
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + engine.port() + path);
+    }
+}
