@@ -42,18 +42,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The shipped redis-cache-flush runbook against Debian's real redis-server (password set, two databases): an
- * Alertmanager notification is posted to an engine running in this JVM, the runbook flushes the cache database the
- * alert names with the real redis-cli, and the test checks Redis itself (the cache db empty, db 0 with its
- * "sessions" untouched) and the run record (steps, verify phase, toil credited once per incident). A verify that
- * cannot pass ends "not recovered" and the escalation reaches a WireMock standing in for Slack; hostile labels and
- * a database the server does not have never flush anything.
+ * The shipped redis-cache-flush runbook against Debian's real redis-server (password set; db 0 holds "sessions", dbs
+ * 1 and 2 caches): Alertmanager notifications are posted to an engine running in this JVM, the runbook flushes the
+ * cache databases the alerts name with the real redis-cli, and the test checks Redis itself (the caches empty, db 0
+ * untouched) and the run records (steps, verify phase, one run at a time per instance, a repeated flush refused by
+ * the cooldown, toil credited once per incident). A verify that cannot pass ends "not recovered" and the escalation
+ * reaches a WireMock standing in for Slack; hostile labels and a database the server does not have flush nothing.
  */
 class RedisCacheFlushIT {
 
     private static final String PASSWORD = "redis-it-s3cret";
     private static final int SESSIONS = 300;
     private static final int CACHED = 2_000;
+    private static final int SEARCH = 1_000;
     /** The shipped runbook, from the runbooks module's folder (the working directory of its tests). */
     private static final Path RUNBOOK = Path.of("redis-cache-flush.yaml");
 
@@ -76,8 +77,7 @@ class RedisCacheFlushIT {
         }
         Assumptions.assumeTrue(LocalRedisServer.installed(),
                 "install Debian's redis-server package (redis-server and redis-cli) to run this test");
-        // Databases 0 and 1 only: an alert for db 2 (on the runbook's allow-list) names a db this server lacks.
-        redis = LocalRedisServer.start(Files.createDirectories(shared.resolve("redis")), PASSWORD, 2);
+        redis = LocalRedisServer.start(Files.createDirectories(shared.resolve("redis")), PASSWORD, 3);
         slack = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
         slack.start();
     }
@@ -97,6 +97,7 @@ class RedisCacheFlushIT {
         assertThat(redis.call(0, "FLUSHALL")).isEqualTo("OK");
         redis.fill(0, "session:", SESSIONS);
         redis.fill(1, "cache:product:", CACHED);
+        redis.fill(2, "cache:search:", SEARCH);
         slack.resetAll();
         slack.stubFor(post("/services/T0/B0/redis").willReturn(aResponse().withStatus(200).withBody("ok")));
     }
@@ -110,44 +111,56 @@ class RedisCacheFlushIT {
     }
 
     @Test
-    void twoAlertsForOneCacheFlushItOnceAndTheToilIsCreditedOnce() throws Exception {
+    void alertsForOneRedisFlushEachCacheOnceOneAtATimeAndCreditTheToilOnce() throws Exception {
         startEngine(Map.of());
 
         HttpResponse<String> accepted = postAlerts(
                 alert("RedisMemoryHigh", redis.instance(), "1", "f1a5000000000001"),
-                alert("CacheStale", redis.instance(), "1", "f1a5000000000002"));
+                alert("CacheStale", redis.instance(), "1", "f1a5000000000002"),
+                alert("CacheStale", redis.instance(), "2", "f1a5000000000003"));
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
-        List<RunRecord> runs = awaitRuns(2);
+        List<RunRecord> runs = awaitRuns(3);
 
-        assertThat(redis.dbSize(1)).as("the cache database is flushed").isZero();
+        assertThat(redis.dbSize(1)).as("the product cache is flushed").isZero();
+        assertThat(redis.dbSize(2)).as("the search cache is flushed").isZero();
         assertThat(redis.dbSize(0)).as("db 0 (sessions) is not on the allow-list").isEqualTo(SESSIONS);
 
-        RunRecord flushed = runs.stream().filter(run -> run.status() == RunStatus.SUCCEEDED).findFirst().orElseThrow(
-                () -> new AssertionError("no run succeeded: " + runs));
-        RunRecord second = runs.stream().filter(run -> run != flushed).findFirst().orElseThrow();
-        assertThat(second.status()).as("the second alert's run: %s", second.message()).isEqualTo(RunStatus.REFUSED);
-        assertThat(second.message()).startsWith("cooldown 15m: run " + flushed.id() + " for key " + redis.instance()
-                + "/1 started ");
-        assertThat(second.steps()).isEmpty();
+        List<RunRecord> succeeded = runs.stream().filter(run -> run.status() == RunStatus.SUCCEEDED)
+                .map(run -> engine.store().runs().find(run.id()).orElseThrow())
+                .sorted(java.util.Comparator.comparing(RunRecord::startedAt)).toList();
+        assertThat(succeeded).as("runs: %s", runs).hasSize(2);
+        RunRecord first = succeeded.get(0);
+        RunRecord second = succeeded.get(1);
+        assertThat(second.startedAt()).as("lockKey: one run at a time per Redis instance")
+                .isAfterOrEqualTo(first.finishedAt());
+        RunRecord refused = runs.stream().filter(run -> run.status() == RunStatus.REFUSED).findFirst().orElseThrow();
+        assertThat(succeeded).extracting(RedisCacheFlushIT::flushedDb).containsExactlyInAnyOrder("1", "2");
+        RunRecord db1 = flushedDb(first).equals("1") ? first : second;
+        assertThat(refused.message()).as("the second alert for db 1").startsWith("cooldown 15m: run " + db1.id()
+                + " for key " + redis.instance() + "/1 started ");
+        assertThat(refused.steps()).isEmpty();
 
-        RunRecord run = engine.store().runs().find(flushed.id()).orElseThrow();
-        assertThat(run.steps()).extracting(StepRecord::stepId, StepRecord::phase, StepRecord::status).containsExactly(
-                tuple("before", "run", "succeeded"), tuple("flush", "run", "succeeded"),
-                tuple("small", "verify", "succeeded"));
-        assertThat(run.steps().get(0).stdout()).startsWith("keys: " + CACHED + "\nused_memory_human:");
-        assertThat(run.steps().get(1).stdout()).isEqualTo("OK\n");
-        assertThat(run.steps().get(2).stdout()).isEqualTo("keys: 0, expected at most 1000\n");
-        assertThat(run.steps().get(2).message()).startsWith("passed on check 1");
-        assertThat(run.steps()).allSatisfy(step -> {
-            assertThat(step.rendered().get("env")).isEqualTo(Map.of("REDISCLI_AUTH", "***"));
-            assertThat(step.rendered().toString() + step.stdout() + step.stderr()).doesNotContain(PASSWORD);
-        });
-        assertThat(run.toilSavedMinutes()).isEqualTo(15);
+        for (RunRecord run : succeeded) {
+            assertThat(run.steps()).extracting(StepRecord::stepId, StepRecord::phase, StepRecord::status)
+                    .containsExactly(tuple("before", "run", "succeeded"), tuple("flush", "run", "succeeded"),
+                            tuple("small", "verify", "succeeded"));
+            assertThat(run.steps().get(0).stdout()).matches("keys: (" + CACHED + "|" + SEARCH + ")\n"
+                    + "used_memory_human:[0-9.]+[KMG]?\n");
+            assertThat(run.steps().get(1).stdout()).isEqualTo("OK\n");
+            assertThat(run.steps().get(2).stdout()).isEqualTo("keys: 0, expected at most 1000\n");
+            assertThat(run.steps().get(2).message()).as("passed on its first check").isEmpty();
+            assertThat(run.steps()).allSatisfy(step -> {
+                assertThat(step.rendered().get("env")).isEqualTo(Map.of("REDISCLI_AUTH", "***"));
+                assertThat(step.rendered().toString() + step.stdout() + step.stderr()).doesNotContain(PASSWORD);
+            });
+        }
+        assertThat(first.toilSavedMinutes()).isEqualTo(15);
+        assertThat(second.toilSavedMinutes()).as("the same incident (instance) was credited already").isZero();
 
         ToilReport report = engine.ledger().report(Instant.now().minus(Duration.ofDays(1)), ToilGrouping.RUNBOOK);
         assertThat(report.rows()).singleElement().satisfies(row -> {
             assertThat(row.key()).isEqualTo("redis-cache-flush");
-            assertThat(row.succeeded()).isEqualTo(1);
+            assertThat(row.succeeded()).isEqualTo(2);
             assertThat(row.minutesSaved()).as("one incident, credited once").isEqualTo(15);
         });
         assertThat(slack.getAllServeEvents()).as("nothing to escalate").isEmpty();
@@ -158,7 +171,7 @@ class RedisCacheFlushIT {
         // An impossible threshold: the database can never hold at most -1 keys, as when a writer refills it at once.
         startEngine(Map.of("maxKeysAfter", "-1"));
 
-        assertThat(postAlerts(alert("RedisMemoryHigh", redis.instance(), "1", "f1a5000000000003")).statusCode())
+        assertThat(postAlerts(alert("RedisMemoryHigh", redis.instance(), "1", "f1a5000000000004")).statusCode())
                 .isEqualTo(202);
         RunRecord run = engine.store().runs().find(awaitRuns(1).getFirst().id()).orElseThrow();
 
@@ -197,24 +210,41 @@ class RedisCacheFlushIT {
         assertThat(unmatched.path("alerts")).hasSize(3);
         assertThat(redis.dbSize(0)).isEqualTo(SESSIONS);
         assertThat(redis.dbSize(1)).isEqualTo(CACHED);
+        assertThat(redis.dbSize(2)).isEqualTo(SEARCH);
     }
 
     @Test
     void aDatabaseTheServerDoesNotHaveFailsBeforeAnythingIsFlushed() throws Exception {
-        // redis-cli -n 2 on a server with two databases would run the next command on db 0: the runbook must not.
-        startEngine(Map.of());
+        // A server with databases 0 and 1 only: db 2 is on the runbook's allow-list, but redis-cli -n 2 would run
+        // the next command on db 0 here. The runbook must stop before it flushes anything.
+        try (LocalRedisServer small = LocalRedisServer.start(Files.createDirectories(temp.resolve("redis-2-dbs")),
+                PASSWORD, 2)) {
+            small.fill(0, "session:", SESSIONS);
+            small.fill(1, "cache:product:", CACHED);
+            startEngine(Map.of());
 
-        assertThat(postAlerts(alert("CacheStale", redis.instance(), "2", "f1a5000000000004")).statusCode())
-                .isEqualTo(202);
-        RunRecord run = engine.store().runs().find(awaitRuns(1).getFirst().id()).orElseThrow();
+            assertThat(postAlerts(alert("CacheStale", small.instance(), "2", "f1a5000000000005")).statusCode())
+                    .isEqualTo(202);
+            RunRecord run = engine.store().runs().find(awaitRuns(1).getFirst().id()).orElseThrow();
 
-        assertThat(run.status()).isEqualTo(RunStatus.FAILED);
-        assertThat(run.steps()).extracting(StepRecord::stepId, StepRecord::status).containsExactly(
-                tuple("before", "failed"), tuple("escalate", "succeeded"));
-        assertThat(run.steps().getFirst().stderr()).contains("cannot read the size of db 2: SELECT 2 failed");
-        assertThat(redis.dbSize(0)).isEqualTo(SESSIONS);
-        assertThat(redis.dbSize(1)).isEqualTo(CACHED);
-        assertThat(slack.findAll(postRequestedFor(urlEqualTo("/services/T0/B0/redis")))).hasSize(1);
+            assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+            assertThat(run.steps()).extracting(StepRecord::stepId, StepRecord::status).containsExactly(
+                    tuple("before", "failed"), tuple("escalate", "succeeded"));
+            assertThat(run.steps().getFirst().stderr()).contains("cannot read the size of db 2: SELECT 2 failed");
+            assertThat(small.dbSize(0)).isEqualTo(SESSIONS);
+            assertThat(small.dbSize(1)).isEqualTo(CACHED);
+            assertThat(slack.findAll(postRequestedFor(urlEqualTo("/services/T0/B0/redis")))).singleElement()
+                    .satisfies(message -> assertThat(message.getBodyAsString()).contains("SELECT 2 failed"));
+        }
+    }
+
+    /** The database a run's flush step named, read from its rendered command ({@code ... EVAL '...' 0 DB 2>&1)}). */
+    private static String flushedDb(RunRecord run) {
+        String command = (String) run.steps().stream().filter(step -> step.stepId().equals("flush")).findFirst()
+                .orElseThrow().rendered().get("command");
+        java.util.regex.Matcher db = java.util.regex.Pattern.compile("' 0 ([0-9]+) 2>&1\\)").matcher(command);
+        assertThat(db.find()).as(command).isTrue();
+        return db.group(1);
     }
 
     /** Starts an engine with the shipped runbook alone, the Redis password and the Slack URL as secret files. */
