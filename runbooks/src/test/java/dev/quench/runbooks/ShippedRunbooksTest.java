@@ -18,6 +18,7 @@ class ShippedRunbooksTest {
             RunbookLoadResult result = new RunbookLoader(plugins).load(Path.of("."));
 
             assertThat(result.problems()).isEmpty();
+            assertThat(result.warnings()).as("what quench validate warns about").isEmpty();
             assertThat(result.runbooks()).isNotEmpty().allSatisfy(runbook -> {
                 assertThat(runbook.owner()).as(runbook.name() + " owner").isNotBlank();
                 assertThat(runbook.manualMinutes()).as(runbook.name() + " toil.manualMinutes").isPositive();
