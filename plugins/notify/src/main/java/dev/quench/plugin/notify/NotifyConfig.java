@@ -21,7 +21,8 @@ import java.util.Set;
  * @param severity       {@code critical}, {@code error}, {@code warning} or {@code info}; null means error
  * @param source         the affected system, for {@code trigger}; null means "quench"
  * @param dedupKey       groups trigger and resolve of one problem; required for {@code resolve}
- * @param eventsUrl      the Events v2 endpoint; null means {@value #PAGERDUTY_EVENTS_URL}
+ * @param eventsUrl      the Events v2 endpoint; null means {@code notify.pagerdutyEventsUrl} of quench.yaml, else
+ *                       {@value #PAGERDUTY_EVENTS_URL}
  */
 @StepDoc(summary = """
         A message to a Slack-compatible incoming webhook (Slack, Mattermost, Rocket.Chat), or a PagerDuty Events v2 \
@@ -55,7 +56,8 @@ public record NotifyConfig(
         @StepField(description = "the affected system, for `trigger`", defaultValue = "quench") String source,
         @StepField(description = "groups the trigger and resolve of one problem; required with `pagerduty: resolve`")
         String dedupKey,
-        @StepField(description = "the Events v2 endpoint", defaultValue = NotifyConfig.PAGERDUTY_EVENTS_URL)
+        @StepField(description = "the Events v2 endpoint", whenAbsent = "`notify.pagerdutyEventsUrl` of quench.yaml, "
+                + "else `" + NotifyConfig.PAGERDUTY_EVENTS_URL + "`")
         String eventsUrl) {
 
     public static final String PAGERDUTY_EVENTS_URL = "https://events.pagerduty.com/v2/enqueue";
@@ -112,11 +114,7 @@ public record NotifyConfig(
         return source == null || source.isBlank() ? "quench" : source;
     }
 
-    String eventsUrlOrDefault() {
-        return eventsUrl == null ? PAGERDUTY_EVENTS_URL : eventsUrl;
-    }
-
-    private static void checkUrl(String name, String value) {
+    static void checkUrl(String name, String value) {
         URI uri;
         try {
             uri = URI.create(value.strip());

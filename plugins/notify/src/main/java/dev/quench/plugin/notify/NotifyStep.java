@@ -41,6 +41,7 @@ public final class NotifyStep implements StepPlugin<NotifyConfig> {
 
     private final Function<String, String> environment;
     private volatile boolean started;
+    private volatile NotifySettings settings = NotifySettings.defaults();
     /** Made at the first message, not at start: an HTTP client sets up TLS, a tenth of a second of start-up. */
     private HttpClient client;
 
@@ -65,6 +66,7 @@ public final class NotifyStep implements StepPlugin<NotifyConfig> {
 
     @Override
     public void start(PluginEnvironment pluginEnvironment) {
+        settings = pluginEnvironment.settings("notify", NotifySettings.class).orElseGet(NotifySettings::defaults);
         started = true;
     }
 
@@ -99,7 +101,8 @@ public final class NotifyStep implements StepPlugin<NotifyConfig> {
     }
 
     private StepResult pagerDuty(StepContext context, NotifyConfig config) throws StepFailedException {
-        String where = "PagerDuty Events v2 (" + config.eventsUrlOrDefault() + ")";
+        String eventsUrl = config.eventsUrl() != null ? config.eventsUrl() : settings.pagerdutyEventsUrl();
+        String where = "PagerDuty Events v2 (" + eventsUrl + ")";
         String routingKey = routingKey(config);
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("routing_key", routingKey);
@@ -118,7 +121,7 @@ public final class NotifyStep implements StepPlugin<NotifyConfig> {
             context.output().info("dry run: would send " + action + " to " + where);
             return StepResult.succeeded("");
         }
-        Answer answer = post(context, URI.create(config.eventsUrlOrDefault()), json(event), where);
+        Answer answer = post(context, URI.create(eventsUrl), json(event), where);
         if (answer.status() != 202 && answer.status() / 100 != 2) {
             String hint = answer.status() == 400 ? "PagerDuty rejected the event: check the routing key (an Events "
                     + "v2 integration key) and the fields" : "the event was not accepted";

@@ -121,6 +121,39 @@ class NotifyStepTest {
     }
 
     @Test
+    void aStepWithoutEventsUrlSendsToTheSitesNotifyPagerdutyEventsUrl() throws Exception {
+        server.stubFor(post("/eu/v2/enqueue").willReturn(aResponse().withStatus(202)
+                .withBody("{\"status\":\"success\",\"dedup_key\":\"quench-run-2\"}")));
+        NotifyStep configured = new NotifyStep(Map.of("PD_ROUTING_KEY", "env-key-123")::get);
+        configured.start(TestPluginEnvironment.builder()
+                .settings("notify", new NotifySettings(server.baseUrl() + "/eu/v2/enqueue")).build());
+        try {
+            StepResult result = configured.execute(StepTestContext.create(), new NotifyConfig(null, null, "trigger",
+                    null, "PD_ROUTING_KEY", "disk full on web-7", null, null, "quench-run-2", null));
+
+            assertThat(result.stdout()).contains("to PagerDuty Events v2 (" + server.baseUrl() + "/eu/v2/enqueue)");
+            server.verify(postRequestedFor(urlEqualTo("/eu/v2/enqueue")).withRequestBody(equalToJson("""
+                    {"routing_key": "env-key-123", "event_action": "trigger", "dedup_key": "quench-run-2"}""", true,
+                    true)));
+        } finally {
+            configured.close();
+        }
+    }
+
+    @Test
+    void withoutANotifySectionPagesGoToPagerDutysOwnEndpoint() {
+        assertThat(NotifySettings.defaults().pagerdutyEventsUrl()).isEqualTo("https://events.pagerduty.com/v2/enqueue");
+        assertThat(new NotifySettings("  ").pagerdutyEventsUrl()).isEqualTo(NotifyConfig.PAGERDUTY_EVENTS_URL);
+    }
+
+    @Test
+    void aSiteEventsUrlThatIsNotHttpIsRefusedNamingTheKey() {
+        assertThatThrownBy(() -> new NotifySettings("file:///etc/quench/pagerduty.key"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("notify.pagerdutyEventsUrl must be an https:// URL");
+    }
+
+    @Test
     void resolvesWithTheRoutingKeyFromTheEnvironment() throws Exception {
         server.stubFor(post("/v2/enqueue").willReturn(aResponse().withStatus(202)
                 .withBody("{\"status\":\"success\",\"dedup_key\":\"quench-run-1\"}")));

@@ -1,5 +1,7 @@
 package dev.quench.plugin.ssh;
 
+import dev.quench.testkit.OpenSshServer;
+
 import dev.quench.api.StepResult;
 import dev.quench.testkit.StepTestContext;
 import dev.quench.testkit.TestPluginEnvironment;
@@ -57,7 +59,7 @@ class SshChannelLimitOpenSshIT {
         List<String> outcomes = new ArrayList<>();
         try (SshExecStep step = new SshExecStep(); TestRunResources resources = new TestRunResources()) {
             step.start(TestPluginEnvironment.builder().settings("ssh", new SshSettings(knownHosts.toString(), null,
-                    server.clientKey.toString(), null, server.port(), null, maxChannelsPerHost))
+                    server.clientKey().toString(), null, server.port(), null, maxChannelsPerHost))
                     .dataDirectory(directory.resolve("data")).build());
             List<Future<String>> futures = new ArrayList<>();
             try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {

@@ -1,5 +1,7 @@
 package dev.quench.plugin.ssh;
 
+import dev.quench.testkit.OpenSshServer;
+
 import dev.quench.testkit.StepTestContext;
 import dev.quench.testkit.TestPluginEnvironment;
 import dev.quench.testkit.TestRunResources;
@@ -60,7 +62,7 @@ class SshExecOpenSshIT {
         resources = new TestRunResources();
         step = new SshExecStep();
         step.start(TestPluginEnvironment.builder().settings("ssh", new SshSettings(knownHosts.toString(), null,
-                server.clientKey.toString(), null, server.port(), null)).dataDirectory(directory.resolve("data")).build());
+                server.clientKey().toString(), null, server.port(), null)).dataDirectory(directory.resolve("data")).build());
     }
 
     @AfterEach
@@ -123,7 +125,7 @@ class SshExecOpenSshIT {
             Path key = directory.resolve("id_" + type + "_locked");
             OpenSshServer.run("/usr/bin/ssh-keygen", "-q", "-t", type, "-N", "open sesame", "-C", "quench-it", "-f",
                     key.toString());
-            Files.writeString(server.directory.resolve("authorized_keys"), Files.readString(Path.of(key + ".pub")),
+            Files.writeString(server.directory().resolve("authorized_keys"), Files.readString(Path.of(key + ".pub")),
                     java.nio.file.StandardOpenOption.APPEND);
             SshExecConfig config = SshExecConfig.builder().host("127.0.0.1").identity(key.toString())
                     .command("echo " + type).build();
@@ -150,7 +152,7 @@ class SshExecOpenSshIT {
             Path key = directory.resolve("secret_" + type);
             OpenSshServer.run("/usr/bin/ssh-keygen", "-q", "-t", type.replace("-locked", ""), "-N",
                     locked ? "open sesame" : "", "-C", "quench-it", "-f", key.toString());
-            Files.writeString(server.directory.resolve("authorized_keys"), Files.readString(Path.of(key + ".pub")),
+            Files.writeString(server.directory().resolve("authorized_keys"), Files.readString(Path.of(key + ".pub")),
                     java.nio.file.StandardOpenOption.APPEND);
             // As a secret holds it: the file's text, with the file itself gone.
             String keyText = Files.readString(key);
@@ -170,7 +172,7 @@ class SshExecOpenSshIT {
     void scriptIsUploadedRunWithQuotedArgumentsAndRemoved() throws Exception {
         try (SshScriptStep script = new SshScriptStep()) {
             script.start(TestPluginEnvironment.builder().settings("ssh", new SshSettings(knownHosts.toString(), null,
-                    server.clientKey.toString(), null, server.port(), null)).dataDirectory(directory.resolve("data")).build());
+                    server.clientKey().toString(), null, server.port(), null)).dataDirectory(directory.resolve("data")).build());
 
             StepResult result = script.execute(StepTestContext.of(resources), SshScriptConfig.of("127.0.0.1",
                     "echo \"$0\"; printf '[%s]' \"$@\"; echo; exit 5", List.of("a b", "it's", "$(id)")));
@@ -201,7 +203,7 @@ class SshExecOpenSshIT {
     @Test
     void unknownHostKeyFingerprintIsTheOneSshKeygenPrints() throws Exception {
         Files.writeString(knownHosts, "");
-        String expected = OpenSshServer.run("/usr/bin/ssh-keygen", "-l", "-E", "sha256", "-f", server.hostKey + ".pub")
+        String expected = OpenSshServer.run("/usr/bin/ssh-keygen", "-l", "-E", "sha256", "-f", server.hostKey() + ".pub")
                 .split(" ")[1];
 
         assertThatThrownBy(() -> run("true"))
@@ -249,7 +251,7 @@ class SshExecOpenSshIT {
     private void assertStoppedOnTimeout(OpenSshServer pamServer, String user, String sleep) throws Exception {
         StepTestContext context = StepTestContext.builder().resources(resources).timeout(Duration.ofSeconds(1)).build();
         SshExecConfig config = SshExecConfig.builder().host("127.0.0.1").port(pamServer.port()).user(user)
-                .identity(pamServer.clientKey.toString()).command(sleep + "; echo never").build();
+                .identity(pamServer.clientKey().toString()).command(sleep + "; echo never").build();
         long start = System.nanoTime();
 
         StepResult result = step.execute(context, config);
@@ -262,7 +264,7 @@ class SshExecOpenSshIT {
         assertThat(processIdsRunning(sleep)).isEmpty();
         // The session survives a stopped command: the run's next step uses it.
         assertThat(step.execute(StepTestContext.of(resources), SshExecConfig.builder().host("127.0.0.1")
-                .port(pamServer.port()).user(user).identity(pamServer.clientKey.toString()).command("echo next")
+                .port(pamServer.port()).user(user).identity(pamServer.clientKey().toString()).command("echo next")
                 .build()).stdout()).isEqualTo("next\n");
     }
 

@@ -1,5 +1,7 @@
 package dev.quench.plugin.ssh;
 
+import dev.quench.testkit.OpenSshServer;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -115,7 +117,7 @@ class SshFailureModesOpenSshIT {
                 .resolve("known_hosts"), server.knownHostsLine() + "\n");
         SshExecStep step = new SshExecStep();
         step.start(TestPluginEnvironment.builder().settings("ssh", new SshSettings(knownHosts.toString(), null,
-                server.clientKey.toString(), null, server.port(), null)).dataDirectory(directory.resolve("data")).build());
+                server.clientKey().toString(), null, server.port(), null)).dataDirectory(directory.resolve("data")).build());
         return step;
     }
 

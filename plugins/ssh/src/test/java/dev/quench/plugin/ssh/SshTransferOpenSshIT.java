@@ -1,5 +1,7 @@
 package dev.quench.plugin.ssh;
 
+import dev.quench.testkit.OpenSshServer;
+
 import dev.quench.api.StepFailedException;
 import dev.quench.testkit.StepTestContext;
 import dev.quench.testkit.TestPluginEnvironment;
@@ -32,7 +34,7 @@ class SshTransferOpenSshIT {
              SshDownloadStep download = new SshDownloadStep();
              TestRunResources run = new TestRunResources()) {
             Path knownHosts = Files.writeString(directory.resolve("known_hosts"), server.knownHostsLine() + "\n");
-            SshSettings settings = new SshSettings(knownHosts.toString(), null, server.clientKey.toString(), null,
+            SshSettings settings = new SshSettings(knownHosts.toString(), null, server.clientKey().toString(), null,
                     server.port(), null);
             upload.start(TestPluginEnvironment.builder().settings("ssh", settings).dataDirectory(directory.resolve("d")).build());
             download.start(TestPluginEnvironment.builder().settings("ssh", settings).dataDirectory(directory.resolve("d")).build());

@@ -1,4 +1,4 @@
-package dev.quench.plugin.ssh;
+package dev.quench.testkit;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -17,15 +17,16 @@ import java.util.concurrent.TimeUnit;
 /**
  * Debian's real OpenSSH daemon as a child process of the test: its own config, host key, client key
  * and authorized_keys in a temporary directory, listening on a free loopback port, logging to stderr.
+ * Stopped on close by its process handle, so a test never leaves it running. Thread-safe.
  */
-final class OpenSshServer implements AutoCloseable {
+public final class OpenSshServer implements AutoCloseable {
 
-    static final Path SSHD = Path.of("/usr/sbin/sshd");
+    public static final Path SSHD = Path.of("/usr/sbin/sshd");
 
-    final Path directory;
-    final Path hostKey;
-    final Path clientKey;
-    final List<String> log = new CopyOnWriteArrayList<>();
+    private final Path directory;
+    private final Path hostKey;
+    private final Path clientKey;
+    private final List<String> log = new CopyOnWriteArrayList<>();
     private final int port;
     private final Process process;
 
@@ -37,11 +38,13 @@ final class OpenSshServer implements AutoCloseable {
         this.process = process;
     }
 
-    static boolean available() {
+    /** Whether Debian's openssh-server (sshd) and ssh-keygen are installed. */
+    public static boolean available() {
         return Files.isExecutable(SSHD) && Files.isExecutable(Path.of("/usr/bin/ssh-keygen"));
     }
 
-    static OpenSshServer start(Path directory) throws Exception {
+    /** Starts sshd with its files in {@code directory}, without PAM. */
+    public static OpenSshServer start(Path directory) throws Exception {
         return start(directory, false);
     }
 
@@ -49,12 +52,12 @@ final class OpenSshServer implements AutoCloseable {
      * @param usePam let PAM decide account access, so that system accounts without a password
      *               (locked in /etc/shadow, which sshd alone refuses) can log in with a key
      */
-    static OpenSshServer start(Path directory, boolean usePam) throws Exception {
+    public static OpenSshServer start(Path directory, boolean usePam) throws Exception {
         return start(directory, usePam, List.of());
     }
 
     /** @param extraConfig more sshd_config lines, such as {@code KexAlgorithms diffie-hellman-group1-sha1} */
-    static OpenSshServer start(Path directory, boolean usePam, List<String> extraConfig) throws Exception {
+    public static OpenSshServer start(Path directory, boolean usePam, List<String> extraConfig) throws Exception {
         Path hostKey = keygen(directory.resolve("ssh_host_ed25519_key"));
         Path clientKey = keygen(directory.resolve("id_ed25519"));
         Files.copy(directory.resolve("id_ed25519.pub"), directory.resolve("authorized_keys"));
@@ -118,18 +121,38 @@ final class OpenSshServer implements AutoCloseable {
         throw new IllegalStateException("sshd did not start listening on port " + port + ":\n" + String.join("\n", log));
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
+    /** The directory holding the server's config, keys and {@code authorized_keys}. */
+    public Path directory() {
+        return directory;
+    }
+
+    /** The server's host private key (its public half next to it, {@code .pub}). */
+    public Path hostKey() {
+        return hostKey;
+    }
+
+    /** A client private key that {@code authorized_keys} accepts. */
+    public Path clientKey() {
+        return clientKey;
+    }
+
+    /** What sshd logged so far, for failure messages. */
+    public String log() {
+        return String.join("\n", log);
+    }
+
     /** The host key as a known_hosts line for this server. */
-    String knownHostsLine() throws IOException {
+    public String knownHostsLine() throws IOException {
         String[] publicKey = Files.readString(Path.of(hostKey + ".pub")).strip().split(" ");
         return "[127.0.0.1]:" + port + " " + publicKey[0] + " " + publicKey[1];
     }
 
     /** How many logins sshd accepted, from its own log. */
-    long acceptedLogins() {
+    public long acceptedLogins() {
         return log.stream().filter(line -> line.contains("Accepted publickey")).count();
     }
 
@@ -137,7 +160,7 @@ final class OpenSshServer implements AutoCloseable {
      * An account other than root with a login shell, for logins that OpenSSH serves with privilege
      * separation (and so with signal support); only usable when this test runs as root.
      */
-    static Optional<String> unprivilegedLoginUser() throws IOException {
+    public static Optional<String> unprivilegedLoginUser() throws IOException {
         if (!"root".equals(System.getProperty("user.name"))) {
             return Optional.empty();
         }
@@ -151,13 +174,14 @@ final class OpenSshServer implements AutoCloseable {
                 .findFirst();
     }
 
-    static Path keygen(Path file) throws Exception {
+    /** Writes an unencrypted ed25519 key pair with ssh-keygen ({@code file} and {@code file.pub}). */
+    public static Path keygen(Path file) throws Exception {
         run("/usr/bin/ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "quench-it", "-f", file.toString());
         return file;
     }
 
     /** Runs a local tool and returns its standard output. */
-    static String run(String... command) throws Exception {
+    public static String run(String... command) throws Exception {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
