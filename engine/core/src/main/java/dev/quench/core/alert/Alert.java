@@ -18,9 +18,13 @@ import java.util.Optional;
  * @param startsAt     when it started firing, or null if the sender did not say
  * @param endsAt       when it resolved, or null (Alertmanager's {@code 0001-01-01} means none)
  * @param generatorUrl link back to the source, may be empty
+ * @param groupKey     the sender's notification group ({@code groupKey} of an Alertmanager webhook, capped by
+ *                     {@link GroupKeys#capped}), or empty when the sender groups nothing. Data from outside:
+ *                     shown escaped, never interpreted
  */
 public record Alert(String source, String fingerprint, AlertStatus status, Map<String, String> labels,
-                    Map<String, String> annotations, Instant startsAt, Instant endsAt, String generatorUrl) {
+                    Map<String, String> annotations, Instant startsAt, Instant endsAt, String generatorUrl,
+                    String groupKey) {
 
     public Alert {
         Objects.requireNonNull(source, "source");
@@ -29,6 +33,13 @@ public record Alert(String source, String fingerprint, AlertStatus status, Map<S
         labels = frozen(labels, "labels");
         annotations = frozen(annotations, "annotations");
         generatorUrl = generatorUrl == null ? "" : generatorUrl;
+        groupKey = groupKey == null ? "" : groupKey;
+    }
+
+    /** An alert that came in no sender's group (Grafana, PagerDuty, generic sources, samples). */
+    public Alert(String source, String fingerprint, AlertStatus status, Map<String, String> labels,
+                 Map<String, String> annotations, Instant startsAt, Instant endsAt, String generatorUrl) {
+        this(source, fingerprint, status, labels, annotations, startsAt, endsAt, generatorUrl, "");
     }
 
     /**
@@ -60,6 +71,11 @@ public record Alert(String source, String fingerprint, AlertStatus status, Map<S
     /** The {@code alertname} label, or an empty string. */
     public String name() {
         return labels.getOrDefault("alertname", "");
+    }
+
+    /** The sender's notification group, when it sent one. */
+    public Optional<String> groupKeyIfSent() {
+        return groupKey.isEmpty() ? Optional.empty() : Optional.of(groupKey);
     }
 
     public Optional<Instant> startsAtIfKnown() {

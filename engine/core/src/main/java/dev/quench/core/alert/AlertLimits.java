@@ -46,6 +46,7 @@ public record AlertLimits(int maxLabels, int maxNameLength, int maxLabelValueLen
             checkTime(alert.endsAt(), where + ".endsAt");
             checkText(alert.fingerprint(), where + ".fingerprint");
             checkText(alert.generatorUrl(), where + ".generatorURL");
+            checkText(alert.groupKey(), "groupKey");
             checkMap(alert.labels(), where + ".labels", maxLabelValueLength);
             checkMap(alert.annotations(), where + ".annotations", maxAnnotationValueLength);
         }

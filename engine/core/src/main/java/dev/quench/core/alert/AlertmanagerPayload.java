@@ -54,8 +54,12 @@ public final class AlertmanagerPayload {
         if (alerts == null || !alerts.isArray()) {
             throw new PayloadException("field 'alerts' is missing or not a list: not an Alertmanager webhook payload");
         }
-        List<Alert> parsed = parseAlerts(alerts, SOURCE);
-        return new Notification(root.path("groupKey").asText(""), root.path("receiver").asText(""),
+        // The group the alerts came in, kept with each of them (incidents follow it); hostile text, bounded here.
+        JsonNode groupKeyNode = root.get("groupKey");
+        String groupKey = groupKeyNode != null && groupKeyNode.isTextual()
+                ? GroupKeys.capped(groupKeyNode.asText()) : "";
+        List<Alert> parsed = parseAlerts(alerts, SOURCE, groupKey);
+        return new Notification(groupKey, root.path("receiver").asText(""),
                 root.path("truncatedAlerts").asInt(0), parsed);
     }
 
@@ -110,14 +114,19 @@ public final class AlertmanagerPayload {
 
     /** The {@code alerts} list shared by Alertmanager and Grafana, for {@code source}. */
     static List<Alert> parseAlerts(JsonNode alerts, String source) throws PayloadException {
+        return parseAlerts(alerts, source, "");
+    }
+
+    private static List<Alert> parseAlerts(JsonNode alerts, String source, String groupKey) throws PayloadException {
         List<Alert> parsed = new ArrayList<>(alerts.size());
         for (int index = 0; index < alerts.size(); index++) {
-            parsed.add(parseAlert(alerts.get(index), "alerts[" + index + "]", source));
+            parsed.add(parseAlert(alerts.get(index), "alerts[" + index + "]", source, groupKey));
         }
         return parsed;
     }
 
-    private static Alert parseAlert(JsonNode node, String where, String source) throws PayloadException {
+    private static Alert parseAlert(JsonNode node, String where, String source, String groupKey)
+            throws PayloadException {
         if (!node.isObject()) {
             throw new PayloadException(where + " is not an object");
         }
@@ -138,7 +147,7 @@ public final class AlertmanagerPayload {
         return new Alert(source, fingerprint, status, labels, annotations,
                 time(node.get("startsAt"), where + ".startsAt"),
                 time(node.get("endsAt"), where + ".endsAt"),
-                node.path("generatorURL").asText(""));
+                node.path("generatorURL").asText(""), groupKey);
     }
 
     /**

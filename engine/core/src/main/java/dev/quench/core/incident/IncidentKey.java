@@ -6,9 +6,13 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The group an alert belongs to: the values of the configured {@code groupBy} labels it has
- * ({@code instance=redis-1:6379}), or, when it has none of them, its own identity (source and fingerprint).
- * Immutable.
+ * The group an alert belongs to: the notification group its sender put it in ({@code groupKey} of an Alertmanager
+ * webhook: {@code @alertmanager:{}/{severity="critical"}:{alertname="X"}}) when it sent one, else the values of the
+ * configured {@code groupBy} labels it has ({@code instance=redis-1:6379}), or, when it has none of them, its own
+ * identity (source and fingerprint). The sender's group wins: it is the grouping the operator configured in
+ * Alertmanager's route, so two alerts of one instance in two groups are two incidents. A sender's key starts
+ * with {@code @}, which no label key can (label names start with a letter or {@code _}), so a label value can
+ * never make an alert join a sender's group. Immutable.
  *
  * @param key   the group key as stored (at most 1,024 characters)
  * @param title what the incident is called when this alert opens it ({@code RedisDown on instance=redis-1:6379})
@@ -25,6 +29,11 @@ public record IncidentKey(String key, String title) {
 
     /** The group of {@code alert} under {@code settings}. */
     public static IncidentKey of(Alert alert, IncidentSettings settings) {
+        if (!alert.groupKey().isEmpty()) {
+            String name = alert.name().isEmpty() ? "alert " + alert.fingerprint() : alert.name();
+            return new IncidentKey(cap("@" + alert.source() + ":" + alert.groupKey(), MAX_KEY),
+                    cap(name, 300) + " in group " + cap(alert.groupKey(), 200));
+        }
         List<String> parts = new ArrayList<>();
         for (String label : settings.groupBy()) {
             String value = alert.labels().get(label);

@@ -12,8 +12,9 @@ import java.util.regex.Pattern;
  * The config's optional {@code incidents:} section: which alerts form one incident. Immutable.
  *
  * @param groupBy the labels whose values, together, make alerts one incident (default {@code [instance]}: one
- *                incident per target). Set it to your Alertmanager route's {@code group_by} to follow its
- *                groups. An alert that has none of them forms an incident of its own (its source and fingerprint).
+ *                incident per target), for alerts that came without a sender's group: an Alertmanager alert
+ *                follows its notification's {@code groupKey} instead ({@link IncidentKey}). An alert that has
+ *                none of them forms an incident of its own (its source and fingerprint).
  * @param window  an alert joins its group's incident while that is open or resolved less than this long ago
  *                (default 30m), so a flapping alert reopens its incident instead of opening another
  */

@@ -327,7 +327,8 @@ public final class AlertRepository {
                 fromJson(row.getString("annotations")),
                 instant(row.getTimestamp("starts_at")),
                 instant(row.getTimestamp("ends_at")),
-                row.getString("generator_url"));
+                row.getString("generator_url"),
+                row.getString("group_key"));
         return new StoredAlert(row.getLong("id"), alert, instant(row.getTimestamp("received_at")),
                 row.getBoolean("processed"), row.getInt("matched_runbooks"));
     }

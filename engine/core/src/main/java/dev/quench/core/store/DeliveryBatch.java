@@ -114,8 +114,8 @@ final class DeliveryBatch {
         // Plain JDBC in the hot loop: Jdbi's named binding cost more per row than H2's insert itself.
         try (PreparedStatement insert = rows == 0 ? null : handle.getConnection().prepareStatement("""
                 insert into alert (id, source, fingerprint, status, alertname, labels, annotations,
-                                   starts_at, ends_at, generator_url, dedupe_key, received_at, processed)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false)""")) {
+                                   starts_at, ends_at, generator_url, dedupe_key, received_at, group_key, processed)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false)""")) {
             for (int index = 0; index < deliveries.size(); index++) {
                 PreparedDelivery delivery = deliveries.get(index);
                 byte[] route = routes[index];
@@ -147,6 +147,7 @@ final class DeliveryBatch {
                     insert.setString(10, value.generatorUrl());
                     insert.setString(11, delivery.keys().get(alert));
                     insert.setTimestamp(12, receivedAt);
+                    insert.setString(13, value.groupKey().isEmpty() ? null : value.groupKey());
                     insert.addBatch();
                     created.add(id);
                     toMatch.add(id);

@@ -21,8 +21,10 @@ final class JournalCodec {
     private JournalCodec() {
     }
 
-    /** Format of a binary record: its first byte. */
-    private static final byte BINARY_RECORD_FORMAT = 2;
+    /** Format of a binary record: its first byte. 3 adds each alert's group key after its generator URL. */
+    private static final byte BINARY_RECORD_FORMAT = 3;
+    /** Records written before group keys were kept (journals and alert chunks of earlier versions): read as none. */
+    private static final byte NO_GROUP_KEY_FORMAT = 2;
 
     /**
      * A delivery's alerts as a record holds them: a count, then each alert. Made on the thread that
@@ -40,6 +42,7 @@ final class JournalCodec {
             out.time(alert.startsAt());
             out.time(alert.endsAt());
             out.string(alert.generatorUrl());
+            out.string(alert.groupKey());
         }
         return out.toByteArray();
     }
@@ -113,9 +116,10 @@ final class JournalCodec {
 
     private static DeliveryToRecord readRecord(Input in) {
         int format = in.read();
-        if (format != BINARY_RECORD_FORMAT) {
+        if (format != BINARY_RECORD_FORMAT && format != NO_GROUP_KEY_FORMAT) {
             throw new IllegalStateException("record format " + format + " is not " + BINARY_RECORD_FORMAT);
         }
+        boolean groupKeys = format == BINARY_RECORD_FORMAT;
         String source = in.string();
         String deliveryId = in.string();
         Instant receivedAt = in.time();
@@ -135,9 +139,10 @@ final class JournalCodec {
             Instant startsAt = in.time();
             Instant endsAt = in.time();
             String generatorUrl = in.string();
+            String groupKey = groupKeys ? in.string() : "";
             if (!skipped.get(index)) {
                 alerts.add(new Alert(alertSource, fingerprint, status(status), labels, annotations, startsAt, endsAt,
-                        generatorUrl));
+                        generatorUrl, groupKey));
             }
         }
         return new DeliveryToRecord(source, deliveryId, alerts, receivedAt);

@@ -54,7 +54,7 @@ class StoreCopyIT {
             for (int index = 0; index < 600; index++) {
                 Alert alert = new Alert("alertmanager", "f" + index, AlertStatus.FIRING,
                         Map.of("alertname", "Disk" + index % 7, "instance", "web-" + index), Map.of("summary", "é ✓"),
-                        now.minusSeconds(index), null, "");
+                        now.minusSeconds(index), null, "", index % 3 == 0 ? "{}:{instance=\"web-" + index + "\"}" : "");
                 long id = store.alerts().record(List.of(alert), now.minusSeconds(index)).get(0);
                 int matched = index % 2;
                 store.useTransaction(transaction -> store.alerts().markProcessed(transaction, Map.of(id, matched)));
@@ -81,7 +81,7 @@ class StoreCopyIT {
             List<Alert> storm = new ArrayList<>();
             for (int index = 0; index < 300; index++) {
                 storm.add(new Alert("grafana", "s" + index, AlertStatus.FIRING, Map.of("alertname", "Storm"), Map.of(),
-                        now, null, ""));
+                        now, null, "", "{}:{alertname=\"Storm\"}"));
             }
             store.alerts().recordDeliveries(List.of(new DeliveryToRecord("grafana", null, storm, now)), alert -> true);
         }
@@ -112,6 +112,9 @@ class StoreCopyIT {
                     .isEqualTo(source.incidents().list(incidents));
             AlertQuery everything = new AlertQuery(null, null, null, Instant.EPOCH, 5000);
             assertThat(target.alerts().list(everything)).isEqualTo(source.alerts().list(everything));
+            assertThat(target.alerts().list(everything)).as("group keys are carried, in rows and in chunks")
+                    .extracting(stored -> stored.alert().groupKey())
+                    .contains("{}:{instance=\"web-0\"}", "{}:{alertname=\"Storm\"}");
             for (ToilGrouping by : ToilGrouping.values()) {
                 assertThat(new ToilLedger(target, 30).report(Instant.EPOCH, by))
                         .isEqualTo(new ToilLedger(source, 30).report(Instant.EPOCH, by));

@@ -102,8 +102,10 @@ class AlertToSshRemediationTest {
         assertThat(runs).hasSize(2).allSatisfy(run -> {
             assertThat(run.status()).as(run.message()).isEqualTo(RunStatus.SUCCEEDED);
             assertThat(run.runbook()).isEqualTo("disk-full-log-cleanup");
-            assertThat(run.toilSavedMinutes()).isEqualTo(20);
         });
+        // Both alerts came in one Alertmanager group ({}:{alertname="DiskSpaceLow"}): one incident, whose toil the
+        // runbook is credited once, by the run that finished first.
+        assertThat(runs).extracting(RunRecord::toilSavedMinutes).containsExactlyInAnyOrder(20, 0);
         assertThat(runs).extracting(RunRecord::triggerDetail)
                 .anySatisfy(detail -> assertThat(detail).contains("web-7:9100"))
                 .anySatisfy(detail -> assertThat(detail).contains("web-9:9100"));
@@ -122,7 +124,7 @@ class AlertToSshRemediationTest {
         assertThat(report.rows()).singleElement().satisfies(row -> {
             assertThat(row.key()).isEqualTo("disk-full-log-cleanup");
             assertThat(row.runs()).isEqualTo(2);
-            assertThat(row.minutesSaved()).isEqualTo(40);
+            assertThat(row.minutesSaved()).isEqualTo(20);
         });
     }
 
@@ -140,7 +142,7 @@ class AlertToSshRemediationTest {
         ToilReport report = harness.engine().ledger().report(Instant.now().minus(Duration.ofDays(1)), ToilGrouping.TEAM);
         assertThat(report.rows()).singleElement().satisfies(row -> {
             assertThat(row.key()).isEqualTo("storage-team");
-            assertThat(row.minutesSaved()).isEqualTo(40);
+            assertThat(row.minutesSaved()).as("one Alertmanager group, one incident, credited once").isEqualTo(20);
         });
     }
 
@@ -157,7 +159,10 @@ class AlertToSshRemediationTest {
         assertThat(run.path("status").asText()).isEqualTo("succeeded");
         assertThat(run.path("steps")).hasSize(3);
         assertThat(run.path("steps").get(1).path("rendered").path("command").asText()).contains("-delete");
-        assertThat(run.path("toilSavedMinutes").asInt()).isEqualTo(20);
+        assertThat(list.path("runs").get(0).path("toilSavedMinutes").asInt()
+                + list.path("runs").get(1).path("toilSavedMinutes").asInt())
+                .as("two runs of one incident (one Alertmanager group): its toil once").isEqualTo(20);
+        assertThat(run.path("toilSavedMinutes").asInt()).isIn(0, 20);
         assertThat(harness.get("/api/v1/runs/no-such-run").statusCode()).isEqualTo(404);
     }
 

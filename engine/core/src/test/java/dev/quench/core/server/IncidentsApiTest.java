@@ -90,7 +90,8 @@ class IncidentsApiTest {
         JsonNode incident = list.path("incidents").get(0);
         String id = incident.path("id").asText();
         assertThat(incident.path("status").asText()).isEqualTo("open");
-        assertThat(incident.path("groupKey").asText()).isEqualTo("instance=redis-1:6379");
+        assertThat(incident.path("groupKey").asText()).as("the Alertmanager group the two came in")
+                .isEqualTo("@alertmanager:{}:{instance=\"redis-1:6379\"}");
         assertThat(incident.path("owner").asText()).isEqualTo("cache-team");
         assertThat(incident.path("alerts").asInt()).isEqualTo(2);
         assertThat(incident.path("runs").asInt()).isEqualTo(2);
@@ -126,7 +127,7 @@ class IncidentsApiTest {
             }
         }
         assertThat(headings).as("no heading from alert data").containsExactly(
-                "# Postmortem draft: RedisDown on instance\\=redis\\-1\\:6379", "## Summary", "## Impact", "## Toil",
+                "# Postmortem draft: RedisDown in group \\{\\}\\:\\{instance\\=\\\"redis\\-1\\:6379\\\"\\}", "## Summary", "## Impact", "## Toil",
                 "## Timeline", "## Contributing factors", "## Action items", "## Lessons learned");
         assertThat(markdown.body()).doesNotContain("\n<script").contains("` note= # Heading [x](http://evil.example) <img src=x onerror=alert(1)> `").contains("flushed redis-1:6379")
                 .contains("\\<script\\>").contains("Toil saved: 15 min");
@@ -169,6 +170,66 @@ class IncidentsApiTest {
         assertThat(harness.get("/api/v1/incidents/no-such-incident").statusCode()).isEqualTo(404);
         assertThat(harness.get("/api/v1/incidents?status=sleeping").statusCode()).isEqualTo(400);
         assertThat(harness.get("/api/v1/incidents?limit=0").statusCode()).isEqualTo(400);
+    }
+
+    private static byte[] grouped(String groupKey, String name, String fingerprint, String instance) {
+        return Json.json().createObjectNode().put("version", "4").put("status", "firing").put("groupKey", groupKey)
+                .set("alerts", Json.json().createArrayNode().add(Json.json().createObjectNode()
+                        .put("status", "firing").put("fingerprint", fingerprint)
+                        .put("startsAt", "2026-11-20T03:00:00Z")
+                        .set("labels", Json.json().createObjectNode().put("alertname", name)
+                                .put("instance", instance)))).toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Alertmanager sends one notification per group, again as the group grows: two notifications with one
+     * groupKey are one incident even for two instances, and the same instance in another group is another.
+     */
+    @Test
+    void twoNotificationsOfOneAlertmanagerGroupAreOneIncidentAndAnotherGroupIsAnother() throws Exception {
+        String group = "{}/{team=\"cache\"}:{alertname=\"RedisDown\"}";
+        assertThat(harness.post("/hooks/alertmanager", grouped(group, "RedisDown", "n1", "redis-1:6379"))
+                .statusCode()).isEqualTo(202);
+        harness.awaitRuns(Duration.ofSeconds(60));
+        assertThat(harness.post("/hooks/alertmanager", grouped(group, "RedisDown", "n2", "redis-2:6379"))
+                .statusCode()).isEqualTo(202);
+        harness.awaitRuns(Duration.ofSeconds(60));
+        assertThat(harness.post("/hooks/alertmanager", grouped("{}/{team=\"cache\"}:{alertname=\"RedisMemoryHigh\"}",
+                "RedisMemoryHigh", "n3", "redis-1:6379")).statusCode()).isEqualTo(202);
+        // A hostile key, far over the cap: stored capped (start + SHA-256), shown as data.
+        String hostile = "{}:{x=\"\n# Heading <script>alert(1)</script>\"}" + "A".repeat(5000);
+        assertThat(harness.post("/hooks/alertmanager", grouped(hostile, "RedisDown", "n4", "redis-9:6379"))
+                .statusCode()).isEqualTo(202);
+        assertThat(harness.awaitRuns(Duration.ofSeconds(60))).hasSize(4);
+
+        JsonNode incidents = harness.getJson("/api/v1/incidents").path("incidents");
+        List<String> keys = new ArrayList<>();
+        incidents.forEach(incident -> keys.add(incident.path("groupKey").asText()));
+        assertThat(keys).hasSize(3).contains("@alertmanager:" + group,
+                "@alertmanager:{}/{team=\"cache\"}:{alertname=\"RedisMemoryHigh\"}");
+        JsonNode shared = find(incidents, "@alertmanager:" + group);
+        assertThat(shared.path("alerts").asInt()).isEqualTo(2);
+        assertThat(shared.path("runs").asInt()).isEqualTo(2);
+        assertThat(shared.path("title").asText()).isEqualTo("RedisDown in group " + group);
+        String capped = keys.stream().filter(key -> key.contains("<script>")).findFirst().orElseThrow();
+        assertThat(capped).hasSize("@alertmanager:".length() + 512).containsPattern("\\.\\.\\.sha256:[0-9a-f]{64}$");
+
+        String hostileId = find(incidents, capped).path("id").asText();
+        String markdown = harness.get("/api/v1/incidents/" + hostileId + "/export?format=markdown").body();
+        assertThat(markdown).doesNotContain("\n# Heading").startsWith("# Postmortem draft: RedisDown in group "
+                        + "\\{\\}\\:\\{x\\=\\\" \\# Heading \\<script\\>alert\\(1\\)\\<\\/script\\>")
+                .contains("- Group: ` @alertmanager:{}:{x=\" # Heading <script>alert(1)</script>\"}AAA");
+        assertThat(markdown.lines().filter(line -> line.startsWith("#")).toList())
+                .as("no heading from the group key").noneMatch(line -> line.contains("Heading") && !line.startsWith("# Postmortem"));
+    }
+
+    private static JsonNode find(JsonNode incidents, String groupKey) {
+        for (JsonNode incident : incidents) {
+            if (incident.path("groupKey").asText().equals(groupKey)) {
+                return incident;
+            }
+        }
+        throw new AssertionError("no incident of group " + groupKey + " in " + incidents);
     }
 
     @Test

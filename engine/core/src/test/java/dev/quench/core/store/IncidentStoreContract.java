@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quench.core.alert.Alert;
 import dev.quench.core.alert.AlertStatus;
+import dev.quench.core.incident.IncidentSettings;
+import dev.quench.core.incident.IncidentTracker;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -81,6 +83,62 @@ abstract class IncidentStoreContract {
         assertThat(incident.mttrSeconds()).isNull();
         assertThat(store().incidents().alertIds(first)).containsExactly(down, memory);
         assertThat(store().incidents().runIds(first)).containsExactly(one.id(), two.id(), other.id());
+    }
+
+    /** An Alertmanager alert of notification group {@code groupKey}, on {@code instance}. */
+    static Alert grouped(String name, String fingerprint, String instance, String groupKey) {
+        return new Alert("alertmanager", fingerprint, AlertStatus.FIRING, Map.of("alertname", name, "instance",
+                instance), Map.of(), Instant.parse("2026-11-20T02:59:00Z"), null, "", groupKey);
+    }
+
+    /** Records {@code alert} at {@code at} and places it as the dispatcher does (default settings: by instance). */
+    String placeAsReceived(Alert alert, Instant at) {
+        long id = record(alert, at);
+        StoredAlert stored = store().alerts().find(id).orElseThrow();
+        IncidentTracker tracker = new IncidentTracker(store(), IncidentSettings.DEFAULTS);
+        return store().inTransaction(transaction -> tracker.place(transaction, stored, "cache-team")).orElseThrow();
+    }
+
+    @Test
+    void alertsOfOneAlertmanagerGroupAreOneIncidentEvenOnTwoInstancesAndAnotherGroupOfOneInstanceIsAnother() {
+        String group = "{}/{severity=\"critical\"}:{alertname=\"RedisDown\"}";
+        String first = placeAsReceived(grouped("RedisDown", "g1", "redis-1:6379", group), t0);
+        String sameGroup = placeAsReceived(grouped("RedisDown", "g2", "redis-2:6379", group), t0.plusSeconds(10));
+        String otherGroup = placeAsReceived(grouped("RedisMemoryHigh", "g3", "redis-1:6379",
+                "{}/{severity=\"warning\"}:{alertname=\"RedisMemoryHigh\"}"), t0.plusSeconds(20));
+        String ungrouped = placeAsReceived(alert("RedisDown", "g4", AlertStatus.FIRING), t0.plusSeconds(30));
+        String ungroupedAgain = placeAsReceived(alert("RedisLatencyHigh", "g5", AlertStatus.FIRING),
+                t0.plusSeconds(40));
+
+        assertThat(sameGroup).as("one Alertmanager group, two instances: one incident").isEqualTo(first);
+        assertThat(otherGroup).as("the sender's group wins over the shared instance label").isNotEqualTo(first);
+        assertThat(ungrouped).as("no group key: the label group, apart from the sender's groups")
+                .isNotIn(first, otherGroup);
+        assertThat(ungroupedAgain).as("no group key, same instance: the label group as before").isEqualTo(ungrouped);
+        IncidentRecord incident = store().incidents().find(first).orElseThrow();
+        assertThat(incident.groupKey()).isEqualTo("@alertmanager:" + group);
+        assertThat(incident.title()).isEqualTo("RedisDown in group " + group);
+        assertThat(incident.alerts()).isEqualTo(2);
+        assertThat(store().incidents().find(ungrouped).orElseThrow().groupKey()).isEqualTo("instance=redis-1:6379");
+    }
+
+    @Test
+    void aGroupKeyIsStoredAsDataExactlyAsSentAndALabelValueCannotJoinASendersGroup() {
+        String hostile = "{}:{x=\"'); drop table alert; --\"}\n# <script>alert(1)</script> | `rm -rf /` ${{ env.X }}";
+        long id = record(grouped("RedisDown", "h1", "redis-1:6379", hostile), t0);
+        assertThat(store().alerts().find(id).orElseThrow().alert().groupKey()).isEqualTo(hostile);
+        assertThat(store().alerts().find(record(alert("RedisDown", "h2", AlertStatus.FIRING), t0)).orElseThrow()
+                .alert().groupKey()).as("no group key is none, not null").isEmpty();
+
+        String sendersGroup = placeAsReceived(grouped("RedisDown", "h3", "redis-1:6379", "G"), t0);
+        // A label whose value spells the sender's key still forms a label group: keys from labels never start with @.
+        IncidentTracker byLabel = new IncidentTracker(store(), new IncidentSettings(List.of("group"), WINDOW));
+        long mimic = record(new Alert("alertmanager", "h4", AlertStatus.FIRING, Map.of("alertname", "RedisDown",
+                "group", "@alertmanager:G"), Map.of(), t0, null, ""), t0);
+        StoredAlert stored = store().alerts().find(mimic).orElseThrow();
+        String mimicked = store().inTransaction(transaction -> byLabel.place(transaction, stored, "cache-team"))
+                .orElseThrow();
+        assertThat(mimicked).isNotEqualTo(sendersGroup);
     }
 
     @Test

@@ -27,7 +27,8 @@ class JournalCodecTest {
                 labels, index % 3 == 0 ? Map.of() : Map.of("summary", "/ is " + (90 + index) + "% full"),
                 index % 4 == 0 ? null : Instant.parse("1969-07-20T20:17:40.5Z").plusSeconds(index),
                 index % 2 == 0 ? null : Instant.parse("2026-12-03T06:00:00Z").plusNanos(index),
-                index % 5 == 0 ? "" : "http://prometheus:9090/graph?g0.expr=up%3D%3D0&i=" + index);
+                index % 5 == 0 ? "" : "http://prometheus:9090/graph?g0.expr=up%3D%3D0&i=" + index,
+                index % 3 == 1 ? "{}/{severity=\"critical\"}:{instance=\"web-" + index + "\"}" : "");
     }
 
     private static List<Alert> alerts(int count) {
@@ -36,6 +37,24 @@ class JournalCodecTest {
             alerts.add(alert(index));
         }
         return alerts;
+    }
+
+    @Test
+    void aRecordOfAnEarlierVersionWithoutGroupKeysIsReadWithNone() {
+        Alert alert = new Alert("alertmanager", "fp-1", AlertStatus.FIRING, Map.of("alertname", "DiskFull"), Map.of(),
+                null, null, "");
+        byte[] current = JournalCodec.record(new DeliveryToRecord("alertmanager", null, List.of(alert), RECEIVED),
+                new int[0], JournalCodec.encodeAlerts(List.of(alert)));
+        // Format 2 is format 3 without the group key, the last field of each alert: here one empty text (byte 1).
+        assertThat(current[0]).isEqualTo((byte) 3);
+        assertThat(current[current.length - 1]).isEqualTo((byte) 1);
+        byte[] earlier = java.util.Arrays.copyOf(current, current.length - 1);
+        earlier[0] = 2;
+
+        DeliveryToRecord read = JournalCodec.decodeRecord(earlier);
+
+        assertThat(read.alerts()).containsExactly(alert);
+        assertThat(read.alerts().getFirst().groupKey()).isEmpty();
     }
 
     @Test
@@ -50,6 +69,7 @@ class JournalCodecTest {
                         new int[] {0, 5, 11}, JournalCodec.encodeAlerts(alerts)));
 
         assertThat(whole).isEqualTo(delivery);
+        assertThat(whole.alerts().get(1).groupKey()).isEqualTo("{}/{severity=\"critical\"}:{instance=\"web-1\"}");
         assertThat(List.copyOf(whole.alerts().get(1).labels().keySet()))
                 .containsExactly("alertname", "instance", "ünïcödé ☃");
         assertThat(skipping.deliveryId()).isEqualTo("webhook-7");
@@ -83,7 +103,7 @@ class JournalCodecTest {
         byte[] json = "[1,\"alertmanager\",null,[1796279400,123456789],[],[]]".getBytes(StandardCharsets.UTF_8);
 
         assertThatThrownBy(() -> JournalCodec.decodeRecord(json)).isInstanceOf(IllegalStateException.class)
-                .hasMessage("an ingest journal record cannot be read (record format 91 is not 2); "
+                .hasMessage("an ingest journal record cannot be read (record format 91 is not 3); "
                         + "it was written by another Quench version or damaged");
     }
 
