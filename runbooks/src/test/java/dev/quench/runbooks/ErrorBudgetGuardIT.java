@@ -2,8 +2,6 @@ package dev.quench.runbooks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpServer;
 import dev.quench.core.config.ConfigLoader;
 import dev.quench.core.config.QuenchConfig;
 import dev.quench.core.config.RunbookEnvironment;
@@ -16,23 +14,12 @@ import dev.quench.core.store.GuardRepository;
 import dev.quench.core.store.RunRecord;
 import dev.quench.core.store.RunStatus;
 import dev.quench.core.store.Store;
-import dev.quench.core.util.Json;
-import dev.quench.testkit.PeerProcess;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,45 +31,19 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ErrorBudgetGuardIT {
 
-    private static final Path PROMETHEUS = Path.of("/usr/bin/prometheus");
-
     @TempDir
     static Path temp;
 
-    private static HttpServer exporter;
+    private static TestExporter exporter;
     private static volatile String burnRate = "16.2";
-    private static PeerProcess prometheus;
+    private static PrometheusProcess prometheus;
 
     @BeforeAll
     static void start() throws Exception {
-        if ("true".equals(System.getenv("CI"))) {
-            assertThat(Files.isExecutable(PROMETHEUS)).as("CI must install prometheus (.ci/run does)").isTrue();
-        }
-        Assumptions.assumeTrue(Files.isExecutable(PROMETHEUS), "install prometheus to run this test");
-        exporter = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        exporter.createContext("/metrics", exchange -> {
-            byte[] body = ("# TYPE slo_burn_rate1h gauge\nslo_burn_rate1h{service=\"web\"} " + burnRate + "\n")
-                    .getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4");
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        exporter.start();
-        int port = PeerProcess.freePort();
-        Path directory = Files.createDirectories(temp.resolve("prometheus"));
-        Path config = Files.writeString(directory.resolve("prometheus.yml"), """
-                global:
-                  scrape_interval: 1s
-                scrape_configs:
-                  - job_name: web
-                    static_configs:
-                      - targets: ['127.0.0.1:%d']
-                """.formatted(exporter.getAddress().getPort()));
-        prometheus = PeerProcess.start("prometheus", List.of(PROMETHEUS.toString(), "--config.file=" + config,
-                        "--storage.tsdb.path=" + Files.createDirectories(directory.resolve("data")),
-                        "--web.listen-address=127.0.0.1:" + port),
-                directory, directory.resolve("prometheus.log"), port, Duration.ofSeconds(30));
+        PrometheusProcess.requireInstalled();
+        exporter = TestExporter.start(() -> "# TYPE slo_burn_rate1h gauge\nslo_burn_rate1h{service=\"web\"} "
+                + burnRate + "\n");
+        prometheus = PrometheusProcess.start(temp.resolve("prometheus"), exporter.target());
     }
 
     @AfterAll
@@ -91,30 +52,14 @@ class ErrorBudgetGuardIT {
             prometheus.close();
         }
         if (exporter != null) {
-            exporter.stop(0);
+            exporter.close();
         }
     }
 
     /** Sets the exporter's burn rate and waits (30 s at most) until Prometheus answers it. */
     private static void burnRateIs(String value) throws Exception {
         burnRate = value;
-        String url = prometheus.url() + "/api/v1/query?query="
-                + URLEncoder.encode("slo_burn_rate1h{service=\"web\"}", StandardCharsets.UTF_8);
-        HttpClient client = HttpClient.newHttpClient();
-        Instant deadline = Instant.now().plusSeconds(30);
-        String seen = "";
-        while (Instant.now().isBefore(deadline)) {
-            JsonNode answer = Json.json().readTree(client.send(HttpRequest.newBuilder(URI.create(url)).build(),
-                    HttpResponse.BodyHandlers.ofString()).body());
-            JsonNode result = answer.path("data").path("result");
-            seen = result.isEmpty() ? "no series" : result.get(0).path("value").get(1).asText();
-            if (seen.equals(value)) {
-                return;
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("Prometheus did not scrape burn rate " + value + " within 30s (last: " + seen + "); its "
-                + "log:\n" + prometheus.log());
+        prometheus.awaitValue("slo_burn_rate1h{service=\"web\"}", value::equals, Duration.ofSeconds(30));
     }
 
     private record Outcome(RunRecord run, List<String> decisions) {

@@ -3,8 +3,6 @@ package dev.quench.runbooks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpServer;
 import dev.quench.core.config.ConfigLoader;
 import dev.quench.core.config.QuenchConfig;
 import dev.quench.core.config.RunbookEnvironment;
@@ -15,14 +13,6 @@ import dev.quench.core.runbook.load.RunbookLoader;
 import dev.quench.core.store.RunRecord;
 import dev.quench.core.store.RunStatus;
 import dev.quench.core.store.StepRecord;
-import dev.quench.core.util.Json;
-import dev.quench.testkit.PeerProcess;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,8 +20,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,49 +33,23 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class VerifyWithRealPrometheusIT {
 
-    private static final Path PROMETHEUS = Path.of("/usr/bin/prometheus");
     private static final Duration FIX_TAKES = Duration.ofSeconds(3);
 
     @TempDir
     Path temp;
 
-    private HttpServer exporter;
-    private PeerProcess prometheus;
+    private TestExporter exporter;
+    private PrometheusProcess prometheus;
     private Path fixed;
 
     @BeforeEach
     void startExporterAndPrometheus() throws Exception {
-        boolean present = Files.isExecutable(PROMETHEUS);
-        if ("true".equals(System.getenv("CI"))) {
-            Assertions.assertTrue(present, "CI must install Debian's prometheus package (.ci/run does)");
-        }
-        Assumptions.assumeTrue(present, "install Debian's prometheus package to run this test");
+        PrometheusProcess.requireInstalled();
         fixed = temp.resolve("fixed");
-        exporter = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        exporter.createContext("/metrics", exchange -> {
-            byte[] body = ("# TYPE app_error_ratio gauge\napp_error_ratio{service=\"web\"} " + errorRatio() + "\n")
-                    .getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4");
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        exporter.start();
-        Path directory = Files.createDirectories(temp.resolve("prometheus"));
-        Path config = Files.writeString(directory.resolve("prometheus.yml"), """
-                global:
-                  scrape_interval: 1s
-                scrape_configs:
-                  - job_name: app
-                    static_configs:
-                      - targets: ['127.0.0.1:%d']
-                """.formatted(exporter.getAddress().getPort()));
-        int port = PeerProcess.freePort();
-        prometheus = PeerProcess.start("prometheus", List.of(PROMETHEUS.toString(), "--config.file=" + config,
-                        "--storage.tsdb.path=" + Files.createDirectories(directory.resolve("data")),
-                        "--web.listen-address=127.0.0.1:" + port),
-                directory, directory.resolve("prometheus.log"), port, Duration.ofSeconds(60));
-        awaitScraped("0.2");
+        exporter = TestExporter.start(() -> "# TYPE app_error_ratio gauge\napp_error_ratio{service=\"web\"} "
+                + errorRatio() + "\n");
+        prometheus = PrometheusProcess.start(temp.resolve("prometheus"), exporter.target());
+        prometheus.awaitValue("app_error_ratio{service=\"web\"}", "0.2"::equals, Duration.ofSeconds(30));
     }
 
     @AfterEach
@@ -96,7 +58,7 @@ class VerifyWithRealPrometheusIT {
             prometheus.close();
         }
         if (exporter != null) {
-            exporter.stop(0);
+            exporter.close();
         }
     }
 
@@ -178,26 +140,6 @@ class VerifyWithRealPrometheusIT {
             RunbookLoadResult result = new RunbookLoader(plugins.registry()).load(runbooks);
             assertThat(result.problems()).isEmpty();
             return runs.run(result.runbooks().getFirst(), Map.of(), null, false, "test");
-        }
-    }
-
-    /** Waits until Prometheus has scraped {@code value} for the web service. */
-    private void awaitScraped(String value) throws Exception {
-        Instant deadline = Instant.now().plusSeconds(30);
-        while (true) {
-            HttpResponse<String> answer = prometheus.client().send(HttpRequest.newBuilder(URI.create(prometheus.url()
-                            + "/api/v1/query?query=" + URLEncoder.encode("app_error_ratio{service=\"web\"}",
-                            StandardCharsets.UTF_8))).timeout(Duration.ofSeconds(5)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-            JsonNode result = Json.json().readTree(answer.body()).path("data").path("result");
-            if (result.size() == 1 && value.equals(result.get(0).path("value").get(1).asText())) {
-                return;
-            }
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("Prometheus did not scrape " + value + ": " + answer.body() + "\n"
-                        + prometheus.log());
-            }
-            Thread.sleep(200);
         }
     }
 }

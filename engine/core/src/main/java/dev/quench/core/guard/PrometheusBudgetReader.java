@@ -29,6 +29,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class PrometheusBudgetReader implements BudgetReader {
 
+    /** The step id a guard's query runs under (runbook tests give the reading a canned result by this id). */
+    public static final String STEP_ID = "errorBudget";
     /** The longest a guard waits for Prometheus; admission holds a store connection meanwhile. */
     static final Duration TIMEOUT = Duration.ofSeconds(5);
     /** How long a reading is reused for the same query. */
@@ -123,7 +125,7 @@ public final class PrometheusBudgetReader implements BudgetReader {
 
         @Override
         public String stepId() {
-            return "errorBudget";
+            return STEP_ID;
         }
 
         @Override

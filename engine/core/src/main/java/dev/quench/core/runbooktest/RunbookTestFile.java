@@ -148,7 +148,8 @@ public record RunbookTestFile(Path file, List<RunbookTestCase> cases) {
         }
         checkKeys(node, EXPECT_FIELDS, where + " expect");
         Optional<String> status = text(node, "status", where + " expect");
-        status.ifPresent(value -> oneOf(value, Set.of("succeeded", "failed"), where + " expect.status"));
+        status.ifPresent(value -> oneOf(value, ordered("succeeded", "failed", "awaitingApproval", "refused"),
+                where + " expect.status"));
         Optional<List<String>> ran = node.has("ran") ? Optional.of(textList(node.get("ran"), where + " expect.ran"))
                 : Optional.empty();
         Map<String, RunbookTestCase.StepExpectation> steps = new LinkedHashMap<>();

@@ -50,6 +50,9 @@ public final class RunbookTestRunner {
         }
     }
 
+    /** The canned-result id of a runbook's guards.errorBudget reading (the prometheus.query it runs). */
+    private static final String BUDGET_READING = dev.quench.core.guard.PrometheusBudgetReader.STEP_ID;
+
     private final PluginRegistry realPlugins;
     private final PrintStream out;
     private final AtomicReference<Map<String, StepResult>> canned = new AtomicReference<>(Map.of());
@@ -86,8 +89,7 @@ public final class RunbookTestRunner {
         for (String type : realPlugins.types()) {
             realPlugins.plugin(type).ifPresent(plugin -> standIns.add(CannedStepPlugin.standInFor(plugin, canned::get)));
         }
-        try (PluginRegistry plugins = PluginRegistry.of(standIns);
-             LocalRuns runs = LocalRuns.forTests(plugins)) {
+        try (PluginRegistry plugins = PluginRegistry.of(standIns)) {
             RunbookMatcher matcher = new RunbookMatcher(loaded.runbooks());
             for (Path file : files) {
                 out.println(file);
@@ -101,7 +103,7 @@ public final class RunbookTestRunner {
                 }
                 for (RunbookTestCase test : tests.cases()) {
                     long started = System.nanoTime();
-                    List<String> failures = runCase(test, file, loaded, matcher, runs);
+                    List<String> failures = runCase(test, file, loaded, matcher, plugins);
                     long millis = (System.nanoTime() - started) / 1_000_000;
                     if (failures.isEmpty()) {
                         passed++;
@@ -141,7 +143,7 @@ public final class RunbookTestRunner {
     }
 
     private List<String> runCase(RunbookTestCase test, Path testFile, RunbookLoadResult loaded, RunbookMatcher matcher,
-                                 LocalRuns runs) {
+                                 PluginRegistry plugins) {
         List<Runbook> runbooks = loaded.runbooks();
         List<String> failures = new ArrayList<>();
         List<String> matched = test.alert().map(alert -> matcher.matching(alert).stream().map(Runbook::name).toList())
@@ -163,8 +165,9 @@ public final class RunbookTestRunner {
         int matchingFailures = failures.size();
         // A runbook written as code (Groovy) names its steps only when it runs: nothing to check ahead.
         boolean declaresSteps = runbook.get().body().isEmpty();
+        boolean readsBudget = runbook.get().guards().errorBudget().isPresent();
         for (String id : test.canned().keySet()) {
-            if (declaresSteps && runbook.get().step(stepIdOf(id)).isEmpty()) {
+            if (declaresSteps && runbook.get().step(stepIdOf(id)).isEmpty() && !(readsBudget && id.equals(BUDGET_READING))) {
                 failures.add("steps." + id + ": runbook " + runbook.get().name() + " has no step '" + id + "'");
             }
         }
@@ -178,7 +181,8 @@ public final class RunbookTestRunner {
         }
         canned.set(test.canned());
         RunRecord run;
-        try {
+        // Each case starts from empty guard state (cooldowns, breakers, locks), as if it were the runbook's first run.
+        try (LocalRuns runs = LocalRuns.forTests(plugins)) {
             run = runs.run(runbook.get(), test.params(), test.alert().orElse(null), false, "quench test",
                     dev.quench.core.config.RunbookEnvironment.of(test.env(), test.secrets()));
         } catch (IllegalArgumentException e) {
@@ -246,7 +250,7 @@ public final class RunbookTestRunner {
         static List<String> check(RunbookTestCase.Expectation expect, RunRecord run) {
             List<String> failures = new ArrayList<>();
             expect.status().ifPresent(status -> {
-                if (!status.equals(run.status().wireName())) {
+                if (!wireStatus(status).equals(run.status().wireName())) {
                     failures.add("status: expected " + status + " but the run " + run.status().wireName()
                             + (run.message().isEmpty() ? "" : ": " + run.message()));
                 }
@@ -290,6 +294,11 @@ public final class RunbookTestRunner {
                 });
             });
             return failures;
+        }
+
+        /** The run status an expected one names: {@code awaitingApproval} is {@code awaiting_approval}. */
+        private static String wireStatus(String expected) {
+            return expected.equals("awaitingApproval") ? "awaiting_approval" : expected;
         }
 
         /** recovered, notRecovered or notRun, from the run's verify records. */

@@ -184,4 +184,50 @@ class TestCommandTest {
                         + runbooks.resolve("restart.yaml") + ")\n");
         assertThat(exit).isEqualTo(1);
     }
+
+    @Test
+    void eachCaseStartsFromEmptyGuardStateAndMayExpectARunHeldForApproval() throws Exception {
+        Path runbooks = Files.createDirectories(temp.resolve("guarded"));
+        Files.writeString(runbooks.resolve("flush.yaml"), """
+                name: flush
+                triggers:
+                  alert:
+                    matchers: ['alertname="CacheFull"']
+                guards: {cooldown: 1h, dedupeKey: 'cache'}
+                steps:
+                  - {id: flush, uses: shell.exec, with: {command: 'echo flushed'}}
+                """);
+        Files.writeString(runbooks.resolve("approved-flush.yaml"), """
+                name: approved-flush
+                approval: required
+                steps:
+                  - {id: flush, uses: shell.exec, with: {command: 'echo flushed'}}
+                """);
+        Files.writeString(runbooks.resolve("flush.test.yaml"), """
+                tests:
+                  - name: the first alert flushes
+                    alert: {labels: {alertname: CacheFull}}
+                    expect: {status: succeeded, ran: [flush]}
+                  - name: so does the first alert of the next case, whatever the cooldown of the case before
+                    alert: {labels: {alertname: CacheFull}}
+                    expect: {status: succeeded, ran: [flush]}
+                  - name: a runbook that requires approval waits for it
+                    runbook: approved-flush
+                    expect: {status: awaitingApproval, ran: []}
+                  - name: an expectation of a refusal fails on a run that waits
+                    runbook: approved-flush
+                    expect: {status: refused}
+                """);
+
+        int exit = QuenchMain.run("test", runbooks.toString());
+
+        String report = stdout.text();
+        assertThat(report).contains("PASS the first alert flushes")
+                .contains("PASS so does the first alert of the next case, whatever the cooldown of the case before")
+                .contains("PASS a runbook that requires approval waits for it")
+                .contains("FAIL an expectation of a refusal fails on a run that waits")
+                .contains("status: expected refused but the run awaiting_approval: ")
+                .endsWith("4 test(s): 3 passed, 1 failed\n");
+        assertThat(exit).isEqualTo(1);
+    }
 }

@@ -7,6 +7,7 @@ import dev.quench.core.config.ConfigLoader;
 import dev.quench.core.store.RunRecord;
 import dev.quench.core.store.RunStatus;
 import dev.quench.core.testing.EngineHarness;
+import dev.quench.testkit.AlertmanagerProcess;
 import dev.quench.testkit.PeerProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
