@@ -1,5 +1,6 @@
 package dev.quench.core.console;
 
+import dev.quench.core.events.RunEventBus;
 import dev.quench.core.server.HttpAccess;
 import dev.quench.core.server.Principal;
 import dev.quench.core.server.RequestText;
@@ -37,6 +38,7 @@ final class RunsScreen implements ConsoleScreen {
     private final RunDecisions decisions;
     private final RunEventStreams streams;
     private final Clock clock;
+    private final RunEventBus events;
 
     RunsScreen(ConsoleParts parts) {
         this.vertx = parts.vertx();
@@ -44,6 +46,7 @@ final class RunsScreen implements ConsoleScreen {
         this.decisions = new RunDecisions(parts.store(), parts.dispatcher(), parts.approval());
         this.streams = new RunEventStreams(parts.vertx(), parts.store(), parts.events(), parts.runbooks());
         this.clock = Objects.requireNonNull(parts.clock(), "clock");
+        this.events = parts.events();
     }
 
     @Override
@@ -79,7 +82,8 @@ final class RunsScreen implements ConsoleScreen {
 
     private void detail(RoutingContext context, ConsolePages pages) {
         withVisibleRun(context, pages, run -> pages.page(context, "console/run.jte", run.runbook() + " run", "runs",
-                () -> Map.of("run", view(run, HttpAccess.principal(context)))));
+                () -> Map.of("run", view(run, HttpAccess.principal(context)),
+                        "liveFrom", LiveOutputStart.of(run, events))));
     }
 
     private void body(RoutingContext context, ConsolePages pages) {
