@@ -132,7 +132,8 @@ class RunsScreenTest {
         assertThat(other.statusCode()).isEqualTo(404);
         assertThat(other.body()).contains("No such run").doesNotContain("storage-only-marker", "disk-clean");
         assertThat(get("/runs/hist-05/body", session).statusCode()).isEqualTo(404);
-        assertThat(get("/runs/hist-05/row", session).statusCode()).isEqualTo(404);
+        assertThat(get("/runs/live?id=hist-05&id=hist-04", session).body()).contains(row("hist-04"))
+                .doesNotContain("hist-05");
         assertThat(get("/runs/hist-05/events", session).statusCode()).isEqualTo(404);
         HttpResponse<String> refused = get("/runs?team=storage-team", session);
         assertThat(refused.statusCode()).isEqualTo(403);
@@ -184,6 +185,34 @@ class RunsScreenTest {
                         org.assertj.core.groups.Tuple.tuple("plain-viewer", "forbidden", "run " + id)));
         assertThat(post("/runs/" + id + "/cancel", admin, csrf(admin), "again").statusCode())
                 .as("a finished run cannot be cancelled: 409 with why").isEqualTo(409);
+    }
+
+    @Test
+    void theRunsListPollsOnceForItsUnfinishedRowsAndStopsWhenTheyHaveFinished() throws Exception {
+        String first = startRun("gated-clean");
+        String second = startRun("gated-clean");
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> List.of(first, second).stream().allMatch(id ->
+                quench.engine().store().runs().find(id).map(run -> run.status() == RunStatus.AWAITING_APPROVAL)
+                        .orElse(false)));
+        String page = get("/runs?runbook=gated-clean", admin).body();
+        assertThat(page).contains(row(first), row(second)).doesNotContain("/row\"");
+        Matcher polls = Pattern.compile("hx-get=\"(/runs/live\\?[^\"]*)\" hx-trigger=\"every 2s\"").matcher(page);
+        assertThat(polls.find()).as("one poll for the page: %s", page).isTrue();
+        String poll = polls.group(1).replace("&amp;", "&");
+        assertThat(poll).contains("id=" + first, "id=" + second);
+        assertThat(polls.find()).as("only one").isFalse();
+
+        HttpResponse<String> live = get(poll, admin);
+        assertThat(live.statusCode()).isEqualTo(200);
+        assertThat(live.body()).contains(row(first) + " class=\"run-row\" hx-swap-oob=\"true\"",
+                row(second) + " class=\"run-row\" hx-swap-oob=\"true\"", "awaiting approval", "every 2s");
+
+        post("/runs/" + first + "/cancel", admin, csrf(admin), "test over");
+        post("/runs/" + second + "/cancel", admin, csrf(admin), "test over");
+        HttpResponse<String> finished = get(poll, admin);
+        assertThat(finished.body()).as("the rows come back cancelled, and the poll stops")
+                .contains(row(first), ">cancelled<").doesNotContain("every 2s", "hx-get");
+        assertThat(get("/runs/live?id=" + "x".repeat(101), admin).statusCode()).isEqualTo(400);
     }
 
     @Test
