@@ -8,7 +8,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -62,9 +61,7 @@ public final class Console implements RouteMount {
         router.get("/").handler(context -> context.response().setStatusCode(303)
                 .putHeader("Location", LoginRoutes.HOME).end());
         login.mountSignedIn(router);
-        router.get("/badge/approvals").handler(access.read(Role.VIEWER)).handler(context -> pages.fragment(context,
-                "console/badge.jte", () -> Map.of("count",
-                        pages.awaitingApproval(HttpAccess.principal(context)))));
+        router.get("/badge/approvals").handler(access.read(Role.VIEWER)).handler(pages::headerPoll);
         for (ConsoleScreen screen : screens()) {
             screen.mount(router, access, pages);
         }

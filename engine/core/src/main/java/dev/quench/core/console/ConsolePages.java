@@ -83,6 +83,39 @@ public final class ConsolePages {
                 signedIn.csrfToken(), killSwitch.state(), awaitingApproval(principal), assets, LoginRoutes.local(path));
     }
 
+    /**
+     * The header's poll, from every page every 5 seconds ({@code GET /badge/approvals?paused=}): the approvals
+     * badge, and when the kill switch is no longer as the page shows it ({@code paused=} says how), the kill
+     * switch's part of the layout again, swapped in out of band. Only a change is sent, so a reason being typed
+     * into the pause or resume form is left alone.
+     */
+    void headerPoll(RoutingContext context) {
+        ConsoleSessions.SignedIn signedIn = ConsoleSessions.signedIn(context);
+        boolean shownPaused = "true".equals(context.request().getParam("paused"));
+        String pagePath = pagePath(context.request().getHeader("HX-Current-URL"));
+        fragment(context, "console/badge.jte", () -> {
+            ConsolePage page = layout(signedIn, "", "", pagePath);
+            Map<String, Object> params = new HashMap<>();
+            params.put("count", page.awaitingApproval());
+            params.put("paused", page.killSwitch().paused());
+            params.put("changedKillSwitch", page.killSwitch().paused() == shownPaused ? null : page);
+            return params;
+        });
+    }
+
+    /** The path and query of the page htmx polls from (its {@code HX-Current-URL}), for the forms' way back. */
+    private static String pagePath(String currentUrl) {
+        if (currentUrl == null) {
+            return LoginRoutes.HOME;
+        }
+        try {
+            java.net.URI uri = java.net.URI.create(currentUrl);
+            return LoginRoutes.local(uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
+        } catch (IllegalArgumentException notAUrl) {
+            return LoginRoutes.HOME;
+        }
+    }
+
     /** Runs awaiting approval that {@code principal} may see: its team's, or all. Blocking. */
     long awaitingApproval(Principal principal) {
         return store.runs().countWithStatus(RunStatus.AWAITING_APPROVAL, principal.team());

@@ -19,7 +19,8 @@ import java.util.Optional;
  * one runbook with its run-now form. Run now is two steps: {@code POST /runbooks/{name}/plan} checks each field
  * and shows the dry run's plan; its confirm button posts the same params to {@code /runbooks/{name}/run}, which
  * starts the run through {@link ManualRuns} (the API's code and audit action, {@code run.start}) and goes to
- * the started run. Thread-safe.
+ * the started run; its "Change the params" posts them to {@code /runbooks/{name}/params}, which shows the form
+ * filled in with them. Thread-safe.
  */
 final class RunbooksScreen implements ConsoleScreen {
 
@@ -42,6 +43,8 @@ final class RunbooksScreen implements ConsoleScreen {
         // A dry run changes nothing: an operator's read (the CSRF check applies all the same, as to every POST).
         router.post("/runbooks/:name/plan").handler(access.read(Role.OPERATOR))
                 .handler(context -> submit(context, pages, true));
+        // Back from the plan to the form, filled in with what was typed (posted: params stay out of URLs and logs).
+        router.post("/runbooks/:name/params").handler(access.read(Role.OPERATOR)).handler(context -> refill(context, pages));
         router.post("/runbooks/:name/run")
                 .handler(access.change(Role.OPERATOR, "run.start", context -> "runbook " + context.pathParam("name")))
                 .handler(context -> submit(context, pages, false));
@@ -91,6 +94,22 @@ final class RunbooksScreen implements ConsoleScreen {
             return;
         }
         showForm(context, pages, principal, runbook.get(), RunNowForm.blank(runbook.get()), 200);
+    }
+
+    /** The run-now form again with the posted values (from the plan page's "Change the params"). */
+    private void refill(RoutingContext context, ConsolePages pages) {
+        if (stillLoading(context, pages)) {
+            return;
+        }
+        Principal principal = HttpAccess.principal(context);
+        String name = context.pathParam("name");
+        Optional<Runbook> runbook = catalog.find(principal, name);
+        if (runbook.isEmpty()) {
+            notFound(context, pages, name);
+            return;
+        }
+        RunNowForm form = RunNowForm.submitted(runbook.get(), fields(context.request().formAttributes()));
+        showForm(context, pages, principal, runbook.get(), form, form.valid() ? 200 : 422);
     }
 
     private void showForm(RoutingContext context, ConsolePages pages, Principal principal, Runbook runbook,

@@ -1,5 +1,6 @@
 package dev.quench.core.console;
 
+import dev.quench.core.events.RunEventBus;
 import dev.quench.core.server.HttpAccess;
 import dev.quench.core.server.Principal;
 import dev.quench.core.server.RequestText;
@@ -15,6 +16,8 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -23,7 +26,8 @@ import java.util.function.Consumer;
 /**
  * The runs screen and the run detail: {@code GET /runs} (filters and pages as {@code GET /api/v1/runs}),
  * {@code GET /runs/{id}} with its live stream ({@code /runs/{id}/events}) and the pieces htmx reloads
- * ({@code /runs/{id}/row}, {@code /runs/{id}/body}), and {@code POST /runs/{id}/cancel}: the API's cancel,
+ * ({@code /runs/live}: the list's one poll for its unfinished rows; {@code /runs/{id}/body}), and
+ * {@code POST /runs/{id}/cancel}: the API's cancel,
  * audited as {@code run.cancel}. A run of a team the viewer's token is not scoped to answers the console's 404
  * page, as if it did not exist. Thread-safe.
  */
@@ -37,6 +41,7 @@ final class RunsScreen implements ConsoleScreen {
     private final RunDecisions decisions;
     private final RunEventStreams streams;
     private final Clock clock;
+    private final RunEventBus events;
 
     RunsScreen(ConsoleParts parts) {
         this.vertx = parts.vertx();
@@ -44,14 +49,16 @@ final class RunsScreen implements ConsoleScreen {
         this.decisions = new RunDecisions(parts.store(), parts.dispatcher(), parts.approval());
         this.streams = new RunEventStreams(parts.vertx(), parts.store(), parts.events(), parts.runbooks());
         this.clock = Objects.requireNonNull(parts.clock(), "clock");
+        this.events = parts.events();
     }
 
     @Override
     public void mount(Router router, HttpAccess access, ConsolePages pages) {
         router.get("/runs").handler(access.read(Role.VIEWER)).handler(context -> list(context, pages));
+        // Before /runs/:id, which would take "live" for a run id.
+        router.get("/runs/live").handler(access.read(Role.VIEWER)).handler(context -> live(context, pages));
         router.get("/runs/:id").handler(access.read(Role.VIEWER)).handler(context -> detail(context, pages));
         router.get("/runs/:id/body").handler(access.read(Role.VIEWER)).handler(context -> body(context, pages));
-        router.get("/runs/:id/row").handler(access.read(Role.VIEWER)).handler(context -> row(context, pages));
         router.get("/runs/:id/events").handler(access.read(Role.VIEWER))
                 .handler(context -> streams.stream(context, context.pathParam("id"), RunEventHtml.INSTANCE));
         router.post("/runs/:id/cancel")
@@ -79,7 +86,8 @@ final class RunsScreen implements ConsoleScreen {
 
     private void detail(RoutingContext context, ConsolePages pages) {
         withVisibleRun(context, pages, run -> pages.page(context, "console/run.jte", run.runbook() + " run", "runs",
-                () -> Map.of("run", view(run, HttpAccess.principal(context)))));
+                () -> Map.of("run", view(run, HttpAccess.principal(context)),
+                        "liveFrom", LiveOutputStart.of(run, events))));
     }
 
     private void body(RoutingContext context, ConsolePages pages) {
@@ -88,9 +96,21 @@ final class RunsScreen implements ConsoleScreen {
                 () -> Map.of("run", view(run, HttpAccess.principal(context)), "csrf", csrf)));
     }
 
-    private void row(RoutingContext context, ConsolePages pages) {
-        withVisibleRun(context, pages, run -> pages.fragment(context, "console/runsRow.jte",
-                () -> Map.of("row", RunRow.of(run, clock.instant()))));
+    /** The runs screen's one poll: the asked runs' rows as they are now, of the runs this token may see. */
+    private void live(RoutingContext context, ConsolePages pages) {
+        List<String> ids;
+        try {
+            ids = LiveRows.ids(context.queryParams().getAll("id"));
+        } catch (IllegalArgumentException e) {
+            pages.error(context, 400, "Cannot refresh the runs", e.getMessage() + "; reload the page.");
+            return;
+        }
+        Principal principal = HttpAccess.principal(context);
+        pages.fragment(context, "console/runsLive.jte", () -> {
+            Instant now = clock.instant();
+            return Map.of("live", LiveRows.of(ids.stream().map(id -> store.runs().find(id)).flatMap(Optional::stream)
+                    .filter(run -> principal.covers(run.owner())).map(run -> RunRow.of(run, now)).toList()));
+        });
     }
 
     private void cancel(RoutingContext context, ConsolePages pages) {

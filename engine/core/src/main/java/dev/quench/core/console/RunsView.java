@@ -28,6 +28,11 @@ public record RunsView(RunFilterForm filter, List<RunRow> rows, Optional<String>
                 page.next().map(cursor -> filter.urlBefore(cursor.token())), fixedTeam, Optional.empty());
     }
 
+    /** The one poll that keeps this page's unfinished rows up to date; empty when every row has finished. */
+    public Optional<String> liveUrl() {
+        return LiveRows.pollUrl(rows);
+    }
+
     /** The screen when the filter cannot be read: the form with the message, no rows. */
     public static RunsView refused(RunFilterForm filter, Optional<String> fixedTeam, String why) {
         return new RunsView(filter, List.of(), Optional.empty(), fixedTeam, Optional.of(why));

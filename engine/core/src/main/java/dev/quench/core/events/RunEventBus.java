@@ -139,6 +139,28 @@ public final class RunEventBus {
         return subscription;
     }
 
+    /**
+     * Where a reader that already shows part of run {@code runId} resumes: the id of the last event of the
+     * longest stretch of kept events, oldest first, that {@code shown} accepts (a page rendered from the store
+     * shows the finished steps' output, so their events need not be sent again). 0 when the first kept event
+     * is not shown, or nothing is kept.
+     */
+    public long shownUpTo(String runId, Predicate<RunEvent> shown) {
+        synchronized (lock) {
+            RunChannel channel = channels.get(runId);
+            long upTo = 0;
+            if (channel != null) {
+                for (RunEvent event : channel.buffer) {
+                    if (!shown.test(event)) {
+                        break;
+                    }
+                    upTo = event.id();
+                }
+            }
+            return upTo;
+        }
+    }
+
     /** Whether this engine published the end of {@code runId} and still keeps it. */
     public boolean hasEnded(String runId) {
         synchronized (lock) {

@@ -87,6 +87,41 @@ class ConsoleKillSwitchBrowserIT {
     }
 
     @Test
+    void anotherOperatorsPauseShowsOnAnOpenPageAndTheRunsRowsFollowTheirRunsThroughOnePoll() throws Exception {
+        try (ConsoleBrowser browser = ConsoleBrowser.start(quench.uri("/"))) {
+            browser.open("/login");
+            browser.signIn(quench.engine().apiToken().value());
+            browser.open("/runs");
+            assertThat(browser.driver().findElements(By.id("kill-switch-banner"))).isEmpty();
+
+            // Someone else pauses (the CLI, the API, another console): this page shows it without a reload.
+            quench.engine().dispatcher().killSwitch().set(true, "other-operator", "storage maintenance");
+            browser.awaitText(By.id("kill-switch-banner"), "storage maintenance");
+            // A run started now waits in the queue; its row is one of those the page's single poll follows.
+            java.net.http.HttpResponse<String> started = quench.post("/api/v1/runs",
+                    "{\"runbook\": \"echo-disk\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+            String id = dev.quench.core.util.Json.json().readTree(started.body()).path("id").asText();
+            browser.open("/runs");
+            browser.awaitText(By.id("run-" + id), "queued");
+            assertThat(browser.driver().findElements(By.cssSelector("[hx-trigger='every 2s']"))).hasSize(1);
+            browser.screenshot("ConsoleKillSwitchBrowserIT-paused-elsewhere");
+
+            quench.engine().dispatcher().killSwitch().set(false, "other-operator", "maintenance done");
+            new org.openqa.selenium.support.ui.WebDriverWait(browser.driver(), ConsoleBrowser.WAIT)
+                    .until(driver -> driver.findElements(By.id("kill-switch-banner")).isEmpty());
+            new org.openqa.selenium.support.ui.WebDriverWait(browser.driver(), ConsoleBrowser.WAIT)
+                    .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                    .until(driver -> driver.findElement(By.cssSelector("#run-" + id + " .status")).getText()
+                            .matches("succeeded|failed"));
+            assertThat(browser.driver().findElements(By.cssSelector("[hx-trigger='every 2s']")))
+                    .as("the poll stops once every row has finished").isEmpty();
+        } finally {
+            quench.engine().dispatcher().killSwitch().set(false, "test", "test over");
+        }
+    }
+
+    @Test
     void aForgedPostWithoutTheCsrfTokenIsRefusedAndChangesNothing() {
         try (ConsoleBrowser browser = ConsoleBrowser.start(quench.uri("/"))) {
             browser.open("/login");

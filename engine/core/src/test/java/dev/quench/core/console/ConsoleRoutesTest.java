@@ -218,6 +218,36 @@ class ConsoleRoutesTest {
         assertThat(api.headers().firstValue("Content-Security-Policy")).isEmpty();
     }
 
+    @Test
+    void theHeadersPollBringsTheKillSwitchBannerWhenAnotherOperatorPausesAndTakesItAwayOnResume() throws Exception {
+        String session = session(quench.engine().apiToken().value());
+        assertThat(get("/alerts", session).body()).contains("hx-get=\"/badge/approvals?paused=false\"")
+                .doesNotContain("kill-switch-banner");
+        try {
+            quench.engine().dispatcher().killSwitch().set(true, "other-operator", "database failover");
+
+            HttpResponse<String> stale = poll(session, false);
+            assertThat(stale.statusCode()).isEqualTo(200);
+            assertThat(stale.body()).contains("<div id=\"kill-switch\" hx-swap-oob=\"true\">", "kill-switch-banner",
+                    "paused by other-operator", "database failover", "hx-get=\"/badge/approvals?paused=true\"",
+                    "name=\"back\" value=\"/alerts?since=7d\"");
+            assertThat(poll(session, true).body()).as("nothing changed since the page showed it: the banner is left alone")
+                    .doesNotContain("kill-switch");
+        } finally {
+            quench.engine().dispatcher().killSwitch().set(false, "other-operator", "failover done");
+        }
+        HttpResponse<String> resumed = poll(session, true);
+        assertThat(resumed.body()).contains("<div id=\"kill-switch\" hx-swap-oob=\"true\">",
+                "hx-get=\"/badge/approvals?paused=false\"").doesNotContain("kill-switch-banner");
+    }
+
+    /** The header's poll as htmx sends it from the alerts page, which shows the kill switch {@code paused} or not. */
+    private static HttpResponse<String> poll(String session, boolean paused) throws Exception {
+        return send(HttpRequest.newBuilder(quench.uri("/badge/approvals?paused=" + paused))
+                .header("Cookie", "quench_session=" + session).header("HX-Request", "true")
+                .header("HX-Current-URL", origin() + "/alerts?since=7d").GET());
+    }
+
     private static HttpResponse<String> signIn(String token, String next) throws Exception {
         return send(HttpRequest.newBuilder(quench.uri("/login"))
                 .header("Content-Type", "application/x-www-form-urlencoded")

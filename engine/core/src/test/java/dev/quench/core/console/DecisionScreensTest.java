@@ -147,6 +147,23 @@ class DecisionScreensTest {
     }
 
     @Test
+    void changingTheParamsAfterADryRunKeepsWhatWasTyped() throws Exception {
+        String admin = session(quench.engine().apiToken().value());
+        HttpResponse<String> plan = post("/runbooks/restart-db/plan", admin, "param.target", "db 7", "param.retries", "3");
+        assertThat(plan.statusCode()).as(plan.body()).isEqualTo(200);
+        assertThat(plan.body()).contains("echo restart 'db 7'",
+                "formaction=\"/runbooks/restart-db/params\"", "name=\"param.target\" value=\"db 7\"");
+
+        HttpResponse<String> back = post("/runbooks/restart-db/params", admin, "param.target", "db 7", "param.retries", "3");
+
+        assertThat(back.statusCode()).as(back.body()).isEqualTo(200);
+        assertThat(back.body()).contains("id=\"dry-run\"").containsPattern("name=\"param.target\" value=\"db 7\"")
+                .containsPattern("name=\"param.retries\" value=\"3\"");
+        assertThat(post("/runbooks/restart-db/params", session(token("vera", Role.VIEWER, null)), "param.target", "x")
+                .statusCode()).as("a viewer has no form to go back to").isEqualTo(403);
+    }
+
+    @Test
     void aViewerGetsNoRunNowFormAndTheServerRefusesItsDryRun() throws Exception {
         String viewer = session(token("vic", Role.VIEWER, null));
 

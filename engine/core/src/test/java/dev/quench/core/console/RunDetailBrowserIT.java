@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,6 +58,34 @@ class RunDetailBrowserIT {
             // Tall enough for the steps and the live output: this one is docs/images/console-run-detail.png.
             browser.driver().manage().window().setSize(new Dimension(1280, 1100));
             browser.screenshot("RunDetailBrowserIT-run-detail");
+        }
+    }
+
+    @Test
+    void aStreamCutAndRefusedOnceResumesWhereItStoppedWithoutRepeatingLines() throws Exception {
+        try (EngineHarness quench = startQuench();
+             CuttingProxy proxy = CuttingProxy.to(quench.uri("/"));
+             ConsoleBrowser browser = ConsoleBrowser.start(proxy.uri("/"))) {
+            browser.open("/login");
+            browser.signIn(quench.engine().apiToken().value());
+            String id = start(quench, "ticker", "{\"from\": \"web-9\"}");
+            browser.open("/runs/" + id);
+            browser.awaitText(By.id("live-output"), "line-2");
+
+            // A blip, then the browser's reconnect is refused (a proxy while the node restarts): htmx opens a new stream.
+            proxy.refuse(true);
+            proxy.cut();
+            Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> proxy.refused() > 0);
+            proxy.refuse(false);
+
+            awaitStatus(browser, "succeeded");
+            browser.awaitText(By.id("live-output"), "line-6");
+            String output = browser.driver().findElement(By.id("live-output")).getText();
+            assertThat(output).containsSubsequence("line-1", "line-2", "line-3", "line-4", "line-5", "line-6");
+            for (String line : new String[] {"line-1", "line-2", "line-3", "line-6"}) {
+                assertThat(output.split(line + " ", -1)).as("%s once in %s", line, output).hasSize(2);
+            }
         }
     }
 

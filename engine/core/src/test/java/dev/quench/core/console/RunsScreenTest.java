@@ -60,6 +60,13 @@ class RunsScreenTest {
                 steps:
                   - {id: clean, uses: shell.exec, with: {command: "echo clean"}}
                 """);
+        Files.writeString(runbooks.resolve("two-steps.yaml"), """
+                name: two-steps
+                owner: web-team
+                steps:
+                  - {id: first, uses: shell.exec, with: {command: "echo first-step-line-1; echo first-step-line-2"}}
+                  - {id: second, uses: shell.exec, with: {command: "echo second-step-started; sleep 60"}, timeout: 2m}
+                """);
         Files.writeString(runbooks.resolve("web-restart.yaml"), """
                 name: web-restart
                 owner: web-team
@@ -125,7 +132,8 @@ class RunsScreenTest {
         assertThat(other.statusCode()).isEqualTo(404);
         assertThat(other.body()).contains("No such run").doesNotContain("storage-only-marker", "disk-clean");
         assertThat(get("/runs/hist-05/body", session).statusCode()).isEqualTo(404);
-        assertThat(get("/runs/hist-05/row", session).statusCode()).isEqualTo(404);
+        assertThat(get("/runs/live?id=hist-05&id=hist-04", session).body()).contains(row("hist-04"))
+                .doesNotContain("hist-05");
         assertThat(get("/runs/hist-05/events", session).statusCode()).isEqualTo(404);
         HttpResponse<String> refused = get("/runs?team=storage-team", session);
         assertThat(refused.statusCode()).isEqualTo(403);
@@ -161,7 +169,8 @@ class RunsScreenTest {
         assertThat(post("/runs/" + id + "/cancel", admin, null, "no csrf").statusCode()).isEqualTo(403);
         assertThat(quench.engine().store().runs().find(id).orElseThrow().status()).isEqualTo(RunStatus.AWAITING_APPROVAL);
 
-        assertThat(get("/runs/" + id, admin).body()).contains("id=\"cancel-run\"", "sse-connect=\"/runs/" + id + "/events\"");
+        assertThat(get("/runs/" + id, admin).body()).contains("id=\"cancel-run\"",
+                "sse-connect=\"/runs/" + id + "/events?lastEventId=0\"");
         HttpResponse<String> cancelled = post("/runs/" + id + "/cancel", admin, csrf(admin), "wrong host");
 
         assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(303);
@@ -176,6 +185,97 @@ class RunsScreenTest {
                         org.assertj.core.groups.Tuple.tuple("plain-viewer", "forbidden", "run " + id)));
         assertThat(post("/runs/" + id + "/cancel", admin, csrf(admin), "again").statusCode())
                 .as("a finished run cannot be cancelled: 409 with why").isEqualTo(409);
+    }
+
+    @Test
+    void theRunsListPollsOnceForItsUnfinishedRowsAndStopsWhenTheyHaveFinished() throws Exception {
+        String first = startRun("gated-clean");
+        String second = startRun("gated-clean");
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> List.of(first, second).stream().allMatch(id ->
+                quench.engine().store().runs().find(id).map(run -> run.status() == RunStatus.AWAITING_APPROVAL)
+                        .orElse(false)));
+        String page = get("/runs?runbook=gated-clean", admin).body();
+        assertThat(page).contains(row(first), row(second)).doesNotContain("/row\"");
+        Matcher polls = Pattern.compile("hx-get=\"(/runs/live\\?[^\"]*)\" hx-trigger=\"every 2s\"").matcher(page);
+        assertThat(polls.find()).as("one poll for the page: %s", page).isTrue();
+        String poll = polls.group(1).replace("&amp;", "&");
+        assertThat(poll).contains("id=" + first, "id=" + second);
+        assertThat(polls.find()).as("only one").isFalse();
+
+        HttpResponse<String> live = get(poll, admin);
+        assertThat(live.statusCode()).isEqualTo(200);
+        assertThat(live.body()).contains(row(first) + " class=\"run-row\" hx-swap-oob=\"true\"",
+                row(second) + " class=\"run-row\" hx-swap-oob=\"true\"", "awaiting approval", "every 2s");
+
+        post("/runs/" + first + "/cancel", admin, csrf(admin), "test over");
+        post("/runs/" + second + "/cancel", admin, csrf(admin), "test over");
+        HttpResponse<String> finished = get(poll, admin);
+        assertThat(finished.body()).as("the rows come back cancelled, and the poll stops")
+                .contains(row(first), ">cancelled<").doesNotContain("every 2s", "hx-get");
+        assertThat(get("/runs/live?id=" + "x".repeat(101), admin).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void aPageOpenedAfterAStepFinishedStreamsOnlyWhatItDoesNotShowYet() throws Exception {
+        String id = startRun("two-steps");
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> quench.engine().store().runs().find(id)
+                .map(run -> run.steps().size() == 2 && run.steps().get(0).finishedAt() != null).orElse(false));
+        try {
+            String page = get("/runs/" + id, admin).body();
+            assertThat(page).as("the finished step is on the page").contains("first-step-line-1");
+            Matcher connect = Pattern.compile("sse-connect=\"(/runs/" + id + "/events\\?lastEventId=([0-9]+))\"")
+                    .matcher(page);
+            assertThat(connect.find()).as("the stream starts after what the page shows: %s", page).isTrue();
+            assertThat(Long.parseLong(connect.group(2))).isPositive();
+
+            String streamed = readStreamUntil(connect.group(1), "second-step-started");
+            assertThat(streamed).contains("second-step-started").doesNotContain("first-step-line");
+        } finally {
+            quench.engine().store().runs().find(id).filter(run -> !run.status().finished()).ifPresent(run -> {
+                try {
+                    post("/runs/" + id + "/cancel", admin, csrf(admin), "test over");
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot cancel run " + id, e);
+                }
+            });
+        }
+    }
+
+    private static String startRun(String runbook) throws Exception {
+        HttpResponse<String> started = CLIENT.send(HttpRequest.newBuilder(quench.uri("/api/v1/runs"))
+                .header("Authorization", "Bearer " + quench.engine().apiToken().value())
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"runbook\": \"" + runbook + "\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+        return com.fasterxml.jackson.databind.json.JsonMapper.builder().build().readTree(started.body())
+                .path("id").asText();
+    }
+
+    /** Reads the console's event stream at {@code path} until a line contains {@code marker} (10 s at most). */
+    private static String readStreamUntil(String path, String marker) throws Exception {
+        HttpResponse<java.io.InputStream> stream = CLIENT.send(HttpRequest.newBuilder(
+                URI.create(quench.uri("/") + path.substring(1))).header("Cookie", "quench_session=" + admin)
+                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(stream.statusCode()).isEqualTo(200);
+        StringBuilder read = new StringBuilder();
+        java.util.concurrent.ExecutorService reader = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try (java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(stream.body(),
+                StandardCharsets.UTF_8))) {
+            reader.submit(() -> {
+                String line;
+                while ((line = lines.readLine()) != null) {
+                    read.append(line).append('\n');
+                    if (line.contains(marker)) {
+                        return null;
+                    }
+                }
+                return null;
+            }).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            reader.shutdownNow();
+        }
+        return read.toString();
     }
 
     /** A run's row on the runs screen (its id also appears in links that carry the page's URL). */
