@@ -3,6 +3,7 @@ package dev.quench.core.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quench.core.config.QuenchConfig;
+import dev.quench.core.store.RunStatus;
 import dev.quench.core.store.Store;
 import dev.quench.core.testing.ServeProcess;
 import java.nio.charset.StandardCharsets;
@@ -16,8 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * SIGTERM while alerts are being stored and runs recorded: the engine closes the embedded store
  * itself, after everything that writes to it, so its shutdown logs no "Database is already closed"
- * (H2's own JVM exit hook used to close it first) and every alert answered 202 is stored. Slow: the
- * engine waits for the runs in flight before it stops.
+ * (H2's own JVM exit hook used to close it first) and every alert answered 202 is stored. The held
+ * run outlasts a short shutdown grace, so the stop also cancels it and records it cancelled, interrupted
+ * by shutdown (writes during the shutdown), instead of waiting out the default 30 s.
  */
 class ShutdownClosesStoreLastIT {
 
@@ -54,7 +56,7 @@ class ShutdownClosesStoreLastIT {
                 data: data
                 runbooks: runbooks
                 server: {host: 127.0.0.1, port: 0}
-                executor: {maxConcurrentRuns: 8}
+                executor: {maxConcurrentRuns: 8, shutdownGrace: 2s}
                 """);
         Path data = temp.resolve("data");
         AtomicInteger accepted = new AtomicInteger();
@@ -104,7 +106,11 @@ class ShutdownClosesStoreLastIT {
         try (Store store = Store.open(QuenchConfig.defaults(data).storeUrl(), "sa", "")) {
             assertThat(store.alerts().count()).as("alerts stored after %s were answered 202", accepted.get())
                     .isGreaterThanOrEqualTo(accepted.get());
-            assertThat(store.runs().list(null, "long", 10)).as("the run that was in a step at the signal").hasSize(1);
+            assertThat(store.runs().list(null, "long", 10)).as("the run that was in a step at the signal")
+                    .singleElement().satisfies(run -> {
+                        assertThat(run.status()).isEqualTo(RunStatus.CANCELLED);
+                        assertThat(run.message()).startsWith("interrupted by shutdown: Quench stopped and waited 2s");
+                    });
         }
     }
 }

@@ -7,20 +7,21 @@ import dev.quench.core.config.QuenchConfig;
 import dev.quench.core.runbook.MisfirePolicy;
 import dev.quench.core.store.RunStatus;
 import dev.quench.core.store.TriggerType;
+import dev.quench.core.testing.EmbeddedPostgresServer;
 import dev.quench.core.testing.EngineHarness;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,30 +31,23 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PostgresSchedulesIT {
 
-    private static EmbeddedPostgres postgres;
+    @RegisterExtension
+    static final EmbeddedPostgresServer POSTGRES = new EmbeddedPostgresServer();
+
+    /** One database for the class's tests, on the test JVM's shared server. */
+    private static String url;
 
     @TempDir
     Path temp;
 
     @BeforeAll
-    static void startPostgres() throws Exception {
-        postgres = EmbeddedPostgres.builder().start();
-        try (Connection connection = postgres.getPostgresDatabase().getConnection();
-             Statement statement = connection.createStatement()) {
-            statement.execute("create database quench_schedules");
-        }
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        if (postgres != null) {
-            postgres.close();
-        }
+    static void createDatabase() throws Exception {
+        url = POSTGRES.newDatabaseUrl();
     }
 
     private QuenchConfig config(Path runbooks) {
         QuenchConfig base = EngineHarness.config(temp.resolve("data"), runbooks);
-        return base.toBuilder().store(postgres.getJdbcUrl("postgres", "quench_schedules"), "postgres", "").build();
+        return base.toBuilder().store(url, "postgres", "").build();
     }
 
     @Test
@@ -71,7 +65,7 @@ class PostgresSchedulesIT {
             assertThat(harness.getJson("/api/v1/schedules").path("schedules").get(0).path("lastRunStatus").asText())
                     .isEqualTo("succeeded");
         }
-        try (Connection connection = postgres.getDatabase("postgres", "quench_schedules").getConnection();
+        try (Connection connection = DriverManager.getConnection(url, "postgres", "");
              Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery(
                      "select trigger_name, trigger_group from qrtz_triggers where sched_name = 'quench'")) {

@@ -3,19 +3,17 @@ package dev.quench.core.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.quench.core.testing.EmbeddedPostgresServer;
 import dev.quench.core.testing.EngineHarness;
 import dev.quench.core.testing.LoopbackHttp;
 import dev.quench.core.util.Json;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -24,30 +22,23 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PostgresTokensIT {
 
-    private static EmbeddedPostgres postgres;
+    @RegisterExtension
+    static final EmbeddedPostgresServer POSTGRES = new EmbeddedPostgresServer();
+
+    /** One database for the class's tests, on the test JVM's shared server. */
+    private static String url;
 
     @TempDir
     Path temp;
 
     @BeforeAll
-    static void startPostgres() throws Exception {
-        postgres = EmbeddedPostgres.builder().start();
-        try (Connection connection = postgres.getPostgresDatabase().getConnection();
-             Statement statement = connection.createStatement()) {
-            statement.execute("create database quench_tokens");
-        }
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        if (postgres != null) {
-            postgres.close();
-        }
+    static void createDatabase() throws Exception {
+        url = POSTGRES.newDatabaseUrl();
     }
 
     private EngineHarness node(String name, Path runbooks) throws Exception {
         return EngineHarness.start(EngineHarness.config(temp.resolve(name), runbooks).toBuilder()
-                .store(postgres.getJdbcUrl("postgres", "quench_tokens"), "postgres", "").build());
+                .store(url, "postgres", "").build());
     }
 
     @Test
