@@ -97,7 +97,8 @@ public final class ToilLedger {
     /**
      * What the toil share counts of {@code runs} (finished, non-dry), per team and week: minutes saved, the manual
      * minutes of the failed, cancelled or interrupted ones, and their {@code approvals} (by run id). Refused and
-     * rejected runs never ran and count nothing. Retention keeps this per week before it prunes the runs.
+     * rejected runs never ran and count nothing. Retention's weekly roll-up counts the same in SQL before it prunes
+     * the runs.
      */
     public static List<TeamToilWeek> teamWeeks(List<RunRecord> runs, Map<String, Integer> approvals) {
         Map<List<Object>, long[]> sums = new java.util.LinkedHashMap<>();
@@ -142,23 +143,9 @@ public final class ToilLedger {
     }
 
     /**
-     * What the ledger counts of {@code runs} (all finished in the week starting at {@code weekStart}), tallied
-     * per runbook and owner: the roll-up retention keeps before it prunes them.
+     * One run as the ledger counts it, or empty for a run that never ran (refused, rejected). Retention's weekly
+     * roll-up ({@code RetentionRepository.rollUpRunWeek}) counts the same in SQL before it prunes runs.
      */
-    public static List<ToilWeek> tallyWeek(Instant weekStart, List<RunRecord> runs) {
-        Map<List<String>, Tally> byRunbook = new TreeMap<>(Comparator.comparing((List<String> key) -> key.get(0))
-                .thenComparing(key -> key.get(1)));
-        for (RunRecord run : runs) {
-            counted(run).ifPresent(week -> byRunbook.computeIfAbsent(List.of(week.runbook(), week.owner()),
-                    ignored -> new Tally()).add(week));
-        }
-        List<ToilWeek> weeks = new ArrayList<>();
-        byRunbook.forEach((key, tally) -> weeks.add(new ToilWeek(weekStart, key.get(0), key.get(1), tally.runs,
-                tally.succeeded, tally.failed, tally.minutesSaved)));
-        return weeks;
-    }
-
-    /** One run as the ledger counts it, or empty for a run that never ran (refused, rejected). */
     private static Optional<ToilWeek> counted(RunRecord run) {
         if (run.status() == RunStatus.REFUSED || run.status() == RunStatus.REJECTED) {
             return Optional.empty(); // never ran: neither toil saved nor a failure

@@ -1,9 +1,11 @@
 package dev.quench.core.retention;
 
+import dev.quench.core.store.DeleteBatch;
 import dev.quench.core.store.Store;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -117,14 +119,22 @@ public final class RetentionJob implements AutoCloseable {
         return pruned;
     }
 
+    /**
+     * Deletes in batches, each starting where the last one stopped on the walked index. When a whole batch looked at
+     * rows of one instant and kept them all, the next starts a microsecond later (the stores' precision), so a crowd
+     * of kept rows cannot hold the walk in place; any such row not looked at waits for the next pass.
+     */
     private long deleteInBatches(RetentionTarget.BatchDelete delete, Instant before) {
         long total = 0;
+        Instant from = Instant.EPOCH;
         for (int batch = 0; batch < MOST_BATCHES_PER_PASS && stillHeld(); batch++) {
-            int deleted = delete.delete(before, settings.batchSize());
-            total += deleted;
-            if (deleted == 0) {
+            DeleteBatch deleted = delete.delete(from, before, settings.batchSize());
+            total += deleted.deleted();
+            if (deleted.visited() == 0) {
                 break;
             }
+            from = deleted.lastKey().equals(from) && deleted.deleted() == 0
+                    ? from.plus(1, ChronoUnit.MICROS) : deleted.lastKey();
             if (!pause()) {
                 break;
             }

@@ -1,5 +1,6 @@
 package dev.quench.core.retention;
 
+import dev.quench.core.store.DeleteBatch;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -38,9 +39,13 @@ public record RetentionTarget(String name, Duration keep, RollUp rollUp, List<Ba
         Instant rollUpBefore(Instant cutoff, BooleanSupplier stillHeld);
     }
 
-    /** One bounded delete: at most {@code limit} rows older than {@code before}, in one short transaction. */
+    /**
+     * One bounded delete, walking an indexed time in order: looks at up to {@code limit} rows from {@code from}
+     * up to {@code before} and deletes those it may, in one short transaction; the next batch starts at the
+     * returned {@link DeleteBatch#lastKey()}.
+     */
     @FunctionalInterface
     public interface BatchDelete {
-        int delete(Instant before, int limit);
+        DeleteBatch delete(Instant from, Instant before, int limit);
     }
 }

@@ -7,9 +7,6 @@ import java.util.List;
 /** The kinds of detail retention prunes, in the order it prunes them. */
 final class RetentionTargets {
 
-    /** Bulk alert rows hold up to a group commit's alerts each: delete fewer of them per batch. */
-    private static final int ALERTS_PER_BULK_ROW_ESTIMATE = 100;
-
     private RetentionTargets() {
     }
 
@@ -25,8 +22,7 @@ final class RetentionTargets {
                         List.of(retention::deleteRuns, retention::deleteScheduleFires,
                                 retention::deleteScheduleFireClaims)),
                 new RetentionTarget("alerts", settings.alerts(), rollUps::alerts,
-                        List.of(retention::deleteIncidents, retention::deleteAlerts, (before, limit) -> retention.deleteAlertChunks(before,
-                                Math.max(1, limit / ALERTS_PER_BULK_ROW_ESTIMATE)))),
+                        List.of(retention::deleteIncidents, retention::deleteAlerts, retention::deleteAlertChunks)),
                 new RetentionTarget("audit", settings.audit(), RetentionTarget.RollUp.NONE,
                         List.of(store.audit()::deleteOlderThan)));
     }

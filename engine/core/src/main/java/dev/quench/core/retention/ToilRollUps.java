@@ -5,6 +5,9 @@ import dev.quench.core.store.RetentionRepository;
 import dev.quench.core.store.Store;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
 
@@ -33,25 +36,31 @@ final class ToilRollUps {
                 .orElse(until);
         while (week.isBefore(until) && stillHeld.getAsBoolean()) {
             Instant next = week.plus(WEEK);
-            java.util.List<dev.quench.core.store.RunRecord> runs = store.runs().finishedBetween(week, next);
-            retention.rollUpRunWeek(week, next, ToilLedger.tallyWeek(week, runs),
-                    ToilLedger.teamWeeks(runs, store.toil().approvalsOfRunsFinished(week, next)));
+            retention.rollUpRunWeek(week, next);
             week = next;
         }
         return retention.rolledUpBefore(RetentionRepository.RUNS).orElse(Instant.EPOCH);
     }
 
-    /** Rolls up the manual alerts of every whole week before {@code cutoff}; returns before when alerts may be deleted. */
+    /**
+     * Rolls up the manual alerts of every whole week before {@code cutoff}, counted in one read of the store (the
+     * bulk rows are read once, not once per week); returns before when alerts may be deleted.
+     */
     Instant alerts(Instant cutoff, BooleanSupplier stillHeld) {
         RetentionRepository retention = store.retention();
         Instant until = ToilLedger.weekStart(cutoff);
-        Instant week = retention.rolledUpBefore(RetentionRepository.ALERTS)
+        Instant first = retention.rolledUpBefore(RetentionRepository.ALERTS)
                 .or(() -> retention.oldestAlertReceived().map(ToilLedger::weekStart))
                 .orElse(until);
-        while (week.isBefore(until) && stillHeld.getAsBoolean()) {
-            Instant next = week.plus(WEEK);
-            retention.rollUpManualWeek(week, next, store.alerts().unmatchedFiringByName(week, next));
-            week = next;
+        if (first.isBefore(until) && stillHeld.getAsBoolean()) {
+            List<Instant> weeks = new ArrayList<>();
+            for (Instant week = first; !week.isAfter(until); week = week.plus(WEEK)) {
+                weeks.add(week);
+            }
+            List<Map<String, Integer>> byWeek = store.alerts().unmatchedFiringByPeriod(weeks);
+            for (int index = 0; index < byWeek.size() && stillHeld.getAsBoolean(); index++) {
+                retention.rollUpManualWeek(weeks.get(index), weeks.get(index + 1), byWeek.get(index));
+            }
         }
         return retention.rolledUpBefore(RetentionRepository.ALERTS).orElse(Instant.EPOCH);
     }

@@ -235,6 +235,60 @@ final class AlertChunks {
     }
 
     /**
+     * Adds the bulk alerts received in each period [{@code bounds[i]}, {@code bounds[i + 1]}) to
+     * {@code byPeriod.get(i)}, by alert name, in one read of the rows that began before the last bound (the
+     * {@code alert_chunk (first_received)} index): retention's weekly roll-ups of many weeks read each row once,
+     * and never the newer rows, which hold most of a store's bulk alerts. A row whose alerts fall in more than one
+     * period (or partly outside them all) is decoded and counted alert by alert.
+     */
+    static void countByPeriod(Handle handle, List<Instant> bounds, List<Map<String, Integer>> byPeriod) {
+        Instant from = bounds.getFirst();
+        Instant until = bounds.getLast();
+        List<Long> partly = new ArrayList<>();
+        handle.createQuery("select first_id, first_received, last_received, names from alert_chunk"
+                        + " where first_received < :until")
+                .bind("until", AlertRepository.timestamp(until))
+                .setFetchSize(64)
+                .map((row, context) -> {
+                    Instant first = AlertRepository.instant(row.getTimestamp("first_received"));
+                    Instant last = AlertRepository.instant(row.getTimestamp("last_received"));
+                    if (last.isBefore(from)) {
+                        return 0; // rolled up by an earlier pass, not deleted yet
+                    }
+                    int period = period(bounds, first);
+                    if (period >= 0 && period == period(bounds, last)) {
+                        names(row.getString("names")).forEach((name, count) ->
+                                byPeriod.get(period).merge(name, count, Integer::sum));
+                    } else {
+                        partly.add(row.getLong("first_id"));
+                    }
+                    return 0;
+                })
+                .list();
+        for (long firstId : partly) {
+            handle.createQuery("select first_id, alerts from alert_chunk where first_id = :id").bind("id", firstId)
+                    .map((row, context) -> decode(row.getLong("first_id"), row.getBytes("alerts")))
+                    .findOne().orElse(List.of())
+                    .forEach(alert -> {
+                        int period = period(bounds, alert.receivedAt());
+                        if (period >= 0) {
+                            byPeriod.get(period).merge(alert.alert().name(), 1, Integer::sum);
+                        }
+                    });
+        }
+    }
+
+    /** The period of {@code bounds} that {@code instant} falls in, or -1 when it is outside them all. */
+    private static int period(List<Instant> bounds, Instant instant) {
+        for (int index = 0; index + 1 < bounds.size(); index++) {
+            if (!instant.isBefore(bounds.get(index)) && instant.isBefore(bounds.get(index + 1))) {
+                return index;
+            }
+        }
+        return -1;
+    }
+
+    /**
      * Adds to {@code keys} the key hashes of the alerts stored with ids from {@code fromId} on: what other
      * nodes sharing the store stored since this node last looked (and this node's own last batch).
      */

@@ -229,21 +229,59 @@ public final class AlertRepository {
     public Map<String, Integer> unmatchedFiringByName(Instant since, Instant until) {
         return jdbi.withHandle(handle -> {
             Map<String, Integer> byName = new java.util.TreeMap<>();
-            var query = handle.createQuery("""
-                            select alertname, count(*) as alerts from alert
-                            where received_at >= :since and processed = true and matched_runbooks = 0
-                              and status = :firing""" + (until == null ? "" : " and received_at < :until")
-                            + " group by alertname")
-                    .bind("since", timestamp(since))
-                    .bind("firing", AlertStatus.FIRING.wireName());
-            if (until != null) {
-                query.bind("until", timestamp(until));
-            }
-            query.map((row, context) -> byName.merge(row.getString("alertname"), row.getInt("alerts"), Integer::sum))
-                    .list();
+            countRowsByName(handle, since, until, byName);
             AlertChunks.countByName(handle, since, until, byName);
             return byName;
         });
+    }
+
+    /**
+     * {@link #unmatchedFiringByName(Instant, Instant)} for each period [{@code bounds[i]}, {@code bounds[i + 1]}), in
+     * one read of the bulk rows: what retention rolls up, week by week, before it prunes alerts.
+     *
+     * @param bounds at least two instants, ascending
+     */
+    public List<Map<String, Integer>> unmatchedFiringByPeriod(List<Instant> bounds) {
+        if (bounds.size() < 2) {
+            throw new IllegalArgumentException("periods need at least two bounds, got " + bounds);
+        }
+        return jdbi.withHandle(handle -> {
+            List<Map<String, Integer>> byPeriod = new ArrayList<>();
+            for (int index = 0; index + 1 < bounds.size(); index++) {
+                Map<String, Integer> byName = new java.util.TreeMap<>();
+                countRowsByName(handle, bounds.get(index), bounds.get(index + 1), byName);
+                byPeriod.add(byName);
+            }
+            AlertChunks.countByPeriod(handle, bounds, byPeriod);
+            return byPeriod;
+        });
+    }
+
+    /**
+     * Adds the unmatched firing alert rows received in [{@code since}, {@code until}) to {@code byName}. The
+     * conditions other than the time are counted, not filtered on: as filters, H2 walked the
+     * {@code alert (processed, id)} index (an equality looks cheaper to it than a range) and read every processed
+     * row for each week retention rolled up.
+     */
+    private static void countRowsByName(Handle handle, Instant since, Instant until, Map<String, Integer> byName) {
+        var query = handle.createQuery("""
+                        select alertname, sum(case when processed = true and matched_runbooks = 0 and status = :firing
+                                                   then 1 else 0 end) as alerts
+                        from alert where received_at >= :since""" + (until == null ? "" : " and received_at < :until")
+                        + " group by alertname")
+                .bind("since", timestamp(since))
+                .bind("firing", AlertStatus.FIRING.wireName());
+        if (until != null) {
+            query.bind("until", timestamp(until));
+        }
+        query.map((row, context) -> {
+                    int alerts = row.getInt("alerts");
+                    if (alerts > 0) {
+                        byName.merge(row.getString("alertname"), alerts, Integer::sum);
+                    }
+                    return 0;
+                })
+                .list();
     }
 
     /** Received alerts matching {@code query}, newest first. */

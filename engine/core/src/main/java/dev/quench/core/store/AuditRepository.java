@@ -3,6 +3,7 @@ package dev.quench.core.store;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.Query;
@@ -86,22 +87,34 @@ public final class AuditRepository {
     }
 
     /**
-     * Deletes up to {@code batch} of the oldest entries from before {@code cutoff}, in one short transaction;
-     * retention calls it until it answers less than {@code batch}.
+     * Deletes up to {@code batch} of the oldest entries from before {@code cutoff}, in one short transaction.
      *
      * @return how many were deleted
      */
     public int deleteOlderThan(Instant cutoff, int batch) {
+        return deleteOlderThan(Instant.EPOCH, cutoff, batch).deleted();
+    }
+
+    /**
+     * Deletes the next batch of up to {@code batch} entries from before {@code cutoff}, walking the
+     * {@code audit_event (at)} index from {@code from} on, in one short transaction; retention calls it from where
+     * the last batch stopped until it looks at nothing.
+     */
+    public DeleteBatch deleteOlderThan(Instant from, Instant cutoff, int batch) {
         if (batch < 1) {
             throw new IllegalArgumentException("batch must be at least 1, was " + batch);
         }
         return jdbi.inTransaction(handle -> {
-            List<Long> ids = handle.createQuery("select id from audit_event where at < :cutoff order by id limit :batch")
-                    .bind("cutoff", Timestamp.from(cutoff)).bind("batch", batch).mapTo(Long.class).list();
-            if (ids.isEmpty()) {
-                return 0;
+            List<Map.Entry<Long, Instant>> rows = handle.createQuery("""
+                            select id, at from audit_event where at >= :from and at < :cutoff order by at limit :batch""")
+                    .bind("from", Timestamp.from(from)).bind("cutoff", Timestamp.from(cutoff)).bind("batch", batch)
+                    .map((row, context) -> Map.entry(row.getLong("id"), row.getTimestamp("at").toInstant())).list();
+            if (rows.isEmpty()) {
+                return DeleteBatch.NONE;
             }
-            return handle.createUpdate("delete from audit_event where id in (<ids>)").bindList("ids", ids).execute();
+            int deleted = handle.createUpdate("delete from audit_event where id in (<ids>)")
+                    .bindList("ids", rows.stream().map(Map.Entry::getKey).toList()).execute();
+            return new DeleteBatch(deleted, rows.size(), rows.getLast().getValue());
         });
     }
 

@@ -60,43 +60,49 @@ public final class RetentionRepository {
     }
 
     /**
-     * Keeps {@code tallies}, the runs of the week starting at {@code weekStart}, and moves the runs watermark
-     * to {@code nextWeek}, in one transaction: a week is rolled up exactly once, and the ledger never
-     * counts it twice or not at all.
+     * Rolls up the runs that finished in the week starting at {@code weekStart} into {@code toil_week} (per runbook
+     * and owner) and {@code toil_team_week} (per owner, with their human approvals), and moves the runs watermark to
+     * {@code nextWeek}, in one transaction: a week is rolled up exactly once, and the ledger never counts it twice
+     * or not at all. Two statements that group in the database, however many runs the week has. They count what
+     * {@code ToilLedger} counts from run detail (dry runs, and refused or rejected runs, which never ran, count
+     * nothing; any end but succeeded is a failure); the retention contract tests hold the two to the same totals.
      */
-    public void rollUpRunWeek(Instant weekStart, Instant nextWeek, List<ToilWeek> tallies) {
-        rollUpRunWeek(weekStart, nextWeek, tallies, List.of());
-    }
-
-    /** {@link #rollUpRunWeek(Instant, Instant, List)} with the week's per-team toil share figures too. */
-    public void rollUpRunWeek(Instant weekStart, Instant nextWeek, List<ToilWeek> tallies, List<TeamToilWeek> teams) {
+    public void rollUpRunWeek(Instant weekStart, Instant nextWeek) {
         jdbi.useTransaction(handle -> {
-            for (TeamToilWeek team : teams) {
-                handle.createUpdate("""
-                                insert into toil_team_week (week_start, owner, minutes_saved, minutes_incurred, approvals)
-                                values (:week, :owner, :saved, :incurred, :approvals)""")
-                        .bind("week", timestamp(weekStart))
-                        .bind("owner", team.owner())
-                        .bind("saved", team.minutesSaved())
-                        .bind("incurred", team.minutesIncurred())
-                        .bind("approvals", team.approvals())
-                        .execute();
-            }
-            for (ToilWeek tally : tallies) {
-                handle.createUpdate("""
-                                insert into toil_week (week_start, runbook, owner, runs, succeeded, failed, minutes_saved)
-                                values (:week, :runbook, :owner, :runs, :succeeded, :failed, :saved)""")
-                        .bind("week", timestamp(weekStart))
-                        .bind("runbook", tally.runbook())
-                        .bind("owner", tally.owner())
-                        .bind("runs", tally.runs())
-                        .bind("succeeded", tally.succeeded())
-                        .bind("failed", tally.failed())
-                        .bind("saved", tally.minutesSaved())
-                        .execute();
-            }
+            handle.createUpdate("""
+                            insert into toil_week (week_start, runbook, owner, runs, succeeded, failed, minutes_saved)
+                            select cast(:week as timestamp with time zone), runbook, owner, count(*),
+                                   sum(case when status = :succeeded then 1 else 0 end),
+                                   sum(case when status = :succeeded then 0 else 1 end),
+                                   sum(toil_saved_minutes)
+                            from run
+                            where finished_at >= :week and finished_at < :next and dry_run = false
+                              and status not in (:refused, :rejected)
+                            group by runbook, owner""")
+                    .bindMap(weekBounds(weekStart, nextWeek))
+                    .execute();
+            handle.createUpdate("""
+                            insert into toil_team_week (week_start, owner, minutes_saved, minutes_incurred, approvals)
+                            select cast(:week as timestamp with time zone), owner, sum(saved), sum(incurred),
+                                   sum(approvals)
+                            from (select r.owner, r.toil_saved_minutes as saved,
+                                         case when r.status = :succeeded then 0 else r.manual_minutes end as incurred,
+                                         (select count(*) from run_decision d
+                                          where d.run_id = r.id and d.action = 'approve') as approvals
+                                  from run r
+                                  where r.finished_at >= :week and r.finished_at < :next and r.dry_run = false
+                                    and r.status not in (:refused, :rejected)) counted
+                            group by owner""")
+                    .bindMap(weekBounds(weekStart, nextWeek))
+                    .execute();
             moveWatermark(handle, RUNS, nextWeek);
         });
+    }
+
+    private static Map<String, Object> weekBounds(Instant weekStart, Instant nextWeek) {
+        return Map.of("week", timestamp(weekStart), "next", timestamp(nextWeek),
+                "succeeded", RunStatus.SUCCEEDED.wireName(), "refused", RunStatus.REFUSED.wireName(),
+                "rejected", RunStatus.REJECTED.wireName());
     }
 
     /** Like {@link #rollUpRunWeek}, for the manual (unmatched firing) alerts of one week, by alert name. */
@@ -150,103 +156,180 @@ public final class RetentionRepository {
     }
 
     /**
-     * Deletes up to {@code limit} runs that were created and finished before {@code before}, with their steps
-     * and decisions, in one short transaction; returns how many runs. A run that never finished is kept.
+     * Deletes the next batch of runs that finished before {@code before}, walking the {@code run (finished_at)} index
+     * from {@code from} on: up to {@code limit} of them, with their steps, decisions, given alerts and cancel
+     * requests, in one short transaction. A run that never finished is not on that walk, so it is kept. (No
+     * condition on another indexed column: H2 might walk that index instead and sort every old run per batch.)
      */
-    public int deleteRuns(Instant before, int limit) {
+    public DeleteBatch deleteRuns(Instant from, Instant before, int limit) {
         return jdbi.inTransaction(handle -> {
-            List<String> ids = handle.createQuery("""
-                            select id from run where created_at < :before and finished_at < :before
-                            order by created_at limit :limit""")
-                    .bind("before", timestamp(before)).bind("limit", limit)
-                    .mapTo(String.class).list();
-            if (ids.isEmpty()) {
-                return 0;
+            List<KeyedRow> rows = next(handle, """
+                    select id, finished_at as at from run
+                    where finished_at >= :from and finished_at < :before
+                    order by finished_at limit :limit""", from, before, limit, row -> row.getString("id"));
+            if (rows.isEmpty()) {
+                return DeleteBatch.NONE;
             }
-            handle.createUpdate("delete from run_step where run_id in (<ids>)").bindList("ids", ids).execute();
-            handle.createUpdate("delete from run_decision where run_id in (<ids>)").bindList("ids", ids).execute();
-            handle.createUpdate("delete from run_given_alert where run_id in (<ids>)").bindList("ids", ids).execute();
-            return handle.createUpdate("delete from run where id in (<ids>)").bindList("ids", ids).execute();
+            List<Object> ids = ids(rows);
+            for (String table : List.of("run_step", "run_decision", "run_given_alert", "run_cancel_request")) {
+                handle.createUpdate("delete from " + table + " where run_id in (<ids>)").bindList("ids", ids).execute();
+            }
+            int deleted = handle.createUpdate("delete from run where id in (<ids>)").bindList("ids", ids).execute();
+            return batch(deleted, rows);
         });
     }
 
-    /** Deletes up to {@code limit} schedule fires recorded before {@code before}; returns how many. */
-    public int deleteScheduleFires(Instant before, int limit) {
-        return jdbi.inTransaction(handle -> handle.createUpdate("""
-                        delete from schedule_fire where id in (
-                            select id from schedule_fire where fired_at < :before order by fired_at limit :limit)""")
-                .bind("before", timestamp(before)).bind("limit", limit).execute());
+    /** Deletes the next batch of up to {@code limit} schedule fires recorded before {@code before}, from {@code from} on. */
+    public DeleteBatch deleteScheduleFires(Instant from, Instant before, int limit) {
+        return jdbi.inTransaction(handle -> {
+            List<KeyedRow> rows = next(handle, """
+                    select id, fired_at as at from schedule_fire where fired_at >= :from and fired_at < :before
+                    order by fired_at limit :limit""", from, before, limit, row -> row.getLong("id"));
+            if (rows.isEmpty()) {
+                return DeleteBatch.NONE;
+            }
+            return batch(handle.createUpdate("delete from schedule_fire where id in (<ids>)")
+                    .bindList("ids", ids(rows)).execute(), rows);
+        });
     }
 
     /**
-     * Deletes up to {@code limit} schedule fire claims (one per fire, cluster mode) of fires due before
-     * {@code before}; returns how many. A claim only keeps two nodes from running one fire twice, so one
+     * Deletes the next batch of up to {@code limit} schedule fire claims (one per fire, cluster mode) of fires due
+     * before {@code before}, from {@code from} on. A claim only keeps two nodes from running one fire twice, so one
      * older than the runs' retention guards nothing.
      */
-    public int deleteScheduleFireClaims(Instant before, int limit) {
-        return jdbi.inTransaction(handle -> handle.createUpdate("""
-                        delete from schedule_fire_claim where run_id in (
-                            select run_id from schedule_fire_claim where scheduled_at < :before
-                            order by scheduled_at limit :limit)""")
-                .bind("before", timestamp(before)).bind("limit", limit).execute());
-    }
-
-    /**
-     * Deletes up to {@code limit} alert rows received before {@code before} that no stored run or incident refers
-     * to (a run keeps its alert until the run itself is pruned, an incident until it is pruned); returns how many.
-     */
-    public int deleteAlerts(Instant before, int limit) {
-        return jdbi.inTransaction(handle -> handle.createUpdate("""
-                        delete from alert where id in (
-                            select a.id from alert a
-                            where a.received_at < :before
-                              and not exists (select 1 from run r where r.alert_id = a.id)
-                              and not exists (select 1 from incident_alert ia where ia.alert_id = a.id)
-                            order by a.received_at limit :limit)""")
-                .bind("before", timestamp(before)).bind("limit", limit).execute());
-    }
-
-    /**
-     * Deletes up to {@code limit} incidents whose last alert arrived (and that resolved, when they did) before
-     * {@code before} and that no stored run refers to any more, with their alert links and group rows, in one
-     * short transaction; returns how many. Their alerts are then pruned like any other (retention runs this
-     * before {@link #deleteAlerts}).
-     */
-    public int deleteIncidents(Instant before, int limit) {
+    public DeleteBatch deleteScheduleFireClaims(Instant from, Instant before, int limit) {
         return jdbi.inTransaction(handle -> {
+            List<KeyedRow> rows = next(handle, """
+                    select run_id, scheduled_at as at from schedule_fire_claim
+                    where scheduled_at >= :from and scheduled_at < :before
+                    order by scheduled_at limit :limit""", from, before, limit, row -> row.getString("run_id"));
+            if (rows.isEmpty()) {
+                return DeleteBatch.NONE;
+            }
+            // run_id is unique per claim (a run answers one fire); the time bound keeps a newer claim out regardless
+            return batch(handle.createUpdate("""
+                            delete from schedule_fire_claim where run_id in (<ids>) and scheduled_at < :before""")
+                    .bindList("ids", ids(rows)).bind("before", timestamp(before)).execute(), rows);
+        });
+    }
+
+    /**
+     * Looks at the next {@code limit} alert rows received before {@code before}, from {@code from} on (the
+     * {@code alert (received_at)} index), and deletes those no stored run or incident refers to: a run keeps its
+     * alert until the run itself is pruned, an incident until it is pruned. Kept rows are not looked at again in
+     * this pass, since the next batch starts after them.
+     */
+    public DeleteBatch deleteAlerts(Instant from, Instant before, int limit) {
+        return jdbi.inTransaction(handle -> {
+            List<KeyedRow> rows = next(handle, """
+                    select id, received_at as at from alert where received_at >= :from and received_at < :before
+                    order by received_at limit :limit""", from, before, limit, row -> row.getLong("id"));
+            if (rows.isEmpty()) {
+                return DeleteBatch.NONE;
+            }
+            return batch(handle.createUpdate("""
+                            delete from alert where id in (<ids>)
+                              and not exists (select 1 from run r where r.alert_id = alert.id)
+                              and not exists (select 1 from incident_alert ia where ia.alert_id = alert.id)""")
+                    .bindList("ids", ids(rows)).execute(), rows);
+        });
+    }
+
+    /**
+     * Looks at the next {@code limit} incidents opened before {@code before}, from {@code from} on, and deletes those
+     * whose last alert arrived (and that resolved, when they did) before {@code before} and that no stored run refers
+     * to any more, with their alert links and group rows, in one short transaction. Their alerts are then pruned
+     * like any other (retention runs this before {@link #deleteAlerts}).
+     */
+    public DeleteBatch deleteIncidents(Instant from, Instant before, int limit) {
+        return jdbi.inTransaction(handle -> {
+            List<KeyedRow> rows = next(handle, """
+                    select id, opened_at as at from incident where opened_at >= :from and opened_at < :before
+                    order by opened_at limit :limit""", from, before, limit, row -> row.getString("id"));
+            if (rows.isEmpty()) {
+                return DeleteBatch.NONE;
+            }
             List<String> ids = handle.createQuery("""
                             select i.id from incident i
-                            where coalesce(i.resolved_at, i.last_alert_at) < :before and i.last_alert_at < :before
-                              and not exists (select 1 from run r where r.incident_id = i.id)
-                            order by i.opened_at limit :limit""")
-                    .bind("before", timestamp(before)).bind("limit", limit)
+                            where i.id in (<ids>)
+                              and coalesce(i.resolved_at, i.last_alert_at) < :before and i.last_alert_at < :before
+                              and not exists (select 1 from run r where r.incident_id = i.id)""")
+                    .bindList("ids", ids(rows)).bind("before", timestamp(before))
                     .mapTo(String.class).list();
             if (ids.isEmpty()) {
-                return 0;
+                return batch(0, rows);
             }
             handle.createUpdate("delete from incident_alert where incident_id in (<ids>)").bindList("ids", ids).execute();
             handle.createUpdate("delete from incident_group where incident_id in (<ids>)").bindList("ids", ids).execute();
-            return handle.createUpdate("delete from incident where id in (<ids>)").bindList("ids", ids).execute();
+            return batch(handle.createUpdate("delete from incident where id in (<ids>)")
+                    .bindList("ids", ids).execute(), rows);
         });
     }
 
     /**
-     * Deletes up to {@code limit} bulk alert rows (each holds many alerts) whose last alert arrived before
-     * {@code before}; returns how many alerts they held.
+     * Deletes the next batch of bulk alert rows (each holds one group commit's alerts: one to thousands) whose last
+     * alert arrived before {@code before}, from {@code from} on (the {@code alert_chunk (last_received)} index): up
+     * to {@code limit} rows, and no more once they hold {@value #BULK_ALERTS_PER_ROW_LIMIT} times {@code limit}
+     * alerts (at least one row). A row costs its delete and its stored alerts, so a batch of a storm's large rows
+     * stays short, and a trickle's one-alert rows go a full batch at a time. Its {@link DeleteBatch#deleted()}
+     * counts the alerts the rows held.
      */
-    public int deleteAlertChunks(Instant before, int limit) {
+    public DeleteBatch deleteAlertChunks(Instant from, Instant before, int limit) {
+        long mostAlerts = (long) BULK_ALERTS_PER_ROW_LIMIT * limit;
         return jdbi.inTransaction(handle -> {
-            List<Map<String, Object>> rows = handle.createQuery("""
-                            select first_id, alert_count from alert_chunk where last_received < :before
-                            order by first_id limit :limit""")
-                    .bind("before", timestamp(before)).bind("limit", limit)
-                    .mapToMap().list();
-            if (rows.isEmpty()) {
-                return 0;
+            List<KeyedRow> rows = new java.util.ArrayList<>();
+            long alerts = 0;
+            try (var found = handle.createQuery("""
+                            select first_id, alert_count, last_received from alert_chunk
+                            where last_received >= :from and last_received < :before
+                            order by last_received limit :limit""")
+                    .bind("from", timestamp(from)).bind("before", timestamp(before)).bind("limit", limit)
+                    .setFetchSize(Math.min(limit, 100))
+                    .map((row, context) -> Map.entry(new KeyedRow(row.getLong("first_id"),
+                            instant(row.getTimestamp("last_received"))), row.getInt("alert_count")))
+                    .iterator()) {
+                while (alerts < mostAlerts && found.hasNext()) {
+                    Map.Entry<KeyedRow, Integer> row = found.next();
+                    rows.add(row.getKey());
+                    alerts += row.getValue();
+                }
             }
-            List<Long> ids = rows.stream().map(row -> ((Number) row.get("first_id")).longValue()).toList();
-            handle.createUpdate("delete from alert_chunk where first_id in (<ids>)").bindList("ids", ids).execute();
-            return rows.stream().mapToInt(row -> ((Number) row.get("alert_count")).intValue()).sum();
+            if (rows.isEmpty()) {
+                return DeleteBatch.NONE;
+            }
+            handle.createUpdate("delete from alert_chunk where first_id in (<ids>)").bindList("ids", ids(rows)).execute();
+            return batch((int) Math.min(Integer.MAX_VALUE, alerts), rows);
         });
+    }
+
+    /** A batch of bulk rows stops when they hold this many times {@code retention.batchSize} alerts. */
+    static final int BULK_ALERTS_PER_ROW_LIMIT = 10;
+
+    /** One row a batch looked at: its key, and the indexed time the batches walk. */
+    private record KeyedRow(Object id, Instant at) {
+    }
+
+    /** The next rows of a batch: {@code sql} selects {@code at} (and the key) with :from, :before and :limit. */
+    private static List<KeyedRow> next(Handle handle, String sql, Instant from, Instant before, int limit,
+                                       RowKey key) {
+        return handle.createQuery(sql)
+                .bind("from", timestamp(from)).bind("before", timestamp(before)).bind("limit", limit)
+                .map((row, context) -> new KeyedRow(key.of(row), instant(row.getTimestamp("at"))))
+                .list();
+    }
+
+    /** Reads a row's key. */
+    @FunctionalInterface
+    private interface RowKey {
+        Object of(java.sql.ResultSet row) throws java.sql.SQLException;
+    }
+
+    private static DeleteBatch batch(int deleted, List<KeyedRow> rows) {
+        return new DeleteBatch(deleted, rows.size(), rows.getLast().at());
+    }
+
+    private static List<Object> ids(List<KeyedRow> rows) {
+        return rows.stream().map(KeyedRow::id).toList();
     }
 }

@@ -149,6 +149,67 @@ abstract class RetentionContract {
                 Duration.ofMinutes(5))).isTrue();
     }
 
+    @Test
+    void aCrowdOfKeptAlertsDoesNotHoldUpTheWalk() {
+        // 12 alerts received at one instant, each kept by its run (runs are kept 400 days): more than a batch of 5,
+        // so whole batches keep everything they look at; the walk must step past them and reach the rest
+        Instant crowd = NOW.minus(Duration.ofDays(200));
+        List<Long> kept = new ArrayList<>();
+        for (int index = 0; index < 12; index++) {
+            long alertId = alertRow("Kept", crowd, 1);
+            kept.add(alertId);
+            run("runbook-0", "team-0", RunStatus.SUCCEEDED, NOW.minus(Duration.ofDays(100)), alertId, false);
+        }
+        List<Long> unreferenced = new ArrayList<>();
+        for (int index = 0; index < 9; index++) {
+            unreferenced.add(alertRow("Gone" + index, crowd.plusSeconds(1 + index), 0));
+        }
+        long recent = alertRow("Recent", NOW.minus(Duration.ofDays(29)), 0);
+        Map<String, ToilReport> before = reports();
+
+        Map<String, Long> pruned = job(5).prune();
+
+        assertThat(pruned).containsEntry("alerts", 9L).containsEntry("runs", 0L);
+        kept.forEach(id -> assertThat(store().alerts().find(id)).as("alert " + id + " of a kept run").isPresent());
+        unreferenced.forEach(id -> assertThat(store().alerts().find(id)).as("alert " + id).isEmpty());
+        assertThat(store().alerts().find(recent)).isPresent();
+        assertThat(reports()).isEqualTo(before);
+    }
+
+    @Test
+    void aBulkRowAcrossAWeekBoundaryIsCountedInBothWeeks() {
+        Instant monday = ToilLedger.weekStart(NOW.minus(Duration.ofDays(50)));
+        Instant cutoffWeek = ToilLedger.weekStart(NOW.minus(Duration.ofDays(30)));
+        bulkAcross("Storm", monday.minusSeconds(60), 3, monday.plusSeconds(60), 4);
+        bulkAcross("Storm", cutoffWeek.minusSeconds(60), 5, cutoffWeek.plusSeconds(60), 6);
+        bulkAcross("Late", NOW.minus(Duration.ofDays(3)), 2, NOW.minus(Duration.ofDays(2)), 1);
+        assertThat(count("alert_chunk")).as("one bulk row per group commit").isEqualTo(3);
+        Map<String, ToilReport> before = reports();
+        assertThat(before.get("WEEK all").manualAlerts()).extracting(ToilReport.ManualAlert::count)
+                .containsExactly(3 + 4 + 5 + 6, 3);
+
+        Map<String, Long> pruned = job(2).prune();
+
+        assertThat(pruned).as("the row wholly before the cutoff's week").containsEntry("alerts", 7L);
+        assertThat(count("alert_chunk")).isEqualTo(2);
+        assertThat(reports()).isEqualTo(before);
+    }
+
+    /** One group commit of two deliveries, their alerts stored in one bulk row. */
+    private void bulkAcross(String name, Instant first, int firstAlerts, Instant second, int secondAlerts) {
+        store().alerts().recordDeliveries(List.of(delivery(name, first, firstAlerts), delivery(name, second,
+                secondAlerts)), alert -> true);
+    }
+
+    private static DeliveryToRecord delivery(String name, Instant receivedAt, int alerts) {
+        List<Alert> storm = new ArrayList<>();
+        for (int index = 0; index < alerts; index++) {
+            storm.add(new Alert("alertmanager", UUID.randomUUID().toString(), AlertStatus.FIRING,
+                    Map.of("alertname", name), Map.of(), receivedAt, null, ""));
+        }
+        return new DeliveryToRecord("alertmanager", null, storm, receivedAt);
+    }
+
     private Map<String, ToilReport> reports() {
         ToilLedger ledger = new ToilLedger(store(), 30);
         Map<String, ToilReport> reports = new LinkedHashMap<>();

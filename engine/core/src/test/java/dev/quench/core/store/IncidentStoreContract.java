@@ -242,11 +242,12 @@ abstract class IncidentStoreContract {
         succeed(run, old.plusSeconds(1), old.plusSeconds(2));
         Instant before = Instant.now().minus(Duration.ofDays(30));
 
-        assertThat(store().retention().deleteIncidents(before, 100)).as("its run is kept").isZero();
-        assertThat(store().retention().deleteAlerts(before, 100)).as("the incident keeps its alert").isZero();
-        assertThat(store().retention().deleteRuns(before, 100)).isEqualTo(1);
-        assertThat(store().retention().deleteIncidents(before, 100)).isEqualTo(1);
-        assertThat(store().retention().deleteAlerts(before, 100)).isEqualTo(1);
+        assertThat(store().retention().deleteIncidents(Instant.EPOCH, before, 100).deleted()).as("its run is kept").isZero();
+        assertThat(store().retention().deleteAlerts(Instant.EPOCH, before, 100).deleted())
+                .as("the incident keeps its alert").isZero();
+        assertThat(store().retention().deleteRuns(Instant.EPOCH, before, 100).deleted()).isEqualTo(1);
+        assertThat(store().retention().deleteIncidents(Instant.EPOCH, before, 100).deleted()).isEqualTo(1);
+        assertThat(store().retention().deleteAlerts(Instant.EPOCH, before, 100).deleted()).isEqualTo(1);
         assertThat(store().incidents().find(id)).isEmpty();
 
         long again = record(alert("RedisDown", "new", AlertStatus.FIRING), Instant.now());
