@@ -111,7 +111,9 @@ public final class RunRepository {
      * @return the leases, oldest run first; fewer than {@code limit} when the queue holds fewer
      */
     public List<RunLease> claimQueued(String node, int limit, Instant now, Instant leaseExpiry) {
-        return jdbi.inTransaction(handle -> {
+        // Not awaited on an embedded store: a claim lost to a crash leaves its run queued, and it is run then;
+        // the claimed run's first step start, which is awaited, carries the claim to the file.
+        return DurableDataSource.deferring(() -> jdbi.inTransaction(handle -> {
             // Ordered by the run_queue index's columns (status is fixed), so the database reads only the runs it
             // takes. H2 reads every match of a FOR UPDATE query before its limit: there it locks nothing, and
             // the conditional update below still lets exactly one of two claimers of a run have it (H2 serves
@@ -145,7 +147,7 @@ public final class RunRepository {
                 }
             }
             return leases;
-        });
+        }));
     }
 
     private record Candidate(String id, long generation, String lockKey) {
@@ -327,7 +329,9 @@ public final class RunRepository {
      * @throws LeaseLostException when {@code lease} no longer holds the run (nothing was written)
      */
     public void finishStep(RunLease lease, StepRecord step) {
-        int updated = jdbi.withHandle(handle -> handle.createUpdate("""
+        // Not awaited on an embedded store: the next step's start or the run's end, which are, carry it to the
+        // file. A crash before them leaves the step recorded as started, and the run is interrupted in it.
+        int updated = DurableDataSource.deferring(() -> jdbi.withHandle(handle -> handle.createUpdate("""
                         update run_step set status = :status, rendered = :rendered, exit_code = :exitCode,
                                             stdout = :stdout, stderr = :stderr, message = :message,
                                             finished_at = :finishedAt, outputs = :outputs
@@ -346,7 +350,7 @@ public final class RunRepository {
                 .bind("node", lease.node())
                 .bind("generation", lease.generation())
                 .bind("running", RunStatus.RUNNING.wireName())
-                .execute());
+                .execute()));
         if (updated != 1) {
             throw new LeaseLostException(lease, "record the end of step '" + step.stepId() + "'");
         }

@@ -55,7 +55,7 @@ class DispatcherConnectionTest {
                 Thread.sleep(500);
 
                 assertThat(dispatcher.pendingAlerts()).as("the alert waits for the runbooks").isEqualTo(1);
-                assertThat(((HikariDataSource) store.dataSource()).getHikariPoolMXBean().getActiveConnections())
+                assertThat(store.dataSource().unwrap(HikariDataSource.class).getHikariPoolMXBean().getActiveConnections())
                         .as("pooled connections in use while the dispatcher waits").isZero();
 
                 runbooks.reload();
@@ -82,7 +82,7 @@ class DispatcherConnectionTest {
              RunExecutor executor = new RunExecutor(plugins, store.runs(), 64 * 1024, RunbookEnvironment.none(), clock)) {
             RunbookRegistry runbooks = new RunbookRegistry(runbookDirectory, plugins);
             runbooks.reload();
-            HikariDataSource pool = (HikariDataSource) store.dataSource();
+            HikariDataSource pool = store.dataSource().unwrap(HikariDataSource.class);
             pool.setConnectionTimeout(2_000); // a nested wait for a second connection fails in 2s, not 30s
             try (RunDispatcher dispatcher = new RunDispatcher(store, runbooks, executor, name -> Map.of(), 2,
                     ExecutorSettings.DEFAULTS, clock)) {
