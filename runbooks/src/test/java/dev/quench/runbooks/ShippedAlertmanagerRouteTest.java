@@ -25,8 +25,6 @@ class ShippedAlertmanagerRouteTest {
     private static final Path ALERTMANAGER = Path.of("../deploy/alertmanager/alertmanager.yml");
     /** {@code alertname="A"} or {@code alertname=~"A|B"}, in a runbook's matchers and in a route alike. */
     private static final Pattern ALERTNAMES = Pattern.compile("alertname=~?\"([A-Za-z0-9_|]+)\"");
-    private static final Pattern RUNBOOK_ALERTNAME = Pattern.compile("alertname=~?\"([A-Za-z0-9_|]+)\"");
-    private static final Pattern ROUTE_ALERTNAMES = Pattern.compile("alertname=~?\"([A-Za-z0-9_|]+)\"");
 
     @Test
     void theExampleRouteSendsQuenchTheAlertnamesTheShippedRunbooksMatch() throws IOException {
