@@ -20,6 +20,7 @@ import dev.quench.core.store.RunRecord;
 import dev.quench.core.store.RunStatus;
 import dev.quench.core.store.StepRecord;
 import dev.quench.core.util.Json;
+import dev.quench.testkit.PeerProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,9 +30,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assertions;
@@ -47,7 +50,8 @@ import org.junit.jupiter.api.io.TempDir;
  * cache databases the alerts name with the real redis-cli, and the test checks Redis itself (the caches empty, db 0
  * untouched) and the run records (steps, verify phase, one run at a time per instance, a repeated flush refused by
  * the cooldown, toil credited once per incident). A verify that cannot pass ends "not recovered" and the escalation
- * reaches a WireMock standing in for Slack; hostile labels and a database the server does not have flush nothing.
+ * reaches a WireMock standing in for Slack; three failed runs trip the breaker; hostile labels and a database the
+ * server does not have flush nothing.
  */
 class RedisCacheFlushIT {
 
@@ -127,7 +131,7 @@ class RedisCacheFlushIT {
 
         List<RunRecord> succeeded = runs.stream().filter(run -> run.status() == RunStatus.SUCCEEDED)
                 .map(run -> engine.store().runs().find(run.id()).orElseThrow())
-                .sorted(java.util.Comparator.comparing(RunRecord::startedAt)).toList();
+                .sorted(Comparator.comparing(RunRecord::startedAt)).toList();
         assertThat(succeeded).as("runs: %s", runs).hasSize(2);
         RunRecord first = succeeded.get(0);
         RunRecord second = succeeded.get(1);
@@ -150,7 +154,7 @@ class RedisCacheFlushIT {
             assertThat(run.steps().get(2).stdout()).isEqualTo("keys: 0, expected at most 1000\n");
             assertThat(run.steps().get(2).message()).as("passed on its first check").isEmpty();
             assertThat(run.steps()).allSatisfy(step -> {
-                assertThat(step.rendered().get("env")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+                assertThat(step.rendered().get("env")).asInstanceOf(InstanceOfAssertFactories.MAP)
                         .containsEntry("REDISCLI_AUTH", "***");
                 assertThat(step.rendered().toString() + step.stdout() + step.stderr()).doesNotContain(PASSWORD);
             });
@@ -239,6 +243,33 @@ class RedisCacheFlushIT {
         }
     }
 
+    @Test
+    void threeFailedFlushesInAnHourTripTheBreakerAndTheNextAlertFlushesNothing() throws Exception {
+        startEngine(Map.of());
+        List<Map<String, Object>> unreachable = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            // Nothing listens there: each run fails at its first step, each for its own instance (no cooldown).
+            unreachable.add(alert("RedisMemoryHigh", "127.0.0.1:" + PeerProcess.freePort(), "1",
+                    "dead00000000000" + i));
+        }
+        assertThat(postAlerts(unreachable).statusCode()).isEqualTo(202);
+        assertThat(awaitRuns(3)).allSatisfy(run -> assertThat(run.status()).isEqualTo(RunStatus.FAILED));
+
+        assertThat(postAlerts(alert("CacheStale", redis.instance(), "1", "f1a5000000000006")).statusCode())
+                .isEqualTo(202);
+        RunRecord refused = awaitRuns(4).getFirst();
+
+        assertThat(refused.status()).isEqualTo(RunStatus.REFUSED);
+        assertThat(refused.message()).startsWith("breaker tripped at ")
+                .contains(": 3 failed run(s) of redis-cache-flush within 1h (breaker failures: 3): ")
+                .contains("Connection refused")
+                .endsWith("or an operator resets it: quench breaker reset redis-cache-flush");
+        assertThat(redis.dbSize(1)).as("the tripped runbook flushed nothing").isEqualTo(CACHED);
+        assertThat(getJson("/api/v1/runbooks/redis-cache-flush/breaker").path("state").asText()).isEqualTo("tripped");
+        assertThat(slack.findAll(postRequestedFor(urlEqualTo("/services/T0/B0/redis")))).as("one per failed run")
+                .hasSize(3);
+    }
+
     /** The database a run's flush step named (its {@code REDIS_DB}, the script's ARGV). */
     private static String flushedDb(RunRecord run) {
         Object env = run.steps().stream().filter(step -> step.stepId().equals("flush")).findFirst().orElseThrow()
@@ -281,9 +312,13 @@ class RedisCacheFlushIT {
                 "generatorURL", "", "fingerprint", fingerprint);
     }
 
-    /** Posts one Alertmanager (version 4) notification with {@code alerts}, as Alertmanager's webhook does. */
     @SafeVarargs
     private HttpResponse<String> postAlerts(Map<String, Object>... alerts) throws Exception {
+        return postAlerts(List.of(alerts));
+    }
+
+    /** Posts one Alertmanager (version 4) notification with {@code alerts}, as Alertmanager's webhook does. */
+    private HttpResponse<String> postAlerts(List<Map<String, Object>> alerts) throws Exception {
         Map<String, Object> notification = new LinkedHashMap<>();
         notification.put("version", "4");
         notification.put("groupKey", "{}:{alertname=~\"RedisMemoryHigh|CacheStale\"}");
@@ -294,7 +329,7 @@ class RedisCacheFlushIT {
         notification.put("commonLabels", Map.of());
         notification.put("commonAnnotations", Map.of());
         notification.put("externalURL", "http://alertmanager.example.internal:9093");
-        notification.put("alerts", new ArrayList<>(List.of(alerts)));
+        notification.put("alerts", alerts);
         return client.send(HttpRequest.newBuilder(uri("/hooks/alertmanager"))
                         .header("Authorization", "Bearer " + engine.apiToken().value())
                         .header("Content-Type", "application/json")
