@@ -146,6 +146,14 @@ class ServiceRestartIT {
         if (portThief != null) {
             portThief.close();
         }
+        if (target != null && Files.isDirectory(target.resolve("run"))) {
+            // A process a run started and a failed assertion left unrecorded is still in its pidfile.
+            try (var pidfiles = Files.list(target.resolve("run"))) {
+                for (Path pidfile : pidfiles.toList()) {
+                    SERVICE_PIDS.add(Long.parseLong(Files.readString(pidfile).strip()));
+                }
+            }
+        }
         for (long pid : SERVICE_PIDS) {
             // Only a process serving this test's directory: a pid the system reused belongs to someone else.
             ProcessHandle.of(pid).filter(process -> process.info().arguments()
