@@ -199,6 +199,12 @@ class DeployRollbackIT {
         List<LoggedRequest> told = deployApi.findAll(postRequestedFor(urlEqualTo(CHAT_PATH)));
         assertThat(told).singleElement().satisfies(request -> assertThat(request.getBodyAsString())
                 .contains("stopped at still_live").contains("Quench rolled nothing back"));
+        // The two replicas' alerts came in one Alertmanager group: one incident, its toil counted once.
+        JsonNode incidents = getJson("/api/v1/incidents").path("incidents");
+        assertThat(incidents).hasSize(1);
+        assertThat(incidents.get(0).path("runs").asInt()).isEqualTo(2);
+        assertThat(incidents.get(0).path("groupKey").asText()).startsWith("@alertmanager:{}/{severity=");
+        assertThat(runs).extracting(RunRecord::toilSavedMinutes).containsExactlyInAnyOrder(25, 0);
         JsonNode unmatched = getJson("/api/v1/alerts?matched=false");
         assertThat(unmatched.toString()).as("the hostile alert is kept as manual toil, unmatched").contains("checkout-3")
                 .doesNotContain("checkout-1");

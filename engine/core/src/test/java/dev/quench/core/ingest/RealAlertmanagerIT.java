@@ -65,6 +65,12 @@ class RealAlertmanagerIT {
             assertThat(firing).hasSize(1);
             assertThat(firing.get(0).path("alert").path("source").asText()).isEqualTo("alertmanager");
             assertThat(firing.get(0).path("alert").path("labels").path("severity").asText()).isEqualTo("critical");
+            // Alertmanager's own groupKey (route {} grouped by alertname and instance) is kept and makes the incident.
+            String groupKey = firing.get(0).path("alert").path("groupKey").asText();
+            assertThat(groupKey).startsWith("{}:{").contains("instance=\"web-7:9100\"");
+            JsonNode incidents = quench.getJson("/api/v1/incidents").path("incidents");
+            assertThat(incidents).hasSize(1);
+            assertThat(incidents.get(0).path("groupKey").asText()).isEqualTo("@alertmanager:" + groupKey);
             assertThat(quench.awaitRuns(Duration.ofSeconds(30))).as("the resolution starts no second run").hasSize(1);
         }
     }
