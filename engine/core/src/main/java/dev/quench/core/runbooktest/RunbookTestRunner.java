@@ -89,7 +89,8 @@ public final class RunbookTestRunner {
         for (String type : realPlugins.types()) {
             realPlugins.plugin(type).ifPresent(plugin -> standIns.add(CannedStepPlugin.standInFor(plugin, canned::get)));
         }
-        try (PluginRegistry plugins = PluginRegistry.of(standIns)) {
+        try (PluginRegistry plugins = PluginRegistry.of(standIns);
+             LocalRuns shared = LocalRuns.forTests(plugins)) {
             RunbookMatcher matcher = new RunbookMatcher(loaded.runbooks());
             for (Path file : files) {
                 out.println(file);
@@ -103,7 +104,7 @@ public final class RunbookTestRunner {
                 }
                 for (RunbookTestCase test : tests.cases()) {
                     long started = System.nanoTime();
-                    List<String> failures = runCase(test, file, loaded, matcher, plugins);
+                    List<String> failures = runCase(test, file, loaded, matcher, plugins, shared);
                     long millis = (System.nanoTime() - started) / 1_000_000;
                     if (failures.isEmpty()) {
                         passed++;
@@ -143,7 +144,7 @@ public final class RunbookTestRunner {
     }
 
     private List<String> runCase(RunbookTestCase test, Path testFile, RunbookLoadResult loaded, RunbookMatcher matcher,
-                                 PluginRegistry plugins) {
+                                 PluginRegistry plugins, LocalRuns shared) {
         List<Runbook> runbooks = loaded.runbooks();
         List<String> failures = new ArrayList<>();
         List<String> matched = test.alert().map(alert -> matcher.matching(alert).stream().map(Runbook::name).toList())
@@ -181,8 +182,12 @@ public final class RunbookTestRunner {
         }
         canned.set(test.canned());
         RunRecord run;
-        // Each case starts from empty guard state (cooldowns, breakers, locks), as if it were the runbook's first run.
-        try (LocalRuns runs = LocalRuns.forTests(plugins)) {
+        // Each case starts from empty guard state, as the runbook's first run: a runbook with guards gets a store of
+        // its own per case (so no cooldown or breaker of an earlier case holds it back); the others share one, as a
+        // store costs a schema migration.
+        boolean ownStore = runbook.get().guards().any();
+        LocalRuns runs = ownStore ? LocalRuns.forTests(plugins) : shared;
+        try {
             run = runs.run(runbook.get(), test.params(), test.alert().orElse(null), false, "quench test",
                     dev.quench.core.config.RunbookEnvironment.of(test.env(), test.secrets()));
         } catch (IllegalArgumentException e) {
@@ -190,6 +195,9 @@ public final class RunbookTestRunner {
             return failures;
         } finally {
             canned.set(Map.of());
+            if (ownStore) {
+                runs.close();
+            }
         }
         failures.addAll(RunExpectations.check(expect, run));
         return failures;
