@@ -1,5 +1,7 @@
 package dev.quench.core.console;
 
+import dev.quench.core.dispatch.RunbookRegistry;
+import dev.quench.core.runbook.Runbook;
 import dev.quench.core.server.ManualRuns;
 import dev.quench.core.server.Principal;
 import dev.quench.core.server.RunDecisions;
@@ -20,7 +22,8 @@ import java.util.Optional;
  * The approvals inbox: the runs waiting for approval that a principal may see (every team's, or its own
  * team's), what each would run (its plan: a dry run, as the API's dry run shows it) and whether the principal
  * may approve or reject it, and if not why. Decisions go through {@link RunDecisions}, as the API's do.
- * Blocking (reads the store, plans in a scratch store): call it off the event loop. Thread-safe.
+ * Plans are kept per run and planner until the run's runbook changes ({@link PlanCache}). Blocking (reads the
+ * store, plans in a scratch store): call it off the event loop. Thread-safe.
  */
 public final class ApprovalsInbox {
 
@@ -71,13 +74,20 @@ public final class ApprovalsInbox {
         }
     }
 
+    /** Plans kept: a few pages of the inbox for a few people. */
+    static final int PLANS_KEPT = 500;
+
     private final Store store;
+    private final RunbookRegistry runbooks;
     private final RunDecisions decisions;
     private final ManualRuns manualRuns;
     private final Clock clock;
+    private final PlanCache plans = new PlanCache(PLANS_KEPT);
 
-    public ApprovalsInbox(Store store, RunDecisions decisions, ManualRuns manualRuns, Clock clock) {
+    public ApprovalsInbox(Store store, RunbookRegistry runbooks, RunDecisions decisions, ManualRuns manualRuns,
+                          Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
+        this.runbooks = Objects.requireNonNull(runbooks, "runbooks");
         this.decisions = Objects.requireNonNull(decisions, "decisions");
         this.manualRuns = Objects.requireNonNull(manualRuns, "manualRuns");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -98,7 +108,22 @@ public final class ApprovalsInbox {
         if (run.isEmpty()) {
             return new Plan.Missing(runId);
         }
-        return switch (manualRuns.planOf(run.get(), principal.name())) {
+        // Planned once per run and planner while its runbook stays as it is (see PlanCache).
+        Optional<Runbook> runbook = runbooks.find(run.get().runbook());
+        PlanCache.Key key = new PlanCache.Key(runId, principal.name());
+        Optional<Plan> kept = runbook.flatMap(loaded -> plans.get(key, loaded));
+        if (kept.isPresent()) {
+            return kept.get();
+        }
+        Plan plan = planNow(principal, run.get());
+        if (plan instanceof Plan.Shown && runbook.isPresent()) {
+            plans.put(key, runbook.get(), plan);
+        }
+        return plan;
+    }
+
+    private Plan planNow(Principal principal, RunRecord run) {
+        return switch (manualRuns.planOf(run, principal.name())) {
             case ManualRuns.Outcome.Planned planned -> new Plan.Shown(PlanView.from(planned.plan()));
             case ManualRuns.Outcome.Refused refused -> new Plan.Unavailable(refused.detail());
             case ManualRuns.Outcome.Started started -> throw new IllegalStateException("a plan started run "

@@ -32,8 +32,8 @@ final class ApprovalsScreen implements ConsoleScreen {
         this.vertx = parts.vertx();
         this.store = parts.store();
         this.decisions = new RunDecisions(parts.store(), parts.dispatcher(), parts.approval());
-        this.inbox = new ApprovalsInbox(parts.store(), decisions, new ManualRuns(parts.runbooks(), parts.dispatcher()),
-                parts.clock());
+        this.inbox = new ApprovalsInbox(parts.store(), parts.runbooks(), decisions,
+                new ManualRuns(parts.runbooks(), parts.dispatcher()), parts.clock());
     }
 
     @Override

@@ -46,13 +46,61 @@ class ApprovalsInboxTest {
         assertThat(harness.engine().runbooks().problems()).isEmpty();
         RunDecisions decisions = new RunDecisions(harness.engine().store(), harness.engine().dispatcher(),
                 new ApprovalSettings(true));
-        inbox = new ApprovalsInbox(harness.engine().store(), decisions,
+        inbox = new ApprovalsInbox(harness.engine().store(), harness.engine().runbooks(), decisions,
                 new ManualRuns(harness.engine().runbooks(), harness.engine().dispatcher()), Clock.systemUTC());
     }
 
     @AfterEach
     void stop() {
         harness.close();
+    }
+
+    @Test
+    void aWaitingRunIsPlannedOnceUntilItsRunbookChanges() throws Exception {
+        RunRecord db = waiting("restart-db", "alice");
+        Principal bob = new Principal("bob", Role.VIEWER, null);
+
+        ApprovalsInbox.Plan first = inbox.plan(bob, db.id());
+        ApprovalsInbox.Plan again = inbox.plan(bob, db.id());
+
+        assertThat(again).as("planned once: a waiting run's params and alert do not change").isSameAs(first);
+        Files.writeString(harness.engine().runbooks().directory().resolve("db.yaml"), """
+                name: restart-db
+                owner: db-team
+                approval: {required: true}
+                params:
+                  target: {type: string, default: db-1}
+                steps:
+                  - {id: restart, uses: shell.exec, with: {command: 'echo reboot ${{ params.target }}'}}
+                """);
+        harness.engine().runbooks().reload();
+        ApprovalsInbox.Plan changed = inbox.plan(bob, db.id());
+        assertThat(((ApprovalsInbox.Plan.Shown) changed).plan().toString()).as("the runbook as loaded now")
+                .contains("echo reboot 'host 7'").doesNotContain("echo restart");
+    }
+
+    /**
+     * A probe, not a check: what a page of 50 waiting runs costs to show (the inbox and every plan), first and
+     * again. Prints its figures; asserts no timing.
+     */
+    @Test
+    void probeAPageOfFiftyWaitingRuns() {
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            ids.add(waiting(i % 2 == 0 ? "restart-db" : "restart-web", "alice").id());
+        }
+        Principal root = new Principal("root", Role.ADMIN, null);
+        long[] nanos = new long[3];
+        for (int pass = 0; pass < nanos.length; pass++) {
+            long started = System.nanoTime();
+            assertThat(inbox.inbox(root).runs()).hasSize(50);
+            for (String id : ids) {
+                assertThat(inbox.plan(root, id)).isInstanceOf(ApprovalsInbox.Plan.Shown.class);
+            }
+            nanos[pass] = System.nanoTime() - started;
+        }
+        System.out.printf("approvals probe: a page of 50 waiting runs with their plans: first %d ms, second %d ms,"
+                + " third %d ms%n", nanos[0] / 1_000_000, nanos[1] / 1_000_000, nanos[2] / 1_000_000);
     }
 
     private RunRecord waiting(String runbook, String by) {
