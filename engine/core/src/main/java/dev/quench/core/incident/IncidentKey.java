@@ -29,8 +29,8 @@ public record IncidentKey(String key, String title) {
 
     /** The group of {@code alert} under {@code settings}. */
     public static IncidentKey of(Alert alert, IncidentSettings settings) {
+        String name = alert.name().isEmpty() ? "alert " + alert.fingerprint() : alert.name();
         if (!alert.groupKey().isEmpty()) {
-            String name = alert.name().isEmpty() ? "alert " + alert.fingerprint() : alert.name();
             return new IncidentKey(cap("@" + alert.source() + ":" + alert.groupKey(), MAX_KEY),
                     cap(name, 300) + " in group " + cap(alert.groupKey(), 200));
         }
@@ -41,7 +41,6 @@ public record IncidentKey(String key, String title) {
                 parts.add(label + "=" + cap(value, MAX_VALUE));
             }
         }
-        String name = alert.name().isEmpty() ? "alert " + alert.fingerprint() : alert.name();
         if (parts.isEmpty()) {
             String own = "alert=" + alert.source() + "/" + alert.fingerprint();
             return new IncidentKey(cap(own, MAX_KEY), cap(name, 300));
