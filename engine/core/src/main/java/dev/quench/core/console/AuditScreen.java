@@ -3,7 +3,6 @@ package dev.quench.core.console;
 import dev.quench.core.server.AuditQuery;
 import dev.quench.core.server.HttpAccess;
 import dev.quench.core.store.AuditEntry;
-import dev.quench.core.store.Role;
 import dev.quench.core.store.Store;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -15,8 +14,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * {@code GET /audit?actor=&action=&since=&before=}: the audit trail for admins, newest first, 50 a page, read
- * with the query of {@code GET /api/v1/audit} ({@link AuditQuery}).
+ * {@code GET /audit?actor=&action=&since=&before=}: the audit trail, newest first, 50 a page, read with the query
+ * of {@code GET /api/v1/audit} ({@link AuditQuery}) and for the same tokens ({@link AuditQuery#READER}, no team).
  */
 final class AuditScreen implements ConsoleScreen {
 
@@ -32,7 +31,7 @@ final class AuditScreen implements ConsoleScreen {
 
     @Override
     public void mount(Router router, HttpAccess access, ConsolePages pages) {
-        router.get("/audit").handler(access.readAllTeams(Role.ADMIN)).handler(context -> list(context, pages));
+        router.get("/audit").handler(access.readAllTeams(AuditQuery.READER)).handler(context -> list(context, pages));
     }
 
     private void list(RoutingContext context, ConsolePages pages) {

@@ -1,6 +1,7 @@
 package dev.quench.core.console;
 
 import dev.quench.core.guard.KillSwitch;
+import dev.quench.core.server.AuditQuery;
 import dev.quench.core.store.Role;
 import java.util.List;
 import java.util.Objects;
@@ -48,9 +49,14 @@ public record ConsolePage(String title, String section, String userName, Role ro
         Objects.requireNonNull(path, "path");
     }
 
-    /** The navigation this user gets (the audit log is for admins). */
+    /** The navigation this user gets (the audit log is for the tokens that may read it: no team, as in the API). */
     public List<Nav> nav() {
-        return NAV.stream().filter(entry -> !entry.key().equals("audit") || isAdmin()).toList();
+        return NAV.stream().filter(entry -> !entry.key().equals("audit") || mayReadAudit()).toList();
+    }
+
+    /** Whether this user may read the audit trail ({@link AuditQuery#READER}, a token without a team). */
+    public boolean mayReadAudit() {
+        return role.atLeast(AuditQuery.READER) && team == null;
     }
 
     public boolean current(Nav entry) {

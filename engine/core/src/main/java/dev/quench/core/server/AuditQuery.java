@@ -1,6 +1,7 @@
 package dev.quench.core.server;
 
 import dev.quench.core.store.AuditEntry;
+import dev.quench.core.store.Role;
 import dev.quench.core.store.Store;
 import java.time.Instant;
 import java.util.List;
@@ -20,6 +21,11 @@ import java.util.function.Function;
 public record AuditQuery(String actor, String action, Instant since, Long before, int limit) {
 
     public static final int MAX_LIMIT = 1000;
+    /**
+     * Who may read the audit trail, in the API and the console alike: a token of at least this role and without
+     * a team (the trail spans every team).
+     */
+    public static final Role READER = Role.VIEWER;
 
     public AuditQuery {
         if (limit < 1 || limit > MAX_LIMIT) {

@@ -1,6 +1,5 @@
 package dev.quench.core.server;
 
-import dev.quench.core.store.Role;
 import dev.quench.core.store.Store;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -27,7 +26,7 @@ final class AuditRoutes {
     }
 
     void mount(Router router, Access access) {
-        router.get("/api/v1/audit").handler(access.readAllTeams(Role.VIEWER)).handler(this::list);
+        router.get("/api/v1/audit").handler(access.readAllTeams(AuditQuery.READER)).handler(this::list);
     }
 
     private void list(RoutingContext context) {

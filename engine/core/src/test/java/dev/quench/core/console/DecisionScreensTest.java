@@ -164,6 +164,27 @@ class DecisionScreensTest {
     }
 
     @Test
+    void theAuditScreenFollowsTheApisRuleAViewerWithoutATeamReadsItAndATeamTokenIsRefused() throws Exception {
+        String viewerToken = token("audrey", Role.VIEWER, null);
+        String teamToken = token("terry", Role.OPERATOR, "web-team");
+        String viewer = session(viewerToken);
+        String team = session(teamToken);
+
+        HttpResponse<String> page = get("/audit", viewer);
+        assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+        assertThat(page.body()).contains("<a href=\"/audit\"", "<h1>Audit</h1>", "id=\"audit-filter\"");
+        assertThat(apiStatus("/api/v1/audit", viewerToken)).as("the API agrees").isEqualTo(200);
+        assertThat(get("/audit", team).statusCode()).isEqualTo(403);
+        assertThat(get("/runs", team).body()).doesNotContain("<a href=\"/audit\"");
+        assertThat(apiStatus("/api/v1/audit", teamToken)).as("the API agrees").isEqualTo(403);
+    }
+
+    private static int apiStatus(String path, String token) throws Exception {
+        return send(HttpRequest.newBuilder(quench.uri(path)).header("Authorization", "Bearer " + token).GET())
+                .statusCode();
+    }
+
+    @Test
     void aViewerGetsNoRunNowFormAndTheServerRefusesItsDryRun() throws Exception {
         String viewer = session(token("vic", Role.VIEWER, null));
 
