@@ -105,7 +105,12 @@ class ServiceRestartIT {
                 .withBody("{\"status\":\"success\",\"message\":\"Event processed\"}")));
 
         Path runbooks = Files.createDirectories(temp.resolve("runbooks"));
-        Files.copy(Path.of(RUNBOOK + ".yaml"), runbooks.resolve(RUNBOOK + ".yaml"));
+        // The shipped runbook with only its verify deadlines shortened (1m every 5s → 20s every 2s), so the
+        // not-recovered case does not wait out a minute; the assertion keeps the copy from drifting.
+        String shipped = Files.readString(Path.of(RUNBOOK + ".yaml"));
+        String deadline = "    timeout: 1m\n    every: 5s\n";
+        assertThat(shipped.split(deadline, -1)).as("the shipped verify deadlines this test shortens").hasSize(3);
+        Files.writeString(runbooks.resolve(RUNBOOK + ".yaml"), shipped.replace(deadline, "    timeout: 20s\n    every: 2s\n"));
         Path knownHosts = Files.writeString(temp.resolve("known_hosts"), sshd.knownHostsLine() + "\n");
         Path inventory = Files.writeString(temp.resolve("inventory.yaml"), """
                 hosts:
@@ -213,7 +218,7 @@ class ServiceRestartIT {
         assertThat(run.status()).isEqualTo(RunStatus.FAILED);
         // The last check may be cut short by the deadline, so the message ends with its exit code or its time-out.
         assertThat(run.message()).startsWith("not recovered: running: did not pass in ")
-                .contains("(every 5s, timeout 1m); last: api-3 (127.0.0.1:" + sshd.port() + "): ");
+                .contains("(every 2s, timeout 20s); last: api-3 (127.0.0.1:" + sshd.port() + "): ");
         assertThat(run.toilSavedMinutes()).isZero();
         assertThat(run.steps()).extracting(StepRecord::stepId, StepRecord::phase, StepRecord::status).containsExactly(
                 tuple("before", "run", "succeeded"), tuple("restart", "run", "succeeded"),
