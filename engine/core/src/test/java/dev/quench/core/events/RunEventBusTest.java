@@ -35,6 +35,23 @@ class RunEventBusTest {
     }
 
     @Test
+    void aReaderThatShowsTheFinishedStepsResumesAfterTheLongestStretchItShows() {
+        bus.publish("r1", "rb", RunEventType.STATUS, Map.of("status", "running"));
+        bus.publish("r1", "rb", RunEventType.STEP_STARTED, Map.of("seq", 1, "step", "a"));
+        bus.line("r1", "rb", RunEventType.STDOUT, "a", "from a", NO_MASK);
+        bus.publish("r1", "rb", RunEventType.STEP_FINISHED, Map.of("seq", 1, "step", "a"));
+        bus.publish("r1", "rb", RunEventType.STEP_STARTED, Map.of("seq", 2, "step", "b"));
+        bus.line("r1", "rb", RunEventType.STDOUT, "b", "from b", NO_MASK);
+        bus.line("r1", "rb", RunEventType.STDOUT, "a", "late line of a", NO_MASK);
+
+        long upTo = bus.shownUpTo("r1", event -> !"b".equals(event.data().get("step")));
+
+        assertThat(upTo).as("stops before the first event of step b: its lines are not shown yet").isEqualTo(4L);
+        assertThat(bus.shownUpTo("r1", event -> false)).isZero();
+        assertThat(bus.shownUpTo("unknown", event -> true)).isZero();
+    }
+
+    @Test
     void aRunWritingFasterThanItsBudgetLosesLinesAndTheStreamSaysHowMany() {
         RunEventBus slow = new RunEventBus(EventLimits.DEFAULTS.withLineRate(1, 10), Clock.systemUTC());
         for (int line = 0; line < 1000; line++) {
