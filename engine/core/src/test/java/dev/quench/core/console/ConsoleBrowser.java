@@ -6,11 +6,14 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -23,9 +26,13 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * A real browser for the console's {@code *BrowserIT}s: Debian's {@code /usr/bin/chromium} driven through
  * {@code /usr/bin/chromedriver}, both named explicitly so that Selenium Manager never downloads anything.
- * Headless, a fresh profile per browser, 1280x900. Waits are explicit ({@link #await}); there are no sleeps.
+ * Headless, 1280x900. Waits are explicit ({@link #await}); there are no sleeps.
  * Under {@code CI=true} a missing chromium or chromedriver fails the test, otherwise it is skipped.
- * Not thread-safe: one test, one browser.
+ *
+ * <p>One chromium per test JVM, not per test: starting one costs seconds. {@link #close()} hands it back
+ * as a new one would be (no cookies, nor cache, 1280x900, a blank page, one window) for the next
+ * {@link #start}; one that cannot be reset is quit, and the next start makes a new one. The last one is
+ * quit, and its profile deleted, when the JVM exits. Not thread-safe: one test, one browser at a time.
  */
 public final class ConsoleBrowser implements AutoCloseable {
 
@@ -35,6 +42,10 @@ public final class ConsoleBrowser implements AutoCloseable {
     public static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
     public static final Duration WAIT = Duration.ofSeconds(15);
 
+    /** The browser handed back by the last {@link #close()}, waiting for the next {@link #start}. */
+    private static Idle idle;
+    private static boolean exitHookAdded;
+
     private final URI base;
     private final ChromeDriver driver;
     private final Path profile;
@@ -43,6 +54,10 @@ public final class ConsoleBrowser implements AutoCloseable {
         this.base = base;
         this.driver = driver;
         this.profile = profile;
+    }
+
+    /** A started chromium and its profile directory. */
+    private record Idle(ChromeDriver driver, Path profile) {
     }
 
     /** Call first (in {@code @BeforeEach}): fails under CI=true, skips elsewhere, when the browser is missing. */
@@ -56,8 +71,19 @@ public final class ConsoleBrowser implements AutoCloseable {
                 + "browser tests");
     }
 
-    /** Starts a browser for the console at {@code base} (e.g. {@code http://127.0.0.1:PORT}). */
+    /** A browser for the console at {@code base} (e.g. {@code http://127.0.0.1:PORT}): the JVM's, or a new one. */
     public static ConsoleBrowser start(URI base) {
+        synchronized (ConsoleBrowser.class) {
+            if (idle != null) {
+                Idle reused = idle;
+                idle = null;
+                return new ConsoleBrowser(base, reused.driver(), reused.profile());
+            }
+        }
+        return launch(base);
+    }
+
+    private static ConsoleBrowser launch(URI base) {
         Path profile;
         try {
             profile = Files.createTempDirectory("quench-chromium-");
@@ -135,8 +161,64 @@ public final class ConsoleBrowser implements AutoCloseable {
         }
     }
 
+    /** Hands the browser back for the next test, reset; quits it when it cannot be reset. */
     @Override
     public void close() {
+        try {
+            reset();
+        } catch (RuntimeException ignored) {
+            // A browser left in a state it cannot leave (a dialog open, chromium gone) is not the test's
+            // outcome: it is quit, and the next start launches a new one.
+            quit(driver, profile);
+            return;
+        }
+        synchronized (ConsoleBrowser.class) {
+            if (idle == null) {
+                idle = new Idle(driver, profile);
+                if (!exitHookAdded) {
+                    exitHookAdded = true;
+                    Runtime.getRuntime().addShutdownHook(new Thread(ConsoleBrowser::quitIdle, "quit-chromium"));
+                }
+                return;
+            }
+        }
+        quit(driver, profile);
+    }
+
+    /**
+     * What a new browser would be: one window on a blank page, 1280x900, no cookies (the console's
+     * engines all live on 127.0.0.1, whose cookies chromium keeps whatever the port) and no cached pages.
+     */
+    private void reset() {
+        String first = driver.getWindowHandles().iterator().next();
+        for (String window : driver.getWindowHandles()) {
+            if (!window.equals(first)) {
+                driver.switchTo().window(window).close();
+            }
+        }
+        driver.switchTo().window(first);
+        driver.get("about:blank");
+        driver.executeCdpCommand("Network.clearBrowserCookies", Map.of());
+        driver.executeCdpCommand("Network.clearBrowserCache", Map.of());
+        driver.manage().window().setSize(new Dimension(1280, 900));
+        Object cookies = driver.executeCdpCommand("Network.getAllCookies", Map.of()).get("cookies");
+        if (!(cookies instanceof List<?> left) || !left.isEmpty()) {
+            throw new IllegalStateException("chromium kept cookies after Network.clearBrowserCookies: " + cookies);
+        }
+    }
+
+    private static void quitIdle() {
+        Idle last;
+        synchronized (ConsoleBrowser.class) {
+            last = idle;
+            idle = null;
+        }
+        if (last != null) {
+            quit(last.driver(), last.profile());
+        }
+    }
+
+    private static void quit(ChromeDriver driver, Path profile) {
         try {
             driver.quit();
         } finally {
