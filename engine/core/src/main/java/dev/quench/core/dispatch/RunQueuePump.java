@@ -4,6 +4,7 @@ import dev.quench.core.alert.Alert;
 import dev.quench.core.exec.RunExecutor;
 import dev.quench.core.guard.KillSwitch;
 import dev.quench.core.runbook.Runbook;
+import dev.quench.core.store.ClaimedRun;
 import dev.quench.core.store.RunLease;
 import dev.quench.core.store.RunRecord;
 import dev.quench.core.store.Store;
@@ -172,20 +173,20 @@ final class RunQueuePump implements AutoCloseable {
                 return;
             }
             int free = maxConcurrentRuns - running.get();
-            List<RunLease> leases;
+            List<ClaimedRun> claimed;
             synchronized (startLock) {
                 if (stopping) {
                     return;
                 }
-                leases = executor.claimQueued(free);
+                claimed = executor.claimQueued(free);
                 // Counted before anything can fail below: each lease is executed or ended exactly once.
-                running.addAndGet(leases.size());
-                work.addAndGet(leases.size());
+                running.addAndGet(claimed.size());
+                work.addAndGet(claimed.size());
             }
-            for (RunLease lease : leases) {
-                start(lease);
+            for (ClaimedRun run : claimed) {
+                start(run);
             }
-            if (leases.size() < free) {
+            if (claimed.size() < free) {
                 return;
             }
         }
@@ -198,11 +199,13 @@ final class RunQueuePump implements AutoCloseable {
     }
 
     /** Starts a claimed run on a thread of its own, or ends it failed when it cannot start. */
-    private void start(RunLease lease) {
+    private void start(ClaimedRun claimed) {
+        RunLease lease = claimed.lease();
         try {
-            RunRecord run = store.runs().find(lease.runId()).orElseThrow();
-            Alert alert = alertOf(run).orElse(null);
-            givenAlerts.remove(run.id());
+            RunRecord run = claimed.run();
+            Alert given = givenAlerts.remove(run.id());
+            Alert alert = given != null ? given : run.alertId() != null ? claimed.alert().map(StoredAlert::alert).orElse(null)
+                    : store.givenAlerts().find(run.id()).orElse(null);
             if (!run.message().isEmpty()) {
                 // The params did not resolve: record why instead of running half-configured.
                 executor.failClaimed(lease, "invalid params: " + run.message());

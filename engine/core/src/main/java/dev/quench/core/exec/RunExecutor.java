@@ -19,6 +19,7 @@ import dev.quench.core.plugin.StepConfigMapper;
 import dev.quench.core.runbook.Runbook;
 import dev.quench.core.runbook.RunbookBody;
 import dev.quench.core.runbook.StepSpec;
+import dev.quench.core.store.ClaimedRun;
 import dev.quench.core.store.LeaseLostException;
 import dev.quench.core.store.RunLease;
 import dev.quench.core.store.RunRecord;
@@ -69,6 +70,7 @@ public final class RunExecutor implements AutoCloseable {
     private final StepRetry.Sleeper retryWait;
     private final RunEventBus events;
     private final EngineMetrics metrics;
+    private final RunRecorder recorder;
     private final ExecutorService stepThreads = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("quench-step-", 0).factory());
     private final RunCancellations cancellations = new RunCancellations();
@@ -122,6 +124,7 @@ public final class RunExecutor implements AutoCloseable {
         this.retryWait = retryWait;
         this.events = Objects.requireNonNull(events, "events");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.recorder = new RunRecorder(this.runs, this.events);
     }
 
     /**
@@ -188,11 +191,11 @@ public final class RunExecutor implements AutoCloseable {
      * Claims up to {@code limit} queued runs for this node, oldest first, and makes each cancellable
      * here; call {@link #executeClaimed} exactly once for each lease.
      */
-    public List<RunLease> claimQueued(int limit) {
+    public List<ClaimedRun> claimQueued(int limit) {
         Instant now = clock.instant();
-        List<RunLease> leases = runs.claimQueued(nodeId, limit, now, now.plus(leaseDuration));
-        leases.forEach(lease -> cancellations.start(lease.runId()));
-        return leases;
+        List<ClaimedRun> claimed = runs.claimQueuedRuns(nodeId, limit, now, now.plus(leaseDuration));
+        claimed.forEach(run -> cancellations.start(run.lease().runId()));
+        return claimed;
     }
 
     /** The ids of the runs executing here now (claimed and not yet ended): the leases the heartbeat renews. */
@@ -284,7 +287,7 @@ public final class RunExecutor implements AutoCloseable {
         }
         String message = state.redaction().scrub(String.join("; ", messages));
         try {
-            runs.finish(lease, status, message, 0, clock.instant());
+            recorder.runEnded(state, status, message, 0, clock.instant());
         } catch (LeaseLostException e) {
             LOG.warn("{}", e.getMessage());
             return status;
@@ -385,7 +388,7 @@ public final class RunExecutor implements AutoCloseable {
         Instant ended = clock.instant();
         int saved = status == RunStatus.SUCCEEDED && !run.dryRun() ? creditedMinutes(runbook, run, ended) : 0;
         try {
-            saved = runs.finish(lease, status, message, saved, ended); // 0 when its incident was credited already
+            saved = recorder.runEnded(state, status, message, saved, ended); // 0 when its incident was credited already
         } catch (LeaseLostException e) {
             LOG.warn("{}", e.getMessage());
             return RunStatus.INTERRUPTED;
@@ -518,8 +521,8 @@ public final class RunExecutor implements AutoCloseable {
             if (skipped.isPresent()) {
                 StepRecord record = new StepRecord(seq, step.id(), step.uses(), statusName(skipped.get()), Map.of(),
                         null, "", "", skipped.get().message(), started, clock.instant()).withPhase(state.phase());
-                recordStart(state, state.redaction().scrub(record));
-                recordFinish(state, state.redaction().scrub(record));
+                recorder.stepStarted(state, state.redaction().scrub(record));
+                recorder.stepEnded(state, state.redaction().scrub(record));
                 return skipped.get();
             }
         }
@@ -550,7 +553,7 @@ public final class RunExecutor implements AutoCloseable {
             return recordFailure(state, step, seq, recordId, Map.of(), started, "cannot render inputs: " + e.getMessage());
         }
         Map<String, Object> recorded = SecretRedaction.redact(rendered);
-        recordStart(state, state.redaction().scrub(new StepRecord(seq, recordId, step.uses(), "running", recorded, null, "", "", "",
+        recorder.stepStarted(state, state.redaction().scrub(new StepRecord(seq, recordId, step.uses(), "running", recorded, null, "", "", "",
                 started, null).withPhase(state.phase())));
         boolean verifying = state.verifying();
         StepRetry.Outcome outcome = verifying
@@ -564,7 +567,7 @@ public final class RunExecutor implements AutoCloseable {
                 : verifying ? VerifyPolling.describe(step, outcome, Duration.between(started, clock.instant()))
                 : StepRetry.describe(outcome, step.retry().attempts());
         Instant ended = clock.instant();
-        recordFinish(state, state.redaction().scrub(new StepRecord(seq, recordId, step.uses(), statusName(result), recorded,
+        recorder.stepEnded(state, state.redaction().scrub(new StepRecord(seq, recordId, step.uses(), statusName(result), recorded,
                 result.exitCode(), CappedText.cap(result.stdout(), outputLimit), CappedText.cap(result.stderr(), outputLimit),
                 message, started, ended).withPhase(state.phase())).withOutputs(declaredOutputs(state, step, result)));
         if (!run.dryRun()) {
@@ -612,7 +615,7 @@ public final class RunExecutor implements AutoCloseable {
         summary.put("forEach", items);
         summary.put("concurrency", step.forEach().get().concurrency());
         Map<String, Object> recorded = SecretRedaction.redact(summary);
-        recordStart(state, state.redaction().scrub(new StepRecord(seq, step.id(), step.uses(), "running", recorded, null, "", "", "",
+        recorder.stepStarted(state, state.redaction().scrub(new StepRecord(seq, step.id(), step.uses(), "running", recorded, null, "", "", "",
                 started, null).withPhase(state.phase())));
         Map<String, String> logContext = RunLogContext.capture();
         ForEachSteps.Outcome outcome = ForEachSteps.run(step, items, scope, (itemScope, recordId) -> {
@@ -623,35 +626,10 @@ public final class RunExecutor implements AutoCloseable {
         });
         state.recordItems(step.id(), outcome.items());
         StepResult result = outcome.result();
-        recordFinish(state, state.redaction().scrub(new StepRecord(seq, step.id(), step.uses(), statusName(result), recorded,
+        recorder.stepEnded(state, state.redaction().scrub(new StepRecord(seq, step.id(), step.uses(), statusName(result), recorded,
                 result.exitCode(), CappedText.cap(result.stdout(), outputLimit), CappedText.cap(result.stderr(), outputLimit),
                 result.message(), started, clock.instant()).withPhase(state.phase())));
         return result;
-    }
-
-    /** Records a step's start (already masked) and publishes it. */
-    private void recordStart(RunState state, StepRecord record) {
-        runs.startStep(state.lease(), record);
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("seq", record.seq());
-        data.put("step", record.stepId());
-        data.put("uses", record.uses());
-        data.put("phase", record.phase());
-        events.publish(state.run().id(), state.runbookName(), RunEventType.STEP_STARTED, data);
-    }
-
-    /** Records a step's end (already masked) and publishes it. */
-    private void recordFinish(RunState state, StepRecord record) {
-        runs.finishStep(state.lease(), record);
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("seq", record.seq());
-        data.put("step", record.stepId());
-        data.put("uses", record.uses());
-        data.put("phase", record.phase());
-        data.put("status", record.status());
-        data.put("exitCode", record.exitCode());
-        data.put("message", record.message());
-        events.publish(state.run().id(), state.runbookName(), RunEventType.STEP_FINISHED, data);
     }
 
     private static String statusName(StepResult result) {
@@ -760,8 +738,8 @@ public final class RunExecutor implements AutoCloseable {
         RunRecord run = state.run();
         StepRecord record = new StepRecord(seq, recordId, step.uses(), "failed", rendered, null, "", "", message,
                 started, clock.instant()).withPhase(state.phase());
-        recordStart(state, state.redaction().scrub(record));
-        recordFinish(state, state.redaction().scrub(record));
+        recorder.stepStarted(state, state.redaction().scrub(record));
+        recorder.stepEnded(state, state.redaction().scrub(record));
         if (!run.dryRun()) {
             metrics.stepFinished(step.uses(), "failed", Duration.between(started, record.finishedAt()));
         }

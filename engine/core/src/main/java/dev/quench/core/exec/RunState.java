@@ -28,6 +28,8 @@ final class RunState {
     private final Map<String, List<ItemResult>> items = new LinkedHashMap<>();
     private final Map<String, Object> runInfo = new LinkedHashMap<>();
     private final List<String> tolerated = new ArrayList<>();
+    /** Steps that ended and whose end is not in the store yet (it goes with the next write of the run); guarded by itself. */
+    private final List<StepRecord> unrecordedEnds = new ArrayList<>();
     private int seq;
     /** Whether the steps run now are verify steps (checked until their deadline, recorded in the verify phase). */
     private volatile boolean verifying;
@@ -53,6 +55,29 @@ final class RunState {
 
     RunRecord run() {
         return run;
+    }
+
+    /** Keeps the end of a step for the run's next write (any thread: forEach iterations end on their own). */
+    void stepEnded(StepRecord step) {
+        synchronized (unrecordedEnds) {
+            unrecordedEnds.add(step);
+        }
+    }
+
+    /** The ends of steps not written yet, oldest first; from now on the caller writes them. */
+    List<StepRecord> takeEndedSteps() {
+        synchronized (unrecordedEnds) {
+            List<StepRecord> taken = List.copyOf(unrecordedEnds);
+            unrecordedEnds.clear();
+            return taken;
+        }
+    }
+
+    /** Gives back ends taken by a write that failed, so the next write records them. */
+    void returnEndedSteps(List<StepRecord> steps) {
+        synchronized (unrecordedEnds) {
+            unrecordedEnds.addAll(0, steps);
+        }
     }
 
     String runbookName() {

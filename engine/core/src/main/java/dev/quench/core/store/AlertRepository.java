@@ -182,6 +182,22 @@ public final class AlertRepository {
                 .or(() -> AlertChunks.find(handle, id)));
     }
 
+    /** The stored alerts of {@code ids} that exist (in the alert table or a storm's chunks), by id, read on {@code handle}. */
+    static Map<Long, StoredAlert> findAll(Handle handle, List<Long> ids) {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        Map<Long, StoredAlert> found = new java.util.HashMap<>();
+        handle.createQuery("select * from alert where id in (<ids>)").bindList("ids", ids)
+                .map(AlertRepository::map).forEach(alert -> found.put(alert.id(), alert));
+        for (Long id : ids) {
+            if (!found.containsKey(id)) {
+                AlertChunks.find(handle, id).ifPresent(alert -> found.put(id, alert));
+            }
+        }
+        return found;
+    }
+
     /**
      * Locks the alerts of {@code ids} that are still unprocessed, inside {@code transaction}, and returns
      * their ids: alerts another node is processing right now (locked) or has processed are left out, so

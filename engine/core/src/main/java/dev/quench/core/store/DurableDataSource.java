@@ -22,11 +22,11 @@ import org.h2.mvstore.MVStore;
  * one write (a group commit).
  *
  * <p>Every connection of the store goes through here (Jdbi's, Quartz's, Flyway's, raw JDBC), so a write
- * is awaited unless its caller said it need not be: {@link #deferring} marks the few writes of the run
- * path whose loss a crash makes harmless, because a later awaited write on the same path carries them
- * (a claim is carried by the claimed run's first step start; a step's end by the next step's start or
- * the run's end). A connection counts as having changed something when it prepared any statement that
- * is not a {@code select} (or made a plain {@code Statement}, whose SQL it cannot see).
+ * is awaited unless its caller said it need not be: {@link #deferring} marks the writes of the run path
+ * whose loss a crash makes harmless, because a later awaited write on the same path carries them (today
+ * the claim, carried by the claimed run's first step start). A connection counts as having changed
+ * something when it prepared any statement that is not a {@code select} (or made a plain
+ * {@code Statement}, whose SQL it cannot see).
  *
  * <p>Thread-safe; each connection is used by one thread at a time, as JDBC connections are.
  */

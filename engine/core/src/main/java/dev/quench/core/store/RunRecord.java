@@ -43,4 +43,10 @@ public record RunRecord(String id, String runbook, String owner, TriggerType tri
         return new RunRecord(id, runbook, owner, triggerType, triggerDetail, alertId, status, dryRun, params,
                 manualMinutes, toilSavedMinutes, message, createdAt, startedAt, finishedAt, newSteps);
     }
+
+    /** This queued run as a claim records it: running, started at {@code startedAt}. */
+    RunRecord claimed(Instant startedAt) {
+        return new RunRecord(id, runbook, owner, triggerType, triggerDetail, alertId, RunStatus.RUNNING, dryRun, params,
+                manualMinutes, toilSavedMinutes, message, createdAt, startedAt, finishedAt, steps);
+    }
 }

@@ -111,6 +111,15 @@ public final class RunRepository {
      * @return the leases, oldest run first; fewer than {@code limit} when the queue holds fewer
      */
     public List<RunLease> claimQueued(String node, int limit, Instant now, Instant leaseExpiry) {
+        return claimQueuedRuns(node, limit, now, leaseExpiry).stream().map(ClaimedRun::lease).toList();
+    }
+
+    /**
+     * As {@link #claimQueued}, returning each claimed run as claimed (running, started {@code now}) with the
+     * stored alert that started it, read in the same transaction: the caller starts them without reading
+     * them again.
+     */
+    public List<ClaimedRun> claimQueuedRuns(String node, int limit, Instant now, Instant leaseExpiry) {
         // Not awaited on an embedded store: a claim lost to a crash leaves its run queued, and it is run then;
         // the claimed run's first step start, which is awaited, carries the claim to the file.
         return DurableDataSource.deferring(() -> jdbi.inTransaction(handle -> {
@@ -122,7 +131,7 @@ public final class RunRepository {
             // no older queued run waits for it: one holder per key, first come first served, and runs waiting
             // for a key never take the places of runs that could start.
             List<Candidate> candidates = handle.createQuery("""
-                            select id, lease_generation, lock_key from run r where status = :queued
+                            select * from run r where status = :queued
                               and (lock_key is null or (
                                    not exists (select 1 from run h where h.lock_key = r.lock_key and h.status = :running)
                                and not exists (select 1 from run o where o.lock_key = r.lock_key and o.status = :queued
@@ -132,25 +141,32 @@ public final class RunRepository {
                     .bind("queued", RunStatus.QUEUED.wireName())
                     .bind("running", RunStatus.RUNNING.wireName())
                     .bind("limit", limit)
-                    .map((row, context) -> new Candidate(row.getString("id"), row.getLong("lease_generation"),
+                    .map((row, context) -> new Candidate(mapRun(row, context), row.getLong("lease_generation"),
                             row.getString("lock_key")))
                     .list();
             java.util.Set<String> held = lockKeysHeld(handle, candidates);
-            List<RunLease> leases = new java.util.ArrayList<>(candidates.size());
+            List<Candidate> claimed = new java.util.ArrayList<>(candidates.size());
             for (Candidate candidate : candidates) {
                 if (candidate.lockKey() != null && !held.add(candidate.lockKey())) {
                     continue; // its key is held (or was just taken in this batch): it stays queued, first in line
                 }
-                long generation = candidate.generation() + 1;
                 if (claimOne(handle, candidate.id(), candidate.generation(), node, now, leaseExpiry) == 1) {
-                    leases.add(new RunLease(candidate.id(), node, generation));
+                    claimed.add(candidate);
                 }
             }
-            return leases;
+            Map<Long, StoredAlert> alerts = AlertRepository.findAll(handle, claimed.stream()
+                    .map(candidate -> candidate.run().alertId()).filter(java.util.Objects::nonNull).toList());
+            return claimed.stream().map(candidate -> new ClaimedRun(
+                    new RunLease(candidate.id(), node, candidate.generation() + 1), candidate.run().claimed(now),
+                    Optional.ofNullable(candidate.run().alertId()).map(alerts::get))).toList();
         }));
     }
 
-    private record Candidate(String id, long generation, String lockKey) {
+    private record Candidate(RunRecord run, long generation, String lockKey) {
+
+        String id() {
+            return run.id();
+        }
     }
 
     /**
@@ -237,7 +253,18 @@ public final class RunRepository {
      * @throws LeaseLostException when {@code lease} no longer holds the run (nothing was written)
      */
     public int finish(RunLease lease, RunStatus status, String message, int toilSavedMinutes, Instant finishedAt) {
-        int updated = jdbi.inTransaction(handle -> {
+        return finish(lease, List.of(), status, message, toilSavedMinutes, finishedAt);
+    }
+
+    /**
+     * As {@link #finish(RunLease, RunStatus, String, int, Instant)}, recording in the same transaction how the
+     * steps {@code endedSteps} ended (the run's last steps, whose ends were not recorded yet).
+     *
+     * @throws LeaseLostException when {@code lease} no longer holds the run (nothing was written, steps neither)
+     */
+    public int finish(RunLease lease, List<StepRecord> endedSteps, RunStatus status, String message,
+                      int toilSavedMinutes, Instant finishedAt) {
+        Integer saved = jdbi.inTransaction(handle -> {
             if (toilSavedMinutes > 0) {
                 // Two runs of one incident ending at once (on two threads or nodes) would each see no credit
                 // yet: the incident's row orders them, and the second then sees the first's committed credit.
@@ -247,7 +274,7 @@ public final class RunRepository {
                                 "select id from incident where id = :incident for update")
                         .bind("incident", incident).mapTo(String.class).list());
             }
-            return handle.createUpdate("""
+            int updated = handle.createUpdate("""
                         update run set status = :status, message = :message, finished_at = :finishedAt,
                                        lease_expires_at = null,
                                        toil_saved_minutes = case when incident_id is not null and exists (
@@ -264,15 +291,18 @@ public final class RunRepository {
                 .bind("generation", lease.generation())
                 .bind("running", RunStatus.RUNNING.wireName())
                 .execute();
+            if (updated != 1) {
+                return null;
+            }
+            // The run's row was fenced and is locked by this transaction: its steps need no fence of their own.
+            endedSteps.forEach(step -> endStep(handle, lease.runId(), step));
+            return toilSavedMinutes == 0 ? 0 : handle.createQuery("select toil_saved_minutes from run where id = :id")
+                    .bind("id", lease.runId()).mapTo(Integer.class).one();
         });
-        if (updated != 1) {
+        if (saved == null) {
             throw new LeaseLostException(lease, "record it " + status.wireName());
         }
-        if (toilSavedMinutes == 0) {
-            return 0;
-        }
-        return jdbi.withHandle(handle -> handle.createQuery("select toil_saved_minutes from run where id = :id")
-                .bind("id", lease.runId()).mapTo(Integer.class).one());
+        return saved;
     }
 
     /** Records how a run that never ran ended (refused, skipped), inside {@code transaction}. */
@@ -297,6 +327,18 @@ public final class RunRepository {
      *                            step must not run)
      */
     public void startStep(RunLease lease, StepRecord step) {
+        startStep(lease, List.of(), step);
+    }
+
+    /**
+     * As {@link #startStep(RunLease, StepRecord)}, recording in the same transaction how the steps
+     * {@code endedSteps} ended (the steps before it, whose ends were not recorded yet): one transaction
+     * between two steps instead of two.
+     *
+     * @throws LeaseLostException when {@code lease} no longer holds the run (nothing was written, the ends
+     *                            neither: the step must not run)
+     */
+    public void startStep(RunLease lease, List<StepRecord> endedSteps, StepRecord step) {
         jdbi.useTransaction(handle -> {
             int fenced = handle.createUpdate("update run set current_step = :stepId where id = :id and " + FENCE)
                     .bind("id", lease.runId())
@@ -308,6 +350,8 @@ public final class RunRepository {
             if (fenced != 1) {
                 throw new LeaseLostException(lease, "start step '" + step.stepId() + "'");
             }
+            // The run's row was fenced and is locked by this transaction: its steps need no fence of their own.
+            endedSteps.forEach(ended -> endStep(handle, lease.runId(), ended));
             handle.createUpdate("""
                             insert into run_step (run_id, seq, step_id, uses, status, rendered, stdout, stderr, message,
                                                   started_at, phase)
@@ -329,9 +373,7 @@ public final class RunRepository {
      * @throws LeaseLostException when {@code lease} no longer holds the run (nothing was written)
      */
     public void finishStep(RunLease lease, StepRecord step) {
-        // Not awaited on an embedded store: the next step's start or the run's end, which are, carry it to the
-        // file. A crash before them leaves the step recorded as started, and the run is interrupted in it.
-        int updated = DurableDataSource.deferring(() -> jdbi.withHandle(handle -> handle.createUpdate("""
+        int updated = jdbi.withHandle(handle -> handle.createUpdate("""
                         update run_step set status = :status, rendered = :rendered, exit_code = :exitCode,
                                             stdout = :stdout, stderr = :stderr, message = :message,
                                             finished_at = :finishedAt, outputs = :outputs
@@ -350,10 +392,30 @@ public final class RunRepository {
                 .bind("node", lease.node())
                 .bind("generation", lease.generation())
                 .bind("running", RunStatus.RUNNING.wireName())
-                .execute()));
+                .execute());
         if (updated != 1) {
             throw new LeaseLostException(lease, "record the end of step '" + step.stepId() + "'");
         }
+    }
+
+    /** Records how {@code step} ended, on a handle whose transaction fenced the run already. */
+    private static void endStep(Handle handle, String runId, StepRecord step) {
+        handle.createUpdate("""
+                        update run_step set status = :status, rendered = :rendered, exit_code = :exitCode,
+                                            stdout = :stdout, stderr = :stderr, message = :message,
+                                            finished_at = :finishedAt, outputs = :outputs
+                        where run_id = :runId and seq = :seq""")
+                .bind("outputs", step.outputs().isEmpty() ? null : toJson(step.outputs()))
+                .bind("runId", runId)
+                .bind("seq", step.seq())
+                .bind("status", step.status())
+                .bind("rendered", toJson(step.rendered()))
+                .bind("exitCode", step.exitCode())
+                .bind("stdout", step.stdout())
+                .bind("stderr", step.stderr())
+                .bind("message", step.message())
+                .bind("finishedAt", timestamp(step.finishedAt()))
+                .execute();
     }
 
     /**

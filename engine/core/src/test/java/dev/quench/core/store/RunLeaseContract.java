@@ -98,6 +98,42 @@ abstract class RunLeaseContract {
     }
 
     @Test
+    void aStepsEndIsWrittenWithTheNextStartOrTheRunsEndAndNeverAfterTheLeaseIsLost() {
+        RunRecord run = queued("combined", now);
+        ClaimedRun claimed = store().runs().claimQueuedRuns("node-a", 100, now, now.plusSeconds(30)).stream()
+                .filter(candidate -> candidate.run().id().equals(run.id())).findFirst().orElseThrow();
+        assertThat(claimed.run().status()).isEqualTo(RunStatus.RUNNING);
+        assertThat(claimed.run().startedAt()).isEqualTo(now);
+        assertThat(claimed.run().runbook()).isEqualTo("combined");
+        assertThat(claimed.alert()).isEmpty();
+        RunLease lease = claimed.lease();
+        StepRecord first = step(1, "first", now);
+        store().runs().startStep(lease, first);
+        StepRecord firstEnded = new StepRecord(1, "first", "shell.exec", "succeeded", Map.of("command", "true"), 0,
+                "out", "", "", now, now.plusMillis(5));
+        store().runs().startStep(lease, List.of(firstEnded), step(2, "second", now.plusMillis(5)));
+        assertThat(store().runs().find(run.id()).orElseThrow().steps()).extracting(StepRecord::status)
+                .containsExactly("succeeded", "running");
+
+        StepRecord secondEnded = new StepRecord(2, "second", "shell.exec", "succeeded", Map.of("command", "true"), 0,
+                "", "", "", now.plusMillis(5), now.plusMillis(9));
+        RunLease stale = new RunLease(lease.runId(), lease.node(), lease.generation() - 1);
+        assertThatThrownBy(() -> store().runs().finish(stale, List.of(secondEnded), RunStatus.SUCCEEDED, "", 1, now))
+                .isInstanceOf(LeaseLostException.class);
+        assertThatThrownBy(() -> store().runs().startStep(stale, List.of(secondEnded), step(3, "third", now)))
+                .isInstanceOf(LeaseLostException.class);
+        assertThat(store().runs().find(run.id()).orElseThrow().steps()).extracting(StepRecord::status)
+                .as("a lost lease writes no step end").containsExactly("succeeded", "running");
+
+        assertThat(store().runs().finish(lease, List.of(secondEnded), RunStatus.SUCCEEDED, "", 1, now.plusMillis(9)))
+                .isEqualTo(1);
+        RunRecord recorded = store().runs().find(run.id()).orElseThrow();
+        assertThat(recorded.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(recorded.steps()).extracting(StepRecord::status).containsExactly("succeeded", "succeeded");
+        assertThat(recorded.steps().get(0).stdout()).isEqualTo("out");
+    }
+
+    @Test
     void aRunWhoseNodeDiedBeforeItsFirstStepIsQueuedAgainOnce() {
         RunRecord run = queued("requeue", now);
         RunLease dead = store().runs().claim(run.id(), "dead-node", now, now.plusSeconds(1)).orElseThrow();
