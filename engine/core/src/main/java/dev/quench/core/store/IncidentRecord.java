@@ -1,6 +1,7 @@
 package dev.quench.core.store;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -22,6 +23,9 @@ import java.util.Objects;
  * @param runs            runs its alerts started
  * @param runbooks        the runbooks of those runs, in name order
  */
+// The order is fixed: Jackson orders the derived properties as reflection lists the methods, which varies by JVM.
+@JsonPropertyOrder({"id", "groupKey", "title", "owner", "openedAt", "lastAlertAt", "resolvedAt", "firstResponseAt",
+        "alerts", "runs", "runbooks", "status", "mttaSeconds", "mttrSeconds"})
 public record IncidentRecord(String id, String groupKey, String title, String owner, Instant openedAt,
                              Instant lastAlertAt, Instant resolvedAt, Instant firstResponseAt, int alerts, int runs,
                              List<String> runbooks) {
