@@ -76,8 +76,8 @@ class ApprovalsBrowserIT {
             String viewer = quench.engine().store().tokens().create("vera", Role.VIEWER, null, null, "test",
                     Instant.now()).secret();
             browser.open("/login");
-            // The token directory refreshes its cache about once a second.
-            Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() -> {
+            // The token directory refreshes its cache about once a second; one sign-in can take seconds on a loaded machine.
+            Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
                 browser.signIn(viewer);
                 assertThat(browser.path()).doesNotStartWith("/login");
             });
