@@ -14,6 +14,7 @@ import dev.quench.core.store.GuardRepository;
 import dev.quench.core.store.RunRecord;
 import dev.quench.core.store.RunStatus;
 import dev.quench.core.store.Store;
+import dev.quench.testkit.PrometheusProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,10 +41,10 @@ class ErrorBudgetGuardIT {
 
     @BeforeAll
     static void start() throws Exception {
-        PrometheusProcess.requireInstalled();
+        PrometheusProcess.require();
         exporter = TestExporter.start(() -> "# TYPE slo_burn_rate1h gauge\nslo_burn_rate1h{service=\"web\"} "
                 + burnRate + "\n");
-        prometheus = PrometheusProcess.start(temp.resolve("prometheus"), exporter.target());
+        prometheus = PrometheusProcess.builder(temp.resolve("prometheus")).scrape("app", exporter.target()).start();
     }
 
     @AfterAll

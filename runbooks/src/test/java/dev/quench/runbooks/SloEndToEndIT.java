@@ -10,6 +10,7 @@ import dev.quench.core.config.ConfigLoader;
 import dev.quench.core.util.Json;
 import dev.quench.testkit.AlertmanagerProcess;
 import dev.quench.testkit.PeerProcess;
+import dev.quench.testkit.PrometheusProcess;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -93,7 +94,7 @@ class SloEndToEndIT {
 
     @BeforeAll
     static void start() throws Exception {
-        PrometheusProcess.requireInstalled();
+        PrometheusProcess.require();
         if ("true".equals(System.getenv("CI"))) {
             Assertions.assertTrue(AlertmanagerProcess.available(), "CI must install prometheus-alertmanager (.ci/run does)");
         }
@@ -119,8 +120,8 @@ class SloEndToEndIT {
         Path tokenFile = Files.writeString(temp.resolve("am.token"), SENDER_TOKEN + "\n");
         alertmanager = AlertmanagerProcess.start(temp.resolve("alertmanager"),
                 "http://127.0.0.1:" + quenchPort + "/hooks/alertmanager", tokenFile, List.of("service"));
-        prometheus = PrometheusProcess.start(temp.resolve("prometheus"), service.target(), List.of(RULES),
-                alertmanager.target());
+        prometheus = PrometheusProcess.builder(temp.resolve("prometheus")).scrape("app", service.target())
+                .ruleFile(RULES).alertmanager(alertmanager.target()).start();
 
         Path runbooks = Files.createDirectories(temp.resolve("runbooks"));
         Files.copy(RUNBOOK, runbooks.resolve(RUNBOOK.getFileName()));
@@ -199,7 +200,7 @@ class SloEndToEndIT {
             assertThat(request.path("requestedBy").asText()).isEqualTo("quench");
             assertThat(request.path("alertname").asText()).startsWith("SLOErrorBudgetBurn");
         });
-        double burnAfter = Double.parseDouble(prometheus.query("slo:burn_rate5m{service=\"web\"}").get(0)
+        double burnAfter = Double.parseDouble(prometheus.series("slo:burn_rate5m{service=\"web\"}").get(0)
                 .path("value").get(1).asText());
         assertThat(burnAfter).as("the series verify read has recovered").isLessThan(6);
 
@@ -341,8 +342,8 @@ class SloEndToEndIT {
             Thread.sleep(250);
         }
         throw new AssertionError("no such run for " + name + " within " + WAIT + "; runs: " + runs
-                + "\nmitigations: " + MITIGATIONS + "\nPrometheus alerts: " + prometheus.query("ALERTS")
-                + "\nburn rates: " + prometheus.query("slo:burn_rate5m") + "\nalertmanager log:\n" + alertmanager.log());
+                + "\nmitigations: " + MITIGATIONS + "\nPrometheus alerts: " + prometheus.series("ALERTS")
+                + "\nburn rates: " + prometheus.series("slo:burn_rate5m") + "\nalertmanager log:\n" + alertmanager.log());
     }
 
     private static List<JsonNode> decisions(String runId) throws Exception {
@@ -404,7 +405,7 @@ class SloEndToEndIT {
             Thread.sleep(250);
         }
         throw new AssertionError("GET " + path + " did not answer what was wanted within " + WAIT + ": " + answer
-                + "\nPrometheus alerts: " + prometheus.query("ALERTS") + "\nalertmanager log:\n" + alertmanager.log());
+                + "\nPrometheus alerts: " + prometheus.series("ALERTS") + "\nalertmanager log:\n" + alertmanager.log());
     }
 
     private static JsonNode getJson(String path) throws Exception {

@@ -16,6 +16,7 @@ import dev.quench.core.store.RunRecord;
 import dev.quench.core.store.RunStatus;
 import dev.quench.core.store.StepRecord;
 import dev.quench.core.util.Json;
+import dev.quench.testkit.PrometheusProcess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,7 +57,7 @@ class SloRemediationNotRecoveredIT {
 
     @BeforeEach
     void start() throws Exception {
-        PrometheusProcess.requireInstalled();
+        PrometheusProcess.require();
         // 1 % of web's requests fail from its first scrape, whatever the mitigation says: 10 times its 0.1 % budget.
         service = TestExporter.start(() -> {
             synchronized (this) {
@@ -78,7 +79,8 @@ class SloRemediationNotRecoveredIT {
             exchange.getResponseBody().write(ok);
             exchange.close();
         });
-        prometheus = PrometheusProcess.start(temp.resolve("prometheus"), service.target(), List.of(RULES), null);
+        prometheus = PrometheusProcess.builder(temp.resolve("prometheus")).scrape("app", service.target())
+                .ruleFile(RULES).start();
         prometheus.awaitValue("slo:burn_rate1h{service=\"web\"}", value -> Math.abs(Double.parseDouble(value) - 10) < 0.5,
                 Duration.ofSeconds(30));
     }

@@ -13,11 +13,11 @@ import dev.quench.core.runbook.load.RunbookLoader;
 import dev.quench.core.store.RunRecord;
 import dev.quench.core.store.RunStatus;
 import dev.quench.core.store.StepRecord;
+import dev.quench.testkit.PrometheusProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,11 +44,11 @@ class VerifyWithRealPrometheusIT {
 
     @BeforeEach
     void startExporterAndPrometheus() throws Exception {
-        PrometheusProcess.requireInstalled();
+        PrometheusProcess.require();
         fixed = temp.resolve("fixed");
         exporter = TestExporter.start(() -> "# TYPE app_error_ratio gauge\napp_error_ratio{service=\"web\"} "
                 + errorRatio() + "\n");
-        prometheus = PrometheusProcess.start(temp.resolve("prometheus"), exporter.target());
+        prometheus = PrometheusProcess.builder(temp.resolve("prometheus")).scrape("app", exporter.target()).start();
         prometheus.awaitValue("app_error_ratio{service=\"web\"}", "0.2"::equals, Duration.ofSeconds(30));
     }
 

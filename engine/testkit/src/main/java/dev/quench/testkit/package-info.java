@@ -4,8 +4,9 @@
  * is the step's context, {@link dev.quench.testkit.TestPluginEnvironment} its start-up environment and
  * {@link dev.quench.testkit.LoopbackSshServer} a real SSH server on 127.0.0.1 that runs commands with
  * {@code /bin/sh -c}; {@link dev.quench.testkit.OpenSshServer} is Debian's real OpenSSH daemon, and
- * {@link dev.quench.testkit.PeerProcess} and {@link dev.quench.testkit.AlertmanagerProcess} start other real
- * peer binaries (Prometheus, Debian's Alertmanager) on loopback ports. Nothing here mocks: output is recorded, cancellation really fires, resources are
- * really closed.
+ * {@link dev.quench.testkit.PeerProcess}, {@link dev.quench.testkit.PrometheusProcess} and
+ * {@link dev.quench.testkit.AlertmanagerProcess} start other real peer binaries (Debian's Prometheus and
+ * Alertmanager) on loopback ports. Nothing here mocks: output is recorded, cancellation really fires, resources
+ * are really closed.
  */
 package dev.quench.testkit;

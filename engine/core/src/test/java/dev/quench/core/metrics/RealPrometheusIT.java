@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.quench.core.testing.EngineHarness;
 import dev.quench.core.util.Json;
+import dev.quench.testkit.PrometheusProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,17 +49,19 @@ class RealPrometheusIT {
         var config = EngineHarness.config(temp.resolve("data"), runbooks).withSections(Map.of("metrics",
                 Json.json().readTree("{\"scrapeTokenFile\": \"" + tokenFile + "\"}")));
         try (EngineHarness quench = EngineHarness.start(config);
-             PrometheusProcess prometheus = PrometheusProcess.start(temp.resolve("prometheus"),
-                     "127.0.0.1:" + quench.engine().port(), tokenFile,
-                     ROOT.resolve("deploy/prometheus/quench-rules.yml"))) {
+             PrometheusProcess prometheus = PrometheusProcess.builder(temp.resolve("prometheus"))
+                     .scrape("quench", "127.0.0.1:" + quench.engine().port(), tokenFile)
+                     .ruleFile(ROOT.resolve("deploy/prometheus/quench-rules.yml")).start()) {
             assertThat(quench.post("/hooks/alertmanager", resource("fixtures/alerts/alertmanager-firing-diskspacelow.json"))
                     .statusCode()).isEqualTo(202);
             assertThat(quench.awaitRuns(Duration.ofSeconds(60))).hasSize(2);
 
-            JsonNode runs = awaitValue(prometheus,
-                    "sum(quench_runs_total{job=\"quench\", runbook=\"echo-disk\", status=\"succeeded\"})", "2");
+            JsonNode runs = prometheus.awaitValue(
+                    "sum(quench_runs_total{job=\"quench\", runbook=\"echo-disk\", status=\"succeeded\"})",
+                    "2"::equals, Duration.ofSeconds(60));
             assertThat(runs.path("data").path("result").get(0).path("value").get(1).asText()).isEqualTo("2");
-            assertThat(awaitValue(prometheus, "up{job=\"quench\"}", "1").path("status").asText()).isEqualTo("success");
+            assertThat(prometheus.awaitValue("up{job=\"quench\"}", "1"::equals, Duration.ofSeconds(60))
+                    .path("status").asText()).isEqualTo("success");
 
             JsonNode rules = prometheus.api("rules");
             List<String> loaded = new ArrayList<>();
@@ -85,22 +87,6 @@ class RealPrometheusIT {
             Promtool.Result check = Promtool.run(temp, scraped.getBytes(StandardCharsets.UTF_8), "check", "metrics");
             assertThat(check.exitCode()).as(check.output()).isZero();
         }
-    }
-
-    /** Polls an instant query until its first sample's value is {@code expected} (at most 60 s). */
-    private static JsonNode awaitValue(PrometheusProcess prometheus, String promql, String expected) throws Exception {
-        Instant deadline = Instant.now().plusSeconds(60);
-        JsonNode answer = null;
-        while (Instant.now().isBefore(deadline)) {
-            answer = prometheus.query(promql);
-            JsonNode result = answer.path("data").path("result");
-            if (result.size() > 0 && expected.equals(result.get(0).path("value").get(1).asText())) {
-                return answer;
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError(promql + " did not become " + expected + " within 60 s; last answer " + answer
-                + "\nprometheus log:\n" + prometheus.log());
     }
 
     private static String scrape(EngineHarness quench, String token) throws Exception {

@@ -4,13 +4,12 @@ import dev.quench.api.RetryAdvice;
 import dev.quench.api.StepResult;
 import dev.quench.api.StepStatus;
 import dev.quench.plugin.prometheus.PrometheusQueryConfig.Expect;
+import dev.quench.testkit.PrometheusProcess;
 import dev.quench.testkit.StepTestContext;
 import dev.quench.testkit.TestPluginEnvironment;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,11 +46,8 @@ class RealPrometheusIT {
 
     @BeforeEach
     void startPrometheus() throws Exception {
-        if ("true".equals(System.getenv("CI"))) {
-            Assertions.assertTrue(PrometheusProcess.available(), "CI must install prometheus (.ci/run does)");
-        }
-        Assumptions.assumeTrue(PrometheusProcess.available(), "install Debian's prometheus to run this test");
-        prometheus = PrometheusProcess.start(temp.resolve("prometheus"));
+        PrometheusProcess.require();
+        prometheus = PrometheusProcess.builder(temp.resolve("prometheus")).scrapeItself().start();
         step = new PrometheusQueryStep();
         step.start(TestPluginEnvironment.builder().service(Vertx.class, vertx)
                 .settings("prometheus", new PrometheusSettings(prometheus.url(), null, null, null)).build());
