@@ -17,6 +17,7 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.core.statement.Update;
 
 /** Runs and their steps. Thread-safe. */
 public final class RunRepository {
@@ -101,6 +102,13 @@ public final class RunRepository {
 
     /** What every fenced write requires: the run is running and still leased to this holder. */
     private static final String FENCE = "owner_node = :node and lease_generation = :generation and status = :running";
+
+    /** The end of a step: its status, rendered inputs, exit code, output, message, time and outputs. */
+    private static final String END_STEP = """
+            update run_step set status = :status, rendered = :rendered, exit_code = :exitCode,
+                                stdout = :stdout, stderr = :stderr, message = :message,
+                                finished_at = :finishedAt, outputs = :outputs
+            where run_id = :runId and seq = :seq""";
 
     /**
      * Claims up to {@code limit} queued runs for {@code node}, oldest first, in one transaction: each is
@@ -373,22 +381,8 @@ public final class RunRepository {
      * @throws LeaseLostException when {@code lease} no longer holds the run (nothing was written)
      */
     public void finishStep(RunLease lease, StepRecord step) {
-        int updated = jdbi.withHandle(handle -> handle.createUpdate("""
-                        update run_step set status = :status, rendered = :rendered, exit_code = :exitCode,
-                                            stdout = :stdout, stderr = :stderr, message = :message,
-                                            finished_at = :finishedAt, outputs = :outputs
-                        where run_id = :runId and seq = :seq
-                          and exists (select 1 from run where id = :runId and\s""" + FENCE + ")")
-                .bind("outputs", step.outputs().isEmpty() ? null : toJson(step.outputs()))
-                .bind("runId", lease.runId())
-                .bind("seq", step.seq())
-                .bind("status", step.status())
-                .bind("rendered", toJson(step.rendered()))
-                .bind("exitCode", step.exitCode())
-                .bind("stdout", step.stdout())
-                .bind("stderr", step.stderr())
-                .bind("message", step.message())
-                .bind("finishedAt", timestamp(step.finishedAt()))
+        int updated = jdbi.withHandle(handle -> bindStepEnd(handle.createUpdate(END_STEP
+                        + " and exists (select 1 from run where id = :runId and " + FENCE + ")"), lease.runId(), step)
                 .bind("node", lease.node())
                 .bind("generation", lease.generation())
                 .bind("running", RunStatus.RUNNING.wireName())
@@ -400,12 +394,11 @@ public final class RunRepository {
 
     /** Records how {@code step} ended, on a handle whose transaction fenced the run already. */
     private static void endStep(Handle handle, String runId, StepRecord step) {
-        handle.createUpdate("""
-                        update run_step set status = :status, rendered = :rendered, exit_code = :exitCode,
-                                            stdout = :stdout, stderr = :stderr, message = :message,
-                                            finished_at = :finishedAt, outputs = :outputs
-                        where run_id = :runId and seq = :seq""")
-                .bind("outputs", step.outputs().isEmpty() ? null : toJson(step.outputs()))
+        bindStepEnd(handle.createUpdate(END_STEP), runId, step).execute();
+    }
+
+    private static Update bindStepEnd(Update update, String runId, StepRecord step) {
+        return update.bind("outputs", step.outputs().isEmpty() ? null : toJson(step.outputs()))
                 .bind("runId", runId)
                 .bind("seq", step.seq())
                 .bind("status", step.status())
@@ -414,8 +407,7 @@ public final class RunRepository {
                 .bind("stdout", step.stdout())
                 .bind("stderr", step.stderr())
                 .bind("message", step.message())
-                .bind("finishedAt", timestamp(step.finishedAt()))
-                .execute();
+                .bind("finishedAt", timestamp(step.finishedAt()));
     }
 
     /**
