@@ -83,14 +83,9 @@ final class RunbooksScreen implements ConsoleScreen {
     }
 
     private void detail(RoutingContext context, ConsolePages pages) {
-        if (stillLoading(context, pages)) {
-            return;
-        }
         Principal principal = HttpAccess.principal(context);
-        String name = context.pathParam("name");
-        Optional<Runbook> runbook = catalog.find(principal, name);
+        Optional<Runbook> runbook = runbookOf(context, pages, principal);
         if (runbook.isEmpty()) {
-            notFound(context, pages, name);
             return;
         }
         showForm(context, pages, principal, runbook.get(), RunNowForm.blank(runbook.get()), 200);
@@ -98,14 +93,9 @@ final class RunbooksScreen implements ConsoleScreen {
 
     /** The run-now form again with the posted values (from the plan page's "Change the params"). */
     private void refill(RoutingContext context, ConsolePages pages) {
-        if (stillLoading(context, pages)) {
-            return;
-        }
         Principal principal = HttpAccess.principal(context);
-        String name = context.pathParam("name");
-        Optional<Runbook> runbook = catalog.find(principal, name);
+        Optional<Runbook> runbook = runbookOf(context, pages, principal);
         if (runbook.isEmpty()) {
-            notFound(context, pages, name);
             return;
         }
         RunNowForm form = RunNowForm.submitted(runbook.get(), fields(context.request().formAttributes()));
@@ -121,20 +111,31 @@ final class RunbooksScreen implements ConsoleScreen {
                 "runNow", ActionState.of(manualRuns.refusal(principal, runbook))));
     }
 
+    /**
+     * The runbook the path names, as {@code principal} may see it; empty when the answer was already sent
+     * (runbooks still loading, or no such runbook for this token: 404).
+     */
+    private Optional<Runbook> runbookOf(RoutingContext context, ConsolePages pages, Principal principal) {
+        if (stillLoading(context, pages)) {
+            return Optional.empty();
+        }
+        String name = context.pathParam("name");
+        Optional<Runbook> runbook = catalog.find(principal, name);
+        if (runbook.isEmpty()) {
+            notFound(context, pages, name);
+        }
+        return runbook;
+    }
+
     private static void notFound(RoutingContext context, ConsolePages pages, String name) {
         pages.error(context, 404, "No such runbook", "no loaded runbook called '" + name + "' that your token "
                 + "may see; /runbooks lists them (a file that did not load is listed there with its problem)");
     }
 
     private void submit(RoutingContext context, ConsolePages pages, boolean dryRun) {
-        if (stillLoading(context, pages)) {
-            return;
-        }
         Principal principal = HttpAccess.principal(context);
-        String name = context.pathParam("name");
-        Optional<Runbook> runbook = catalog.find(principal, name);
+        Optional<Runbook> runbook = runbookOf(context, pages, principal);
         if (runbook.isEmpty()) {
-            notFound(context, pages, name);
             return;
         }
         RunNowForm form = RunNowForm.submitted(runbook.get(), fields(context.request().formAttributes()));
@@ -142,6 +143,7 @@ final class RunbooksScreen implements ConsoleScreen {
             showForm(context, pages, principal, runbook.get(), form, 422);
             return;
         }
+        String name = runbook.get().name();
         ManualRuns.Request request = new ManualRuns.Request(name, form.params(), null, dryRun, false);
         vertx.executeBlocking(() -> manualRuns.submit(principal, request), false).onComplete(result -> {
             if (result.failed()) {
