@@ -48,7 +48,8 @@ class ApprovalsBrowserIT {
 
             browser.open("/approvals");
             browser.await(By.id("run-" + waiting.id()));
-            browser.awaitText(By.cssSelector("#run-" + waiting.id() + " .plan-body"), "echo restarted 'db 7'");
+            browser.awaitText(By.cssSelector("#run-" + waiting.id() + " .plan-body"), "echo restarted 'db 7'",
+                    ConsoleBrowser.PLAN_WAIT);
             browser.driver().findElement(By.id("approve-reason-" + waiting.id())).sendKeys("db-7 is drained");
             browser.screenshot("ApprovalsBrowserIT-inbox");
             browser.driver().findElement(By.id("approve-" + waiting.id())).click();
@@ -91,7 +92,8 @@ class ApprovalsBrowserIT {
                             + "operator (or a higher role)");
             browser.screenshot("ApprovalsBrowserIT-viewer");
             browser.driver().manage().window().setSize(new Dimension(375, 812));
-            browser.awaitText(By.cssSelector("#run-" + waiting.id() + " .plan-body"), "echo restarted 'db 7'");
+            browser.awaitText(By.cssSelector("#run-" + waiting.id() + " .plan-body"), "echo restarted 'db 7'",
+                    ConsoleBrowser.PLAN_WAIT);
             browser.screenshot("ApprovalsBrowserIT-viewer-phone");
             Object wider = ((JavascriptExecutor) browser.driver()).executeScript("""
                     var width = document.documentElement.clientWidth, found = [];

@@ -41,6 +41,8 @@ public final class ConsoleBrowser implements AutoCloseable {
     /** Where screenshots go, relative to engine/core (where failsafe runs). */
     public static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
     public static final Duration WAIT = Duration.ofSeconds(15);
+    /** How long a test waits for a plan: the first dry run of a JVM migrates a scratch store. */
+    public static final Duration PLAN_WAIT = Duration.ofSeconds(60);
 
     /** The browser handed back by the last {@link #close()}, waiting for the next {@link #start}. */
     private static Idle idle;
@@ -141,7 +143,15 @@ public final class ConsoleBrowser implements AutoCloseable {
 
     /** Waits until the element's text contains {@code text}. */
     public void awaitText(By locator, String text) {
-        new WebDriverWait(driver, WAIT).until(ExpectedConditions.textToBePresentInElementLocated(locator, text));
+        awaitText(locator, text, WAIT);
+    }
+
+    /**
+     * Waits up to {@code within} until the element's text contains {@code text}: for what the server computes
+     * on demand, like a plan (a dry run in a fresh scratch store), which a loaded machine can take long over.
+     */
+    public void awaitText(By locator, String text, Duration within) {
+        new WebDriverWait(driver, within).until(ExpectedConditions.textToBePresentInElementLocated(locator, text));
     }
 
     /** The session cookie the browser holds, if any. */

@@ -49,7 +49,7 @@ class RunNowBrowserIT {
             type(browser, "param-shards", "3");
             browser.driver().findElement(By.id("dry-run")).click();
 
-            browser.awaitText(By.cssSelector(".plan-body"), "echo flush 'eu west' 3");
+            browser.awaitText(By.cssSelector(".plan-body"), "echo flush 'eu west' 3", ConsoleBrowser.PLAN_WAIT);
             assertThat(quench.engine().store().runs().list(null, null, 10)).as("a dry run records nothing").isEmpty();
             browser.screenshot("RunNowBrowserIT-plan");
             browser.driver().findElement(By.id("confirm-run")).click();
