@@ -6,7 +6,8 @@ runbook {
     owner 'storage-team'
     manualMinutes 20
     alert matchers: ['alertname="DiskSpaceLow"', 'severity=~"warning|critical"'], status: 'firing'
-    param 'logDir', default: '/var/log/app', description: 'directory holding the rotated logs'
+    param 'logDir', site: true, default: '/var/log/app',
+            description: 'directory holding the rotated logs (files in it are deleted): set per site in quench.yaml, never by a run'
     param 'maxAgeDays', default: 7, description: 'rotated logs older than this many days are deleted'
 }
 

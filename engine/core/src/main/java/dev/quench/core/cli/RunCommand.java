@@ -47,7 +47,8 @@ final class RunCommand implements Callable<Integer> {
             + "one alert in YAML/JSON (labels:, annotations:, status:)")
     Path alertFile;
 
-    @Option(names = "--param", paramLabel = "K=V", description = "a param value (repeatable)")
+    @Option(names = "--param", paramLabel = "K=V", description = "a param value (repeatable); a site param "
+            + "(site: true) is refused: set it in quench.yaml (--config)")
     Map<String, String> params = new LinkedHashMap<>();
 
     @Option(names = "--dry-run", description = "print the plan; run and change nothing")
@@ -111,6 +112,11 @@ final class RunCommand implements Callable<Integer> {
             RunbookLoadResult loaded = new RunbookLoader(plugins.registry()).load(settings.runbooks());
             Runbook runbook = find(loaded, settings.runbooks());
             Alert alert = alertFile == null ? null : pickAlert(runbook, SampleAlerts.read(alertFile));
+            // --param is a run request like the API's: a site param (site: true) comes from quench.yaml only.
+            Optional<String> siteRefusal = runbook.siteParamRefusal(params.keySet());
+            if (siteRefusal.isPresent()) {
+                throw new IllegalArgumentException(siteRefusal.get());
+            }
             Map<String, String> values = new LinkedHashMap<>(settings.paramsFor(runbook.name()));
             values.putAll(params);
             String storeUrl = dryRun ? LocalRuns.memoryStoreUrl() : settings.storeUrl();

@@ -111,7 +111,7 @@ public final class ConfigLoader {
                 .apiTokenFile(auth.tokenFile() != null ? path(auth.tokenFile(), baseDirectory, null)
                         : defaults.apiTokenFile())
                 .sources(sources)
-                .runbookParams(top.params() != null ? top.params() : Map.of())
+                .runbookParams(SiteParamsReader.read(new ConfigSection("params", top.params(), positions), root.path("params")))
                 .sections(sections, positions)
                 .build();
     }

@@ -8,13 +8,13 @@ import java.util.Map;
  * start. Sections kept as trees are bound by their owners through {@link ConfigSection} (server, store,
  * auth here; ingest, executor, schedule, approval, oidc, events, retention, metrics, logging, cluster, console, incidents, toil by
  * their packages;
- * sources, env, secrets by their readers).
+ * sources, params, env, secrets by their readers).
  * Any other top-level key must be the name of a loaded plugin (the part of its step types before the
  * dot: {@code ssh}, {@code http}, ...), which reads and checks its own section; that is checked once the
  * plugins are discovered ({@link ConfigLoader#requireKnownSections}).
  */
 record QuenchFile(JsonNode server, JsonNode store, String runbooks, String data, String inventory, String plugins,
-                  JsonNode auth, JsonNode sources, Map<String, Map<String, String>> params, JsonNode env,
+                  JsonNode auth, JsonNode sources, JsonNode params, JsonNode env,
                   JsonNode secrets, JsonNode ingest, JsonNode executor, JsonNode schedule, JsonNode approval, JsonNode oidc,
                   JsonNode events, JsonNode retention, JsonNode metrics, JsonNode logging, JsonNode cluster,
                   JsonNode console, JsonNode incidents, JsonNode toil) {

@@ -13,7 +13,9 @@ import java.util.Objects;
  * The run-now form of a runbook, made from its typed params: one field per param with its type, default,
  * whether it is required and what it is for, and after a submit the value given and what is wrong with it.
  * The values are checked with the param's own conversion ({@link ParamSpec#convert}), the one a run uses, so
- * the form refuses exactly what the run would. An empty field means "use the default". Immutable.
+ * the form refuses exactly what the run would. An empty field means "use the default". A site param
+ * ({@code site: true}) is shown with its default but takes no value: a submitted value for it is refused, as
+ * the engine would refuse it. Immutable.
  *
  * @param runbook the runbook's name
  * @param fields  one per declared param, in the order written
@@ -52,9 +54,10 @@ public record RunNowForm(String runbook, List<Field> fields, List<String> errors
      * @param description  what it is for, may be empty
      * @param value        the value submitted, as typed (empty before a submit)
      * @param error        what is wrong with it, or empty
+     * @param site         site configuration: shown, not editable (its value is the default or the site's)
      */
     public record Field(String name, String type, Input input, String hint, String defaultValue, boolean required,
-                        String description, String value, String error) {
+                        String description, String value, String error, boolean site) {
 
         /** The name of the HTML form field. */
         public String formName() {
@@ -124,6 +127,11 @@ public record RunNowForm(String runbook, List<Field> fields, List<String> errors
     }
 
     private static String check(ParamSpec param, String value) {
+        if (param.site()) {
+            // Never "required" here: a required site param is the site's to set, not the form's.
+            return value.isEmpty() ? "" : "site configuration (site: true): the form does not take it; its value is "
+                    + "the runbook's default or the site's (params: in quench.yaml)";
+        }
         if (value.length() > MAX_VALUE) {
             return "has " + value.length() + " characters; at most " + MAX_VALUE;
         }
@@ -155,7 +163,8 @@ public record RunNowForm(String runbook, List<Field> fields, List<String> errors
         String hint = type == null ? "text" : type == ParamType.LIST
                 ? "a list: values separated by commas, or a JSON array" : type.description();
         return new Field(param.name(), type == null ? "text" : type.wireName(), input, hint,
-                param.defaultValue().map(ValueText::of).orElse(""), param.required(), param.description(), value, error);
+                param.defaultValue().map(ValueText::of).orElse(""), param.required(), param.description(), value, error,
+                param.site());
     }
 
     private static String shorten(String text) {

@@ -11,9 +11,13 @@ import java.util.Optional;
  * @param required     whether every run must set it (then it has no default)
  * @param description  what it is for, may be empty
  * @param type         the declared type; a param without one takes text and keeps its default as written
+ * @param site         site configuration ({@code site: true}): the value is the runbook's default or the site's
+ *                     ({@code params:} in quench.yaml), and a run request that sets it is refused, because a
+ *                     URL, host or path the author meant as configuration must not be chosen by whoever may
+ *                     start a run (a health URL fetched on a production host is a server-side request forgery)
  */
 public record ParamSpec(String name, Optional<Object> defaultValue, boolean required, String description,
-                        Optional<ParamType> type) {
+                        Optional<ParamType> type, boolean site) {
 
     public ParamSpec {
         Objects.requireNonNull(name, "name");
@@ -22,9 +26,15 @@ public record ParamSpec(String name, Optional<Object> defaultValue, boolean requ
         Objects.requireNonNull(type, "type");
     }
 
-    /** A param without a declared type. */
+    /** A param without a declared type that a run may set. */
     public ParamSpec(String name, Optional<Object> defaultValue, boolean required, String description) {
         this(name, defaultValue, required, description, Optional.empty());
+    }
+
+    /** A param that a run may set. */
+    public ParamSpec(String name, Optional<Object> defaultValue, boolean required, String description,
+                     Optional<ParamType> type) {
+        this(name, defaultValue, required, description, type, false);
     }
 
     /**

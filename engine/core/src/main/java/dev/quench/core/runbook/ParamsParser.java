@@ -11,11 +11,17 @@ import java.util.Set;
 /**
  * Checks the {@code params:} of a runbook: names, {@code type}, {@code default} (which must have the
  * declared type exactly, so {@code 1.10} does not silently become the number 1.1), {@code required}
- * and {@code description}. Stateless.
+ * {@code description} and {@code site} (site configuration: no run request may set it). Stateless.
  */
 final class ParamsParser {
 
-    static final Set<String> PARAM_FIELDS = new LinkedHashSet<>(List.of("type", "default", "required", "description"));
+    static final Set<String> PARAM_FIELDS = new LinkedHashSet<>(List.of("type", "default", "required", "description",
+            "site"));
+
+    /** What {@code site: true} means, for the messages of a wrong value. */
+    static final String SITE_MEANING = "site: true makes the param site configuration: its value is the runbook's "
+            + "default or the site's (params: in quench.yaml), and a run request (API, console, quench run --param) "
+            + "that sets it is refused; use it for a URL, host, path or command choice a run starter must not pick";
 
     private ParamsParser() {
     }
@@ -46,7 +52,7 @@ final class ParamsParser {
         }
         if (!(param.value() instanceof YamlNode.Mapping spec)) {
             problems.add(param.value().position(), "param '" + name + "' must be a default value or a mapping "
-                    + "with type:, default:, required: and description:, found " + param.value().describe());
+                    + "with type:, default:, required:, description: and site:, found " + param.value().describe());
             return Optional.empty();
         }
         problems.checkKeys(spec, PARAM_FIELDS, " in param '" + name + "'");
@@ -88,8 +94,18 @@ final class ParamsParser {
             problems.add(requiredEntry.keyPosition(), "param '" + name + "' is required and has a default: "
                     + "drop one of them");
         }
+        boolean site = false;
+        YamlNode.Entry siteEntry = spec.entries().get("site");
+        if (siteEntry != null) {
+            if (siteEntry.value() instanceof YamlNode.Scalar scalar && scalar.value() instanceof Boolean flag) {
+                site = flag;
+            } else {
+                problems.add(siteEntry.value().position(), "site must be true or false, found "
+                        + siteEntry.value().describe() + " (" + SITE_MEANING + ")");
+            }
+        }
         String description = problems.optionalText(spec, "description", "the description of a param").orElse("");
-        return Optional.of(new ParamSpec(name, Optional.ofNullable(value), required, description, type));
+        return Optional.of(new ParamSpec(name, Optional.ofNullable(value), required, description, type, site));
     }
 
     private static Object convertDefault(ParamType type, YamlNode node, String name, ProblemList problems) {

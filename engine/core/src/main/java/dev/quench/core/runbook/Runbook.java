@@ -115,6 +115,10 @@ public record Runbook(String name, String description, String owner, int manualM
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException("runbook '" + name + "': " + e.getMessage(), e);
                 }
+            } else if (param.required() && param.site()) {
+                throw new IllegalArgumentException("runbook '" + name + "' needs param '" + param.name()
+                        + "', which is site configuration (site: true): set it in quench.yaml as params: {" + name
+                        + ": {" + param.name() + ": ...}} and restart");
             } else if (param.required()) {
                 throw new IllegalArgumentException("runbook '" + name + "' needs param '" + param.name()
                         + "': set it, e.g. --param " + param.name() + "=...");
@@ -123,6 +127,27 @@ public record Runbook(String name, String description, String owner, int manualM
             }
         }
         return Collections.unmodifiableMap(resolved);
+    }
+
+    /**
+     * Why a run request that sets the params {@code requested} is refused, or empty when it may: a site param
+     * ({@code site: true}) takes the runbook's default or the site's value (quench.yaml {@code params:}) only.
+     * The API, the console and {@code quench run --param} ask this; runbook tests, which stand in for the site,
+     * and the site's own values do not.
+     */
+    public Optional<String> siteParamRefusal(java.util.Collection<String> requested) {
+        Objects.requireNonNull(requested, "requested");
+        List<String> site = params.stream().filter(ParamSpec::site).map(ParamSpec::name)
+                .filter(requested::contains).toList();
+        if (site.isEmpty()) {
+            return Optional.empty();
+        }
+        String which = site.size() == 1 ? "param '" + site.get(0) + "' is" : "params '" + String.join("', '", site)
+                + "' are";
+        return Optional.of("runbook '" + name + "': " + which + " site configuration (site: true), which a run request "
+                + "cannot set: the value is the runbook's default or the site's (params: {" + name + ": {" + site.get(0)
+                + ": ...}} in quench.yaml); nothing was started. Leave it out of the request, or change the site's "
+                + "value in quench.yaml");
     }
 
     /** Collects the parts of a {@link Runbook}; {@link #build()} checks them. Not thread-safe. */

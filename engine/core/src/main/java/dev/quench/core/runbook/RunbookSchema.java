@@ -111,6 +111,8 @@ public final class RunbookSchema {
         properties.set("default", types("string", "number", "boolean", "null", "array", "object"));
         properties.set("required", type("boolean"));
         properties.set("description", string());
+        properties.set("site", described(type("boolean"), "site configuration: the value is the default or the "
+                + "site's (params: in quench.yaml); a run request that sets it is refused"));
         ArrayNode oneOf = params.putObject("additionalProperties").putArray("oneOf");
         oneOf.add(types("string", "number", "boolean", "null"));
         oneOf.add(spec);

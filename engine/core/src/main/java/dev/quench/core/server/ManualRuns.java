@@ -11,7 +11,8 @@ import java.util.Objects;
 /**
  * Start a runbook by hand, or plan it as a dry run, on behalf of a principal: the one implementation behind
  * {@code POST /api/v1/runs} and the console's run-now form. The runbook must be loaded and of the principal's
- * team, and the params must fit its declared params; the run is recorded as {@code manual, by <token name>}.
+ * team, and the params must fit its declared params and set no site param ({@code site: true}: refused with
+ * 400); the run is recorded as {@code manual, by <token name>}.
  * Blocking: call it off the event loop. Thread-safe.
  */
 public final class ManualRuns {
@@ -72,6 +73,11 @@ public final class ManualRuns {
         if (!principal.covers(runbook.owner())) {
             return new Outcome.Refused(403, "forbidden",
                     Access.teamRefusal(principal, runbook.owner(), "runbook " + request.runbook()));
+        }
+        // A site param (site: true) is configuration, not a choice of whoever may start a run: refused, never ignored.
+        java.util.Optional<String> siteRefusal = runbook.siteParamRefusal(request.params().keySet());
+        if (siteRefusal.isPresent()) {
+            return new Outcome.Refused(400, "param not settable", siteRefusal.get());
         }
         try {
             dispatcher.checkParams(runbook, request.params());

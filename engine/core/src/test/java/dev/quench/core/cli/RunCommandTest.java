@@ -166,4 +166,40 @@ class RunCommandTest {
                 "--dry-run")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("runbook 'wedged' has no param 'servce'");
     }
+
+    @Test
+    void aSiteParamComesFromTheConfigAndSettingItWithParamIsAUsageErrorThatRunsNothing() throws Exception {
+        Path runbooks = Files.createDirectories(temp.resolve("runbooks"));
+        Path marker = temp.resolve("probed");
+        Files.writeString(runbooks.resolve("probe.yaml"), """
+                name: probe
+                params:
+                  healthUrls: {type: map, site: true, default: {web: "http://127.0.0.1/health"}}
+                  service: {default: web}
+                steps:
+                  - id: probe
+                    uses: shell.exec
+                    with: {command: "echo ${{ params.healthUrls[params.service] }} > %s"}
+                """.formatted(marker));
+        // The site writes the map as YAML: quench.yaml params take any shape, a map param reads it.
+        Path config = Files.writeString(temp.resolve("quench.yaml"), """
+                params:
+                  probe:
+                    healthUrls: {web: "http://10.0.0.7/health"}
+                """);
+        Path data = temp.resolve("data");
+
+        int refused = QuenchMain.run("run", "probe", "--runbooks", runbooks.toString(), "--config", config.toString(),
+                "--param", "healthUrls={\"web\": \"http://169.254.169.254/\"}", "--data", data.toString());
+
+        assertThat(refused).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("quench: runbook 'probe': param 'healthUrls' is site "
+                + "configuration (site: true), which a run request cannot set");
+        assertThat(marker).doesNotExist();
+        assertThat(data).doesNotExist();
+
+        assertThat(QuenchMain.run("run", "probe", "--runbooks", runbooks.toString(), "--config", config.toString(),
+                "--param", "service=web", "--data", data.toString())).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(Files.readString(marker)).isEqualTo("http://10.0.0.7/health\n");
+    }
 }

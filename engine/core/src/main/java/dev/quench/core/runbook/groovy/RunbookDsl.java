@@ -88,10 +88,28 @@ public final class RunbookDsl {
         alertTrigger = new AlertTrigger(parsed, status);
     }
 
-    /** {@code param 'logDir', type: 'string', default: '/var/log/app', required: false, description: '...'}. */
+    /** The options a {@code param} takes; any other is refused, so a misspelt {@code site} is not silently lost. */
+    private static final List<String> PARAM_OPTIONS = List.of("type", "default", "required", "description", "site");
+
+    /**
+     * {@code param 'logDir', type: 'string', default: '/var/log/app', required: false, description: '...'}; with
+     * {@code site: true} the value is the runbook's default or the site's and no run request may set it.
+     */
     public void param(Map<String, Object> options, String paramName) {
         if (!paramName.matches("[A-Za-z_][A-Za-z0-9_]*")) {
             throw new IllegalArgumentException("invalid param name '" + paramName + "'");
+        }
+        for (String option : options.keySet()) {
+            if (!PARAM_OPTIONS.contains(option)) {
+                throw new IllegalArgumentException("unknown option '" + option + "' of param '" + paramName + "'"
+                        + DidYouMean.hint(option, PARAM_OPTIONS) + " (options: " + String.join(", ", PARAM_OPTIONS) + ")");
+            }
+        }
+        Object site = options.getOrDefault("site", false);
+        if (!(site instanceof Boolean)) {
+            throw new IllegalArgumentException("site of param '" + paramName + "' must be true or false, found '" + site
+                    + "' (site: true: the value is the runbook's default or the site's, params: in quench.yaml, and "
+                    + "a run request that sets it is refused)");
         }
         Optional<ParamType> type = Optional.empty();
         Object default_ = options.get("default");
@@ -114,7 +132,7 @@ public final class RunbookDsl {
             }
         }
         params.add(new ParamSpec(paramName, Optional.ofNullable(default_), Boolean.TRUE.equals(options.get("required")),
-                String.valueOf(options.getOrDefault("description", "")), type));
+                String.valueOf(options.getOrDefault("description", "")), type, (Boolean) site));
     }
 
     public void param(String paramName) {

@@ -33,9 +33,14 @@ class GroovyRunbookTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrintStream original = System.out;
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        // logDir is site configuration (site: true) in both: the site's quench.yaml sets it, not --param.
+        Path config = Files.writeString(temp.resolve("quench-" + runbookFile.getFileName() + ".yaml"), """
+                params:
+                  disk-full-log-cleanup: {logDir: /srv/app logs}
+                """);
         try {
             int exit = QuenchMain.run("run", "disk-full-log-cleanup", "--runbooks", directory.toString(), "--alert",
-                    alert.toString(), "--param", "logDir=/srv/app logs", "--dry-run");
+                    alert.toString(), "--config", config.toString(), "--dry-run");
             assertThat(exit).isZero();
         } finally {
             System.setOut(original);
