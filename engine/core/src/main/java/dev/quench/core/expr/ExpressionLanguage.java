@@ -50,7 +50,7 @@ final class ExpressionLanguage {
     static final Set<String> FUNCTIONS = Set.of("host", "trim", "toInt", "orDefault", "raw", "size", "empty", "json",
             "matches", "regexFind");
     static final Set<String> ALERT_FIELDS = Set.of("labels", "annotations", "status", "fingerprint", "startsAt",
-            "endsAt", "source", "name", "generatorUrl");
+            "endsAt", "source", "name", "generatorUrl", "groupKey");
     static final Set<String> STEP_FIELDS = Set.of("stdout", "stderr", "exitCode", "status", "outputs", "json", "message",
             "items");
 

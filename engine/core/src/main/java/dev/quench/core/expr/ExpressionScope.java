@@ -18,7 +18,8 @@ import org.apache.commons.jexl3.JexlContext;
  * <p>The alert appears as {@code alert.labels}, {@code alert.annotations}, {@code alert.status}
  * ({@code firing} / {@code resolved}), {@code alert.fingerprint}, {@code alert.startsAt} and
  * {@code alert.endsAt} (ISO-8601 text, null when unknown), {@code alert.source},
- * {@code alert.name} and {@code alert.generatorUrl}. A run without an alert (manual or scheduled)
+ * {@code alert.name}, {@code alert.generatorUrl} and {@code alert.groupKey} (the Alertmanager notification's
+ * group, empty from other senders). A run without an alert (manual or scheduled)
  * sees an alert with no labels and empty fields, so templates render empty values rather than fail.
  */
 public final class ExpressionScope {
@@ -126,6 +127,8 @@ public final class ExpressionScope {
         view.put("source", alert == null ? "" : alert.source());
         view.put("name", alert == null ? "" : alert.name());
         view.put("generatorUrl", alert == null ? "" : alert.generatorUrl());
+        // Alertmanager's notification group (empty from other senders): one key for a whole incident.
+        view.put("groupKey", alert == null ? "" : alert.groupKey());
         return Collections.unmodifiableMap(view);
     }
 

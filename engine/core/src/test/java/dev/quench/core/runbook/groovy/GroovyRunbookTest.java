@@ -195,4 +195,48 @@ class GroovyRunbookTest {
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("step 1 first (shell.exec): succeeded")
                 .contains("the runbook body did not finish within its time limit of 1s and was stopped");
     }
+
+    @Test
+    void aGroovyRunbookReadsTheAlertmanagerGroupKeyAsAYamlExpressionDoes() throws Exception {
+        Path alert = Files.writeString(temp.resolve("webhook.json"), """
+                {"version": "4", "status": "firing", "groupKey": "{}:{alertname=\\"RedisDown\\"}", "receiver": "quench",
+                 "alerts": [{"status": "firing", "labels": {"alertname": "RedisDown", "instance": "redis-1:6379"}}]}
+                """);
+        Path groovyDirectory = Files.createDirectories(temp.resolve("group-groovy"));
+        Files.writeString(groovyDirectory.resolve("group.groovy"), """
+                runbook {
+                    name 'group'
+                    alert matchers: ['alertname="RedisDown"']
+                }
+                steps { shell.exec id: 'note', command: "echo incident ${alert.groupKey}" }
+                """);
+        Path yamlDirectory = Files.createDirectories(temp.resolve("group-yaml"));
+        Files.writeString(yamlDirectory.resolve("group.yaml"), """
+                name: group
+                triggers:
+                  alert: {matchers: ['alertname="RedisDown"']}
+                steps:
+                  - {id: note, uses: shell.exec, with: {command: 'echo incident ${{ alert.groupKey }}'}}
+                """);
+
+        String groovy = planOf(groovyDirectory, alert);
+        String yaml = planOf(yamlDirectory, alert);
+
+        assertThat(groovy).contains("command: echo incident '{}:{alertname=\"RedisDown\"}'");
+        assertThat(groovy.replace(groovyDirectory.resolve("group.groovy").toString(), "SOURCE"))
+                .isEqualTo(yaml.replace(yamlDirectory.resolve("group.yaml").toString(), "SOURCE"));
+    }
+
+    private String planOf(Path directory, Path alert) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(QuenchMain.run("run", "group", "--runbooks", directory.toString(), "--alert", alert.toString(),
+                    "--dry-run")).isZero();
+        } finally {
+            System.setOut(original);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
 }
