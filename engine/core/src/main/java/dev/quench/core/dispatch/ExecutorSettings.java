@@ -12,8 +12,10 @@ import java.time.Duration;
  * @param outputLimitBytes    how much of each step's stdout/stderr is kept
  * @param maxQueuedRuns       queued runs of all runbooks together; a run beyond is recorded refused ("queue full")
  * @param maxQueuedPerRunbook queued runs of one runbook; a run beyond is recorded refused ("queue full")
- * @param shutdownGrace       how long a stop waits for running runs before it cancels them (their
- *                            {@code finally} steps still run) and records them interrupted by shutdown
+ * @param shutdownGrace       how long a stop waits for running runs before it cancels them: their
+ *                            {@code finally} steps still run, and they are recorded {@code cancelled} (not
+ *                            {@code interrupted}, which is a dead node's run) with a message that starts
+ *                            "interrupted by shutdown"; the next start does not repeat them
  */
 public record ExecutorSettings(int maxConcurrentRuns, int outputLimitBytes, int maxQueuedRuns,
                                int maxQueuedPerRunbook, Duration shutdownGrace) {

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Stopping Quench while runs are queued and running: no run starts once the stop has begun, queued
  * runs stay queued and start after the next start, and a running run gets {@code executor.shutdownGrace},
- * then is cancelled with its finally steps run and recorded as interrupted by shutdown.
+ * then is cancelled with its finally steps run: recorded {@code cancelled}, its message saying
+ * "interrupted by shutdown".
  */
 class RunShutdownTest {
 
