@@ -14,28 +14,36 @@ import java.util.Set;
  * @param earlierSteps ids of the steps before this one, in order
  * @param allSteps     ids of every step of the runbook
  * @param forEachItem  whether {@code item} and {@code itemIndex} are defined (inside a step with {@code forEach})
+ * @param siteParams   the declared params that are site configuration ({@code site: true}): no run request sets
+ *                     them, so they may decide where a request goes without a warning
  */
 public record Declarations(boolean checked, Set<String> params, List<String> earlierSteps, Set<String> allSteps,
-                           boolean forEachItem) {
+                           boolean forEachItem, Set<String> siteParams) {
 
     public Declarations {
         params = Set.copyOf(Objects.requireNonNull(params, "params"));
+        siteParams = Set.copyOf(Objects.requireNonNull(siteParams, "siteParams"));
         earlierSteps = List.copyOf(Objects.requireNonNull(earlierSteps, "earlierSteps"));
         allSteps = Set.copyOf(Objects.requireNonNull(allSteps, "allSteps"));
     }
 
     /** Checks {@code params.x} and {@code steps.x} references against these names. */
     public static Declarations of(Set<String> params, List<String> earlierSteps, Set<String> allSteps) {
-        return new Declarations(true, params, earlierSteps, allSteps, false);
+        return new Declarations(true, params, earlierSteps, allSteps, false, Set.of());
     }
 
     /** These declarations inside a step with {@code forEach}: {@code item} and {@code itemIndex} are defined. */
     public Declarations withForEachItem() {
-        return new Declarations(checked, params, earlierSteps, allSteps, true);
+        return new Declarations(checked, params, earlierSteps, allSteps, true, siteParams);
+    }
+
+    /** These declarations with {@code names} as the site params ({@code site: true}). */
+    public Declarations withSiteParams(Set<String> names) {
+        return new Declarations(checked, params, earlierSteps, allSteps, forEachItem, names);
     }
 
     /** Checks only top-level variables and functions. */
     public static Declarations unchecked() {
-        return new Declarations(false, Set.of(), List.of(), Set.of(), true);
+        return new Declarations(false, Set.of(), List.of(), Set.of(), true, Set.of());
     }
 }

@@ -231,6 +231,39 @@ public final class Template {
     }
 
     /**
+     * Warnings for declared params that decide the scheme, host or port of this URL although a run request may
+     * set them (they are not {@code site: true}): whoever may start a run could send the request, and its
+     * credentials, anywhere. One per param, at its first expression; none for unchecked declarations.
+     */
+    public List<TemplateSyntaxException> urlParamWarnings(Declarations declarations) {
+        List<TemplateSyntaxException> warnings = new ArrayList<>();
+        if (!declarations.checked()) {
+            return warnings;
+        }
+        java.util.Set<String> warned = new java.util.HashSet<>();
+        for (Segment segment : segments) {
+            if (!(segment instanceof Expression expression) || expression.urlPart() != UrlPart.AUTHORITY) {
+                continue;
+            }
+            for (List<String> path : expression.script().getVariables()) {
+                if (path.size() < 2 || !path.getFirst().equals("params")) {
+                    continue;
+                }
+                String name = path.get(1);
+                if (declarations.params().contains(name) && !declarations.siteParams().contains(name)
+                        && warned.add(name)) {
+                    warnings.add(new TemplateSyntaxException("params." + name + " decides " + UrlPart.AUTHORITY
+                            .description() + " of this URL, and a run request (API, console, quench run --param) may "
+                            + "set it, so whoever may start a run could send this request (and its credentials) "
+                            + "anywhere: mark the param site: true, so that only its default or the site's quench.yaml "
+                            + "sets it", expression.offset() - OPEN.length()));
+                }
+            }
+        }
+        return warnings;
+    }
+
+    /**
      * Renders the template.
      *
      * @return in {@link RenderMode#PLAIN}, the value itself for a single expression, else a string;

@@ -242,7 +242,9 @@ public final class RunbookParser {
         }
         Set<String> paramNames = new LinkedHashSet<>();
         params.forEach(param -> paramNames.add(param.name()));
-        return stepParser.parse(sequence, verify, onFailure, finallySteps, paramNames, problems);
+        Set<String> siteParams = new LinkedHashSet<>();
+        params.stream().filter(ParamSpec::site).forEach(param -> siteParams.add(param.name()));
+        return stepParser.parse(sequence, verify, onFailure, finallySteps, paramNames, siteParams, problems);
     }
 
     private static Optional<YamlNode.Sequence> optionalSteps(YamlNode.Mapping mapping, String key, ProblemList problems) {

@@ -70,7 +70,8 @@ final class StepParser {
      * every step written before it, in any section.
      */
     Sections parse(YamlNode.Sequence steps, Optional<YamlNode.Sequence> verify, Optional<YamlNode.Sequence> onFailure,
-                   Optional<YamlNode.Sequence> finallySteps, Set<String> params, ProblemList problems) {
+                   Optional<YamlNode.Sequence> finallySteps, Set<String> params, Set<String> siteParams,
+                   ProblemList problems) {
         List<Written> written = new ArrayList<>();
         collect(Section.STEPS, steps, written, problems);
         verify.ifPresent(sequence -> collect(Section.VERIFY, sequence, written, problems));
@@ -89,12 +90,12 @@ final class StepParser {
         for (int index = 0; index < written.size(); index++) {
             Written step = written.get(index);
             String id = idOf.get(index);
-            Declarations declarations = Declarations.of(params, earlier, ids.keySet());
+            Declarations declarations = Declarations.of(params, earlier, ids.keySet()).withSiteParams(siteParams);
             List<String> withOwn = new ArrayList<>(earlier);
             if (id != null) {
                 withOwn.add(id);
             }
-            Declarations ownResult = Declarations.of(params, withOwn, ids.keySet());
+            Declarations ownResult = Declarations.of(params, withOwn, ids.keySet()).withSiteParams(siteParams);
             parseStep(step.section(), step.mapping(), id, id != null ? id : displayId(step.mapping()), declarations,
                     ownResult, problems)
                     .ifPresent(parsed.get(step.section())::add);
@@ -309,6 +310,10 @@ final class StepParser {
                         case PLAIN, PROMQL -> Optional.empty(); // PromQL values are checked as they are inserted
                     };
                     problem.ifPresent(found -> problems.add(scalar.positionAt(found.offset()), found.getMessage()));
+                    if (mode == RenderMode.URL) {
+                        template.urlParamWarnings(declarations).forEach(warning ->
+                                problems.warn(scalar.positionAt(warning.offset()), warning.getMessage()));
+                    }
                     if (mode == RenderMode.SHELL) {
                         template.optionInjectionWarnings().forEach(warning ->
                                 problems.warn(scalar.positionAt(warning.offset()), warning.getMessage()));

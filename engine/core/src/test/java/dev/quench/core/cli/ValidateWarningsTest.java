@@ -37,4 +37,31 @@ class ValidateWarningsTest {
                 + "which quoting cannot prevent; write -- before it if the command takes it "
                 + "(sort -- ${{ alert.labels.file }})\n1 runbook(s) valid\n");
     }
+
+    @Test
+    void aParamARunMaySetInTheHostOfAUrlIsAWarningThatSiteTrueSilences() throws Exception {
+        String runbook = """
+                name: warm
+                params:
+                  adminUrl: {default: "http://cache-admin.internal:8080"%s}
+                  cache: {default: catalog}
+                steps:
+                  - id: warm
+                    uses: http.request
+                    with: {method: POST, url: "${{ params.adminUrl }}/caches/${{ params.cache }}/warm"}
+                """;
+        Path settable = Files.writeString(temp.resolve("settable.yaml"), runbook.formatted(""));
+        Path site = Files.writeString(Files.createDirectories(temp.resolve("site")).resolve("warm.yaml"),
+                runbook.formatted(", site: true"));
+
+        assertThat(QuenchMain.run("validate", settable.toString())).as(stdout.text()).isZero();
+        assertThat(stdout.text()).isEqualTo(settable + ":8:32: warning: params.adminUrl decides the scheme, host or "
+                + "port of this URL, and a run request (API, console, quench run --param) may set it, so whoever may "
+                + "start a run could send this request (and its credentials) anywhere: mark the param site: true, so "
+                + "that only its default or the site's quench.yaml sets it\n1 runbook(s) valid\n");
+
+        stdout.reset();
+        assertThat(QuenchMain.run("validate", site.toString())).isZero();
+        assertThat(stdout.text()).isEqualTo("1 runbook(s) valid\n");
+    }
 }
