@@ -111,7 +111,8 @@ public final class ConfigLoader {
                 .apiTokenFile(auth.tokenFile() != null ? path(auth.tokenFile(), baseDirectory, null)
                         : defaults.apiTokenFile())
                 .sources(sources)
-                .runbookParams(SiteParamsReader.read(new ConfigSection("params", top.params(), positions), root.path("params")))
+                .runbookParams(SiteParamsReader.read(new ConfigSection("params", root.path("params"), positions),
+                        root.path("params")))
                 .sections(sections, positions)
                 .build();
     }
