@@ -10,7 +10,8 @@
 # socket directory and port so psql can look in while it runs.
 # PRUNE_JAVA_OPTS adds JVM options (e.g. -XX:StartFlightRecording=filename=/tmp/prune.jfr). CLASSES runs another
 # tree's compiled engine/core classes (a "before" build) with this tree's benchmark; CP_FILE reuses a dependency
-# classpath file instead of building. Needs a JDK 21+ in JAVA_HOME.
+# classpath file instead of building; BENCH_LOG keeps the benchmark's whole output (errors too) in that file.
+# Needs a JDK 21+ in JAVA_HOME.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 JAVA="${JAVA_HOME:?set JAVA_HOME to a JDK 21+}/bin/java"
@@ -42,5 +43,5 @@ if [ "${POSTGRES:-}" = debian ]; then
 fi
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GB, $(. /etc/os-release; echo "$PRETTY_NAME"), $("$JAVA" -version 2>&1 | head -1); load average $(cut -d' ' -f1-3 /proc/loadavg)"
 "$JAVA" -Xmx3g ${PRUNE_JAVA_OPTS:-} -cp "${CLASSES:-engine/core/target/classes}:$(cat "$WORK/cp.txt")" \
-  benchmarks/retention/PruneBench.java "$@" 2>&1 | grep --line-buffered '^RESULT'
+  benchmarks/retention/PruneBench.java "$@" 2>&1 | tee "${BENCH_LOG:-/dev/null}" | grep --line-buffered '^RESULT'
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

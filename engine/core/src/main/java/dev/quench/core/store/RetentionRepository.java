@@ -160,6 +160,8 @@ public final class RetentionRepository {
      * from {@code from} on: up to {@code limit} of them, with their steps, decisions, given alerts and cancel
      * requests, in one short transaction. A run that never finished is not on that walk, so it is kept. (No
      * condition on another indexed column: H2 might walk that index instead and sort every old run per batch.)
+     * The deletes name the batch by its range on the walk ({@link #WALKED_RUNS}), not by a list of its ids: H2
+     * compares each row it deletes with every value of a bound {@code IN} list (a 1,000-value list per row).
      */
     public DeleteBatch deleteRuns(Instant from, Instant before, int limit) {
         return jdbi.inTransaction(handle -> {
@@ -170,14 +172,25 @@ public final class RetentionRepository {
             if (rows.isEmpty()) {
                 return DeleteBatch.NONE;
             }
-            List<Object> ids = ids(rows);
+            Map<String, Object> range = Map.of("from", timestamp(from), "last", timestamp(rows.getLast().at()));
             for (String table : List.of("run_step", "run_decision", "run_given_alert", "run_cancel_request")) {
-                handle.createUpdate("delete from " + table + " where run_id in (<ids>)").bindList("ids", ids).execute();
+                handle.createUpdate("delete from " + table + " where run_id in (" + WALKED_RUNS + ")")
+                        .bindMap(range).execute();
             }
-            int deleted = handle.createUpdate("delete from run where id in (<ids>)").bindList("ids", ids).execute();
+            int deleted = handle.createUpdate("delete from run where id in (" + WALKED_RUNS + ")")
+                    .bindMap(range).execute();
             return batch(deleted, rows);
         });
     }
+
+    /**
+     * The runs of a batch: those the walk passed, finished from {@code :from} to the last one looked at
+     * ({@code :last}). Every run looked at is in it; the only others are runs that finished at the very microsecond
+     * of the last one (a tie the walk's limit cut off), as old, which go with the batch. (No bound on the ids: they
+     * are random, so a range of them is most of the table.)
+     */
+    private static final String WALKED_RUNS = """
+            select id from run where finished_at >= :from and finished_at <= :last""";
 
     /** Deletes the next batch of up to {@code limit} schedule fires recorded before {@code before}, from {@code from} on. */
     public DeleteBatch deleteScheduleFires(Instant from, Instant before, int limit) {
@@ -218,7 +231,8 @@ public final class RetentionRepository {
      * Looks at the next {@code limit} alert rows received before {@code before}, from {@code from} on (the
      * {@code alert (received_at)} index), and deletes those no stored run or incident refers to: a run keeps its
      * alert until the run itself is pruned, an incident until it is pruned. Kept rows are not looked at again in
-     * this pass, since the next batch starts after them.
+     * this pass, since the next batch starts after them. Rows received at the very instant of the last one looked
+     * at, with an id within the batch's, go too (as old, cut off by the limit).
      */
     public DeleteBatch deleteAlerts(Instant from, Instant before, int limit) {
         return jdbi.inTransaction(handle -> {
@@ -228,11 +242,16 @@ public final class RetentionRepository {
             if (rows.isEmpty()) {
                 return DeleteBatch.NONE;
             }
+            // the batch by its range on the walk and of ids, not an IN list of them (as deleteRuns does)
             return batch(handle.createUpdate("""
-                            delete from alert where id in (<ids>)
+                            delete from alert
+                            where received_at >= :from and received_at <= :last and id between :low and :high
                               and not exists (select 1 from run r where r.alert_id = alert.id)
                               and not exists (select 1 from incident_alert ia where ia.alert_id = alert.id)""")
-                    .bindList("ids", ids(rows)).execute(), rows);
+                    .bind("from", timestamp(from)).bind("last", timestamp(rows.getLast().at()))
+                    .bind("low", rows.stream().mapToLong(row -> (Long) row.id()).min().orElseThrow())
+                    .bind("high", rows.stream().mapToLong(row -> (Long) row.id()).max().orElseThrow())
+                    .execute(), rows);
         });
     }
 
