@@ -160,8 +160,9 @@ public final class RetentionRepository {
      * from {@code from} on: up to {@code limit} of them, with their steps, decisions, given alerts and cancel
      * requests, in one short transaction. A run that never finished is not on that walk, so it is kept. (No
      * condition on another indexed column: H2 might walk that index instead and sort every old run per batch.)
-     * The deletes name the batch by its range on the walk ({@link #WALKED_RUNS}), not by a list of its ids: H2
-     * compares each row it deletes with every value of a bound {@code IN} list (a 1,000-value list per row).
+     * The deletes name the runs by their ids: run ids are random, so no range of them bounds a batch, and H2
+     * runs an {@code IN (select …)} of the batch's runs once per row it looks at, which is slower still than
+     * comparing each row with every value of the list ({@link #deleteAlerts} deletes by range instead).
      */
     public DeleteBatch deleteRuns(Instant from, Instant before, int limit) {
         return jdbi.inTransaction(handle -> {
@@ -172,25 +173,14 @@ public final class RetentionRepository {
             if (rows.isEmpty()) {
                 return DeleteBatch.NONE;
             }
-            Map<String, Object> range = Map.of("from", timestamp(from), "last", timestamp(rows.getLast().at()));
+            List<Object> ids = ids(rows);
             for (String table : List.of("run_step", "run_decision", "run_given_alert", "run_cancel_request")) {
-                handle.createUpdate("delete from " + table + " where run_id in (" + WALKED_RUNS + ")")
-                        .bindMap(range).execute();
+                handle.createUpdate("delete from " + table + " where run_id in (<ids>)").bindList("ids", ids).execute();
             }
-            int deleted = handle.createUpdate("delete from run where id in (" + WALKED_RUNS + ")")
-                    .bindMap(range).execute();
+            int deleted = handle.createUpdate("delete from run where id in (<ids>)").bindList("ids", ids).execute();
             return batch(deleted, rows);
         });
     }
-
-    /**
-     * The runs of a batch: those the walk passed, finished from {@code :from} to the last one looked at
-     * ({@code :last}). Every run looked at is in it; the only others are runs that finished at the very microsecond
-     * of the last one (a tie the walk's limit cut off), as old, which go with the batch. (No bound on the ids: they
-     * are random, so a range of them is most of the table.)
-     */
-    private static final String WALKED_RUNS = """
-            select id from run where finished_at >= :from and finished_at <= :last""";
 
     /** Deletes the next batch of up to {@code limit} schedule fires recorded before {@code before}, from {@code from} on. */
     public DeleteBatch deleteScheduleFires(Instant from, Instant before, int limit) {
@@ -242,7 +232,8 @@ public final class RetentionRepository {
             if (rows.isEmpty()) {
                 return DeleteBatch.NONE;
             }
-            // the batch by its range on the walk and of ids, not an IN list of them (as deleteRuns does)
+            // the batch by its range on the walk and of ids, not an IN list: H2 compares each row it deletes with
+            // every value of a bound list (1,000 comparisons a row)
             return batch(handle.createUpdate("""
                             delete from alert
                             where received_at >= :from and received_at <= :last and id between :low and :high
