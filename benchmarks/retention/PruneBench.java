@@ -28,11 +28,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * pass's duration, rows deleted, the toil ledger's totals before and after, and the writer's store latency
  * before and during pruning.
  *
- * <p>The fill: {@code runs} finished runs (401..760 days old, one step each, every tenth failed, every 20th with
- * an approval), each with the alert row that started it (as old as the run); {@code alert rows} more alert rows
- * (31..90 days old, processed, half of them matched no runbook: manual toil); {@code bulk alerts} unmatched
- * alerts stored in bulk rows of {@code chunk} alerts each (31..90 days old). Rows go in with batched inserts,
- * bulk alerts through the store's own {@code recordDeliveries}.
+ * <p>The fill, set-based (an {@code INSERT … SELECT} over a generated series per 100,000 rows, so ten million
+ * alerts fill in minutes, not hours): {@code runs} finished runs (401..760 days old, one step each, every tenth
+ * failed, every 20th with an approval), each with the alert row that started it (as old as the run);
+ * {@code alert rows} more alert rows (31..90 days old, processed, half of them matched no runbook: manual toil);
+ * {@code bulk alerts} unmatched alerts in bulk rows of {@code chunk} alerts each (31..90 days old): the newest
+ * stored through the store's own {@code recordDeliveries}, the others copies of its payload with their own ids
+ * and times.
  *
  * <p>Args: [alert rows, default 500000] [bulk alerts, default 2000000] [runs, default 100000] [batchSize]
  * [pause ms] [chunk, default 1000]. The store is an embedded H2 in a temporary directory, or the empty database
@@ -55,13 +57,17 @@ public class PruneBench {
                 : Store.open(url, env("STORE_USER", "postgres"), env("STORE_PASSWORD", ""))) {
             System.out.printf("RESULT store %s%n", url == null ? "h2 (embedded, " + directory + ")" : url);
             long fillStart = System.nanoTime();
-            long nextId = fillRunsWithTheirAlerts(store, runs, now);
-            nextId = fillAlertRows(store, alertRows, nextId, now);
-            fillBulk(store, bulkAlerts, chunk, now);
+            fill(store, url != null && url.startsWith("jdbc:postgresql:"), alertRows, bulkAlerts, runs, chunk, now);
             System.out.printf("RESULT fill alert_rows=%d bulk_alerts=%d chunk=%d runs=%d seconds=%.1f%n",
                     alertRows + runs, bulkAlerts, chunk, runs, (System.nanoTime() - fillStart) / 1e9);
             String ledgerBefore = ledger(store);
 
+            // the first write reads the re-delivery window's key hashes of every recent bulk row (as an engine does
+            // at start): seconds at this size, not a write's latency
+            long warmUp = System.nanoTime();
+            writeFor(store, Duration.ZERO, null);
+            System.out.printf("RESULT first_write (reads the re-delivery window) seconds=%.1f%n",
+                    (System.nanoTime() - warmUp) / 1e9);
             long[] idle = writeFor(store, Duration.ofSeconds(20), null);
             print("before pruning", idle);
 
@@ -105,129 +111,138 @@ public class PruneBench {
         return "minutes_saved=" + report.totalMinutesSaved() + " runs=" + runs + " manual_alerts=" + manual;
     }
 
+    /** A run of the fill: how many rows each statement inserts (and commits). */
+    private static final int FILL_STEP = 100_000;
+
     /**
-     * Finished runs 760..401 days old, one step each, every 20th approved by a person; each started by an alert row
-     * received when it was created. Returns the next free alert id.
+     * Fills the store set-based: each statement inserts up to {@value #FILL_STEP} rows from a generated series
+     * ({@code generate_series} on PostgreSQL, {@code SYSTEM_RANGE} on H2), committing after each. Prints each
+     * part's time; on PostgreSQL ends with {@code ANALYZE}, as autovacuum would have on a store grown over months.
      */
-    private static long fillRunsWithTheirAlerts(Store store, int count, Instant now) throws Exception {
+    private static void fill(Store store, boolean postgres, int alertRows, int bulkAlerts, int runs, int chunk,
+                             Instant now) throws Exception {
         try (Connection connection = store.dataSource().getConnection()) {
-            connection.setAutoCommit(false);
-            try (PreparedStatement alert = connection.prepareStatement(ALERT_INSERT);
-                 PreparedStatement run = connection.prepareStatement("""
+            connection.setAutoCommit(true);
+            Series series = new Series(connection, postgres);
+            long start = System.nanoTime();
+            // Finished runs 401..760 days old (index i: 401 days + i * 360 days / runs), each with the alert row
+            // that started it (id i + 1, as old as the run), one step each, every tenth failed, every 20th approved.
+            String runAt = "cast(? as timestamp with time zone) - interval '1' second * (g.x * " + 31_104_000.0 / Math.max(1, runs) + ")";
+            series.insert(runs, """
+                    insert into alert (id, source, fingerprint, status, alertname, labels, annotations, starts_at,
+                                       dedupe_key, received_at, processed, matched_runbooks)
+                    select g.x + 1, 'alertmanager', 'run' || g.x, 'firing', 'RunAlert' || mod(g.x, 20),
+                           '{"alertname":"RunAlert' || mod(g.x, 20) || '","instance":"web-' || mod(g.x + 1, 5000)
+                               || ':9100","severity":"critical","team":"storage"}',
+                           '{"summary":"Disk /var is 97% full"}', AT, 'alertmanager|run' || g.x || '|firing|' || g.x,
+                           AT, true, 1
+                    from SERIES""".replace("AT", runAt), now.minus(Duration.ofDays(401)));
+            series.insert(runs, """
                     insert into run (id, runbook, owner, trigger_type, trigger_detail, alert_id, status, dry_run, params,
                                      manual_minutes, toil_saved_minutes, message, created_at, started_at, finished_at)
-                    values (?, ?, ?, 'alert', 'bench', ?, ?, false, '{}', 20, ?, '', ?, ?, ?)""");
-                 PreparedStatement step = connection.prepareStatement("""
+                    select 'bench-' || g.x, 'runbook-' || mod(g.x, 50), 'team-' || mod(g.x, 5), 'alert', 'bench', g.x + 1,
+                           case when mod(g.x, 10) = 0 then 'failed' else 'succeeded' end, false, '{}', 20,
+                           case when mod(g.x, 10) = 0 then 0 else 20 end, '', AT, AT, AT
+                    from SERIES""".replace("AT", runAt), now.minus(Duration.ofDays(401)));
+            series.insert(runs, """
                     insert into run_step (run_id, seq, step_id, uses, status, rendered, exit_code, stdout, stderr,
                                           message, started_at, finished_at)
-                    values (?, 1, 'clean', 'shell.exec', 'succeeded', '{"command":"true"}', 0, '', '', '', ?, ?)""");
-                 PreparedStatement decision = connection.prepareStatement("""
+                    select 'bench-' || g.x, 1, 'clean', 'shell.exec', 'succeeded', '{"command":"true"}', 0, '', '', '',
+                           AT, AT
+                    from SERIES""".replace("AT", runAt), now.minus(Duration.ofDays(401)));
+            series.insert(runs, """
                     insert into run_decision (run_id, action, actor, reason, decided_at)
-                    values (?, 'approve', 'alice', '', ?)""")) {
-                for (int index = 0; index < count; index++) {
-                    Timestamp at = Timestamp.from(now.minus(Duration.ofDays(401)).minusSeconds(index * 31_104_000L / count));
-                    long alertId = index + 1;
-                    addAlert(alert, alertId, "RunAlert" + index % 20, "run" + index, at, true, 1);
-                    boolean succeeded = index % 10 != 0;
-                    String id = "bench-" + index;
-                    run.setString(1, id);
-                    run.setString(2, "runbook-" + index % 50);
-                    run.setString(3, "team-" + index % 5);
-                    run.setLong(4, alertId);
-                    run.setString(5, succeeded ? "succeeded" : "failed");
-                    run.setInt(6, succeeded ? 20 : 0);
-                    run.setTimestamp(7, at);
-                    run.setTimestamp(8, at);
-                    run.setTimestamp(9, at);
-                    run.addBatch();
-                    step.setString(1, id);
-                    step.setTimestamp(2, at);
-                    step.setTimestamp(3, at);
-                    step.addBatch();
-                    if (index % 20 == 7) {
-                        decision.setString(1, id);
-                        decision.setTimestamp(2, at);
-                        decision.addBatch();
-                    }
-                    if (index % 1000 == 999 || index == count - 1) {
-                        alert.executeBatch();
-                        run.executeBatch();
-                        step.executeBatch();
-                        decision.executeBatch();
-                        connection.commit();
-                    }
-                }
-            }
-        }
-        return count + 1L;
-    }
-
-    private static final String ALERT_INSERT = """
-            insert into alert (id, source, fingerprint, status, alertname, labels, annotations, starts_at, dedupe_key,
-                               received_at, processed, matched_runbooks)
-            values (?, 'alertmanager', ?, ?, ?, ?, '{"summary":"Disk /var is 97% full"}', ?, ?, ?, true, ?)""";
-
-    private static void addAlert(PreparedStatement alert, long id, String name, String fingerprint, Timestamp at,
-                                 boolean firing, int matched) throws Exception {
-        alert.setLong(1, id);
-        alert.setString(2, fingerprint);
-        alert.setString(3, firing ? "firing" : "resolved");
-        alert.setString(4, name);
-        alert.setString(5, "{\"alertname\":\"" + name + "\",\"instance\":\"web-" + id % 5000
-                + ":9100\",\"severity\":\"critical\",\"team\":\"storage\"}");
-        alert.setTimestamp(6, at);
-        alert.setString(7, "alertmanager|" + fingerprint + "|" + (firing ? "firing" : "resolved") + "|" + at.getTime());
-        alert.setTimestamp(8, at);
-        alert.setInt(9, matched);
-        alert.addBatch();
-    }
-
-    /** Alert rows 90..31 days old, processed; every other one matched no runbook. Returns the next free id. */
-    private static long fillAlertRows(Store store, int count, long firstId, Instant now) throws Exception {
-        try (Connection connection = store.dataSource().getConnection()) {
-            connection.setAutoCommit(false);
-            try (PreparedStatement alert = connection.prepareStatement(ALERT_INSERT)) {
-                for (int index = 0; index < count; index++) {
-                    Timestamp at = Timestamp.from(now.minus(Duration.ofDays(31))
-                            .minusSeconds(index * 5_184_000L / Math.max(1, count)));
-                    addAlert(alert, firstId + index, "DiskSpaceLow" + index % 20, "r" + index, at, index % 3 != 2,
-                            index % 2);
-                    if (index % 1000 == 999 || index == count - 1) {
-                        alert.executeBatch();
-                        connection.commit();
-                    }
-                }
-            }
+                    select 'bench-' || g.x, 'approve', 'alice', '', AT from SERIES where mod(g.x, 20) = 7"""
+                    .replace("AT", runAt), now.minus(Duration.ofDays(401)));
+            System.out.printf("RESULT fill_part runs=%d seconds=%.1f%n", runs, (System.nanoTime() - start) / 1e9);
+            start = System.nanoTime();
+            // More alert rows 31..90 days old, processed; every other one matched no runbook, a third resolved.
+            long firstId = runs + 1L;
+            String alertAt = "cast(? as timestamp with time zone) - interval '1' second * (g.x * "
+                    + 5_184_000.0 / Math.max(1, alertRows) + ")";
+            series.insert(alertRows, """
+                    insert into alert (id, source, fingerprint, status, alertname, labels, annotations, starts_at,
+                                       dedupe_key, received_at, processed, matched_runbooks)
+                    select g.x + FIRST, 'alertmanager', 'r' || g.x, case when mod(g.x, 3) = 2 then 'resolved' else 'firing' end,
+                           'DiskSpaceLow' || mod(g.x, 20),
+                           '{"alertname":"DiskSpaceLow' || mod(g.x, 20) || '","instance":"web-' || mod(g.x + FIRST, 5000)
+                               || ':9100","severity":"critical","team":"storage"}',
+                           '{"summary":"Disk /var is 97% full"}', AT,
+                           'alertmanager|r' || g.x || case when mod(g.x, 3) = 2 then '|resolved|' else '|firing|' end || g.x,
+                           AT, true, mod(g.x, 2)
+                    from SERIES""".replace("AT", alertAt).replace("FIRST", Long.toString(firstId)),
+                    now.minus(Duration.ofDays(31)));
+            long nextId = firstId + alertRows;
             try (Statement statement = connection.createStatement()) {
-                statement.executeUpdate("update alert_id set next_id = " + (firstId + count));
+                statement.executeUpdate("update alert_id set next_id = " + nextId);
             }
-            connection.commit();
+            System.out.printf("RESULT fill_part alert_rows=%d seconds=%.1f%n", alertRows, (System.nanoTime() - start) / 1e9);
+            start = System.nanoTime();
+            // Unmatched firing alerts 31..90 days old in bulk rows of chunk alerts: the newest row stored through the
+            // store's own recordDeliveries (its names, key hashes and encoded alerts are what ingest writes), the
+            // others copies of it with their own ids and times.
+            int bulkRows = (bulkAlerts + chunk - 1) / chunk;
+            if (bulkRows > 0) {
+                Instant newest = now.minus(Duration.ofDays(31));
+                List<Alert> alerts = new ArrayList<>(chunk);
+                for (int index = 0; index < chunk; index++) {
+                    alerts.add(new Alert("alertmanager", "b" + index, AlertStatus.FIRING,
+                            Map.of("alertname", "DiskSpaceLow" + index % 20, "instance", "web-" + index % 5000 + ":9100",
+                                    "severity", "critical", "team", "storage"),
+                            Map.of("summary", "Disk /var is 97% full"), newest, null, ""));
+                }
+                store.alerts().recordDeliveries(List.of(new DeliveryToRecord("alertmanager", null, alerts, newest)),
+                        alert -> true);
+                String chunkAt = "cast(? as timestamp with time zone) - interval '1' second * (g.x * "
+                        + 5_184_000.0 / bulkRows + ")";
+                series.insert(bulkRows - 1, """
+                        insert into alert_chunk (first_id, alert_count, first_received, last_received, sources, names,
+                                                 key_hashes, alerts)
+                        select t.first_id + (g.x + 1) * t.alert_count, t.alert_count, AT, AT, t.sources, t.names,
+                               t.key_hashes, t.alerts
+                        from alert_chunk t, SERIES where t.first_id = FIRST""".replace("AT", chunkAt)
+                        .replace("FIRST", Long.toString(nextId)), newest.minusSeconds(5_184_000L / bulkRows));
+                try (Statement statement = connection.createStatement()) {
+                    statement.executeUpdate("update alert_id set next_id = " + (nextId + (long) bulkRows * chunk));
+                }
+            }
+            System.out.printf("RESULT fill_part bulk_alerts=%d bulk_rows=%d seconds=%.1f%n", (long) bulkRows * chunk,
+                    bulkRows, (System.nanoTime() - start) / 1e9);
+            if (postgres) {
+                start = System.nanoTime();
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("analyze");
+                }
+                System.out.printf("RESULT fill_part analyze seconds=%.1f%n", (System.nanoTime() - start) / 1e9);
+            }
         }
-        return firstId + count;
     }
 
-    /** Unmatched firing alerts 90..31 days old, stored in bulk rows of {@code chunk} alerts each. */
-    private static void fillBulk(Store store, int count, int chunk, Instant now) {
-        for (int first = 0; first < count; first += chunk) {
-            Instant receivedAt = now.minus(Duration.ofDays(31)).minusSeconds((long) first * 5_184_000L / Math.max(1, count));
-            List<Alert> alerts = new ArrayList<>(chunk);
-            for (int index = first; index < Math.min(count, first + chunk); index++) {
-                alerts.add(new Alert("alertmanager", "b" + index, AlertStatus.FIRING,
-                        Map.of("alertname", "DiskSpaceLow" + index % 20, "instance", "web-" + index % 5000 + ":9100",
-                                "severity", "critical", "team", "storage"),
-                        Map.of("summary", "Disk /var is 97% full"), receivedAt, null, ""));
+    /** Runs an insert over a generated series 0..count-1, {@value #FILL_STEP} rows a statement. */
+    private record Series(Connection connection, boolean postgres) {
+        void insert(long count, String sql, Instant at) throws Exception {
+            for (long from = 0; from < count; from += FILL_STEP) {
+                long to = Math.min(count, from + FILL_STEP) - 1;
+                String range = postgres ? "generate_series(" + from + ", " + to + ") as g(x)"
+                        : "system_range(" + from + ", " + to + ") g";
+                String statement = sql.replace("SERIES", range);
+                try (PreparedStatement insert = connection.prepareStatement(statement)) {
+                    int parameters = statement.split("\\?", -1).length - 1;
+                    for (int index = 1; index <= parameters; index++) {
+                        insert.setTimestamp(index, Timestamp.from(at));
+                    }
+                    insert.executeUpdate();
+                }
             }
-            store.alerts().recordDeliveries(List.of(new DeliveryToRecord("alertmanager", null, alerts, receivedAt)),
-                    alert -> true);
         }
     }
 
-    /** Stores one new alert every 5 ms until {@code running} turns false (or for {@code length}); nanos each. */
+    /** Stores one new alert every 5 ms until {@code running} turns false (or for {@code length}; at least one); nanos each. */
     private static long[] writeFor(Store store, Duration length, AtomicBoolean running) {
         List<Long> latencies = new ArrayList<>();
         long end = System.nanoTime() + length.toNanos();
         int sequence = 0;
-        while (System.nanoTime() < end && (running == null || running.get())) {
+        do {
             Instant at = Instant.now();
             Alert alert = new Alert("alertmanager", "live-" + System.nanoTime() + "-" + sequence++, AlertStatus.FIRING,
                     Map.of("alertname", "Live"), Map.of(), at, null, "");
@@ -241,7 +256,7 @@ public class PruneBench {
                 Thread.currentThread().interrupt();
                 break;
             }
-        }
+        } while (System.nanoTime() < end && (running == null || running.get()));
         return latencies.stream().mapToLong(Long::longValue).toArray();
     }
 

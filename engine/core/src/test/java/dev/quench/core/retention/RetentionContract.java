@@ -177,6 +177,44 @@ abstract class RetentionContract {
     }
 
     @Test
+    void aBatchDeletesByItsRangeButNothingNewerThanTheCutoffAndNoRunsAlert() {
+        // ids out of time order: a recent alert's id lies between old ones' (a batch's id range holds it), and a
+        // run of the kept period refers to an old alert inside that range; old alerts tie at one instant, more of
+        // them than a batch of 3, so the limit cuts a tie
+        Instant old = NOW.minus(Duration.ofDays(60));
+        List<Long> gone = new ArrayList<>();
+        gone.add(alertRow("Old", old.minusSeconds(10), 0));
+        long recent = alertRow("Recent", NOW.minus(Duration.ofDays(1)), 0);
+        long keptByRun = alertRow("OldOfKeptRun", old.minusSeconds(5), 1);
+        run("runbook-0", "team-0", RunStatus.SUCCEEDED, NOW.minus(Duration.ofDays(10)), keptByRun, true);
+        long recentTwo = alertRow("Recent", NOW.minus(Duration.ofDays(2)), 0);
+        for (int index = 0; index < 5; index++) {
+            gone.add(alertRow("Tied", old, 0));
+        }
+        gone.add(alertRow("Old", old.plusSeconds(1), 0));
+        // old runs finishing at one instant, more than a batch, and a kept one after them
+        Instant runsAt = NOW.minus(Duration.ofDays(500));
+        List<String> goneRuns = new ArrayList<>();
+        for (int index = 0; index < 4; index++) {
+            goneRuns.add(run("runbook-1", "team-1", RunStatus.SUCCEEDED, runsAt, null, true));
+        }
+        String keptRun = run("runbook-1", "team-1", RunStatus.SUCCEEDED, NOW.minus(Duration.ofDays(399)), null, true);
+        Map<String, ToilReport> before = reports();
+
+        Map<String, Long> pruned = job(3).prune();
+
+        assertThat(pruned).containsEntry("alerts", (long) gone.size()).containsEntry("runs", 4L);
+        gone.forEach(id -> assertThat(store().alerts().find(id)).as("old alert " + id).isEmpty());
+        assertThat(store().alerts().find(recent)).isPresent();
+        assertThat(store().alerts().find(recentTwo)).isPresent();
+        assertThat(store().alerts().find(keptByRun)).as("the alert of a kept run").isPresent();
+        goneRuns.forEach(id -> assertThat(store().runs().find(id)).as("old run " + id).isEmpty());
+        assertThat(store().runs().find(keptRun)).isPresent();
+        assertThat(count("run_step")).as("the kept runs' steps only").isEqualTo(2);
+        assertThat(reports()).isEqualTo(before);
+    }
+
+    @Test
     void aBulkRowAcrossAWeekBoundaryIsCountedInBothWeeks() {
         Instant monday = ToilLedger.weekStart(NOW.minus(Duration.ofDays(50)));
         Instant cutoffWeek = ToilLedger.weekStart(NOW.minus(Duration.ofDays(30)));
