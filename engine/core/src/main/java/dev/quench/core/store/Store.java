@@ -115,10 +115,6 @@ public final class Store implements AutoCloseable {
      * <li>each connection keeps its last {@value #QUERY_CACHE_SIZE} parsed statements
      * ({@code QUERY_CACHE_SIZE}; H2's default is 8): a run takes a few dozen distinct statements, and with 8
      * H2 parsed most of them again on every use (parsing took 6 % of the engine's samples in benchmarks/runs);</li>
-     * <li>a statement waits up to {@value #LOCK_TIMEOUT_MILLIS} ms for a row another transaction holds
-     * ({@code LOCK_TIMEOUT}; H2's default is 2 s, PostgreSQL's is no limit): on a loaded machine a run's end
-     * waited over 2 s for its incident's row while the dispatcher's batch held it, and the run was recorded
-     * failed in the engine;</li>
      * <li>{@code AUTO_SERVER} is refused: it opens a TCP port on every interface whose address and key
      * are in a lock file, to a database user without a password. The CLI reads a running engine's
      * history through its API instead.</li>
@@ -153,17 +149,11 @@ public final class Store implements AutoCloseable {
         if (!upper.contains(";QUERY_CACHE_SIZE=")) {
             url = url + ";QUERY_CACHE_SIZE=" + QUERY_CACHE_SIZE;
         }
-        if (!upper.contains(";LOCK_TIMEOUT=")) {
-            url = url + ";LOCK_TIMEOUT=" + LOCK_TIMEOUT_MILLIS;
-        }
         return url;
     }
 
     /** Parsed statements each connection of an embedded store keeps for reuse. */
     static final int QUERY_CACHE_SIZE = 128;
-
-    /** How long a statement of an embedded store waits for a row lock before it fails. */
-    static final int LOCK_TIMEOUT_MILLIS = 10_000;
 
     /**
      * H2's write delay on an embedded store: the longest a write that nobody awaits (a deferred write of the run
