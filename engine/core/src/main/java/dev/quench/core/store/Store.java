@@ -112,9 +112,6 @@ public final class Store implements AutoCloseable {
      * shutdown hook closed it while the engine's shutdown was still recording runs;</li>
      * <li>no trace file in the data directory ({@code TRACE_LEVEL_FILE=0}): H2's errors reach the engine as
      * exceptions, which it logs with what it was doing;</li>
-     * <li>each connection keeps its last {@value #QUERY_CACHE_SIZE} parsed statements
-     * ({@code QUERY_CACHE_SIZE}; H2's default is 8): a run takes a few dozen distinct statements, and with 8
-     * H2 parsed most of them again on every use (parsing took 6 % of the engine's samples in benchmarks/runs);</li>
      * <li>{@code AUTO_SERVER} is refused: it opens a TCP port on every interface whose address and key
      * are in a lock file, to a database user without a password. The CLI reads a running engine's
      * history through its API instead.</li>
@@ -146,14 +143,8 @@ public final class Store implements AutoCloseable {
         if (!upper.contains(";TRACE_LEVEL_FILE=")) {
             url = url + ";TRACE_LEVEL_FILE=0";
         }
-        if (!upper.contains(";QUERY_CACHE_SIZE=")) {
-            url = url + ";QUERY_CACHE_SIZE=" + QUERY_CACHE_SIZE;
-        }
         return url;
     }
-
-    /** Parsed statements each connection of an embedded store keeps for reuse. */
-    static final int QUERY_CACHE_SIZE = 128;
 
     /**
      * H2's write delay on an embedded store: the longest a write that nobody awaits (a deferred write of the run

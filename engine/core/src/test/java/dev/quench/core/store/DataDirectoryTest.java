@@ -52,7 +52,6 @@ class DataDirectoryTest {
     @Test
     void theEmbeddedStoreClosesOnlyWhenTheEngineClosesIt() {
         assertThat(Store.durable("jdbc:h2:file:/var/lib/quench/quench"))
-                .isEqualTo("jdbc:h2:retry:/var/lib/quench/quench;WRITE_DELAY=500;DB_CLOSE_ON_EXIT=FALSE;TRACE_LEVEL_FILE=0;"
-                        + "QUERY_CACHE_SIZE=128");
+                .isEqualTo("jdbc:h2:retry:/var/lib/quench/quench;WRITE_DELAY=500;DB_CLOSE_ON_EXIT=FALSE;TRACE_LEVEL_FILE=0");
     }
 }
