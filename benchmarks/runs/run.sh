@@ -13,6 +13,11 @@
 # in all (default: as fast as accepted): with RATE at half the measured runs/min / 60, the alert -> first step
 # percentiles (printed for the newest 300 runs) are the latency at half the rate rather than the wait in a queue
 # that a storm fills.
+# WARMUP=N (default 2000) alerts are posted and run to the end first and not counted, so the JIT has compiled the
+# hot path before the measured ALERTS. STEPS=shell (default: two shell.exec `true`, each one a process spawn) or
+# STEPS=wait (two `wait` steps of 1ms: in-process, no spawn) chooses the runbook's steps; with wait the engine's
+# own CPU per run is measured without the commands' cost. The CPU of the commands the steps ran (the engine's
+# waited-for children, cutime + cstime) is printed beside the engine's own.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT="$PWD"
@@ -23,6 +28,17 @@ SENDERS="${SENDERS:-4}"
 TIMEOUT="${TIMEOUT:-600}"
 NODES="${NODES:-1}"
 RATE="${RATE:-0}"
+WARMUP="${WARMUP:-2000}"
+STEPS="${STEPS:-shell}"
+case "$STEPS" in
+  shell) STEP_YAML='uses: shell.exec
+    with:
+      command: "true"'; STEPS_TEXT="2 shell.exec 'true' steps" ;;
+  wait) STEP_YAML='uses: wait
+    with:
+      duration: 1ms'; STEPS_TEXT="2 wait steps of 1ms (in-process, no process spawned)" ;;
+  *) echo "STEPS=$STEPS: use shell (two shell.exec 'true' steps) or wait (two in-process 'wait' steps of 1ms)" >&2; exit 2 ;;
+esac
 if [ "$NODES" -gt 1 ] && [ -z "${STORE_URL:-}" ]; then
   echo "NODES=$NODES needs STORE_URL: nodes share one PostgreSQL store" >&2; exit 2
 fi
@@ -40,7 +56,7 @@ trap cleanup EXIT
 ./mvnw ${MVN_FLAGS:-} -q -B -pl engine/core -am compile dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt" >/dev/null
 CP="$ROOT/engine/core/target/classes:$(cat "$WORK/cp.txt")"
 mkdir -p "$WORK/runbooks"
-cat > "$WORK/runbooks/bench-two-steps.yaml" <<'YAML'
+cat > "$WORK/runbooks/bench-two-steps.yaml" <<YAML
 name: bench-two-steps
 owner: bench
 toil: {manualMinutes: 1}
@@ -49,13 +65,9 @@ triggers:
     matchers: ['alertname="BenchRun"']
 steps:
   - id: first
-    uses: shell.exec
-    with:
-      command: "true"
+    $STEP_YAML
   - id: second
-    uses: shell.exec
-    with:
-      command: "true"
+    $STEP_YAML
 YAML
 # No guards: no cooldown or hourly cap. The queue limits are read by newer checkouts; older ones ignore them.
 PORTS=()
@@ -65,7 +77,7 @@ for node in $(seq 1 "$NODES"); do
   CONFIG="$WORK/quench.yaml"; DATA="$WORK/data"; LOG="$WORK/quench.log"
   if [ "$NODES" -gt 1 ]; then CONFIG="$WORK/quench-$node.yaml"; DATA="$WORK/data-$node"; LOG="$WORK/quench-$node.log"; fi
   printf 'data: %s\nrunbooks: %s\nserver: {host: 127.0.0.1, port: %s}\nexecutor: {maxConcurrentRuns: %s, maxQueuedRuns: %s, maxQueuedPerRunbook: %s}\n' \
-    "$DATA" "$WORK/runbooks" "$PORT" "$CONCURRENCY" "$((ALERTS + 1000))" "$((ALERTS + 1000))" > "$CONFIG"
+    "$DATA" "$WORK/runbooks" "$PORT" "$CONCURRENCY" "$((ALERTS + WARMUP + 1000))" "$((ALERTS + WARMUP + 1000))" > "$CONFIG"
   if [ -n "${STORE_URL:-}" ]; then
     printf 'store: {url: "%s", user: "%s", password: "%s"}\n' "$STORE_URL" "${STORE_USER:-postgres}" "${STORE_PASSWORD:-}" \
       >> "$CONFIG"
@@ -96,28 +108,31 @@ fi
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(. /etc/os-release; echo "$PRETTY_NAME"), $("$JAVA" -version 2>&1 | head -1)"
 echo "checkout: $ROOT ($(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'))"
 echo "store: ${STORE_URL:-embedded H2}; nodes: $NODES; posting rate: $([ "$RATE" = 0 ] && echo 'as fast as accepted' || echo "$RATE alerts/s")"
-echo "alerts: $ALERTS in requests of $PER_REQUEST from $SENDERS python threads; executor.maxConcurrentRuns=$CONCURRENCY; runbook: 2 shell.exec 'true' steps"
+echo "alerts: $ALERTS in requests of $PER_REQUEST from $SENDERS python threads; executor.maxConcurrentRuns=$CONCURRENCY; runbook: $STEPS_TEXT; warm-up: $WARMUP alerts run first, not counted"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (figures taken on a busy machine are a floor)"
 
 status=0
-python3 - "$(IFS=,; echo "${PORTS[*]}")" "$TOKEN" "$(IFS=,; echo "${PIDS[*]}")" "$ALERTS" "$PER_REQUEST" "$SENDERS" "$TIMEOUT" "$(getconf CLK_TCK)" "$RATE" <<'PY' || status=$?
+python3 - "$(IFS=,; echo "${PORTS[*]}")" "$TOKEN" "$(IFS=,; echo "${PIDS[*]}")" "$ALERTS" "$PER_REQUEST" "$SENDERS" "$TIMEOUT" "$(getconf CLK_TCK)" "$RATE" "$WARMUP" <<'PY' || status=$?
 import json, sys, threading, time, urllib.error, urllib.request
 from datetime import datetime
 ports, token, pids = sys.argv[1].split(","), sys.argv[2], sys.argv[3].split(",")
 total, per_request, senders, timeout, clk_tck = (int(v) for v in sys.argv[4:9])
 rate = float(sys.argv[9])
+warmup = int(sys.argv[10])
 bases = [f"http://127.0.0.1:{port}" for port in ports]
 base = bases[0]   # reads: every node answers them from the one store
 auth = {"Authorization": f"Bearer {token}"}
 run_tag = str(time.time_ns())
 
 def cpu_seconds():
-    used = 0
+    """(the engine's own utime + stime, its waited-for children's cutime + cstime: the commands its steps ran)"""
+    own = children = 0
     for pid in pids:
         with open(f"/proc/{pid}/stat") as f:
             fields = f.read().rsplit(")", 1)[1].split()
-        used += int(fields[11]) + int(fields[12])   # utime + stime (fields 14, 15)
-    return used / clk_tck
+        own += int(fields[11]) + int(fields[12])        # utime + stime (fields 14, 15)
+        children += int(fields[13]) + int(fields[14])   # cutime + cstime (fields 16, 17)
+    return own / clk_tck, children / clk_tck
 
 def get(path):
     request = urllib.request.Request(base + path, headers=auth)
@@ -140,54 +155,53 @@ def body(first, count):
                        "commonAnnotations": {}, "externalURL": "http://alertmanager.invalid", "version": "4",
                        "groupKey": "{}:{alertname=\"BenchRun\"}", "truncatedAlerts": 0}).encode()
 
-batches = [(index, first, min(per_request, total - first)) for index, first in enumerate(range(0, total, per_request))]
+
 lock = threading.Lock()
-stats = {"posted": 0, "retries_503": 0, "errors": []}
 deadline = time.monotonic() + timeout
 
-def sender():
-    while True:
-        with lock:
-            if not batches:
-                return
-            index, first, count = batches.pop(0)
-        if rate > 0:   # paced: batch `index` is due at start + its place in the schedule
-            time.sleep(max(0.0, start + first / rate - time.time()))
-        data = body(first, count)
-        while True:
-            request = urllib.request.Request(bases[index % len(bases)] + "/hooks/alertmanager", data=data, method="POST",
-                                             headers={**auth, "Content-Type": "application/json"})
-            try:
-                with urllib.request.urlopen(request, timeout=60) as response:
-                    response.read()
-                with lock:
-                    stats["posted"] += count
-                break
-            except urllib.error.HTTPError as e:
-                if e.code == 503 and time.monotonic() < deadline:
-                    with lock:
-                        stats["retries_503"] += 1
-                    time.sleep(float(e.headers.get("Retry-After") or 1))
-                    continue
-                with lock:
-                    stats["errors"].append(f"HTTP {e.code}: {e.read()[:200]!r}")
-                break
-            except Exception as e:   # connection refused, timeout: reported, not retried
-                with lock:
-                    stats["errors"].append(repr(e))
-                break
+def post_alerts(first_alert, count, paced):
+    """Posts alerts first_alert .. first_alert+count-1 from `senders` threads; returns (start time, stats)."""
+    batches = [(index, first, min(per_request, first_alert + count - first))
+               for index, first in enumerate(range(first_alert, first_alert + count, per_request))]
+    stats = {"posted": 0, "retries_503": 0, "errors": []}
+    start = time.time()
 
-cpu_start = cpu_seconds()
-start = time.time()
-threads = [threading.Thread(target=sender) for _ in range(senders)]
-for t in threads: t.start()
-for t in threads: t.join()
-accepted_after = time.time() - start
-posted = stats["posted"]
-print(f"alerts posted: {posted} of {total} in {accepted_after:.2f} s ({posted / accepted_after:,.0f} alerts/s accepted; "
-      f"{stats['retries_503']} retries after 503; {len(stats['errors'])} errors)")
-for error in stats["errors"][:5]:
-    print(f"  post error: {error}")
+    def sender():
+        while True:
+            with lock:
+                if not batches:
+                    return
+                index, first, size = batches.pop(0)
+            if paced:   # batch `index` is due at start + its place in the schedule
+                time.sleep(max(0.0, start + (first - first_alert) / rate - time.time()))
+            data = body(first, size)
+            while True:
+                request = urllib.request.Request(bases[index % len(bases)] + "/hooks/alertmanager", data=data, method="POST",
+                                                 headers={**auth, "Content-Type": "application/json"})
+                try:
+                    with urllib.request.urlopen(request, timeout=60) as response:
+                        response.read()
+                    with lock:
+                        stats["posted"] += size
+                    break
+                except urllib.error.HTTPError as e:
+                    if e.code == 503 and time.monotonic() < deadline:
+                        with lock:
+                            stats["retries_503"] += 1
+                        time.sleep(float(e.headers.get("Retry-After") or 1))
+                        continue
+                    with lock:
+                        stats["errors"].append(f"HTTP {e.code}: {e.read()[:200]!r}")
+                    break
+                except Exception as e:   # connection refused, timeout: reported, not retried
+                    with lock:
+                        stats["errors"].append(repr(e))
+                    break
+
+    threads = [threading.Thread(target=sender) for _ in range(senders)]
+    for t in threads: t.start()
+    for t in threads: t.join()
+    return start, stats
 
 # Finished runs are counted exactly by the toil ledger (it reads every finished run: a costly call), so it
 # is asked only once nothing is queued or running, or every 5 s; /api/v1/status and runs?status=running are cheap.
@@ -195,28 +209,52 @@ def toil_counts():
     rows = [row for row in get("/api/v1/toil?since=1d&by=runbook")["rows"] if row["key"] == "bench-two-steps"]
     return (rows[0]["succeeded"], rows[0]["failed"]) if rows else (0, 0)
 
-succeeded = failed = 0
-last_toil = 0.0
-timed_out = False
-while True:
-    idle = get("/api/v1/status").get("queued", 0) == 0 and not get("/api/v1/runs?status=running&limit=1")["runs"]
-    if idle or time.monotonic() - last_toil > 5:
-        succeeded, failed = toil_counts()
-        last_toil = time.monotonic()
-        if succeeded + failed >= total:
-            break
-    if time.monotonic() > deadline:
-        timed_out = True
-        break
-    time.sleep(0.2)
-cpu = cpu_seconds() - cpu_start
+def wait_finished(expected):
+    """Waits until `expected` runs of the bench runbook have finished in all; returns (succeeded, failed, timed out)."""
+    succeeded = failed = 0
+    last_toil = 0.0
+    while True:
+        idle = get("/api/v1/status").get("queued", 0) == 0 and not get("/api/v1/runs?status=running&limit=1")["runs"]
+        if idle or time.monotonic() - last_toil > 5:
+            succeeded, failed = toil_counts()
+            last_toil = time.monotonic()
+            if succeeded + failed >= expected:
+                return succeeded, failed, False
+        if time.monotonic() > deadline:
+            return succeeded, failed, True
+        time.sleep(0.2)
+
+# Warm-up: WARMUP alerts as fast as accepted, run to the end, not counted (the JIT compiles the hot path meanwhile).
+warm_succeeded = warm_failed = 0
+if warmup > 0:
+    warm_start, warm_stats = post_alerts(0, warmup, False)
+    warm_succeeded, warm_failed, warm_timed_out = wait_finished(warm_stats["posted"])
+    print(f"warm-up: {warm_stats['posted']} alerts, {warm_succeeded + warm_failed} runs finished in "
+          f"{time.time() - warm_start:.1f} s (not counted)" + ("  (TIMEOUT)" if warm_timed_out else ""))
+    time.sleep(1)   # let the last run's writes and the poll's requests settle before the CPU is read
+
+deadline = time.monotonic() + timeout   # the measured part gets TIMEOUT s of its own
+cpu_start, children_start = cpu_seconds()
+start, stats = post_alerts(warmup, total, rate > 0)
+accepted_after = time.time() - start
+posted = stats["posted"]
+print(f"alerts posted: {posted} of {total} in {accepted_after:.2f} s ({posted / accepted_after:,.0f} alerts/s accepted; "
+      f"{stats['retries_503']} retries after 503; {len(stats['errors'])} errors)")
+for error in stats["errors"][:5]:
+    print(f"  post error: {error}")
+
+succeeded, failed, timed_out = wait_finished(warm_succeeded + warm_failed + total)
+succeeded -= warm_succeeded
+failed -= warm_failed
+cpu_end, children_end = cpu_seconds()
+cpu, children = cpu_end - cpu_start, children_end - children_start
 detected = time.time()
 finished = succeeded + failed
 
 refused = len(get(f"/api/v1/runs?status=refused&limit=1000")["runs"])
 others = {s: len(get(f"/api/v1/runs?status={s}&limit=1000")["runs"]) for s in ("queued", "running", "awaiting_approval", "rejected", "cancelled")}
-# The newest 1000 runs (created last): the last to finish is among them.
-recent = get("/api/v1/runs?limit=1000")["runs"]
+# The newest min(ALERTS, 1000) runs (created last, so none from the warm-up): the last to finish is among them.
+recent = get(f"/api/v1/runs?limit={min(total, 1000)}")["runs"]
 ends = [instant(r.get("finishedAt")) for r in recent if r.get("finishedAt")]
 last_end = max(ends) if ends and finished >= total else detected
 wall = max(last_end - start, 1e-9)
@@ -225,6 +263,8 @@ print(f"runs finished: {finished} (succeeded {succeeded}, failed or cancelled {f
 print(f"wall time: {wall:.2f} s from the first post to the last run finished" + ("  (TIMEOUT: not all runs finished)" if timed_out else ""))
 print(f"RUNS PER MINUTE: {60 * finished / wall:,.0f}")
 print(f"engine cpu: {cpu:.1f} s (first post -> all runs seen finished), {1000 * cpu / max(1, finished):.2f} ms per run")
+print(f"commands' cpu (the engine's children: cutime + cstime): {children:.1f} s, {1000 * children / max(1, finished):.2f} ms per run; "
+      f"ENGINE + COMMANDS: {1000 * (cpu + children) / max(1, finished):.2f} ms per run")
 
 # Alert received -> run started (and run created -> run started), over the newest min(ALERTS, 1000) runs.
 alerts = {a["id"]: instant(a.get("receivedAt")) for a in get("/api/v1/alerts?limit=1000")["alerts"] if "id" in a}
@@ -265,6 +305,8 @@ if posted < total or stats["errors"]:
     problems.append(f"{total - posted} alerts not accepted")
 if finished < total:
     problems.append(f"{total - finished} runs not finished within {timeout} s")
+if warm_failed:
+    problems.append(f"{warm_failed} warm-up runs failed or cancelled")
 if failed or refused:
     problems.append(f"{failed} runs failed or cancelled, {refused} refused")
 print("FAIL: " + "; ".join(problems) if problems else "OK: every alert ran its runbook to success")

@@ -253,8 +253,7 @@ public final class RunDispatcher implements AutoCloseable {
                 }
             }
             RunRecord run = newRun(runbook, TriggerType.ALERT, describe(alert), stored.id(), Map.of(), false);
-            store.runs().insertQueued(transaction, run);
-            incident.ifPresent(id -> incidents.runCreated(transaction, id, run.id()));
+            store.runs().insertQueued(transaction, run, incident.orElse(null));
             dev.quench.core.guard.Admission decision = admission.admit(transaction, runbook, run, alert, false, "alert");
             if (decision.starts()) {
                 created.add(run);

@@ -46,11 +46,6 @@ public final class IncidentTracker {
                 stored.receivedAt(), window));
     }
 
-    /** Records that the run {@code runId} belongs to {@code incidentId}, inside {@code transaction}. */
-    public void runCreated(StoreTransaction transaction, String incidentId, String runId) {
-        store.incidents().attachRun(transaction, incidentId, runId);
-    }
-
     /** Resolves the open incidents whose alerts all resolved and whose runs all ended; returns their ids. */
     public List<String> resolveSettled() {
         return store.incidents().resolveSettled();

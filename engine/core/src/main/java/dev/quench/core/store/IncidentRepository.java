@@ -47,6 +47,17 @@ public final class IncidentRepository {
                         Instant receivedAt, Duration window) {
         Objects.requireNonNull(groupKey, "groupKey");
         Handle handle = transaction.handle();
+        PlacedIncident placed = transaction.placedIncidents().get(groupKey);
+        if (placed != null) {
+            // This transaction placed an alert of the group already and holds its row: the incident is open.
+            if (receivedAt.isAfter(placed.lastAlertAt())) {
+                handle.createUpdate("update incident set last_alert_at = :at where id = :id and last_alert_at < :at")
+                        .bind("id", placed.id()).bind("at", timestamp(receivedAt)).execute();
+                transaction.placedIncidents().put(groupKey, new PlacedIncident(placed.id(), receivedAt));
+            }
+            insertIncidentAlert(handle, alertId, placed.id());
+            return placed.id();
+        }
         // PostgreSQL: two nodes inserting one group at once must not abort the loser's transaction; it waits for
         // the winner's commit and then locks the row the winner made. H2 serves one node (one dispatcher thread).
         handle.createUpdate(postgres(handle)
@@ -81,9 +92,14 @@ public final class IncidentRepository {
                             where id = :id""")
                     .bind("id", incident).bind("at", timestamp(receivedAt)).execute();
         }
+        insertIncidentAlert(handle, alertId, incident);
+        transaction.placedIncidents().put(groupKey, new PlacedIncident(incident, receivedAt));
+        return incident;
+    }
+
+    private static void insertIncidentAlert(Handle handle, long alertId, String incident) {
         handle.createUpdate("insert into incident_alert (alert_id, incident_id) values (:alert, :incident)")
                 .bind("alert", alertId).bind("incident", incident).execute();
-        return incident;
     }
 
     /** {@code incident} when an alert received at {@code at} joins it: open, or resolved within {@code window}. */
@@ -127,14 +143,14 @@ public final class IncidentRepository {
     /**
      * Resolves every open incident whose alerts have all resolved (each alert's latest row is resolved) and
      * whose runs have all ended, at the later of its last resolution and its last run's end; returns their
-     * ids. Each is decided in a transaction of its own that holds its group's row, so an alert joining it
-     * at the same moment either comes first (and keeps it open) or opens it again.
+     * ids. One statement finds the settled ones (called on every heartbeat, it reads no incident that is
+     * still firing or running); each of those is then decided again in a transaction of its own that holds
+     * its group's row, so an alert joining it at the same moment either comes first (and keeps it open) or
+     * opens it again.
      */
     public List<String> resolveSettled() {
-        List<String> candidates = jdbi.withHandle(handle -> handle.createQuery("""
-                        select i.id from incident i where i.resolved_at is null
-                          and not exists (select 1 from run r where r.incident_id = i.id and r.finished_at is null)
-                        order by i.opened_at""")
+        List<String> candidates = jdbi.withHandle(handle -> handle.createQuery(SETTLED)
+                .bind("firing", FIRING)
                 .mapTo(String.class)
                 .list());
         List<String> resolved = new ArrayList<>();
@@ -145,6 +161,23 @@ public final class IncidentRepository {
         }
         return resolved;
     }
+
+    /**
+     * Open incidents with alerts, no unfinished run, and no firing alert row that is its alert's latest (a later
+     * row of the same source and fingerprint in the incident would be its resolution).
+     */
+    private static final String SETTLED = """
+            select i.id from incident i where i.resolved_at is null
+              and not exists (select 1 from run r where r.incident_id = i.id and r.finished_at is null)
+              and exists (select 1 from incident_alert ia where ia.incident_id = i.id)
+              and not exists (
+                  select 1 from incident_alert ia join alert a on a.id = ia.alert_id
+                  where ia.incident_id = i.id and a.status = :firing
+                    and not exists (
+                        select 1 from incident_alert ib join alert b on b.id = ib.alert_id
+                        where ib.incident_id = i.id and b.id > a.id
+                          and b.source = a.source and b.fingerprint = a.fingerprint))
+            order by i.opened_at""";
 
     private static boolean resolveIfSettled(Handle handle, String id) {
         handle.createQuery("select group_key from incident_group where incident_id = :id for update")

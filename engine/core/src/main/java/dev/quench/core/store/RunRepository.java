@@ -35,17 +35,26 @@ public final class RunRepository {
 
     /** Records a new queued run inside {@code transaction}. */
     public void insertQueued(StoreTransaction transaction, RunRecord run) {
-        insertQueued(transaction.handle(), run);
+        insertQueued(transaction.handle(), run, null);
     }
 
-    private static void insertQueued(Handle handle, RunRecord run) {
+    /**
+     * Inserts {@code run} as queued in {@code incidentId}'s incident (null for none), inside {@code transaction}:
+     * one statement where inserting it and then attaching it to its incident took two.
+     */
+    public void insertQueued(StoreTransaction transaction, RunRecord run, String incidentId) {
+        insertQueued(transaction.handle(), run, incidentId);
+    }
+
+    private static void insertQueued(Handle handle, RunRecord run, String incidentId) {
         handle.createUpdate("""
                         insert into run (id, runbook, owner, trigger_type, trigger_detail, alert_id, status, dry_run,
-                                         params, manual_minutes, created_at, alert_source, alert_fingerprint)
+                                         params, manual_minutes, created_at, alert_source, alert_fingerprint,
+                                         incident_id)
                         values (:id, :runbook, :owner, :triggerType, :triggerDetail, :alertId, :status, :dryRun,
                                 :params, :manualMinutes, :createdAt,
                                 (select a.source from alert a where a.id = :alertId),
-                                (select a.fingerprint from alert a where a.id = :alertId))""")
+                                (select a.fingerprint from alert a where a.id = :alertId), :incidentId)""")
                 .bind("id", run.id())
                 .bind("runbook", run.runbook())
                 .bind("owner", run.owner())
@@ -57,6 +66,7 @@ public final class RunRepository {
                 .bind("params", toJson(run.params()))
                 .bind("manualMinutes", run.manualMinutes())
                 .bind("createdAt", timestamp(run.createdAt()))
+                .bind("incidentId", incidentId)
                 .execute();
     }
 
@@ -97,7 +107,7 @@ public final class RunRepository {
 
     /** Records a new queued run in its own transaction. */
     public void insertQueued(RunRecord run) {
-        jdbi.useTransaction(handle -> insertQueued(handle, run));
+        jdbi.useTransaction(handle -> insertQueued(handle, run, null));
     }
 
     /** What every fenced write requires: the run is running and still leased to this holder. */

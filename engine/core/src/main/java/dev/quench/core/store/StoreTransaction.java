@@ -1,5 +1,7 @@
 package dev.quench.core.store;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import org.jdbi.v3.core.Handle;
 
@@ -14,6 +16,8 @@ public final class StoreTransaction {
     private final Handle handle;
     /** Queued runs as admission counts them in this transaction (see GuardRepository#queueDepth); null until read. */
     private QueueTally queueTally;
+    /** Incidents this transaction opened or joined, by group key, with their group rows locked (see IncidentRepository#place). */
+    private final Map<String, PlacedIncident> placedIncidents = new HashMap<>();
 
     StoreTransaction(Handle handle) {
         this.handle = Objects.requireNonNull(handle, "handle");
@@ -29,5 +33,9 @@ public final class StoreTransaction {
 
     void queueTally(QueueTally tally) {
         this.queueTally = tally;
+    }
+
+    Map<String, PlacedIncident> placedIncidents() {
+        return placedIncidents;
     }
 }

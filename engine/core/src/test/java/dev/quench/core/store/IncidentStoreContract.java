@@ -175,6 +175,33 @@ abstract class IncidentStoreContract {
     }
 
     @Test
+    void alertsOfOneGroupPlacedInOneTransactionShareOneIncidentAndItsLatestAlertTime() {
+        long first = record(alert("RedisDown", "f1", AlertStatus.FIRING), t0);
+        long second = record(alert("RedisDown", "f2", AlertStatus.FIRING), t0.plusSeconds(10));
+        long earlier = record(alert("RedisDown", "f3", AlertStatus.FIRING), t0.plusSeconds(5));
+        long otherGroup = record(alert("RedisDown", "f4", AlertStatus.FIRING), t0.plusSeconds(7));
+        List<String> placed = store().inTransaction(transaction -> List.of(
+                store().incidents().place(transaction, "group-a", "A", "cache-team", first, t0, WINDOW),
+                store().incidents().place(transaction, "group-a", "A", "cache-team", second, t0.plusSeconds(10), WINDOW),
+                store().incidents().place(transaction, "group-b", "B", "cache-team", otherGroup, t0.plusSeconds(7),
+                        WINDOW),
+                store().incidents().place(transaction, "group-a", "A", "cache-team", earlier, t0.plusSeconds(5),
+                        WINDOW)));
+
+        assertThat(placed.get(1)).isEqualTo(placed.get(0));
+        assertThat(placed.get(3)).isEqualTo(placed.get(0));
+        assertThat(placed.get(2)).isNotEqualTo(placed.get(0));
+        IncidentRecord incident = store().incidents().find(placed.get(0)).orElseThrow();
+        assertThat(incident.alerts()).isEqualTo(3);
+        assertThat(incident.lastAlertAt()).as("the latest, not the last placed").isEqualTo(t0.plusSeconds(10));
+        assertThat(store().incidents().alertIds(placed.get(0))).containsExactly(first, second, earlier);
+        assertThat(store().incidents().find(placed.get(2)).orElseThrow().alerts()).isEqualTo(1);
+        assertThat(place("group-a", record(alert("RedisDown", "f5", AlertStatus.FIRING), t0.plusSeconds(20)),
+                t0.plusSeconds(20))).as("a later transaction joins it too").isEqualTo(placed.get(0));
+        assertThat(store().incidents().find(placed.get(0)).orElseThrow().lastAlertAt()).isEqualTo(t0.plusSeconds(20));
+    }
+
+    @Test
     void aResolvedAlertOfNoOpenIncidentJoinsNothing() {
         long resolved = record(alert("RedisDown", "nowhere", AlertStatus.RESOLVED), t0);
         assertThat(store().<Optional<String>>inTransaction(transaction -> store().incidents().noteResolved(
@@ -194,6 +221,8 @@ abstract class IncidentStoreContract {
                 Map.of(), t0.plusSeconds(600), null, ""), t0.plusSeconds(600));
         assertThat(place("instance=redis-1:6379", flap, t0.plusSeconds(600))).as("10 minutes later: a flap").isEqualTo(id);
         assertThat(store().incidents().find(id).orElseThrow().status()).isEqualTo("open");
+        assertThat(store().incidents().resolveSettled()).as("f1's latest row fires again, though an earlier one resolved")
+                .isEmpty();
 
         long flapResolved = record(new Alert("alertmanager", "f1", AlertStatus.RESOLVED, Map.of("alertname",
                 "RedisDown"), Map.of(), t0.plusSeconds(600), null, ""), t0.plusSeconds(660));
