@@ -625,26 +625,6 @@ public final class RunRepository {
                 .list());
     }
 
-    /** Finished, non-dry runs since {@code since}, for the toil ledger. */
-    public List<RunRecord> finishedSince(Instant since) {
-        return finishedBetween(since, null);
-    }
-
-    /** Finished, non-dry runs that finished in [{@code since}, {@code until}) (no end when until is null). */
-    public List<RunRecord> finishedBetween(Instant since, Instant until) {
-        return jdbi.withHandle(handle -> {
-            Query query = handle.createQuery("""
-                            select * from run
-                            where finished_at >= :since and dry_run = false"""
-                            + (until == null ? "" : " and finished_at < :until") + " order by finished_at")
-                    .bind("since", timestamp(since));
-            if (until != null) {
-                query.bind("until", timestamp(until));
-            }
-            return query.map(RunRepository::mapRun).list();
-        });
-    }
-
     /**
      * When the last scheduled run of {@code runbook} that saved toil finished, if one did: a scheduled run saves
      * toil at most once per its runbook's {@code toil.replaces}.
