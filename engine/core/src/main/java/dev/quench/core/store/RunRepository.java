@@ -272,7 +272,10 @@ public final class RunRepository {
      */
     public int finish(RunLease lease, List<StepRecord> endedSteps, RunStatus status, String message,
                       int toilSavedMinutes, Instant finishedAt) {
-        Integer saved = jdbi.inTransaction(handle -> {
+        // The incident's row can be held by the dispatcher's batch transaction placing more of its alerts: a run's
+        // end waits that out rather than being lost to H2's 2 s lock timeout.
+        String what = "recording run " + lease.runId() + " " + status.wireName();
+        Integer saved = LockWaits.retried(what, () -> jdbi.inTransaction(handle -> {
             if (toilSavedMinutes > 0) {
                 // Two runs of one incident ending at once (on two threads or nodes) would each see no credit
                 // yet: the incident's row orders them, and the second then sees the first's committed credit.
@@ -306,7 +309,7 @@ public final class RunRepository {
             endedSteps.forEach(step -> endStep(handle, lease.runId(), step));
             return toilSavedMinutes == 0 ? 0 : handle.createQuery("select toil_saved_minutes from run where id = :id")
                     .bind("id", lease.runId()).mapTo(Integer.class).one();
-        });
+        }));
         if (saved == null) {
             throw new LeaseLostException(lease, "record it " + status.wireName());
         }
