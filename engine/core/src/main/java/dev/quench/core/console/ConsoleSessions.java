@@ -93,8 +93,12 @@ public final class ConsoleSessions {
             store.consoleSessions().deleteExpired(now);
             store.consoleSessions().create(session);
             return new SignedIn(session, accepted.principal(), csrfToken(id));
-        }, false).onSuccess(signedIn -> context.response().addCookie(cookie(context, id)
-                .setMaxAge(settings.sessionTtl().toSeconds())));
+        }, false).map(signedIn -> {
+            // map, not onSuccess: the caller's handlers run after the cookie is set. A listener added to a future that
+            // completed already runs at once on the event loop, ahead of one queued on completion.
+            context.response().addCookie(cookie(context, id).setMaxAge(settings.sessionTtl().toSeconds()));
+            return signedIn;
+        });
     }
 
     /** Finds the request's session and checks its token; on success the request acts as its principal. */
@@ -123,11 +127,13 @@ public final class ConsoleSessions {
                 }
                 case HttpAccess.TokenCheck.Unavailable unavailable -> new Lookup.Unavailable(unavailable.detail());
             };
-        }, false).onSuccess(lookup -> {
+        }, false).map(lookup -> {
+            // map, not onSuccess: the caller's next handler must see the principal (see start).
             if (lookup instanceof Lookup.Found found) {
                 context.put(SIGNED_IN, found.signedIn());
                 HttpAccess.actAs(context, found.signedIn().principal());
             }
+            return lookup;
         });
     }
 

@@ -1,12 +1,11 @@
 package dev.quench.core.ledger;
 
 import dev.quench.core.store.RetentionRepository;
-import dev.quench.core.store.RunRecord;
-import dev.quench.core.store.RunStatus;
 import dev.quench.core.store.Store;
 import dev.quench.core.store.TeamToilWeek;
 import dev.quench.core.store.ToilWeek;
 import java.time.DayOfWeek;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.IsoFields;
@@ -16,13 +15,13 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.TreeMap;
 
 /**
  * Reads the toil ledger out of the run history: a run that succeeded without a human saved its
  * runbook's manual minutes; a failed run saved nothing; a firing alert no runbook matched cost
- * manual minutes. Thread-safe.
+ * manual minutes. The store counts the runs, grouped per week (the same statements retention's weekly roll-up
+ * keeps), so a report's cost grows with the weeks it covers, not with the runs in them. Thread-safe.
  */
 public final class ToilLedger {
 
@@ -31,6 +30,8 @@ public final class ToilLedger {
 
     /** What one human approval costs its approver, unless {@code toil.approvalMinutes} says otherwise. */
     public static final int DEFAULT_APPROVAL_MINUTES = 5;
+
+    private static final Duration WEEK = Duration.ofDays(7);
 
     /** An alert name seen this often without automation should be automated next. */
     private static final int AUTOMATE_AFTER = 3;
@@ -63,9 +64,7 @@ public final class ToilLedger {
         if (since.isBefore(runsRolledUp)) {
             weeks.addAll(store.toil().teamWeeks(weekStart(since), runsRolledUp));
         }
-        Instant detailSince = later(since, runsRolledUp);
-        weeks.addAll(teamWeeks(store.runs().finishedSince(detailSince), store.toil().approvalsOfRunsFinished(detailSince,
-                null)));
+        weeks.addAll(detailWeeks(later(since, runsRolledUp), store.toil()::teamWeek));
         for (TeamToilWeek week : weeks) {
             byTeamWeek.merge(List.of(isoWeek(week.weekStart()), week.owner()), week, (one, two) -> new TeamToilWeek(
                     one.weekStart(), one.owner(), one.minutesSaved() + two.minutesSaved(),
@@ -82,7 +81,7 @@ public final class ToilLedger {
         Instant coverageSince = later(since, alertsKept);
         var counted = store.toil().coverage(coverageSince);
         List<ToilReport.ManualAlert> manual = manualAlerts(since);
-        double months = Math.max(1.0, java.time.Duration.between(since, now).toMinutes() / (60.0 * 24)) / 30.0;
+        double months = Math.max(1.0, Duration.between(since, now).toMinutes() / (60.0 * 24)) / 30.0;
         List<ToilShares.AutomateNext> next = manual.stream().filter(ToilReport.ManualAlert::automateNext)
                 .map(alert -> new ToilShares.AutomateNext(alert.alertname(), alert.count(),
                         Math.round(alert.minutesIncurred() / 60.0 / months * 10) / 10.0))
@@ -95,26 +94,24 @@ public final class ToilLedger {
     }
 
     /**
-     * What the toil share counts of {@code runs} (finished, non-dry), per team and week: minutes saved, the manual
-     * minutes of the failed, cancelled or interrupted ones, and their {@code approvals} (by run id). Refused and
-     * rejected runs never ran and count nothing. Retention's weekly roll-up counts the same in SQL before it prunes
-     * the runs.
+     * What the store counts, week by week, of the run detail that finished at or after {@code since}: one grouped
+     * read per ISO week between the first and the last end, so a report reads a row per runbook (or team) and week,
+     * never every run. The first week is read from {@code since}, not from its start.
      */
-    public static List<TeamToilWeek> teamWeeks(List<RunRecord> runs, Map<String, Integer> approvals) {
-        Map<List<Object>, long[]> sums = new java.util.LinkedHashMap<>();
-        for (RunRecord run : runs) {
-            if (run.status() == RunStatus.REFUSED || run.status() == RunStatus.REJECTED || run.dryRun()) {
-                continue;
+    private <W> List<W> detailWeeks(Instant since, WeekReader<W> read) {
+        List<W> weeks = new ArrayList<>();
+        store.toil().finishedSpan(since).ifPresent(span -> {
+            for (Instant week = weekStart(span.first()); !week.isAfter(span.last()); week = week.plus(WEEK)) {
+                weeks.addAll(read.week(week, later(since, week), week.plus(WEEK)));
             }
-            long[] sum = sums.computeIfAbsent(List.of(weekStart(run.finishedAt()), run.owner()), ignored -> new long[3]);
-            sum[0] += run.toilSavedMinutes();
-            sum[1] += run.status() == RunStatus.SUCCEEDED ? 0 : run.manualMinutes();
-            sum[2] += approvals.getOrDefault(run.id(), 0);
-        }
-        List<TeamToilWeek> weeks = new ArrayList<>();
-        sums.forEach((key, sum) -> weeks.add(new TeamToilWeek((Instant) key.get(0), (String) key.get(1), sum[0], sum[1],
-                (int) sum[2])));
+        });
         return weeks;
+    }
+
+    /** Reads the part [{@code from}, {@code until}) of the week starting at {@code weekStart}. */
+    @FunctionalInterface
+    private interface WeekReader<W> {
+        List<W> week(Instant weekStart, Instant from, Instant until);
     }
 
     /**
@@ -130,8 +127,8 @@ public final class ToilLedger {
                 tallies.computeIfAbsent(key(by, week), ignored -> new Tally()).add(week);
             }
         }
-        for (RunRecord run : store.runs().finishedSince(later(since, runsRolledUp))) {
-            counted(run).ifPresent(week -> tallies.computeIfAbsent(key(by, week), ignored -> new Tally()).add(week));
+        for (ToilWeek week : detailWeeks(later(since, runsRolledUp), store.toil()::runWeek)) {
+            tallies.computeIfAbsent(key(by, week), ignored -> new Tally()).add(week);
         }
         List<ToilReport.Row> rows = new ArrayList<>();
         tallies.forEach((key, tally) -> rows.add(new ToilReport.Row(key, tally.runs, tally.succeeded, tally.failed,
@@ -140,19 +137,6 @@ public final class ToilLedger {
                 .thenComparing(ToilReport.Row::key));
         long total = rows.stream().mapToLong(ToilReport.Row::minutesSaved).sum();
         return new ToilReport(since, by, rows, total, manualAlerts(since));
-    }
-
-    /**
-     * One run as the ledger counts it, or empty for a run that never ran (refused, rejected). Retention's weekly
-     * roll-up ({@code RetentionRepository.rollUpRunWeek}) counts the same in SQL before it prunes runs.
-     */
-    private static Optional<ToilWeek> counted(RunRecord run) {
-        if (run.status() == RunStatus.REFUSED || run.status() == RunStatus.REJECTED) {
-            return Optional.empty(); // never ran: neither toil saved nor a failure
-        }
-        boolean succeeded = run.status() == RunStatus.SUCCEEDED;
-        return Optional.of(new ToilWeek(weekStart(run.finishedAt()), run.runbook(), run.owner(), 1, succeeded ? 1 : 0,
-                succeeded ? 0 : 1, run.toilSavedMinutes()));
     }
 
     private static String key(ToilGrouping by, ToilWeek week) {

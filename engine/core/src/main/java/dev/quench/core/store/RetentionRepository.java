@@ -65,44 +65,23 @@ public final class RetentionRepository {
      * {@code nextWeek}, in one transaction: a week is rolled up exactly once, and the ledger never counts it twice
      * or not at all. Two statements that group in the database, however many runs the week has. They count what
      * {@code ToilLedger} counts from run detail (dry runs, and refused or rejected runs, which never ran, count
-     * nothing; any end but succeeded is a failure); the retention contract tests hold the two to the same totals.
+     * nothing; any end but succeeded is a failure), with the very statements the ledger reads the weeks it has not
+     * rolled up with ({@link ToilRepository#runWeek}, {@link ToilRepository#teamWeek}).
      */
     public void rollUpRunWeek(Instant weekStart, Instant nextWeek) {
         jdbi.useTransaction(handle -> {
-            handle.createUpdate("""
-                            insert into toil_week (week_start, runbook, owner, runs, succeeded, failed, minutes_saved)
-                            select cast(:week as timestamp with time zone), runbook, owner, count(*),
-                                   sum(case when status = :succeeded then 1 else 0 end),
-                                   sum(case when status = :succeeded then 0 else 1 end),
-                                   sum(toil_saved_minutes)
-                            from run
-                            where finished_at >= :week and finished_at < :next and dry_run = false
-                              and status not in (:refused, :rejected)
-                            group by runbook, owner""")
-                    .bindMap(weekBounds(weekStart, nextWeek))
+            handle.createUpdate("insert into toil_week (week_start, runbook, owner, runs, succeeded, failed, minutes_saved)"
+                            + " select cast(:week as timestamp with time zone), w.runbook, w.owner, w.runs, w.succeeded,"
+                            + " w.failed, w.minutes_saved from (" + ToilRepository.RUN_WEEK + ") w")
+                    .bindMap(ToilRepository.weekBounds(weekStart, nextWeek)).bind("week", timestamp(weekStart))
                     .execute();
-            handle.createUpdate("""
-                            insert into toil_team_week (week_start, owner, minutes_saved, minutes_incurred, approvals)
-                            select cast(:week as timestamp with time zone), owner, sum(saved), sum(incurred),
-                                   sum(approvals)
-                            from (select r.owner, r.toil_saved_minutes as saved,
-                                         case when r.status = :succeeded then 0 else r.manual_minutes end as incurred,
-                                         (select count(*) from run_decision d
-                                          where d.run_id = r.id and d.action = 'approve') as approvals
-                                  from run r
-                                  where r.finished_at >= :week and r.finished_at < :next and r.dry_run = false
-                                    and r.status not in (:refused, :rejected)) counted
-                            group by owner""")
-                    .bindMap(weekBounds(weekStart, nextWeek))
+            handle.createUpdate("insert into toil_team_week (week_start, owner, minutes_saved, minutes_incurred, approvals)"
+                            + " select cast(:week as timestamp with time zone), t.owner, t.minutes_saved,"
+                            + " t.minutes_incurred, t.approvals from (" + ToilRepository.TEAM_WEEK + ") t")
+                    .bindMap(ToilRepository.weekBounds(weekStart, nextWeek)).bind("week", timestamp(weekStart))
                     .execute();
             moveWatermark(handle, RUNS, nextWeek);
         });
-    }
-
-    private static Map<String, Object> weekBounds(Instant weekStart, Instant nextWeek) {
-        return Map.of("week", timestamp(weekStart), "next", timestamp(nextWeek),
-                "succeeded", RunStatus.SUCCEEDED.wireName(), "refused", RunStatus.REFUSED.wireName(),
-                "rejected", RunStatus.REJECTED.wireName());
     }
 
     /** Like {@link #rollUpRunWeek}, for the manual (unmatched firing) alerts of one week, by alert name. */

@@ -282,7 +282,10 @@ public final class RunRepository {
      */
     public int finish(RunLease lease, List<StepRecord> endedSteps, RunStatus status, String message,
                       int toilSavedMinutes, Instant finishedAt) {
-        Integer saved = jdbi.inTransaction(handle -> {
+        // The incident's row can be held by the dispatcher's batch transaction placing more of its alerts: a run's
+        // end waits that out rather than being lost to H2's 2 s lock timeout.
+        String what = "recording run " + lease.runId() + " " + status.wireName();
+        Integer saved = LockWaits.retried(what, () -> jdbi.inTransaction(handle -> {
             if (toilSavedMinutes > 0) {
                 // Two runs of one incident ending at once (on two threads or nodes) would each see no credit
                 // yet: the incident's row orders them, and the second then sees the first's committed credit.
@@ -316,7 +319,7 @@ public final class RunRepository {
             endedSteps.forEach(step -> endStep(handle, lease.runId(), step));
             return toilSavedMinutes == 0 ? 0 : handle.createQuery("select toil_saved_minutes from run where id = :id")
                     .bind("id", lease.runId()).mapTo(Integer.class).one();
-        });
+        }));
         if (saved == null) {
             throw new LeaseLostException(lease, "record it " + status.wireName());
         }
@@ -633,26 +636,6 @@ public final class RunRepository {
                 .bind("limit", limit)
                 .mapTo(String.class)
                 .list());
-    }
-
-    /** Finished, non-dry runs since {@code since}, for the toil ledger. */
-    public List<RunRecord> finishedSince(Instant since) {
-        return finishedBetween(since, null);
-    }
-
-    /** Finished, non-dry runs that finished in [{@code since}, {@code until}) (no end when until is null). */
-    public List<RunRecord> finishedBetween(Instant since, Instant until) {
-        return jdbi.withHandle(handle -> {
-            Query query = handle.createQuery("""
-                            select * from run
-                            where finished_at >= :since and dry_run = false"""
-                            + (until == null ? "" : " and finished_at < :until") + " order by finished_at")
-                    .bind("since", timestamp(since));
-            if (until != null) {
-                query.bind("until", timestamp(until));
-            }
-            return query.map(RunRepository::mapRun).list();
-        });
     }
 
     /**

@@ -85,6 +85,36 @@ abstract class IncidentStoreContract {
         assertThat(store().incidents().runIds(first)).containsExactly(one.id(), two.id(), other.id());
     }
 
+    @Test
+    void aRunsEndWaitsOutADispatcherTransactionHoldingItsIncident() throws Exception {
+        long down = record(alert("RedisDown", "f1", AlertStatus.FIRING), t0);
+        long memory = record(alert("RedisMemoryHigh", "f2", AlertStatus.FIRING), t0.plusSeconds(20));
+        String incident = place("instance=redis-1:6379", down, t0);
+        RunRecord run = run(incident, "redis-cache-flush", t0);
+        RunLease lease = store().runs().claim(run.id(), "node-1", t0.plusSeconds(1), t0.plusSeconds(60)).orElseThrow();
+        java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
+        // As the dispatcher does with a batch of one group's alerts: the incident's row stays locked until commit,
+        // here for longer than H2's 2 s lock timeout.
+        Thread dispatcher = Thread.ofPlatform().start(() -> store().useTransaction(transaction -> {
+            store().incidents().place(transaction, "instance=redis-1:6379", "RedisDown", "cache-team", memory,
+                    t0.plusSeconds(20), WINDOW);
+            holding.countDown();
+            try {
+                Thread.sleep(3_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        assertThat(holding.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+        int saved = store().runs().finish(lease, RunStatus.SUCCEEDED, "", 15, t0.plusSeconds(30));
+
+        dispatcher.join(10_000);
+        assertThat(saved).as("the run's end was recorded, with its credit, once the incident was free").isEqualTo(15);
+        assertThat(store().runs().find(run.id()).orElseThrow().status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(store().incidents().alertIds(incident)).containsExactly(down, memory);
+    }
+
     /** An Alertmanager alert of notification group {@code groupKey}, on {@code instance}. */
     static Alert grouped(String name, String fingerprint, String instance, String groupKey) {
         return new Alert("alertmanager", fingerprint, AlertStatus.FIRING, Map.of("alertname", name, "instance",

@@ -280,7 +280,8 @@ abstract class StoreContract {
         assertThat(store().runs().list(RunStatus.SUCCEEDED, "disk-full-log-cleanup", 10)).extracting(RunRecord::id)
                 .containsExactly(id);
         assertThat(store().runs().list(RunStatus.FAILED, null, 10)).isEmpty();
-        assertThat(store().runs().finishedSince(created.minusSeconds(1))).hasSize(1);
+        assertThat(store().toil().runWeek(created.minusSeconds(60), created.minusSeconds(1), created.plusSeconds(3600)))
+                .singleElement().satisfies(week -> assertThat(week.minutesSaved()).isEqualTo(20));
     }
 
     @Test
