@@ -7,12 +7,8 @@ import dev.quench.core.ledger.ToilShares;
 import dev.quench.core.store.Role;
 import dev.quench.core.store.RunStatus;
 import dev.quench.core.testing.EngineHarness;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,15 +32,15 @@ class AlertsAndToilRoutesTest {
     static Path temp;
 
     private static EngineHarness quench;
+    private static ConsoleHttp http;
     private static String admin;
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-            .followRedirects(HttpClient.Redirect.NEVER).build();
 
     @BeforeAll
     static void start() throws Exception {
         Path runbooks = Files.createDirectories(temp.resolve("runbooks"));
         Files.write(runbooks.resolve("echo-disk.yaml"), EngineHarness.resource("fixtures/runbooks/echo-disk.yaml"));
         quench = EngineHarness.start(EngineHarness.config(temp.resolve("data"), runbooks));
+        http = new ConsoleHttp(quench);
         ToilSeed.finishedRun(quench.engine().store(), "hostile", HOSTILE, RunStatus.SUCCEEDED, 30,
                 Instant.now().minusSeconds(3600));
         ToilSeed.unmatchedAlerts(quench.engine().store(), HOSTILE, 3, Instant.now().minusSeconds(60));
@@ -129,26 +125,18 @@ class AlertsAndToilRoutesTest {
     }
 
     private static HttpResponse<String> signIn(String token) throws Exception {
-        return send(HttpRequest.newBuilder(quench.uri("/login"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Origin", "http://127.0.0.1:" + quench.engine().port())
-                .POST(HttpRequest.BodyPublishers.ofString("token=" + URLEncoder.encode(token, StandardCharsets.UTF_8)
-                        + "&next=%2Fruns")));
+        return http.signIn(token, "/runs");
     }
 
     private static String session(String token) throws Exception {
-        HttpResponse<String> answer = signIn(token);
-        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(303);
-        String cookie = answer.headers().firstValue("Set-Cookie").orElseThrow();
-        return cookie.substring("quench_session=".length(), cookie.indexOf(';'));
+        return http.session(token);
     }
 
     private static HttpResponse<String> get(String path, String session) throws Exception {
-        return send(HttpRequest.newBuilder(URI.create(quench.uri("/") + path.substring(1)))
-                .header("Cookie", "quench_session=" + session).GET());
+        return http.get(path, session);
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
-        return CLIENT.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(request);
     }
 }

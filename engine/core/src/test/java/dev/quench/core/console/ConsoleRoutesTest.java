@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quench.core.store.Role;
 import dev.quench.core.testing.EngineHarness;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -29,20 +27,19 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ConsoleRoutesTest {
 
-    private static final Pattern CSRF_META = Pattern.compile("<meta name=\"csrf-token\" content=\"([0-9a-f]{64})\">");
 
     @TempDir
     static Path temp;
 
     private static EngineHarness quench;
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private static ConsoleHttp http;
 
     @BeforeAll
     static void start() throws Exception {
         Path runbooks = Files.createDirectories(temp.resolve("runbooks"));
         Files.write(runbooks.resolve("echo-disk.yaml"), EngineHarness.resource("fixtures/runbooks/echo-disk.yaml"));
         quench = EngineHarness.start(EngineHarness.config(temp.resolve("data"), runbooks));
+        http = new ConsoleHttp(quench);
     }
 
     @AfterAll
@@ -249,60 +246,38 @@ class ConsoleRoutesTest {
     }
 
     private static HttpResponse<String> signIn(String token, String next) throws Exception {
-        return send(HttpRequest.newBuilder(quench.uri("/login"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Origin", origin())
-                .POST(form("token", token, "next", next)));
+        return http.signIn(token, next);
     }
 
     private static String session(String token) throws Exception {
-        HttpResponse<String> answer = signIn(token, "/runs");
-        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(303);
-        return cookieValue(answer);
+        return http.session(token);
     }
 
     private static String csrf(String session) throws Exception {
-        Matcher meta = CSRF_META.matcher(get("/runs", session).body());
-        assertThat(meta.find()).isTrue();
-        return meta.group(1);
+        return http.csrf(session);
     }
 
     private static String cookieValue(HttpResponse<String> answer) {
-        String cookie = answer.headers().firstValue("Set-Cookie").orElseThrow();
-        return cookie.substring("quench_session=".length(), cookie.indexOf(';'));
+        return ConsoleHttp.cookieValue(answer);
     }
 
     private static HttpResponse<String> get(String path, String session) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(quench.uri("/") + path.substring(1))).GET();
-        if (session != null) {
-            request.header("Cookie", "quench_session=" + session);
-        }
-        return send(request);
+        return http.get(path, session);
     }
 
     private static HttpResponse<String> post(String path, String session, String origin, String csrf) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(quench.uri(path))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Cookie", "quench_session=" + session)
-                .header("Origin", origin)
-                .POST(csrf == null ? HttpRequest.BodyPublishers.ofString("") : form("_csrf", csrf));
-        return send(request);
+        return csrf == null ? http.postAs(path, session, origin) : http.postAs(path, session, origin, "_csrf", csrf);
     }
 
     private static String origin() {
-        return "http://127.0.0.1:" + quench.engine().port();
+        return http.origin();
     }
 
     private static HttpRequest.BodyPublisher form(String... pairs) {
-        StringBuilder body = new StringBuilder();
-        for (int i = 0; i < pairs.length; i += 2) {
-            body.append(i == 0 ? "" : "&").append(pairs[i]).append('=')
-                    .append(URLEncoder.encode(pairs[i + 1], StandardCharsets.UTF_8));
-        }
-        return HttpRequest.BodyPublishers.ofString(body.toString());
+        return ConsoleHttp.form(pairs);
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
-        return CLIENT.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(request);
     }
 }

@@ -10,7 +10,6 @@ import dev.quench.core.store.Store;
 import dev.quench.core.store.TriggerType;
 import dev.quench.core.testing.EngineHarness;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -37,7 +36,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RunsScreenTest {
 
-    private static final Pattern CSRF_META = Pattern.compile("<meta name=\"csrf-token\" content=\"([0-9a-f]{64})\">");
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
             .followRedirects(HttpClient.Redirect.NEVER).build();
     private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.MILLIS);
@@ -46,6 +44,7 @@ class RunsScreenTest {
     static Path temp;
 
     private static EngineHarness quench;
+    private static ConsoleHttp http;
     private static String admin;
     private static String webViewer;
     private static String viewer;
@@ -74,6 +73,7 @@ class RunsScreenTest {
                   - {id: restart, uses: shell.exec, with: {command: "echo restart"}}
                 """);
         quench = EngineHarness.start(EngineHarness.config(temp.resolve("data"), runbooks));
+        http = new ConsoleHttp(quench);
         Store store = quench.engine().store();
         for (int i = 0; i < 6; i++) {
             boolean web = i % 2 == 0;
@@ -284,49 +284,31 @@ class RunsScreenTest {
     }
 
     private static HttpResponse<String> signIn(String token) throws Exception {
-        return CLIENT.send(HttpRequest.newBuilder(quench.uri("/login"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Origin", origin())
-                .POST(form("token", token, "next", "/runs")).build(), HttpResponse.BodyHandlers.ofString());
+        return http.signIn(token, "/runs");
     }
 
     private static String session(String token) throws Exception {
-        HttpResponse<String> answer = signIn(token);
-        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(303);
-        String cookie = answer.headers().firstValue("Set-Cookie").orElseThrow();
-        return cookie.substring("quench_session=".length(), cookie.indexOf(';'));
+        return http.session(token);
     }
 
     private static String csrf(String session) throws Exception {
-        Matcher meta = CSRF_META.matcher(get("/runs", session).body());
-        assertThat(meta.find()).isTrue();
-        return meta.group(1);
+        return http.csrf(session);
     }
 
     private static HttpResponse<String> get(String path, String session) throws Exception {
-        return CLIENT.send(HttpRequest.newBuilder(URI.create(quench.uri("/") + path.substring(1)))
-                .header("Cookie", "quench_session=" + session).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return http.get(path, session);
     }
 
     private static HttpResponse<String> post(String path, String session, String csrf, String reason) throws Exception {
-        return CLIENT.send(HttpRequest.newBuilder(quench.uri(path))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Cookie", "quench_session=" + session)
-                .header("Origin", origin())
-                .POST(csrf == null ? form("reason", reason) : form("_csrf", csrf, "reason", reason)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return csrf == null ? http.postAs(path, session, origin(), "reason", reason)
+                : http.postAs(path, session, origin(), "_csrf", csrf, "reason", reason);
     }
 
     private static String origin() {
-        return "http://127.0.0.1:" + quench.engine().port();
+        return http.origin();
     }
 
     private static HttpRequest.BodyPublisher form(String... pairs) {
-        StringBuilder body = new StringBuilder();
-        for (int index = 0; index < pairs.length; index += 2) {
-            body.append(index == 0 ? "" : "&").append(pairs[index]).append('=')
-                    .append(URLEncoder.encode(pairs[index + 1], StandardCharsets.UTF_8));
-        }
-        return HttpRequest.BodyPublishers.ofString(body.toString());
+        return ConsoleHttp.form(pairs);
     }
 }

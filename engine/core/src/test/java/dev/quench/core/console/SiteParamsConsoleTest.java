@@ -3,18 +3,12 @@ package dev.quench.core.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quench.core.testing.EngineHarness;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,14 +21,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SiteParamsConsoleTest {
 
-    private static final Pattern CSRF_META = Pattern.compile("<meta name=\"csrf-token\" content=\"([0-9a-f]{64})\">");
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-            .followRedirects(HttpClient.Redirect.NEVER).build();
 
     @TempDir
     static Path temp;
 
     private static EngineHarness quench;
+    private static ConsoleHttp http;
 
     @BeforeAll
     static void start() throws Exception {
@@ -49,6 +41,7 @@ class SiteParamsConsoleTest {
                 """);
         quench = EngineHarness.start(EngineHarness.config(temp.resolve("data"), runbooks)
                 .withRunbookParams(Map.of("health-probe", Map.of("healthUrl", "http://10.0.0.7/health"))));
+        http = new ConsoleHttp(quench);
     }
 
     @AfterAll
@@ -81,49 +74,30 @@ class SiteParamsConsoleTest {
     }
 
     private static String session(String token) throws Exception {
-        HttpResponse<String> answer = signIn(token);
-        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(303);
-        String cookie = answer.headers().firstValue("Set-Cookie").orElseThrow();
-        return cookie.substring("quench_session=".length(), cookie.indexOf(';'));
+        return http.session(token);
     }
 
     private static HttpResponse<String> signIn(String token) throws Exception {
-        return send(HttpRequest.newBuilder(quench.uri("/login"))
-                .header("Content-Type", "application/x-www-form-urlencoded").header("Origin", origin())
-                .POST(form("token", token, "next", "/runs")));
+        return http.signIn(token, "/runs");
     }
 
     private static HttpResponse<String> get(String path, String session) throws Exception {
-        return send(HttpRequest.newBuilder(quench.uri(path)).header("Cookie", "quench_session=" + session).GET());
+        return http.get(path, session);
     }
 
-    /** A form POST with the session's CSRF token and a same-origin Origin, as the browser sends it. */
     private static HttpResponse<String> post(String path, String session, String... fields) throws Exception {
-        Matcher meta = CSRF_META.matcher(get("/runs", session).body());
-        assertThat(meta.find()).isTrue();
-        String[] all = new String[fields.length + 2];
-        all[0] = "_csrf";
-        all[1] = meta.group(1);
-        System.arraycopy(fields, 0, all, 2, fields.length);
-        return send(HttpRequest.newBuilder(quench.uri(path))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Cookie", "quench_session=" + session).header("Origin", origin()).POST(form(all)));
+        return http.post(path, session, fields);
     }
 
     private static String origin() {
-        return "http://127.0.0.1:" + quench.engine().port();
+        return http.origin();
     }
 
     private static HttpRequest.BodyPublisher form(String... pairs) {
-        StringBuilder body = new StringBuilder();
-        for (int index = 0; index < pairs.length; index += 2) {
-            body.append(index == 0 ? "" : "&").append(pairs[index]).append('=')
-                    .append(URLEncoder.encode(pairs[index + 1], StandardCharsets.UTF_8));
-        }
-        return HttpRequest.BodyPublishers.ofString(body.toString());
+        return ConsoleHttp.form(pairs);
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
-        return CLIENT.send(request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(request);
     }
 }
