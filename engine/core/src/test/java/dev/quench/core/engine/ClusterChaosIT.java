@@ -94,19 +94,17 @@ class ClusterChaosIT {
         int ticking = Math.max(2, (int) Math.ceil(FIRES * 1.2 / SECONDS));
         List<String> tickers = java.util.stream.IntStream.range(0, ticking).mapToObj(index -> "tick-" + index).toList();
         for (String name : tickers) {
-            Files.writeString(runbooks.resolve(name + ".yaml"), """
-                    name: %s
-                    triggers:
-                      schedule: {cron: "* * * * * ?", allowSubMinute: true, allowOverlap: true}
-                    steps:
-                      - {id: one, uses: shell.exec, with: {command: "echo one >> %s/${{ run.id }}"}}
-                    """.formatted(name, marks));
+            Files.writeString(runbooks.resolve(name + ".yaml"), tickingRunbook(name, marks, true));
         }
         // Runs started per second: a tenth of the alerts, and each ticking runbook's fire. A storm-fix run takes
         // over 1 s (its first step sleeps), so while one node is down the two others need this many slots, with
         // half again for the load: fewer, and the queue outgrows executor.maxQueuedPerRunbook and refuses runs.
         double runsPerSecond = ALERTS / 10.0 / SECONDS + ticking;
         int slotsPerNode = Math.max(4, (int) Math.ceil(runsPerSecond * 1.5 / 2));
+        // The queue may hold the whole storm: on a loaded machine (load 29 on 2 cores) the two live nodes fell
+        // behind right after the kill and executor.maxQueuedPerRunbook (100) refused 3 runs "queue full". That is
+        // the engine's back-pressure doing its job, not what this test is about: every run must still happen.
+        int queueLimit = (int) Math.ceil(runsPerSecond * SECONDS * 2);
         Files.writeString(temp.resolve("token"), TOKEN + "\n");
         List<Path> configs = new ArrayList<>();
         for (int node = 0; node < 3; node++) {
@@ -117,9 +115,9 @@ class ClusterChaosIT {
                     server: {host: 127.0.0.1, port: 0}
                     store: {url: "%s", user: postgres, password: ""}
                     auth: {tokenFile: token}
-                    executor: {maxConcurrentRuns: %d}
+                    executor: {maxConcurrentRuns: %d, maxQueuedRuns: %d, maxQueuedPerRunbook: %d}
                     cluster: {leaseDuration: 6s, heartbeat: 2s}
-                    """.formatted(node, url, slotsPerNode));
+                    """.formatted(node, url, slotsPerNode, queueLimit, queueLimit));
             configs.add(config);
         }
         List<ServeProcess> nodes = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -162,10 +160,14 @@ class ClusterChaosIT {
                 nodes.set(1, restarted);
             }
             storm.get(3, java.util.concurrent.TimeUnit.MINUTES);
-            // The ticking runbooks stop before the final wait: a fire after it would be a run in flight at the
-            // count below, not a stuck one.
+            // The ticking runbooks stop firing before the final wait: a fire after it would be a run in flight at
+            // the count below, not a stuck one. They lose their schedule but stay loaded: a fire still queued then
+            // runs, where a deleted runbook's queued run fails "no longer loaded" (4 did at full size).
             for (String name : tickers) {
-                Files.delete(runbooks.resolve(name + ".yaml"));
+                // Moved in whole, so no node's runbook watcher reads half a file.
+                Path next = Files.writeString(temp.resolve(name + ".next"), tickingRunbook(name, marks, false));
+                Files.move(next, runbooks.resolve(name + ".yaml"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             }
             Instant end = Instant.now();
             for (ServeProcess node : nodes) {
@@ -183,8 +185,9 @@ class ClusterChaosIT {
                         .isEqualTo(ALERTS / 10);
                 assertThat(count(db, "select count(*) from run where status in ('queued', 'running')"))
                         .as("no run stuck").isZero();
-                assertThat(count(db, "select count(*) from run where status not in ('succeeded', 'interrupted')"))
-                        .as("every run finished or was interrupted").isZero();
+                assertThat(rows(db, "select runbook, status, message from run"
+                        + " where status not in ('succeeded', 'interrupted')"))
+                        .as("every run finished or was interrupted (runbook, status, message)").isEmpty();
 
                 Map<String, Integer> fires = new HashMap<>();
                 try (Statement statement = db.createStatement();
@@ -226,6 +229,19 @@ class ClusterChaosIT {
                 node.close();
             }
         }
+    }
+
+    /** A runbook of one marked step, fired every second by its schedule, or (once stopped) by nothing. */
+    private static String tickingRunbook(String name, Path marks, boolean firing) {
+        String trigger = firing ? "schedule: {cron: \"* * * * * ?\", allowSubMinute: true, allowOverlap: true}"
+                : "alert: {matchers: ['alertname=\"NeverSent\"']}";
+        return """
+                name: %s
+                triggers:
+                  %s
+                steps:
+                  - {id: one, uses: shell.exec, with: {command: "echo one >> %s/${{ run.id }}"}}
+                """.formatted(name, trigger, marks);
     }
 
     private ServeProcess start(Path config, int node) throws Exception {
@@ -340,6 +356,22 @@ class ClusterChaosIT {
                 return at.toInstant();
             }
         }
+    }
+
+    /** The rows of {@code sql}, each as its columns joined with " | ", for a failure to show. */
+    private static List<String> rows(Connection db, String sql) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Statement statement = db.createStatement(); ResultSet row = statement.executeQuery(sql)) {
+            int columns = row.getMetaData().getColumnCount();
+            while (row.next()) {
+                List<String> values = new ArrayList<>();
+                for (int column = 1; column <= columns; column++) {
+                    values.add(String.valueOf(row.getString(column)));
+                }
+                rows.add(String.join(" | ", values));
+            }
+        }
+        return rows;
     }
 
     static long count(Connection db, String sql) throws SQLException {
