@@ -8,6 +8,11 @@
 # /api/v1/toil, /api/v1/status, /api/v1/alerts and /api/v1/ingest. Needs a JDK 21+ in JAVA_HOME, python3.
 # STORE_URL (with STORE_USER, STORE_PASSWORD) runs the engine on that store instead of the embedded H2:
 # jdbc:postgresql://host:port/db (an empty database, or one left by an earlier run of this script).
+# POSTGRES=debian starts Debian's PostgreSQL 15 (/usr/lib/postgresql/15/bin, default settings but
+# shared_buffers=${PG_SHARED_BUFFERS:-256MB}) in a temp directory owned by the postgres user, on a free port, and
+# stops and deletes it at the end (needs root for runuser). Its server's CPU (postmaster, backends, background
+# workers) is then printed as well, per run and added to the engine's: on one machine both are the cost of a run.
+# POSTGRES_PID=<postmaster pid> prints the same for a server started by hand on this machine (with STORE_URL).
 # NODES=3 (with STORE_URL) starts three `quench serve` processes on that one store, sharing a token file; the
 # senders post to them in turn, and the CPU figure is the sum of all nodes. RATE=N paces the posts at N alerts/s
 # in all (default: as fast as accepted): with RATE at half the measured runs/min / 60, the alert -> first step
@@ -39,7 +44,7 @@ case "$STEPS" in
       duration: 1ms'; STEPS_TEXT="2 wait steps of 1ms (in-process, no process spawned)" ;;
   *) echo "STEPS=$STEPS: use shell (two shell.exec 'true' steps) or wait (two in-process 'wait' steps of 1ms)" >&2; exit 2 ;;
 esac
-if [ "$NODES" -gt 1 ] && [ -z "${STORE_URL:-}" ]; then
+if [ "$NODES" -gt 1 ] && [ -z "${STORE_URL:-}" ] && [ "${POSTGRES:-}" != debian ]; then
   echo "NODES=$NODES needs STORE_URL: nodes share one PostgreSQL store" >&2; exit 2
 fi
 JAVA="${JAVA_HOME:?set JAVA_HOME to a JDK 21+}/bin/java"
@@ -49,9 +54,24 @@ cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   cp "$WORK/quench.log" /tmp/quench-runs-bench.log 2>/dev/null || true
+  if [ -f "$WORK/pg/data/postmaster.pid" ]; then
+    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$WORK/pg/data" -m fast -w stop >/dev/null || true
+  fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT
+PG_BIN=/usr/lib/postgresql/15/bin
+if [ "${POSTGRES:-}" = debian ]; then
+  mkdir -p "$WORK/pg" && chown postgres "$WORK" "$WORK/pg"
+  PG_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  runuser -u postgres -- "$PG_BIN/initdb" -D "$WORK/pg/data" -A trust -U postgres >/dev/null
+  runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$WORK/pg/data" -l "$WORK/pg/log" -w start \
+    -o "-p $PG_PORT -k $WORK/pg -c listen_addresses=127.0.0.1 -c shared_buffers=${PG_SHARED_BUFFERS:-256MB}" >/dev/null
+  runuser -u postgres -- "$PG_BIN/createdb" -h "$WORK/pg" -p "$PG_PORT" quench
+  export STORE_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/quench" STORE_USER=postgres STORE_PASSWORD=""
+  export POSTGRES_PID="$(head -1 "$WORK/pg/data/postmaster.pid")"
+  echo "postgres: Debian $("$PG_BIN/postgres" --version), shared_buffers=${PG_SHARED_BUFFERS:-256MB}, port $PG_PORT"
+fi
 
 ./mvnw ${MVN_FLAGS:-} -q -B -pl engine/core -am compile dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt" >/dev/null
 CP="$ROOT/engine/core/target/classes:$(cat "$WORK/cp.txt")"
@@ -124,6 +144,24 @@ base = bases[0]   # reads: every node answers them from the one store
 auth = {"Authorization": f"Bearer {token}"}
 run_tag = str(time.time_ns())
 
+import os
+pg_pid = os.environ.get("POSTGRES_PID")
+def postgres_cpu_seconds():
+    """The PostgreSQL server's CPU: the postmaster with its reaped children, and its live children."""
+    used = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue   # ended meanwhile: its time is in the postmaster's cutime/cstime now
+        if entry == pg_pid:
+            used += sum(int(v) for v in fields[11:15])   # utime, stime, cutime, cstime (fields 14-17)
+        elif fields[1] == pg_pid:                         # ppid (field 4): a backend or background worker
+            used += int(fields[11]) + int(fields[12])
+    return used / clk_tck
 def cpu_seconds():
     """(the engine's own utime + stime, its waited-for children's cutime + cstime: the commands its steps ran)"""
     own = children = 0
@@ -235,6 +273,7 @@ if warmup > 0:
 
 deadline = time.monotonic() + timeout   # the measured part gets TIMEOUT s of its own
 cpu_start, children_start = cpu_seconds()
+pg_cpu_start = postgres_cpu_seconds() if pg_pid else 0
 start, stats = post_alerts(warmup, total, rate > 0)
 accepted_after = time.time() - start
 posted = stats["posted"]
@@ -248,6 +287,7 @@ succeeded -= warm_succeeded
 failed -= warm_failed
 cpu_end, children_end = cpu_seconds()
 cpu, children = cpu_end - cpu_start, children_end - children_start
+pg_cpu = postgres_cpu_seconds() - pg_cpu_start if pg_pid else None
 detected = time.time()
 finished = succeeded + failed
 
@@ -299,6 +339,10 @@ try:
     print("ingest: " + ", ".join(f"{k}={ingest[k]}" for k in ("acceptedAlerts", "storedAlerts", "refusedWhileFull") if k in ingest))
 except Exception as e:
     print(f"ingest: unavailable ({e})")
+
+if pg_cpu is not None:
+    print(f"postgres server cpu: {pg_cpu:.1f} s, {1000 * pg_cpu / max(1, finished):.2f} ms per run; "
+          f"ENGINE + POSTGRES CPU PER RUN: {1000 * (cpu + pg_cpu) / max(1, finished):.2f} ms")
 
 problems = []
 if posted < total or stats["errors"]:

@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import org.apache.commons.jexl3.JexlBuilder;
 import org.apache.commons.jexl3.JexlContext;
@@ -36,13 +37,19 @@ import org.apache.commons.jexl3.JexlScript;
  *   <li>Not safe: {@code alert.labels.nope} is null (a map without the key), but
  *       {@code alert.labels.nope.x} is an error, so a typo in a path shows up at 3 a.m. as an
  *       error, not as an empty argument. Write {@code ?.} to navigate something optional.</li>
- *   <li>Time limit: an evaluation runs on a virtual thread and is abandoned (interrupted) after
- *       {@link #TIME_LIMIT}; a catastrophic regex on a label cannot hang a run.</li>
+ *   <li>Time limit: an evaluation runs on a virtual thread and is abandoned (interrupted)
+ *       {@link #TIME_LIMIT} after it started running; a catastrophic regex on a label cannot hang a run.
+ *       The limit counts from the start, not from the hand-over: on a loaded machine every carrier
+ *       thread may be busy with other runs for seconds (virtual threads are not time-sliced), and
+ *       waiting for one is not the expression's fault ({@code run.id} failed runs that way at a load
+ *       of 25 on 2 cores). A wait that long is bounded separately by {@link #SCHEDULING_LIMIT}.</li>
  * </ul>
  */
 final class ExpressionLanguage {
 
     static final Duration TIME_LIMIT = Duration.ofSeconds(2);
+    /** How long an evaluation may wait for a thread to run on before the run gives up on it. */
+    static final Duration SCHEDULING_LIMIT = Duration.ofSeconds(60);
 
     static final Set<String> VARIABLES = Set.of("alert", "params", "steps", "run", "env", "secrets", "item", "itemIndex");
     /** Variables defined only in a step with forEach. */
@@ -120,14 +127,43 @@ final class ExpressionLanguage {
      * @throws ExpressionException saying why, with the cause
      */
     static Object evaluate(String expression, JexlScript script, JexlContext context) {
-        FutureTask<Object> task = new FutureTask<>(script.callable(context));
+        return evaluate(expression, script, context, TIME_LIMIT);
+    }
+
+    /** As {@link #evaluate(String, JexlScript, JexlContext)} with another time limit (tests use a short one). */
+    static Object evaluate(String expression, JexlScript script, JexlContext context, Duration timeLimit) {
+        java.util.concurrent.Callable<Object> evaluation = script.callable(context);
+        AtomicLong startedAt = new AtomicLong();
+        FutureTask<Object> task = new FutureTask<>(() -> {
+            startedAt.set(System.nanoTime() | 1); // never 0, which means "not started yet"
+            return evaluation.call();
+        });
+        long handedOver = System.nanoTime();
         Thread.ofVirtual().name("quench-expression").start(task);
         try {
-            return normalize(task.get(TIME_LIMIT.toMillis(), TimeUnit.MILLISECONDS));
-        } catch (TimeoutException e) {
-            task.cancel(true);
-            throw new ExpressionException(expression, "took longer than " + TIME_LIMIT.toSeconds()
-                    + "s and was stopped (a slow regex or a very large value?)", e);
+            while (true) {
+                long started = startedAt.get();
+                long now = System.nanoTime();
+                long wait = started == 0 ? timeLimit.toNanos() : timeLimit.toNanos() - (now - started);
+                try {
+                    return normalize(task.get(Math.max(wait, 1), TimeUnit.NANOSECONDS));
+                } catch (TimeoutException e) {
+                    started = startedAt.get();
+                    now = System.nanoTime();
+                    if (started != 0 && now - started >= timeLimit.toNanos()) {
+                        task.cancel(true);
+                        throw new ExpressionException(expression, "took longer than " + (timeLimit.toMillis() % 1000 == 0
+                                ? timeLimit.toSeconds() + "s" : timeLimit.toMillis() + "ms")
+                                + " and was stopped (a slow regex or a very large value?)", e);
+                    }
+                    if (started == 0 && now - handedOver >= SCHEDULING_LIMIT.toNanos()) {
+                        task.cancel(true);
+                        throw new ExpressionException(expression, "found no free thread to run on within "
+                                + SCHEDULING_LIMIT.toSeconds() + "s (the engine is overloaded: lower "
+                                + "executor.maxConcurrentRuns, or give it more CPU) and was not evaluated", e);
+                    }
+                }
+            }
         } catch (InterruptedException e) {
             task.cancel(true);
             Thread.currentThread().interrupt();

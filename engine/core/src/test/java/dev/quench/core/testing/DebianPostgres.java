@@ -58,12 +58,17 @@ public final class DebianPostgres implements AutoCloseable {
 
     /** A Quench store, migrated, on a new empty database of this server. Close it after the test. */
     public Store newStore() throws Exception {
+        return Store.open(newDatabaseUrl(), "postgres", "");
+    }
+
+    /** The JDBC URL of a new, empty database of this server (user postgres, no password). */
+    public String newDatabaseUrl() throws Exception {
         String database = "quench_" + UUID.randomUUID().toString().replace("-", "");
         try (Connection connection = DriverManager.getConnection(url("postgres"), "postgres", "");
              Statement statement = connection.createStatement()) {
             statement.execute("create database " + database);
         }
-        return Store.open(url(database), "postgres", "");
+        return url(database);
     }
 
     private String url(String database) {

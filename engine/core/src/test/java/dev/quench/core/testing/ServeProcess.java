@@ -26,6 +26,12 @@ import java.util.regex.Pattern;
 public final class ServeProcess implements AutoCloseable {
 
     private static final Pattern SERVING = Pattern.compile("Quench is serving on http://[^:]+:(\\d+)");
+    /**
+     * How long a node may take to print that it serves. Generous: at a load of 30 on two cores a start took
+     * over a minute. A passing start waits only until it prints, and one that dies ends the wait at once
+     * (its output ends), so the limit costs only a start that hangs.
+     */
+    static final Duration START_LIMIT = Duration.ofSeconds(180);
 
     private final Process process;
     private final int port;
@@ -50,10 +56,11 @@ public final class ServeProcess implements AutoCloseable {
         CompletableFuture<Integer> port = new CompletableFuture<>();
         Thread.ofPlatform().daemon(true).start(() -> copyOutput(process, log, port));
         try {
-            return new ServeProcess(process, port.get(60, TimeUnit.SECONDS), log);
+            return new ServeProcess(process, port.get(START_LIMIT.toSeconds(), TimeUnit.SECONDS), log);
         } catch (Exception e) {
             kill(process);
-            throw new AssertionError("quench serve did not start: " + Files.readString(log), e);
+            throw new AssertionError("quench serve did not start (no \"Quench is serving\" within " + START_LIMIT
+                    + ", or it ended first); it was killed. Its output: " + Files.readString(log), e);
         }
     }
 
