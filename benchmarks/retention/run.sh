@@ -11,6 +11,8 @@
 # PRUNE_JAVA_OPTS adds JVM options (e.g. -XX:StartFlightRecording=filename=/tmp/prune.jfr). CLASSES runs another
 # tree's compiled engine/core classes (a "before" build) with this tree's benchmark; CP_FILE reuses a dependency
 # classpath file instead of building; BENCH_LOG keeps the benchmark's whole output (errors too) in that file.
+# LEDGER_ONLY=1 stops after the fill and one all-time toil report (its time is printed): the ledger's cost on a
+# store that was never pruned.
 # Needs a JDK 21+ in JAVA_HOME.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
